@@ -1,0 +1,49 @@
+# Entry points. `make run` and `make test` are the two a newcomer needs (README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+INFRA := deploy/local/infra.sh
+
+.PHONY: help setup run infra infra-down test test-unit test-integration check lint format typecheck schemas clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+setup: ## create .venv with every service and the dev tools (installs uv if missing)
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	@$(UV) sync --locked --quiet
+
+run: setup ## the whole mesh on the embedded default (SQLite + embedded bus); Ctrl-C stops it
+	@$(UV) run --no-sync python deploy/local/run_mesh.py
+
+infra: ## start the real PostgreSQL and Kafka used by the integration tests
+	@$(INFRA) up
+
+infra-down: ## stop them
+	@$(INFRA) down
+
+test: setup check infra ## lint, types, and every test layer against real PostgreSQL and Kafka
+	@eval "$$($(INFRA) env)" && $(UV) run --no-sync pytest
+
+test-unit: setup ## the fast layer only (no servers needed)
+	@$(UV) run --no-sync pytest -m "not integration"
+
+check: lint typecheck ## ruff and mypy --strict
+
+lint:
+	@$(UV) run --no-sync ruff check .
+	@$(UV) run --no-sync ruff format --check .
+
+format: ## apply ruff's fixes and formatting
+	@$(UV) run --no-sync ruff check --fix .
+	@$(UV) run --no-sync ruff format .
+
+typecheck:
+	@$(UV) run --no-sync mypy shared/src services/registry/src services/trigger/src services/enforcement/src services/appeals/src
+
+schemas: setup ## regenerate the events' JSON Schemas into docs/schemas
+	@$(UV) run --no-sync python -m jrp_shared.events.schemas docs/schemas
+
+clean: ## remove local state (databases, bus, logs, credentials); keeps caches
+	rm -rf var

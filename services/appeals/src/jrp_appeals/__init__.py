@@ -1,0 +1,4 @@
+"""Appeals service.
+
+Objections, complaints and credit repair (DOMAIN.md §7, §8).
+"""

@@ -1,0 +1,15 @@
+"""Enforcement settings: environment variables prefixed JRP_ENFORCEMENT_."""
+
+from __future__ import annotations
+
+from pydantic_settings import SettingsConfigDict
+
+from jrp_shared.settings import ServiceSettings
+
+
+class EnforcementSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="JRP_ENFORCEMENT_", extra="ignore", frozen=True)
+
+    service_name: str = "enforcement"
+    port: int = 8003
+    database_url: str = "sqlite+aiosqlite:///var/enforcement.db"

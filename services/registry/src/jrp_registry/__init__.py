@@ -1,0 +1,1 @@
+"""Registry service: subjects, departments and the versioned measures catalog."""

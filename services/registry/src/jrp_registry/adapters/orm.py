@@ -1,0 +1,98 @@
+"""The registry's own tables (its database is its own; others keep copies from events)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
+
+from jrp_shared.messaging.tables import messaging_tables
+
+metadata = MetaData()
+messaging = messaging_tables(metadata)
+
+subjects = Table(
+    "subjects",
+    metadata,
+    Column("code", String(18), primary_key=True),
+    Column("subject_type", String(30), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("division_code", String(6), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("warnings", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(32), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", String(32), nullable=False),
+)
+Index("subjects_name", subjects.c.name)
+
+linked_persons = Table(
+    "linked_persons",
+    metadata,
+    Column("subject_code", String(18), ForeignKey("subjects.code", ondelete="CASCADE")),
+    Column("position", Integer, nullable=False),
+    Column("role", String(40), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("resident_id", String(18), nullable=False),
+    PrimaryKeyConstraint("subject_code", "position", name="linked_persons_pkey"),
+)
+Index("linked_persons_resident_id", linked_persons.c.resident_id)
+
+domains = Table(
+    "domains",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("name_en", String(200), nullable=False),
+)
+
+departments = Table(
+    "departments",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("definition", JSON, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("secret_hash", Text),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", String(32), nullable=False),
+)
+
+
+def _versions(name: str) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("code", String(100), nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("effective_from", Date, nullable=False),
+        Column("definition", JSON, nullable=False),
+        Column("recorded_at", DateTime(timezone=True), nullable=False),
+        Column("recorded_by", String(32), nullable=False),
+        PrimaryKeyConstraint("code", "version", name=f"{name}_pkey"),
+    )
+
+
+list_type_versions = _versions("list_type_versions")
+measure_versions = _versions("measure_versions")
+
+calendar_schedules = Table(
+    "calendar_schedules",
+    metadata,
+    Column("year", Integer, primary_key=True),
+    Column("schedule", JSON, nullable=False),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+    Column("loaded_by", String(32), nullable=False),
+)

@@ -1,0 +1,299 @@
+"""Repositories: load and store domain objects through the unit of work's session. Never commit."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Table, and_, delete, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jrp_registry.adapters import orm
+from jrp_registry.domain.catalog import (
+    DepartmentDefinition,
+    DomainDefinition,
+    ListTypeDefinition,
+    MeasureDefinition,
+    Version,
+)
+from jrp_registry.domain.subjects import LinkedPerson, Subject
+from jrp_shared.calendar import YearSchedule
+from jrp_shared.vocabulary import LinkedPersonRole, SubjectType
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SubjectRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def get(self, code: str) -> Subject | None:
+        row = (
+            await self._s.execute(select(orm.subjects).where(orm.subjects.c.code == code))
+        ).first()
+        if row is None:
+            return None
+        people = await self._people([code])
+        return self._subject(row._mapping, people.get(code, ()))
+
+    async def _people(self, codes: list[str]) -> dict[str, tuple[LinkedPerson, ...]]:
+        lp = orm.linked_persons
+        rows = await self._s.execute(
+            select(lp)
+            .where(lp.c.subject_code.in_(codes))
+            .order_by(lp.c.subject_code, lp.c.position)
+        )
+        out: dict[str, list[LinkedPerson]] = {}
+        for r in rows:
+            out.setdefault(r.subject_code, []).append(
+                LinkedPerson(LinkedPersonRole(r.role), r.name, r.resident_id)
+            )
+        return {k: tuple(v) for k, v in out.items()}
+
+    @staticmethod
+    def _subject(row: Any, people: tuple[LinkedPerson, ...]) -> Subject:
+        return Subject(
+            code=row["code"],
+            subject_type=SubjectType(row["subject_type"]),
+            name=row["name"],
+            division_code=row["division_code"],
+            revision=row["revision"],
+            linked_persons=people,
+            warnings=tuple(row["warnings"]),
+        )
+
+    async def add(self, subject: Subject, by: str) -> None:
+        now = _now()
+        await self._s.execute(
+            insert(orm.subjects).values(
+                code=subject.code,
+                subject_type=subject.subject_type.value,
+                name=subject.name,
+                division_code=subject.division_code,
+                revision=subject.revision,
+                warnings=list(subject.warnings),
+                created_at=now,
+                created_by=by,
+                updated_at=now,
+                updated_by=by,
+            )
+        )
+        await self._write_people(subject)
+
+    async def save(self, subject: Subject, by: str) -> None:
+        await self._s.execute(
+            update(orm.subjects)
+            .where(orm.subjects.c.code == subject.code)
+            .values(
+                name=subject.name,
+                division_code=subject.division_code,
+                revision=subject.revision,
+                updated_at=_now(),
+                updated_by=by,
+            )
+        )
+        await self._s.execute(
+            delete(orm.linked_persons).where(orm.linked_persons.c.subject_code == subject.code)
+        )
+        await self._write_people(subject)
+
+    async def _write_people(self, subject: Subject) -> None:
+        if subject.linked_persons:
+            await self._s.execute(
+                insert(orm.linked_persons),
+                [
+                    {
+                        "subject_code": subject.code,
+                        "position": i,
+                        "role": p.role.value,
+                        "name": p.name,
+                        "resident_id": p.resident_id,
+                    }
+                    for i, p in enumerate(subject.linked_persons)
+                ],
+            )
+
+    async def search(
+        self, q: str | None, subject_type: SubjectType | None, limit: int, offset: int
+    ) -> list[Subject]:
+        query = select(orm.subjects).order_by(orm.subjects.c.code).limit(limit).offset(offset)
+        if q:
+            needle = q.strip()
+            query = query.where(
+                or_(
+                    orm.subjects.c.code == needle.upper(),
+                    orm.subjects.c.code.startswith(needle.upper()),
+                    orm.subjects.c.name.contains(needle),
+                )
+            )
+        if subject_type is not None:
+            query = query.where(orm.subjects.c.subject_type == subject_type.value)
+        rows = (await self._s.execute(query)).all()
+        people = await self._people([r.code for r in rows])
+        return [self._subject(r._mapping, people.get(r.code, ())) for r in rows]
+
+
+D = TypeVar("D", ListTypeDefinition, MeasureDefinition)
+
+
+class VersionRepository(Generic[D]):
+    """All versions of list types (or measures); 'in force on D' is the latest version whose
+    effective date is on or before D."""
+
+    def __init__(self, session: AsyncSession, table: Table, model: type[D]) -> None:
+        self._s = session
+        self._t = table
+        self._model: type[D] = model
+
+    def _version(self, row: Any) -> Version[D]:
+        return Version(
+            row.code, row.version, row.effective_from, self._model.model_validate(row.definition)
+        )
+
+    async def latest(self, code: str) -> Version[D] | None:
+        row = (
+            await self._s.execute(
+                select(self._t)
+                .where(self._t.c.code == code)
+                .order_by(self._t.c.version.desc())
+                .limit(1)
+            )
+        ).first()
+        return self._version(row) if row else None
+
+    async def history(self, code: str) -> list[Version[D]]:
+        rows = await self._s.execute(
+            select(self._t).where(self._t.c.code == code).order_by(self._t.c.version)
+        )
+        return [self._version(r) for r in rows]
+
+    async def in_force(self, on: date, code: str | None = None) -> list[Version[D]]:
+        latest = (
+            select(self._t.c.code, func.max(self._t.c.version).label("version"))
+            .where(self._t.c.effective_from <= on)
+            .group_by(self._t.c.code)
+        )
+        if code is not None:
+            latest = latest.where(self._t.c.code == code)
+        sub = latest.subquery()
+        rows = await self._s.execute(
+            select(self._t)
+            .join(sub, and_(self._t.c.code == sub.c.code, self._t.c.version == sub.c.version))
+            .order_by(self._t.c.code)
+        )
+        return [self._version(r) for r in rows]
+
+    async def codes(self) -> set[str]:
+        return set((await self._s.scalars(select(self._t.c.code).distinct())).all())
+
+    async def add(self, version: Version[D], by: str) -> None:
+        await self._s.execute(
+            insert(self._t).values(
+                code=version.code,
+                version=version.version,
+                effective_from=version.effective_from,
+                definition=version.definition.model_dump(mode="json"),
+                recorded_at=_now(),
+                recorded_by=by,
+            )
+        )
+
+
+class CatalogRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+        self.list_types = VersionRepository(session, orm.list_type_versions, ListTypeDefinition)
+        self.measures = VersionRepository(session, orm.measure_versions, MeasureDefinition)
+
+    async def domains(self) -> list[DomainDefinition]:
+        rows = await self._s.execute(select(orm.domains).order_by(orm.domains.c.code))
+        return [DomainDefinition(code=r.code, name=r.name, name_en=r.name_en) for r in rows]
+
+    async def put_domain(self, domain: DomainDefinition) -> bool:
+        """Store a domain; True when it is new or changed."""
+        existing = (
+            await self._s.execute(select(orm.domains).where(orm.domains.c.code == domain.code))
+        ).first()
+        if existing is None:
+            await self._s.execute(insert(orm.domains).values(**domain.model_dump()))
+            return True
+        if (existing.name, existing.name_en) == (domain.name, domain.name_en):
+            return False
+        await self._s.execute(
+            update(orm.domains)
+            .where(orm.domains.c.code == domain.code)
+            .values(name=domain.name, name_en=domain.name_en)
+        )
+        return True
+
+
+class DepartmentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def get(self, code: str) -> tuple[DepartmentDefinition, bool, str | None] | None:
+        row = (
+            await self._s.execute(select(orm.departments).where(orm.departments.c.code == code))
+        ).first()
+        if row is None:
+            return None
+        return DepartmentDefinition.model_validate(row.definition), row.active, row.secret_hash
+
+    async def all(self) -> list[tuple[DepartmentDefinition, bool]]:
+        rows = await self._s.execute(select(orm.departments).order_by(orm.departments.c.code))
+        return [(DepartmentDefinition.model_validate(r.definition), r.active) for r in rows]
+
+    async def put(self, department: DepartmentDefinition, by: str) -> bool:
+        """Store a department; True when it is new or changed."""
+        found = await self.get(department.code)
+        definition = department.model_dump(mode="json")
+        if found is None:
+            await self._s.execute(
+                insert(orm.departments).values(
+                    code=department.code,
+                    definition=definition,
+                    active=True,
+                    secret_hash=None,
+                    updated_at=_now(),
+                    updated_by=by,
+                )
+            )
+            return True
+        if found[0] == department and found[1]:
+            return False
+        await self._s.execute(
+            update(orm.departments)
+            .where(orm.departments.c.code == department.code)
+            .values(definition=definition, active=True, updated_at=_now(), updated_by=by)
+        )
+        return True
+
+    async def set_secret_hash(self, code: str, secret_hash: str, by: str) -> None:
+        await self._s.execute(
+            update(orm.departments)
+            .where(orm.departments.c.code == code)
+            .values(secret_hash=secret_hash, updated_at=_now(), updated_by=by)
+        )
+
+
+class CalendarRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def all(self) -> list[YearSchedule]:
+        rows = await self._s.execute(
+            select(orm.calendar_schedules).order_by(orm.calendar_schedules.c.year)
+        )
+        return [YearSchedule.from_json(r.schedule) for r in rows]
+
+    async def put(self, schedule: YearSchedule, by: str) -> None:
+        await self._s.execute(
+            delete(orm.calendar_schedules).where(orm.calendar_schedules.c.year == schedule.year)
+        )
+        await self._s.execute(
+            insert(orm.calendar_schedules).values(
+                year=schedule.year, schedule=schedule.to_json(), loaded_at=_now(), loaded_by=by
+            )
+        )

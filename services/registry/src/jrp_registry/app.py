@@ -1,0 +1,47 @@
+"""The registry's FastAPI app, built by a factory (nothing happens at import)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from jrp_registry.adapters.repositories import CalendarRepository
+from jrp_registry.bootstrap import Registry, bootstrap
+from jrp_registry.config import RegistrySettings
+from jrp_registry.entrypoints.http import calendar, catalog, departments, oauth, subjects
+from jrp_shared.bus.base import Bus
+from jrp_shared.logging import configure_logging
+from jrp_shared.web import create_service_app
+
+
+def create_app(settings: RegistrySettings | None = None, *, bus: Bus | None = None) -> FastAPI:
+    settings = settings or RegistrySettings()
+    configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
+    registry = bootstrap(settings, bus=bus)
+
+    async def load_calendar() -> None:
+        # Operator-loaded official schedules override the library (DOMAIN.md §10).
+        async with registry.runtime.db.sessions() as session:
+            for schedule in await CalendarRepository(session).all():
+                registry.calendar.load_schedule(schedule)
+
+    app = create_service_app(
+        registry.runtime,
+        title="Registry",
+        description="Subjects, departments and the versioned measures catalog — the only "
+        "legal basis for any measure (DOMAIN.md §4).",
+        routers=[
+            oauth.router,
+            subjects.router,
+            departments.router,
+            catalog.router,
+            calendar.router,
+        ],
+        on_startup=[load_calendar],
+    )
+    app.state.registry = registry
+    return app
+
+
+def registry_of(app: FastAPI) -> Registry:
+    registry: Registry = app.state.registry
+    return registry

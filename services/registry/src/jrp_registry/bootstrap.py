@@ -1,0 +1,37 @@
+"""Wire the registry once from its settings: runtime, token issuer, working-day calendar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jrp_registry.adapters import orm
+from jrp_registry.config import RegistrySettings
+from jrp_shared.auth import TokenIssuer
+from jrp_shared.bus.base import Bus
+from jrp_shared.calendar import WorkingDayCalendar
+from jrp_shared.events import topics
+from jrp_shared.runtime import ServiceRuntime
+
+
+@dataclass
+class Registry:
+    settings: RegistrySettings
+    runtime: ServiceRuntime
+    issuer: TokenIssuer
+    calendar: WorkingDayCalendar
+
+
+def bootstrap(settings: RegistrySettings, *, bus: Bus | None = None) -> Registry:
+    runtime = ServiceRuntime(
+        settings,
+        orm.messaging,
+        bus=bus,
+        topics_published=[topics.CATALOG, topics.SUBJECTS, topics.DEPARTMENTS, topics.CALENDAR],
+    )
+    issuer = TokenIssuer(
+        settings.private_key_pem(),
+        issuer=settings.auth_issuer,
+        audience=settings.auth_audience,
+        ttl_seconds=settings.token_ttl_seconds,
+    )
+    return Registry(settings, runtime, issuer, WorkingDayCalendar())

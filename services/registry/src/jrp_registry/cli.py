@@ -1,0 +1,120 @@
+"""`jrp-registry`: migrate, serve, load the catalog, issue development credentials."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from jrp_registry.adapters.catalog_files import read_catalog
+from jrp_registry.config import RegistrySettings
+from jrp_registry.domain import departments as department_rules
+from jrp_registry.service_layer import handlers
+from jrp_shared import cli
+from jrp_shared.auth import TokenIssuer
+from jrp_shared.errors import DomainError
+from jrp_shared.runtime import ServiceRuntime
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _runtime(settings: RegistrySettings) -> ServiceRuntime:
+    from jrp_registry.adapters import orm
+
+    return ServiceRuntime(settings, orm.messaging)
+
+
+def _load_catalog_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dir", type=Path, default=None, help="catalog data directory")
+    parser.add_argument("--by", default="credit-office", help="department recorded as loader")
+
+
+def _load_catalog(args: argparse.Namespace) -> int:
+    settings = RegistrySettings()
+
+    async def main() -> int:
+        runtime = _runtime(settings)
+        try:
+            bundle = read_catalog(args.dir or settings.catalog_dir)
+            async with runtime.uow() as uow:
+                report = await handlers.load_catalog(uow, bundle, args.by)
+        except DomainError as exc:
+            print(json.dumps(exc.as_json(), ensure_ascii=False, indent=2), file=sys.stderr)
+            return 2
+        finally:
+            await runtime.db.dispose()
+        print(
+            f"catalog loaded: {len(bundle.list_types)} list types, {len(bundle.measures)} "
+            f"measures, {len(bundle.departments)} departments, {len(bundle.domains)} domains; "
+            f"new versions: {len(report.list_types)} list types, {len(report.measures)} "
+            f"measures; changed departments: {len(report.departments)} "
+            "(events queued in the outbox; the running service publishes them)"
+        )
+        return 0
+
+    return cli.run_async(main)
+
+
+def _dev_credentials_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=Path("var/dev-credentials.json"))
+    parser.add_argument("--secrets-out", type=Path, default=Path("var/dev-client-secrets.json"))
+    parser.add_argument("--ttl", type=int, default=7 * 24 * 3600, help="token lifetime, seconds")
+
+
+def _dev_credentials(args: argparse.Namespace) -> int:
+    """Development only: a fresh secret and a bearer token for every department."""
+    settings = RegistrySettings()
+
+    async def main() -> int:
+        runtime = _runtime(settings)
+        issuer = TokenIssuer(
+            settings.private_key_pem(), issuer=settings.auth_issuer, audience=settings.auth_audience
+        )
+        tokens: dict[str, str] = {}
+        secrets: dict[str, str] = {}
+        try:
+            async with runtime.db.sessions() as session:
+                from jrp_registry.adapters.repositories import DepartmentRepository
+
+                codes = [
+                    d.code for d, active in await DepartmentRepository(session).all() if active
+                ]
+            for code in codes:
+                secret = department_rules.new_client_secret()
+                async with runtime.uow() as uow:
+                    await handlers.set_client_secret(uow, code, secret, "dev-credentials")
+                async with runtime.uow() as uow:
+                    roles = await handlers.department_roles(
+                        uow, code, settings.administrator_departments
+                    )
+                tokens[code], _ = issuer.issue(code, roles, ttl_seconds=args.ttl)
+                secrets[code] = secret
+        finally:
+            await runtime.db.dispose()
+        for path, data in ((args.out, tokens), (args.secrets_out, secrets)):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+            path.chmod(0o600)
+        print(f"development credentials for {len(tokens)} departments written to {args.out}")
+        return 0
+
+    return cli.run_async(main)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return cli.run(
+        prog="jrp-registry",
+        settings_factory=RegistrySettings,
+        app_factory="jrp_registry.app:create_app",
+        script_location=MIGRATIONS,
+        extra={
+            "load-catalog": (_load_catalog_args, _load_catalog),
+            "dev-credentials": (_dev_credentials_args, _dev_credentials),
+        },
+        argv=argv,
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,153 @@
+"""Subjects and the people behind them (DOMAIN.md §2, §3). No I/O here."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from jrp_shared.errors import FieldProblem, InvalidInput
+from jrp_shared.identifiers import (
+    IdentifierError,
+    UsccCheck,
+    validate_resident_id,
+    validate_uscc,
+)
+from jrp_shared.vocabulary import LinkedPersonRole, SubjectType
+
+_DIVISION_CODE = re.compile(r"^\d{6}$")
+
+ORGANISATION_TYPES = frozenset(
+    {SubjectType.LEGAL_PERSON, SubjectType.OTHER_ORGANISATION, SubjectType.INDIVIDUAL_BUSINESS}
+)
+
+
+@dataclass(frozen=True)
+class LinkedPerson:
+    """DOMAIN.md §3: a legal representative or responsible person, whom the measures reach too."""
+
+    role: LinkedPersonRole
+    name: str
+    resident_id: str
+
+
+@dataclass(frozen=True)
+class Subject:
+    code: str
+    subject_type: SubjectType
+    name: str
+    division_code: str
+    revision: int
+    linked_persons: tuple[LinkedPerson, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+
+def _problem(field_name: str, exc: IdentifierError) -> FieldProblem:
+    context = {"position": exc.position} if exc.position is not None else {}
+    return FieldProblem(field_name, exc.error_type, exc.message, context)
+
+
+def validate_code(
+    code: str,
+    subject_type: SubjectType,
+    organisation_code_policy: Literal["warn", "reject"],
+) -> tuple[str, tuple[str, ...], list[FieldProblem]]:
+    """The identifier a subject type requires (§2): USCC for organisations, resident ID for
+    natural persons. Returns (normalised code, warnings, problems)."""
+    if subject_type is SubjectType.NATURAL_PERSON:
+        try:
+            return validate_resident_id(code), (), []
+        except IdentifierError as exc:
+            return code, (), [_problem("body.code", exc)]
+    try:
+        check: UsccCheck = validate_uscc(code, organisation_code_policy=organisation_code_policy)
+    except IdentifierError as exc:
+        return code, (), [_problem("body.code", exc)]
+    return check.code, check.warnings, []
+
+
+def _default_division(code: str, subject_type: SubjectType) -> str:
+    # USCC positions 3–8 and resident ID positions 1–6 are the division code (§2).
+    return code[0:6] if subject_type is SubjectType.NATURAL_PERSON else code[2:8]
+
+
+def _validate_people(
+    subject_type: SubjectType, people: list[tuple[LinkedPersonRole, str, str]]
+) -> tuple[tuple[LinkedPerson, ...], list[FieldProblem]]:
+    problems: list[FieldProblem] = []
+    if people and subject_type not in ORGANISATION_TYPES:
+        problems.append(
+            FieldProblem(
+                "body.linked_persons",
+                "not_an_organisation",
+                "only organisations have linked persons (DOMAIN.md §3)",
+            )
+        )
+    persons = []
+    for i, (role, name, resident_id) in enumerate(people):
+        try:
+            persons.append(LinkedPerson(role, name.strip(), validate_resident_id(resident_id)))
+        except IdentifierError as exc:
+            problems.append(_problem(f"body.linked_persons.{i}.resident_id", exc))
+    return tuple(persons), problems
+
+
+def register(
+    *,
+    code: str,
+    subject_type: SubjectType,
+    name: str,
+    division_code: str | None,
+    linked_persons: list[tuple[LinkedPersonRole, str, str]],
+    organisation_code_policy: Literal["warn", "reject"] = "warn",
+) -> Subject:
+    """A new subject, or InvalidInput naming every field that is wrong."""
+    normalised, warnings, problems = validate_code(code, subject_type, organisation_code_policy)
+    persons, people_problems = _validate_people(subject_type, linked_persons)
+    problems += people_problems
+    division = division_code or (
+        _default_division(normalised, subject_type) if not problems else ""
+    )
+    if division_code is not None and not _DIVISION_CODE.match(division_code):
+        problems.append(
+            FieldProblem("body.division_code", "division_code", "a division code is 6 digits")
+        )
+    if not name.strip():
+        problems.append(FieldProblem("body.name", "empty", "the name must not be empty"))
+    if problems:
+        raise InvalidInput("the subject is not valid", problems=problems)
+    return Subject(
+        code=normalised,
+        subject_type=subject_type,
+        name=name.strip(),
+        division_code=division,
+        revision=1,
+        linked_persons=persons,
+        warnings=warnings,
+    )
+
+
+def revise(
+    subject: Subject,
+    *,
+    name: str,
+    division_code: str | None,
+    linked_persons: list[tuple[LinkedPersonRole, str, str]],
+) -> Subject:
+    """The next revision of a subject; code and type never change (a new code is a new subject)."""
+    persons, problems = _validate_people(subject.subject_type, linked_persons)
+    if division_code is not None and not _DIVISION_CODE.match(division_code):
+        problems.append(
+            FieldProblem("body.division_code", "division_code", "a division code is 6 digits")
+        )
+    if not name.strip():
+        problems.append(FieldProblem("body.name", "empty", "the name must not be empty"))
+    if problems:
+        raise InvalidInput("the subject update is not valid", problems=problems)
+    return replace(
+        subject,
+        name=name.strip(),
+        division_code=division_code or subject.division_code,
+        linked_persons=persons,
+        revision=subject.revision + 1,
+    )

@@ -1,0 +1,68 @@
+"""Working-day calendar: official schedules loaded by an operator; deadlines (DOMAIN.md §10)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query
+from pydantic import BaseModel
+
+from jrp_registry.adapters.repositories import CalendarRepository
+from jrp_registry.entrypoints.http.deps import Administrator, RegistryDep
+from jrp_registry.service_layer import handlers
+from jrp_shared.calendar import YearSchedule
+from jrp_shared.errors import InvalidInput
+from jrp_shared.web import Department
+
+router = APIRouter(prefix="/v1/calendar", tags=["calendar"])
+
+
+class DeadlineRead(BaseModel):
+    start: date
+    working_days: int
+    due: date
+    provisional: bool
+    provisional_years: list[int]
+
+
+@router.get("/schedules")
+async def list_schedules(_by: Department, registry: RegistryDep) -> list[dict[str, Any]]:
+    async with registry.runtime.db.sessions() as session:
+        return [s.to_json() for s in await CalendarRepository(session).all()]
+
+
+@router.put("/schedules/{year}")
+async def load_schedule(
+    year: int,
+    by: Administrator,
+    registry: RegistryDep,
+    body: Annotated[dict[str, Any], Body(description="YearSchedule JSON (see docs)")],
+) -> dict[str, Any]:
+    """Load a year's official schedule (国务院办公厅 notice); provisional deadlines recompute."""
+    try:
+        schedule = YearSchedule.from_json({**body, "year": year})
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InvalidInput.for_field("body", "schedule", str(exc)) from exc
+    async with registry.runtime.uow() as uow:
+        await handlers.load_calendar_schedule(uow, schedule, by.department_code)
+    registry.calendar.load_schedule(schedule)
+    return schedule.to_json()
+
+
+@router.get("/deadline", response_model=DeadlineRead)
+async def deadline(
+    _by: Department,
+    registry: RegistryDep,
+    start: date,
+    working_days: Annotated[int, Query(ge=1, le=400)],
+) -> DeadlineRead:
+    """The n-th working day after `start`; provisional where a year has no official schedule."""
+    result = registry.calendar.add_working_days(start, working_days)
+    return DeadlineRead(
+        start=start,
+        working_days=working_days,
+        due=result.due,
+        provisional=result.provisional,
+        provisional_years=list(result.provisional_years),
+    )

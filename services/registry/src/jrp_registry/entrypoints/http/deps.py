@@ -1,0 +1,27 @@
+"""Dependencies the registry's routes share."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from jrp_registry.bootstrap import Registry
+from jrp_shared.auth import ROLE_ADMINISTRATOR, Principal
+from jrp_shared.web import current_department
+
+
+def _registry(request: Request) -> Registry:
+    registry: Registry = request.app.state.registry
+    return registry
+
+
+async def _administrator(
+    principal: Annotated[Principal, Depends(current_department)],
+) -> Principal:
+    principal.require(ROLE_ADMINISTRATOR)
+    return principal
+
+
+RegistryDep = Annotated[Registry, Depends(_registry)]
+Administrator = Annotated[Principal, Depends(_administrator)]

@@ -1,0 +1,325 @@
+"""Use cases of the registry. Each loads through the unit of work, calls the domain, emits the
+events the change makes, and commits once: state and events in one transaction (outbox)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from jrp_registry.adapters.repositories import (
+    CalendarRepository,
+    CatalogRepository,
+    DepartmentRepository,
+    SubjectRepository,
+)
+from jrp_registry.domain import catalog, departments, subjects
+from jrp_registry.domain.catalog import (
+    CatalogContext,
+    DepartmentDefinition,
+    DomainDefinition,
+    ListTypeDefinition,
+    MeasureDefinition,
+)
+from jrp_registry.domain.subjects import Subject
+from jrp_shared.auth import TokenIssuer
+from jrp_shared.calendar import YearSchedule
+from jrp_shared.errors import Conflict, FieldProblem, InvalidInput, NotFound, Unauthenticated
+from jrp_shared.events.payloads import (
+    CalendarScheduleLoaded,
+    DepartmentPublished,
+    LinkedPersonRecord,
+    ListTypePublished,
+    MeasurePublished,
+    SubjectRecorded,
+)
+from jrp_shared.messaging.uow import UnitOfWork
+from jrp_shared.vocabulary import LinkedPersonRole, ListColour, SubjectType
+
+People = list[tuple[LinkedPersonRole, str, str]]
+
+
+# --- subjects -----------------------------------------------------------------------------------
+
+
+def _subject_event(subject: Subject) -> SubjectRecorded:
+    return SubjectRecorded(
+        code=subject.code,
+        subject_type=subject.subject_type,
+        name=subject.name,
+        division_code=subject.division_code,
+        revision=subject.revision,
+        linked_persons=[
+            LinkedPersonRecord(role=p.role, name=p.name, resident_id=p.resident_id)
+            for p in subject.linked_persons
+        ],
+    )
+
+
+async def register_subject(
+    uow: UnitOfWork,
+    *,
+    code: str,
+    subject_type: SubjectType,
+    name: str,
+    division_code: str | None,
+    linked_persons: People,
+    by: str,
+    organisation_code_policy: Literal["warn", "reject"],
+) -> Subject:
+    subject = subjects.register(
+        code=code,
+        subject_type=subject_type,
+        name=name,
+        division_code=division_code,
+        linked_persons=linked_persons,
+        organisation_code_policy=organisation_code_policy,
+    )
+    repo = SubjectRepository(uow.session)
+    if await repo.get(subject.code) is not None:
+        raise Conflict(f"subject {subject.code} is already registered; update it instead")
+    await repo.add(subject, by)
+    uow.emit(_subject_event(subject))
+    await uow.commit()
+    return subject
+
+
+async def update_subject(
+    uow: UnitOfWork,
+    code: str,
+    *,
+    name: str,
+    division_code: str | None,
+    linked_persons: People,
+    by: str,
+) -> Subject:
+    repo = SubjectRepository(uow.session)
+    current = await repo.get(code.strip().upper())
+    if current is None:
+        raise NotFound(f"no subject {code}")
+    revised = subjects.revise(
+        current, name=name, division_code=division_code, linked_persons=linked_persons
+    )
+    await repo.save(revised, by)
+    uow.emit(_subject_event(revised))
+    await uow.commit()
+    return revised
+
+
+# --- catalog ------------------------------------------------------------------------------------
+
+
+@dataclass
+class CatalogBundle:
+    """A whole catalog as read from data files."""
+
+    effective_from: date
+    domains: list[DomainDefinition]
+    departments: list[DepartmentDefinition]
+    list_types: list[ListTypeDefinition]
+    measures: list[MeasureDefinition]
+
+
+@dataclass
+class LoadReport:
+    domains: list[str] = field(default_factory=list)
+    departments: list[str] = field(default_factory=list)
+    list_types: list[str] = field(default_factory=list)
+    measures: list[str] = field(default_factory=list)
+
+
+async def _context(uow: UnitOfWork) -> CatalogContext:
+    repo = CatalogRepository(uow.session)
+    depts = [d for d, active in await DepartmentRepository(uow.session).all() if active]
+    colours: dict[str, ListColour] = {}
+    for code in await repo.list_types.codes():
+        latest = await repo.list_types.latest(code)
+        assert latest is not None
+        colours[code] = latest.definition.colour
+    return CatalogContext(
+        domains=frozenset(d.code for d in await repo.domains()),
+        initiators=frozenset(d.code for d in depts if d.initiates),
+        implementers=frozenset(d.code for d in depts if d.implements),
+        list_type_colours=colours,
+    )
+
+
+def _list_type_event(v: catalog.Version[ListTypeDefinition]) -> ListTypePublished:
+    return ListTypePublished(
+        version=v.version, effective_from=v.effective_from, **v.definition.model_dump()
+    )
+
+
+def _measure_event(v: catalog.Version[MeasureDefinition]) -> MeasurePublished:
+    return MeasurePublished(
+        version=v.version, effective_from=v.effective_from, **v.definition.model_dump()
+    )
+
+
+async def _put_list_type(
+    uow: UnitOfWork, definition: ListTypeDefinition, effective_from: date, by: str
+) -> catalog.Version[ListTypeDefinition] | None:
+    repo = CatalogRepository(uow.session).list_types
+    version = catalog.next_version(await repo.latest(definition.code), definition, effective_from)
+    if version is not None:
+        await repo.add(version, by)
+        uow.emit(_list_type_event(version))
+    return version
+
+
+async def _put_measure(
+    uow: UnitOfWork, definition: MeasureDefinition, effective_from: date, by: str
+) -> catalog.Version[MeasureDefinition] | None:
+    repo = CatalogRepository(uow.session).measures
+    version = catalog.next_version(await repo.latest(definition.code), definition, effective_from)
+    if version is not None:
+        await repo.add(version, by)
+        uow.emit(_measure_event(version))
+    return version
+
+
+def _refuse(problems: list[str], what: str) -> None:
+    """All or nothing: any problem refuses the whole change, naming every problem."""
+    if problems:
+        raise InvalidInput(
+            f"{what} refused: {len(problems)} problem(s); nothing was stored",
+            problems=[FieldProblem("catalog", "catalog_reference", p) for p in problems],
+        )
+
+
+async def publish_list_type(
+    uow: UnitOfWork, definition: ListTypeDefinition, effective_from: date, by: str
+) -> catalog.Version[ListTypeDefinition]:
+    """A new version of one list type (or the current one, when nothing changed)."""
+    _refuse(catalog.problems_of_list_type(definition, await _context(uow)), "list type")
+    version = await _put_list_type(uow, definition, effective_from, by)
+    await uow.commit()
+    if version is None:
+        latest = await CatalogRepository(uow.session).list_types.latest(definition.code)
+        assert latest is not None
+        return latest
+    return version
+
+
+async def publish_measure(
+    uow: UnitOfWork, definition: MeasureDefinition, effective_from: date, by: str
+) -> catalog.Version[MeasureDefinition]:
+    _refuse(catalog.problems_of_measure(definition, await _context(uow)), "measure")
+    version = await _put_measure(uow, definition, effective_from, by)
+    await uow.commit()
+    if version is None:
+        latest = await CatalogRepository(uow.session).measures.latest(definition.code)
+        assert latest is not None
+        return latest
+    return version
+
+
+async def load_catalog(uow: UnitOfWork, bundle: CatalogBundle, by: str) -> LoadReport:
+    """Load a whole catalog edition atomically: every reference checked, all or nothing;
+    unchanged entries make no new version, so loading twice changes nothing."""
+    problems = [
+        f"repeated {kind} code {code}"
+        for kind, items in (
+            ("domain", [d.code for d in bundle.domains]),
+            ("department", [d.code for d in bundle.departments]),
+            ("list type", [t.code for t in bundle.list_types]),
+            ("measure", [m.code for m in bundle.measures]),
+        )
+        for code in catalog.duplicates(items)
+    ]
+    _refuse(problems, "catalog")
+    report = LoadReport()
+    catalog_repo = CatalogRepository(uow.session)
+    for domain in bundle.domains:
+        if await catalog_repo.put_domain(domain):
+            report.domains.append(domain.code)
+    for dept in bundle.departments:
+        if await _put_department(uow, dept, by):
+            report.departments.append(dept.code)
+    ctx = await _context(uow)
+    ctx.list_type_colours.update({t.code: t.colour for t in bundle.list_types})
+    for list_type in bundle.list_types:
+        problems += catalog.problems_of_list_type(list_type, ctx)
+    for measure in bundle.measures:
+        problems += catalog.problems_of_measure(measure, ctx)
+    _refuse(problems, "catalog")
+    for list_type in bundle.list_types:
+        if await _put_list_type(uow, list_type, bundle.effective_from, by):
+            report.list_types.append(list_type.code)
+    for measure in bundle.measures:
+        if await _put_measure(uow, measure, bundle.effective_from, by):
+            report.measures.append(measure.code)
+    await uow.commit()
+    return report
+
+
+# --- departments and credentials ----------------------------------------------------------------
+
+
+async def _put_department(uow: UnitOfWork, department: DepartmentDefinition, by: str) -> bool:
+    if not await DepartmentRepository(uow.session).put(department, by):
+        return False
+    uow.emit(DepartmentPublished(**department.model_dump()))
+    return True
+
+
+async def save_department(uow: UnitOfWork, department: DepartmentDefinition, by: str) -> None:
+    known = {d.code for d in await CatalogRepository(uow.session).domains()}
+    _refuse([f"unknown domain {d!r}" for d in department.domains if d not in known], "department")
+    await _put_department(uow, department, by)
+    await uow.commit()
+
+
+async def set_client_secret(uow: UnitOfWork, code: str, secret: str, by: str) -> None:
+    repo = DepartmentRepository(uow.session)
+    if await repo.get(code) is None:
+        raise NotFound(f"no department {code}")
+    await repo.set_secret_hash(code, departments.hash_secret(secret), by)
+    await uow.commit()
+
+
+async def department_roles(
+    uow: UnitOfWork, code: str, administrators: frozenset[str]
+) -> frozenset[str]:
+    found = await DepartmentRepository(uow.session).get(code)
+    if found is None or not found[1]:
+        raise NotFound(f"no active department {code}")
+    definition = found[0]
+    return departments.roles_of(
+        initiates=definition.initiates,
+        implements=definition.implements,
+        administers=code in administrators,
+    )
+
+
+async def issue_token(
+    uow: UnitOfWork,
+    issuer: TokenIssuer,
+    *,
+    client_id: str,
+    client_secret: str,
+    administrators: frozenset[str],
+) -> tuple[str, int]:
+    """OAuth2 client credentials: a short-lived token for a department with a valid secret."""
+    found = await DepartmentRepository(uow.session).get(client_id)
+    if found is None or not found[1] or not departments.secret_matches(client_secret, found[2]):
+        raise Unauthenticated("invalid client credentials")
+    roles = await department_roles(uow, client_id, administrators)
+    return issuer.issue(client_id, roles)
+
+
+# --- working-day calendar (DOMAIN.md §10) -------------------------------------------------------
+
+
+async def load_calendar_schedule(uow: UnitOfWork, schedule: YearSchedule, by: str) -> None:
+    """An operator loads a year's official schedule; services recompute provisional deadlines."""
+    await CalendarRepository(uow.session).put(schedule, by)
+    uow.emit(
+        CalendarScheduleLoaded(
+            year=schedule.year,
+            source=schedule.source,
+            holidays=sorted(schedule.holidays),
+            adjusted_workdays=sorted(schedule.adjusted_workdays),
+        )
+    )
+    await uow.commit()

@@ -1,0 +1,28 @@
+"""Trigger service: initiating departments post, recognise, correct and revoke list
+entries (DOMAIN.md §5)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from jrp_shared.bus.base import Bus
+from jrp_shared.catalog_copy import CatalogCopy
+from jrp_shared.logging import configure_logging
+from jrp_shared.runtime import ServiceRuntime
+from jrp_shared.web import create_service_app
+from jrp_trigger.adapters import orm
+from jrp_trigger.config import TriggerSettings
+
+
+def create_app(settings: TriggerSettings | None = None, *, bus: Bus | None = None) -> FastAPI:
+    settings = settings or TriggerSettings()
+    configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
+    runtime = ServiceRuntime(settings, orm.messaging, bus=bus)
+    catalog = CatalogCopy(orm.catalog_copy)
+    runtime.add_consumer("catalog-copy", catalog.topics, catalog.handlers())
+    return create_service_app(
+        runtime,
+        title="Trigger",
+        description=__doc__ or "",
+        routers=[catalog.router()],
+    )

@@ -1,0 +1,83 @@
+"""What a bus is to the services: durable publish, consumer groups, explicit commits.
+
+Both implementations give the same at-least-once contract: `publish` returns only once every
+message is durably stored; a subscription redelivers everything after the last committed
+position, so a consumer commits only after it has stored the effect (see
+`jrp_shared.messaging.consumer`). Topic names given here are logical (`catalog.v1`); the bus
+adds the deployment's namespace.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Message:
+    topic: str
+    key: str | None
+    headers: tuple[tuple[str, bytes], ...]
+    value: bytes
+
+
+@dataclass(frozen=True)
+class Record:
+    """A delivered message, with where it came from (for commits and dead letters)."""
+
+    topic: str
+    key: str | None
+    headers: tuple[tuple[str, bytes], ...]
+    value: bytes | None
+    partition: int
+    offset: int
+
+
+class Subscription(ABC):
+    """One consumer-group member reading a set of topics."""
+
+    @abstractmethod
+    async def start(self) -> None: ...
+
+    @abstractmethod
+    async def stop(self) -> None: ...
+
+    @abstractmethod
+    async def poll(self, *, max_records: int, timeout_ms: int) -> list[Record]:
+        """Next records, in order within a partition; [] when nothing came within the timeout."""
+
+    @abstractmethod
+    async def commit(self, records: Sequence[Record]) -> None:
+        """Mark these records (and everything before them in their partitions) as processed."""
+
+
+class Bus(ABC):
+    def __init__(self, namespace: str) -> None:
+        self.namespace = namespace
+
+    def qualified(self, topic: str) -> str:
+        return f"{self.namespace}.{topic}"
+
+    def logical(self, qualified_topic: str) -> str:
+        prefix = f"{self.namespace}."
+        return qualified_topic.removeprefix(prefix)
+
+    @abstractmethod
+    async def start(self) -> None: ...
+
+    @abstractmethod
+    async def stop(self) -> None: ...
+
+    @abstractmethod
+    async def publish(self, messages: Sequence[Message]) -> None:
+        """Store every message durably, in order per key; raise if any could not be stored."""
+
+    @abstractmethod
+    async def ensure_topics(self, topics: Sequence[str]) -> None: ...
+
+    @abstractmethod
+    def subscribe(self, group_id: str, topics: Sequence[str]) -> Subscription: ...
+
+    @abstractmethod
+    async def healthy(self) -> bool: ...

@@ -1,0 +1,162 @@
+"""The Kafka bus (aiokafka): idempotent producer with acks=all, manual offset commits."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import CommitFailedError, KafkaError, TopicAlreadyExistsError
+
+from jrp_shared.bus.base import Bus, Message, Record, Subscription
+from jrp_shared.logging import get_logger
+
+log = get_logger(__name__)
+
+
+class KafkaSubscription(Subscription):
+    def __init__(self, bus: KafkaBus, group_id: str, topics: Sequence[str]) -> None:
+        self._bus = bus
+        self._group_id = group_id
+        self._topics = [bus.qualified(t) for t in topics]
+        self._consumer: AIOKafkaConsumer | None = None
+
+    async def start(self) -> None:
+        await self._bus.ensure_topics([self._bus.logical(t) for t in self._topics])
+        self._consumer = AIOKafkaConsumer(
+            *self._topics,
+            bootstrap_servers=self._bus.bootstrap_servers,
+            group_id=self._group_id,
+            client_id=self._group_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            isolation_level="read_committed",
+            max_poll_interval_ms=300_000,
+        )
+        await self._consumer.start()
+
+    async def stop(self) -> None:
+        if self._consumer is not None:
+            await self._consumer.stop()
+            self._consumer = None
+
+    async def poll(self, *, max_records: int, timeout_ms: int) -> list[Record]:
+        assert self._consumer is not None, "subscription not started"
+        batches = await self._consumer.getmany(timeout_ms=timeout_ms, max_records=max_records)
+        records: list[Record] = []
+        for tp, messages in batches.items():
+            for m in messages:
+                key = m.key.decode() if m.key is not None else None
+                records.append(
+                    Record(
+                        topic=self._bus.logical(tp.topic),
+                        key=key,
+                        headers=tuple((h, v) for h, v in (m.headers or ())),
+                        value=m.value,
+                        partition=tp.partition,
+                        offset=m.offset,
+                    )
+                )
+        return records
+
+    async def commit(self, records: Sequence[Record]) -> None:
+        assert self._consumer is not None, "subscription not started"
+        if not records:
+            return
+        offsets: dict[TopicPartition, int] = {}
+        for r in records:
+            tp = TopicPartition(self._bus.qualified(r.topic), r.partition)
+            offsets[tp] = max(offsets.get(tp, 0), r.offset + 1)
+        try:
+            await self._consumer.commit(offsets)
+        except CommitFailedError:
+            # A rebalance took the partitions away: the new owner redelivers, the inbox
+            # makes that harmless.
+            log.warning("offset commit lost to a rebalance", group=self._group_id)
+
+
+class KafkaBus(Bus):
+    def __init__(
+        self,
+        namespace: str,
+        bootstrap_servers: str,
+        *,
+        client_id: str,
+        partitions: int = 3,
+        linger_ms: int = 5,
+    ) -> None:
+        super().__init__(namespace)
+        self.bootstrap_servers = bootstrap_servers
+        self._client_id = client_id
+        self._partitions = partitions
+        self._linger_ms = linger_ms
+        self._producer: AIOKafkaProducer | None = None
+        self._known_topics: set[str] = set()
+        self._topic_lock = asyncio.Lock()
+
+    async def start(self) -> None:
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=self.bootstrap_servers,
+            client_id=self._client_id,
+            enable_idempotence=True,  # forces acks=all; no duplicates from producer retries
+            acks="all",
+            linger_ms=self._linger_ms,
+            max_batch_size=256 * 1024,
+        )
+        await self._producer.start()
+
+    async def stop(self) -> None:
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
+
+    async def ensure_topics(self, topics: Sequence[str]) -> None:
+        wanted = {self.qualified(t) for t in topics} - self._known_topics
+        if not wanted:
+            return
+        async with self._topic_lock:
+            admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap_servers)
+            await admin.start()
+            try:
+                existing = set(await admin.list_topics())
+                missing = sorted(wanted - existing)
+                if missing:
+                    # Another service may create it first: that is fine.
+                    with contextlib.suppress(TopicAlreadyExistsError):
+                        await admin.create_topics(
+                            [NewTopic(t, self._partitions, 1) for t in missing]
+                        )
+            finally:
+                await admin.close()
+            self._known_topics |= wanted
+
+    async def publish(self, messages: Sequence[Message]) -> None:
+        if not messages:
+            return
+        assert self._producer is not None, "bus not started"
+        await self.ensure_topics(sorted({m.topic for m in messages}))
+        # send() appends in call order, so per-key (per-partition) order is the outbox order.
+        futures = [
+            await self._producer.send(
+                self.qualified(m.topic),
+                value=m.value,
+                key=m.key.encode() if m.key is not None else None,
+                headers=list(m.headers),
+            )
+            for m in messages
+        ]
+        await asyncio.gather(*futures)
+
+    def subscribe(self, group_id: str, topics: Sequence[str]) -> Subscription:
+        return KafkaSubscription(self, group_id, topics)
+
+    async def healthy(self) -> bool:
+        if self._producer is None:
+            return False
+        try:
+            await asyncio.wait_for(self._producer.client.fetch_all_metadata(), timeout=3)
+        except (KafkaError, TimeoutError, OSError):
+            return False
+        return True

@@ -1,0 +1,188 @@
+"""A service's own copy of the measures catalog, kept from the registry's catalog events.
+
+The catalog is the only legal basis for any measure (DOMAIN.md §4), and every service decides
+from it: trigger (who may initiate what, periods), enforcement (which department applies which
+measure), appeals (suspension and repair rules). Each keeps its own copy in its own database,
+fed from `catalog.v1`; this module is that copy's tables, event handlers and reads, the same
+in each service. Every version is kept, so "in force on date D" can be answered for any D.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    and_,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jrp_shared.errors import NotFound
+from jrp_shared.events import topics
+from jrp_shared.events.envelope import Envelope
+from jrp_shared.events.payloads import EventPayload, ListTypePublished, MeasurePublished
+from jrp_shared.messaging.consumer import Handler
+from jrp_shared.messaging.uow import UnitOfWork
+from jrp_shared.web import Department, runtime_of
+
+_BIGINT = BigInteger().with_variant(Integer(), "sqlite")
+
+
+@dataclass(frozen=True)
+class CatalogCopyTables:
+    list_types: Table
+    measures: Table
+    changes_received: Table
+
+
+def catalog_copy_tables(metadata: MetaData) -> CatalogCopyTables:
+    def versions(name: str) -> Table:
+        return Table(
+            name,
+            metadata,
+            Column("code", String(100), nullable=False),
+            Column("version", Integer, nullable=False),
+            Column("effective_from", Date, nullable=False),
+            Column("payload", JSON, nullable=False),
+            PrimaryKeyConstraint("code", "version", name=f"{name}_pkey"),
+        )
+
+    return CatalogCopyTables(
+        list_types=versions("catalog_list_types"),
+        measures=versions("catalog_measures"),
+        changes_received=Table(
+            "catalog_changes_received",
+            metadata,
+            Column("id", _BIGINT, primary_key=True, autoincrement=True),
+            Column("event_id", String(64), nullable=False),
+            Column("kind", String(20), nullable=False),
+            Column("code", String(100), nullable=False),
+            Column("version", Integer, nullable=False),
+            Column("received_at", DateTime(timezone=True), nullable=False),
+        ),
+    )
+
+
+class CatalogCopy:
+    def __init__(self, tables: CatalogCopyTables) -> None:
+        self.tables = tables
+
+    def handlers(self) -> dict[str, Handler]:
+        return {
+            ListTypePublished.event_type: self._on_published,
+            MeasurePublished.event_type: self._on_published,
+        }
+
+    topics = (topics.CATALOG,)
+
+    async def _on_published(
+        self, uow: UnitOfWork, envelope: Envelope, payload: EventPayload
+    ) -> None:
+        assert isinstance(payload, ListTypePublished | MeasurePublished)
+        kind, table = (
+            ("list_type", self.tables.list_types)
+            if isinstance(payload, ListTypePublished)
+            else ("measure", self.tables.measures)
+        )
+        session = uow.session
+        existing = await session.scalar(
+            select(table.c.version).where(
+                table.c.code == payload.code, table.c.version == payload.version
+            )
+        )
+        if existing is None:
+            await session.execute(
+                insert(table).values(
+                    code=payload.code,
+                    version=payload.version,
+                    effective_from=payload.effective_from,
+                    payload=payload.model_dump(mode="json"),
+                )
+            )
+        # The audit trail of what this service learnt and when: one row per event taken.
+        await session.execute(
+            insert(self.tables.changes_received).values(
+                event_id=envelope.id,
+                kind=kind,
+                code=payload.code,
+                version=payload.version,
+                received_at=datetime.now(UTC),
+            )
+        )
+
+    async def _in_force(
+        self, session: AsyncSession, table: Table, on: date, code: str | None = None
+    ) -> list[dict[str, Any]]:
+        latest = (
+            select(table.c.code, func.max(table.c.version).label("version"))
+            .where(table.c.effective_from <= on)
+            .group_by(table.c.code)
+        )
+        if code is not None:
+            latest = latest.where(table.c.code == code)
+        sub = latest.subquery()
+        rows = await session.execute(
+            select(table.c.payload)
+            .join(sub, and_(table.c.code == sub.c.code, table.c.version == sub.c.version))
+            .order_by(table.c.code)
+        )
+        return [dict(r.payload) for r in rows]
+
+    async def list_types_in_force(self, session: AsyncSession, on: date) -> list[ListTypePublished]:
+        rows = await self._in_force(session, self.tables.list_types, on)
+        return [ListTypePublished.model_validate(r) for r in rows]
+
+    async def list_type_in_force(
+        self, session: AsyncSession, code: str, on: date
+    ) -> ListTypePublished | None:
+        rows = await self._in_force(session, self.tables.list_types, on, code)
+        return ListTypePublished.model_validate(rows[0]) if rows else None
+
+    async def measures_in_force(self, session: AsyncSession, on: date) -> list[MeasurePublished]:
+        rows = await self._in_force(session, self.tables.measures, on)
+        return [MeasurePublished.model_validate(r) for r in rows]
+
+    def router(self) -> APIRouter:
+        """Read-only view of this service's copy, same paths as the registry's catalog."""
+        router = APIRouter(prefix="/v1/catalog", tags=["catalog (this service's copy)"])
+
+        @router.get("/list-types", response_model=list[ListTypePublished])
+        async def list_types(
+            request: Request, _by: Department, on: Annotated[date | None, Query()] = None
+        ) -> list[ListTypePublished]:
+            async with runtime_of(request).db.sessions() as session:
+                return await self.list_types_in_force(session, on or date.today())
+
+        @router.get("/list-types/{code}", response_model=ListTypePublished)
+        async def list_type(
+            request: Request, code: str, _by: Department, on: Annotated[date | None, Query()] = None
+        ) -> ListTypePublished:
+            async with runtime_of(request).db.sessions() as session:
+                found = await self.list_type_in_force(session, code, on or date.today())
+            if found is None:
+                raise NotFound(f"no list type {code!r} in force in this service's catalog copy")
+            return found
+
+        @router.get("/measures", response_model=list[MeasurePublished])
+        async def measures(
+            request: Request, _by: Department, on: Annotated[date | None, Query()] = None
+        ) -> list[MeasurePublished]:
+            async with runtime_of(request).db.sessions() as session:
+                return await self.measures_in_force(session, on or date.today())
+
+        return router

@@ -1,0 +1,1 @@
+"""Event contracts: the CloudEvents envelope, topic names and typed, versioned payloads."""

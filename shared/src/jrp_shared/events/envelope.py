@@ -1,0 +1,107 @@
+"""The one envelope of every event: CloudEvents 1.0 attributes in binary content mode.
+
+On the wire the attributes travel as `ce_*` Kafka headers and the body is the JSON payload
+(CloudEvents Kafka protocol binding, binary mode), so any consumer that reads headers — `kcat`
+included — sees what the event is and which schema describes it.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+SPEC_VERSION: Final = "1.0"
+CONTENT_TYPE: Final = "application/json"
+SCHEMA_BASE: Final = "https://schemas.jrp.example/events/"
+"""Prefix of `dataschema`; the schema files themselves are generated into docs/schemas/."""
+
+_HEADER_PREFIX: Final = "ce_"
+_ATTRIBUTES: Final = ("id", "source", "type", "subject", "time", "dataschema", "correlationid")
+
+
+class EnvelopeError(ValueError):
+    """A message that is not a valid event; it goes to the dead-letter topic with this reason."""
+
+
+class Envelope(BaseModel):
+    """CloudEvents 1.0 context attributes plus the decoded payload (`data`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    specversion: str = SPEC_VERSION
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()), min_length=1)
+    source: str = Field(min_length=1, description="URI-reference of the producing service")
+    type: str = Field(min_length=1, description="reverse-DNS event type ending in .v<major>")
+    subject: str | None = Field(default=None, description="the partition key: subject code")
+    time: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    datacontenttype: str = CONTENT_TYPE
+    dataschema: str | None = None
+    correlationid: str | None = Field(default=None, description="extension: request trace id")
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    def to_headers(self) -> list[tuple[str, bytes]]:
+        headers = [
+            ("ce_specversion", self.specversion.encode()),
+            ("content-type", self.datacontenttype.encode()),
+        ]
+        for name in _ATTRIBUTES:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            text = value.isoformat() if isinstance(value, datetime) else str(value)
+            headers.append((_HEADER_PREFIX + name, text.encode()))
+        return headers
+
+    def body(self) -> bytes:
+        return json.dumps(self.data, ensure_ascii=False, separators=(",", ":")).encode()
+
+    @classmethod
+    def from_wire(cls, headers: Sequence[tuple[str, bytes]], value: bytes | None) -> Envelope:
+        """Decode a message; raise EnvelopeError naming what is wrong."""
+        attrs: dict[str, Any] = {}
+        content_type = CONTENT_TYPE
+        for name, raw in headers:
+            try:
+                text = raw.decode()
+            except UnicodeDecodeError as exc:
+                raise EnvelopeError(f"header {name} is not UTF-8") from exc
+            if name == "content-type":
+                content_type = text
+            elif name.startswith(_HEADER_PREFIX):
+                attrs[name[len(_HEADER_PREFIX) :]] = text
+        if attrs.get("specversion") != SPEC_VERSION:
+            raise EnvelopeError(
+                f"missing or unsupported ce_specversion {attrs.get('specversion')!r}"
+            )
+        if not content_type.startswith(CONTENT_TYPE):
+            raise EnvelopeError(f"unsupported content-type {content_type!r}")
+        try:
+            data = json.loads(value or b"")
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise EnvelopeError(f"body is not JSON: {exc}") from exc
+        if not isinstance(data, dict):
+            raise EnvelopeError("body must be a JSON object")
+        try:
+            return cls(**attrs, datacontenttype=content_type, data=data)
+        except ValidationError as exc:
+            raise EnvelopeError(f"invalid envelope attributes: {_summarise(exc)}") from exc
+
+
+def _summarise(exc: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+    )
+
+
+def summarise_validation_error(exc: ValidationError) -> str:
+    return _summarise(exc)
+
+
+def header_value(headers: Mapping[str, bytes], name: str) -> str | None:
+    raw = headers.get(name)
+    return raw.decode() if raw is not None else None

@@ -1,0 +1,224 @@
+"""The event consumer: inbox-deduplicated handlers, dead-lettering, commit after the effect.
+
+For each record: decode the envelope; find the handler for its type; validate the payload;
+run the handler in a unit of work that also stores the event id in the inbox; commit the
+transaction; only then commit the offset. A redelivered event finds its id in the inbox and
+changes nothing. A record that cannot be decoded or validated, or whose handler keeps failing,
+goes to the dead-letter topic with the reason and the consumer goes on. An unreachable database
+is not the message's fault: the consumer waits and retries without dead-lettering.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import UTC, datetime
+
+from pydantic import ValidationError
+from sqlalchemy import insert, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from jrp_shared.bus.base import Bus, Message, Record, Subscription
+from jrp_shared.correlation import set_correlation_id
+from jrp_shared.db import Database
+from jrp_shared.events.envelope import Envelope, EnvelopeError, summarise_validation_error
+from jrp_shared.events.payloads import DeadLettered, EventPayload, payload_class
+from jrp_shared.logging import get_logger
+from jrp_shared.messaging.tables import MessagingTables
+from jrp_shared.messaging.uow import UnitOfWork
+from jrp_shared.metrics import ServiceMetrics
+
+log = get_logger(__name__)
+
+Handler = Callable[[UnitOfWork, Envelope, EventPayload], Awaitable[None]]
+
+
+class _HandlerKeepsFailing(Exception):
+    pass
+
+
+class EventConsumer:
+    def __init__(
+        self,
+        *,
+        name: str,
+        bus: Bus,
+        db: Database,
+        tables: MessagingTables,
+        topics: Sequence[str],
+        handlers: Mapping[str, Handler],
+        metrics: ServiceMetrics,
+        source: str,
+        on_commit: Callable[[], None] | None = None,
+        max_attempts: int = 3,
+        retry_seconds: float = 0.2,
+    ) -> None:
+        self.name = name
+        self._bus = bus
+        self._db = db
+        self._tables = tables
+        self._topics = list(topics)
+        self._handlers = dict(handlers)
+        self._metrics = metrics
+        self._source = source
+        self._on_commit = on_commit
+        self._max_attempts = max_attempts
+        self._retry_seconds = retry_seconds
+        self.ready = asyncio.Event()
+
+    async def run(self) -> None:
+        while True:
+            subscription = self._bus.subscribe(self.name, self._topics)
+            try:
+                await subscription.start()
+                self.ready.set()
+                await self._consume(subscription)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("consumer failed; restarting", consumer=self.name)
+                await asyncio.sleep(1.0)
+            finally:
+                self.ready.clear()
+                await subscription.stop()
+
+    async def _consume(self, subscription: Subscription) -> None:
+        while True:
+            records = await subscription.poll(max_records=200, timeout_ms=500)
+            for record in records:
+                await self.handle(record)
+            await subscription.commit(records)
+
+    async def handle(self, record: Record) -> None:
+        """Take one record to a stored effect, a skip or a dead letter; bad data never raises."""
+        try:
+            envelope = Envelope.from_wire(record.headers, record.value)
+        except EnvelopeError as exc:
+            await self._dead_letter(record, f"invalid envelope: {exc}")
+            return
+        handler = self._handlers.get(envelope.type)
+        model = payload_class(envelope.type)
+        if handler is None or model is None:
+            self._metrics.events_consumed(self.name, "ignored").inc()
+            return
+        try:
+            payload = model.model_validate(envelope.data)
+        except ValidationError as exc:
+            await self._dead_letter(
+                record, f"invalid {envelope.type} payload: {summarise_validation_error(exc)}"
+            )
+            return
+        set_correlation_id(envelope.correlationid)
+        try:
+            outcome = await self._apply(envelope, payload, handler)
+        except _HandlerKeepsFailing as exc:
+            await self._dead_letter(record, str(exc))
+            return
+        finally:
+            set_correlation_id(None)
+        self._metrics.events_consumed(self.name, outcome).inc()
+
+    async def _apply(self, envelope: Envelope, payload: EventPayload, handler: Handler) -> str:
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return await self._apply_once(envelope, payload, handler)
+            except (OperationalError, ConnectionError, OSError) as exc:
+                # The database is away: wait for it, the message is not at fault.
+                log.warning("database unavailable; retrying", consumer=self.name, error=str(exc))
+                await asyncio.sleep(min(self._retry_seconds * 2**attempt, 5.0))
+                attempt = min(attempt, 5)
+            except (DBAPIError, ValueError, LookupError, TypeError) as exc:
+                log.warning(
+                    "handler failed",
+                    consumer=self.name,
+                    event_id=envelope.id,
+                    event_type=envelope.type,
+                    attempt=attempt,
+                    error=str(exc),
+                )
+                if attempt >= self._max_attempts:
+                    raise _HandlerKeepsFailing(
+                        f"handler for {envelope.type} failed {attempt} times: "
+                        f"{type(exc).__name__}: {exc}"
+                    ) from exc
+                await asyncio.sleep(self._retry_seconds * attempt)
+
+    async def _apply_once(self, envelope: Envelope, payload: EventPayload, handler: Handler) -> str:
+        inbox = self._tables.inbox
+        async with UnitOfWork(
+            self._db, self._tables, source=self._source, on_commit=self._on_commit
+        ) as uow:
+            seen = await uow.session.scalar(
+                select(inbox.c.event_id).where(
+                    inbox.c.consumer == self.name, inbox.c.event_id == envelope.id
+                )
+            )
+            if seen is not None:
+                return "duplicate"
+            await handler(uow, envelope, payload)
+            await uow.session.execute(
+                insert(inbox).values(
+                    consumer=self.name,
+                    event_id=envelope.id,
+                    event_type=envelope.type,
+                    processed_at=datetime.now(UTC),
+                )
+            )
+            try:
+                await uow.commit()
+            except IntegrityError:
+                # Another member of the group stored the same event first.
+                return "duplicate"
+        return "processed"
+
+    async def _dead_letter(self, record: Record, reason: str) -> None:
+        log.warning(
+            "dead-lettering a message",
+            consumer=self.name,
+            topic=record.topic,
+            offset=record.offset,
+            reason=reason,
+        )
+        value = record.value or b""
+        try:
+            text, encoding = value.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, encoding = base64.b64encode(value).decode(), "base64"
+        headers = {}
+        for name, raw in record.headers:
+            try:
+                headers[name] = raw.decode()
+            except UnicodeDecodeError:
+                headers[name] = base64.b64encode(raw).decode()
+        letter = DeadLettered(
+            consumer=self.name,
+            reason=reason,
+            source_topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            key=record.key,
+            headers=headers,
+            value=text,
+            value_encoding=encoding,
+        )
+        envelope = Envelope(
+            source=self._source,
+            type=letter.event_type,
+            subject=letter.partition_key(),
+            dataschema=letter.schema_uri(),
+            data=letter.model_dump(mode="json"),
+        )
+        await self._bus.publish(
+            [
+                Message(
+                    topic=letter.topic,
+                    key=envelope.subject,
+                    headers=tuple(envelope.to_headers()),
+                    value=envelope.body(),
+                )
+            ]
+        )
+        self._metrics.events_consumed(self.name, "dead_lettered").inc()

@@ -1,0 +1,99 @@
+"""The unit of work: one transaction for a state change and the events it emits (outbox).
+
+Handlers load through `uow.session`, change state, `emit()` events and `commit()`; the events
+become outbox rows in the same transaction, so there is never a state change without its event
+nor an event without its state change. Repositories and handlers never commit on their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from types import TracebackType
+
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jrp_shared.correlation import current_correlation_id
+from jrp_shared.db import Database
+from jrp_shared.events.envelope import Envelope
+from jrp_shared.events.payloads import EventPayload
+from jrp_shared.messaging.tables import MessagingTables
+
+
+class UnitOfWork:
+    def __init__(
+        self,
+        db: Database,
+        tables: MessagingTables,
+        *,
+        source: str,
+        on_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self._db = db
+        self.tables = tables
+        self._source = source
+        self._on_commit = on_commit
+        self._pending: list[tuple[Envelope, str]] = []
+        self._session: AsyncSession | None = None
+        self.committed = False
+
+    @property
+    def session(self) -> AsyncSession:
+        assert self._session is not None, "use the unit of work inside `async with`"
+        return self._session
+
+    async def __aenter__(self) -> UnitOfWork:
+        self._session = self._db.sessions()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if not self.committed:
+            await self.session.rollback()
+        await self.session.close()
+        self._session = None
+
+    def emit(self, payload: EventPayload) -> Envelope:
+        """Queue an event; it is written to the outbox when (and only if) the work commits."""
+        envelope = Envelope(
+            source=self._source,
+            type=payload.event_type,
+            subject=payload.partition_key(),
+            dataschema=payload.schema_uri(),
+            correlationid=current_correlation_id(),
+            data=payload.model_dump(mode="json"),
+        )
+        self._pending.append((envelope, payload.topic))
+        return envelope
+
+    @property
+    def emitted(self) -> list[Envelope]:
+        return [env for env, _ in self._pending]
+
+    async def commit(self) -> None:
+        if self._pending:
+            now = datetime.now(UTC)
+            await self.session.execute(
+                insert(self.tables.outbox),
+                [
+                    {
+                        "event_id": env.id,
+                        "event_type": env.type,
+                        "topic": topic,
+                        "key": env.subject,
+                        "headers": [[h, v.decode()] for h, v in env.to_headers()],
+                        "body": env.body().decode(),
+                        "created_at": now,
+                    }
+                    for env, topic in self._pending
+                ],
+            )
+        await self.session.commit()
+        self.committed = True
+        if self._pending and self._on_commit is not None:
+            self._on_commit()

@@ -1,0 +1,44 @@
+"""Prometheus metrics of one service, on a registry of its own (no process-wide globals)."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+
+class ServiceMetrics:
+    def __init__(self, service: str) -> None:
+        self.registry = CollectorRegistry()
+        labels = {"service": service}
+        self.http_requests = Counter(
+            "jrp_http_requests_total",
+            "HTTP requests by route and status",
+            ["method", "route", "status"],
+            registry=self.registry,
+        ).labels
+        self.http_latency = Histogram(
+            "jrp_http_request_seconds",
+            "HTTP request latency",
+            ["method", "route"],
+            registry=self.registry,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+        ).labels
+        self.events_consumed = Counter(
+            "jrp_events_consumed_total",
+            "Events taken by consumers, by outcome (processed, duplicate, ignored, dead_lettered)",
+            ["consumer", "outcome"],
+            registry=self.registry,
+        ).labels
+        self.events_published = Counter(
+            "jrp_outbox_published_total",
+            "Events the outbox relay published",
+            registry=self.registry,
+        )
+        self.relay_failures = Counter(
+            "jrp_outbox_relay_failures_total",
+            "Failed attempts of the outbox relay to publish a batch",
+            registry=self.registry,
+        )
+        self.info = Gauge(
+            "jrp_service_info", "Service identity", ["service"], registry=self.registry
+        )
+        self.info.labels(**labels).set(1)

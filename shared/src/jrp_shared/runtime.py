@@ -1,0 +1,101 @@
+"""What one running service is made of, wired once from its settings (bootstrap).
+
+A service builds a `ServiceRuntime` in its `create_app()`: database, bus, metrics, token
+verifier, outbox relay and consumers. Nothing connects at construction; `start()` (the app's
+lifespan) starts the bus and the background tasks, `stop()` ends them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+
+from jrp_shared.auth import TokenVerifier
+from jrp_shared.bus.base import Bus
+from jrp_shared.bus.factory import bus_from_settings
+from jrp_shared.db import Database
+from jrp_shared.logging import get_logger
+from jrp_shared.messaging.consumer import EventConsumer, Handler
+from jrp_shared.messaging.relay import OutboxRelay
+from jrp_shared.messaging.tables import MessagingTables
+from jrp_shared.messaging.uow import UnitOfWork
+from jrp_shared.metrics import ServiceMetrics
+from jrp_shared.settings import ServiceSettings
+
+log = get_logger(__name__)
+
+
+class ServiceRuntime:
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        tables: MessagingTables,
+        *,
+        bus: Bus | None = None,
+        topics_published: Sequence[str] = (),
+    ) -> None:
+        self.settings = settings
+        self.name = settings.service_name
+        self.source = f"/jrp/{settings.service_name}"
+        self.tables = tables
+        self.db = Database(settings.database_url)
+        self.bus = bus or bus_from_settings(settings)
+        self.metrics = ServiceMetrics(settings.service_name)
+        self.verifier = TokenVerifier(
+            settings.public_key_pem(), issuer=settings.auth_issuer, audience=settings.auth_audience
+        )
+        self.relay = OutboxRelay(
+            self.db,
+            tables,
+            self.bus,
+            self.metrics,
+            batch_size=settings.relay_batch_size,
+            idle_seconds=settings.relay_idle_seconds,
+        )
+        self.consumers: list[EventConsumer] = []
+        self._topics_published = list(topics_published)
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.db, self.tables, source=self.source, on_commit=self.relay.wake)
+
+    def add_consumer(
+        self, purpose: str, topics: Sequence[str], handlers: Mapping[str, Handler]
+    ) -> EventConsumer:
+        """A consumer group of this service; its name is also its inbox key."""
+        consumer = EventConsumer(
+            name=f"{self.settings.topic_namespace}.{self.name}.{purpose}",
+            bus=self.bus,
+            db=self.db,
+            tables=self.tables,
+            topics=topics,
+            handlers=handlers,
+            metrics=self.metrics,
+            source=self.source,
+            on_commit=self.relay.wake,
+            max_attempts=self.settings.consumer_max_attempts,
+        )
+        self.consumers.append(consumer)
+        return consumer
+
+    async def start(self) -> None:
+        await self.bus.start()
+        if self._topics_published:
+            await self.bus.ensure_topics(self._topics_published)
+        self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.name}-relay"))
+        for consumer in self.consumers:
+            self._tasks.append(asyncio.create_task(consumer.run(), name=consumer.name))
+        log.info("service started", bus=self.settings.bus, database=self.db.dialect)
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+        await self.bus.stop()
+        await self.db.dispose()
+
+    async def readiness(self) -> dict[str, bool]:
+        database, bus = await asyncio.gather(self.db.ping(), self.bus.healthy())
+        consumers = all(c.ready.is_set() for c in self.consumers)
+        return {"database": database, "bus": bus, "consumers": consumers}

@@ -1,0 +1,63 @@
+"""Typed settings every service shares; each service subclasses with its own env prefix.
+
+Nothing here is read at import time: a service builds its settings in `create_app()` /
+its CLI and passes them down.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Base for `RegistrySettings`, `TriggerSettings`, … (env prefix `JRP_<SERVICE>_`)."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    service_name: str = "service"
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///var/service.db",
+        description="SQLAlchemy async URL: sqlite+aiosqlite:///… or postgresql+asyncpg://…",
+    )
+    bus: Literal["embedded", "kafka"] = "embedded"
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    embedded_bus_path: Path = Path("var/bus.sqlite3")
+    topic_namespace: str = Field(
+        default="jrp",
+        pattern=r"^[a-z][a-z0-9-]{0,30}$",
+        description="prefix of every topic name, so environments can share a broker",
+    )
+
+    auth_public_key_file: Path | None = Field(
+        default=None, description="PEM public key that verifies the registry's access tokens"
+    )
+    auth_issuer: str = "jrp-registry"
+    auth_audience: str = "jrp"
+
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    relay_batch_size: int = Field(default=500, ge=1, le=10_000)
+    relay_idle_seconds: float = Field(default=0.2, gt=0)
+    consumer_max_attempts: int = Field(default=3, ge=1, le=20)
+
+    @model_validator(mode="after")
+    def _kafka_needs_servers(self) -> ServiceSettings:
+        if self.bus == "kafka" and not self.kafka_bootstrap_servers.strip():
+            raise ValueError("bus=kafka needs kafka_bootstrap_servers")
+        return self
+
+    def public_key_pem(self) -> str:
+        if self.auth_public_key_file is None:
+            raise ValueError(
+                f"{self.service_name}: auth_public_key_file is not set; every call must be "
+                "attributed to a department, so a service cannot run without it"
+            )
+        return self.auth_public_key_file.read_text(encoding="utf-8")

@@ -1,0 +1,138 @@
+"""Test fixtures for every layer (a pytest plugin, registered in the root conftest.py).
+
+Integration fixtures use the REAL PostgreSQL and Kafka that `make test` starts
+(deploy/local/infra.sh). When they are missing the test FAILS with how to start them; it never
+skips itself. Isolation: each test gets its own databases (copied from a migrated template)
+and its own topic namespace, so tests never see each other's rows or messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import asyncpg
+import pytest
+
+from jrp_shared import migrations
+from jrp_shared.auth import TokenIssuer, generate_keypair
+
+T = TypeVar("T")
+
+_HOW = "start them with `make infra` (or run `make test`, which does)"
+
+
+def _required_env(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        pytest.fail(f"{name} is not set: this integration test needs the real server; {_HOW}")
+    return value
+
+
+@dataclass(frozen=True)
+class Keys:
+    private_key_file: Path
+    public_key_file: Path
+    issuer: TokenIssuer
+
+    def token(self, department: str, *roles: str) -> str:
+        token, _ = self.issuer.issue(department, frozenset(roles))
+        return token
+
+    def headers(self, department: str, *roles: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(department, *roles)}"}
+
+
+@pytest.fixture(scope="session")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> Keys:
+    directory = tmp_path_factory.mktemp("keys")
+    private_pem, public_pem = generate_keypair()
+    (directory / "private.pem").write_text(private_pem)
+    (directory / "public.pem").write_text(public_pem)
+    return Keys(
+        directory / "private.pem",
+        directory / "public.pem",
+        TokenIssuer(private_pem, issuer="jrp-registry", audience="jrp"),
+    )
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> str:
+    return _required_env("JRP_TEST_KAFKA_BOOTSTRAP")
+
+
+@pytest.fixture
+def namespace() -> str:
+    """A topic namespace of this test's own."""
+    return f"t{uuid.uuid4().hex[:12]}"
+
+
+class PostgresDatabases:
+    """Hands out fresh databases: one migrated template per service, copied per test."""
+
+    def __init__(self, admin_url: str) -> None:
+        self._admin_url = admin_url
+        self._templates: dict[str, str] = {}
+        self._created: list[str] = []
+        self._lock = asyncio.Lock()
+
+    def _url(self, database: str) -> str:
+        base, _, _ = self._admin_url.rpartition("/")
+        return f"{base}/{database}"
+
+    def _dsn(self) -> str:
+        return self._admin_url.replace("postgresql+asyncpg://", "postgresql://")
+
+    async def _execute(self, sql: str) -> None:
+        conn = await asyncpg.connect(self._dsn())
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    async def fresh(self, service: str, script_location: Path) -> str:
+        """The URL of a new, migrated, empty database for `service`."""
+        async with self._lock:
+            template = self._templates.get(service)
+            if template is None:
+                template = f"tpl_{service}_{uuid.uuid4().hex[:8]}"
+                await self._execute(f'CREATE DATABASE "{template}"')
+                self._created.append(template)
+                await asyncio.to_thread(migrations.upgrade, script_location, self._url(template))
+                self._templates[service] = template
+            name = f"t_{service}_{uuid.uuid4().hex[:10]}"
+            await self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            self._created.append(name)
+        return self._url(name)
+
+    async def drop_all(self) -> None:
+        for name in reversed(self._created):
+            await self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+async def postgres() -> AsyncIterator[PostgresDatabases]:
+    databases = PostgresDatabases(_required_env("JRP_TEST_POSTGRES_URL"))
+    yield databases
+    await databases.drop_all()
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[T | None]], *, within: float = 20.0, interval: float = 0.1
+) -> T:
+    """Poll `probe` until it returns something truthy; fail with the last value otherwise."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    last: Any = None
+    while loop.time() < deadline:
+        result = await probe()
+        if result:
+            return result
+        last = result
+        await asyncio.sleep(interval)
+    raise AssertionError(f"condition not met within {within}s; last value: {last!r}")

@@ -1,0 +1,198 @@
+"""HTTP plumbing every service shares: app factory, correlation ids, errors, health, metrics.
+
+Routes stay thin: validate, build a command, call a handler. Errors raised anywhere below map
+to responses here, in one place (the `DomainError` classes carry their status).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+import structlog
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from jrp_shared.auth import Principal
+from jrp_shared.correlation import HTTP_HEADER, new_correlation_id, set_correlation_id
+from jrp_shared.errors import DomainError, Unauthenticated
+from jrp_shared.logging import get_logger
+from jrp_shared.runtime import ServiceRuntime
+
+log = get_logger("jrp.http")
+
+_bearer = HTTPBearer(auto_error=False, description="Access token from POST /v1/oauth/token")
+
+
+def runtime_of(request: Request) -> ServiceRuntime:
+    runtime: ServiceRuntime = request.app.state.runtime
+    return runtime
+
+
+async def current_department(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """Every call is attributed to a department, or refused with 401."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthenticated("a bearer access token is required (POST /v1/oauth/token)")
+    principal = runtime_of(request).verifier.verify(credentials.credentials)
+    structlog.contextvars.bind_contextvars(department=principal.department_code)
+    return principal
+
+
+Department = Annotated[Principal, Depends(current_department)]
+
+
+class _RequestContext:
+    """Pure ASGI middleware (cheap on the hot path): correlation id, metrics, access log."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        correlation_id = new_correlation_id()
+        for name, value in scope.get("headers", ()):
+            if name.decode("latin-1").lower() == HTTP_HEADER.lower():
+                candidate = value.decode("latin-1")[:128]
+                if candidate:
+                    correlation_id = candidate
+                break
+        set_correlation_id(correlation_id)
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(service=scope["app"].state.runtime.name)
+        status = 500
+        started = time.perf_counter()
+
+        async def send_with_header(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                headers.append((HTTP_HEADER.lower().encode(), correlation_id.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_header)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = scope.get("route")
+            path = getattr(route, "path", "unmatched")
+            metrics = scope["app"].state.runtime.metrics
+            metrics.http_requests(scope["method"], path, str(status)).inc()
+            metrics.http_latency(scope["method"], path).observe(elapsed)
+            if path not in ("/healthz", "/readyz", "/metrics"):
+                log.info(
+                    "request",
+                    method=scope["method"],
+                    route=path,
+                    status=status,
+                    ms=round(elapsed * 1000, 2),
+                )
+            set_correlation_id(None)
+
+
+def _validation_problems(exc: RequestValidationError) -> list[dict[str, Any]]:
+    problems = []
+    for err in exc.errors():
+        ctx = err.get("ctx") or {}
+        problem: dict[str, Any] = {
+            "field": ".".join(str(p) for p in err["loc"]),
+            "reason": err["type"],
+            "message": err["msg"],
+        }
+        if isinstance(ctx.get("position"), int):
+            problem["position"] = ctx["position"]
+        problems.append(problem)
+    return problems
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse(exc.as_json(), status_code=exc.status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(
+            {
+                "error": "invalid_input",
+                "message": "the request is not valid",
+                "detail": _validation_problems(exc),
+            },
+            status_code=422,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return JSONResponse(
+            {"error": code, "message": str(exc.detail)},
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
+
+def _operations_router() -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/healthz", summary="Alive")
+    async def healthz(request: Request) -> dict[str, str]:
+        return {"status": "alive", "service": runtime_of(request).name}
+
+    @router.get("/readyz", summary="Database, bus and consumers reachable")
+    async def readyz(request: Request) -> JSONResponse:
+        checks = await runtime_of(request).readiness()
+        ready = all(checks.values())
+        return JSONResponse(
+            {"status": "ready" if ready else "not_ready", "checks": checks},
+            status_code=200 if ready else 503,
+        )
+
+    @router.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse)
+    async def metrics(request: Request) -> PlainTextResponse:
+        body = generate_latest(runtime_of(request).metrics.registry)
+        return PlainTextResponse(body, media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+def create_service_app(
+    runtime: ServiceRuntime,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    version: str = "0.1.0",
+    on_startup: Sequence[Callable[[], Awaitable[None]]] = (),
+) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        for hook in on_startup:
+            await hook()
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    app.state.runtime = runtime
+    app.add_middleware(_RequestContext)
+    _install_error_handlers(app)
+    app.include_router(_operations_router())
+    for router in routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,222 @@
+"""Outbox, relay, inbox and dead-lettering on the embedded default: a real SQLite database and
+the real embedded bus (no fakes), so these run in the fast layer."""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
+
+from jrp_shared.bus.base import Message, Record
+from jrp_shared.bus.embedded import EmbeddedBus
+from jrp_shared.db import Database
+from jrp_shared.events import topics
+from jrp_shared.events.envelope import Envelope
+from jrp_shared.events.payloads import CalendarScheduleLoaded, EventPayload
+from jrp_shared.messaging.consumer import EventConsumer
+from jrp_shared.messaging.relay import OutboxRelay
+from jrp_shared.messaging.tables import messaging_tables
+from jrp_shared.messaging.uow import UnitOfWork
+from jrp_shared.metrics import ServiceMetrics
+
+metadata = MetaData()
+tables = messaging_tables(metadata)
+effects = Table(
+    "effects",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("year", Integer, nullable=False),
+    Column("note", String(50)),
+)
+
+
+@dataclass
+class Stack:
+    db: Database
+    bus: EmbeddedBus
+    metrics: ServiceMetrics
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.db, tables, source="/jrp/test")
+
+    def consumer(self, handler, **kwargs) -> EventConsumer:  # type: ignore[no-untyped-def]
+        return EventConsumer(
+            name="test.consumer",
+            bus=self.bus,
+            db=self.db,
+            tables=tables,
+            topics=[topics.CALENDAR],
+            handlers={CalendarScheduleLoaded.event_type: handler},
+            metrics=self.metrics,
+            source="/jrp/test",
+            retry_seconds=0.01,
+            **kwargs,
+        )
+
+    async def count(self, table: Table) -> int:
+        async with self.db.sessions() as s:
+            return int(await s.scalar(select(func.count()).select_from(table)) or 0)
+
+    async def dead_letters(self) -> list[Envelope]:
+        sub = self.bus.subscribe("inspector", [topics.DEAD_LETTER])
+        records = await sub.poll(max_records=100, timeout_ms=100)
+        return [Envelope.from_wire(r.headers, r.value) for r in records]
+
+
+@pytest.fixture
+async def stack(tmp_path: Path) -> AsyncIterator[Stack]:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'svc.db'}")
+    async with db.engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    bus = EmbeddedBus("ns", tmp_path / "bus.sqlite3")
+    await bus.start()
+    yield Stack(db, bus, ServiceMetrics("test"))
+    await bus.stop()
+    await db.dispose()
+
+
+def _schedule(year: int = 2027) -> CalendarScheduleLoaded:
+    return CalendarScheduleLoaded(
+        year=year, source="test", holidays=[date(year, 1, 1)], adjusted_workdays=[]
+    )
+
+
+async def _record_effect(uow: UnitOfWork, envelope: Envelope, payload: EventPayload) -> None:
+    assert isinstance(payload, CalendarScheduleLoaded)
+    await uow.session.execute(insert(effects).values(year=payload.year, note=envelope.id[:8]))
+
+
+def _as_record(envelope: Envelope, offset: int = 1) -> Record:
+    return Record(
+        topic=topics.CALENDAR,
+        key=envelope.subject,
+        headers=tuple(envelope.to_headers()),
+        value=envelope.body(),
+        partition=0,
+        offset=offset,
+    )
+
+
+async def test_state_and_event_commit_together_or_not_at_all(stack: Stack) -> None:
+    async with stack.uow() as uow:
+        await uow.session.execute(insert(effects).values(year=1))
+        uow.emit(_schedule())
+        await uow.commit()
+    with pytest.raises(RuntimeError):
+        async with stack.uow() as uow:
+            await uow.session.execute(insert(effects).values(year=2))
+            uow.emit(_schedule(2028))
+            raise RuntimeError("the handler failed before commit")
+    assert await stack.count(effects) == 1
+    assert await stack.count(tables.outbox) == 1
+
+
+async def test_relay_publishes_the_outbox_in_order_and_marks_it(stack: Stack) -> None:
+    async with stack.uow() as uow:
+        sent = [uow.emit(_schedule(2027 + i)) for i in range(3)]
+        await uow.commit()
+    relay = OutboxRelay(stack.db, tables, stack.bus, stack.metrics)
+    assert await relay.publish_pending() == 3
+    assert await relay.publish_pending() == 0
+    records = await stack.bus.subscribe("reader", [topics.CALENDAR]).poll(
+        max_records=10, timeout_ms=100
+    )
+    received = [Envelope.from_wire(r.headers, r.value) for r in records]
+    assert [e.id for e in received] == [e.id for e in sent]
+    assert records[0].key == "2027"
+    assert received[0].correlationid is None
+    assert json.loads(records[2].value or b"")["year"] == 2029
+
+
+async def test_redelivery_never_doubles_an_effect(stack: Stack) -> None:
+    consumer = stack.consumer(_record_effect)
+    async with stack.uow() as uow:
+        envelope = uow.emit(_schedule())
+        await uow.commit()
+    await consumer.handle(_as_record(envelope, 1))
+    await consumer.handle(_as_record(envelope, 2))  # the same event delivered again
+    assert await stack.count(effects) == 1
+    assert await stack.count(tables.inbox) == 1
+    duplicates = stack.metrics.registry.get_sample_value(
+        "jrp_events_consumed_total", {"consumer": "test.consumer", "outcome": "duplicate"}
+    )
+    assert duplicates == 1
+
+
+async def test_malformed_messages_go_to_the_dead_letter_topic_and_the_consumer_goes_on(
+    stack: Stack,
+) -> None:
+    consumer = stack.consumer(_record_effect)
+    garbage = Record(topics.CALENDAR, "k", (("x", b"y"),), b"\xff\xfe not json", 0, 7)
+    wrong_payload = Envelope(
+        source="/jrp/x", type=CalendarScheduleLoaded.event_type, data={"year": "soon"}
+    )
+    good = Envelope(
+        source="/jrp/x",
+        type=CalendarScheduleLoaded.event_type,
+        data=_schedule().model_dump(mode="json"),
+    )
+    await consumer.handle(garbage)
+    await consumer.handle(_as_record(wrong_payload, 8))
+    await consumer.handle(_as_record(good, 9))
+    assert await stack.count(effects) == 1
+    letters = await stack.dead_letters()
+    assert [e.data["offset"] for e in letters] == [7, 8]
+    assert "invalid envelope" in letters[0].data["reason"]
+    assert letters[0].data["value_encoding"] == "base64"
+    assert "year" in letters[1].data["reason"]
+    assert letters[1].data["consumer"] == "test.consumer"
+
+
+async def test_a_handler_that_keeps_failing_is_dead_lettered_after_its_attempts(
+    stack: Stack,
+) -> None:
+    calls = 0
+
+    async def broken(uow: UnitOfWork, envelope: Envelope, payload: EventPayload) -> None:
+        nonlocal calls
+        calls += 1
+        await uow.session.execute(insert(effects).values(year=0))
+        raise ValueError("no such list type")
+
+    consumer = stack.consumer(broken, max_attempts=3)
+    envelope = Envelope(
+        source="/jrp/x",
+        type=CalendarScheduleLoaded.event_type,
+        data=_schedule().model_dump(mode="json"),
+    )
+    await consumer.handle(_as_record(envelope))
+    assert calls == 3
+    assert await stack.count(effects) == 0  # each failed attempt rolled back
+    [letter] = await stack.dead_letters()
+    assert "failed 3 times" in letter.data["reason"]
+    assert "no such list type" in letter.data["reason"]
+
+
+async def test_the_running_consumer_commits_after_the_effect(stack: Stack) -> None:
+    consumer = stack.consumer(_record_effect)
+    task = asyncio.create_task(consumer.run())
+    envelope = Envelope(
+        source="/jrp/x",
+        type=CalendarScheduleLoaded.event_type,
+        data=_schedule().model_dump(mode="json"),
+    )
+    await stack.bus.publish(
+        [Message(topics.CALENDAR, "2027", tuple(envelope.to_headers()), envelope.body())]
+    )
+    for _ in range(100):
+        if await stack.count(effects) == 1:
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.6)  # one more poll cycle, so the batch's offsets are committed
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    assert await stack.count(effects) == 1
+    leftover = await stack.bus.subscribe("test.consumer", [topics.CALENDAR]).poll(
+        max_records=10, timeout_ms=50
+    )
+    assert leftover == []
