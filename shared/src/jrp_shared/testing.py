@@ -12,12 +12,16 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import asyncpg
 import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
 
 from jrp_shared import migrations
 from jrp_shared.auth import TokenIssuer, generate_keypair
@@ -136,3 +140,13 @@ async def eventually(
         last = result
         await asyncio.sleep(interval)
     raise AssertionError(f"condition not met within {within}s; last value: {last!r}")
+
+
+@asynccontextmanager
+async def serving(app: FastAPI, name: str) -> AsyncIterator[AsyncClient]:
+    """Run an app's lifespan (bus, relay, consumers) and give an HTTP client to it."""
+    async with (
+        LifespanManager(app, startup_timeout=60, shutdown_timeout=30),
+        AsyncClient(transport=ASGITransport(app=app), base_url=f"http://{name}") as client,
+    ):
+        yield client

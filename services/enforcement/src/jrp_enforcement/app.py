@@ -20,9 +20,11 @@ def create_app(settings: EnforcementSettings | None = None, *, bus: Bus | None =
     runtime = ServiceRuntime(settings, orm.messaging, bus=bus)
     catalog = CatalogCopy(orm.catalog_copy)
     runtime.add_consumer("catalog-copy", catalog.topics, catalog.handlers())
-    return create_service_app(
+    app = create_service_app(
         runtime,
         title="Enforcement",
         description=__doc__ or "",
         routers=[catalog.router()],
     )
+    app.state.catalog_copy = catalog
+    return app

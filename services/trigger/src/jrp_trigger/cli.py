@@ -7,13 +7,15 @@ from pathlib import Path
 from jrp_shared import cli
 from jrp_trigger.config import TriggerSettings
 
+MIGRATIONS = Path(__file__).parent / "migrations"
+
 
 def main(argv: list[str] | None = None) -> int:
     return cli.run(
         prog="jrp-trigger",
         settings_factory=TriggerSettings,
         app_factory="jrp_trigger.app:create_app",
-        script_location=Path(__file__).parent / "migrations",
+        script_location=MIGRATIONS,
         argv=argv,
     )
 

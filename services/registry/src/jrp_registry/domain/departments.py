@@ -33,8 +33,12 @@ def hash_secret(secret: str) -> str:
 
 
 def secret_matches(secret: str, stored: str | None) -> bool:
-    if not stored or not stored.startswith("scrypt$"):
+    parts = (stored or "").split("$")
+    if len(parts) != 3 or parts[0] != "scrypt":
         return False
-    _, salt_hex, digest_hex = stored.split("$", 2)
-    digest = hashlib.scrypt(secret.encode(), salt=bytes.fromhex(salt_hex), **_SCRYPT)
-    return hmac.compare_digest(digest.hex(), digest_hex)
+    try:
+        salt = bytes.fromhex(parts[1])
+    except ValueError:
+        return False  # a damaged stored hash refuses the client; it never raises
+    digest = hashlib.scrypt(secret.encode(), salt=salt, **_SCRYPT)
+    return hmac.compare_digest(digest.hex(), parts[2])

@@ -85,6 +85,10 @@ def _validate_people(
         )
     persons = []
     for i, (role, name, resident_id) in enumerate(people):
+        if not name.strip():
+            problems.append(
+                FieldProblem(f"body.linked_persons.{i}.name", "empty", "the name must not be empty")
+            )
         try:
             persons.append(LinkedPerson(role, name.strip(), validate_resident_id(resident_id)))
         except IdentifierError as exc:
@@ -105,12 +109,15 @@ def register(
     normalised, warnings, problems = validate_code(code, subject_type, organisation_code_policy)
     persons, people_problems = _validate_people(subject_type, linked_persons)
     problems += people_problems
-    division = division_code or (
-        _default_division(normalised, subject_type) if not problems else ""
-    )
-    if division_code is not None and not _DIVISION_CODE.match(division_code):
+    if division_code is not None:
+        division, field_name = division_code, "body.division_code"
+    else:
+        # USCC positions 3–8 may hold letters of its alphabet, yet a division code is digits.
+        division = _default_division(normalised, subject_type) if not problems else "000000"
+        field_name = "body.code"
+    if not _DIVISION_CODE.match(division):
         problems.append(
-            FieldProblem("body.division_code", "division_code", "a division code is 6 digits")
+            FieldProblem(field_name, "division_code", f"division code {division!r} is not 6 digits")
         )
     if not name.strip():
         problems.append(FieldProblem("body.name", "empty", "the name must not be empty"))

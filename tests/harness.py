@@ -1,0 +1,76 @@
+"""Cross-service test harness: the mesh over the real broker. Each service runs in-process
+on its own PostgreSQL database, all on one real Kafka broker under a namespace of the test's."""
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+from httpx import AsyncClient
+
+from jrp_appeals import cli as appeals_cli
+from jrp_appeals.app import create_app as create_appeals
+from jrp_appeals.config import AppealsSettings
+from jrp_enforcement import cli as enforcement_cli
+from jrp_enforcement.app import create_app as create_enforcement
+from jrp_enforcement.config import EnforcementSettings
+from jrp_registry.cli import MIGRATIONS as REGISTRY_MIGRATIONS
+from jrp_registry.config import RegistrySettings
+from jrp_registry.testing import RegistryUnderTest, running_registry
+from jrp_shared.runtime import ServiceRuntime
+from jrp_shared.testing import Keys, PostgresDatabases, serving
+from jrp_trigger import cli as trigger_cli
+from jrp_trigger.app import create_app as create_trigger
+from jrp_trigger.config import TriggerSettings
+
+
+@dataclass
+class Service:
+    name: str
+    app: FastAPI
+    client: AsyncClient
+
+    @property
+    def runtime(self) -> ServiceRuntime:
+        runtime: ServiceRuntime = self.app.state.runtime
+        return runtime
+
+
+@dataclass
+class Mesh:
+    registry: RegistryUnderTest
+    followers: dict[str, Service]
+    namespace: str
+    keys: Keys
+
+
+@asynccontextmanager
+async def running_mesh(
+    postgres: PostgresDatabases, keys: Keys, kafka_bootstrap: str, namespace: str
+) -> AsyncIterator[Mesh]:
+    common = {
+        "bus": "kafka",
+        "kafka_bootstrap_servers": kafka_bootstrap,
+        "topic_namespace": namespace,
+        "auth_public_key_file": keys.public_key_file,
+        "log_json": False,
+    }
+    registry_settings = RegistrySettings(
+        database_url=await postgres.fresh("registry", REGISTRY_MIGRATIONS),
+        signing_key_file=keys.private_key_file,
+        **common,
+    )
+    followers = {
+        "trigger": (create_trigger, TriggerSettings, trigger_cli.MIGRATIONS),
+        "enforcement": (create_enforcement, EnforcementSettings, enforcement_cli.MIGRATIONS),
+        "appeals": (create_appeals, AppealsSettings, appeals_cli.MIGRATIONS),
+    }
+    async with AsyncExitStack() as stack:
+        registry = await stack.enter_async_context(running_registry(registry_settings, keys))
+        services = {}
+        for name, (factory, settings_class, migrations) in followers.items():
+            settings = settings_class(database_url=await postgres.fresh(name, migrations), **common)
+            app = factory(settings)
+            client = await stack.enter_async_context(serving(app, name))
+            services[name] = Service(name, app, client)
+        yield Mesh(registry, services, namespace, keys)
