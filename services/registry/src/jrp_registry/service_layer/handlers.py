@@ -3,6 +3,7 @@ events the change makes, and commits once: state and events in one transaction (
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -12,10 +13,12 @@ from jrp_registry.adapters.repositories import (
     CatalogRepository,
     DepartmentRepository,
     SubjectRepository,
+    VersionRepository,
 )
 from jrp_registry.domain import catalog, departments, subjects
 from jrp_registry.domain.catalog import (
     CatalogContext,
+    D,
     DepartmentDefinition,
     DomainDefinition,
     ListTypeDefinition,
@@ -28,6 +31,7 @@ from jrp_shared.errors import Conflict, FieldProblem, InvalidInput, NotFound, Un
 from jrp_shared.events.payloads import (
     CalendarScheduleLoaded,
     DepartmentPublished,
+    EventPayload,
     LinkedPersonRecord,
     ListTypePublished,
     MeasurePublished,
@@ -144,38 +148,50 @@ async def _context(uow: UnitOfWork) -> CatalogContext:
     )
 
 
-def _list_type_event(v: catalog.Version[ListTypeDefinition]) -> ListTypePublished:
+def list_type_payload(v: catalog.Version[ListTypeDefinition]) -> ListTypePublished:
+    """A list type version as published (events) and as read (API): one shape."""
     return ListTypePublished(
         version=v.version, effective_from=v.effective_from, **v.definition.model_dump()
     )
 
 
-def _measure_event(v: catalog.Version[MeasureDefinition]) -> MeasurePublished:
+def measure_payload(v: catalog.Version[MeasureDefinition]) -> MeasurePublished:
     return MeasurePublished(
         version=v.version, effective_from=v.effective_from, **v.definition.model_dump()
     )
 
 
-async def _put_list_type(
-    uow: UnitOfWork, definition: ListTypeDefinition, effective_from: date, by: str
-) -> catalog.Version[ListTypeDefinition] | None:
-    repo = CatalogRepository(uow.session).list_types
+async def _put_version(
+    uow: UnitOfWork,
+    repo: VersionRepository[D],
+    definition: D,
+    effective_from: date,
+    by: str,
+    payload: Callable[[catalog.Version[D]], EventPayload],
+) -> catalog.Version[D] | None:
+    """Store the version a change makes and emit it; None when nothing changed."""
     version = catalog.next_version(await repo.latest(definition.code), definition, effective_from)
     if version is not None:
         await repo.add(version, by)
-        uow.emit(_list_type_event(version))
+        uow.emit(payload(version))
     return version
 
 
-async def _put_measure(
-    uow: UnitOfWork, definition: MeasureDefinition, effective_from: date, by: str
-) -> catalog.Version[MeasureDefinition] | None:
-    repo = CatalogRepository(uow.session).measures
-    version = catalog.next_version(await repo.latest(definition.code), definition, effective_from)
+async def _publish(
+    uow: UnitOfWork,
+    repo: VersionRepository[D],
+    definition: D,
+    effective_from: date,
+    by: str,
+    payload: Callable[[catalog.Version[D]], EventPayload],
+) -> catalog.Version[D]:
+    version = await _put_version(uow, repo, definition, effective_from, by, payload)
+    await uow.commit()
     if version is not None:
-        await repo.add(version, by)
-        uow.emit(_measure_event(version))
-    return version
+        return version
+    latest = await repo.latest(definition.code)
+    assert latest is not None
+    return latest
 
 
 def _refuse(problems: list[str], what: str) -> None:
@@ -192,26 +208,17 @@ async def publish_list_type(
 ) -> catalog.Version[ListTypeDefinition]:
     """A new version of one list type (or the current one, when nothing changed)."""
     _refuse(catalog.problems_of_list_type(definition, await _context(uow)), "list type")
-    version = await _put_list_type(uow, definition, effective_from, by)
-    await uow.commit()
-    if version is None:
-        latest = await CatalogRepository(uow.session).list_types.latest(definition.code)
-        assert latest is not None
-        return latest
-    return version
+    repo = CatalogRepository(uow.session).list_types
+    return await _publish(uow, repo, definition, effective_from, by, list_type_payload)
 
 
 async def publish_measure(
     uow: UnitOfWork, definition: MeasureDefinition, effective_from: date, by: str
 ) -> catalog.Version[MeasureDefinition]:
+    """A new version of one measure (or the current one, when nothing changed)."""
     _refuse(catalog.problems_of_measure(definition, await _context(uow)), "measure")
-    version = await _put_measure(uow, definition, effective_from, by)
-    await uow.commit()
-    if version is None:
-        latest = await CatalogRepository(uow.session).measures.latest(definition.code)
-        assert latest is not None
-        return latest
-    return version
+    repo = CatalogRepository(uow.session).measures
+    return await _publish(uow, repo, definition, effective_from, by, measure_payload)
 
 
 async def load_catalog(uow: UnitOfWork, bundle: CatalogBundle, by: str) -> LoadReport:
@@ -244,10 +251,14 @@ async def load_catalog(uow: UnitOfWork, bundle: CatalogBundle, by: str) -> LoadR
         problems += catalog.problems_of_measure(measure, ctx)
     _refuse(problems, "catalog")
     for list_type in bundle.list_types:
-        if await _put_list_type(uow, list_type, bundle.effective_from, by):
+        if await _put_version(
+            uow, catalog_repo.list_types, list_type, bundle.effective_from, by, list_type_payload
+        ):
             report.list_types.append(list_type.code)
     for measure in bundle.measures:
-        if await _put_measure(uow, measure, bundle.effective_from, by):
+        if await _put_version(
+            uow, catalog_repo.measures, measure, bundle.effective_from, by, measure_payload
+        ):
             report.measures.append(measure.code)
     await uow.commit()
     return report

@@ -13,7 +13,6 @@ from jrp_registry.domain.catalog import (
     DomainDefinition,
     ListTypeDefinition,
     MeasureDefinition,
-    Version,
 )
 from jrp_registry.entrypoints.http.deps import Administrator, RegistryDep
 from jrp_registry.service_layer import handlers
@@ -49,18 +48,6 @@ class MeasureChange(MeasureDefinition):
     effective_from: date
 
 
-def _list_type(v: Version[ListTypeDefinition]) -> ListTypePublished:
-    return ListTypePublished(
-        version=v.version, effective_from=v.effective_from, **v.definition.model_dump()
-    )
-
-
-def _measure(v: Version[MeasureDefinition]) -> MeasurePublished:
-    return MeasurePublished(
-        version=v.version, effective_from=v.effective_from, **v.definition.model_dump()
-    )
-
-
 @router.get("/domains", response_model=list[DomainDefinition])
 async def list_domains(_by: Department, registry: RegistryDep) -> list[DomainDefinition]:
     async with registry.runtime.db.sessions() as session:
@@ -78,7 +65,7 @@ async def list_list_types(
     async with registry.runtime.db.sessions() as session:
         versions = await CatalogRepository(session).list_types.in_force(on or date.today())
     return [
-        _list_type(v)
+        handlers.list_type_payload(v)
         for v in versions
         if (colour is None or v.definition.colour is colour)
         and (domain is None or v.definition.domain == domain)
@@ -98,8 +85,8 @@ async def get_list_type(
         measures = [m for m in await repo.measures.in_force(day) if code in m.definition.list_types]
         history = await repo.list_types.history(code)
     return ListTypeDetail(
-        **_list_type(found[0]).model_dump(),
-        measures=[_measure(m) for m in measures],
+        **handlers.list_type_payload(found[0]).model_dump(),
+        measures=[handlers.measure_payload(m) for m in measures],
         versions=[
             VersionSummary(version=v.version, effective_from=v.effective_from) for v in history
         ],
@@ -118,7 +105,7 @@ async def put_list_type(
         version = await handlers.publish_list_type(
             uow, definition, body.effective_from, by.department_code
         )
-    return _list_type(version)
+    return handlers.list_type_payload(version)
 
 
 @router.get("/measures", response_model=list[MeasurePublished])
@@ -134,7 +121,7 @@ async def list_measures(
     async with registry.runtime.db.sessions() as session:
         versions = await CatalogRepository(session).measures.in_force(on or date.today())
     return [
-        _measure(v)
+        handlers.measure_payload(v)
         for v in versions
         if (list_type is None or list_type in v.definition.list_types)
         and (department is None or v.definition.implementing_department == department)
@@ -152,7 +139,7 @@ async def get_measure(
         found = await CatalogRepository(session).measures.in_force(day, code)
     if not found:
         raise NotFound(f"no measure {code!r} in force on {day}")
-    return _measure(found[0])
+    return handlers.measure_payload(found[0])
 
 
 @router.put("/measures/{code}", response_model=MeasurePublished)
@@ -166,4 +153,4 @@ async def put_measure(
         version = await handlers.publish_measure(
             uow, definition, body.effective_from, by.department_code
         )
-    return _measure(version)
+    return handlers.measure_payload(version)
