@@ -41,9 +41,7 @@ class ServiceRuntime:
         self.db = Database(settings.database_url)
         self.bus = bus or bus_from_settings(settings)
         self.metrics = ServiceMetrics(settings.service_name)
-        self.verifier = TokenVerifier(
-            settings.public_key_pem(), issuer=settings.auth_issuer, audience=settings.auth_audience
-        )
+        self._verifier: TokenVerifier | None = None
         self.relay = OutboxRelay(
             self.db,
             tables,
@@ -55,6 +53,18 @@ class ServiceRuntime:
         self.consumers: list[EventConsumer] = []
         self._topics_published = list(topics_published)
         self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def verifier(self) -> TokenVerifier:
+        """Built on first use, so command-line tasks need no key; `start()` builds it early,
+        so a service that serves HTTP without a key fails at start, not at its first call."""
+        if self._verifier is None:
+            self._verifier = TokenVerifier(
+                self.settings.public_key_pem(),
+                issuer=self.settings.auth_issuer,
+                audience=self.settings.auth_audience,
+            )
+        return self._verifier
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.db, self.tables, source=self.source, on_commit=self.relay.wake)
@@ -79,6 +89,7 @@ class ServiceRuntime:
         return consumer
 
     async def start(self) -> None:
+        _ = self.verifier  # fail at start without a key, not at the first call
         await self.bus.start()
         if self._topics_published:
             await self.bus.ensure_topics(self._topics_published)

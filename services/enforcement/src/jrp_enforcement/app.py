@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from jrp_enforcement.adapters import orm
 from jrp_enforcement.config import EnforcementSettings
 from jrp_shared.bus.base import Bus
+from jrp_shared.calendar_copy import CalendarCopy, deadline_router
 from jrp_shared.catalog_copy import CatalogCopy
 from jrp_shared.logging import configure_logging
 from jrp_shared.runtime import ServiceRuntime
@@ -20,11 +21,15 @@ def create_app(settings: EnforcementSettings | None = None, *, bus: Bus | None =
     runtime = ServiceRuntime(settings, orm.messaging, bus=bus)
     catalog = CatalogCopy(orm.catalog_copy)
     runtime.add_consumer("catalog-copy", catalog.topics, catalog.handlers())
+    calendar = CalendarCopy(orm.calendar_copy)
+    runtime.add_consumer("calendar-copy", calendar.topics, calendar.handlers())
     app = create_service_app(
         runtime,
         title="Enforcement",
         description=__doc__ or "",
-        routers=[catalog.router()],
+        routers=[catalog.router(), deadline_router(lambda _request: calendar.calendar)],
+        on_startup=[lambda: calendar.restore(runtime.db)],
     )
     app.state.catalog_copy = catalog
+    app.state.calendar_copy = calendar
     return app

@@ -9,6 +9,7 @@ from jrp_registry.bootstrap import Registry, bootstrap
 from jrp_registry.config import RegistrySettings
 from jrp_registry.entrypoints.http import calendar, catalog, departments, oauth, subjects
 from jrp_shared.bus.base import Bus
+from jrp_shared.calendar_copy import deadline_router
 from jrp_shared.logging import configure_logging
 from jrp_shared.web import create_service_app
 
@@ -35,6 +36,7 @@ def create_app(settings: RegistrySettings | None = None, *, bus: Bus | None = No
             departments.router,
             catalog.router,
             calendar.router,
+            deadline_router(lambda _request: registry.calendar),
         ],
         on_startup=[load_calendar],
     )

@@ -13,6 +13,7 @@ from jrp_registry.domain import departments as department_rules
 from jrp_registry.service_layer import handlers
 from jrp_shared import cli
 from jrp_shared.auth import TokenIssuer
+from jrp_shared.calendar import YearSchedule
 from jrp_shared.errors import DomainError
 from jrp_shared.runtime import ServiceRuntime
 
@@ -50,6 +51,36 @@ def _load_catalog(args: argparse.Namespace) -> int:
             f"new versions: {len(report.list_types)} list types, {len(report.measures)} "
             f"measures; changed departments: {len(report.departments)} "
             "(events queued in the outbox; the running service publishes them)"
+        )
+        return 0
+
+    return cli.run_async(main)
+
+
+def _load_calendar_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, help="a year's official schedule as JSON (docs)")
+    parser.add_argument("--by", default="credit-office", help="department recorded as loader")
+
+
+def _load_calendar(args: argparse.Namespace) -> int:
+    """An operator loads a year's official holiday schedule (DOMAIN.md §10)."""
+    settings = RegistrySettings()
+
+    async def main() -> int:
+        runtime = _runtime(settings)
+        try:
+            schedule = YearSchedule.from_json(json.loads(args.file.read_text(encoding="utf-8")))
+            async with runtime.uow() as uow:
+                await handlers.load_calendar_schedule(uow, schedule, args.by)
+        except (ValueError, KeyError, TypeError) as exc:
+            print(f"{args.file}: not a valid schedule: {exc}", file=sys.stderr)
+            return 2
+        finally:
+            await runtime.db.dispose()
+        print(
+            f"{schedule.year} schedule loaded ({len(schedule.holidays)} holidays, "
+            f"{len(schedule.adjusted_workdays)} adjusted working days); published to every "
+            "service, whose provisional deadlines for that year are recomputed"
         )
         return 0
 
@@ -111,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         extra={
             "load-catalog": (_load_catalog_args, _load_catalog),
             "dev-credentials": (_dev_credentials_args, _dev_credentials),
+            "load-calendar": (_load_calendar_args, _load_calendar),
         },
         argv=argv,
     )

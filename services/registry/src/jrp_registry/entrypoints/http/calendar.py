@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
-from pydantic import BaseModel
+from fastapi import APIRouter, Body
 
 from jrp_registry.adapters.repositories import CalendarRepository
 from jrp_registry.entrypoints.http.deps import Administrator, RegistryDep
@@ -16,14 +14,6 @@ from jrp_shared.errors import InvalidInput
 from jrp_shared.web import Department
 
 router = APIRouter(prefix="/v1/calendar", tags=["calendar"])
-
-
-class DeadlineRead(BaseModel):
-    start: date
-    working_days: int
-    due: date
-    provisional: bool
-    provisional_years: list[int]
 
 
 @router.get("/schedules")
@@ -48,21 +38,3 @@ async def load_schedule(
         await handlers.load_calendar_schedule(uow, schedule, by.department_code)
     registry.calendar.load_schedule(schedule)
     return schedule.to_json()
-
-
-@router.get("/deadline", response_model=DeadlineRead)
-async def deadline(
-    _by: Department,
-    registry: RegistryDep,
-    start: date,
-    working_days: Annotated[int, Query(ge=1, le=400)],
-) -> DeadlineRead:
-    """The n-th working day after `start`; provisional where a year has no official schedule."""
-    result = registry.calendar.add_working_days(start, working_days)
-    return DeadlineRead(
-        start=start,
-        working_days=working_days,
-        due=result.due,
-        provisional=result.provisional,
-        provisional_years=list(result.provisional_years),
-    )

@@ -1,0 +1,59 @@
+"""The registry's command line on the embedded default (SQLite), as an operator runs it."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from jrp_registry.cli import main
+from jrp_shared.calendar import statutory_holidays
+
+
+@pytest.fixture
+def registry_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("JRP_REGISTRY_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'r.db'}")
+    monkeypatch.setenv("JRP_REGISTRY_LOG_JSON", "false")
+    assert main(["migrate"]) == 0
+    return tmp_path
+
+
+def test_an_operator_loads_a_years_official_schedule_from_a_file(
+    registry_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    schedule = registry_env / "2027.json"
+    schedule.write_text(
+        json.dumps(
+            {
+                "year": 2027,
+                "source": "test",
+                "holidays": [str(d) for d in sorted(statutory_holidays(2027))],
+                "adjusted_workdays": [],
+            }
+        )
+    )
+    assert main(["load-calendar", str(schedule)]) == 0
+    assert "2027 schedule loaded (13 holidays" in capsys.readouterr().out
+
+    missing_holiday = registry_env / "bad.json"
+    missing_holiday.write_text(
+        json.dumps(
+            {
+                "year": 2027,
+                "source": "t",
+                "holidays": [str(date(2027, 1, 1))],
+                "adjusted_workdays": [],
+            }
+        )
+    )
+    assert main(["load-calendar", str(missing_holiday)]) == 2
+    assert "not a valid schedule" in capsys.readouterr().err
+
+
+def test_the_catalog_loads_once_and_again_changes_nothing(
+    registry_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["load-catalog"]) == 0
+    assert "new versions: 19 list types, 88 measures" in capsys.readouterr().out
+    assert main(["load-catalog"]) == 0
+    assert "new versions: 0 list types, 0 measures" in capsys.readouterr().out
