@@ -172,16 +172,18 @@ async def test_malformed_messages_go_to_the_dead_letter_topic_and_the_consumer_g
     assert letters[1].data["consumer"] == "test.consumer"
 
 
+@pytest.mark.parametrize("error", [ValueError, AttributeError])
 async def test_a_handler_that_keeps_failing_is_dead_lettered_after_its_attempts(
-    stack: Stack,
+    stack: Stack, error: type[Exception]
 ) -> None:
+    """Whatever the failure (bad data or a bug), it never blocks the partition forever."""
     calls = 0
 
     async def broken(uow: UnitOfWork, envelope: Envelope, payload: EventPayload) -> None:
         nonlocal calls
         calls += 1
         await uow.session.execute(insert(effects).values(year=0))
-        raise ValueError("no such list type")
+        raise error("no such list type")
 
     consumer = stack.consumer(broken, max_attempts=3)
     envelope = Envelope(

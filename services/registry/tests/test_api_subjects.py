@@ -61,6 +61,8 @@ async def test_a_valid_subject_is_stored_fetched_back_and_found(
     assert PERSON not in fetched.text  # DOMAIN.md §2: never in clear
     by_name = await registry.client.get("/v1/subjects", params={"q": "示例科技"}, headers=headers)
     assert [s["code"] for s in by_name.json()] == [VALID_USCC]
+    wildcard = await registry.client.get("/v1/subjects", params={"q": "%"}, headers=headers)
+    assert wildcard.json() == []  # LIKE wildcards in a query are matched literally
     by_code = await registry.client.get(
         "/v1/subjects", params={"q": VALID_USCC.lower()}, headers=headers
     )
@@ -81,9 +83,9 @@ async def test_updates_make_a_new_revision_and_an_event(registry: RegistryUnderT
     async with registry_of(registry.app).runtime.db.sessions() as session:
         events = (
             await session.scalars(
-                select(orm.messaging.outbox.c.body).where(
-                    orm.messaging.outbox.c.event_type == "cn.jrp.registry.subject.recorded.v1"
-                )
+                select(orm.messaging.outbox.c.body)
+                .where(orm.messaging.outbox.c.event_type == "cn.jrp.registry.subject.recorded.v1")
+                .order_by(orm.messaging.outbox.c.id)
             )
         ).all()
     assert len(events) == 2

@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -123,6 +124,14 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         return JSONResponse(exc.as_json(), status_code=exc.status, headers=headers)
+
+    @app.exception_handler(IntegrityError)
+    async def concurrent_write(_request: Request, _exc: IntegrityError) -> JSONResponse:
+        # Two writers raced for the same record; the loser's transaction was rolled back whole.
+        return JSONResponse(
+            {"error": "conflict", "message": "the record was written concurrently; retry"},
+            status_code=409,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from pydantic import ValidationError
 from sqlalchemy import insert, select
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from jrp_shared.bus.base import Bus, Message, Record, Subscription
 from jrp_shared.correlation import set_correlation_id
@@ -130,7 +130,7 @@ class EventConsumer:
                 log.warning("database unavailable; retrying", consumer=self.name, error=str(exc))
                 await asyncio.sleep(min(self._retry_seconds * 2**attempt, 5.0))
                 attempt = min(attempt, 5)
-            except (DBAPIError, ValueError, LookupError, TypeError) as exc:
+            except Exception as exc:  # any other failure: retry, then dead-letter (no poison pill)
                 log.warning(
                     "handler failed",
                     consumer=self.name,

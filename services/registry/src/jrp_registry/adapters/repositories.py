@@ -124,8 +124,8 @@ class SubjectRepository:
             query = query.where(
                 or_(
                     orm.subjects.c.code == needle.upper(),
-                    orm.subjects.c.code.startswith(needle.upper()),
-                    orm.subjects.c.name.contains(needle),
+                    orm.subjects.c.code.startswith(needle.upper(), autoescape=True),
+                    orm.subjects.c.name.contains(needle, autoescape=True),
                 )
             )
         if subject_type is not None:
