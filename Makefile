@@ -41,6 +41,7 @@ format: ## apply ruff's fixes and formatting
 
 typecheck:
 	@$(UV) run --no-sync mypy shared/src services/registry/src services/trigger/src services/enforcement/src services/appeals/src
+	@$(UV) run --no-sync mypy shared/tests services/registry/tests tests
 
 schemas: setup ## regenerate the events' JSON Schemas into docs/schemas
 	@$(UV) run --no-sync python -m jrp_shared.events.schemas docs/schemas

@@ -1,9 +1,11 @@
 """Cross-service test harness: the mesh over the real broker. Each service runs in-process
 on its own PostgreSQL database, all on one real Kafka broker under a namespace of the test's."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from httpx import AsyncClient
@@ -18,6 +20,7 @@ from jrp_registry.cli import MIGRATIONS as REGISTRY_MIGRATIONS
 from jrp_registry.config import RegistrySettings
 from jrp_registry.testing import RegistryUnderTest, running_registry
 from jrp_shared.runtime import ServiceRuntime
+from jrp_shared.settings import ServiceSettings
 from jrp_shared.testing import Keys, PostgresDatabases, serving
 from jrp_trigger import cli as trigger_cli
 from jrp_trigger.app import create_app as create_trigger
@@ -48,7 +51,7 @@ class Mesh:
 async def running_mesh(
     postgres: PostgresDatabases, keys: Keys, kafka_bootstrap: str, namespace: str
 ) -> AsyncIterator[Mesh]:
-    common = {
+    common: dict[str, Any] = {
         "bus": "kafka",
         "kafka_bootstrap_servers": kafka_bootstrap,
         "topic_namespace": namespace,
@@ -60,7 +63,7 @@ async def running_mesh(
         signing_key_file=keys.private_key_file,
         **common,
     )
-    followers = {
+    followers: dict[str, tuple[Callable[..., FastAPI], type[ServiceSettings], Path]] = {
         "trigger": (create_trigger, TriggerSettings, trigger_cli.MIGRATIONS),
         "enforcement": (create_enforcement, EnforcementSettings, enforcement_cli.MIGRATIONS),
         "appeals": (create_appeals, AppealsSettings, appeals_cli.MIGRATIONS),

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.integration
 
 
 async def test_a_loaded_schedule_makes_every_services_deadlines_final(mesh: Mesh) -> None:
-    query = {"start": "2027-09-30", "working_days": 1}
+    query: dict[str, str | int] = {"start": "2027-09-30", "working_days": 1}
     headers = mesh.keys.headers("tax", "implementer")
     recomputed: list[int] = []
 

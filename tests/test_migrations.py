@@ -2,11 +2,12 @@
 PostgreSQL (so a model change without a migration fails here, not in production)."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import MetaData
+from sqlalchemy.engine import Connection
 
 from jrp_appeals import cli as appeals_cli
 from jrp_appeals.adapters import orm as appeals_orm
@@ -34,12 +35,10 @@ async def test_migrations_match_the_models(postgres: PostgresDatabases, service:
     migrations, metadata = SERVICES[service]
     engine = create_engine(await postgres.fresh(service, Path(migrations)))
 
-    def differences(connection: object) -> list[object]:
-        context = MigrationContext.configure(connection)  # type: ignore[arg-type]
-        return list(compare_metadata(context, metadata))
+    def differences(connection: Connection) -> list[Any]:
+        return list(compare_metadata(MigrationContext.configure(connection), metadata))
 
     async with engine.connect() as connection:
         diff = await connection.run_sync(differences)
     await engine.dispose()
     assert diff == [], f"{service}: models and migrations differ: {diff}"
-    assert isinstance(metadata, MetaData)

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
@@ -17,7 +18,7 @@ from jrp_shared.db import Database
 from jrp_shared.events import topics
 from jrp_shared.events.envelope import Envelope
 from jrp_shared.events.payloads import CalendarScheduleLoaded, EventPayload
-from jrp_shared.messaging.consumer import EventConsumer
+from jrp_shared.messaging.consumer import EventConsumer, Handler
 from jrp_shared.messaging.relay import OutboxRelay
 from jrp_shared.messaging.tables import messaging_tables
 from jrp_shared.messaging.uow import UnitOfWork
@@ -43,7 +44,7 @@ class Stack:
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.db, tables, source="/jrp/test")
 
-    def consumer(self, handler, **kwargs) -> EventConsumer:  # type: ignore[no-untyped-def]
+    def consumer(self, handler: Handler, **kwargs: Any) -> EventConsumer:
         return EventConsumer(
             name="test.consumer",
             bus=self.bus,

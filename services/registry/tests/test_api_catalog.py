@@ -53,7 +53,7 @@ async def test_the_catalog_endpoints_return_the_seeded_catalog(registry: Registr
 
 
 async def _tax_list_type(registry: RegistryUnderTest) -> dict[str, Any]:
-    body = (
+    body: dict[str, Any] = (
         await registry.client.get(
             "/v1/catalog/list-types/black.tax.major-violation", headers=registry.as_office()
         )
@@ -177,7 +177,7 @@ async def test_an_official_schedule_makes_provisional_deadlines_final(
 ) -> None:
     """DOMAIN.md §10: a 2027 deadline is provisional until the year's schedule is loaded."""
     headers = registry.as_office()
-    params = {"start": "2027-09-30", "working_days": 1}
+    params: dict[str, str | int] = {"start": "2027-09-30", "working_days": 1}
     before = (
         await registry.client.get("/v1/calendar/deadline", params=params, headers=headers)
     ).json()

@@ -114,6 +114,14 @@ class PostgresDatabases:
             self._created.append(name)
         return self._url(name)
 
+    async def empty(self) -> str:
+        """The URL of a new database with no tables (for library-level tests)."""
+        name = f"t_empty_{uuid.uuid4().hex[:10]}"
+        async with self._lock:
+            await self._execute(f'CREATE DATABASE "{name}"')
+            self._created.append(name)
+        return self._url(name)
+
     async def drop_all(self) -> None:
         for name in reversed(self._created):
             await self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
