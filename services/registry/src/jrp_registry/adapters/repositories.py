@@ -185,9 +185,6 @@ class VersionRepository(Generic[D]):
         )
         return [self._version(r) for r in rows]
 
-    async def codes(self) -> set[str]:
-        return set((await self._s.scalars(select(self._t.c.code).distinct())).all())
-
     async def add(self, version: Version[D], by: str) -> None:
         await self._s.execute(
             insert(self._t).values(

@@ -38,7 +38,7 @@ from jrp_shared.events.payloads import (
     SubjectRecorded,
 )
 from jrp_shared.messaging.uow import UnitOfWork
-from jrp_shared.vocabulary import LinkedPersonRole, ListColour, SubjectType
+from jrp_shared.vocabulary import LinkedPersonRole, SubjectType
 
 People = list[tuple[LinkedPersonRole, str, str]]
 
@@ -135,11 +135,9 @@ class LoadReport:
 async def _context(uow: UnitOfWork) -> CatalogContext:
     repo = CatalogRepository(uow.session)
     depts = [d for d, active in await DepartmentRepository(uow.session).all() if active]
-    colours: dict[str, ListColour] = {}
-    for code in await repo.list_types.codes():
-        latest = await repo.list_types.latest(code)
-        assert latest is not None
-        colours[code] = latest.definition.colour
+    # The latest version of every list type, whatever its effective date.
+    latest = await repo.list_types.in_force(date.max)
+    colours = {v.code: v.definition.colour for v in latest}
     return CatalogContext(
         domains=frozenset(d.code for d in await repo.domains()),
         initiators=frozenset(d.code for d in depts if d.initiates),
