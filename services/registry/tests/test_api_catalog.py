@@ -221,3 +221,33 @@ async def test_operations_endpoints_and_correlation_ids(registry: RegistryUnderT
     assert 'jrp_http_requests_total{method="GET",route="/v1/departments",status="200"}' in metrics
     openapi = (await registry.client.get("/openapi.json")).json()
     assert "/v1/subjects" in openapi["paths"]
+
+
+async def test_a_deadline_no_calendar_covers_is_refused_not_a_crash(
+    registry: RegistryUnderTest,
+) -> None:
+    response = await registry.client.get(
+        "/v1/calendar/deadline",
+        params={"start": "2000-01-01", "working_days": 5},
+        headers=registry.as_department(),
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["reason"] == "calendar_not_covered"
+
+
+async def test_an_unexpected_failure_is_a_json_500_with_the_correlation_id(
+    registry: RegistryUnderTest,
+) -> None:
+    async def broken() -> None:
+        raise RuntimeError("a bug")
+
+    registry.app.add_api_route("/v1/broken", broken)
+    response = await registry.client.get("/v1/broken", headers={"X-Correlation-ID": "trace-500"})
+    assert response.status_code == 500
+    assert response.json() == {
+        "error": "internal_error",
+        "message": "the service failed; quote the correlation id to its operators",
+        "correlation_id": "trace-500",
+    }
+    assert response.headers["x-correlation-id"] == "trace-500"
+    assert "a bug" not in response.text

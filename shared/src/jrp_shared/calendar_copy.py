@@ -17,8 +17,9 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, Table, delete, insert, select
 
-from jrp_shared.calendar import WorkingDayCalendar, YearSchedule
+from jrp_shared.calendar import UnsupportedYearError, WorkingDayCalendar, YearSchedule
 from jrp_shared.db import Database
+from jrp_shared.errors import InvalidInput
 from jrp_shared.events import topics
 from jrp_shared.events.envelope import Envelope
 from jrp_shared.events.payloads import CalendarScheduleLoaded, EventPayload
@@ -97,7 +98,12 @@ def deadline_router(calendar_of: Callable[[Request], WorkingDayCalendar]) -> API
     ) -> DeadlineRead:
         """The n-th working day after `start`; provisional where a year has no official
         schedule yet (DOMAIN.md §10)."""
-        result = calendar_of(request).add_working_days(start, working_days)
+        try:
+            result = calendar_of(request).add_working_days(start, working_days)
+        except (UnsupportedYearError, OverflowError) as exc:
+            raise InvalidInput.for_field(
+                "query.start", "calendar_not_covered", f"no working-day calendar covers it: {exc}"
+            ) from exc
         return DeadlineRead(
             start=start,
             working_days=working_days,

@@ -73,11 +73,13 @@ class _RequestContext:
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(service=scope["app"].state.runtime.name)
         status = 500
+        response_started = False
         started = time.perf_counter()
 
         async def send_with_header(message: Message) -> None:
-            nonlocal status
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
+                response_started = True
                 status = message["status"]
                 headers = list(message.get("headers", []))
                 headers.append((HTTP_HEADER.lower().encode(), correlation_id.encode()))
@@ -86,6 +88,20 @@ class _RequestContext:
 
         try:
             await self.app(scope, receive, send_with_header)
+        except Exception:
+            # A bug, not the caller's fault: logged with its traceback, answered in JSON with
+            # the correlation id (never a bare text page), and not re-raised.
+            log.exception("unhandled error", route=getattr(scope.get("route"), "path", None))
+            if response_started:
+                raise
+            await JSONResponse(
+                {
+                    "error": "internal_error",
+                    "message": "the service failed; quote the correlation id to its operators",
+                    "correlation_id": correlation_id,
+                },
+                status_code=500,
+            )(scope, receive, send_with_header)
         finally:
             elapsed = time.perf_counter() - started
             route = scope.get("route")
