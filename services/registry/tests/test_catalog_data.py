@@ -204,3 +204,15 @@ def test_every_problem_in_the_edition_is_reported_at_once(tmp_path: Path) -> Non
         read_catalog(directory)
 
     assert len(exc.value.problems) == 2
+
+
+def test_the_catalog_document_is_current() -> None:
+    """docs/catalog.md is what officers review; `make catalog-doc` regenerates it."""
+    from pathlib import Path
+
+    from jrp_registry.adapters.catalog_doc import render_catalog
+
+    doc = Path(__file__).resolve().parents[3] / "docs" / "catalog.md"
+    assert doc.read_text(encoding="utf-8") == render_catalog(read_catalog(DEFAULT_CATALOG_DIR)), (
+        "docs/catalog.md is stale: run `make catalog-doc`"
+    )

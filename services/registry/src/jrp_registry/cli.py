@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from jrp_registry.adapters.catalog_doc import render_catalog
 from jrp_registry.adapters.catalog_files import read_catalog
 from jrp_registry.config import RegistrySettings
 from jrp_registry.domain import departments as department_rules
@@ -87,6 +88,18 @@ def _load_calendar(args: argparse.Namespace) -> int:
     return cli.run_async(main)
 
 
+def _catalog_doc_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dir", type=Path, default=None, help="catalog data directory")
+    parser.add_argument("--out", type=Path, default=Path("docs/catalog.md"))
+
+
+def _catalog_doc(args: argparse.Namespace) -> int:
+    bundle = read_catalog(args.dir or RegistrySettings().catalog_dir)
+    args.out.write_text(render_catalog(bundle), encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
 def _dev_credentials_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("var/dev-credentials.json"))
     parser.add_argument("--secrets-out", type=Path, default=Path("var/dev-client-secrets.json"))
@@ -143,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
             "load-catalog": (_load_catalog_args, _load_catalog),
             "dev-credentials": (_dev_credentials_args, _dev_credentials),
             "load-calendar": (_load_calendar_args, _load_calendar),
+            "catalog-doc": (_catalog_doc_args, _catalog_doc),
         },
         argv=argv,
     )
