@@ -32,12 +32,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from jrp_shared.calendar_copy import CalendarCopy, deadline_router
 from jrp_shared.errors import NotFound
 from jrp_shared.events import topics
 from jrp_shared.events.envelope import Envelope
 from jrp_shared.events.payloads import EventPayload, ListTypePublished, MeasurePublished
 from jrp_shared.messaging.consumer import Handler
 from jrp_shared.messaging.uow import UnitOfWork
+from jrp_shared.runtime import ServiceRuntime
 from jrp_shared.web import Department, runtime_of
 
 _BIGINT = BigInteger().with_variant(Integer(), "sqlite")
@@ -186,3 +188,23 @@ class CatalogCopy:
                 return await self.measures_in_force(session, on or date.today())
 
         return router
+
+
+class RegistryCopies:
+    """The catalog and calendar copies a service keeps from the registry's events, wired into
+    its runtime: consumers, read routes, and the start-up restore of the calendar."""
+
+    def __init__(
+        self, runtime: ServiceRuntime, catalog_tables: CatalogCopyTables, calendar_table: Table
+    ) -> None:
+        self.catalog = CatalogCopy(catalog_tables)
+        self.calendar = CalendarCopy(calendar_table)
+        self._db = runtime.db
+        runtime.add_consumer("catalog-copy", self.catalog.topics, self.catalog.handlers())
+        runtime.add_consumer("calendar-copy", self.calendar.topics, self.calendar.handlers())
+
+    def routers(self) -> list[APIRouter]:
+        return [self.catalog.router(), deadline_router(lambda _request: self.calendar.calendar)]
+
+    async def restore(self) -> None:
+        await self.calendar.restore(self._db)

@@ -6,8 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from jrp_shared.bus.base import Bus
-from jrp_shared.calendar_copy import CalendarCopy, deadline_router
-from jrp_shared.catalog_copy import CatalogCopy
+from jrp_shared.catalog_copy import RegistryCopies
 from jrp_shared.logging import configure_logging
 from jrp_shared.runtime import ServiceRuntime
 from jrp_shared.web import create_service_app
@@ -19,17 +18,14 @@ def create_app(settings: TriggerSettings | None = None, *, bus: Bus | None = Non
     settings = settings or TriggerSettings()
     configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
     runtime = ServiceRuntime(settings, orm.messaging, bus=bus)
-    catalog = CatalogCopy(orm.catalog_copy)
-    runtime.add_consumer("catalog-copy", catalog.topics, catalog.handlers())
-    calendar = CalendarCopy(orm.calendar_copy)
-    runtime.add_consumer("calendar-copy", calendar.topics, calendar.handlers())
+    copies = RegistryCopies(runtime, orm.catalog_copy, orm.calendar_copy)
     app = create_service_app(
         runtime,
         title="Trigger",
         description=__doc__ or "",
-        routers=[catalog.router(), deadline_router(lambda _request: calendar.calendar)],
-        on_startup=[lambda: calendar.restore(runtime.db)],
+        routers=copies.routers(),
+        on_startup=[copies.restore],
     )
-    app.state.catalog_copy = catalog
-    app.state.calendar_copy = calendar
+    app.state.catalog_copy = copies.catalog
+    app.state.calendar_copy = copies.calendar
     return app

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -89,19 +89,13 @@ class Envelope(BaseModel):
         try:
             return cls(**attrs, datacontenttype=content_type, data=data)
         except ValidationError as exc:
-            raise EnvelopeError(f"invalid envelope attributes: {_summarise(exc)}") from exc
-
-
-def _summarise(exc: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-    )
+            raise EnvelopeError(
+                f"invalid envelope attributes: {summarise_validation_error(exc)}"
+            ) from exc
 
 
 def summarise_validation_error(exc: ValidationError) -> str:
-    return _summarise(exc)
-
-
-def header_value(headers: Mapping[str, bytes], name: str) -> str | None:
-    raw = headers.get(name)
-    return raw.decode() if raw is not None else None
+    """Where and what, without echoing the input (it may hold personal data)."""
+    return "; ".join(
+        f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+    )
