@@ -29,6 +29,16 @@ def _problems(exc: pytest.ExceptionInfo[InvalidInput]) -> dict[str, FieldProblem
     return {p.field: p for p in exc.value.problems}
 
 
+def _natural_person() -> Subject:
+    return register(
+        code=RESIDENT_ID,
+        subject_type=SubjectType.NATURAL_PERSON,
+        name="张三",
+        division_code=None,
+        linked_persons=[],
+    )
+
+
 def _legal_person(
     *,
     code: str = USCC_FUZHOU,
@@ -69,13 +79,7 @@ def test_division_default_follows_the_uscc_not_a_constant() -> None:
 
 
 def test_natural_person_division_defaults_from_resident_id_positions_1_to_6() -> None:
-    subject = register(
-        code=RESIDENT_ID,
-        subject_type=SubjectType.NATURAL_PERSON,
-        name="张三",
-        division_code=None,
-        linked_persons=[],
-    )
+    subject = _natural_person()
 
     assert subject.code == RESIDENT_ID
     assert subject.division_code == "110105"
@@ -309,13 +313,7 @@ def test_revise_validates_linked_persons_resident_ids() -> None:
 
 
 def test_revise_refuses_linked_persons_on_a_natural_person() -> None:
-    subject = register(
-        code=RESIDENT_ID,
-        subject_type=SubjectType.NATURAL_PERSON,
-        name="张三",
-        division_code=None,
-        linked_persons=[],
-    )
+    subject = _natural_person()
 
     with pytest.raises(InvalidInput) as exc:
         revise(

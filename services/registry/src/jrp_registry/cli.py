@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+from jrp_registry.adapters import orm
 from jrp_registry.adapters.catalog_doc import render_catalog
 from jrp_registry.adapters.catalog_files import read_catalog
+from jrp_registry.adapters.repositories import DepartmentRepository
 from jrp_registry.config import RegistrySettings
 from jrp_registry.domain import departments as department_rules
 from jrp_registry.service_layer import handlers
@@ -21,10 +25,14 @@ from jrp_shared.runtime import ServiceRuntime
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def _runtime(settings: RegistrySettings) -> ServiceRuntime:
-    from jrp_registry.adapters import orm
-
-    return ServiceRuntime(settings, orm.messaging)
+@asynccontextmanager
+async def _runtime(settings: RegistrySettings) -> AsyncIterator[ServiceRuntime]:
+    """The registry's runtime for one command: its database, released when the command ends."""
+    runtime = ServiceRuntime(settings, orm.messaging)
+    try:
+        yield runtime
+    finally:
+        await runtime.db.dispose()
 
 
 def _load_catalog_args(parser: argparse.ArgumentParser) -> None:
@@ -36,16 +44,13 @@ def _load_catalog(args: argparse.Namespace) -> int:
     settings = RegistrySettings()
 
     async def main() -> int:
-        runtime = _runtime(settings)
         try:
             bundle = read_catalog(args.dir or settings.catalog_dir)
-            async with runtime.uow() as uow:
+            async with _runtime(settings) as runtime, runtime.uow() as uow:
                 report = await handlers.load_catalog(uow, bundle, args.by)
         except DomainError as exc:
             print(json.dumps(exc.as_json(), ensure_ascii=False, indent=2), file=sys.stderr)
             return 2
-        finally:
-            await runtime.db.dispose()
         print(
             f"catalog loaded: {len(bundle.list_types)} list types, {len(bundle.measures)} "
             f"measures, {len(bundle.departments)} departments, {len(bundle.domains)} domains; "
@@ -68,16 +73,13 @@ def _load_calendar(args: argparse.Namespace) -> int:
     settings = RegistrySettings()
 
     async def main() -> int:
-        runtime = _runtime(settings)
         try:
             schedule = YearSchedule.from_json(json.loads(args.file.read_text(encoding="utf-8")))
-            async with runtime.uow() as uow:
-                await handlers.load_calendar_schedule(uow, schedule, args.by)
-        except (ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError) as exc:
             print(f"{args.file}: not a valid schedule: {exc}", file=sys.stderr)
             return 2
-        finally:
-            await runtime.db.dispose()
+        async with _runtime(settings) as runtime, runtime.uow() as uow:
+            await handlers.load_calendar_schedule(uow, schedule, args.by)
         print(
             f"{schedule.year} schedule loaded ({len(schedule.holidays)} holidays, "
             f"{len(schedule.adjusted_workdays)} adjusted working days); published to every "
@@ -111,31 +113,27 @@ def _dev_credentials(args: argparse.Namespace) -> int:
     settings = RegistrySettings()
 
     async def main() -> int:
-        runtime = _runtime(settings)
         issuer = TokenIssuer(
             settings.private_key_pem(), issuer=settings.auth_issuer, audience=settings.auth_audience
         )
         tokens: dict[str, str] = {}
         secrets: dict[str, str] = {}
-        try:
+        async with _runtime(settings) as runtime:
             async with runtime.db.sessions() as session:
-                from jrp_registry.adapters.repositories import DepartmentRepository
-
-                codes = [
-                    d.code for d, active in await DepartmentRepository(session).all() if active
-                ]
-            for code in codes:
-                secret = department_rules.new_client_secret()
+                departments = await DepartmentRepository(session).all()
+            for department, active in departments:
+                if not active:
+                    continue
+                code = department.code
+                secrets[code] = department_rules.new_client_secret()
                 async with runtime.uow() as uow:
-                    await handlers.set_client_secret(uow, code, secret, "dev-credentials")
-                async with runtime.uow() as uow:
-                    roles = await handlers.department_roles(
-                        uow, code, settings.administrator_departments
-                    )
+                    await handlers.set_client_secret(uow, code, secrets[code], "dev-credentials")
+                roles = department_rules.roles_of(
+                    initiates=department.initiates,
+                    implements=department.implements,
+                    administers=code in settings.administrator_departments,
+                )
                 tokens[code], _ = issuer.issue(code, roles, ttl_seconds=args.ttl)
-                secrets[code] = secret
-        finally:
-            await runtime.db.dispose()
         for path, data in ((args.out, tokens), (args.secrets_out, secrets)):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
