@@ -66,6 +66,11 @@ def test_every_payload_has_a_versioned_type_and_a_known_topic() -> None:
         topics.DEPARTMENTS,
         topics.CALENDAR,
         topics.DEAD_LETTER,
+        topics.LIST_ENTRY_SUBMISSIONS,
+        topics.LIST_ENTRIES,
+        topics.DEPARTMENT_REPORTS,
+        topics.ORDER_STATUS,
+        topics.SANCTIONS,
     }
     for event_type, model in EVENT_TYPES.items():
         assert event_type.rsplit(".", 1)[-1].startswith("v"), event_type

@@ -223,3 +223,53 @@ async def test_the_running_consumer_commits_after_the_effect(stack: Stack) -> No
         max_records=10, timeout_ms=50
     )
     assert leftover == []
+
+
+async def test_a_poll_is_taken_in_one_transaction_and_one_bad_event_costs_only_itself(
+    stack: Stack,
+) -> None:
+    async def fails_for_2028(uow: UnitOfWork, envelope: Envelope, payload: EventPayload) -> None:
+        assert isinstance(payload, CalendarScheduleLoaded)
+        await _record_effect(uow, envelope, payload)
+        if payload.year == 2028:
+            raise ValueError("2028 is refused")
+
+    consumer = stack.consumer(fails_for_2028, max_attempts=1)
+    events = [
+        Envelope(
+            source="/jrp/x",
+            type=CalendarScheduleLoaded.event_type,
+            data=_schedule(year).model_dump(mode="json"),
+        )
+        for year in (2027, 2028, 2029)
+    ]
+    records = [_as_record(env, i) for i, env in enumerate(events)]
+    await consumer.handle_batch([*records, _as_record(events[0], 9)])  # one redelivered inside
+    async with stack.db.sessions() as s:
+        years = sorted(await s.scalars(select(effects.c.year)))
+    assert years == [2027, 2029]  # the failed batch rolled back, the good ones taken one by one
+    [letter] = await stack.dead_letters()
+    assert "2028 is refused" in letter.data["reason"]
+    await consumer.handle_batch(records[::2])  # the whole batch again: all duplicates
+    assert await stack.count(effects) == 2
+    assert await stack.count(tables.inbox) == 2
+
+
+async def test_a_clean_poll_commits_once_for_all_its_events(stack: Stack) -> None:
+    consumer = stack.consumer(_record_effect)
+    events = [
+        Envelope(
+            source="/jrp/x",
+            type=CalendarScheduleLoaded.event_type,
+            data=_schedule(2027 + i).model_dump(mode="json"),
+        )
+        for i in range(5)
+    ]
+    await consumer.handle_batch([_as_record(env, i) for i, env in enumerate(events)])
+    async with stack.db.sessions() as s:
+        notes = set(await s.scalars(select(effects.c.note)))
+    assert notes == {env.id[:8] for env in events}
+    processed = stack.metrics.registry.get_sample_value(
+        "jrp_events_consumed_total", {"consumer": "test.consumer", "outcome": "processed"}
+    )
+    assert processed == 5

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Final
 
 import jwt
@@ -18,6 +19,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jrp_shared.errors import Forbidden, Unauthenticated
 
 ALGORITHM: Final = "EdDSA"
+_LEEWAY_SECONDS: Final = 30
+_CACHE_SIZE: Final = 10_000
 
 ROLE_INITIATOR: Final = "initiator"
 """May post list entries for the list types the catalog lets it initiate."""
@@ -84,8 +87,25 @@ class TokenVerifier:
         self._key = serialization.load_pem_public_key(public_key_pem.encode())
         self._issuer = issuer
         self._audience = audience
+        # A department's systems reuse one token for many calls; checking its signature once
+        # (not on every must-check) keeps the hot path cheap. Expiry is still judged each time.
+        self._verified: dict[str, tuple[Principal, int]] = {}
 
-    def verify(self, token: str) -> Principal:
+    def verify(self, token: str, *, at: datetime | None = None) -> Principal:
+        if at is None:
+            hit = self._verified.get(token)
+            if hit is not None and time.time() <= hit[1] + _LEEWAY_SECONDS:
+                return hit[0]
+        principal, expires = self._verify(token, at)
+        if at is None:
+            if len(self._verified) >= _CACHE_SIZE:
+                self._verified.clear()
+            self._verified[token] = (principal, expires)
+        return principal
+
+    def _verify(self, token: str, at: datetime | None) -> tuple[Principal, int]:
+        """The token's department and roles. `at`: judge expiry at that moment instead of now
+        (a message's production time; the signature is checked all the same)."""
         try:
             claims = jwt.decode(
                 token,
@@ -93,14 +113,23 @@ class TokenVerifier:
                 algorithms=[ALGORITHM],
                 issuer=self._issuer,
                 audience=self._audience,
-                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
-                leeway=30,
+                options={
+                    "require": ["exp", "iat", "sub", "iss", "aud"],
+                    "verify_exp": at is None,
+                    "verify_nbf": at is None,
+                },
+                leeway=_LEEWAY_SECONDS,
             )
         except jwt.ExpiredSignatureError as exc:
             raise Unauthenticated("access token expired; request a new one") from exc
         except jwt.InvalidTokenError as exc:
             raise Unauthenticated(f"invalid access token: {exc}") from exc
+        if at is not None:
+            moment = at.timestamp()
+            if not claims["iat"] - _LEEWAY_SECONDS <= moment <= claims["exp"] + _LEEWAY_SECONDS:
+                raise Unauthenticated("the access token was not valid when the message was sent")
         roles = claims.get("roles", [])
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise Unauthenticated("invalid access token: roles claim malformed")
-        return Principal(department_code=str(claims["sub"]), roles=frozenset(roles))
+        principal = Principal(department_code=str(claims["sub"]), roles=frozenset(roles))
+        return principal, int(claims["exp"])

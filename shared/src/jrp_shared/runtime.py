@@ -11,11 +11,13 @@ import asyncio
 from collections.abc import Mapping, Sequence
 
 from jrp_shared.auth import TokenVerifier
-from jrp_shared.bus.base import Bus
+from jrp_shared.bus.base import Bus, Record
 from jrp_shared.bus.factory import bus_from_settings
 from jrp_shared.db import Database
+from jrp_shared.events.envelope import Envelope
 from jrp_shared.logging import get_logger
 from jrp_shared.messaging.consumer import EventConsumer, Handler
+from jrp_shared.messaging.inbound import DepartmentAuthenticator
 from jrp_shared.messaging.relay import OutboxRelay
 from jrp_shared.messaging.tables import MessagingTables
 from jrp_shared.messaging.uow import UnitOfWork
@@ -70,9 +72,23 @@ class ServiceRuntime:
         return UnitOfWork(self.db, self.tables, source=self.source, on_commit=self.relay.wake)
 
     def add_consumer(
-        self, purpose: str, topics: Sequence[str], handlers: Mapping[str, Handler]
+        self,
+        purpose: str,
+        topics: Sequence[str],
+        handlers: Mapping[str, Handler],
+        *,
+        inbound_role: str | None = None,
     ) -> EventConsumer:
-        """A consumer group of this service; its name is also its inbox key."""
+        """A consumer group of this service; its name is also its inbox key. `inbound_role`:
+        the topics carry department systems' own messages, each authenticated by its token
+        and refused without that role (`jrp_shared.messaging.inbound`)."""
+        authenticate = None
+        if inbound_role is not None:
+            role = inbound_role
+
+            def authenticate(record: Record, envelope: Envelope) -> str | None:
+                return DepartmentAuthenticator(self.verifier, role)(record, envelope)
+
         consumer = EventConsumer(
             name=f"{self.settings.topic_namespace}.{self.name}.{purpose}",
             bus=self.bus,
@@ -84,6 +100,8 @@ class ServiceRuntime:
             source=self.source,
             on_commit=self.relay.wake,
             max_attempts=self.settings.consumer_max_attempts,
+            batch_size=self.settings.consumer_batch_size,
+            authenticate=authenticate,
         )
         self.consumers.append(consumer)
         return consumer

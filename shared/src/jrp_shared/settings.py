@@ -47,6 +47,9 @@ class ServiceSettings(BaseSettings):
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
     relay_idle_seconds: float = Field(default=0.2, gt=0)
     consumer_max_attempts: int = Field(default=3, ge=1, le=20)
+    consumer_batch_size: int = Field(
+        default=200, ge=1, le=5_000, description="records taken per transaction"
+    )
 
     @model_validator(mode="after")
     def _kafka_needs_servers(self) -> ServiceSettings:

@@ -54,3 +54,57 @@ class DisclosureClass(StrEnum):
     PUBLIC = "public"
     AUTHORISED_QUERY = "authorised_query"
     GOVERNMENT_SHARING = "government_sharing"
+
+
+class ListEntryStatus(StrEnum):
+    """Where a list entry stands in the loop (DOMAIN.md §5, §8)."""
+
+    AWAITING_RECOGNITION = "awaiting_recognition"
+    REJECTED = "rejected"
+    IN_FORCE = "in_force"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+
+
+class RecognitionVote(StrEnum):
+    """A department's vote at a recognition meeting (002 二(二)2)."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+class TargetRole(StrEnum):
+    """Whom a sanction order is about: the listed subject itself or a person linked to it."""
+
+    SUBJECT = "subject"
+    LEGAL_REPRESENTATIVE = "legal_representative"
+    PRINCIPAL_RESPONSIBLE_PERSON = "principal_responsible_person"
+    DIRECTLY_RESPONSIBLE_PERSON = "directly_responsible_person"
+
+
+class FeedbackOutcome(StrEnum):
+    """Execution feedback per measure (000 (十九)): applied, not applicable (no business with
+    the subject), or failed with a reason."""
+
+    APPLIED = "applied"
+    NOT_APPLICABLE = "not_applicable"
+    FAILED = "failed"
+
+
+class OrderState(StrEnum):
+    """A sanction order's progress at one implementing department (DOMAIN.md §5 steps 3-5)."""
+
+    ISSUED = "issued"
+    RECEIVED = "received"
+    FED_BACK = "fed_back"
+    LIFTED = "lifted"
+
+
+class LiftReason(StrEnum):
+    """Why an order stopped applying (DOMAIN.md §7, §8, §11: exit notice through the same
+    channel)."""
+
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    CORRECTED = "corrected"
+    REPAIRED = "repaired"

@@ -7,7 +7,7 @@ one stays until no consumer needs it. JSON Schemas are generated from these mode
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,11 +16,16 @@ from jrp_shared.events import topics
 from jrp_shared.events.envelope import SCHEMA_BASE
 from jrp_shared.vocabulary import (
     DepartmentLevel,
+    DisclosureClass,
+    FeedbackOutcome,
     LawfulArea,
+    LiftReason,
     LinkedPersonRole,
     ListColour,
     MeasureKind,
+    OrderState,
     SubjectType,
+    TargetRole,
 )
 
 EVENT_TYPES: dict[str, type[EventPayload]] = {}
@@ -45,6 +50,10 @@ class EventPayload(BaseModel):
     def partition_key(self) -> str:
         """What keeps one subject's (or one catalog entry's) events in order."""
         raise NotImplementedError
+
+    def destination(self) -> str:
+        """The logical topic this event goes to; per-department events override it."""
+        return self.topic
 
     @classmethod
     def schema_uri(cls) -> str:
@@ -166,6 +175,269 @@ class SubjectRecorded(EventPayload):
 
     def partition_key(self) -> str:
         return self.code
+
+
+# --- list entries (initiate), DOMAIN.md §5 step 1-2 -------------------------------------------
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SubjectReference(_Part):
+    """The listed subject as the initiating department names it (002 二(一)2)."""
+
+    code: str = Field(min_length=18, max_length=18, description="USCC or resident ID")
+    subject_type: SubjectType
+    name: str = Field(min_length=1, max_length=200)
+
+
+class DecisionDocument(_Part):
+    """The legally effective document the listing rests on (DOMAIN.md §11)."""
+
+    number: str = Field(min_length=1, max_length=100, description="e.g. 闽税稽罚〔2026〕12号")
+    date: date
+
+
+class Period(_Part):
+    """First and last day (inclusive) the entry is in force."""
+
+    start: date
+    end: date
+
+
+class ListEntrySubmission(EventPayload):
+    """What an initiating department posts, by `POST /v1/list-entries` or on the
+    `list-entry-submissions.v1` topic. The department is the one the bearer token names."""
+
+    event_type: ClassVar[str] = "cn.jrp.trigger.list-entry.submitted.v1"
+    topic: ClassVar[str] = topics.LIST_ENTRY_SUBMISSIONS
+
+    record_id: str = Field(
+        min_length=1, max_length=100, description="the department's own id; reposting it is safe"
+    )
+    subject: SubjectReference
+    list_type: str = Field(min_length=1, max_length=100, description="catalog list type code")
+    grounds: str = Field(min_length=1, max_length=4000)
+    legal_basis: str = Field(min_length=1, max_length=2000)
+    decision_document: DecisionDocument
+    period: Period
+    disclosure_class: DisclosureClass
+    linked_persons: list[LinkedPersonRecord] = Field(default_factory=list, max_length=50)
+    evidence_references: list[str] = Field(default_factory=list, max_length=100)
+
+    def partition_key(self) -> str:
+        return self.subject.code
+
+
+class ListEntryInForce(EventPayload):
+    """A list entry as it now stands in force: sent when it enters force (accepted, or
+    recognised at a meeting) and again, with a higher version, after every correction."""
+
+    event_type: ClassVar[str] = "cn.jrp.trigger.list-entry.in-force.v1"
+    topic: ClassVar[str] = topics.LIST_ENTRIES
+
+    entry_id: str
+    version: int = Field(ge=1)
+    record_id: str
+    initiating_department: str
+    subject: SubjectReference
+    list_type: str
+    list_type_version: int = Field(ge=1)
+    colour: ListColour
+    grounds: str
+    legal_basis: str
+    decision_document: DecisionDocument
+    period: Period
+    disclosure_class: DisclosureClass
+    linked_persons: list[LinkedPersonRecord]
+    evidence_references: list[str]
+    recorded_at: datetime
+
+    def partition_key(self) -> str:
+        return self.subject.code
+
+
+class ListEntryRevoked(EventPayload):
+    """The initiating department withdrew the entry; every measure stops (DOMAIN.md §7)."""
+
+    event_type: ClassVar[str] = "cn.jrp.trigger.list-entry.revoked.v1"
+    topic: ClassVar[str] = topics.LIST_ENTRIES
+
+    entry_id: str
+    version: int = Field(ge=1, description="the version that was revoked")
+    subject_code: str
+    reason: str
+    revoked_by: str
+    revoked_at: datetime
+
+    def partition_key(self) -> str:
+        return self.subject_code
+
+
+# --- sanction orders (push, respond, execute, feedback), DOMAIN.md §5 steps 3-5 ---------------
+
+
+class OrderedMeasure(_Part):
+    """One catalogued measure an order asks the department to apply (or grant)."""
+
+    code: str
+    version: int = Field(ge=1)
+    content: str
+    content_en: str
+    kind: MeasureKind
+    mandatory: bool
+    legal_basis: str
+
+
+class OrderTarget(_Part):
+    """Whom the order is about: the listed subject or one of its linked persons."""
+
+    role: TargetRole
+    code: str = Field(description="USCC or resident ID (government sharing only)")
+    subject_type: SubjectType
+    name: str
+
+
+class SanctionOrderIssued(EventPayload):
+    """One implementing department's measures for one target of one entry, on that
+    department's own topic. A correction re-issues the order with a higher revision, which
+    replaces the earlier one."""
+
+    event_type: ClassVar[str] = "cn.jrp.enforcement.sanction-order.issued.v1"
+    topic: ClassVar[str] = topics.SANCTIONS
+
+    order_id: str
+    revision: int = Field(ge=1)
+    department: str
+    entry_id: str
+    entry_version: int = Field(ge=1)
+    initiating_department: str
+    listed_subject: SubjectReference
+    target: OrderTarget
+    list_type: str
+    list_type_name: str
+    colour: ListColour
+    measures: list[OrderedMeasure] = Field(min_length=1)
+    grounds: str
+    legal_basis: str
+    decision_document: DecisionDocument
+    period: Period
+    disclosure_class: DisclosureClass
+    receipt_due: date
+    feedback_due: date
+    deadlines_provisional: bool = Field(
+        description="a deadline falls in a year whose official holiday schedule is not out yet"
+    )
+    issued_at: datetime
+
+    def partition_key(self) -> str:
+        return self.listed_subject.code
+
+    def destination(self) -> str:
+        return topics.sanctions(self.department)
+
+
+class SanctionOrderLifted(EventPayload):
+    """The order no longer applies: stop its measures (exit notice on the listing's channel)."""
+
+    event_type: ClassVar[str] = "cn.jrp.enforcement.sanction-order.lifted.v1"
+    topic: ClassVar[str] = topics.SANCTIONS
+
+    order_id: str
+    revision: int = Field(ge=1)
+    department: str
+    entry_id: str
+    listed_subject_code: str
+    target_role: TargetRole
+    reason: LiftReason
+    lifted_at: datetime
+
+    def partition_key(self) -> str:
+        return self.listed_subject_code
+
+    def destination(self) -> str:
+        return topics.sanctions(self.department)
+
+
+class ReceiptAcknowledged(EventPayload):
+    """An implementing department confirms it received an order (respond)."""
+
+    event_type: ClassVar[str] = "cn.jrp.enforcement.receipt.acknowledged.v1"
+    topic: ClassVar[str] = topics.DEPARTMENT_REPORTS
+
+    order_id: str
+    subject_code: str = Field(description="the listed subject's code (the partition key)")
+    received_at: datetime
+    note: str | None = Field(default=None, max_length=1000)
+
+    def partition_key(self) -> str:
+        return self.subject_code
+
+
+class MeasureFeedback(_Part):
+    """How one measure was handled (000 (十九); fields after what provincial gateways send)."""
+
+    measure: str = Field(description="catalog measure code from the order")
+    outcome: FeedbackOutcome
+    reason: str | None = Field(
+        default=None, max_length=2000, description="required when the outcome is failed"
+    )
+    business_reference: str | None = Field(
+        default=None, max_length=200, description="the department's own case or item id"
+    )
+    executed_at: datetime
+
+
+class ExecutionFeedbackReported(EventPayload):
+    """An implementing department reports how it applied an order's measures (feedback)."""
+
+    event_type: ClassVar[str] = "cn.jrp.enforcement.feedback.reported.v1"
+    topic: ClassVar[str] = topics.DEPARTMENT_REPORTS
+
+    order_id: str
+    subject_code: str = Field(description="the listed subject's code (the partition key)")
+    measures: list[MeasureFeedback] = Field(min_length=1, max_length=200)
+
+    def partition_key(self) -> str:
+        return self.subject_code
+
+
+class MeasureStatus(_Part):
+    code: str
+    mandatory: bool
+    outcome: FeedbackOutcome | None
+    reason: str | None = None
+    business_reference: str | None = None
+    executed_at: datetime | None = None
+
+
+class SanctionOrderStatus(EventPayload):
+    """An order's whole state after a change (enforcement → trigger). `sequence` grows with
+    every change, so a copy keeps the highest and ignores anything older."""
+
+    event_type: ClassVar[str] = "cn.jrp.enforcement.sanction-order.status.v1"
+    topic: ClassVar[str] = topics.ORDER_STATUS
+
+    order_id: str
+    sequence: int = Field(ge=1)
+    revision: int = Field(ge=1)
+    entry_id: str
+    entry_version: int = Field(ge=1)
+    department: str
+    listed_subject_code: str
+    target_role: TargetRole
+    state: OrderState
+    issued_at: datetime
+    receipt_due: date
+    feedback_due: date
+    received_at: datetime | None
+    measures: list[MeasureStatus]
+    lifted_at: datetime | None = None
+    lift_reason: LiftReason | None = None
+
+    def partition_key(self) -> str:
+        return self.listed_subject_code
 
 
 # --- working-day calendar, DOMAIN.md §10 --------------------------------------------------------

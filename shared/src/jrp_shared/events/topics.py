@@ -22,8 +22,30 @@ DEPARTMENTS: Final = "departments.v1"
 CALENDAR: Final = "calendar.v1"
 """Official working-day schedules loaded by an operator (registry → everyone). Key: the year."""
 
+LIST_ENTRY_SUBMISSIONS: Final = "list-entry-submissions.v1"
+"""List entries posted by department systems over Kafka (departments → trigger), the same
+payload as `POST /v1/list-entries`. Key: the subject code. Each message carries the
+department's bearer token in an `authorization` header; invalid ones are dead-lettered."""
+
+LIST_ENTRIES: Final = "list-entries.v1"
+"""List entries in force, corrected or revoked (trigger → enforcement, appeals). Key: the
+listed subject's code, so one subject's entries stay in order."""
+
+DEPARTMENT_REPORTS: Final = "department-reports.v1"
+"""Receipts and execution feedback from implementing departments' systems (departments →
+enforcement), the same payloads as the HTTP API; `authorization` header as above. Key: the
+listed subject's code."""
+
+ORDER_STATUS: Final = "order-status.v1"
+"""Each sanction order's state after every change (enforcement → trigger), so the initiating
+department sees who received and who applied what. Key: the listed subject's code."""
+
 DEAD_LETTER: Final = "dead-letter.v1"
 """Messages a consumer could not take, with the reason, for an operator to inspect."""
+
+SANCTIONS: Final = "sanctions.v1.<department>"
+"""One topic per implementing department (`sanctions(code)`): its sanction orders and lifts
+(enforcement → that department). Key: the listed subject's code."""
 
 _DEPARTMENT_CODE = re.compile(r"^[a-z][a-z0-9-]{1,31}$")
 

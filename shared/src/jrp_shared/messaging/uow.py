@@ -68,7 +68,7 @@ class UnitOfWork:
             correlationid=current_correlation_id(),
             data=payload.model_dump(mode="json"),
         )
-        self._pending.append((envelope, payload.topic))
+        self._pending.append((envelope, payload.destination()))
         return envelope
 
     @property

@@ -1,8 +1,31 @@
-"""The enforcement service's own tables."""
+"""The enforcement service's own tables.
+
+`list_entries` is this service's copy of the entries in force (from `list-entries.v1`);
+`entry_targets` names everyone an entry reaches (the listed subject and its linked persons),
+which is what must-check looks up; `sanction_orders` is one row per implementing department
+and target of an entry, with its receipt and feedback state; `measure_feedback` the latest
+report per measure; `order_history` every change to an order (the audit trail); `check_audit`
+every must-check answered (who asked, when, what was answered; DOMAIN.md §6).
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
 
 from jrp_shared.calendar_copy import calendar_copy_table
 from jrp_shared.catalog_copy import catalog_copy_tables
@@ -12,3 +35,106 @@ metadata = MetaData()
 messaging = messaging_tables(metadata)
 catalog_copy = catalog_copy_tables(metadata)
 calendar_copy = calendar_copy_table(metadata)
+
+_BIGINT = BigInteger().with_variant(Integer(), "sqlite")
+
+list_entries = Table(
+    "list_entries",
+    metadata,
+    Column("entry_id", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("subject_code", String(18), nullable=False, index=True),
+    Column("list_type", String(100), nullable=False),
+    Column("colour", String(10), nullable=False),
+    Column("initiating_department", String(32), nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False, index=True),
+    # in_force | revoked | expired (ListEntryStatus); issue 4 adds suspension alongside.
+    Column("status", String(24), nullable=False, index=True),
+    Column("payload", JSON, nullable=False, comment="the latest ListEntryInForce"),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("end_reason", String(24)),
+)
+
+entry_targets = Table(
+    "entry_targets",
+    metadata,
+    Column(
+        "entry_id",
+        String(64),
+        ForeignKey("list_entries.entry_id", name="entry_targets_entry_fkey"),
+        nullable=False,
+    ),
+    Column("code", String(18), nullable=False, index=True),
+    Column("role", String(40), nullable=False, comment="TargetRole"),
+    Column("subject_type", String(24), nullable=False),
+    Column("name", String(200), nullable=False),
+    PrimaryKeyConstraint("entry_id", "code", "role", name="entry_targets_pkey"),
+)
+
+sanction_orders = Table(
+    "sanction_orders",
+    metadata,
+    Column("order_id", String(64), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("sequence", Integer, nullable=False, comment="grows with every change"),
+    Column("entry_id", String(64), nullable=False, index=True),
+    Column("entry_version", Integer, nullable=False),
+    Column("department", String(32), nullable=False),
+    Column("listed_subject_code", String(18), nullable=False),
+    Column("target_code", String(18), nullable=False, index=True),
+    Column("target_role", String(40), nullable=False),
+    Column("list_type", String(100), nullable=False),
+    Column("colour", String(10), nullable=False),
+    Column("measures", JSON, nullable=False, comment="list of OrderedMeasure"),
+    Column("state", String(16), nullable=False, comment="OrderState"),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("receipt_due", Date, nullable=False),
+    Column("feedback_due", Date, nullable=False),
+    Column("deadlines_provisional", Boolean, nullable=False),
+    Column("received_at", DateTime(timezone=True)),
+    Column("receipt_note", Text),
+    Column("fed_back_at", DateTime(timezone=True)),
+    Column("lifted_at", DateTime(timezone=True)),
+    Column("lift_reason", String(16)),
+    Index("sanction_orders_department_state", "department", "state"),
+)
+
+measure_feedback = Table(
+    "measure_feedback",
+    metadata,
+    Column("order_id", String(64), nullable=False),
+    Column("measure", String(100), nullable=False),
+    Column("outcome", String(16), nullable=False, comment="FeedbackOutcome"),
+    Column("reason", Text),
+    Column("business_reference", String(200)),
+    Column("executed_at", DateTime(timezone=True), nullable=False),
+    Column("reported_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("order_id", "measure", name="measure_feedback_pkey"),
+)
+
+order_history = Table(
+    "order_history",
+    metadata,
+    Column("id", _BIGINT, primary_key=True, autoincrement=True),
+    Column("order_id", String(64), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("change", String(24), nullable=False, comment="issued, received, fed_back, lifted..."),
+    Column("by", String(64), nullable=False, comment="department code or this service"),
+    Column("detail", JSON, nullable=False),
+)
+
+check_audit = Table(
+    "check_audit",
+    metadata,
+    Column("id", _BIGINT, primary_key=True, autoincrement=True),
+    Column("asked_at", DateTime(timezone=True), nullable=False),
+    Column("department", String(32), nullable=False),
+    Column("subject_code", String(18), nullable=False, index=True),
+    Column("batch_id", String(64), comment="set when the check came in a batch"),
+    Column("correlation_id", String(64)),
+    Column("listed", Boolean, nullable=False),
+    Column("answer", JSON, nullable=False, comment="entry ids and measure codes answered"),
+)
