@@ -15,6 +15,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, s
 from jrp_shared.bus.base import Message, Record
 from jrp_shared.bus.embedded import EmbeddedBus
 from jrp_shared.db import Database
+from jrp_shared.errors import FieldProblem, InvalidInput
 from jrp_shared.events import topics
 from jrp_shared.events.envelope import Envelope
 from jrp_shared.events.payloads import CalendarScheduleLoaded, EventPayload
@@ -273,3 +274,38 @@ async def test_a_clean_poll_commits_once_for_all_its_events(stack: Stack) -> Non
         "jrp_events_consumed_total", {"consumer": "test.consumer", "outcome": "processed"}
     )
     assert processed == 5
+
+
+async def test_an_event_that_breaks_a_domain_rule_is_dead_lettered_at_once(stack: Stack) -> None:
+    calls = 0
+
+    async def refuses(uow: UnitOfWork, envelope: Envelope, payload: EventPayload) -> None:
+        nonlocal calls
+        calls += 1
+        raise InvalidInput(
+            "list entry refused",
+            problems=[FieldProblem("list_type", "unknown_list_type", "no such list type: x")],
+        )
+
+    consumer = stack.consumer(refuses, max_attempts=3)
+    envelope = Envelope(
+        source="/jrp/x",
+        type=CalendarScheduleLoaded.event_type,
+        data=_schedule().model_dump(mode="json"),
+    )
+    await consumer.handle(_as_record(envelope))
+    assert calls == 1  # no retry: the event itself is wrong
+    [letter] = await stack.dead_letters()
+    assert letter.data["reason"] == "refused: list entry refused (list_type: no such list type: x)"
+
+
+async def test_after_commit_callbacks_run_only_when_the_work_commits(stack: Stack) -> None:
+    ran: list[str] = []
+    async with stack.uow() as uow:
+        uow.after_commit(lambda: ran.append("committed"))
+        await uow.commit()
+    with pytest.raises(RuntimeError):
+        async with stack.uow() as uow:
+            uow.after_commit(lambda: ran.append("rolled back"))
+            raise RuntimeError("failed")
+    assert ran == ["committed"]

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from jrp_shared.bus.base import Bus, Message, Record, Subscription
 from jrp_shared.correlation import set_correlation_id
 from jrp_shared.db import Database
+from jrp_shared.errors import DomainError
 from jrp_shared.events.envelope import Envelope, EnvelopeError, summarise_validation_error
 from jrp_shared.events.payloads import DeadLettered, EventPayload, payload_class
 from jrp_shared.logging import get_logger
@@ -37,6 +38,11 @@ Handler = Callable[[UnitOfWork, Envelope, EventPayload], Awaitable[None]]
 
 class _HandlerKeepsFailing(Exception):
     pass
+
+
+def _describe(exc: DomainError) -> str:
+    details = "; ".join(f"{p.field}: {p.message}" for p in exc.problems)
+    return f"{exc.message} ({details})" if details else exc.message
 
 
 class _Accepted(NamedTuple):
@@ -221,6 +227,10 @@ class EventConsumer:
                 log.warning("database unavailable; retrying", consumer=self.name, error=str(exc))
                 await asyncio.sleep(min(self._retry_seconds * 2**attempt, 5.0))
                 attempt = min(attempt, 5)
+            except DomainError as exc:
+                # The event breaks a domain rule (e.g. a department system posted an entry
+                # for a list type it may not initiate): retrying cannot help.
+                raise _HandlerKeepsFailing(f"refused: {_describe(exc)}") from exc
             except Exception as exc:  # any other failure: retry, then dead-letter (no poison pill)
                 log.warning(
                     "handler failed",

@@ -35,6 +35,7 @@ class UnitOfWork:
         self._source = source
         self._on_commit = on_commit
         self._pending: list[tuple[Envelope, str]] = []
+        self._after_commit: list[Callable[[], None]] = []
         self._session: AsyncSession | None = None
         self.committed = False
 
@@ -71,6 +72,11 @@ class UnitOfWork:
         self._pending.append((envelope, payload.destination()))
         return envelope
 
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the work has committed (never if it rolls back), e.g. to
+        refresh an in-memory read model from what was just stored."""
+        self._after_commit.append(callback)
+
     @property
     def emitted(self) -> list[Envelope]:
         return [env for env, _ in self._pending]
@@ -97,3 +103,5 @@ class UnitOfWork:
         self.committed = True
         if self._pending and self._on_commit is not None:
             self._on_commit()
+        for callback in self._after_commit:
+            callback()
