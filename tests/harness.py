@@ -1,12 +1,16 @@
 """Cross-service test harness: the mesh over the real broker. Each service runs in-process
 on its own PostgreSQL database, all on one real Kafka broker under a namespace of the test's."""
 
+from __future__ import annotations
+
+import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from fastapi import FastAPI
 from httpx import AsyncClient
 
@@ -19,6 +23,8 @@ from jrp_enforcement.config import EnforcementSettings
 from jrp_registry.cli import MIGRATIONS as REGISTRY_MIGRATIONS
 from jrp_registry.config import RegistrySettings
 from jrp_registry.testing import RegistryUnderTest, running_registry
+from jrp_shared.bus.base import Message
+from jrp_shared.events import topics
 from jrp_shared.runtime import ServiceRuntime
 from jrp_shared.settings import ServiceSettings
 from jrp_shared.testing import Keys, PostgresDatabases, serving
@@ -45,6 +51,73 @@ class Mesh:
     followers: dict[str, Service]
     namespace: str
     keys: Keys
+    kafka_bootstrap: str
+
+    def topic(self, logical: str) -> str:
+        return topics.qualified(self.namespace, logical)
+
+    async def send(self, *messages: Message) -> None:
+        """Post messages as a department system would (straight to the broker)."""
+        producer = AIOKafkaProducer(bootstrap_servers=self.kafka_bootstrap)
+        await producer.start()
+        try:
+            for message in messages:
+                await producer.send_and_wait(
+                    self.topic(message.topic),
+                    message.value,
+                    key=message.key.encode() if message.key else None,
+                    headers=list(message.headers),
+                )
+        finally:
+            await producer.stop()
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """One message as any Kafka client outside the product sees it."""
+
+    key: str | None
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+
+class TopicReader:
+    """Reads whole topics from the beginning without a consumer group (an outside observer)."""
+
+    def __init__(self, bootstrap: str) -> None:
+        self._consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, metadata_max_age_ms=500)
+        self._seen: dict[str, list[Delivered]] = {}
+
+    async def __aenter__(self) -> TopicReader:
+        await self._consumer.start()
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self._consumer.stop()
+
+    async def read(self, topic: str) -> list[Delivered]:
+        """Everything on `topic` so far (all partitions), in offset order per partition."""
+        await self._consumer.force_metadata_update()
+        partitions = self._consumer.partitions_for_topic(topic) or set()
+        assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
+        if not assigned:
+            return []
+        out: list[Delivered] = []
+        ends = await self._consumer.end_offsets(assigned)
+        for tp in assigned:
+            self._consumer.assign([tp])
+            self._consumer.seek(tp, 0)
+            while await self._consumer.position(tp) < ends[tp]:
+                batch = await self._consumer.getmany(tp, timeout_ms=1000)
+                for record in batch.get(tp, []):
+                    out.append(
+                        Delivered(
+                            record.key.decode() if record.key else None,
+                            {k: v.decode() for k, v in record.headers},
+                            json.loads(record.value or b"{}"),
+                        )
+                    )
+        return out
 
 
 @asynccontextmanager
@@ -76,4 +149,4 @@ async def running_mesh(
             app = factory(settings)
             client = await stack.enter_async_context(serving(app, name))
             services[name] = Service(name, app, client)
-        yield Mesh(registry, services, namespace, keys)
+        yield Mesh(registry, services, namespace, keys, kafka_bootstrap)

@@ -30,6 +30,7 @@ shift || true
 case $cmd in
   up)
     t0=$SECONDS
+    "$SCRIPT_DIR/tools.sh" kcat
     both up "$@"
     log "up in $((SECONDS - t0))s; for tests: eval \"\$($0 env)\""
     ;;

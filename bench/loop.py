@@ -1,0 +1,363 @@
+"""Benchmark of the loop on Kafka and PostgreSQL: bulk import and post → orders latency.
+
+Starts the whole mesh as separate processes (deploy/local/run_mesh.py) on fresh PostgreSQL
+databases and a fresh Kafka namespace, then measures:
+
+1. bulk import: one `POST /v1/list-entries/bulk` of N NDJSON entries, timed from the first
+   byte sent until every sanction order they cause is on the department topics (summed end
+   offsets of all `sanctions.v1.*` topics);
+2. latency: single `POST /v1/list-entries` at a steady rate; for each entry, the time from
+   sending the request until the last of its orders is readable on the topics (p50/p99).
+
+Needs the local infrastructure (`make infra`; JRP_TEST_POSTGRES_URL and
+JRP_TEST_KAFKA_BOOTSTRAP from `deploy/local/infra.sh env`). Prints JSON with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import AsyncIterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from jrp_registry.adapters.catalog_files import read_catalog
+from jrp_shared.identifiers import resident_id_check_character, uscc_check_character
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOG = ROOT / "services/registry/data/catalog"
+SERVICES = ("registry", "trigger", "enforcement", "appeals")
+LIST_TYPE = "black.tax.major-violation"
+DEPARTMENT = "tax"
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def uscc(n: int) -> str:
+    """A valid USCC, unique per n (market-regulation enterprise in Fuzhou)."""
+    first17 = f"91350100{n:09d}"
+    return first17 + uscc_check_character(first17)
+
+
+def resident_id(n: int) -> str:
+    born = date(1960, 1, 1) + timedelta(days=n % 15000)
+    first17 = f"350102{born:%Y%m%d}{n % 1000:03d}"
+    return first17 + resident_id_check_character(first17)
+
+
+def orders_per_entry(list_type: str, with_person: bool) -> int:
+    """How many orders one entry causes: departments with a measure for the enterprise, plus
+    (for the legal representative) departments with a measure for natural persons."""
+    measures = read_catalog(CATALOG).measures
+    relevant = [m for m in measures if list_type in m.list_types]
+    company = {m.implementing_department for m in relevant if "legal_person" in m.applies_to}
+    person = {m.implementing_department for m in relevant if "natural_person" in m.applies_to}
+    return len(company) + (len(person) if with_person else 0)
+
+
+def entry(n: int, *, run: str, with_person: bool) -> dict[str, Any]:
+    today = date.today()
+    body: dict[str, Any] = {
+        "record_id": f"{run}-{n}",
+        "subject": {"code": uscc(n), "subject_type": "legal_person", "name": f"示例企业{n}"},
+        "list_type": LIST_TYPE,
+        "grounds": "虚开增值税专用发票",
+        "legal_basis": "《中华人民共和国税收征收管理法》第六十三条",
+        "decision_document": {"number": f"闽税稽罚〔2026〕{n}号", "date": str(today)},
+        "period": {"start": str(today), "end": str(today + timedelta(days=700))},
+        "disclosure_class": "public",
+        "evidence_references": [f"evidence-{n}"],
+    }
+    if with_person:
+        body["linked_persons"] = [
+            {"role": "legal_representative", "name": f"法人{n}", "resident_id": resident_id(n)}
+        ]
+    return body
+
+
+async def create_databases(admin_url: str) -> dict[str, str]:
+    engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
+    urls = {}
+    async with engine.connect() as conn:
+        for name in SERVICES:
+            db = f"jrp_bench_{name}"
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
+            await conn.execute(text(f'CREATE DATABASE "{db}" OWNER jrp'))
+            urls[name] = admin_url.rsplit("/", 1)[0] + f"/{db}"
+    await engine.dispose()
+    return urls
+
+
+def start_mesh(var: Path, urls: dict[str, str], bootstrap: str, namespace: str) -> Any:
+    env = dict(os.environ)
+    for name, url in urls.items():
+        prefix = f"JRP_{name.upper()}_"
+        env[prefix + "DATABASE_URL"] = url
+        env[prefix + "BUS"] = "kafka"
+        env[prefix + "KAFKA_BOOTSTRAP_SERVERS"] = bootstrap
+        env[prefix + "TOPIC_NAMESPACE"] = namespace
+        env[prefix + "LOG_LEVEL"] = "WARNING"
+    var.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "deploy/local/run_mesh.py"), "--var-dir", str(var)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if "The mesh is up" in line:
+            return proc
+    raise SystemExit("the mesh did not come up; see var/bench/logs")
+
+
+async def wait_for_catalog(client: httpx.AsyncClient, token: str) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    for port in (8002, 8003):
+        for _ in range(600):
+            r = await client.get(
+                f"http://127.0.0.1:{port}/v1/catalog/list-types/{LIST_TYPE}", headers=headers
+            )
+            if r.status_code == 200:
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise SystemExit(f"catalog never reached port {port}")
+    await asyncio.sleep(2.0)  # measures follow the list types on the same topic
+
+
+async def sanction_offsets(consumer: AIOKafkaConsumer, namespace: str) -> int:
+    pattern = re.compile(rf"^{re.escape(namespace)}\.sanctions\.v1\.")
+    topics = [t for t in await consumer.topics() if pattern.match(t)]
+    partitions = [
+        TopicPartition(t, p) for t in topics for p in consumer.partitions_for_topic(t) or ()
+    ]
+    if not partitions:
+        return 0
+    offsets = await consumer.end_offsets(partitions)
+    return sum(offsets.values())
+
+
+async def bulk(
+    client: httpx.AsyncClient,
+    token: str,
+    namespace: str,
+    bootstrap: str,
+    n: int,
+    run: str,
+    with_person: bool,
+) -> dict[str, Any]:
+    expected = n * orders_per_entry(LIST_TYPE, with_person)
+    probe = AIOKafkaConsumer(bootstrap_servers=bootstrap, metadata_max_age_ms=1000)
+    await probe.start()
+    try:
+        before = await sanction_offsets(probe, namespace)
+
+        async def body() -> AsyncIterator[bytes]:
+            chunk: list[str] = []
+            for i in range(n):
+                chunk.append(json.dumps(entry(i, run=run, with_person=with_person)))
+                if len(chunk) == 500:
+                    yield ("\n".join(chunk) + "\n").encode()
+                    chunk = []
+            if chunk:
+                yield ("\n".join(chunk) + "\n").encode()
+
+        started = time.perf_counter()
+        statuses: Counter[str] = Counter()
+        async with client.stream(
+            "POST",
+            "http://127.0.0.1:8002/v1/list-entries/bulk",
+            content=body(),
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "application/x-ndjson",
+            },
+            timeout=None,
+        ) as response:
+            response.raise_for_status()
+            async for line in response.aiter_lines():
+                if line.strip():
+                    result = json.loads(line)
+                    statuses[str(result.get("status", "summary"))] += 1
+        answered = time.perf_counter() - started
+        while True:
+            published = await sanction_offsets(probe, namespace) - before
+            if published >= expected:
+                break
+            if time.perf_counter() - started > 1800:
+                raise SystemExit(f"only {published} of {expected} orders after 30 min")
+            await asyncio.sleep(0.2)
+        done = time.perf_counter() - started
+    finally:
+        await probe.stop()
+    return {
+        "entries": n,
+        "with_legal_representative": with_person,
+        "orders": expected,
+        "results": dict(statuses),
+        "response_seconds": round(answered, 2),
+        "seconds_to_all_orders": round(done, 2),
+        "entries_per_second": round(n / done),
+        "orders_per_second": round(expected / done),
+    }
+
+
+async def latency(
+    client: httpx.AsyncClient,
+    token: str,
+    namespace: str,
+    bootstrap: str,
+    rate: float,
+    seconds: float,
+    run: str,
+    offset: int,
+) -> dict[str, Any]:
+    per_entry = orders_per_entry(LIST_TYPE, True)
+    sent: dict[str, float] = {}
+    arrived: dict[str, list[float]] = defaultdict(list)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="latest",
+        metadata_max_age_ms=1000,
+        fetch_max_wait_ms=5,
+    )
+    consumer.subscribe(pattern=rf"^{re.escape(namespace)}\.sanctions\.v1\..*")
+    await consumer.start()
+    stop = asyncio.Event()
+
+    async def listen() -> None:
+        while not stop.is_set():
+            batches = await consumer.getmany(timeout_ms=50)
+            now = time.perf_counter()
+            for records in batches.values():
+                for record in records:
+                    if record.key is not None:
+                        arrived[record.key.decode()].append(now)
+
+    listener = asyncio.create_task(listen())
+    await asyncio.sleep(3.0)  # partitions assigned, positioned at the end
+    errors = 0
+
+    async def post(i: int) -> None:
+        nonlocal errors
+        body = entry(offset + i, run=run, with_person=True)
+        sent[body["subject"]["code"]] = time.perf_counter()
+        r = await client.post(
+            "http://127.0.0.1:8002/v1/list-entries",
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        if r.status_code >= 300:
+            errors += 1
+
+    tasks = []
+    count = int(rate * seconds)
+    started = time.perf_counter()
+    for i in range(count):
+        await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
+        tasks.append(asyncio.create_task(post(i)))
+    await asyncio.gather(*tasks)
+    deadline = time.perf_counter() + 30
+    while time.perf_counter() < deadline:
+        if all(len(arrived[code]) >= per_entry for code in sent):
+            break
+        await asyncio.sleep(0.1)
+    stop.set()
+    await listener
+    await consumer.stop()
+    samples = sorted(
+        (max(arrived[code][:per_entry]) - t) * 1000
+        for code, t in sent.items()
+        if len(arrived[code]) >= per_entry
+    )
+    missing = sum(1 for code in sent if len(arrived[code]) < per_entry)
+
+    def pct(p: float) -> float:
+        return round(samples[min(len(samples) - 1, int(p * len(samples)))], 1)
+
+    return {
+        "rate_per_second": rate,
+        "entries": count,
+        "orders_per_entry": per_entry,
+        "errors": errors,
+        "incomplete": missing,
+        "p50_ms": pct(0.50),
+        "p90_ms": pct(0.90),
+        "p99_ms": pct(0.99),
+        "max_ms": round(samples[-1], 1),
+    }
+
+
+async def main_async(args: argparse.Namespace) -> dict[str, Any]:
+    admin = os.environ.get("JRP_TEST_POSTGRES_URL")
+    bootstrap = os.environ.get("JRP_TEST_KAFKA_BOOTSTRAP")
+    if not admin or not bootstrap:
+        raise SystemExit('run `eval "$(deploy/local/infra.sh env)"` first (make bench does)')
+    namespace = f"bench{int(time.time())}"
+    run = f"r{random.randrange(10**6)}"
+    urls = await create_databases(admin)
+    var = ROOT / "var" / "bench"
+    log(f"starting the mesh on PostgreSQL and Kafka (namespace {namespace})")
+    mesh = start_mesh(var, urls, bootstrap, namespace)
+    try:
+        token = json.loads((var / "dev-credentials.json").read_text())[DEPARTMENT]
+        async with httpx.AsyncClient(timeout=60) as client:
+            await wait_for_catalog(client, token)
+            results: dict[str, Any] = {"namespace": namespace}
+            log(f"bulk import of {args.entries} entries")
+            results["bulk"] = await bulk(
+                client, token, namespace, bootstrap, args.entries, run, with_person=True
+            )
+            log(f"bulk: {results['bulk']}")
+            log(f"latency at {args.rate}/s for {args.seconds}s")
+            results["latency"] = await latency(
+                client,
+                token,
+                namespace,
+                bootstrap,
+                args.rate,
+                args.seconds,
+                run,
+                offset=args.entries + 1,
+            )
+            log(f"latency: {results['latency']}")
+            return results
+    finally:
+        mesh.send_signal(signal.SIGINT)
+        mesh.wait(timeout=60)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--entries", type=int, default=50_000)
+    parser.add_argument("--rate", type=float, default=100.0)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench" / "loop.json")
+    args = parser.parse_args()
+    results = asyncio.run(main_async(args))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
