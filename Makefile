@@ -5,7 +5,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 INFRA := deploy/local/infra.sh
 
-.PHONY: help setup run infra infra-down test test-unit check lint format typecheck schemas catalog-doc clean
+.PHONY: help setup run infra infra-down test test-unit bench check lint format typecheck schemas catalog-doc clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -29,6 +29,12 @@ test: setup check infra ## lint, types, and every test layer against real Postgr
 test-unit: setup ## the fast layer only (no servers needed)
 	@$(UV) run --no-sync pytest -m "not integration"
 
+bench: setup infra ## benchmarks on this machine (not tests); figures into docs/benchmarks.md
+	@deploy/local/tools.sh wrk
+	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.checks $(BENCH_CHECKS_ARGS)
+	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.loop $(BENCH_LOOP_ARGS)
+	@$(UV) run --no-sync python -m bench.report
+
 check: lint typecheck ## ruff and mypy --strict
 
 lint:
@@ -41,7 +47,7 @@ format: ## apply ruff's fixes and formatting
 
 typecheck:
 	@$(UV) run --no-sync mypy shared/src services/registry/src services/trigger/src services/enforcement/src services/appeals/src
-	@$(UV) run --no-sync mypy shared/tests services/registry/tests tests
+	@$(UV) run --no-sync mypy shared/tests services/registry/tests services/trigger/tests services/enforcement/tests tests bench
 
 schemas: setup ## regenerate the events' JSON Schemas into docs/schemas
 	@$(UV) run --no-sync python -m jrp_shared.events.schemas docs/schemas

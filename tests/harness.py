@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import FastAPI
 from httpx import AsyncClient
 
@@ -86,20 +87,24 @@ class TopicReader:
 
     def __init__(self, bootstrap: str) -> None:
         self._consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, metadata_max_age_ms=500)
-        self._seen: dict[str, list[Delivered]] = {}
+        self._admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
 
     async def __aenter__(self) -> TopicReader:
         await self._consumer.start()
+        await self._admin.start()
         return self
 
     async def __aexit__(self, *_exc: object) -> None:
         await self._consumer.stop()
+        await self._admin.close()
 
     async def read(self, topic: str) -> list[Delivered]:
         """Everything on `topic` so far (all partitions), in offset order per partition."""
-        await self._consumer.force_metadata_update()
-        partitions = self._consumer.partitions_for_topic(topic) or set()
-        assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
+        if topic not in await self._consumer.topics():
+            return []
+        [described] = await self._admin.describe_topics([topic])
+        partitions = sorted(p["partition"] for p in described["partitions"])
+        assigned = [TopicPartition(topic, p) for p in partitions]
         if not assigned:
             return []
         out: list[Delivered] = []

@@ -34,7 +34,8 @@ async def test_the_seeded_catalog_reaches_every_service_and_all_are_ready(mesh: 
     report = await mesh.registry.seed_catalog()
     for service in mesh.followers.values():
         ready = await service.client.get("/readyz")
-        assert ready.json()["checks"] == {"database": True, "bus": True, "consumers": True}
+        checks = ready.json()["checks"]
+        assert checks["database"] and checks["bus"] and checks["consumers"] and all(checks.values())
 
         async def all_list_types(service: Service = service) -> Any:
             copy = await _copy(service, mesh, "/v1/catalog/list-types")

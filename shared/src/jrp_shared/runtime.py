@@ -8,7 +8,8 @@ lifespan) starts the bus and the background tasks, `stop()` ends them.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from typing import Any
 
 from jrp_shared.auth import TokenVerifier
 from jrp_shared.bus.base import Bus, Record
@@ -55,6 +56,8 @@ class ServiceRuntime:
         self.consumers: list[EventConsumer] = []
         self._topics_published = list(topics_published)
         self._tasks: list[asyncio.Task[None]] = []
+        self._task_factories: list[tuple[str, Callable[[], Coroutine[Any, Any, None]]]] = []
+        self._readiness_probes: dict[str, Callable[[], bool]] = {}
 
     @property
     def verifier(self) -> TokenVerifier:
@@ -106,6 +109,15 @@ class ServiceRuntime:
         self.consumers.append(consumer)
         return consumer
 
+    def add_task(self, name: str, run: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """A background task of the service's own (e.g. an in-memory read model's loader):
+        started by `start()` with the relay and consumers, cancelled by `stop()`."""
+        self._task_factories.append((name, run))
+
+    def add_readiness_check(self, name: str, probe: Callable[[], bool]) -> None:
+        """One more condition `/readyz` requires (e.g. "the index is loaded")."""
+        self._readiness_probes[name] = probe
+
     async def start(self) -> None:
         _ = self.verifier  # fail at start without a key, not at the first call
         await self.bus.start()
@@ -114,6 +126,8 @@ class ServiceRuntime:
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.name}-relay"))
         for consumer in self.consumers:
             self._tasks.append(asyncio.create_task(consumer.run(), name=consumer.name))
+        for name, run in self._task_factories:
+            self._tasks.append(asyncio.create_task(run(), name=f"{self.name}-{name}"))
         log.info("service started", bus=self.settings.bus, database=self.db.dialect)
 
     async def stop(self) -> None:
@@ -127,4 +141,6 @@ class ServiceRuntime:
     async def readiness(self) -> dict[str, bool]:
         database, bus = await asyncio.gather(self.db.ping(), self.bus.healthy())
         consumers = all(c.ready.is_set() for c in self.consumers)
-        return {"database": database, "bus": bus, "consumers": consumers}
+        checks = {"database": database, "bus": bus, "consumers": consumers}
+        checks.update({name: probe() for name, probe in self._readiness_probes.items()})
+        return checks

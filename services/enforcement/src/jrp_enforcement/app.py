@@ -7,6 +7,10 @@ from fastapi import FastAPI
 
 from jrp_enforcement.adapters import orm
 from jrp_enforcement.config import EnforcementSettings
+from jrp_enforcement.entrypoints import lifecycle
+from jrp_enforcement.entrypoints.http import checks
+from jrp_enforcement.service_layer.changes import EntryChanges
+from jrp_enforcement.service_layer.checks import wire_checks
 from jrp_shared.bus.base import Bus
 from jrp_shared.catalog_copy import RegistryCopies
 from jrp_shared.logging import configure_logging
@@ -19,13 +23,20 @@ def create_app(settings: EnforcementSettings | None = None, *, bus: Bus | None =
     configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
     runtime = ServiceRuntime(settings, orm.messaging, bus=bus)
     copies = RegistryCopies(runtime, orm.catalog_copy, orm.calendar_copy)
+    entry_changes = EntryChanges()
+    orders = lifecycle.wire_order_lifecycle(runtime, copies, entry_changes, settings)
+    check_service = wire_checks(runtime, copies.catalog, entry_changes, clock=orders.now)
     app = create_service_app(
         runtime,
         title="Enforcement",
         description=__doc__ or "",
-        routers=copies.routers(),
+        # must-check first: routes are matched in order and it is the hottest one
+        routers=[checks.router, *copies.routers(), *lifecycle.ROUTERS],
         on_startup=[copies.restore],
     )
     app.state.catalog_copy = copies.catalog
     app.state.calendar_copy = copies.calendar
+    app.state.entry_changes = entry_changes
+    app.state.orders = orders
+    app.state.checks = check_service
     return app

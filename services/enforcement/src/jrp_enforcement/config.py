@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from jrp_shared.settings import ServiceSettings
@@ -13,3 +14,6 @@ class EnforcementSettings(ServiceSettings):
     service_name: str = "enforcement"
     port: int = 8003
     database_url: str = "sqlite+aiosqlite:///var/enforcement.db"
+    expiry_interval_seconds: float = Field(
+        default=60.0, gt=0, description="how often entries whose period ended are expired"
+    )

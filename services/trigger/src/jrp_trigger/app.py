@@ -3,29 +3,42 @@ entries (DOMAIN.md §5)."""
 
 from __future__ import annotations
 
+import gc
+
 from fastapi import FastAPI
 
 from jrp_shared.bus.base import Bus
-from jrp_shared.catalog_copy import RegistryCopies
 from jrp_shared.logging import configure_logging
-from jrp_shared.runtime import ServiceRuntime
 from jrp_shared.web import create_service_app
-from jrp_trigger.adapters import orm
+from jrp_trigger.bootstrap import Trigger, bootstrap
 from jrp_trigger.config import TriggerSettings
+from jrp_trigger.entrypoints.http import bulk, entries, recognition
 
 
 def create_app(settings: TriggerSettings | None = None, *, bus: Bus | None = None) -> FastAPI:
     settings = settings or TriggerSettings()
     configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
-    runtime = ServiceRuntime(settings, orm.messaging, bus=bus)
-    copies = RegistryCopies(runtime, orm.catalog_copy, orm.calendar_copy)
+    trigger = bootstrap(settings, bus=bus)
+
+    async def freeze_startup_objects() -> None:
+        if settings.freeze_startup_objects:
+            gc.collect()
+            gc.freeze()
+
     app = create_service_app(
-        runtime,
+        trigger.runtime,
         title="Trigger",
         description=__doc__ or "",
-        routers=copies.routers(),
-        on_startup=[copies.restore],
+        # The bulk route first: `/bulk` must not be taken for an entry id.
+        routers=[bulk.router, entries.router, recognition.router, *trigger.copies.routers()],
+        on_startup=[trigger.copies.restore, freeze_startup_objects],
     )
-    app.state.catalog_copy = copies.catalog
-    app.state.calendar_copy = copies.calendar
+    app.state.trigger = trigger
+    app.state.catalog_copy = trigger.copies.catalog
+    app.state.calendar_copy = trigger.copies.calendar
     return app
+
+
+def trigger_of(app: FastAPI) -> Trigger:
+    trigger: Trigger = app.state.trigger
+    return trigger

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from jrp_shared.settings import ServiceSettings
@@ -13,3 +16,21 @@ class TriggerSettings(ServiceSettings):
     service_name: str = "trigger"
     port: int = 8002
     database_url: str = "sqlite+aiosqlite:///var/trigger.db"
+
+    organisation_code_policy: Literal["warn", "reject"] = Field(
+        default="warn",
+        description="a USCC whose organisation-code check fails: accepted with a warning on the "
+        "entry, or refused (DOMAIN.md §2: not confirmed that every real code passes it)",
+    )
+    bulk_chunk_lines: int = Field(
+        default=500, ge=1, le=5_000, description="bulk import: lines stored per transaction"
+    )
+    bulk_max_line_bytes: int = Field(
+        default=256 * 1024, ge=1_024, description="bulk import: a longer line is refused"
+    )
+    freeze_startup_objects: bool = Field(
+        default=True,
+        description="exempt the objects made at start-up from garbage collection (gc.freeze): "
+        "bulk imports allocate many short-lived objects, and full collections re-scanning the "
+        "frameworks' objects cost them about a fifth of their throughput",
+    )

@@ -1,8 +1,29 @@
-"""The trigger service's own tables."""
+"""The trigger service's own tables.
+
+`list_entries` is one row per entry with what listing and filtering need; the content of every
+version (the full history, DOMAIN.md §5 step 1) lives in `list_entry_versions`. Recognition
+meetings (002 二(二)2) leave `recognition_votes` and `expert_draws`. `order_statuses` is this
+service's copy of each sanction order's latest state, from enforcement's `order-status.v1`.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 from jrp_shared.calendar_copy import calendar_copy_table
 from jrp_shared.catalog_copy import catalog_copy_tables
@@ -12,3 +33,103 @@ metadata = MetaData()
 messaging = messaging_tables(metadata)
 catalog_copy = catalog_copy_tables(metadata)
 calendar_copy = calendar_copy_table(metadata)
+
+_BIGINT = BigInteger().with_variant(Integer(), "sqlite")
+
+list_entries = Table(
+    "list_entries",
+    metadata,
+    Column("entry_id", String(36), primary_key=True),
+    Column("department", String(32), nullable=False, comment="the initiating department"),
+    Column("record_id", String(100), nullable=False, comment="the department's own id"),
+    # awaiting_recognition | rejected | in_force | revoked; expired is computed on reading.
+    Column("status", String(24), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("subject_code", String(18), nullable=False, index=True),
+    Column("subject_type", String(24), nullable=False),
+    Column("subject_name", String(200), nullable=False),
+    Column("list_type", String(100), nullable=False, index=True),
+    Column("list_type_version", Integer, nullable=False),
+    Column("colour", String(10), nullable=False),
+    Column("decision_date", Date, nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("recognition_departments", JSON, nullable=False, comment="who must vote; [] if none"),
+    Column("warnings", JSON, nullable=False),
+    Column("original_hash", String(64), nullable=False, comment="fingerprint of version 1"),
+    Column("current_hash", String(64), nullable=False, comment="fingerprint of the current"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("in_force_since", DateTime(timezone=True), comment="first sent to enforcement"),
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("revoked_by", String(32)),
+    Column("revoke_reason", Text),
+    UniqueConstraint("department", "record_id", name="list_entries_department_record"),
+)
+
+list_entry_versions = Table(
+    "list_entry_versions",
+    metadata,
+    Column(
+        "entry_id",
+        String(36),
+        ForeignKey("list_entries.entry_id", name="list_entry_versions_entry_fkey"),
+        nullable=False,
+    ),
+    Column("version", Integer, nullable=False),
+    Column("list_type_version", Integer, nullable=False),
+    Column("content", JSON, nullable=False, comment="the submission without record_id"),
+    Column("reason", Text, comment="why it was corrected; null for version 1"),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(32), nullable=False),
+    PrimaryKeyConstraint("entry_id", "version", name="list_entry_versions_pkey"),
+)
+
+recognition_votes = Table(
+    "recognition_votes",
+    metadata,
+    Column(
+        "entry_id",
+        String(36),
+        ForeignKey("list_entries.entry_id", name="recognition_votes_entry_fkey"),
+        nullable=False,
+    ),
+    Column("entry_version", Integer, nullable=False, comment="the version voted on"),
+    Column("department", String(32), nullable=False),
+    Column("vote", String(16), nullable=False, comment="RecognitionVote"),
+    Column("comment", Text),
+    Column("voted_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("entry_id", "entry_version", "department", name="recognition_votes_pkey"),
+)
+
+expert_draws = Table(
+    "expert_draws",
+    metadata,
+    Column("id", _BIGINT, primary_key=True, autoincrement=True),
+    Column(
+        "entry_id",
+        String(36),
+        ForeignKey("list_entries.entry_id", name="expert_draws_entry_fkey"),
+        nullable=False,
+        index=True,
+    ),
+    Column("seed", JSON, nullable=False, comment="int or string given to random.Random"),
+    Column("pool", JSON, nullable=False),
+    Column("expert_count", Integer, nullable=False),
+    Column("experts", JSON, nullable=False, comment="the draw, in drawing order"),
+    Column("drawn_by", String(32), nullable=False),
+    Column("drawn_at", DateTime(timezone=True), nullable=False),
+)
+
+order_statuses = Table(
+    "order_statuses",
+    metadata,
+    Column("order_id", String(64), primary_key=True),
+    Column("sequence", Integer, nullable=False, comment="only a higher one replaces the row"),
+    Column("entry_id", String(64), nullable=False),
+    Column("department", String(32), nullable=False),
+    Column("state", String(16), nullable=False, comment="OrderState"),
+    Column("payload", JSON, nullable=False, comment="the latest SanctionOrderStatus"),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("order_statuses_entry", "entry_id", "department"),
+)

@@ -1,0 +1,1 @@
+"""Benchmarks of the mesh (`make bench`); each module runs as `python -m bench.<name>`."""

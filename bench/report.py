@@ -1,0 +1,115 @@
+"""Writes the figures of `make bench` into docs/benchmarks.md, with the machine and the date.
+
+Reads var/bench/checks.json (bench.checks) and var/bench/loop.json (bench.loop) and replaces
+the part of docs/benchmarks.md between the figure markers; the hand-written analysis around
+them stays.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- figures:start -->", "<!-- figures:end -->"
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f"{kib / 1024 / 1024:.0f} GiB"
+    except OSError:
+        memory = "unknown memory"
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}"
+    )
+
+
+def verdict(ok: bool, miss: str) -> str:
+    return "met" if ok else f"**missed** ({miss})"
+
+
+def checks_rows(data: dict[str, Any]) -> list[str]:
+    single, hello, index = data["checks"], data["hello"], data["index"]
+    rate, p99 = single["per_second"], single["latency_us"]["p99"] / 1000
+    batch = min(data["batch"]["runs"])
+    rows = [
+        f"| single checks, {data['entries']:,} entries in force | ≥ 2,500/s | "
+        f"{rate:,.0f}/s | {verdict(rate >= 2500, f'{rate / 2500:.0%} of target')} |",
+        f"| single check p99 | ≤ 10 ms | {p99:.1f} ms | "
+        f"{verdict(p99 <= 10, f'{p99 / 10:.1f}× the target')} |",
+        f"| bare FastAPI hello, same machine and run | — | {hello['per_second']:,.0f}/s, "
+        f"p99 {hello['latency_us']['p99'] / 1000:.1f} ms | ratio checks/hello "
+        f"{data['ratio']:.2f} |",
+        f"| batch check of {data['batch']['codes']:,} codes (best of "
+        f"{len(data['batch']['runs'])}) | ≤ 2 s | {batch:.2f} s | "
+        f"{verdict(batch <= 2, f'{batch / 2:.1f}× the target')} |",
+        f"| enforcement process memory (RSS) with the index loaded | report | "
+        f"{index['rss_bytes'] / 2**20:,.0f} MiB ({index['bytes_per_entry']:,} B per entry), "
+        f"loaded in {index['load_seconds']:.1f} s | — |",
+    ]
+    return rows
+
+
+def loop_rows(data: dict[str, Any]) -> list[str]:
+    bulk, latency = data["bulk"], data["latency"]
+    rate, p99 = bulk["entries_per_second"], latency["p99_ms"]
+    return [
+        f"| bulk import, {bulk['entries']:,} entries → {bulk['orders']:,} orders on the topics "
+        f"(Kafka + PostgreSQL) | ≥ 5,000 entries/s | {rate:,} entries/s "
+        f"({bulk['orders_per_second']:,} orders/s; {bulk['seconds_to_all_orders']} s) | "
+        f"{verdict(rate >= 5000, f'{rate / 5000:.0%} of target')} |",
+        f"| post one entry → its {latency['orders_per_entry']} orders on the topics, at "
+        f"{latency['rate_per_second']:.0f} entries/s for {latency['entries']} entries | "
+        f"p99 ≤ 250 ms | p50 {latency['p50_ms']} ms, p99 {p99} ms "
+        f"(errors {latency['errors']}, incomplete {latency['incomplete']}) | "
+        f"{verdict(p99 <= 250, f'{p99 / 250:.1f}× the target')} |",
+    ]
+
+
+def render(checks: dict[str, Any] | None, loop: dict[str, Any] | None) -> str:
+    lines = [
+        START,
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}.",
+        "",
+        "| what | target | measured | |",
+        "| --- | --- | --- | --- |",
+    ]
+    if checks:
+        lines += checks_rows(checks)
+    if loop:
+        lines += loop_rows(loop)
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    directory = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "var" / "bench"
+
+    def load(name: str) -> dict[str, Any] | None:
+        path = directory / name
+        return json.loads(path.read_text()) if path.exists() else None
+
+    figures = render(load("checks.json"), load("loop.json"))
+    text = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    DOC.write_text(head + figures + tail)
+    print(figures)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

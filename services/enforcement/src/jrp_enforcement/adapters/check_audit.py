@@ -1,0 +1,176 @@
+"""The must-check audit trail (`check_audit`): who asked about whom, when, and what was
+answered (DOMAIN.md §6). An answer is only given once its row is stored.
+
+Single checks go through a group-commit writer: each check queues its row and waits; one task
+takes every row waiting and stores them in one statement, then releases the checks. So a check
+waits for one commit, and thousands of checks per second share a few commits. A batch check
+stores its rows in bulk. On PostgreSQL rows go in with COPY (one statement, one implicit
+transaction); elsewhere with one executemany in a transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import Text, bindparam, insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from jrp_enforcement.adapters import orm
+from jrp_enforcement.domain.checks import AuditUnavailable
+from jrp_shared.db import Database
+from jrp_shared.logging import get_logger
+
+log = get_logger(__name__)
+
+_COLUMNS = (
+    "asked_at",
+    "department",
+    "subject_code",
+    "batch_id",
+    "correlation_id",
+    "listed",
+    "answer",
+)
+
+
+class AuditRow(NamedTuple):
+    asked_at: datetime
+    department: str
+    """The department that asked (the token's)."""
+    subject_code: str
+    batch_id: str | None
+    correlation_id: str | None
+    listed: bool
+    answer: str
+    """The answer's summary, already JSON (entry ids, measure codes; `CheckAnswer.summary`)."""
+
+
+_UNNEST_INSERT = (
+    f"INSERT INTO {orm.check_audit.name} ({', '.join(_COLUMNS)}) SELECT * FROM unnest("
+    "$1::timestamptz[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], "
+    "$6::boolean[], $7::json[])"
+)
+# The answer column is JSON; rows carry it serialised, so bind it as text (no second encoding).
+_INSERT = insert(orm.check_audit).values(
+    {
+        name: bindparam(name, type_=Text()) if name == "answer" else bindparam(name)
+        for name in _COLUMNS
+    }
+)
+
+
+class AuditWriter:
+    def __init__(self, db: Database, *, max_rows_per_commit: int = 5_000) -> None:
+        self._db = db
+        self._max_rows = max_rows_per_commit
+        self._queue: deque[tuple[AuditRow, asyncio.Future[None]]] = deque()
+        self._wake = asyncio.Event()
+        self._running = False
+        self._conn: AsyncConnection | None = None
+        self._raw: Any = None  # the asyncpg connection under `_conn`
+        self.commits = 0
+        self.rows = 0
+
+    async def record(self, row: AuditRow) -> None:
+        """Store one check's row (with whichever others are waiting); raise AuditUnavailable
+        when it could not be stored, so the check fails rather than answers unaudited."""
+        if not self._running:
+            raise AuditUnavailable("the must-check audit writer is not running")
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queue.append((row, future))
+        self._wake.set()
+        await future
+
+    async def record_many(self, rows: Sequence[AuditRow]) -> None:
+        """Store a batch check's rows, all or none, before the batch is answered."""
+        try:
+            await self._store_rows(rows)
+        except Exception as exc:
+            log.exception("must-check audit rows not stored", rows=len(rows))
+            raise AuditUnavailable(
+                "the checks could not be recorded; nothing was answered"
+            ) from exc
+
+    async def run(self) -> None:
+        self._running = True
+        try:
+            while True:
+                await self._wake.wait()
+                self._wake.clear()
+                while self._queue:
+                    taken = [
+                        self._queue.popleft() for _ in range(min(len(self._queue), self._max_rows))
+                    ]
+                    await self._commit(taken)
+        finally:
+            self._running = False
+            if self._conn is not None:
+                await self._conn.close()
+                self._conn = None
+            refused = AuditUnavailable("the service is stopping; the check was not recorded")
+            while self._queue:
+                _, future = self._queue.popleft()
+                if not future.done():
+                    future.set_exception(refused)
+
+    async def _commit(self, taken: list[tuple[AuditRow, asyncio.Future[None]]]) -> None:
+        try:
+            await self._store([row for row, _ in taken])
+        except asyncio.CancelledError:
+            for _, future in taken:
+                if not future.done():
+                    future.set_exception(AuditUnavailable("the check was not recorded"))
+            raise
+        except Exception:
+            log.exception("must-check audit rows not stored", rows=len(taken))
+            failed = AuditUnavailable("the check could not be recorded; it was not answered")
+            for _, future in taken:
+                if not future.done():
+                    future.set_exception(failed)
+            return
+        for _, future in taken:
+            if not future.done():  # the waiting request may have been cancelled meanwhile
+                future.set_result(None)
+
+    async def _store(self, rows: Sequence[AuditRow]) -> None:
+        """A group commit: on PostgreSQL one INSERT of every row (one round trip, on a
+        connection kept for the writer: each extra round trip is a turn of the busy loop)."""
+        if not rows:
+            return
+        if self._db.dialect != "postgresql":
+            await self._store_rows(rows)
+            return
+        if self._conn is None:
+            self._conn = await self._db.engine.connect()
+            self._raw = (await self._conn.get_raw_connection()).driver_connection
+        try:
+            # Outside a transaction the one statement commits by itself when it returns.
+            await self._raw.execute(_UNNEST_INSERT, *zip(*rows, strict=True))
+        except BaseException:
+            conn, self._conn, self._raw = self._conn, None, None
+            await conn.invalidate()
+            raise
+        self.commits += 1
+        self.rows += len(rows)
+
+    async def _store_rows(self, rows: Sequence[AuditRow]) -> None:
+        """A batch's rows: COPY on PostgreSQL (one statement, committed when it returns),
+        one executemany in one transaction elsewhere."""
+        if self._db.dialect == "postgresql":
+            async with self._db.engine.connect() as conn:
+                raw: Any = (await conn.get_raw_connection()).driver_connection
+                # Inside a transaction the pool's rollback on release would undo the COPY.
+                if raw.is_in_transaction():
+                    raise RuntimeError("audit COPY must not run inside an open transaction")
+                await raw.copy_records_to_table(
+                    orm.check_audit.name, records=rows, columns=_COLUMNS
+                )
+        else:
+            async with self._db.engine.begin() as conn:
+                await conn.execute(_INSERT, [row._asdict() for row in rows])
+        self.commits += 1
+        self.rows += len(rows)

@@ -1,0 +1,452 @@
+"""Repositories of the order lifecycle: load and store through the unit of work's session.
+Never commit. `lock=True` takes row locks (PostgreSQL `FOR UPDATE`; SQLite, one writer at a
+time, needs none), so the consumer, the expiry sweep and HTTP reports change one order at a
+time; locks are always taken entry first, then its orders."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, case, delete, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jrp_enforcement.adapters import orm
+from jrp_enforcement.domain.entries import StoredEntry
+from jrp_enforcement.domain.orders import OPEN_STATES, FeedbackRecord, SanctionOrder
+from jrp_enforcement.domain.planning import Target
+from jrp_enforcement.domain.statistics import OrderCounts
+from jrp_shared.events.payloads import ListEntryInForce, OrderedMeasure
+from jrp_shared.vocabulary import (
+    FeedbackOutcome,
+    LiftReason,
+    ListColour,
+    ListEntryStatus,
+    OrderState,
+    TargetRole,
+)
+
+ISSUE_CHANGES = ("issued", "reissued")
+"""History changes whose detail holds the order message as sent (`detail["message"]`)."""
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    # SQLite hands timestamps back without their zone; they were stored in UTC.
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def _required(moment: datetime | None) -> datetime:
+    assert moment is not None
+    return moment
+
+
+class EntryRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def get(self, entry_id: str, *, lock: bool = False) -> StoredEntry | None:
+        t = orm.list_entries
+        query = select(t.c.entry_id, t.c.version, t.c.status, t.c.period_end).where(
+            t.c.entry_id == entry_id
+        )
+        row = (await self._s.execute(query.with_for_update() if lock else query)).first()
+        if row is None:
+            return None
+        return StoredEntry(row.entry_id, row.version, ListEntryStatus(row.status), row.period_end)
+
+    async def payloads(self, entry_ids: Sequence[str]) -> dict[str, ListEntryInForce]:
+        t = orm.list_entries
+        rows = await self._s.execute(
+            select(t.c.entry_id, t.c.payload).where(t.c.entry_id.in_(entry_ids))
+        )
+        return {r.entry_id: ListEntryInForce.model_validate(r.payload) for r in rows}
+
+    async def put(
+        self,
+        entry: ListEntryInForce,
+        status: ListEntryStatus,
+        now: datetime,
+        *,
+        exists: bool,
+        end_reason: str | None = None,
+    ) -> None:
+        values: dict[str, Any] = {
+            "version": entry.version,
+            "subject_code": entry.subject.code,
+            "list_type": entry.list_type,
+            "colour": entry.colour.value,
+            "initiating_department": entry.initiating_department,
+            "period_start": entry.period.start,
+            "period_end": entry.period.end,
+            "status": status.value,
+            "payload": entry.model_dump(mode="json"),
+            "updated_at": now,
+            "ended_at": now if end_reason else None,
+            "end_reason": end_reason,
+        }
+        t = orm.list_entries
+        if exists:
+            await self._s.execute(update(t).where(t.c.entry_id == entry.entry_id).values(values))
+        else:
+            await self._s.execute(
+                insert(t).values(entry_id=entry.entry_id, received_at=now, **values)
+            )
+
+    async def end(self, entry_id: str, status: ListEntryStatus, at: datetime, reason: str) -> None:
+        await self.end_all([entry_id], status, at, reason)
+
+    async def end_all(
+        self, entry_ids: Sequence[str], status: ListEntryStatus, at: datetime, reason: str
+    ) -> None:
+        if not entry_ids:
+            return
+        t = orm.list_entries
+        await self._s.execute(
+            update(t)
+            .where(t.c.entry_id.in_(entry_ids))
+            .values(status=status.value, ended_at=at, end_reason=reason, updated_at=at)
+        )
+
+    async def replace_targets(
+        self, entry_id: str, targets: Sequence[Target], *, existing: bool = True
+    ) -> None:
+        """Store the entry's targets; `existing=False` (a new entry) skips the delete."""
+        t = orm.entry_targets
+        if existing:
+            await self._s.execute(delete(t).where(t.c.entry_id == entry_id))
+        if targets:
+            await self._s.execute(
+                insert(t),
+                [
+                    {
+                        "entry_id": entry_id,
+                        "code": target.code,
+                        "role": target.role.value,
+                        "subject_type": target.subject_type.value,
+                        "name": target.name,
+                    }
+                    for target in targets
+                ],
+            )
+
+    async def due_for_expiry(self, today: date, limit: int) -> list[str]:
+        """Entries in force whose period ended before `today`, locked; a second sweeper
+        skips them rather than waiting."""
+        t = orm.list_entries
+        rows = await self._s.scalars(
+            select(t.c.entry_id)
+            .where(t.c.status == ListEntryStatus.IN_FORCE.value, t.c.period_end < today)
+            .order_by(t.c.period_end, t.c.entry_id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return list(rows)
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    department: str | None = None
+    state: OrderState | None = None
+    overdue: bool | None = None
+    entry_id: str | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """A change to append to an order's history."""
+
+    order_id: str
+    at: datetime
+    change: str
+    by: str
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    at: datetime
+    change: str
+    by: str
+    detail: dict[str, Any]
+
+
+def _overdue_condition(today: date) -> Any:
+    """The SQL form of `orders.receipt_overdue or orders.feedback_overdue`."""
+    t = orm.sanction_orders
+    open_states = [s.value for s in OPEN_STATES]
+    return or_(
+        and_(t.c.state == OrderState.ISSUED.value, t.c.receipt_due < today),
+        and_(t.c.state.in_(open_states), t.c.feedback_due < today),
+    )
+
+
+class OrderRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    # --- loading -------------------------------------------------------------------------------
+
+    async def _load(self, query: Select[Any]) -> list[SanctionOrder]:
+        rows = (await self._s.execute(query)).all()
+        feedback = await self._feedback([r.order_id for r in rows])
+        return [self._order(r._mapping, feedback.get(r.order_id, {})) for r in rows]
+
+    async def _feedback(self, order_ids: list[str]) -> dict[str, dict[str, FeedbackRecord]]:
+        if not order_ids:
+            return {}
+        f = orm.measure_feedback
+        out: dict[str, dict[str, FeedbackRecord]] = {}
+        for r in await self._s.execute(select(f).where(f.c.order_id.in_(order_ids))):
+            out.setdefault(r.order_id, {})[r.measure] = FeedbackRecord(
+                measure=r.measure,
+                outcome=FeedbackOutcome(r.outcome),
+                reason=r.reason,
+                business_reference=r.business_reference,
+                executed_at=_required(_aware(r.executed_at)),
+                reported_at=_required(_aware(r.reported_at)),
+            )
+        return out
+
+    @staticmethod
+    def _order(row: Any, feedback: dict[str, FeedbackRecord]) -> SanctionOrder:
+        return SanctionOrder(
+            order_id=row["order_id"],
+            revision=row["revision"],
+            sequence=row["sequence"],
+            entry_id=row["entry_id"],
+            entry_version=row["entry_version"],
+            department=row["department"],
+            listed_subject_code=row["listed_subject_code"],
+            target_code=row["target_code"],
+            target_role=TargetRole(row["target_role"]),
+            list_type=row["list_type"],
+            colour=ListColour(row["colour"]),
+            measures=tuple(OrderedMeasure.model_validate(m) for m in row["measures"]),
+            state=OrderState(row["state"]),
+            issued_at=_required(_aware(row["issued_at"])),
+            receipt_due=row["receipt_due"],
+            feedback_due=row["feedback_due"],
+            deadlines_provisional=row["deadlines_provisional"],
+            received_at=_aware(row["received_at"]),
+            receipt_note=row["receipt_note"],
+            fed_back_at=_aware(row["fed_back_at"]),
+            lifted_at=_aware(row["lifted_at"]),
+            lift_reason=LiftReason(row["lift_reason"]) if row["lift_reason"] else None,
+            feedback=feedback,
+        )
+
+    async def get(self, order_id: str, *, lock: bool = False) -> SanctionOrder | None:
+        t = orm.sanction_orders
+        query = select(t).where(t.c.order_id == order_id)
+        found = await self._load(query.with_for_update() if lock else query)
+        return found[0] if found else None
+
+    async def for_entry(self, entry_id: str, *, lock: bool = False) -> list[SanctionOrder]:
+        t = orm.sanction_orders
+        query = select(t).where(t.c.entry_id == entry_id).order_by(t.c.order_id)
+        return await self._load(query.with_for_update() if lock else query)
+
+    async def for_entries(
+        self, entry_ids: Sequence[str], *, lock: bool = False
+    ) -> list[SanctionOrder]:
+        """The orders of several entries, entry by entry in the order given, then by id."""
+        if not entry_ids:
+            return []
+        t = orm.sanction_orders
+        query = select(t).where(t.c.entry_id.in_(entry_ids))
+        found = await self._load(query.with_for_update() if lock else query)
+        position = {entry_id: i for i, entry_id in enumerate(entry_ids)}
+        return sorted(found, key=lambda o: (position[o.entry_id], o.order_id))
+
+    async def open_with_provisional_deadlines(self) -> list[SanctionOrder]:
+        t = orm.sanction_orders
+        return await self._load(
+            select(t)
+            .where(
+                t.c.deadlines_provisional.is_(True),
+                t.c.state.in_([s.value for s in OPEN_STATES]),
+            )
+            .order_by(t.c.order_id)
+            .with_for_update()
+        )
+
+    async def search(self, where: OrderFilter, today: date) -> list[SanctionOrder]:
+        t = orm.sanction_orders
+        query = select(t)
+        if where.department is not None:
+            query = query.where(t.c.department == where.department)
+        if where.state is not None:
+            query = query.where(t.c.state == where.state.value)
+        if where.entry_id is not None:
+            query = query.where(t.c.entry_id == where.entry_id)
+        if where.overdue is not None:
+            overdue = _overdue_condition(today)
+            query = query.where(overdue if where.overdue else ~overdue)
+        query = (
+            query.order_by(t.c.issued_at.desc(), t.c.order_id)
+            .limit(where.limit)
+            .offset(where.offset)
+        )
+        return await self._load(query)
+
+    # --- storing -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _row(order: SanctionOrder) -> dict[str, Any]:
+        return {
+            "revision": order.revision,
+            "sequence": order.sequence,
+            "entry_id": order.entry_id,
+            "entry_version": order.entry_version,
+            "department": order.department,
+            "listed_subject_code": order.listed_subject_code,
+            "target_code": order.target_code,
+            "target_role": order.target_role.value,
+            "list_type": order.list_type,
+            "colour": order.colour.value,
+            "measures": [m.model_dump(mode="json") for m in order.measures],
+            "state": order.state.value,
+            "issued_at": order.issued_at,
+            "receipt_due": order.receipt_due,
+            "feedback_due": order.feedback_due,
+            "deadlines_provisional": order.deadlines_provisional,
+            "received_at": order.received_at,
+            "receipt_note": order.receipt_note,
+            "fed_back_at": order.fed_back_at,
+            "lifted_at": order.lifted_at,
+            "lift_reason": order.lift_reason.value if order.lift_reason else None,
+        }
+
+    async def add(self, order: SanctionOrder) -> None:
+        await self.add_all([order])
+
+    async def add_all(self, orders: Sequence[SanctionOrder]) -> None:
+        """Insert new orders (and any feedback they carry), one statement for them all."""
+        if not orders:
+            return
+        await self._s.execute(
+            insert(orm.sanction_orders),
+            [{"order_id": order.order_id, **self._row(order)} for order in orders],
+        )
+        await self._insert_feedback(orders)
+
+    async def save(self, order: SanctionOrder) -> None:
+        await self.save_all([order])
+
+    async def save_all(self, orders: Sequence[SanctionOrder]) -> None:
+        """Store changed orders and replace their feedback: one UPDATE per order (each row
+        its own values), one DELETE and one INSERT of feedback for them all."""
+        if not orders:
+            return
+        t, f = orm.sanction_orders, orm.measure_feedback
+        for order in orders:
+            await self._s.execute(
+                update(t).where(t.c.order_id == order.order_id).values(self._row(order))
+            )
+        await self._s.execute(delete(f).where(f.c.order_id.in_([o.order_id for o in orders])))
+        await self._insert_feedback(orders)
+
+    async def _insert_feedback(self, orders: Sequence[SanctionOrder]) -> None:
+        rows = [
+            {
+                "order_id": order.order_id,
+                "measure": r.measure,
+                "outcome": r.outcome.value,
+                "reason": r.reason,
+                "business_reference": r.business_reference,
+                "executed_at": r.executed_at,
+                "reported_at": r.reported_at,
+            }
+            for order in orders
+            for r in order.feedback.values()
+        ]
+        if rows:
+            await self._s.execute(insert(orm.measure_feedback), rows)
+
+    # --- history -------------------------------------------------------------------------------
+
+    async def record(
+        self, order_id: str, at: datetime, change: str, by: str, detail: dict[str, Any]
+    ) -> None:
+        await self.record_all([HistoryRow(order_id, at, change, by, detail)])
+
+    async def record_all(self, rows: Sequence[HistoryRow]) -> None:
+        """Append history rows in one statement (in order: ids follow the sequence)."""
+        if rows:
+            await self._s.execute(
+                insert(orm.order_history),
+                [
+                    {
+                        "order_id": r.order_id,
+                        "at": r.at,
+                        "change": r.change,
+                        "by": r.by,
+                        "detail": r.detail,
+                    }
+                    for r in rows
+                ],
+            )
+
+    async def history(self, order_id: str) -> list[HistoryItem]:
+        h = orm.order_history
+        rows = await self._s.execute(select(h).where(h.c.order_id == order_id).order_by(h.c.id))
+        return [HistoryItem(_required(_aware(r.at)), r.change, r.by, r.detail) for r in rows]
+
+    async def issued_messages(self, order_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Each order's message as last sent to its department (the latest issue)."""
+        if not order_ids:
+            return {}
+        h = orm.order_history
+        latest = (
+            select(func.max(h.c.id))
+            .where(h.c.order_id.in_(order_ids), h.c.change.in_(ISSUE_CHANGES))
+            .group_by(h.c.order_id)
+        )
+        rows = await self._s.execute(select(h.c.order_id, h.c.detail).where(h.c.id.in_(latest)))
+        return {r.order_id: r.detail["message"] for r in rows}
+
+    # --- statistics ----------------------------------------------------------------------------
+
+    async def counts(
+        self, today: date, department: str | None, list_type: str | None
+    ) -> list[OrderCounts]:
+        t = orm.sanction_orders
+
+        def count_if(condition: Any) -> Any:
+            return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+        lifted = t.c.state == OrderState.LIFTED.value
+        query = select(
+            t.c.department,
+            t.c.list_type,
+            func.count().label("issued"),
+            count_if(t.c.received_at.is_not(None)).label("received"),
+            count_if(t.c.fed_back_at.is_not(None)).label("fed_back"),
+            count_if(_overdue_condition(today)).label("overdue"),
+            count_if(lifted).label("lifted"),
+            count_if(and_(lifted, t.c.fed_back_at.is_(None))).label("lifted_before_feedback"),
+        ).group_by(t.c.department, t.c.list_type)
+        if department is not None:
+            query = query.where(t.c.department == department)
+        if list_type is not None:
+            query = query.where(t.c.list_type == list_type)
+        rows = await self._s.execute(query.order_by(t.c.department, t.c.list_type))
+        return [
+            OrderCounts(
+                department=r.department,
+                list_type=r.list_type,
+                issued=int(r.issued),
+                received=int(r.received),
+                fed_back=int(r.fed_back),
+                overdue=int(r.overdue),
+                lifted=int(r.lifted),
+                lifted_before_feedback=int(r.lifted_before_feedback),
+            )
+            for r in rows
+        ]

@@ -1,0 +1,58 @@
+"""Event handlers of the order lifecycle: list entries from trigger, and receipts and
+feedback posted by department systems onto department-reports.v1 (the same use cases as
+HTTP; the department is the one whose token signed the message)."""
+
+from __future__ import annotations
+
+from jrp_enforcement.service_layer import entries, reports
+from jrp_enforcement.service_layer.context import OrdersContext
+from jrp_shared.events.envelope import Envelope
+from jrp_shared.events.payloads import (
+    EventPayload,
+    ExecutionFeedbackReported,
+    ListEntryInForce,
+    ListEntryRevoked,
+    ReceiptAcknowledged,
+)
+from jrp_shared.messaging.consumer import Handler
+from jrp_shared.messaging.inbound import department_of
+from jrp_shared.messaging.uow import UnitOfWork
+
+
+def list_entry_handlers(ctx: OrdersContext) -> dict[str, Handler]:
+    async def in_force(uow: UnitOfWork, _envelope: Envelope, payload: EventPayload) -> None:
+        assert isinstance(payload, ListEntryInForce)
+        await entries.take_entry_in_force(uow, ctx, payload)
+
+    async def revoked(uow: UnitOfWork, _envelope: Envelope, payload: EventPayload) -> None:
+        assert isinstance(payload, ListEntryRevoked)
+        await entries.take_entry_revoked(uow, ctx, payload)
+
+    return {ListEntryInForce.event_type: in_force, ListEntryRevoked.event_type: revoked}
+
+
+def report_handlers(ctx: OrdersContext) -> dict[str, Handler]:
+    async def receipt(uow: UnitOfWork, envelope: Envelope, payload: EventPayload) -> None:
+        assert isinstance(payload, ReceiptAcknowledged)
+        await reports.acknowledge_receipt(
+            uow,
+            ctx,
+            order_id=payload.order_id,
+            department=department_of(envelope),
+            received_at=payload.received_at,
+            note=payload.note,
+            subject_code=payload.subject_code,
+        )
+
+    async def feedback(uow: UnitOfWork, envelope: Envelope, payload: EventPayload) -> None:
+        assert isinstance(payload, ExecutionFeedbackReported)
+        await reports.report_feedback(
+            uow,
+            ctx,
+            order_id=payload.order_id,
+            department=department_of(envelope),
+            measures=payload.measures,
+            subject_code=payload.subject_code,
+        )
+
+    return {ReceiptAcknowledged.event_type: receipt, ExecutionFeedbackReported.event_type: feedback}

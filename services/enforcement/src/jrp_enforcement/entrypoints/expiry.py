@@ -1,0 +1,26 @@
+"""The background sweep that lets entries expire when their period ends (DOMAIN.md §8)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from jrp_enforcement.service_layer.context import OrdersContext
+from jrp_enforcement.service_layer.entries import expire_entries
+from jrp_shared.logging import get_logger
+from jrp_shared.messaging.uow import UnitOfWork
+
+log = get_logger(__name__)
+
+
+async def run_expiry(
+    new_uow: Callable[[], UnitOfWork], ctx: OrdersContext, interval_seconds: float
+) -> None:
+    """Sweep at start and then every `interval_seconds`, until cancelled. A failed sweep
+    (e.g. the database away) is logged and tried again at the next interval."""
+    while True:
+        try:
+            await expire_entries(new_uow, ctx)
+        except Exception:
+            log.exception("expiry sweep failed; trying again next interval")
+        await asyncio.sleep(interval_seconds)

@@ -1,0 +1,320 @@
+"""Must-check over HTTP (应查必查, DOMAIN.md §6): one code, or a batch of up to 100,000.
+
+Answers are built as plain JSON rather than validated through the response models (those
+document the shape in OpenAPI): the check is the hot path of every department's approvals.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from jrp_enforcement.domain.checks import MAX_BATCH, CheckAnswer, Due, Entry, Hit, Measure
+from jrp_enforcement.service_layer.checks import BatchChecked, Checked, CheckService, Refused
+from jrp_shared.auth import ROLE_ADMINISTRATOR
+from jrp_shared.identifiers import mask_resident_id
+from jrp_shared.vocabulary import SubjectType
+from jrp_shared.web import Department, QuietRoute
+
+router = APIRouter(tags=["must-check"])
+
+_NATURAL_PERSON = SubjectType.NATURAL_PERSON.value
+
+
+def _service(request: Request) -> CheckService:
+    checks: CheckService = request.app.state.checks
+    return checks
+
+
+async def _checks(request: Request) -> CheckService:
+    # async: a plain function dependency would run in the thread pool on every call
+    return _service(request)
+
+
+Checks = Annotated[CheckService, Depends(_checks)]
+DepartmentParam = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=32,
+        description="whose measures to list; defaults to the caller's own (others: administrator)",
+    ),
+]
+
+
+# --- documented shapes --------------------------------------------------------------------
+
+
+class MeasureRead(BaseModel):
+    code: str
+    version: int
+    kind: Literal["punishment", "reward"]
+    mandatory: bool
+    content: str
+    content_en: str
+    legal_basis: str
+    entry_ids: list[str] = Field(description="the entries that call for it")
+
+
+class EntryMeasureRead(BaseModel):
+    code: str
+    kind: Literal["punishment", "reward"]
+    mandatory: bool
+
+
+class ListedSubjectRead(BaseModel):
+    code: str = Field(description="USCC, or a resident ID masked (DOMAIN.md §2)")
+    subject_type: str
+    name: str
+
+
+class DecisionDocumentRead(BaseModel):
+    number: str
+    date: date
+
+
+class PeriodRead(BaseModel):
+    start: date
+    end: date
+
+
+class EntryRead(BaseModel):
+    entry_id: str
+    list_type: str
+    list_type_name: str
+    colour: Literal["black", "red"]
+    roles: list[str] = Field(description="what the code asked about is in the entry")
+    listed_subject: ListedSubjectRead
+    decision_document: DecisionDocumentRead
+    legal_basis: str
+    period: PeriodRead
+    initiating_department: str
+    measures: list[EntryMeasureRead] = Field(description="the department's, for this code")
+
+
+class AnswerRead(BaseModel):
+    subject_code: str
+    check_id: str
+    listed: bool = Field(description="on a black list now, as the subject or a linked person")
+    rewarded: bool = Field(description="on a red list now")
+    entries: list[EntryRead]
+    mandatory_measures: list[MeasureRead]
+    recommended_measures: list[MeasureRead]
+    rewards: list[MeasureRead]
+
+
+class CheckRead(AnswerRead):
+    checked_at: datetime
+    department: str = Field(description="whose measures are listed")
+    on: date = Field(description="the day (Asia/Shanghai) the periods were judged on")
+
+
+class ProblemRead(BaseModel):
+    field: str
+    reason: str
+    message: str
+    position: int | None = None
+
+
+class RefusedRead(BaseModel):
+    index: int
+    subject_code: str = Field(description="as sent; masked when shaped like a resident ID")
+    error: Literal["invalid_input"]
+    detail: list[ProblemRead]
+
+
+class BatchRead(BaseModel):
+    batch_id: str
+    checked_at: datetime
+    department: str
+    on: date
+    checked: int
+    listed: int
+    rewarded: int
+    refused: int
+    answers: list[AnswerRead | RefusedRead] = Field(description="in the order of the codes")
+
+
+Code = Annotated[str, StringConstraints(max_length=64)]
+
+
+class BatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+    department: str | None = Field(default=None, min_length=1, max_length=32)
+    codes: list[Code] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+# --- answers as JSON ----------------------------------------------------------------------
+
+
+def _measure(due: Due) -> dict[str, Any]:
+    m = due.measure
+    return {
+        "code": m.code,
+        "version": m.version,
+        "kind": m.kind,
+        "mandatory": m.mandatory,
+        "content": m.content,
+        "content_en": m.content_en,
+        "legal_basis": m.legal_basis,
+        "entry_ids": list(due.entry_ids),
+    }
+
+
+def _entry_measure(m: Measure) -> dict[str, Any]:
+    return {"code": m.code, "kind": m.kind, "mandatory": m.mandatory}
+
+
+def _entry(hit: Hit, names: dict[str, str]) -> dict[str, Any]:
+    e: Entry = hit.entry
+    person = e.subject_type == _NATURAL_PERSON
+    return {
+        "entry_id": e.entry_id,
+        "list_type": e.list_type,
+        "list_type_name": names.get(e.list_type, e.list_type),
+        "colour": e.colour,
+        "roles": list(hit.roles),
+        "listed_subject": {
+            "code": mask_resident_id(e.subject_code) if person else e.subject_code,
+            "subject_type": e.subject_type,
+            "name": e.subject_name,
+        },
+        "decision_document": {
+            "number": e.decision_number,
+            "date": e.decision_date.isoformat(),
+        },
+        "legal_basis": e.legal_basis,
+        "period": {"start": e.period_start.isoformat(), "end": e.period_end.isoformat()},
+        "initiating_department": e.initiating_department,
+        "measures": [_entry_measure(m) for m in hit.measures],
+    }
+
+
+def _answer(check_id: str, result: CheckAnswer, names: dict[str, str]) -> dict[str, Any]:
+    return {
+        "subject_code": result.code,
+        "check_id": check_id,
+        "listed": result.listed,
+        "rewarded": result.rewarded,
+        "entries": [_entry(h, names) for h in result.hits],
+        "mandatory_measures": [_measure(d) for d in result.mandatory],
+        "recommended_measures": [_measure(d) for d in result.recommended],
+        "rewards": [_measure(d) for d in result.rewards],
+    }
+
+
+def _refused(item: Refused) -> dict[str, Any]:
+    raw = item.raw.strip()
+    shown = mask_resident_id(raw) if raw[:17].isdigit() else raw
+    return {
+        "index": item.index,
+        "subject_code": shown,
+        "error": "invalid_input",
+        "detail": [p.as_json() for p in item.problems],
+    }
+
+
+def _dumps(body: Any) -> str:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+
+
+def _json(body: Any) -> Response:
+    return Response(_dumps(body).encode(), media_type="application/json")
+
+
+def check_json(checked: Checked, names: dict[str, str]) -> dict[str, Any]:
+    body = _answer(checked.check_id, checked.answer, names)
+    body["checked_at"] = checked.checked_at.isoformat()
+    body["department"] = checked.answer.department
+    body["on"] = checked.answer.on.isoformat()
+    return body
+
+
+async def batch_body(batch: BatchChecked, names: dict[str, str]) -> bytes:
+    """The batch answer as JSON bytes. A code on no list (most of them) is written from a
+    template: it is a validated identifier and the check id is hex, so nothing needs escaping."""
+    parts: list[str] = []
+    check_id = batch.check_id
+    for i, item in enumerate(batch.items):
+        if i and i % _YIELD_EVERY == 0:
+            await asyncio.sleep(0)  # the audit rows are being stored meanwhile
+        if isinstance(item, str):
+            parts.append(_UNLISTED % (item, check_id(i)))
+        elif isinstance(item, Refused):
+            parts.append(_dumps(_refused(item)))
+        else:
+            parts.append(_dumps(_answer(check_id(i), item, names)))
+    head = {
+        "batch_id": batch.batch_id,
+        "checked_at": batch.checked_at.isoformat(),
+        "department": batch.department,
+        "on": batch.on.isoformat(),
+        "checked": len(batch.items) - batch.refused,
+        "listed": batch.listed,
+        "rewarded": batch.rewarded,
+        "refused": batch.refused,
+    }
+    return f'{_dumps(head)[:-1]},"answers":[{",".join(parts)}]}}'.encode()
+
+
+_UNLISTED = (
+    '{"subject_code":"%s","check_id":"%s","listed":false,"rewarded":false,"entries":[],'
+    '"mandatory_measures":[],"recommended_measures":[],"rewards":[]}'
+)
+_YIELD_EVERY = 5_000
+
+
+# --- routes -------------------------------------------------------------------------------
+
+
+async def check_one(
+    subject_code: str, by: Department, request: Request, department: DepartmentParam = None
+) -> Response:
+    # The service is taken from the app state, not injected: one dependency less to solve
+    # on the hottest route.
+    checks = _service(request)
+    checked = await checks.check(by, subject_code, department)
+    return _json(check_json(checked, checks.live.list_type_names))
+
+
+# Every check is in the audit table with its correlation id, so successful checks skip the
+# access-log line (a few thousand a second otherwise); failures are still logged.
+router.add_api_route(
+    "/v1/checks/{subject_code}",
+    check_one,
+    methods=["GET"],
+    response_model=CheckRead,
+    summary="Must-check one subject (USCC or resident ID)",
+    responses={403: {"description": "another department's measures, not administrator"}},
+    route_class_override=QuietRoute,
+)
+
+
+@router.post(
+    "/v1/checks/batch",
+    response_model=BatchRead,
+    summary="Must-check up to 100,000 subjects; invalid codes are refused one by one",
+)
+async def check_batch(body: BatchIn, by: Department, checks: Checks) -> Response:
+    async def render(batch: BatchChecked) -> bytes:
+        return await batch_body(batch, checks.live.list_type_names)
+
+    content = await checks.check_batch(by, body.codes, body.department, render)
+    return Response(content, media_type="application/json")
+
+
+@router.get("/v1/check-index", summary="The must-check index: size, memory, load time")
+async def index_stats(by: Department, checks: Checks) -> dict[str, Any]:
+    by.require(ROLE_ADMINISTRATOR)
+    stats = checks.live.stats.as_json()
+    stats["ready"] = checks.live.ready
+    stats["audit_commits"] = checks.audit.commits
+    stats["audit_rows"] = checks.audit.rows
+    return stats

@@ -1,0 +1,192 @@
+"""Must-check use cases (DOMAIN.md §6): validate the code, answer from the index, record the
+check, and only then answer. Wired once in the app by `wire_checks`."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from jrp_enforcement.adapters.check_audit import AuditRow, AuditWriter
+from jrp_enforcement.adapters.check_index import LiveCheckIndex
+from jrp_enforcement.domain.checks import (
+    CheckAnswer,
+    IndexNotReady,
+    answer,
+    department_asked_for,
+    normalise_code,
+)
+from jrp_enforcement.domain.clock import Clock, china_date
+from jrp_enforcement.service_layer.changes import EntryChanges
+from jrp_shared.auth import ROLE_ADMINISTRATOR, Principal
+from jrp_shared.catalog_copy import CatalogCopy
+from jrp_shared.correlation import current_correlation_id
+from jrp_shared.errors import FieldProblem, InvalidInput
+from jrp_shared.runtime import ServiceRuntime
+
+_YIELD_EVERY = 5_000
+"""A big batch lets single checks in between every so many codes (the loop is shared)."""
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    check_id: str
+    checked_at: datetime
+    answer: CheckAnswer
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """A code of a batch that is not a valid identifier (the rest are answered)."""
+
+    index: int
+    raw: str
+    problems: tuple[FieldProblem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BatchChecked:
+    batch_id: str
+    checked_at: datetime
+    department: str
+    on: date
+    items: list[str | CheckAnswer | Refused]
+    """In the order of the codes asked: a code alone when it is on no list now (the common
+    case, kept light), the answer when it is, or why the code was refused. The check id of
+    item i is `check_id(i)`."""
+    listed: int
+    rewarded: int
+    refused: int
+
+    def check_id(self, index: int) -> str:
+        return f"{self.batch_id}.{index}"
+
+
+T = TypeVar("T")
+
+
+class CheckService:
+    def __init__(self, live: LiveCheckIndex, audit: AuditWriter, clock: Clock) -> None:
+        self.live = live
+        self.audit = audit
+        self._clock = clock
+        # Check ids: a random prefix per process and a counter (no entropy call per check).
+        self._id_prefix, self._id_counter = uuid.uuid4().hex[:16], itertools.count(1)
+
+    def _department(self, principal: Principal, requested: str | None) -> str:
+        return department_asked_for(
+            principal.department_code,
+            requested,
+            administrator=ROLE_ADMINISTRATOR in principal.roles,
+        )
+
+    def _next_id(self) -> str:
+        return f"{self._id_prefix}{next(self._id_counter):012x}"
+
+    def _require_ready(self) -> None:
+        if not self.live.ready:
+            raise IndexNotReady("the must-check index is still loading; retry shortly")
+
+    async def check(
+        self, principal: Principal, raw_code: str, requested_department: str | None
+    ) -> Checked:
+        now = self._clock()
+        today = china_date(now)
+        department = self._department(principal, requested_department)
+        code = normalise_code(raw_code, today, field="path.subject_code")
+        self._require_ready()
+        live = self.live
+        result = answer(code, department, today, live.index.lookup(code))
+        check_id = self._next_id()
+        await self.audit.record(
+            AuditRow(
+                asked_at=now,
+                department=principal.department_code,
+                subject_code=code,
+                batch_id=None,
+                correlation_id=current_correlation_id(),
+                listed=result.listed,
+                answer=_dumps({"check_id": check_id, **result.summary()}),
+            )
+        )
+        return Checked(check_id, now, result)
+
+    async def check_batch(
+        self,
+        principal: Principal,
+        raw_codes: Sequence[str],
+        requested_department: str | None,
+        render: Callable[[BatchChecked], Awaitable[T]],
+    ) -> T:
+        """Check every code; `render` shapes the answer while the audit rows are stored, and
+        its result is returned only once they are (a failed write fails the whole batch)."""
+        now = self._clock()
+        today = china_date(now)
+        department = self._department(principal, requested_department)
+        self._require_ready()
+        batch_id = uuid.uuid4().hex
+        asker, correlation_id = principal.department_code, current_correlation_id()
+        lookup = self.live.index.lookup
+        # Most codes of a batch are on no list: their audit answer differs only in the check
+        # id, so it is written from one template instead of serialising 100,000 dicts.
+        empty_tail = _dumps(answer("", department, today, ()).summary())[1:]
+        items: list[str | CheckAnswer | Refused] = []
+        rows: list[AuditRow] = []
+        listed = rewarded = refused = 0
+        for i, raw in enumerate(raw_codes):
+            if i and i % _YIELD_EVERY == 0:
+                await asyncio.sleep(0)
+            try:
+                code = normalise_code(raw, today, field=f"body.codes.{i}")
+            except InvalidInput as exc:
+                items.append(Refused(i, raw, tuple(exc.problems)))
+                refused += 1
+                continue
+            check_id = f"{batch_id}.{i}"
+            candidates = lookup(code)
+            result = answer(code, department, today, candidates) if candidates else None
+            if result is None or not result.hits:
+                items.append(code)
+                summary = f'{{"check_id":"{check_id}",{empty_tail}'
+                rows.append(AuditRow(now, asker, code, batch_id, correlation_id, False, summary))
+                continue
+            listed += result.listed
+            rewarded += result.rewarded
+            items.append(result)
+            summary = _dumps({"check_id": check_id, **result.summary()})
+            rows.append(
+                AuditRow(now, asker, code, batch_id, correlation_id, result.listed, summary)
+            )
+        batch = BatchChecked(batch_id, now, department, today, items, listed, rewarded, refused)
+        # The database stores the rows while the answer is shaped; nothing leaves before both.
+        storing = asyncio.create_task(self.audit.record_many(rows))
+        try:
+            rendered = await render(batch)
+        except BaseException:
+            storing.cancel()
+            raise
+        await storing
+        return rendered
+
+
+def wire_checks(
+    runtime: ServiceRuntime, catalog: CatalogCopy, changes: EntryChanges, clock: Clock
+) -> CheckService:
+    """Build the index and the audit writer, run them with the service, make /readyz wait for
+    the index, and have every committed entry change reload it."""
+    live = LiveCheckIndex(runtime.db, catalog, clock)
+    audit = AuditWriter(runtime.db)
+    changes.subscribe(live.entries_changed)
+    runtime.add_task("check-index", live.run)
+    runtime.add_task("check-audit", audit.run)
+    runtime.add_readiness_check("check_index", lambda: live.ready)
+    return CheckService(live, audit, clock)

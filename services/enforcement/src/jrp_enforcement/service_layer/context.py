@@ -1,0 +1,36 @@
+"""What the order use cases need besides a unit of work, wired once in the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from jrp_enforcement.adapters.catalog_reads import CachedCatalog
+from jrp_enforcement.domain.clock import Clock, china_date, system_clock
+from jrp_enforcement.service_layer.changes import EntryChanges
+from jrp_shared.calendar import WorkingDayCalendar
+from jrp_shared.catalog_copy import CatalogCopy
+
+SERVICE = "enforcement"
+"""Who the order history names when this service itself made a change."""
+
+
+@dataclass
+class OrdersContext:
+    catalog: CatalogCopy
+    calendar: WorkingDayCalendar
+    changes: EntryChanges
+    clock: Clock = system_clock
+    """Replaceable, so tests can move time (expiry, overdue) without sleeping."""
+    cached_catalog: CachedCatalog = field(init=False)
+    """The catalog reads of the order handlers, kept across units of work."""
+
+    def __post_init__(self) -> None:
+        self.cached_catalog = CachedCatalog(self.catalog)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        """Today in China (Asia/Shanghai), the day deadlines and periods are judged by."""
+        return china_date(self.clock())

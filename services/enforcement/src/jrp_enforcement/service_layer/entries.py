@@ -1,0 +1,235 @@
+"""Use cases driven by list entries and time: issue, re-issue and lift orders (DOMAIN.md §5
+steps 3-4, §7 revocation, §8 expiry), and recompute provisional deadlines (§10).
+
+The entry handlers and the calendar hook never commit: their consumer commits a whole poll
+together with its inbox rows. The expiry sweep commits its own units of work, one per batch.
+Each announces the entries it touched to `EntryChanges` (the must-check index reloads them
+after commit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+
+from jrp_enforcement.adapters.repositories import EntryRepository, HistoryRow, OrderRepository
+from jrp_enforcement.domain import entries as entry_rules
+from jrp_enforcement.domain import orders as order_rules
+from jrp_enforcement.domain import planning
+from jrp_enforcement.domain.clock import china_date
+from jrp_enforcement.domain.orders import Change, EntryFacts, SanctionOrder
+from jrp_enforcement.service_layer.context import SERVICE, OrdersContext
+from jrp_enforcement.service_layer.messages import issued_message, lifted_message, status_message
+from jrp_shared.events.payloads import ListEntryInForce, ListEntryRevoked, ListTypePublished
+from jrp_shared.logging import get_logger
+from jrp_shared.messaging.uow import UnitOfWork
+from jrp_shared.vocabulary import LiftReason, ListEntryStatus
+
+log = get_logger(__name__)
+
+
+class CatalogNotReady(Exception):
+    """The entry names a list type this service's catalog copy has not received. Not a
+    DomainError: the consumer retries it (the catalog may be a moment behind), then
+    dead-letters it with this message for an operator to replay."""
+
+
+async def _list_type_of(
+    uow: UnitOfWork, ctx: OrdersContext, entry: ListEntryInForce
+) -> ListTypePublished | None:
+    """The list type version the entry was recognised under (the same one for issuing and
+    for recomputing), else the version in force on the entry's recording date."""
+    catalog = ctx.cached_catalog
+    exact = await catalog.list_type_version(uow, entry.list_type, entry.list_type_version)
+    if exact is not None:
+        return exact
+    return await catalog.list_type_in_force(uow, entry.list_type, china_date(entry.recorded_at))
+
+
+def _deadlines(
+    ctx: OrdersContext, list_type: ListTypePublished, issued_on: date
+) -> order_rules.Deadlines:
+    return order_rules.deadlines_after(
+        ctx.calendar,
+        issued_on,
+        list_type.receipt_deadline_working_days,
+        list_type.feedback_deadline_working_days,
+    )
+
+
+async def _apply(uow: UnitOfWork, change: Change, by: str, ctx: OrdersContext) -> None:
+    """Store a change of an existing order, record it and tell trigger (order-status.v1)."""
+    repo = OrderRepository(uow.session)
+    await repo.save(change.order)
+    await repo.record(change.order.order_id, ctx.now(), change.kind, by, change.detail)
+    uow.emit(status_message(change.order))
+
+
+async def _lift_all(
+    uow: UnitOfWork,
+    ctx: OrdersContext,
+    orders: Iterable[SanctionOrder],
+    reason: LiftReason,
+    cause: dict[str, Any],
+) -> None:
+    now = ctx.now()
+    lifted = [o for o in (order_rules.lift(order, reason, now) for order in orders) if o]
+    if not lifted:
+        return
+    repo = OrderRepository(uow.session)
+    await repo.save_all(lifted)
+    await repo.record_all(
+        [
+            HistoryRow(o.order_id, now, "lifted", SERVICE, {"reason": reason.value, **cause})
+            for o in lifted
+        ]
+    )
+    for order in lifted:
+        uow.emit(status_message(order))
+        uow.emit(lifted_message(order))
+
+
+async def take_entry_in_force(uow: UnitOfWork, ctx: OrdersContext, entry: ListEntryInForce) -> None:
+    """An entry entered force or was corrected: store it and its targets, issue the orders it
+    calls for, re-issue (revision + 1) those it still calls for, lift those it no longer does."""
+    entries, orders = EntryRepository(uow.session), OrderRepository(uow.session)
+    now, today = ctx.now(), ctx.today()
+    stored = await entries.get(entry.entry_id, lock=True)
+    outcome = entry_rules.on_in_force(stored, entry.version, entry.period.end, today)
+    if outcome is entry_rules.Outcome.IGNORE:
+        log.info(
+            "list entry version not newer; ignored",
+            entry_id=entry.entry_id,
+            version=entry.version,
+            stored_version=stored.version if stored else None,
+        )
+        return
+    list_type = await _list_type_of(uow, ctx, entry)
+    if list_type is None:
+        raise CatalogNotReady(
+            f"list type {entry.list_type} (version {entry.list_type_version}) of entry "
+            f"{entry.entry_id} is not in enforcement's catalog copy"
+        )
+    expired = outcome is entry_rules.Outcome.EXPIRED
+    known = stored is not None  # a new entry has no targets nor orders yet
+    await entries.put(
+        entry,
+        ListEntryStatus.EXPIRED if expired else ListEntryStatus.IN_FORCE,
+        now,
+        exists=known,
+        end_reason="expired" if expired else None,
+    )
+    await entries.replace_targets(
+        entry.entry_id, planning.targets_of(entry, list_type), existing=known
+    )
+    existing = (
+        {o.order_id: o for o in await orders.for_entry(entry.entry_id, lock=True)} if known else {}
+    )
+    cause = {"entry_version": entry.version}
+    ctx.changes.announce(uow, [entry.entry_id])
+    if expired:
+        await _lift_all(uow, ctx, existing.values(), LiftReason.EXPIRED, cause)
+        return
+    measures = await ctx.cached_catalog.measures_in_force(uow, today)
+    deadlines = _deadlines(ctx, list_type, today)
+    facts = EntryFacts(
+        entry.entry_id, entry.version, entry.subject.code, entry.list_type, entry.colour
+    )
+    issued: list[SanctionOrder] = []
+    reissued: list[SanctionOrder] = []
+    history: list[HistoryRow] = []
+    for plan in planning.plan_orders(entry, list_type, measures):
+        current = existing.pop(plan.order_id, None)
+        if current is None:
+            order, kind = order_rules.issue(plan, facts, deadlines, now), "issued"
+            issued.append(order)
+        else:
+            order, kind = order_rules.reissue(current, plan, facts, deadlines, now), "reissued"
+            reissued.append(order)
+        sent = uow.emit(issued_message(order, entry, plan.target, list_type.name))
+        detail = {
+            "message": sent.data,
+            "receipt_working_days": list_type.receipt_deadline_working_days,
+            "feedback_working_days": list_type.feedback_deadline_working_days,
+        }
+        history.append(HistoryRow(order.order_id, now, kind, SERVICE, detail))
+        uow.emit(status_message(order))
+    await orders.add_all(issued)
+    await orders.save_all(reissued)
+    await orders.record_all(history)
+    await _lift_all(uow, ctx, existing.values(), LiftReason.CORRECTED, cause)
+
+
+async def take_entry_revoked(
+    uow: UnitOfWork, ctx: OrdersContext, revoked: ListEntryRevoked
+) -> None:
+    """The initiating department withdrew the entry: every order of it is lifted."""
+    entries = EntryRepository(uow.session)
+    stored = await entries.get(revoked.entry_id, lock=True)
+    if stored is None:
+        log.warning(
+            "revocation of an entry never received; nothing to lift", entry_id=revoked.entry_id
+        )
+        return
+    if stored.status is ListEntryStatus.REVOKED:
+        return
+    await entries.end(revoked.entry_id, ListEntryStatus.REVOKED, revoked.revoked_at, "revoked")
+    orders = await OrderRepository(uow.session).for_entry(revoked.entry_id, lock=True)
+    cause = {"revoked_version": revoked.version, "revoked_by": revoked.revoked_by}
+    await _lift_all(uow, ctx, orders, LiftReason.REVOKED, cause)
+    ctx.changes.announce(uow, [revoked.entry_id])
+
+
+async def expire_entries(
+    new_uow: Callable[[], UnitOfWork], ctx: OrdersContext, *, batch: int = 100
+) -> list[str]:
+    """Entries whose period ended before today (China) leave the system by themselves
+    (002 二(三)1): status expired, every order lifted. Commits per batch; returns the ids."""
+    expired: list[str] = []
+    while True:
+        async with new_uow() as uow:
+            entries = EntryRepository(uow.session)
+            ids = await entries.due_for_expiry(ctx.today(), batch)
+            await entries.end_all(ids, ListEntryStatus.EXPIRED, ctx.now(), "expired")
+            orders = await OrderRepository(uow.session).for_entries(ids, lock=True)
+            await _lift_all(uow, ctx, orders, LiftReason.EXPIRED, {"period_ended": True})
+            ctx.changes.announce(uow, ids)
+            await uow.commit()
+        expired.extend(ids)
+        if len(ids) < batch:
+            if expired:
+                log.info("list entries expired", count=len(expired))
+            return expired
+
+
+async def recompute_provisional_deadlines(uow: UnitOfWork, ctx: OrdersContext) -> int:
+    """Runs in the transaction that stores a newly loaded official schedule: open orders
+    whose deadlines were provisional get them recomputed from their issue date, and trigger
+    hears of every order whose deadlines changed (DOMAIN.md §10). Returns how many changed."""
+    orders = await OrderRepository(uow.session).open_with_provisional_deadlines()
+    if not orders:
+        return 0
+    entries = await EntryRepository(uow.session).payloads(sorted({o.entry_id for o in orders}))
+    list_types: dict[str, ListTypePublished | None] = {}
+    touched: set[str] = set()
+    changed = 0
+    for order in orders:
+        entry = entries.get(order.entry_id)
+        if entry is None:
+            continue
+        if entry.entry_id not in list_types:
+            list_types[entry.entry_id] = await _list_type_of(uow, ctx, entry)
+        list_type = list_types[entry.entry_id]
+        if list_type is None:  # never for an issued order; a schedule must not fail on it
+            log.warning("no list type to recompute deadlines", order_id=order.order_id)
+            continue
+        change = order_rules.recompute_deadlines(
+            order, _deadlines(ctx, list_type, china_date(order.issued_at))
+        )
+        if change is not None:
+            await _apply(uow, change, SERVICE, ctx)
+            touched.add(order.entry_id)
+            changed += 1
+    ctx.changes.announce(uow, touched)
+    return changed

@@ -1,0 +1,92 @@
+"""The events an order's changes make: to its department's own topic, and to trigger."""
+
+from __future__ import annotations
+
+from jrp_enforcement.domain.orders import SanctionOrder
+from jrp_enforcement.domain.planning import Target
+from jrp_shared.events.payloads import (
+    ListEntryInForce,
+    MeasureStatus,
+    SanctionOrderIssued,
+    SanctionOrderLifted,
+    SanctionOrderStatus,
+)
+
+
+def issued_message(
+    order: SanctionOrder, entry: ListEntryInForce, target: Target, list_type_name: str
+) -> SanctionOrderIssued:
+    """The order as its department receives it (information push, DOMAIN.md §5 step 3)."""
+    return SanctionOrderIssued(
+        order_id=order.order_id,
+        revision=order.revision,
+        department=order.department,
+        entry_id=entry.entry_id,
+        entry_version=entry.version,
+        initiating_department=entry.initiating_department,
+        listed_subject=entry.subject,
+        target=target.as_order_target(),
+        list_type=entry.list_type,
+        list_type_name=list_type_name,
+        colour=entry.colour,
+        measures=list(order.measures),
+        grounds=entry.grounds,
+        legal_basis=entry.legal_basis,
+        decision_document=entry.decision_document,
+        period=entry.period,
+        disclosure_class=entry.disclosure_class,
+        receipt_due=order.receipt_due,
+        feedback_due=order.feedback_due,
+        deadlines_provisional=order.deadlines_provisional,
+        issued_at=order.issued_at,
+    )
+
+
+def lifted_message(order: SanctionOrder) -> SanctionOrderLifted:
+    """The exit notice, on the channel the order went out on (DOMAIN.md §11)."""
+    assert order.lift_reason is not None and order.lifted_at is not None
+    return SanctionOrderLifted(
+        order_id=order.order_id,
+        revision=order.revision,
+        department=order.department,
+        entry_id=order.entry_id,
+        listed_subject_code=order.listed_subject_code,
+        target_role=order.target_role,
+        reason=order.lift_reason,
+        lifted_at=order.lifted_at,
+    )
+
+
+def status_message(order: SanctionOrder) -> SanctionOrderStatus:
+    """The order's whole state after a change, for the initiating side (trigger)."""
+    measures = []
+    for measure in order.measures:
+        report = order.feedback.get(measure.code)
+        measures.append(
+            MeasureStatus(
+                code=measure.code,
+                mandatory=measure.mandatory,
+                outcome=report.outcome if report else None,
+                reason=report.reason if report else None,
+                business_reference=report.business_reference if report else None,
+                executed_at=report.executed_at if report else None,
+            )
+        )
+    return SanctionOrderStatus(
+        order_id=order.order_id,
+        sequence=order.sequence,
+        revision=order.revision,
+        entry_id=order.entry_id,
+        entry_version=order.entry_version,
+        department=order.department,
+        listed_subject_code=order.listed_subject_code,
+        target_role=order.target_role,
+        state=order.state,
+        issued_at=order.issued_at,
+        receipt_due=order.receipt_due,
+        feedback_due=order.feedback_due,
+        received_at=order.received_at,
+        measures=measures,
+        lifted_at=order.lifted_at,
+        lift_reason=order.lift_reason,
+    )

@@ -1,0 +1,339 @@
+"""Repositories: load and store the trigger's records through the unit of work's session.
+Never commit. Writes of many entries are one statement per table (bulk imports)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, String, and_, func, insert, literal, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jrp_shared.events.payloads import Period, SanctionOrderStatus, SubjectReference
+from jrp_shared.vocabulary import ListColour, ListEntryStatus, RecognitionVote, SubjectType
+from jrp_trigger.adapters import orm
+from jrp_trigger.domain.content import EntryContent
+from jrp_trigger.domain.entries import (
+    EntryVersion,
+    ExpertDraw,
+    ListEntry,
+    Revocation,
+    Vote,
+    status_on,
+)
+
+Status = ListEntryStatus
+
+
+@dataclass(frozen=True)
+class KnownRecord:
+    """What a repeated post under an existing record id is compared with."""
+
+    entry_id: str
+    original_hash: str
+    current_hash: str
+
+
+@dataclass(frozen=True)
+class EntrySummary:
+    entry_id: str
+    record_id: str
+    department: str
+    status: Status
+    version: int
+    subject: SubjectReference
+    list_type: str
+    colour: ListColour
+    decision_date: date
+    period: Period
+    created_at: datetime
+    updated_at: datetime
+
+
+def _entry_columns(entry: ListEntry) -> dict[str, Any]:
+    content, current = entry.content, entry.current
+    return {
+        "status": str(entry.status),
+        "version": current.version,
+        "subject_name": content.subject.name,
+        "list_type_version": current.list_type_version,
+        "decision_date": content.decision_document.date,
+        "period_start": content.period.start,
+        "period_end": content.period.end,
+        "recognition_departments": list(entry.recognition_departments),
+        "warnings": list(entry.warnings),
+        "updated_at": entry.updated_at,
+        "in_force_since": entry.in_force_since,
+        "revoked_at": entry.revocation.revoked_at if entry.revocation else None,
+        "revoked_by": entry.revocation.revoked_by if entry.revocation else None,
+        "revoke_reason": entry.revocation.reason if entry.revocation else None,
+    }
+
+
+def _version_row(entry_id: str, v: EntryVersion) -> dict[str, Any]:
+    return {
+        "entry_id": entry_id,
+        "version": v.version,
+        "list_type_version": v.list_type_version,
+        "content": v.content.as_json(),
+        "reason": v.reason,
+        "recorded_at": v.recorded_at,
+        "recorded_by": v.recorded_by,
+    }
+
+
+class EntryRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def known_records(
+        self, department: str, record_ids: Sequence[str]
+    ) -> dict[str, KnownRecord]:
+        """The department's entries under these record ids: one query for a whole chunk."""
+        if not record_ids:
+            return {}
+        t = orm.list_entries
+        wanted = sorted(set(record_ids))
+        columns = (t.c.record_id, t.c.entry_id, t.c.original_hash, t.c.current_hash)
+        if self._s.get_bind().dialect.name == "postgresql":
+            # A join on unnest(array) looks each id up in the (department, record_id) index. An
+            # IN list of 500 parameters may be planned (no statistics yet, generic plan) as a
+            # scan of all the department's rows, each compared with every id: slower with
+            # every chunk a bulk import adds.
+            ids = (
+                func.unnest(literal(wanted, ARRAY(String(100))))
+                .table_valued("record_id")
+                .render_derived(name="ids")
+            )
+            query = select(*columns).join_from(ids, t, t.c.record_id == ids.c.record_id)
+        else:
+            query = select(*columns).where(t.c.record_id.in_(wanted))
+        rows = await self._s.execute(query.where(t.c.department == department))
+        return {r.record_id: KnownRecord(r.entry_id, r.original_hash, r.current_hash) for r in rows}
+
+    async def add_many(self, entries: Sequence[ListEntry]) -> None:
+        if not entries:
+            return
+        rows = []
+        for e in entries:
+            subject = e.content.subject
+            row = _entry_columns(e)
+            row.update(
+                entry_id=e.entry_id,
+                department=e.department,
+                record_id=e.record_id,
+                subject_code=subject.code,
+                subject_type=str(subject.subject_type),
+                list_type=e.content.list_type,
+                colour=str(e.colour),
+                original_hash=e.original_hash,
+                current_hash=e.original_hash,
+                created_at=e.created_at,
+            )
+            rows.append(row)
+        await self._s.execute(insert(orm.list_entries), rows)
+        await self._s.execute(
+            insert(orm.list_entry_versions),
+            [_version_row(e.entry_id, v) for e in entries for v in e.versions],
+        )
+
+    async def update(self, entry: ListEntry) -> None:
+        await self._s.execute(
+            update(orm.list_entries)
+            .where(orm.list_entries.c.entry_id == entry.entry_id)
+            .values(current_hash=entry.content.fingerprint(), **_entry_columns(entry))
+        )
+
+    async def add_version(self, entry: ListEntry, version: EntryVersion) -> None:
+        await self._s.execute(
+            insert(orm.list_entry_versions).values(_version_row(entry.entry_id, version))
+        )
+
+    async def add_vote(self, entry: ListEntry, vote: Vote) -> None:
+        await self._s.execute(
+            insert(orm.recognition_votes).values(
+                entry_id=entry.entry_id,
+                entry_version=vote.entry_version,
+                department=vote.department,
+                vote=vote.vote.value,
+                comment=vote.comment,
+                voted_at=vote.voted_at,
+            )
+        )
+
+    async def add_draw(self, entry: ListEntry, draw: ExpertDraw) -> None:
+        await self._s.execute(
+            insert(orm.expert_draws).values(
+                entry_id=entry.entry_id,
+                seed=draw.seed,
+                pool=list(draw.pool),
+                expert_count=draw.count,
+                experts=list(draw.experts),
+                drawn_by=draw.drawn_by,
+                drawn_at=draw.drawn_at,
+            )
+        )
+
+    async def get(self, entry_id: str, *, for_update: bool = False) -> ListEntry | None:
+        """The whole entry. `for_update` locks its row first (PostgreSQL), so concurrent
+        votes or corrections of one entry take turns and each sees the others' rows."""
+        t = orm.list_entries
+        query = select(t).where(t.c.entry_id == entry_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self._s.execute(query)).first()
+        if row is None:
+            return None
+        return ListEntry(
+            entry_id=row.entry_id,
+            department=row.department,
+            record_id=row.record_id,
+            status=Status(row.status),
+            colour=ListColour(row.colour),
+            recognition_departments=tuple(row.recognition_departments),
+            warnings=tuple(row.warnings),
+            original_hash=row.original_hash,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            versions=await self._versions(entry_id),
+            in_force_since=row.in_force_since,
+            revocation=(
+                Revocation(row.revoke_reason, row.revoked_by, row.revoked_at)
+                if row.revoked_at is not None
+                else None
+            ),
+            votes=await self._votes(entry_id),
+            draws=await self._draws(entry_id),
+        )
+
+    async def _versions(self, entry_id: str) -> list[EntryVersion]:
+        v = orm.list_entry_versions
+        rows = await self._s.execute(
+            select(v).where(v.c.entry_id == entry_id).order_by(v.c.version)
+        )
+        return [
+            EntryVersion(
+                r.version,
+                r.list_type_version,
+                EntryContent.from_json(r.content),
+                r.reason,
+                r.recorded_at,
+                r.recorded_by,
+            )
+            for r in rows
+        ]
+
+    async def _votes(self, entry_id: str) -> list[Vote]:
+        v = orm.recognition_votes
+        rows = await self._s.execute(
+            select(v).where(v.c.entry_id == entry_id).order_by(v.c.voted_at, v.c.department)
+        )
+        return [
+            Vote(r.entry_version, r.department, RecognitionVote(r.vote), r.comment, r.voted_at)
+            for r in rows
+        ]
+
+    async def _draws(self, entry_id: str) -> list[ExpertDraw]:
+        d = orm.expert_draws
+        rows = await self._s.execute(select(d).where(d.c.entry_id == entry_id).order_by(d.c.id))
+        return [
+            ExpertDraw(
+                r.seed, tuple(r.pool), r.expert_count, tuple(r.experts), r.drawn_by, r.drawn_at
+            )
+            for r in rows
+        ]
+
+    async def search(
+        self,
+        *,
+        department: str | None,
+        subject_code: str | None,
+        list_type: str | None,
+        status: Status | None,
+        today: date,
+        limit: int,
+        offset: int,
+    ) -> list[EntrySummary]:
+        t = orm.list_entries
+        where: list[ColumnElement[bool]] = []
+        if department is not None:
+            where.append(t.c.department == department)
+        if subject_code:
+            where.append(t.c.subject_code == subject_code.strip().upper())
+        if list_type:
+            where.append(t.c.list_type == list_type)
+        if status is Status.EXPIRED:
+            where.append(and_(t.c.status == Status.IN_FORCE.value, t.c.period_end < today))
+        elif status is Status.IN_FORCE:
+            where.append(and_(t.c.status == Status.IN_FORCE.value, t.c.period_end >= today))
+        elif status is not None:
+            where.append(t.c.status == status.value)
+        rows = await self._s.execute(
+            select(t)
+            .where(*where)
+            .order_by(t.c.created_at.desc(), t.c.entry_id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [
+            EntrySummary(
+                entry_id=r.entry_id,
+                record_id=r.record_id,
+                department=r.department,
+                status=status_on(Status(r.status), r.period_end, today),
+                version=r.version,
+                subject=SubjectReference(
+                    code=r.subject_code,
+                    subject_type=SubjectType(r.subject_type),
+                    name=r.subject_name,
+                ),
+                list_type=r.list_type,
+                colour=ListColour(r.colour),
+                decision_date=r.decision_date,
+                period=Period(start=r.period_start, end=r.period_end),
+                created_at=r.created_at,
+                updated_at=r.updated_at,
+            )
+            for r in rows
+        ]
+
+
+class OrderStatusRepository:
+    """This service's copy of each order's latest state (from enforcement)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def sequence_of(self, order_id: str) -> int | None:
+        t = orm.order_statuses
+        found: int | None = await self._s.scalar(
+            select(t.c.sequence).where(t.c.order_id == order_id)
+        )
+        return found
+
+    async def put(self, status: SanctionOrderStatus, now: datetime, *, exists: bool) -> None:
+        t = orm.order_statuses
+        values = {
+            "sequence": status.sequence,
+            "entry_id": status.entry_id,
+            "department": status.department,
+            "state": status.state.value,
+            "payload": status.model_dump(mode="json"),
+            "updated_at": now,
+        }
+        if exists:
+            await self._s.execute(update(t).where(t.c.order_id == status.order_id).values(values))
+        else:
+            await self._s.execute(insert(t).values(order_id=status.order_id, **values))
+
+    async def for_entry(self, entry_id: str) -> list[SanctionOrderStatus]:
+        t = orm.order_statuses
+        rows = await self._s.execute(
+            select(t.c.payload)
+            .where(t.c.entry_id == entry_id)
+            .order_by(t.c.department, t.c.order_id)
+        )
+        return [SanctionOrderStatus.model_validate(r.payload) for r in rows]

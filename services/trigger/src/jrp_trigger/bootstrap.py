@@ -1,0 +1,47 @@
+"""Wire the trigger once from its settings: runtime, registry copies, consumers, clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from jrp_shared.bus.base import Bus
+from jrp_shared.catalog_copy import RegistryCopies
+from jrp_shared.events import topics
+from jrp_shared.runtime import ServiceRuntime
+from jrp_trigger.adapters import orm
+from jrp_trigger.adapters.catalog_versions import ListTypeVersions
+from jrp_trigger.config import TriggerSettings
+from jrp_trigger.domain.clock import Clock, china_date, system_clock
+from jrp_trigger.entrypoints.consumers import add_consumers
+from jrp_trigger.service_layer.handlers import SubmissionContext
+
+
+@dataclass
+class Trigger:
+    settings: TriggerSettings
+    runtime: ServiceRuntime
+    copies: RegistryCopies
+    clock: Clock = field(default=system_clock)
+
+    def today(self) -> date:
+        return china_date(self.clock())
+
+    def submissions_by(self, department: str) -> SubmissionContext:
+        """A fresh context (and catalog cache) for one request or message."""
+        return SubmissionContext(
+            department=department,
+            clock=self.clock,
+            organisation_code_policy=self.settings.organisation_code_policy,
+            list_types=ListTypeVersions(orm.catalog_copy.list_types),
+        )
+
+
+def bootstrap(settings: TriggerSettings, *, bus: Bus | None = None) -> Trigger:
+    runtime = ServiceRuntime(
+        settings, orm.messaging, bus=bus, topics_published=[topics.LIST_ENTRIES]
+    )
+    copies = RegistryCopies(runtime, orm.catalog_copy, orm.calendar_copy)
+    trigger = Trigger(settings, runtime, copies)
+    add_consumers(trigger)
+    return trigger

@@ -1,0 +1,197 @@
+"""A list entry through its life: recorded, recognised, corrected, revoked, expired
+(DOMAIN.md §5 steps 1-2, §7, §8).
+
+The stored status is one of awaiting_recognition, rejected, in_force, revoked; `expired` is
+never stored: an entry in force whose period has ended has left force by itself (002 二(三)1),
+so it is computed against today whenever the entry is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from jrp_shared.errors import Conflict, FieldProblem, Forbidden, InvalidInput
+from jrp_shared.vocabulary import ListColour, ListEntryStatus, RecognitionVote
+from jrp_trigger.domain.content import EntryContent
+from jrp_trigger.domain.rules import Admission
+
+Status = ListEntryStatus
+
+
+def status_on(stored: Status, period_end: date, today: date) -> Status:
+    """What a reader sees: in force past the period's last day is expired."""
+    if stored is Status.IN_FORCE and today > period_end:
+        return Status.EXPIRED
+    return stored
+
+
+@dataclass(frozen=True)
+class EntryVersion:
+    version: int
+    list_type_version: int
+    content: EntryContent
+    reason: str | None
+    recorded_at: datetime
+    recorded_by: str
+
+
+@dataclass(frozen=True)
+class Vote:
+    entry_version: int
+    department: str
+    vote: RecognitionVote
+    comment: str | None
+    voted_at: datetime
+
+
+@dataclass(frozen=True)
+class ExpertDraw:
+    seed: int | str
+    pool: tuple[str, ...]
+    count: int
+    experts: tuple[str, ...]
+    drawn_by: str
+    drawn_at: datetime
+
+
+@dataclass(frozen=True)
+class Revocation:
+    reason: str
+    revoked_by: str
+    revoked_at: datetime
+
+
+@dataclass
+class ListEntry:
+    entry_id: str
+    department: str
+    record_id: str
+    status: Status
+    colour: ListColour
+    recognition_departments: tuple[str, ...]
+    warnings: tuple[str, ...]
+    original_hash: str
+    created_at: datetime
+    updated_at: datetime
+    versions: list[EntryVersion]
+    in_force_since: datetime | None = None
+    revocation: Revocation | None = None
+    votes: list[Vote] = field(default_factory=list)
+    draws: list[ExpertDraw] = field(default_factory=list)
+
+    @property
+    def current(self) -> EntryVersion:
+        return self.versions[-1]
+
+    @property
+    def version(self) -> int:
+        return self.current.version
+
+    @property
+    def content(self) -> EntryContent:
+        return self.current.content
+
+    def status_on(self, today: date) -> Status:
+        return status_on(self.status, self.content.period.end, today)
+
+    def is_sent(self) -> bool:
+        """Enforcement has heard of it (it entered force at least once)."""
+        return self.in_force_since is not None
+
+    def should_send(self, today: date) -> bool:
+        """Whether its current version goes to enforcement now: it is in force (never when
+        awaiting recognition or rejected), or enforcement already acts on an earlier version.
+        An entry recorded after its period ended has never been in force and is not sent."""
+        return self.is_sent() or self.status_on(today) is Status.IN_FORCE
+
+    def require_initiator(self, department: str, action: str) -> None:
+        if department != self.department:
+            raise Forbidden(
+                f"only the initiating department ({self.department}) may {action} this entry"
+            )
+
+
+def open_entry(
+    *, entry_id: str, department: str, record_id: str, admission: Admission, now: datetime
+) -> ListEntry:
+    """A newly recorded entry. A list type that needs a recognition meeting (002 二(二)2)
+    holds it until the meeting decides; the departments that vote are the list type's
+    initiating departments: the departments of that domain whom the special group convenes."""
+    list_type = admission.list_type
+    meeting = list_type.recognition_meeting_required
+    return ListEntry(
+        entry_id=entry_id,
+        department=department,
+        record_id=record_id,
+        status=Status.AWAITING_RECOGNITION if meeting else Status.IN_FORCE,
+        colour=list_type.colour,
+        recognition_departments=tuple(list_type.initiating_departments) if meeting else (),
+        warnings=admission.warnings,
+        original_hash=admission.content.fingerprint(),
+        created_at=now,
+        updated_at=now,
+        versions=[EntryVersion(1, list_type.version, admission.content, None, now, department)],
+    )
+
+
+_FIXED: tuple[tuple[str, Callable[[EntryContent], object]], ...] = (
+    ("body.subject.code", lambda c: c.subject.code.strip().upper()),
+    ("body.subject.subject_type", lambda c: c.subject.subject_type),
+    ("body.list_type", lambda c: c.list_type),
+)
+
+
+def require_correctable(entry: ListEntry, content: EntryContent, *, by: str, today: date) -> None:
+    """Only the initiating department corrects, only while the entry awaits recognition or is
+    in force, and never who or which list it is about: an entry about the wrong subject or list
+    is revoked and posted anew, so every measure already applied is lifted under its name."""
+    entry.require_initiator(by, "correct")
+    status = entry.status_on(today)
+    if status not in (Status.AWAITING_RECOGNITION, Status.IN_FORCE):
+        raise Conflict(
+            f"the entry is {status.value}: only an entry awaiting recognition or in force "
+            "can be corrected"
+        )
+    problems = [
+        FieldProblem(name, "not_correctable", "cannot be corrected; revoke and post a new entry")
+        for name, value in _FIXED
+        if value(content) != value(entry.content)
+    ]
+    if problems:
+        raise InvalidInput("the correction changes what cannot be corrected", problems=problems)
+
+
+def correct(
+    entry: ListEntry, admission: Admission, *, reason: str, by: str, now: datetime, today: date
+) -> EntryVersion | None:
+    """A new version with the corrected content (the earlier ones stay), or None when nothing
+    changed, so a repeated correction is harmless."""
+    require_correctable(entry, admission.content, by=by, today=today)
+    if (
+        admission.content.fingerprint() == entry.content.fingerprint()
+        and admission.list_type.version == entry.current.list_type_version
+    ):
+        return None
+    version = EntryVersion(
+        entry.version + 1, admission.list_type.version, admission.content, reason, now, by
+    )
+    entry.versions.append(version)
+    entry.warnings = admission.warnings
+    entry.updated_at = now
+    return version
+
+
+def revoke(entry: ListEntry, *, reason: str, by: str, now: datetime) -> Revocation:
+    entry.require_initiator(by, "revoke")
+    if entry.revocation is not None:
+        raise Conflict(
+            f"the entry was already revoked on {entry.revocation.revoked_at.isoformat()}"
+        )
+    if entry.status is Status.REJECTED:
+        raise Conflict("the entry was rejected at recognition and never entered force")
+    entry.status = Status.REVOKED
+    entry.revocation = Revocation(reason, by, now)
+    entry.updated_at = now
+    return entry.revocation

@@ -1,0 +1,283 @@
+"""Whether a list entry may be recorded: the checks every submission and correction passes.
+
+All checks run on every path (HTTP, bulk, the inbound topic); a refusal names each field at
+fault with a machine `reason`. The list type version that judges an entry is the one in force
+on its decision date, since a decision is checked against the catalog of its day (DOMAIN.md §4).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from jrp_shared.errors import FieldProblem, Forbidden, InvalidInput
+from jrp_shared.events.payloads import LinkedPersonRecord, ListTypePublished, SubjectReference
+from jrp_shared.identifiers import (
+    IdentifierError,
+    OrganisationCodePolicy,
+    validate_resident_id,
+    validate_uscc,
+)
+from jrp_shared.vocabulary import SubjectType
+from jrp_trigger.domain.content import EntryContent
+
+
+@dataclass(frozen=True)
+class Admission:
+    """A content that passed every check, with its identifiers normalised, the list type
+    version that judged it, and warnings to keep on the entry."""
+
+    content: EntryContent
+    list_type: ListTypePublished
+    warnings: tuple[str, ...] = ()
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it has no such day."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def list_type_on(versions: Sequence[ListTypePublished], on: date) -> ListTypePublished | None:
+    """The version in force on `on`: the highest version that took effect by then (the same
+    answer as the catalog copy's `list_type_in_force`)."""
+    best: ListTypePublished | None = None
+    for v in versions:
+        if v.effective_from <= on and (best is None or v.version > best.version):
+            best = v
+    return best
+
+
+def admit(
+    content: EntryContent,
+    versions: Sequence[ListTypePublished],
+    *,
+    department: str,
+    today: date,
+    organisation_code_policy: OrganisationCodePolicy = "warn",
+) -> Admission:
+    """Check `content` posted by `department`; raise `Forbidden` when the department may not
+    initiate the list type, else `InvalidInput` naming every problem."""
+    problems: list[FieldProblem] = []
+    list_type = _list_type(content, versions, problems)
+    if list_type is not None:
+        _require_initiator(list_type, department)
+    subject, warnings = _subject(content.subject, today, organisation_code_policy, problems)
+    people = _linked_persons(content, list_type, today, problems)
+    _texts(content, problems)
+    _dates(content, list_type, today, problems)
+    if problems or list_type is None:
+        fields = ", ".join(sorted({p.field for p in problems}))
+        raise InvalidInput(
+            f"list entry refused: {len(problems)} problem(s) ({fields})", problems=problems
+        )
+    admitted = replace(content, subject=subject, linked_persons=people)
+    return Admission(admitted, list_type, warnings)
+
+
+def _list_type(
+    content: EntryContent, versions: Sequence[ListTypePublished], problems: list[FieldProblem]
+) -> ListTypePublished | None:
+    code, decided = content.list_type, content.decision_document.date
+    if not versions:
+        # DOMAIN.md §4 (002 二(一)1): no joint punishment outside the catalog.
+        problems.append(
+            FieldProblem(
+                "body.list_type",
+                "unknown_list_type",
+                f"list type {code!r} is not in the catalog; no entry may be made outside it",
+                {"list_type": code},
+            )
+        )
+        return None
+    found = list_type_on(versions, decided)
+    if found is None:
+        first = min(v.effective_from for v in versions)
+        problems.append(
+            FieldProblem(
+                "body.list_type",
+                "list_type_not_in_force",
+                f"list type {code!r} is not in force on the decision date {decided}: "
+                f"the catalog has it from {first}",
+                {
+                    "list_type": code,
+                    "decision_date": decided.isoformat(),
+                    "from": first.isoformat(),
+                },
+            )
+        )
+    return found
+
+
+def _require_initiator(list_type: ListTypePublished, department: str) -> None:
+    # 谁主管、谁负责 (DOMAIN.md §5 step 1, 002 二(一)1): only that domain's departments initiate.
+    if department in list_type.initiating_departments:
+        return
+    allowed = ", ".join(list_type.initiating_departments)
+    message = (
+        f"department {department!r} may not initiate list type {list_type.code!r}: "
+        f"only {allowed} may (谁主管、谁负责)"
+    )
+    raise Forbidden(
+        message,
+        problems=[
+            FieldProblem(
+                "body.list_type",
+                "not_initiating_department",
+                message,
+                {"department": department, "initiating_departments": allowed.split(", ")},
+            )
+        ],
+    )
+
+
+def _identifier_problem(field: str, error: IdentifierError) -> FieldProblem:
+    # DOMAIN.md §2: the reason and the position at fault, never the identifier itself.
+    return FieldProblem(field, error.error_type, error.message, {"position": error.position})
+
+
+def _subject(
+    subject: SubjectReference,
+    today: date,
+    policy: OrganisationCodePolicy,
+    problems: list[FieldProblem],
+) -> tuple[SubjectReference, tuple[str, ...]]:
+    if not subject.name.strip():
+        problems.append(FieldProblem("body.subject.name", "empty", "the name must not be empty"))
+    warnings: tuple[str, ...] = ()
+    try:
+        if subject.subject_type is SubjectType.NATURAL_PERSON:
+            code = validate_resident_id(subject.code, today=today)
+        else:
+            # Organisations and individual businesses carry a USCC (DOMAIN.md §2, §3).
+            check = validate_uscc(subject.code, organisation_code_policy=policy)
+            code, warnings = check.code, check.warnings
+    except IdentifierError as error:
+        problems.append(_identifier_problem("body.subject.code", error))
+        return subject, ()
+    if code == subject.code:
+        return subject, warnings
+    return subject.model_copy(update={"code": code}), warnings
+
+
+def _linked_persons(
+    content: EntryContent,
+    list_type: ListTypePublished | None,
+    today: date,
+    problems: list[FieldProblem],
+) -> tuple[LinkedPersonRecord, ...]:
+    people = content.linked_persons
+    if not people:
+        return people
+    if content.subject.subject_type is SubjectType.NATURAL_PERSON:
+        # DOMAIN.md §3: linked persons stand behind an organisation; a person has none.
+        problems.append(
+            FieldProblem(
+                "body.linked_persons",
+                "natural_person_has_no_linked_persons",
+                "a natural person has no linked persons; leave the list empty",
+            )
+        )
+    elif list_type is not None and not list_type.includes_linked_persons:
+        # The catalog decides whom a list type reaches (DOMAIN.md §3, §11 过惩相当): measures
+        # may not be extended to persons it does not name.
+        problems.append(
+            FieldProblem(
+                "body.linked_persons",
+                "linked_persons_not_included",
+                f"list type {list_type.code!r} does not reach linked persons; leave the list empty",
+            )
+        )
+    out: list[LinkedPersonRecord] = []
+    seen: set[tuple[str, str]] = set()
+    for i, person in enumerate(people):
+        if not person.name.strip():
+            problems.append(
+                FieldProblem(f"body.linked_persons.{i}.name", "empty", "the name must not be empty")
+            )
+        try:
+            resident_id = validate_resident_id(person.resident_id, today=today)
+        except IdentifierError as error:
+            problems.append(_identifier_problem(f"body.linked_persons.{i}.resident_id", error))
+            out.append(person)
+            continue
+        if (person.role.value, resident_id) in seen:
+            problems.append(
+                FieldProblem(
+                    f"body.linked_persons.{i}",
+                    "duplicate_linked_person",
+                    "the same person is named twice in the same role",
+                )
+            )
+        seen.add((person.role.value, resident_id))
+        out.append(
+            person
+            if resident_id == person.resident_id
+            else person.model_copy(update={"resident_id": resident_id})
+        )
+    return tuple(out)
+
+
+def _texts(content: EntryContent, problems: list[FieldProblem]) -> None:
+    for field, value in (
+        ("body.grounds", content.grounds),
+        ("body.legal_basis", content.legal_basis),
+        ("body.decision_document.number", content.decision_document.number),
+    ):
+        if not value.strip():
+            problems.append(FieldProblem(field, "empty", "must not be empty"))
+    for i, reference in enumerate(content.evidence_references):
+        if not reference.strip():
+            problems.append(
+                FieldProblem(f"body.evidence_references.{i}", "empty", "must not be empty")
+            )
+
+
+def _dates(
+    content: EntryContent,
+    list_type: ListTypePublished | None,
+    today: date,
+    problems: list[FieldProblem],
+) -> None:
+    decided, period = content.decision_document.date, content.period
+    if decided > today:
+        problems.append(
+            FieldProblem(
+                "body.decision_document.date",
+                "decision_date_in_future",
+                f"the decision date {decided} is in the future (today is {today} in China); "
+                "a listing rests on a decision already made",
+                {"today": today.isoformat()},
+            )
+        )
+    if period.start < decided:
+        problems.append(
+            FieldProblem(
+                "body.period.start",
+                "period_starts_before_decision",
+                f"the period starts {period.start}, before the decision date {decided}",
+            )
+        )
+    if period.end < period.start:
+        problems.append(
+            FieldProblem(
+                "body.period.end",
+                "period_end_before_start",
+                f"the period ends {period.end}, before it starts ({period.start})",
+            )
+        )
+    elif list_type is not None:
+        latest = add_months(period.start, list_type.max_period_months)
+        if period.end > latest:
+            problems.append(
+                FieldProblem(
+                    "body.period.end",
+                    "period_exceeds_max",
+                    f"the period may last at most {list_type.max_period_months} months "
+                    f"(max_period_months of {list_type.code!r}): it must end by {latest}",
+                    {"max_period_months": list_type.max_period_months, "latest_end": str(latest)},
+                )
+            )

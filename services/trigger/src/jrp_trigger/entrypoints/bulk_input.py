@@ -1,0 +1,253 @@
+"""Reading a bulk import's body as it arrives: lines, then submissions.
+
+Two formats, one submission per record:
+
+* `application/x-ndjson`: one `ListEntrySubmission` JSON object per line.
+* `text/csv` (UTF-8, a header row first, columns in any order): `record_id, subject_code,
+  subject_type, subject_name, list_type, grounds, legal_basis, decision_number,
+  decision_date, period_start, period_end, disclosure_class` and, optionally,
+  `linked_persons` (`role:name:resident_id` items separated by `;`) and `evidence_references`
+  (separated by `|`). Quoted cells may hold commas, quotes ("") and line breaks.
+
+Only one line (or one CSV record) is held at a time, and never more than `max_line_bytes`
+of it: a longer line is refused by itself and skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import AsyncIterable, AsyncIterator
+from typing import Any, Final
+
+from pydantic import ValidationError
+
+from jrp_shared.errors import FieldProblem, InvalidInput
+from jrp_shared.events.payloads import ListEntrySubmission
+from jrp_trigger.service_layer.bulk import Line
+
+NDJSON: Final = "application/x-ndjson"
+CSV: Final = "text/csv"
+
+CSV_REQUIRED: Final = (
+    "record_id",
+    "subject_code",
+    "subject_type",
+    "subject_name",
+    "list_type",
+    "grounds",
+    "legal_basis",
+    "decision_number",
+    "decision_date",
+    "period_start",
+    "period_end",
+    "disclosure_class",
+)
+CSV_OPTIONAL: Final = ("linked_persons", "evidence_references")
+
+RawLine = tuple[int, bytes | None]
+"""A line number (1-based) and its bytes without the line break; None when it was too long."""
+
+
+async def body_lines(chunks: AsyncIterable[bytes], max_line_bytes: int) -> AsyncIterator[RawLine]:
+    buffer = bytearray()
+    number = 0
+    too_long = False
+    async for chunk in chunks:
+        start = 0
+        while True:
+            end = chunk.find(b"\n", start)
+            if end < 0:
+                if not too_long:
+                    buffer += chunk[start:]
+                    if len(buffer) > max_line_bytes:
+                        too_long = True
+                        buffer.clear()
+                break
+            number += 1
+            if not too_long:
+                buffer += chunk[start:end]
+                too_long = len(buffer) > max_line_bytes
+            yield number, None if too_long else bytes(buffer)
+            buffer.clear()
+            too_long = False
+            start = end + 1
+    if buffer or too_long:
+        yield number + 1, None if too_long else bytes(buffer)
+
+
+def _too_long(number: int) -> Line:
+    problem = FieldProblem("body", "line_too_long", "the line is longer than this service takes")
+    return Line(number, None, problems=(problem,))
+
+
+def validation_problems(exc: ValidationError, prefix: str = "body") -> tuple[FieldProblem, ...]:
+    """Pydantic's errors as field problems, without the input (it may be personal data)."""
+    problems = []
+    for err in exc.errors(include_url=False, include_input=False):
+        where = ".".join(str(p) for p in err["loc"])
+        ctx = err.get("ctx") or {}
+        context = {"position": ctx["position"]} if isinstance(ctx.get("position"), int) else {}
+        problems.append(
+            FieldProblem(f"{prefix}.{where}" if where else prefix, err["type"], err["msg"], context)
+        )
+    return tuple(problems)
+
+
+def _record_id_in(data: bytes) -> str | None:
+    """The record id of a line that failed validation, when it can still be read."""
+    try:
+        found = json.loads(data)
+    except ValueError:
+        return None
+    record_id = found.get("record_id") if isinstance(found, dict) else None
+    return record_id if isinstance(record_id, str) else None
+
+
+async def ndjson_lines(raw: AsyncIterable[RawLine]) -> AsyncIterator[Line]:
+    async for number, data in raw:
+        if data is None:
+            yield _too_long(number)
+        elif data.strip():
+            try:
+                submission = ListEntrySubmission.model_validate_json(data)
+            except ValidationError as exc:
+                yield Line(number, _record_id_in(data), problems=validation_problems(exc))
+            else:
+                yield Line(number, submission.record_id, submission)
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+async def _csv_records(raw: AsyncIterable[RawLine]) -> AsyncIterator[tuple[int, str | None]]:
+    """Physical lines joined into CSV records (a quoted cell may span lines), numbered by
+    the line each starts on; None for a record that is too long or not UTF-8."""
+    parts: list[str] = []
+    first = 0
+    async for number, data in raw:
+        if data is None:
+            parts = []
+            yield (first or number), None
+            continue
+        try:
+            text = data.decode("utf-8").removesuffix("\r")
+        except UnicodeDecodeError:
+            parts = []
+            yield (first or number), None
+            continue
+        if not parts:
+            first = number
+        parts.append(text)
+        record = "\n".join(parts)
+        if record.count('"') % 2 == 0:  # quotes balanced: the record is complete
+            parts = []
+            yield first, record
+    if parts:
+        yield first, "\n".join(parts)
+
+
+def _header(record: str | None) -> list[str]:
+    if record is None:
+        raise InvalidInput.for_field("body", "csv_header", "the first line must be the header row")
+    columns = [c.strip() for c in next(csv.reader([record.removeprefix("\ufeff")]))]
+    missing = [c for c in CSV_REQUIRED if c not in columns]
+    unknown = [c for c in columns if c not in CSV_REQUIRED + CSV_OPTIONAL]
+    repeated = sorted({c for c in columns if columns.count(c) > 1})
+    if missing or unknown or repeated:
+        raise InvalidInput.for_field(
+            "body",
+            "csv_header",
+            f"CSV header: missing {missing}, unknown {unknown}, repeated {repeated}; expected "
+            f"{', '.join(CSV_REQUIRED)} and optionally {', '.join(CSV_OPTIONAL)}",
+            missing=missing,
+            unknown=unknown,
+            repeated=repeated,
+        )
+    return columns
+
+
+def _people(cell: str, problems: list[FieldProblem]) -> list[dict[str, str]]:
+    people = []
+    for i, item in enumerate(p for p in cell.split(";") if p.strip()):
+        role, _, rest = item.partition(":")
+        name, _, resident_id = rest.rpartition(":")
+        if not (role.strip() and name.strip() and resident_id.strip()):
+            problems.append(
+                FieldProblem(
+                    f"body.linked_persons.{i}",
+                    "csv_linked_person",
+                    "a linked person is written role:name:resident_id",
+                )
+            )
+            continue
+        people.append(
+            {"role": role.strip(), "name": name.strip(), "resident_id": resident_id.strip()}
+        )
+    return people
+
+
+def _submission_json(row: dict[str, str], problems: list[FieldProblem]) -> dict[str, Any]:
+    return {
+        "record_id": row["record_id"],
+        "subject": {
+            "code": row["subject_code"].strip(),
+            "subject_type": row["subject_type"].strip(),
+            "name": row["subject_name"],
+        },
+        "list_type": row["list_type"].strip(),
+        "grounds": row["grounds"],
+        "legal_basis": row["legal_basis"],
+        "decision_document": {
+            "number": row["decision_number"],
+            "date": row["decision_date"].strip(),
+        },
+        "period": {"start": row["period_start"].strip(), "end": row["period_end"].strip()},
+        "disclosure_class": row["disclosure_class"].strip(),
+        "linked_persons": _people(row.get("linked_persons", ""), problems),
+        "evidence_references": [
+            e.strip() for e in row.get("evidence_references", "").split("|") if e.strip()
+        ],
+    }
+
+
+def _csv_line(number: int, record: str | None, columns: list[str]) -> Line | None:
+    if record is None:
+        return _too_long(number)
+    if not record.strip():
+        return None
+    cells = next(csv.reader([record]))
+    if len(cells) != len(columns):
+        problem = FieldProblem(
+            "body", "csv_cells", f"expected {len(columns)} cells, got {len(cells)}"
+        )
+        return Line(number, cells[0] if cells else None, problems=(problem,))
+    row = dict(zip(columns, cells, strict=True))
+    problems: list[FieldProblem] = []
+    data = _submission_json(row, problems)
+    if problems:
+        return Line(number, row["record_id"], problems=tuple(problems))
+    try:
+        submission = ListEntrySubmission.model_validate(data)
+    except ValidationError as exc:
+        return Line(number, row["record_id"], problems=validation_problems(exc))
+    return Line(number, submission.record_id, submission)
+
+
+async def csv_lines(raw: AsyncIterable[RawLine]) -> AsyncIterator[Line]:
+    """Read and check the header now (a bad one refuses the whole request before anything is
+    stored); the rows follow as they arrive."""
+    records = aiter(_csv_records(raw))
+    try:
+        _, first = await anext(records)
+    except StopAsyncIteration:
+        first = None
+    columns = _header(first)
+
+    async def rows() -> AsyncIterator[Line]:
+        async for number, record in records:
+            line = _csv_line(number, record, columns)
+            if line is not None:
+                yield line
+
+    return rows()

@@ -1,0 +1,42 @@
+"""The trigger's consumers: department systems' submissions and enforcement's order states.
+
+A submission on `list-entry-submissions.v1` goes through the same use case as
+`POST /v1/list-entries`, for the department whose token signed the message; a refusal
+(a jrp_shared DomainError) is dead-lettered at once with its reason by the shared consumer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from jrp_shared.auth import ROLE_INITIATOR
+from jrp_shared.events import topics
+from jrp_shared.events.envelope import Envelope
+from jrp_shared.events.payloads import EventPayload, ListEntrySubmission, SanctionOrderStatus
+from jrp_shared.messaging.inbound import department_of
+from jrp_shared.messaging.uow import UnitOfWork
+from jrp_trigger.service_layer import handlers
+
+if TYPE_CHECKING:
+    from jrp_trigger.bootstrap import Trigger
+
+
+def add_consumers(trigger: Trigger) -> None:
+    async def on_submission(uow: UnitOfWork, envelope: Envelope, payload: EventPayload) -> None:
+        assert isinstance(payload, ListEntrySubmission)
+        ctx = trigger.submissions_by(department_of(envelope))
+        await handlers.submit_entry(uow, payload, ctx)
+
+    async def on_order_status(uow: UnitOfWork, _envelope: Envelope, payload: EventPayload) -> None:
+        assert isinstance(payload, SanctionOrderStatus)
+        await handlers.record_order_status(uow, payload, trigger.clock())
+
+    trigger.runtime.add_consumer(
+        "submissions",
+        [topics.LIST_ENTRY_SUBMISSIONS],
+        {ListEntrySubmission.event_type: on_submission},
+        inbound_role=ROLE_INITIATOR,
+    )
+    trigger.runtime.add_consumer(
+        "order-status", [topics.ORDER_STATUS], {SanctionOrderStatus.event_type: on_order_status}
+    )

@@ -1,0 +1,178 @@
+"""Request and response bodies of the list-entry API (submissions are `ListEntrySubmission`)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from jrp_shared.events.payloads import (
+    DecisionDocument,
+    LinkedPersonRecord,
+    MeasureStatus,
+    Period,
+    SubjectReference,
+)
+from jrp_shared.vocabulary import (
+    DisclosureClass,
+    LiftReason,
+    LinkedPersonRole,
+    ListColour,
+    ListEntryStatus,
+    OrderState,
+    RecognitionVote,
+    TargetRole,
+)
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+
+class EntryCorrection(_In):
+    """The corrected entry, whole (a submission without `record_id`), and why."""
+
+    subject: SubjectReference
+    list_type: str = Field(min_length=1, max_length=100)
+    grounds: str = Field(min_length=1, max_length=4000)
+    legal_basis: str = Field(min_length=1, max_length=2000)
+    decision_document: DecisionDocument
+    period: Period
+    disclosure_class: DisclosureClass
+    linked_persons: list[LinkedPersonRecord] = Field(default_factory=list, max_length=50)
+    evidence_references: list[str] = Field(default_factory=list, max_length=100)
+    reason: str = Field(min_length=1, max_length=2000, description="why it is corrected")
+
+
+class RevocationRequest(_In):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class VoteRequest(_In):
+    vote: RecognitionVote
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class ExpertDrawRequest(_In):
+    pool: list[str] = Field(min_length=1, max_length=1000, description="expert ids")
+    count: int = Field(ge=1, le=100)
+    seed: int | str | None = Field(
+        default=None, description="given to random.Random; generated when absent"
+    )
+
+
+# --- reads --------------------------------------------------------------------------------------
+
+
+class LinkedPersonRead(BaseModel):
+    role: LinkedPersonRole
+    name: str
+    resident_id: str = Field(description="masked for every department but the initiating one")
+
+
+class ContentRead(BaseModel):
+    subject: SubjectReference
+    list_type: str
+    grounds: str
+    legal_basis: str
+    decision_document: DecisionDocument
+    period: Period
+    disclosure_class: DisclosureClass
+    linked_persons: list[LinkedPersonRead]
+    evidence_references: list[str]
+
+
+class VersionRead(ContentRead):
+    version: int
+    list_type_version: int
+    reason: str | None
+    recorded_at: datetime
+    recorded_by: str
+
+
+class VoteRead(BaseModel):
+    department: str
+    vote: RecognitionVote
+    comment: str | None
+    entry_version: int
+    voted_at: datetime
+
+
+class ExpertDrawRead(BaseModel):
+    experts: list[str]
+    seed: int | str
+    pool: list[str]
+    count: int
+    drawn_by: str
+    drawn_at: datetime
+
+
+class RecognitionRead(BaseModel):
+    departments: list[str] = Field(description="convened: every one must approve")
+    pending: list[str] = Field(description="not yet voted on the current version")
+    votes: list[VoteRead]
+    expert_draws: list[ExpertDrawRead]
+
+
+class RevocationRead(BaseModel):
+    reason: str
+    revoked_by: str
+    revoked_at: datetime
+
+
+class OrderRead(BaseModel):
+    order_id: str
+    target_role: TargetRole
+    state: OrderState
+    revision: int
+    entry_version: int
+    issued_at: datetime
+    received_at: datetime | None
+    receipt_due: date
+    feedback_due: date
+    receipt_overdue: bool
+    feedback_overdue: bool
+    lifted_at: datetime | None
+    lift_reason: LiftReason | None
+    measures: list[MeasureStatus]
+
+
+class DepartmentOrdersRead(BaseModel):
+    department: str
+    orders: list[OrderRead]
+
+
+class EntryRead(ContentRead):
+    entry_id: str
+    record_id: str
+    initiating_department: str
+    status: ListEntryStatus
+    version: int
+    list_type_version: int
+    colour: ListColour
+    warnings: list[str]
+    personal_data_masked: bool
+    created_at: datetime
+    updated_at: datetime
+    in_force_since: datetime | None = Field(description="when it was first sent to enforcement")
+    revocation: RevocationRead | None
+    recognition: RecognitionRead | None
+    versions: list[VersionRead]
+    departments: list[DepartmentOrdersRead] = Field(
+        description="per implementing department, its orders with receipt and feedback"
+    )
+
+
+class EntrySummaryRead(BaseModel):
+    entry_id: str
+    record_id: str
+    initiating_department: str
+    status: ListEntryStatus
+    version: int
+    subject: SubjectReference
+    list_type: str
+    colour: ListColour
+    decision_date: date
+    period: Period
+    created_at: datetime
+    updated_at: datetime

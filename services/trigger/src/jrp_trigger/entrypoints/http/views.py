@@ -1,0 +1,174 @@
+"""What a reader sees of an entry. Resident IDs are personal information (DOMAIN.md §2): only
+the initiating department, which recorded them, sees them in clear; every other department
+(administrators included) sees them masked, for linked persons and for a listed person alike."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from jrp_shared.events.payloads import SanctionOrderStatus, SubjectReference
+from jrp_shared.identifiers import mask_resident_id
+from jrp_shared.vocabulary import ListEntryStatus, SubjectType
+from jrp_trigger.adapters.repositories import EntrySummary
+from jrp_trigger.domain import orders, recognition
+from jrp_trigger.domain.content import EntryContent
+from jrp_trigger.domain.entries import ExpertDraw, ListEntry
+from jrp_trigger.entrypoints.http.schemas import (
+    DepartmentOrdersRead,
+    EntryRead,
+    EntrySummaryRead,
+    ExpertDrawRead,
+    LinkedPersonRead,
+    OrderRead,
+    RecognitionRead,
+    RevocationRead,
+    VersionRead,
+    VoteRead,
+)
+
+
+def _subject(subject: SubjectReference, masked: bool) -> SubjectReference:
+    if masked and subject.subject_type is SubjectType.NATURAL_PERSON:
+        return subject.model_copy(update={"code": mask_resident_id(subject.code)})
+    return subject
+
+
+def _content(content: EntryContent, masked: bool) -> dict[str, Any]:
+    return {
+        "subject": _subject(content.subject, masked),
+        "list_type": content.list_type,
+        "grounds": content.grounds,
+        "legal_basis": content.legal_basis,
+        "decision_document": content.decision_document,
+        "period": content.period,
+        "disclosure_class": content.disclosure_class,
+        "linked_persons": [
+            LinkedPersonRead(
+                role=p.role,
+                name=p.name,
+                resident_id=mask_resident_id(p.resident_id) if masked else p.resident_id,
+            )
+            for p in content.linked_persons
+        ],
+        "evidence_references": list(content.evidence_references),
+    }
+
+
+def draw_read(draw: ExpertDraw) -> ExpertDrawRead:
+    return ExpertDrawRead(
+        experts=list(draw.experts),
+        seed=draw.seed,
+        pool=list(draw.pool),
+        count=draw.count,
+        drawn_by=draw.drawn_by,
+        drawn_at=draw.drawn_at,
+    )
+
+
+def _recognition(entry: ListEntry) -> RecognitionRead | None:
+    if not entry.recognition_departments:
+        return None
+    return RecognitionRead(
+        departments=list(entry.recognition_departments),
+        pending=recognition.pending(entry)
+        if entry.status is ListEntryStatus.AWAITING_RECOGNITION
+        else [],
+        votes=[
+            VoteRead(
+                department=v.department,
+                vote=v.vote,
+                comment=v.comment,
+                entry_version=v.entry_version,
+                voted_at=v.voted_at,
+            )
+            for v in entry.votes
+        ],
+        expert_draws=[draw_read(d) for d in entry.draws],
+    )
+
+
+def _order(order: SanctionOrderStatus, today: date) -> OrderRead:
+    return OrderRead(
+        order_id=order.order_id,
+        target_role=order.target_role,
+        state=order.state,
+        revision=order.revision,
+        entry_version=order.entry_version,
+        issued_at=order.issued_at,
+        received_at=order.received_at,
+        receipt_due=order.receipt_due,
+        feedback_due=order.feedback_due,
+        receipt_overdue=orders.receipt_overdue(order, today),
+        feedback_overdue=orders.feedback_overdue(order, today),
+        lifted_at=order.lifted_at,
+        lift_reason=order.lift_reason,
+        measures=order.measures,
+    )
+
+
+def _departments(statuses: list[SanctionOrderStatus], today: date) -> list[DepartmentOrdersRead]:
+    by_department: dict[str, list[OrderRead]] = defaultdict(list)
+    for status in statuses:
+        by_department[status.department].append(_order(status, today))
+    return [DepartmentOrdersRead(department=d, orders=o) for d, o in sorted(by_department.items())]
+
+
+def entry_read(
+    entry: ListEntry, statuses: list[SanctionOrderStatus], *, viewer: str, today: date
+) -> EntryRead:
+    masked = viewer != entry.department
+    revocation = entry.revocation
+    return EntryRead(
+        **_content(entry.content, masked),
+        entry_id=entry.entry_id,
+        record_id=entry.record_id,
+        initiating_department=entry.department,
+        status=entry.status_on(today),
+        version=entry.version,
+        list_type_version=entry.current.list_type_version,
+        colour=entry.colour,
+        warnings=list(entry.warnings),
+        personal_data_masked=masked,
+        created_at=entry.created_at,
+        updated_at=entry.updated_at,
+        in_force_since=entry.in_force_since,
+        revocation=RevocationRead(
+            reason=revocation.reason,
+            revoked_by=revocation.revoked_by,
+            revoked_at=revocation.revoked_at,
+        )
+        if revocation
+        else None,
+        recognition=_recognition(entry),
+        versions=[
+            VersionRead(
+                **_content(v.content, masked),
+                version=v.version,
+                list_type_version=v.list_type_version,
+                reason=v.reason,
+                recorded_at=v.recorded_at,
+                recorded_by=v.recorded_by,
+            )
+            for v in entry.versions
+        ],
+        departments=_departments(statuses, today),
+    )
+
+
+def summary_read(summary: EntrySummary, *, viewer: str) -> EntrySummaryRead:
+    return EntrySummaryRead(
+        entry_id=summary.entry_id,
+        record_id=summary.record_id,
+        initiating_department=summary.department,
+        status=summary.status,
+        version=summary.version,
+        subject=_subject(summary.subject, viewer != summary.department),
+        list_type=summary.list_type,
+        colour=summary.colour,
+        decision_date=summary.decision_date,
+        period=summary.period,
+        created_at=summary.created_at,
+        updated_at=summary.updated_at,
+    )

@@ -1,0 +1,346 @@
+"""Use cases of the trigger. Each loads through the unit of work, calls the domain, emits the
+events the change makes and commits once: state and events in one transaction (outbox).
+
+`submit_entries` (= `prepare_entries` then `record_entries`) is the one way an entry is
+recorded, whatever the channel: the HTTP post and the inbound topic take one submission
+through it, a bulk import a chunk at a time. It does not commit, so the inbound consumer can
+store its inbox row in the same transaction.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jrp_shared.errors import Conflict, DomainError, FieldProblem, NotFound
+from jrp_shared.events.payloads import (
+    ListEntryInForce,
+    ListEntryRevoked,
+    ListEntrySubmission,
+    SanctionOrderStatus,
+)
+from jrp_shared.identifiers import OrganisationCodePolicy
+from jrp_shared.messaging.uow import UnitOfWork
+from jrp_shared.vocabulary import ListEntryStatus, RecognitionVote
+from jrp_trigger.adapters.catalog_versions import ListTypeVersions
+from jrp_trigger.adapters.repositories import EntryRepository, KnownRecord, OrderStatusRepository
+from jrp_trigger.domain import entries, recognition, rules
+from jrp_trigger.domain.clock import Clock, china_date
+from jrp_trigger.domain.content import EntryContent, Submitted
+from jrp_trigger.domain.entries import ExpertDraw, ListEntry
+
+
+@dataclass
+class SubmissionContext:
+    """Who submits, and what submissions are judged with (one per request or message)."""
+
+    department: str
+    clock: Clock
+    organisation_code_policy: OrganisationCodePolicy
+    list_types: ListTypeVersions
+
+
+@dataclass(frozen=True)
+class Created:
+    entry: ListEntry
+
+
+@dataclass(frozen=True)
+class Existing:
+    """The same record id with the same content: the entry it already made."""
+
+    entry_id: str
+
+
+@dataclass(frozen=True)
+class Refused:
+    error: DomainError
+
+
+Outcome = Created | Existing | Refused
+
+
+def in_force_event(entry: ListEntry) -> ListEntryInForce:
+    c = entry.content
+    # Every part was validated on the way in; constructing skips validating it all again
+    # (bulk imports build one per line).
+    return ListEntryInForce.model_construct(
+        entry_id=entry.entry_id,
+        version=entry.version,
+        record_id=entry.record_id,
+        initiating_department=entry.department,
+        subject=c.subject,
+        list_type=c.list_type,
+        list_type_version=entry.current.list_type_version,
+        colour=entry.colour,
+        grounds=c.grounds,
+        legal_basis=c.legal_basis,
+        decision_document=c.decision_document,
+        period=c.period,
+        disclosure_class=c.disclosure_class,
+        linked_persons=list(c.linked_persons),
+        evidence_references=list(c.evidence_references),
+        recorded_at=entry.current.recorded_at,
+    )
+
+
+def _send_if_due(uow: UnitOfWork, entry: ListEntry, now: datetime) -> None:
+    if entry.should_send(china_date(now)):
+        if entry.in_force_since is None:
+            entry.in_force_since = now
+        uow.emit(in_force_event(entry))
+
+
+def _repeated(record_id: str, content: EntryContent, known: KnownRecord) -> Outcome:
+    # A department system retrying its post gets its entry back; a changed body under the same
+    # record id is a correction in disguise and must say so (versions keep the history).
+    if content.fingerprint() in (known.original_hash, known.current_hash):
+        return Existing(known.entry_id)
+    message = (
+        f"record id {record_id!r} already names entry {known.entry_id} with another content; "
+        f"to change it, post a correction to /v1/list-entries/{known.entry_id}/corrections"
+    )
+    problem = FieldProblem(
+        "body.record_id", "record_id_conflict", message, {"entry_id": known.entry_id}
+    )
+    return Refused(Conflict(message, problems=[problem]))
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """A submission that passed the rules, as the entry it makes unless its record id is
+    already taken."""
+
+    entry: ListEntry
+
+
+Prepared = Admitted | Refused
+
+
+async def prepare_entries(
+    session: AsyncSession, submissions: Sequence[ListEntrySubmission], ctx: SubmissionContext
+) -> list[Prepared]:
+    """Judge each submission and build its entry: CPU work, with a query only for list types
+    not read yet. Split from `record_entries` so a bulk import prepares one chunk while the
+    previous one is being written."""
+    await ctx.list_types.load(session, {s.list_type for s in submissions})
+    now = ctx.clock()
+    today = china_date(now)
+    prepared: list[Prepared] = []
+    for submission in submissions:
+        try:
+            admission = rules.admit(
+                EntryContent.of(submission),
+                ctx.list_types.of(submission.list_type),
+                department=ctx.department,
+                today=today,
+                organisation_code_policy=ctx.organisation_code_policy,
+            )
+        except DomainError as error:
+            prepared.append(Refused(error))
+            continue
+        entry = entries.open_entry(
+            entry_id=str(uuid.uuid4()),
+            department=ctx.department,
+            record_id=submission.record_id,
+            admission=admission,
+            now=now,
+        )
+        prepared.append(Admitted(entry))
+    return prepared
+
+
+async def record_entries(
+    uow: UnitOfWork,
+    submissions: Sequence[ListEntrySubmission],
+    prepared: Sequence[Prepared],
+    department: str,
+) -> list[Outcome]:
+    """Store the prepared entries whose record ids are new (one query for those already
+    known, one insert per table) and emit the ones in force. No commit."""
+    repo = EntryRepository(uow.session)
+    known = await repo.known_records(department, [s.record_id for s in submissions])
+    outcomes: list[Outcome] = []
+    created: list[ListEntry] = []
+    for submission, item in zip(submissions, prepared, strict=True):
+        record = known.get(submission.record_id)
+        if record is not None:
+            outcomes.append(_repeated(submission.record_id, EntryContent.of(submission), record))
+        elif isinstance(item, Refused):
+            outcomes.append(item)
+        else:
+            entry = item.entry
+            known[entry.record_id] = KnownRecord(entry.entry_id, entry.original_hash, "")
+            _send_if_due(uow, entry, entry.created_at)
+            created.append(entry)
+            outcomes.append(Created(entry))
+    await repo.add_many(created)
+    return outcomes
+
+
+async def submit_entries(
+    uow: UnitOfWork, submissions: Sequence[ListEntrySubmission], ctx: SubmissionContext
+) -> list[Outcome]:
+    """Record each submission that passes the rules, in order. No commit."""
+    prepared = await prepare_entries(uow.session, submissions, ctx)
+    return await record_entries(uow, submissions, prepared, ctx.department)
+
+
+async def submit_entry(
+    uow: UnitOfWork, submission: ListEntrySubmission, ctx: SubmissionContext
+) -> Created | Existing:
+    """One submission (HTTP or the inbound topic); a refusal is raised. No commit."""
+    [outcome] = await submit_entries(uow, [submission], ctx)
+    if isinstance(outcome, Refused):
+        raise outcome.error
+    return outcome
+
+
+async def post_entry(
+    uow: UnitOfWork, submission: ListEntrySubmission, ctx: SubmissionContext
+) -> Created | Existing:
+    outcome = await submit_entry(uow, submission, ctx)
+    await uow.commit()
+    return outcome
+
+
+async def import_chunk(
+    uow: UnitOfWork,
+    submissions: Sequence[ListEntrySubmission],
+    prepared: Sequence[Prepared],
+    department: str,
+) -> list[Outcome]:
+    """One prepared chunk of a bulk import in one transaction: refused lines do not stop
+    the others."""
+    outcomes = await record_entries(uow, submissions, prepared, department)
+    await uow.commit()
+    return outcomes
+
+
+async def _locked(uow: UnitOfWork, entry_id: str) -> tuple[EntryRepository, ListEntry]:
+    repo = EntryRepository(uow.session)
+    entry = await repo.get(entry_id, for_update=True)
+    if entry is None:
+        raise NotFound(f"no list entry {entry_id}")
+    return repo, entry
+
+
+async def correct_entry(
+    uow: UnitOfWork, entry_id: str, correction: Submitted, reason: str, ctx: SubmissionContext
+) -> tuple[ListEntry, bool]:
+    """A new version under the same rules as a submission; sent again (version + 1) when
+    enforcement already acts on the entry. Returns the entry and whether anything changed."""
+    repo, entry = await _locked(uow, entry_id)
+    now = ctx.clock()
+    today = china_date(now)
+    content = EntryContent.of(correction)
+    entries.require_correctable(entry, content, by=ctx.department, today=today)
+    await ctx.list_types.load(uow.session, [content.list_type])
+    admission = rules.admit(
+        content,
+        ctx.list_types.of(content.list_type),
+        department=ctx.department,
+        today=today,
+        organisation_code_policy=ctx.organisation_code_policy,
+    )
+    version = entries.correct(
+        entry, admission, reason=reason, by=ctx.department, now=now, today=today
+    )
+    if version is None:
+        return entry, False
+    await repo.add_version(entry, version)
+    _send_if_due(uow, entry, now)
+    await repo.update(entry)
+    await uow.commit()
+    return entry, True
+
+
+async def revoke_entry(
+    uow: UnitOfWork, entry_id: str, *, reason: str, by: str, clock: Clock
+) -> ListEntry:
+    """Withdraw the entry; enforcement lifts every measure when it had heard of it."""
+    repo, entry = await _locked(uow, entry_id)
+    now = clock()
+    revocation = entries.revoke(entry, reason=reason, by=by, now=now)
+    if entry.is_sent():
+        uow.emit(
+            ListEntryRevoked(
+                entry_id=entry.entry_id,
+                version=entry.version,
+                subject_code=entry.content.subject.code,
+                reason=revocation.reason,
+                revoked_by=revocation.revoked_by,
+                revoked_at=revocation.revoked_at,
+            )
+        )
+    await repo.update(entry)
+    await uow.commit()
+    return entry
+
+
+async def vote(
+    uow: UnitOfWork,
+    entry_id: str,
+    *,
+    department: str,
+    choice: RecognitionVote,
+    comment: str | None,
+    clock: Clock,
+) -> ListEntry:
+    """One convened department's vote; the last approval puts the entry in force (and sends
+    it), any rejection rejects it for good."""
+    repo, entry = await _locked(uow, entry_id)
+    now = clock()
+    cast = recognition.cast_vote(
+        entry, department=department, vote=choice, comment=comment, now=now
+    )
+    await repo.add_vote(entry, cast)
+    if entry.status is ListEntryStatus.IN_FORCE:
+        _send_if_due(uow, entry, now)
+    await repo.update(entry)
+    await uow.commit()
+    return entry
+
+
+async def draw_experts(
+    uow: UnitOfWork,
+    entry_id: str,
+    *,
+    department: str,
+    administrator: bool,
+    pool: Sequence[str],
+    count: int,
+    seed: int | str | None,
+    clock: Clock,
+) -> ExpertDraw:
+    """Draw experts for the meeting; without a seed one is generated, and it is recorded so
+    anyone can redo the draw."""
+    repo, entry = await _locked(uow, entry_id)
+    recognition.may_draw(entry, department, administrator=administrator)
+    draw = recognition.record_draw(
+        entry,
+        pool=pool,
+        count=count,
+        seed=secrets.token_hex(16) if seed is None else seed,
+        by=department,
+        now=clock(),
+    )
+    await repo.add_draw(entry, draw)
+    await uow.commit()
+    return draw
+
+
+async def record_order_status(uow: UnitOfWork, status: SanctionOrderStatus, now: datetime) -> bool:
+    """Keep the order's state with the highest sequence; an older or repeated one changes
+    nothing (events may arrive twice or late). No commit: the consumer commits."""
+    repo = OrderStatusRepository(uow.session)
+    current = await repo.sequence_of(status.order_id)
+    if current is not None and current >= status.sequence:
+        return False
+    await repo.put(status, now, exists=current is not None)
+    return True

@@ -1,0 +1,168 @@
+"""The trigger as a test harness: its app over HTTP, a catalog copy seeded directly, the bus."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi import FastAPI
+from httpx import AsyncClient
+from sqlalchemy import func, insert, select
+
+from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_INITIATOR
+from jrp_shared.bus.base import Message
+from jrp_shared.events import topics
+from jrp_shared.events.envelope import Envelope
+from jrp_shared.events.payloads import EventPayload, ListTypePublished, RepairRules
+from jrp_shared.identifiers import resident_id_check_character
+from jrp_shared.testing import Keys, serving
+from jrp_trigger.adapters import orm
+from jrp_trigger.app import create_app, trigger_of
+from jrp_trigger.bootstrap import Trigger
+from jrp_trigger.config import TriggerSettings
+
+TAX_LIST = "black.tax.major-violation"
+ENTERPRISE = "91350100M000100Y43"
+OTHER_ENTERPRISE = "91110000802100433B"
+THIRD_ENTERPRISE = "91440300708461136T"
+PERSON = "11010519491231002X"
+OTHER_PERSON = "35010219800101001" + resident_id_check_character("35010219800101001")
+
+
+def tax_entry(today: date, **changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "record_id": "闽税-2026-0001",
+        "subject": {"code": ENTERPRISE, "subject_type": "legal_person", "name": "福州示例科技"},
+        "list_type": "black.tax.major-violation",
+        "grounds": "虚开增值税专用发票",
+        "legal_basis": "《中华人民共和国税收征收管理法》第六十三条",
+        "decision_document": {"number": "闽税稽罚〔2026〕12号", "date": str(today)},
+        "period": {"start": str(today), "end": str(today + timedelta(days=700))},
+        "disclosure_class": "public",
+        "linked_persons": [{"role": "legal_representative", "name": "张三", "resident_id": PERSON}],
+        "evidence_references": ["稽查报告"],
+    }
+    body.update(changes)
+    return body
+
+
+def list_type(code: str = TAX_LIST, **changes: Any) -> ListTypePublished:
+    """A list type version as the registry publishes it; by default the tax black list, in
+    force since 2020 (so decisions of past years can be tested)."""
+    fields: dict[str, Any] = {
+        "code": code,
+        "version": 1,
+        "effective_from": date(2020, 1, 1),
+        "name": "重大税收违法失信主体",
+        "name_en": "Parties to major tax violations",
+        "colour": code.split(".")[0],
+        "domain": code.split(".")[1],
+        "initiating_departments": ["tax"],
+        "lawful_area": "fair-market-and-social-order" if code.startswith("black.") else None,
+        "grounds": "重大税收违法行为",
+        "legal_basis": "《中华人民共和国税收征收管理法》",
+        "default_period_months": 36,
+        "max_period_months": 36,
+        "recognition_meeting_required": False,
+        "includes_linked_persons": code.startswith("black."),
+        "suspend_during_objection": True,
+        "receipt_deadline_working_days": 3,
+        "feedback_deadline_working_days": 20,
+        "repair": RepairRules(repairable=False),
+        "sources": ["DOMAIN §4"],
+    }
+    fields.update(changes)
+    return ListTypePublished.model_validate(fields)
+
+
+@dataclass
+class TriggerUnderTest:
+    app: FastAPI
+    client: AsyncClient
+    keys: Keys
+
+    @property
+    def trigger(self) -> Trigger:
+        return trigger_of(self.app)
+
+    def as_department(self, code: str = "tax", *roles: str) -> dict[str, str]:
+        return self.keys.headers(code, *(roles or (ROLE_INITIATOR,)))
+
+    def as_office(self) -> dict[str, str]:
+        return self.keys.headers("credit-office", ROLE_ADMINISTRATOR)
+
+    async def seed(self, *versions: ListTypePublished) -> None:
+        """Put list type versions straight into the catalog copy (what the catalog consumer
+        stores from the registry's events)."""
+        table = orm.catalog_copy.list_types
+        async with self.trigger.runtime.db.sessions() as session:
+            await session.execute(
+                insert(table),
+                [
+                    {
+                        "code": v.code,
+                        "version": v.version,
+                        "effective_from": v.effective_from,
+                        "payload": v.model_dump(mode="json"),
+                    }
+                    for v in versions
+                ],
+            )
+            await session.commit()
+
+    async def outbox(self, event_type: str | None = None) -> list[dict[str, Any]]:
+        """The bodies of the events this service emitted, oldest first."""
+        t = orm.messaging.outbox
+        query = select(t.c.body).order_by(t.c.id)
+        if event_type is not None:
+            query = query.where(t.c.event_type == event_type)
+        async with self.trigger.runtime.db.sessions() as session:
+            return [json.loads(body) for body in await session.scalars(query)]
+
+    async def count(self, table_name: str) -> int:
+        table = orm.metadata.tables[table_name]
+        async with self.trigger.runtime.db.sessions() as session:
+            found = await session.scalar(select(func.count()).select_from(table))
+        return int(found or 0)
+
+    async def send(self, *messages: Message) -> None:
+        await self.trigger.runtime.bus.publish(messages)
+
+    async def publish(self, payload: EventPayload, source: str) -> None:
+        """An event as another service's relay puts it on the bus."""
+        envelope = Envelope(
+            source=source,
+            type=payload.event_type,
+            subject=payload.partition_key(),
+            dataschema=payload.schema_uri(),
+            data=payload.model_dump(mode="json"),
+        )
+        await self.send(
+            Message(
+                topic=payload.destination(),
+                key=envelope.subject,
+                headers=tuple(envelope.to_headers()),
+                value=envelope.body(),
+            )
+        )
+
+    async def dead_letters(self) -> list[dict[str, Any]]:
+        """Every dead letter so far (read by a group of the test's own)."""
+        subscription = self.trigger.runtime.bus.subscribe("test-inspector", [topics.DEAD_LETTER])
+        await subscription.start()
+        try:
+            records = await subscription.poll(max_records=1000, timeout_ms=100)
+        finally:
+            await subscription.stop()
+        return [json.loads(r.value or b"{}") for r in records]
+
+
+@asynccontextmanager
+async def running_trigger(settings: TriggerSettings, keys: Keys) -> AsyncIterator[TriggerUnderTest]:
+    app = create_app(settings)
+    async with serving(app, "trigger") as client:
+        yield TriggerUnderTest(app, client, keys)
