@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from jrp_shared.events import topics
 from jrp_shared.events.envelope import SCHEMA_BASE
@@ -368,7 +368,7 @@ class ReceiptAcknowledged(EventPayload):
 
     order_id: str
     subject_code: str = Field(description="the listed subject's code (the partition key)")
-    received_at: datetime
+    received_at: AwareDatetime
     note: str | None = Field(default=None, max_length=1000)
 
     def partition_key(self) -> str:
@@ -386,7 +386,7 @@ class MeasureFeedback(_Part):
     business_reference: str | None = Field(
         default=None, max_length=200, description="the department's own case or item id"
     )
-    executed_at: datetime
+    executed_at: AwareDatetime
 
 
 class ExecutionFeedbackReported(EventPayload):
