@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import json
 import os
 import random
@@ -268,18 +267,28 @@ async def create_database(admin_url: str, database: str) -> str:
     return admin_url.rsplit("/", 1)[0] + f"/{database}"
 
 
-async def seeded_entries(url: str) -> int | None:
+async def seeded(url: str) -> dict[str, Any] | None:
+    """What the bench database holds, if it exists."""
     try:
         conn = await asyncpg.connect(_dsn(url))
     except asyncpg.InvalidCatalogNameError:
         return None
     try:
-        count: int = await conn.fetchval("SELECT count(*) FROM list_entries")
-        return count
+        counts = {
+            table: await conn.fetchval(f"SELECT count(*) FROM {table}")
+            for table in ("list_entries", "entry_targets", "sanction_orders")
+        }
+        size = await conn.fetchval("SELECT pg_size_pretty(pg_database_size(current_database()))")
     except asyncpg.UndefinedTableError:
         return None
     finally:
         await conn.close()
+    return {
+        "entries": counts["list_entries"],
+        "targets": counts["entry_targets"],
+        "orders": counts["sanction_orders"],
+        "database_size": size,
+    }
 
 
 async def seed(url: str, n: int, departments: Sequence[str]) -> dict[str, Any]:
@@ -334,13 +343,15 @@ async def seed(url: str, n: int, departments: Sequence[str]) -> dict[str, Any]:
 # --- processes ----------------------------------------------------------------------------------
 
 
-def server_stack() -> dict[str, str]:
-    """What uvicorn's "auto" picks in this environment (httptools and uvloop when installed)."""
-    found = {name: importlib.util.find_spec(name) is not None for name in ("httptools", "uvloop")}
-    return {
-        "http": "httptools" if found["httptools"] else "h11",
-        "loop": "uvloop" if found["uvloop"] else "asyncio",
-    }
+def server_stack(python: str) -> dict[str, str]:
+    """What uvicorn's "auto" picks for that interpreter (httptools and uvloop if installed)."""
+    probe = (
+        "import importlib.util as u; "
+        "print(*(bool(u.find_spec(m)) for m in ('httptools', 'uvloop')))"
+    )
+    found = subprocess.run([python, "-c", probe], capture_output=True, text=True, check=True)
+    httptools, uvloop = (flag == "True" for flag in found.stdout.split())
+    return {"http": "httptools" if httptools else "h11", "loop": "uvloop" if uvloop else "asyncio"}
 
 
 def free_port() -> int:
@@ -358,7 +369,9 @@ def rss_of(pid: int) -> int:
     return 0
 
 
-def start_enforcement(url: str, port: int, work: Path, public_key: Path) -> subprocess.Popen[bytes]:
+def start_enforcement(
+    python: str, url: str, port: int, work: Path, public_key: Path, kafka: str | None
+) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     env.update(
         {
@@ -370,9 +383,17 @@ def start_enforcement(url: str, port: int, work: Path, public_key: Path) -> subp
             "JRP_ENFORCEMENT_LOG_JSON": "true",
         }
     )
+    if kafka:
+        env.update(
+            {
+                "JRP_ENFORCEMENT_BUS": "kafka",
+                "JRP_ENFORCEMENT_KAFKA_BOOTSTRAP_SERVERS": kafka,
+                "JRP_ENFORCEMENT_TOPIC_NAMESPACE": f"bench{int(time.time())}",
+            }
+        )
     out = (work / "enforcement.log").open("wb")
     return subprocess.Popen(
-        [sys.executable, "-m", "jrp_enforcement.cli", "serve"],
+        [python, "-m", "jrp_enforcement.cli", "serve"],
         env=env,
         cwd=ROOT,
         stdout=out,
@@ -380,10 +401,10 @@ def start_enforcement(url: str, port: int, work: Path, public_key: Path) -> subp
     )
 
 
-def start_hello(port: int, work: Path) -> subprocess.Popen[bytes]:
+def start_hello(python: str, port: int, work: Path) -> subprocess.Popen[bytes]:
     out = (work / "hello.log").open("wb")
     return subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bench.hello:app", "--port", str(port),
+        [python, "-m", "uvicorn", "bench.hello:app", "--port", str(port),
          "--no-access-log", "--log-level", "warning"],
         cwd=ROOT,
         stdout=out,
@@ -506,9 +527,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         raise SystemExit('run `eval "$(deploy/local/infra.sh env)"` first (or pass --admin-url)')
     url = admin.rsplit("/", 1)[0] + f"/{args.database}"
     results: dict[str, Any] = {"entries": args.entries, "departments": args.departments}
-    if args.reuse and await seeded_entries(url) == args.entries:
+    existing = await seeded(url) if args.reuse else None
+    if existing is not None and existing["entries"] == args.entries:
         log(f"reusing {args.database} with {args.entries} entries")
-        results["seed"] = {"reused": True}
+        results["seed"] = {**existing, "reused": True}
     else:
         url = await create_database(admin, args.database)
         await asyncio.to_thread(migrations.upgrade, MIGRATIONS, url)
@@ -528,12 +550,16 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     codes_file = work / "codes.txt"
     codes_file.write_text("\n".join(check_codes(args.entries, 50_000, rng, args.listed)) + "\n")
 
-    results["server"] = server_stack()
+    results["server"] = server_stack(args.python)
     port, hello_port = free_port(), free_port()
     load_before = os.getloadavg()[0]
     before = await audit_rows(url)
-    enforcement = start_enforcement(url, port, work, work / "public.pem")
-    hello = start_hello(hello_port, work)
+    kafka = os.environ.get("JRP_TEST_KAFKA_BOOTSTRAP") if args.bus == "kafka" else None
+    if args.bus == "kafka" and not kafka:
+        raise SystemExit("--bus kafka needs JRP_TEST_KAFKA_BOOTSTRAP (deploy/local/infra.sh env)")
+    results["bus"] = args.bus
+    enforcement = start_enforcement(args.python, url, port, work, work / "public.pem", kafka)
+    hello = start_hello(args.python, hello_port, work)
     try:
         ready = await wait_ready(f"http://127.0.0.1:{port}/readyz", enforcement, 3600)
         await wait_ready(f"http://127.0.0.1:{hello_port}/hello", hello, 60)
@@ -578,6 +604,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         results["batch"] = await batch(port, token, batch_codes, args.batch_runs)
         log(f"batch: {results['batch']}")
         results["index"]["rss_bytes_after_load_test"] = rss_of(enforcement.pid)
+    except BaseException:
+        log(f"the servers' logs are kept in {work}")
+        raise
     finally:
         stop(enforcement)
         stop(hello)
@@ -617,7 +646,8 @@ def markdown(r: dict[str, Any]) -> str:
             "",
             f"{r['entries']:,} entries in force ({r['seed'].get('orders', '?')} orders); one "
             f"enforcement process (uvicorn, one worker, HTTP {r['server']['http']}, loop "
-            f"{r['server']['loop']}) against a bare FastAPI app on the same server; wrk, one "
+            f"{r['server']['loop']}, {r['bus']} bus) against a bare FastAPI app on the same "
+            "server; wrk, one "
             f"thread, {r['duration']:g} s per run; single checks ask about listed codes "
             f"{r['listed']:.0%} of the time (two thirds enterprises, one third legal "
             "representatives); every check audited (group commit). "
@@ -662,6 +692,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--admin-url", help="PostgreSQL URL (default $JRP_TEST_POSTGRES_URL)")
     parser.add_argument("--reuse", action="store_true",
                         help="keep the database if it already holds --entries entries")  # fmt: skip
+    parser.add_argument("--bus", choices=("embedded", "kafka"), default="embedded")
+    parser.add_argument("--python", default=sys.executable,
+                        help="interpreter of both servers (uvloop, httptools?)")  # fmt: skip
     parser.add_argument("--database", default=DATABASE, help="the bench database's name")
     parser.add_argument("--seed-only", action="store_true", help="seed the database and stop")
     parser.add_argument("--json", type=Path, default=ROOT / "var" / "bench" / "checks.json")

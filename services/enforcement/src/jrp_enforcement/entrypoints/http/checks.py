@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable, Coroutine
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from jrp_enforcement.domain.checks import MAX_BATCH, CheckAnswer, Due, Entry, Hit, Measure
 from jrp_enforcement.service_layer.checks import BatchChecked, Checked, CheckService, Refused
 from jrp_shared.auth import ROLE_ADMINISTRATOR
+from jrp_shared.errors import InvalidInput
 from jrp_shared.identifiers import mask_resident_id
 from jrp_shared.vocabulary import SubjectType
-from jrp_shared.web import Department, QuietRoute
+from jrp_shared.web import Department, QuietRoute, current_department
 
 router = APIRouter(tags=["must-check"])
 
@@ -277,11 +280,32 @@ _YIELD_EVERY = 5_000
 async def check_one(
     subject_code: str, by: Department, request: Request, department: DepartmentParam = None
 ) -> Response:
-    # The service is taken from the app state, not injected: one dependency less to solve
-    # on the hottest route.
     checks = _service(request)
     checked = await checks.check(by, subject_code, department)
     return _json(check_json(checked, checks.live.list_type_names))
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+class _CheckRoute(QuietRoute):
+    """`check_one` as declared (OpenAPI, the same function answering), with its three
+    parameters resolved here rather than by FastAPI's dependency solver: on the hottest
+    route that solver is a sixth of the time per check. The same rules apply: the shared
+    `current_department` authenticates (401), `department` is 1-32 characters (422)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        async def handle(request: Request) -> Response:
+            by = await current_department(request, await _bearer(request))
+            department = request.query_params.get("department")
+            if department is not None and not 1 <= len(department) <= 32:
+                raise InvalidInput.for_field(
+                    "query.department", "string_length", "department is 1 to 32 characters"
+                )
+            subject_code: str = request.path_params["subject_code"]
+            return await check_one(subject_code, by, request, department)
+
+        return handle
 
 
 # Every check is in the audit table with its correlation id, so successful checks skip the
@@ -293,7 +317,7 @@ router.add_api_route(
     response_model=CheckRead,
     summary="Must-check one subject (USCC or resident ID)",
     responses={403: {"description": "another department's measures, not administrator"}},
-    route_class_override=QuietRoute,
+    route_class_override=_CheckRoute,
 )
 
 
