@@ -43,11 +43,11 @@ import asyncpg
 import httpx
 
 from jrp_enforcement.cli import MIGRATIONS
-from jrp_enforcement.domain.clock import china_date
 from jrp_registry.adapters.catalog_files import read_catalog
 from jrp_registry.config import DEFAULT_CATALOG_DIR
 from jrp_shared import migrations
 from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_IMPLEMENTER, TokenIssuer, generate_keypair
+from jrp_shared.clock import china_date
 from jrp_shared.events.payloads import ListTypePublished
 from jrp_shared.identifiers import (
     organisation_code_check_character,

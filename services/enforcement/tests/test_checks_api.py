@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from jrp_enforcement.adapters import orm
 from jrp_enforcement.cli import MIGRATIONS
 from jrp_enforcement.config import EnforcementSettings
-from jrp_enforcement.domain.clock import china_date
 from jrp_enforcement.service_layer.changes import EntryChanges
 from jrp_enforcement.service_layer.checks import CheckService
 from jrp_enforcement.testing import EnforcementUnderTest, entry_in_force, running_enforcement
+from jrp_shared.clock import china_date
 from jrp_shared.events.payloads import DecisionDocument, ListTypePublished, Period
 from jrp_shared.events.payloads import SubjectReference as Subject
 from jrp_shared.identifiers import uscc_check_character

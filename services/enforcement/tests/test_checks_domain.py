@@ -19,10 +19,10 @@ from jrp_enforcement.domain.checks import (
     department_asked_for,
     normalise_code,
 )
-from jrp_enforcement.domain.clock import system_clock
 from jrp_enforcement.service_layer.checks import CheckService
 from jrp_shared.auth import Principal
 from jrp_shared.catalog_copy import CatalogCopy
+from jrp_shared.clock import system_clock
 from jrp_shared.db import Database
 from jrp_shared.errors import Forbidden, InvalidInput
 from jrp_shared.identifiers import (

@@ -16,11 +16,11 @@ from jrp_enforcement.adapters import orm
 from jrp_enforcement.app import create_app
 from jrp_enforcement.cli import MIGRATIONS
 from jrp_enforcement.config import EnforcementSettings
-from jrp_enforcement.domain.clock import china_date
 from jrp_enforcement.service_layer.changes import EntryChanges
 from jrp_enforcement.service_layer.checks import CheckService
 from jrp_enforcement.testing import entry_in_force
 from jrp_shared import migrations
+from jrp_shared.clock import china_date
 from jrp_shared.events.payloads import Period
 from jrp_shared.testing import Keys, eventually, serving
 

@@ -7,13 +7,13 @@ import pytest
 
 from jrp_enforcement.domain import orders
 from jrp_enforcement.domain.access import department_scope
-from jrp_enforcement.domain.clock import china_date
 from jrp_enforcement.domain.entries import Outcome, StoredEntry, on_in_force
 from jrp_enforcement.domain.orders import Deadlines, EntryFacts, SanctionOrder
 from jrp_enforcement.domain.planning import PlannedOrder, Target
 from jrp_enforcement.domain.statistics import OrderCounts
 from jrp_shared.auth import Principal
 from jrp_shared.calendar import WorkingDayCalendar
+from jrp_shared.clock import china_date
 from jrp_shared.errors import Conflict, Forbidden, InvalidInput
 from jrp_shared.events.payloads import MeasureFeedback, OrderedMeasure
 from jrp_shared.vocabulary import (

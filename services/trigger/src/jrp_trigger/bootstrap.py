@@ -7,12 +7,12 @@ from datetime import date
 
 from jrp_shared.bus.base import Bus
 from jrp_shared.catalog_copy import RegistryCopies
+from jrp_shared.clock import Clock, china_date, system_clock
 from jrp_shared.events import topics
 from jrp_shared.runtime import ServiceRuntime
 from jrp_trigger.adapters import orm
 from jrp_trigger.adapters.catalog_versions import ListTypeVersions
 from jrp_trigger.config import TriggerSettings
-from jrp_trigger.domain.clock import Clock, china_date, system_clock
 from jrp_trigger.entrypoints.consumers import add_consumers
 from jrp_trigger.service_layer.handlers import SubmissionContext
 

@@ -37,8 +37,8 @@ from jrp_enforcement.domain.checks import (
     Order,
     merge_measures,
 )
-from jrp_enforcement.domain.clock import Clock, china_date
 from jrp_shared.catalog_copy import CatalogCopy
+from jrp_shared.clock import Clock, china_date
 from jrp_shared.db import Database
 from jrp_shared.logging import get_logger
 from jrp_shared.vocabulary import ListEntryStatus, OrderState

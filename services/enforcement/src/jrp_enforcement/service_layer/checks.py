@@ -21,10 +21,10 @@ from jrp_enforcement.domain.checks import (
     department_asked_for,
     normalise_code,
 )
-from jrp_enforcement.domain.clock import Clock, china_date
 from jrp_enforcement.service_layer.changes import EntryChanges
 from jrp_shared.auth import ROLE_ADMINISTRATOR, Principal
 from jrp_shared.catalog_copy import CatalogCopy
+from jrp_shared.clock import Clock, china_date
 from jrp_shared.correlation import current_correlation_id
 from jrp_shared.errors import FieldProblem, InvalidInput
 from jrp_shared.runtime import ServiceRuntime

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from jrp_enforcement.adapters.catalog_reads import CachedCatalog
-from jrp_enforcement.domain.clock import Clock, china_date, system_clock
 from jrp_enforcement.service_layer.changes import EntryChanges
 from jrp_shared.calendar import WorkingDayCalendar
 from jrp_shared.catalog_copy import CatalogCopy
+from jrp_shared.clock import Clock, china_date, system_clock
 
 SERVICE = "enforcement"
 """Who the order history names when this service itself made a change."""

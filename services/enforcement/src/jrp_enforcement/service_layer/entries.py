@@ -17,10 +17,10 @@ from jrp_enforcement.adapters.repositories import EntryRepository, HistoryRow, O
 from jrp_enforcement.domain import entries as entry_rules
 from jrp_enforcement.domain import orders as order_rules
 from jrp_enforcement.domain import planning
-from jrp_enforcement.domain.clock import china_date
 from jrp_enforcement.domain.orders import Change, EntryFacts, SanctionOrder
 from jrp_enforcement.service_layer.context import SERVICE, OrdersContext
 from jrp_enforcement.service_layer.messages import issued_message, lifted_message, status_message
+from jrp_shared.clock import china_date
 from jrp_shared.events.payloads import ListEntryInForce, ListEntryRevoked, ListTypePublished
 from jrp_shared.logging import get_logger
 from jrp_shared.messaging.uow import UnitOfWork

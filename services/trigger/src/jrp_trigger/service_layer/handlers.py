@@ -17,6 +17,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from jrp_shared.clock import Clock, china_date
 from jrp_shared.errors import Conflict, DomainError, FieldProblem, NotFound
 from jrp_shared.events.payloads import (
     ListEntryInForce,
@@ -30,7 +31,6 @@ from jrp_shared.vocabulary import ListEntryStatus, RecognitionVote
 from jrp_trigger.adapters.catalog_versions import ListTypeVersions
 from jrp_trigger.adapters.repositories import EntryRepository, KnownRecord, OrderStatusRepository
 from jrp_trigger.domain import entries, recognition, rules
-from jrp_trigger.domain.clock import Clock, china_date
 from jrp_trigger.domain.content import EntryContent, Submitted
 from jrp_trigger.domain.entries import ExpertDraw, ListEntry
 

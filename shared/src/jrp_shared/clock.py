@@ -1,7 +1,8 @@
 """What time it is, behind one injectable function, and what day that is in China.
 
-Decision dates, periods and overdue flags are calendar days in Asia/Shanghai, whatever the
-server's own time zone; tests give the service another `Clock` instead of waiting.
+Decision dates, periods, deadlines, overdue flags and expiry are judged by the calendar date in
+Asia/Shanghai (DOMAIN.md §10: Chinese working days), whatever the server's own time zone. Tests
+move time by giving the service another `Clock` instead of sleeping.
 """
 
 from __future__ import annotations
