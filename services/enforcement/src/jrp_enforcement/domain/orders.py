@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from jrp_enforcement.domain.planning import PlannedOrder
+from jrp_shared import overdue
 from jrp_shared.calendar import WorkingDayCalendar
 from jrp_shared.errors import Conflict, FieldProblem, InvalidInput
 from jrp_shared.events.payloads import MeasureFeedback, OrderedMeasure
@@ -22,7 +23,7 @@ from jrp_shared.vocabulary import FeedbackOutcome, LiftReason, ListColour, Order
 CLOCK_SKEW = timedelta(minutes=5)
 """How far a department system's clock may run ahead of ours before its times are refused."""
 
-OPEN_STATES = frozenset({OrderState.ISSUED, OrderState.RECEIVED})
+OPEN_STATES = overdue.OPEN_STATES
 """Orders still waiting for receipt or feedback (their deadlines still matter)."""
 
 
@@ -315,9 +316,9 @@ def recompute_deadlines(order: SanctionOrder, deadlines: Deadlines) -> Change | 
 
 def receipt_overdue(order: SanctionOrder, today: date) -> bool:
     """Not yet received and past the receipt due date; a lifted order is never overdue."""
-    return order.state is OrderState.ISSUED and today > order.receipt_due
+    return overdue.receipt_overdue(order.state, order.receipt_due, today)
 
 
 def feedback_overdue(order: SanctionOrder, today: date) -> bool:
     """Not yet fully fed back and past the feedback due date; never once lifted."""
-    return order.state in OPEN_STATES and today > order.feedback_due
+    return overdue.feedback_overdue(order.state, order.feedback_due, today)

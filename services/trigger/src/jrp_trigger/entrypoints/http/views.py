@@ -8,11 +8,12 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from jrp_shared import overdue
 from jrp_shared.events.payloads import SanctionOrderStatus, SubjectReference
 from jrp_shared.identifiers import mask_resident_id
 from jrp_shared.vocabulary import ListEntryStatus, SubjectType
 from jrp_trigger.adapters.repositories import EntrySummary
-from jrp_trigger.domain import orders, recognition
+from jrp_trigger.domain import recognition
 from jrp_trigger.domain.content import EntryContent
 from jrp_trigger.domain.entries import ExpertDraw, ListEntry
 from jrp_trigger.entrypoints.http.schemas import (
@@ -100,8 +101,8 @@ def _order(order: SanctionOrderStatus, today: date) -> OrderRead:
         received_at=order.received_at,
         receipt_due=order.receipt_due,
         feedback_due=order.feedback_due,
-        receipt_overdue=orders.receipt_overdue(order, today),
-        feedback_overdue=orders.feedback_overdue(order, today),
+        receipt_overdue=overdue.receipt_overdue(order.state, order.receipt_due, today),
+        feedback_overdue=overdue.feedback_overdue(order.state, order.feedback_due, today),
         lifted_at=order.lifted_at,
         lift_reason=order.lift_reason,
         measures=order.measures,
