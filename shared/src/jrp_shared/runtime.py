@@ -27,6 +27,8 @@ from jrp_shared.settings import ServiceSettings
 
 log = get_logger(__name__)
 
+_RELAY_FINISH_SECONDS = 10.0
+
 
 class ServiceRuntime:
     def __init__(
@@ -131,6 +133,11 @@ class ServiceRuntime:
         log.info("service started", bus=self.settings.bus, database=self.db.dialect)
 
     async def stop(self) -> None:
+        # The relay finishes its batch first (bounded), then everything else is cancelled.
+        relay = [t for t in self._tasks if t.get_name() == f"{self.name}-relay"]
+        self.relay.finish()
+        if relay:
+            await asyncio.wait(relay, timeout=_RELAY_FINISH_SECONDS)
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

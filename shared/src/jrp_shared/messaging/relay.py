@@ -40,6 +40,7 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._idle_seconds = idle_seconds
         self._wake = asyncio.Event()
+        self._finishing = False
 
     def wake(self) -> None:
         """Called after a unit of work commits events, so they go out without waiting a poll."""
@@ -79,9 +80,15 @@ class OutboxRelay:
         self._metrics.events_published.inc(len(rows))
         return len(rows)
 
+    def finish(self) -> None:
+        """Ask `run()` to return after the batch in hand, instead of being cancelled inside a
+        transaction (a cancelled database call can hold up the whole shutdown)."""
+        self._finishing = True
+        self._wake.set()
+
     async def run(self) -> None:
         backoff = self._idle_seconds
-        while True:
+        while not self._finishing:
             try:
                 published = await self.publish_pending()
                 backoff = self._idle_seconds
@@ -93,7 +100,7 @@ class OutboxRelay:
                 backoff = min(backoff * 2, 10.0)
                 await asyncio.sleep(backoff)
                 continue
-            if published < self._batch_size:
+            if published < self._batch_size and not self._finishing:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=self._idle_seconds)
                 self._wake.clear()
