@@ -36,30 +36,14 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bench.checks import log, resident_id, uscc
 from jrp_registry.adapters.catalog_files import read_catalog
-from jrp_shared.identifiers import resident_id_check_character, uscc_check_character
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG = ROOT / "services/registry/data/catalog"
 SERVICES = ("registry", "trigger", "enforcement", "appeals")
 LIST_TYPE = "black.tax.major-violation"
 DEPARTMENT = "tax"
-
-
-def log(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def uscc(n: int) -> str:
-    """A valid USCC, unique per n (market-regulation enterprise in Fuzhou)."""
-    first17 = f"91350100{n:09d}"
-    return first17 + uscc_check_character(first17)
-
-
-def resident_id(n: int) -> str:
-    born = date(1960, 1, 1) + timedelta(days=n % 15000)
-    first17 = f"350102{born:%Y%m%d}{n % 1000:03d}"
-    return first17 + resident_id_check_character(first17)
 
 
 def orders_per_entry(list_type: str, with_person: bool) -> int:
