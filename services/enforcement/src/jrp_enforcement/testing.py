@@ -120,23 +120,7 @@ class EnforcementUnderTest:
 
     async def publish(self, *payloads: EventPayload, source: str = "/jrp/trigger") -> None:
         """Put events on the bus as another service's relay would, all in one append."""
-        messages = []
-        for payload in payloads:
-            envelope = Envelope(
-                source=source,
-                type=payload.event_type,
-                subject=payload.partition_key(),
-                dataschema=payload.schema_uri(),
-                data=payload.model_dump(mode="json"),
-            )
-            messages.append(
-                Message(
-                    topic=payload.destination(),
-                    key=envelope.subject,
-                    headers=tuple(envelope.to_headers()),
-                    value=envelope.body(),
-                )
-            )
+        messages = [payload.message(source) for payload in payloads]
         await self.runtime.bus.publish(messages)
 
     async def send(self, *messages: Message) -> None:

@@ -16,7 +16,6 @@ from sqlalchemy import func, insert, select
 from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_INITIATOR
 from jrp_shared.bus.base import Message
 from jrp_shared.events import topics
-from jrp_shared.events.envelope import Envelope
 from jrp_shared.events.payloads import EventPayload, ListTypePublished, RepairRules
 from jrp_shared.identifiers import resident_id_check_character
 from jrp_shared.testing import Keys, serving
@@ -134,21 +133,7 @@ class TriggerUnderTest:
 
     async def publish(self, payload: EventPayload, source: str) -> None:
         """An event as another service's relay puts it on the bus."""
-        envelope = Envelope(
-            source=source,
-            type=payload.event_type,
-            subject=payload.partition_key(),
-            dataschema=payload.schema_uri(),
-            data=payload.model_dump(mode="json"),
-        )
-        await self.send(
-            Message(
-                topic=payload.destination(),
-                key=envelope.subject,
-                headers=tuple(envelope.to_headers()),
-                value=envelope.body(),
-            )
-        )
+        await self.send(payload.message(source))
 
     async def dead_letters(self) -> list[dict[str, Any]]:
         """Every dead letter so far (read by a group of the test's own)."""

@@ -12,8 +12,9 @@ from typing import Any, ClassVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from jrp_shared.bus.base import Message
 from jrp_shared.events import topics
-from jrp_shared.events.envelope import SCHEMA_BASE
+from jrp_shared.events.envelope import SCHEMA_BASE, Envelope
 from jrp_shared.vocabulary import (
     DepartmentLevel,
     DisclosureClass,
@@ -54,6 +55,27 @@ class EventPayload(BaseModel):
     def destination(self) -> str:
         """The logical topic this event goes to; per-department events override it."""
         return self.topic
+
+    def envelope(self, source: str, *, correlationid: str | None = None) -> Envelope:
+        """This event in the one envelope, keyed by its partition key."""
+        return Envelope(
+            source=source,
+            type=self.event_type,
+            subject=self.partition_key(),
+            dataschema=self.schema_uri(),
+            correlationid=correlationid,
+            data=self.model_dump(mode="json"),
+        )
+
+    def message(self, source: str, *, headers: tuple[tuple[str, bytes], ...] = ()) -> Message:
+        """This event as a bus message for its destination topic (what a relay publishes)."""
+        envelope = self.envelope(source)
+        return Message(
+            topic=self.destination(),
+            key=envelope.subject,
+            headers=(*envelope.to_headers(), *headers),
+            value=envelope.body(),
+        )
 
     @classmethod
     def schema_uri(cls) -> str:

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from jrp_shared.bus.base import Bus, Message, Record, Subscription
+from jrp_shared.bus.base import Bus, Record, Subscription
 from jrp_shared.correlation import set_correlation_id
 from jrp_shared.db import Database
 from jrp_shared.errors import DomainError
@@ -305,21 +305,5 @@ class EventConsumer:
             value=text,
             value_encoding=encoding,
         )
-        envelope = Envelope(
-            source=self._source,
-            type=letter.event_type,
-            subject=letter.partition_key(),
-            dataschema=letter.schema_uri(),
-            data=letter.model_dump(mode="json"),
-        )
-        await self._bus.publish(
-            [
-                Message(
-                    topic=letter.topic,
-                    key=envelope.subject,
-                    headers=tuple(envelope.to_headers()),
-                    value=envelope.body(),
-                )
-            ]
-        )
+        await self._bus.publish([letter.message(self._source)])
         self._metrics.events_consumed(self.name, "dead_lettered").inc()

@@ -63,16 +63,7 @@ class DepartmentAuthenticator:
 
 def inbound_message(payload: EventPayload, department_code: str, token: str) -> Message:
     """The message a department system posts (what a client library or `kcat -P` would send)."""
-    envelope = Envelope(
-        source=department_source(department_code),
-        type=payload.event_type,
-        subject=payload.partition_key(),
-        dataschema=payload.schema_uri(),
-        data=payload.model_dump(mode="json"),
-    )
-    return Message(
-        topic=payload.destination(),
-        key=envelope.subject,
-        headers=(*envelope.to_headers(), (AUTHORIZATION_HEADER, f"Bearer {token}".encode())),
-        value=envelope.body(),
+    return payload.message(
+        department_source(department_code),
+        headers=((AUTHORIZATION_HEADER, f"Bearer {token}".encode()),),
     )

@@ -61,14 +61,7 @@ class UnitOfWork:
 
     def emit(self, payload: EventPayload) -> Envelope:
         """Queue an event; it is written to the outbox when (and only if) the work commits."""
-        envelope = Envelope(
-            source=self._source,
-            type=payload.event_type,
-            subject=payload.partition_key(),
-            dataschema=payload.schema_uri(),
-            correlationid=current_correlation_id(),
-            data=payload.model_dump(mode="json"),
-        )
+        envelope = payload.envelope(self._source, correlationid=current_correlation_id())
         self._pending.append((envelope, payload.destination()))
         return envelope
 
