@@ -70,6 +70,8 @@ def test_every_payload_has_a_versioned_type_and_a_known_topic() -> None:
         topics.LIST_ENTRIES,
         topics.DEPARTMENT_REPORTS,
         topics.ORDER_STATUS,
+        topics.APPEALS,
+        topics.SUBJECT_NOTIFICATIONS,
         topics.SANCTIONS,
     }
     for event_type, model in EVENT_TYPES.items():

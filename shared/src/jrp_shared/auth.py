@@ -1,8 +1,15 @@
-"""Department authentication: OAuth2 client credentials issuing short-lived signed JWTs.
+"""Authentication: OAuth2 client credentials issuing short-lived signed JWTs.
 
 The registry holds the private key and issues tokens (`POST /v1/oauth/token`); every service
 verifies them with the public key, so every call is attributed to a department or refused
 (401 without a valid token, 403 without the needed role).
+
+Subjects are not departments (DOMAIN.md §7, §8): a subject acts through a portal client, a
+department with the `portal` role that has verified the person or organisation itself (real-
+name check, out of scope here). The portal exchanges its own token for a short-lived *subject
+token* (`POST /v1/oauth/subject-token`) naming one subject code and the portal as the acting
+party (the `act` claim of RFC 8693). A subject token only ever reaches that subject's own
+entries and cases, and is refused wherever a department is required.
 """
 
 from __future__ import annotations
@@ -28,16 +35,42 @@ ROLE_IMPLEMENTER: Final = "implementer"
 """Receives sanction orders and reports feedback."""
 ROLE_ADMINISTRATOR: Final = "administrator"
 """The joint conference office: maintains departments, the catalog and the calendar."""
+ROLE_PORTAL: Final = "portal"
+"""Runs the credit portal: may obtain subject tokens for subjects it has identified."""
+ROLE_SUBJECT: Final = "subject"
+"""Held only by subject tokens: a subject acting on its own entries through a portal."""
+
+_SUBJECT_PREFIX: Final = "subject:"
 
 
 @dataclass(frozen=True)
 class Principal:
+    """Who calls: a department (`department_code`), or a subject (`subject_code`, acting
+    through the portal department `agent`; `department_code` is then empty)."""
+
     department_code: str
     roles: frozenset[str]
+    subject_code: str | None = None
+    agent: str | None = None
+
+    @property
+    def is_subject(self) -> bool:
+        return self.subject_code is not None
+
+    @property
+    def name(self) -> str:
+        """For messages and audit rows: `subject:<code>` or the department code."""
+        if self.subject_code is not None:
+            return f"{_SUBJECT_PREFIX}{self.subject_code}"
+        return self.department_code
 
     def require(self, role: str) -> None:
         if role not in self.roles:
-            raise Forbidden(f"department {self.department_code} lacks the {role!r} role")
+            raise Forbidden(f"{self.name} lacks the {role!r} role")
+
+    def require_department(self) -> None:
+        if self.is_subject:
+            raise Forbidden("a subject token cannot act for a department")
 
 
 def generate_keypair() -> tuple[str, str]:
@@ -75,6 +108,24 @@ class TokenIssuer:
             "aud": self.audience,
             "sub": department_code,
             "roles": sorted(roles),
+            "iat": now,
+            "nbf": now,
+            "exp": now + ttl,
+        }
+        return jwt.encode(claims, self._key, algorithm=ALGORITHM), ttl  # type: ignore[arg-type]
+
+    def issue_for_subject(
+        self, subject_code: str, *, agent: str, ttl_seconds: int | None = None
+    ) -> tuple[str, int]:
+        """A subject token: `subject_code` acting through the portal department `agent`."""
+        ttl = ttl_seconds or self.ttl_seconds
+        now = int(time.time())
+        claims: dict[str, Any] = {
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": f"{_SUBJECT_PREFIX}{subject_code}",
+            "roles": [ROLE_SUBJECT],
+            "act": {"sub": agent},
             "iat": now,
             "nbf": now,
             "exp": now + ttl,
@@ -131,5 +182,19 @@ class TokenVerifier:
         roles = claims.get("roles", [])
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise Unauthenticated("invalid access token: roles claim malformed")
-        principal = Principal(department_code=str(claims["sub"]), roles=frozenset(roles))
-        return principal, int(claims["exp"])
+        return _principal(str(claims["sub"]), frozenset(roles), claims.get("act")), int(
+            claims["exp"]
+        )
+
+
+def _principal(sub: str, roles: frozenset[str], act: Any) -> Principal:
+    if not sub.startswith(_SUBJECT_PREFIX):
+        if ROLE_SUBJECT in roles:
+            raise Unauthenticated("invalid access token: a department cannot hold the subject role")
+        return Principal(department_code=sub, roles=roles)
+    agent = act.get("sub") if isinstance(act, dict) else None
+    if roles != {ROLE_SUBJECT} or not isinstance(agent, str) or not agent:
+        raise Unauthenticated("invalid access token: malformed subject token")
+    return Principal(
+        department_code="", roles=roles, subject_code=sub.removeprefix(_SUBJECT_PREFIX), agent=agent
+    )

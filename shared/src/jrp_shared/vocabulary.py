@@ -62,8 +62,13 @@ class ListEntryStatus(StrEnum):
     AWAITING_RECOGNITION = "awaiting_recognition"
     REJECTED = "rejected"
     IN_FORCE = "in_force"
+    SUSPENDED = "suspended"
+    """In force, but its measures are suspended while an objection or complaint is verified
+    (DOMAIN.md §7); its period does not run meanwhile."""
     REVOKED = "revoked"
     EXPIRED = "expired"
+    REPAIRED = "repaired"
+    """Ended early by credit repair (DOMAIN.md §8)."""
 
 
 class RecognitionVote(StrEnum):
@@ -97,6 +102,8 @@ class OrderState(StrEnum):
     ISSUED = "issued"
     RECEIVED = "received"
     FED_BACK = "fed_back"
+    SUSPENDED = "suspended"
+    """Its measures must not be applied while an objection or complaint is verified (§7)."""
     LIFTED = "lifted"
 
 
@@ -108,3 +115,56 @@ class LiftReason(StrEnum):
     EXPIRED = "expired"
     CORRECTED = "corrected"
     REPAIRED = "repaired"
+
+
+class CaseKind(StrEnum):
+    """A due-process case against a list entry (DOMAIN.md §7)."""
+
+    OBJECTION = "objection"
+    """To the information provider, decided within 20 working days (000 (二十四))."""
+    COMPLAINT = "complaint"
+    """To the joint conference office after an objection's answer (002 二(三)2)."""
+
+
+class CaseState(StrEnum):
+    OPEN = "open"
+    DECIDED = "decided"
+
+
+class ObjectionOutcome(StrEnum):
+    """What verification found (DOMAIN.md §7)."""
+
+    INFORMATION_WRONG = "information_wrong"
+    """The entry is corrected or revoked; the provider owes the subject restoration."""
+    INFORMATION_RIGHT = "information_right"
+    """The entry stays; measures resume and the period resumes from the decision date."""
+
+
+class Remedy(StrEnum):
+    """How wrong information is put right through the trigger service (DOMAIN.md §7)."""
+
+    REVOKE = "revoke"
+    CORRECT = "correct"
+
+
+class PartyKind(StrEnum):
+    """Who acts in a due-process case: the subject (itself or through a portal) or a
+    department."""
+
+    SUBJECT = "subject"
+    DEPARTMENT = "department"
+
+
+class RepairRoute(StrEnum):
+    """How a subject earned repair (DOMAIN.md §8)."""
+
+    CORRECTION = "correction"
+    """The behaviour was corrected and obligations met (000 (二十三))."""
+    PUBLIC_INTEREST_SERVICE = "public_interest_service"
+    """Individuals only, where the list type allows it (000 (二十三))."""
+
+
+class RepairState(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"

@@ -38,19 +38,31 @@ def runtime_of(request: Request) -> ServiceRuntime:
     return runtime
 
 
-async def current_department(
+async def current_party(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """Every call is attributed to a department, or refused with 401."""
+    """Every call is attributed to a department or a subject (through a portal), or refused
+    with 401."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated("a bearer access token is required (POST /v1/oauth/token)")
     principal = runtime_of(request).verifier.verify(credentials.credentials)
-    structlog.contextvars.bind_contextvars(department=principal.department_code)
+    if principal.is_subject:
+        structlog.contextvars.bind_contextvars(subject="present", agent=principal.agent)
+    else:
+        structlog.contextvars.bind_contextvars(department=principal.department_code)
+    return principal
+
+
+async def current_department(principal: Annotated[Principal, Depends(current_party)]) -> Principal:
+    """Routes for departments only: a subject token gets 403."""
+    principal.require_department()
     return principal
 
 
 Department = Annotated[Principal, Depends(current_department)]
+Party = Annotated[Principal, Depends(current_party)]
+"""A department or a subject: routes that serve both decide what each may see."""
 
 
 class QuietRoute(APIRoute):

@@ -16,6 +16,7 @@ from jrp_shared.bus.base import Message
 from jrp_shared.events import topics
 from jrp_shared.events.envelope import SCHEMA_BASE, Envelope
 from jrp_shared.vocabulary import (
+    CaseKind,
     DepartmentLevel,
     DisclosureClass,
     FeedbackOutcome,
@@ -24,7 +25,11 @@ from jrp_shared.vocabulary import (
     LinkedPersonRole,
     ListColour,
     MeasureKind,
+    ObjectionOutcome,
     OrderState,
+    PartyKind,
+    Remedy,
+    RepairRoute,
     SubjectType,
     TargetRole,
 )
@@ -297,6 +302,45 @@ class ListEntryRevoked(EventPayload):
         return self.subject_code
 
 
+class ListEntrySuspended(EventPayload):
+    """An objection or complaint against the entry is being verified and its list type
+    suspends measures meanwhile (DOMAIN.md §7, 000 (二十四)): no measure is applied, nothing
+    is overdue, and the period stops running. A later `ListEntryInForce` (higher version)
+    resumes it, with the period's end moved by the suspended span; a `ListEntryRevoked`
+    ends it."""
+
+    event_type: ClassVar[str] = "cn.jrp.trigger.list-entry.suspended.v1"
+    topic: ClassVar[str] = topics.LIST_ENTRIES
+
+    entry_id: str
+    version: int = Field(ge=1, description="the version whose measures are suspended")
+    subject_code: str
+    case_kind: CaseKind
+    case_id: str
+    suspended_at: datetime
+
+    def partition_key(self) -> str:
+        return self.subject_code
+
+
+class ListEntryRepaired(EventPayload):
+    """The deciding department granted credit repair: the entry ends early, every measure
+    stops and the result is published as repaired (DOMAIN.md §8, 000 (二十三))."""
+
+    event_type: ClassVar[str] = "cn.jrp.trigger.list-entry.repaired.v1"
+    topic: ClassVar[str] = topics.LIST_ENTRIES
+
+    entry_id: str
+    version: int = Field(ge=1, description="the version that was repaired")
+    subject_code: str
+    repair_id: str
+    repaired_by: str
+    repaired_at: datetime
+
+    def partition_key(self) -> str:
+        return self.subject_code
+
+
 # --- sanction orders (push, respond, execute, feedback), DOMAIN.md §5 steps 3-5 ---------------
 
 
@@ -374,6 +418,30 @@ class SanctionOrderLifted(EventPayload):
     target_role: TargetRole
     reason: LiftReason
     lifted_at: datetime
+
+    def partition_key(self) -> str:
+        return self.listed_subject_code
+
+    def destination(self) -> str:
+        return topics.sanctions(self.department)
+
+
+class SanctionOrderSuspended(EventPayload):
+    """Stop applying the order's measures until it is re-issued or lifted: an objection or
+    complaint is being verified (DOMAIN.md §7). Nothing is overdue meanwhile."""
+
+    event_type: ClassVar[str] = "cn.jrp.enforcement.sanction-order.suspended.v1"
+    topic: ClassVar[str] = topics.SANCTIONS
+
+    order_id: str
+    revision: int = Field(ge=1)
+    department: str
+    entry_id: str
+    listed_subject_code: str
+    target_role: TargetRole
+    case_kind: CaseKind
+    case_id: str
+    suspended_at: datetime
 
     def partition_key(self) -> str:
         return self.listed_subject_code
@@ -460,6 +528,162 @@ class SanctionOrderStatus(EventPayload):
 
     def partition_key(self) -> str:
         return self.listed_subject_code
+
+
+# --- due process: objections, complaints, repair (appeals → trigger, registry), §7, §8 ----------
+
+
+class CaseParty(_Part):
+    """Who filed: the subject (through the portal department `agent`) or a department."""
+
+    kind: PartyKind
+    code: str = Field(description="the subject's code, or the department's code")
+    agent: str | None = Field(default=None, description="the portal acting for a subject")
+
+
+class CorrectedEntry(_Part):
+    """An entry's content as corrected: a submission without `record_id`. Who and which
+    list it is about cannot change (such an entry is revoked and posted anew)."""
+
+    subject: SubjectReference
+    list_type: str = Field(min_length=1, max_length=100)
+    grounds: str = Field(min_length=1, max_length=4000)
+    legal_basis: str = Field(min_length=1, max_length=2000)
+    decision_document: DecisionDocument
+    period: Period
+    disclosure_class: DisclosureClass
+    linked_persons: list[LinkedPersonRecord] = Field(default_factory=list, max_length=50)
+    evidence_references: list[str] = Field(default_factory=list, max_length=100)
+
+
+class _CaseFiled(EventPayload):
+    case_id: str
+    entry_id: str
+    entry_version: int = Field(ge=1)
+    subject_code: str = Field(description="the listed subject's code (the partition key)")
+    list_type: str
+    provider: str = Field(description="the information provider (initiating department)")
+    filed_by: CaseParty
+    grounds: str
+    evidence_references: list[str]
+    suspends: bool = Field(description="the list type suspends measures during review")
+    filed_at: datetime
+    decision_due: date
+    due_provisional: bool
+
+    def partition_key(self) -> str:
+        return self.subject_code
+
+
+class ObjectionFiled(_CaseFiled):
+    """A subject, or an implementing department that found an error, objects to an entry;
+    the provider must answer within 20 working days (000 (二十四), DOMAIN.md §7)."""
+
+    event_type: ClassVar[str] = "cn.jrp.appeals.objection.filed.v1"
+    topic: ClassVar[str] = topics.APPEALS
+
+
+class ComplaintFiled(_CaseFiled):
+    """A subject not satisfied with an objection's answer complains to the joint conference
+    office (002 二(三)2); measures are suspended again where the list type says so."""
+
+    event_type: ClassVar[str] = "cn.jrp.appeals.complaint.filed.v1"
+    topic: ClassVar[str] = topics.APPEALS
+
+    objection_id: str
+
+
+class _CaseDecided(EventPayload):
+    case_id: str
+    entry_id: str
+    subject_code: str
+    outcome: ObjectionOutcome
+    remedy: Remedy | None = Field(description="how wrong information is put right")
+    correction: CorrectedEntry | None = Field(description="the corrected entry (remedy correct)")
+    reasons: str
+    decided_by: str
+    decided_at: datetime
+    restoration_duty: str | None = Field(
+        description="the department that must restore the subject's reputation (wrong information)"
+    )
+
+    def partition_key(self) -> str:
+        return self.subject_code
+
+
+class ObjectionDecided(_CaseDecided):
+    """The provider's answer: information wrong → the entry is corrected or revoked;
+    information right → measures resume and the period resumes from this date (§7)."""
+
+    event_type: ClassVar[str] = "cn.jrp.appeals.objection.decided.v1"
+    topic: ClassVar[str] = topics.APPEALS
+
+
+class ComplaintDecided(_CaseDecided):
+    """The joint conference office's answer, with the same outcomes as an objection."""
+
+    event_type: ClassVar[str] = "cn.jrp.appeals.complaint.decided.v1"
+    topic: ClassVar[str] = topics.APPEALS
+
+    objection_id: str
+
+
+class RepairApplied(EventPayload):
+    """A subject applied for credit repair to the department that decided (DOMAIN.md §8)."""
+
+    event_type: ClassVar[str] = "cn.jrp.appeals.repair.applied.v1"
+    topic: ClassVar[str] = topics.APPEALS
+
+    repair_id: str
+    entry_id: str
+    subject_code: str
+    department: str = Field(description="the department that decides (the initiating one)")
+    route: RepairRoute
+    applied_at: datetime
+    decision_due: date
+    due_provisional: bool
+
+    def partition_key(self) -> str:
+        return self.subject_code
+
+
+class RepairDecided(EventPayload):
+    """Repair granted (the entry ends early, every measure is lifted) or refused, with the
+    reasons (DOMAIN.md §8)."""
+
+    event_type: ClassVar[str] = "cn.jrp.appeals.repair.decided.v1"
+    topic: ClassVar[str] = topics.APPEALS
+
+    repair_id: str
+    entry_id: str
+    subject_code: str
+    approved: bool
+    reasons: str
+    decided_by: str
+    decided_at: datetime
+
+    def partition_key(self) -> str:
+        return self.subject_code
+
+
+class SubjectNotified(EventPayload):
+    """A notice to a subject: the result of its objection, complaint or repair (§7: the
+    result is told to the subject). Kept as a record in appeals and sent for the portal."""
+
+    event_type: ClassVar[str] = "cn.jrp.appeals.subject.notified.v1"
+    topic: ClassVar[str] = topics.SUBJECT_NOTIFICATIONS
+
+    notification_id: str
+    subject_code: str
+    about: str = Field(description="objection, complaint or repair")
+    case_id: str
+    entry_id: str
+    title: str
+    body: str
+    created_at: datetime
+
+    def partition_key(self) -> str:
+        return self.subject_code
 
 
 # --- working-day calendar, DOMAIN.md §10 --------------------------------------------------------

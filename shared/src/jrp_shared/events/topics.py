@@ -28,7 +28,8 @@ payload as `POST /v1/list-entries`. Key: the subject code. Each message carries 
 department's bearer token in an `authorization` header; invalid ones are dead-lettered."""
 
 LIST_ENTRIES: Final = "list-entries.v1"
-"""List entries in force, corrected or revoked (trigger → enforcement, appeals). Key: the
+"""List entries in force, corrected, suspended, revoked or repaired (trigger → enforcement,
+appeals). Key: the
 listed subject's code, so one subject's entries stay in order."""
 
 DEPARTMENT_REPORTS: Final = "department-reports.v1"
@@ -40,12 +41,21 @@ ORDER_STATUS: Final = "order-status.v1"
 """Each sanction order's state after every change (enforcement → trigger), so the initiating
 department sees who received and who applied what. Key: the listed subject's code."""
 
+APPEALS: Final = "appeals.v1"
+"""Due-process cases and repairs: objections, complaints, repair applications and their
+decisions (appeals → trigger, registry). Key: the listed subject's code, so a case's filing
+and decision reach the entry's owner in order (DOMAIN.md §7, §8)."""
+
+SUBJECT_NOTIFICATIONS: Final = "subject-notifications.v1"
+"""What a subject is told (a case decided, a repair granted or refused), for the portal to
+deliver (appeals → portal). Key: the subject's code."""
+
 DEAD_LETTER: Final = "dead-letter.v1"
 """Messages a consumer could not take, with the reason, for an operator to inspect."""
 
 SANCTIONS: Final = "sanctions.v1.<department>"
-"""One topic per implementing department (`sanctions(code)`): its sanction orders and lifts
-(enforcement → that department). Key: the listed subject's code."""
+"""One topic per implementing department (`sanctions(code)`): its sanction orders, suspensions
+and lifts (enforcement → that department). Key: the listed subject's code."""
 
 _DEPARTMENT_CODE = re.compile(r"^[a-z][a-z0-9-]{1,31}$")
 

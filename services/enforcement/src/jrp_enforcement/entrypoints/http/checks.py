@@ -23,7 +23,7 @@ from jrp_shared.auth import ROLE_ADMINISTRATOR
 from jrp_shared.errors import InvalidInput
 from jrp_shared.identifiers import mask_resident_id
 from jrp_shared.vocabulary import SubjectType
-from jrp_shared.web import Department, QuietRoute, current_department
+from jrp_shared.web import Department, QuietRoute, current_department, current_party
 
 router = APIRouter(tags=["must-check"])
 
@@ -296,7 +296,7 @@ class _CheckRoute(QuietRoute):
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         async def handle(request: Request) -> Response:
-            by = await current_department(request, await _bearer(request))
+            by = await current_department(await current_party(request, await _bearer(request)))
             department = request.query_params.get("department")
             if department is not None and not 1 <= len(department) <= 32:
                 raise InvalidInput.for_field(
