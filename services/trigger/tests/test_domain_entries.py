@@ -12,6 +12,7 @@ import pytest
 
 from jrp_shared.errors import Conflict, Forbidden, InvalidInput
 from jrp_shared.events.payloads import ListEntrySubmission, Period
+from jrp_shared.experts import draw_experts
 from jrp_shared.vocabulary import ListEntryStatus, RecognitionVote
 from jrp_trigger.domain import entries, recognition, rules
 from jrp_trigger.domain.content import EntryContent
@@ -149,12 +150,12 @@ def test_one_rejection_rejects_and_a_correction_asks_again() -> None:
 
 def test_the_expert_draw_is_reproducible_from_its_seed() -> None:
     pool = [f"expert-{i}" for i in range(20)] + ["expert-3"]
-    drawn = recognition.draw_experts(pool, 3, "meeting-2026-11")
+    drawn = draw_experts(pool, 3, "meeting-2026-11")
     assert drawn == random.Random("meeting-2026-11").sample(sorted(set(pool)), 3)
-    assert drawn == recognition.draw_experts(list(reversed(pool)), 3, "meeting-2026-11")
+    assert drawn == draw_experts(list(reversed(pool)), 3, "meeting-2026-11")
     assert len(set(drawn)) == 3
     with pytest.raises(InvalidInput) as caught:
-        recognition.draw_experts(["a", "b", "a"], 3, 1)
+        draw_experts(["a", "b", "a"], 3, 1)
     assert caught.value.problems[0].reason == "count_exceeds_pool"
 
 

@@ -8,11 +8,11 @@ correction during the meeting asks the departments again.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Sequence
 from datetime import datetime
 
-from jrp_shared.errors import Conflict, Forbidden, InvalidInput
+from jrp_shared.errors import Conflict, Forbidden
+from jrp_shared.experts import draw_experts
 from jrp_shared.vocabulary import ListEntryStatus, RecognitionVote
 from jrp_trigger.domain.entries import ExpertDraw, ListEntry, Vote
 
@@ -72,20 +72,6 @@ def may_draw(entry: ListEntry, department: str, *, administrator: bool) -> None:
     _require_meeting(entry)
     if not administrator and department not in entry.recognition_departments:
         raise Forbidden(f"department {department!r} is not convened for this recognition")
-
-
-def draw_experts(pool: Sequence[str], count: int, seed: int | str) -> list[str]:
-    """`count` distinct experts from `pool`, reproducible from `seed` by anyone who checks:
-    `random.Random(seed).sample(sorted(set(pool)), count)`."""
-    candidates = sorted(set(pool))
-    if count > len(candidates):
-        raise InvalidInput.for_field(
-            "body.count",
-            "count_exceeds_pool",
-            f"cannot draw {count} experts from a pool of {len(candidates)} distinct experts",
-            pool_size=len(candidates),
-        )
-    return random.Random(seed).sample(candidates, count)
 
 
 def record_draw(
