@@ -51,6 +51,11 @@ class Keys:
     def headers(self, department: str, *roles: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(department, *roles)}"}
 
+    def subject_headers(self, subject_code: str, agent: str = "credit-office") -> dict[str, str]:
+        """A subject acting through the portal `agent` (DOMAIN.md §7, §8)."""
+        token, _ = self.issuer.issue_for_subject(subject_code, agent=agent)
+        return {"Authorization": f"Bearer {token}"}
+
 
 @pytest.fixture(scope="session")
 def keys(tmp_path_factory: pytest.TempPathFactory) -> Keys:
