@@ -33,6 +33,7 @@ bench: setup infra ## benchmarks on this machine (not tests); figures into docs/
 	@deploy/local/tools.sh wrk
 	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.checks $(BENCH_CHECKS_ARGS)
 	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.loop $(BENCH_LOOP_ARGS)
+	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.objections $(BENCH_OBJECTIONS_ARGS)
 	@$(UV) run --no-sync python -m bench.report
 
 check: lint typecheck ## ruff and mypy --strict
@@ -47,7 +48,7 @@ format: ## apply ruff's fixes and formatting
 
 typecheck:
 	@$(UV) run --no-sync mypy shared/src services/registry/src services/trigger/src services/enforcement/src services/appeals/src
-	@$(UV) run --no-sync mypy shared/tests services/registry/tests services/trigger/tests services/enforcement/tests tests bench
+	@$(UV) run --no-sync mypy shared/tests services/registry/tests services/trigger/tests services/enforcement/tests services/appeals/tests tests bench
 
 schemas: setup ## regenerate the events' JSON Schemas into docs/schemas
 	@$(UV) run --no-sync python -m jrp_shared.events.schemas docs/schemas

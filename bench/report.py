@@ -1,6 +1,7 @@
 """Writes the figures of `make bench` into docs/benchmarks.md, with the machine and the date.
 
-Reads var/bench/checks.json (bench.checks) and var/bench/loop.json (bench.loop) and replaces
+Reads var/bench/checks.json (bench.checks), var/bench/loop.json (bench.loop) and
+var/bench/objections.json (bench.objections) and replaces
 the part of docs/benchmarks.md between the figure markers; the hand-written analysis around
 them stays.
 """
@@ -94,8 +95,23 @@ def latency_row(latency: dict[str, Any]) -> str:
     )
 
 
+def objections_row(data: dict[str, Any]) -> str:
+    o = data["objections"]
+    p99 = o["p99_ms"]
+    return (
+        f"| file an objection → suspension on all {o['orders_per_entry']} department topics and "
+        f"in the must-check, at {o['rate_per_second']:.0f} objections/s for {o['objections']} "
+        f"objections | p99 ≤ 1 s | p50 {o['p50_ms']} ms, p99 {p99} ms (check alone p99 "
+        f"{o['check_p99_ms']} ms; errors {o['errors']}) | "
+        f"{verdict(0 <= p99 <= 1000 and o['errors'] == 0, f'p99 {p99 / 1000:.1f}× the target')} |"
+    )
+
+
 def render(
-    checks: dict[str, Any] | None, loop: dict[str, Any] | None, slower: dict[str, Any] | None
+    checks: dict[str, Any] | None,
+    loop: dict[str, Any] | None,
+    slower: dict[str, Any] | None,
+    objections: dict[str, Any] | None = None,
 ) -> str:
     lines = [
         START,
@@ -110,6 +126,8 @@ def render(
         lines += loop_rows(loop)
     if slower:
         lines.append(latency_row(slower["latency"]))
+    if objections:
+        lines.append(objections_row(objections))
     lines += ["", END]
     return "\n".join(lines)
 
@@ -121,7 +139,9 @@ def main() -> int:
         path = directory / name
         return json.loads(path.read_text()) if path.exists() else None
 
-    figures = render(load("checks.json"), load("loop.json"), load("loop-20.json"))
+    figures = render(
+        load("checks.json"), load("loop.json"), load("loop-20.json"), load("objections.json")
+    )
     text = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
     head, _, rest = text.partition(START)
     _, _, tail = rest.partition(END)

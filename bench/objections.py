@@ -1,0 +1,256 @@
+"""Benchmark of due process on Kafka and PostgreSQL: objection filed → suspension everywhere.
+
+Starts the whole mesh as separate processes (deploy/local/run_mesh.py, as bench.loop does),
+lists N enterprises (with their legal representatives) for major tax violations and waits for
+every order, then has each enterprise object through the portal at a steady rate. For each
+objection it measures the time from sending `POST /v1/objections` until both (a) every one of
+the entry's orders has a `sanction-order.suspended` message on its department's topic and
+(b) the must-check (`GET /v1/checks/{code}` by finance) answers `suspended`: p50/p90/p99.
+
+Needs the local infrastructure (`make infra`; JRP_TEST_POSTGRES_URL and
+JRP_TEST_KAFKA_BOOTSTRAP from `deploy/local/infra.sh env`). Prints JSON with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import signal
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaConsumer
+
+from bench.checks import log
+from bench.loop import (
+    DEPARTMENT,
+    LIST_TYPE,
+    ROOT,
+    create_databases,
+    entry,
+    orders_per_entry,
+    sanction_offsets,
+    start_mesh,
+    wait_for_catalog,
+)
+
+REGISTRY, TRIGGER, ENFORCEMENT, APPEALS = (
+    "http://127.0.0.1:8001",
+    "http://127.0.0.1:8002",
+    "http://127.0.0.1:8003",
+    "http://127.0.0.1:8004",
+)
+SUSPENDED = b"cn.jrp.enforcement.sanction-order.suspended.v1"
+PORTAL = "credit-office"
+CHECKER = "finance"
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def list_entries(
+    client: httpx.AsyncClient, token: str, bootstrap: str, namespace: str, n: int, run: str
+) -> list[tuple[str, str]]:
+    """Post N entries (20 at a time) and wait until all their orders are on the topics.
+    Returns (entry id, subject code) pairs."""
+    expected = n * orders_per_entry(LIST_TYPE, True)
+    listed: list[tuple[str, str]] = []
+    for first in range(0, n, 20):
+        bodies = [entry(i, run=run, with_person=True) for i in range(first, min(n, first + 20))]
+        responses = await asyncio.gather(
+            *(
+                client.post(f"{TRIGGER}/v1/list-entries", json=b, headers=bearer(token))
+                for b in bodies
+            )
+        )
+        for body, r in zip(bodies, responses, strict=True):
+            r.raise_for_status()
+            listed.append((r.json()["entry_id"], body["subject"]["code"]))
+    probe = AIOKafkaConsumer(bootstrap_servers=bootstrap, metadata_max_age_ms=1000)
+    await probe.start()
+    try:
+        deadline = time.perf_counter() + 600
+        while await sanction_offsets(probe, namespace) < expected:
+            if time.perf_counter() > deadline:
+                raise SystemExit("the orders of the listed entries never all arrived")
+            await asyncio.sleep(0.5)
+    finally:
+        await probe.stop()
+    return listed
+
+
+async def subject_token(client: httpx.AsyncClient, portal: str, code: str) -> str:
+    r = await client.post(
+        f"{REGISTRY}/v1/oauth/subject-token", data={"subject_code": code}, headers=bearer(portal)
+    )
+    r.raise_for_status()
+    token: str = r.json()["access_token"]
+    return token
+
+
+async def wait_in_appeals(client: httpx.AsyncClient, admin: str, entry_ids: list[str]) -> None:
+    for entry_id in entry_ids:
+        for _ in range(600):
+            r = await client.get(f"{APPEALS}/v1/entries/{entry_id}", headers=bearer(admin))
+            if r.status_code == 200:
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise SystemExit(f"entry {entry_id} never reached appeals")
+
+
+async def objections(
+    client: httpx.AsyncClient,
+    listed: list[tuple[str, str]],
+    tokens: dict[str, str],
+    checker: str,
+    bootstrap: str,
+    namespace: str,
+    rate: float,
+) -> dict[str, Any]:
+    per_entry = orders_per_entry(LIST_TYPE, True)
+    suspended_at: dict[str, list[float]] = defaultdict(list)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="latest",
+        metadata_max_age_ms=1000,
+        fetch_max_wait_ms=5,
+    )
+    consumer.subscribe(pattern=rf"^{re.escape(namespace)}\.sanctions\.v1\..*")
+    await consumer.start()
+    stop = asyncio.Event()
+
+    async def listen() -> None:
+        while not stop.is_set():
+            batches = await consumer.getmany(timeout_ms=50)
+            now = time.perf_counter()
+            for records in batches.values():
+                for record in records:
+                    if record.key is not None and (b"ce_type", SUSPENDED) in record.headers:
+                        suspended_at[record.key.decode()].append(now)
+
+    listener = asyncio.create_task(listen())
+    await asyncio.sleep(3.0)  # partitions assigned, positioned at the end
+    samples: list[float] = []
+    check_samples: list[float] = []
+    errors = 0
+
+    async def object_and_watch(entry_id: str, code: str) -> None:
+        nonlocal errors
+        sent = time.perf_counter()
+        r = await client.post(
+            f"{APPEALS}/v1/objections",
+            json={"entry_id": entry_id, "grounds": "税款已于稽查前缴清", "evidence_references": []},
+            headers=bearer(tokens[code]),
+        )
+        if r.status_code != 201:
+            errors += 1
+            return
+        checked: float | None = None
+        deadline = sent + 30
+        while time.perf_counter() < deadline:
+            if checked is None:
+                c = await client.get(f"{ENFORCEMENT}/v1/checks/{code}", headers=bearer(checker))
+                if c.status_code == 200 and c.json().get("suspended"):
+                    checked = time.perf_counter()
+            if checked is not None and len(suspended_at[code]) >= per_entry:
+                topics_done = sorted(suspended_at[code])[per_entry - 1]
+                samples.append((max(checked, topics_done) - sent) * 1000)
+                check_samples.append((checked - sent) * 1000)
+                return
+            await asyncio.sleep(0.02)
+        errors += 1
+
+    tasks = []
+    started = time.perf_counter()
+    for i, (entry_id, code) in enumerate(listed):
+        await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
+        tasks.append(asyncio.create_task(object_and_watch(entry_id, code)))
+    await asyncio.gather(*tasks)
+    stop.set()
+    await listener
+    await consumer.stop()
+    samples.sort()
+    check_samples.sort()
+
+    def pct(values: list[float], p: float) -> float:
+        return round(values[min(len(values) - 1, int(p * len(values)))], 1) if values else -1.0
+
+    return {
+        "rate_per_second": rate,
+        "objections": len(listed),
+        "orders_per_entry": per_entry,
+        "errors": errors,
+        "p50_ms": pct(samples, 0.50),
+        "p90_ms": pct(samples, 0.90),
+        "p99_ms": pct(samples, 0.99),
+        "max_ms": round(samples[-1], 1) if samples else -1.0,
+        "check_p99_ms": pct(check_samples, 0.99),
+    }
+
+
+async def main_async(args: argparse.Namespace) -> dict[str, Any]:
+    admin_url = os.environ.get("JRP_TEST_POSTGRES_URL")
+    bootstrap = os.environ.get("JRP_TEST_KAFKA_BOOTSTRAP")
+    if not admin_url or not bootstrap:
+        raise SystemExit('run `eval "$(deploy/local/infra.sh env)"` first (make bench does)')
+    namespace = f"benchobj{int(time.time())}"
+    run = f"o{random.randrange(10**6)}"
+    urls = await create_databases(admin_url)
+    var = ROOT / "var" / "bench"
+    log(f"starting the mesh on PostgreSQL and Kafka (namespace {namespace})")
+    mesh = start_mesh(var, urls, bootstrap, namespace)
+    try:
+        credentials = json.loads((var / "dev-credentials.json").read_text())
+        async with httpx.AsyncClient(timeout=60) as client:
+            await wait_for_catalog(client, credentials[DEPARTMENT])
+            log(f"listing {args.entries} enterprises")
+            listed = await list_entries(
+                client, credentials[DEPARTMENT], bootstrap, namespace, args.entries, run
+            )
+            await wait_in_appeals(client, credentials[PORTAL], [e for e, _ in listed])
+            tokens = {
+                code: await subject_token(client, credentials[PORTAL], code) for _, code in listed
+            }
+            log(f"objections at {args.rate}/s")
+            results = {
+                "namespace": namespace,
+                "objections": await objections(
+                    client,
+                    listed,
+                    tokens,
+                    credentials[CHECKER],
+                    bootstrap,
+                    namespace,
+                    args.rate,
+                ),
+            }
+            log(f"objections: {results['objections']}")
+            return results
+    finally:
+        mesh.send_signal(signal.SIGINT)
+        mesh.wait(timeout=60)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--entries", type=int, default=300)
+    parser.add_argument("--rate", type=float, default=5.0)
+    parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench" / "objections.json")
+    args = parser.parse_args()
+    results = asyncio.run(main_async(args))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
