@@ -2,8 +2,10 @@
 
 `list_entries` is one row per entry with what listing and filtering need; the content of every
 version (the full history, DOMAIN.md §5 step 1) lives in `list_entry_versions`. Recognition
-meetings (002 二(二)2) leave `recognition_votes` and `expert_draws`. `order_statuses` is this
-service's copy of each sanction order's latest state, from enforcement's `order-status.v1`.
+meetings (002 二(二)2) leave `recognition_votes` and `expert_draws`. The case suspending an
+entry and the repair ending it are columns of its row (due process, DOMAIN.md §7, §8).
+`order_statuses` is this service's copy of each sanction order's latest state, from
+enforcement's `order-status.v1`.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ list_entries = Table(
     Column("entry_id", String(36), primary_key=True),
     Column("department", String(32), nullable=False, comment="the initiating department"),
     Column("record_id", String(100), nullable=False, comment="the department's own id"),
-    # awaiting_recognition | rejected | in_force | revoked; expired is computed on reading.
+    # awaiting_recognition | rejected | in_force | suspended | revoked | repaired; expired is
+    # computed on reading.
     Column("status", String(24), nullable=False),
     Column("version", Integer, nullable=False),
     Column("subject_code", String(18), nullable=False, index=True),
@@ -64,6 +67,14 @@ list_entries = Table(
     Column("revoked_at", DateTime(timezone=True)),
     Column("revoked_by", String(32)),
     Column("revoke_reason", Text),
+    # The case suspending it (DOMAIN.md §7); null when not suspended.
+    Column("suspension_case_kind", String(16), comment="CaseKind"),
+    Column("suspension_case_id", String(64)),
+    Column("suspended_since", DateTime(timezone=True)),
+    # Credit repair granted (DOMAIN.md §8).
+    Column("repair_id", String(64)),
+    Column("repaired_by", String(32)),
+    Column("repaired_at", DateTime(timezone=True)),
     UniqueConstraint("department", "record_id", name="list_entries_department_record"),
 )
 

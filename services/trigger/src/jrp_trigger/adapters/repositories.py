@@ -13,14 +13,22 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jrp_shared.events.payloads import Period, SanctionOrderStatus, SubjectReference
-from jrp_shared.vocabulary import ListColour, ListEntryStatus, RecognitionVote, SubjectType
+from jrp_shared.vocabulary import (
+    CaseKind,
+    ListColour,
+    ListEntryStatus,
+    RecognitionVote,
+    SubjectType,
+)
 from jrp_trigger.adapters import orm
 from jrp_trigger.domain.content import EntryContent
 from jrp_trigger.domain.entries import (
     EntryVersion,
     ExpertDraw,
     ListEntry,
+    Repair,
     Revocation,
+    Suspension,
     Vote,
     status_on,
 )
@@ -51,10 +59,27 @@ class EntrySummary:
     period: Period
     created_at: datetime
     updated_at: datetime
+    suspension: Suspension | None = None
+    repair: Repair | None = None
+
+
+def _suspension(row: Any) -> Suspension | None:
+    if row.suspension_case_id is None:
+        return None
+    return Suspension(
+        CaseKind(row.suspension_case_kind), row.suspension_case_id, row.suspended_since
+    )
+
+
+def _repair(row: Any) -> Repair | None:
+    if row.repair_id is None:
+        return None
+    return Repair(row.repair_id, row.repaired_by, row.repaired_at)
 
 
 def _entry_columns(entry: ListEntry) -> dict[str, Any]:
     content, current = entry.content, entry.current
+    suspension, repair = entry.suspension, entry.repair
     return {
         "status": str(entry.status),
         "version": current.version,
@@ -70,6 +95,12 @@ def _entry_columns(entry: ListEntry) -> dict[str, Any]:
         "revoked_at": entry.revocation.revoked_at if entry.revocation else None,
         "revoked_by": entry.revocation.revoked_by if entry.revocation else None,
         "revoke_reason": entry.revocation.reason if entry.revocation else None,
+        "suspension_case_kind": str(suspension.case_kind) if suspension else None,
+        "suspension_case_id": suspension.case_id if suspension else None,
+        "suspended_since": suspension.since if suspension else None,
+        "repair_id": repair.repair_id if repair else None,
+        "repaired_by": repair.repaired_by if repair else None,
+        "repaired_at": repair.repaired_at if repair else None,
     }
 
 
@@ -207,6 +238,8 @@ class EntryRepository:
             ),
             votes=await self._votes(entry_id),
             draws=await self._draws(entry_id),
+            suspension=_suspension(row),
+            repair=_repair(row),
         )
 
     async def _versions(self, entry_id: str) -> list[EntryVersion]:
@@ -296,6 +329,8 @@ class EntryRepository:
                 period=Period(start=r.period_start, end=r.period_end),
                 created_at=r.created_at,
                 updated_at=r.updated_at,
+                suspension=_suspension(r),
+                repair=_repair(r),
             )
             for r in rows
         ]

@@ -1,9 +1,11 @@
 """A list entry through its life: recorded, recognised, corrected, revoked, expired
-(DOMAIN.md §5 steps 1-2, §7, §8).
+(DOMAIN.md §5 steps 1-2, §7, §8). What objections, complaints and repair do to it is in
+`due_process`.
 
-The stored status is one of awaiting_recognition, rejected, in_force, revoked; `expired` is
-never stored: an entry in force whose period has ended has left force by itself (002 二(三)1),
-so it is computed against today whenever the entry is read.
+The stored status is one of awaiting_recognition, rejected, in_force, suspended, revoked,
+repaired; `expired` is never stored: an entry in force whose period has ended has left force by
+itself (002 二(三)1), so it is computed against today whenever the entry is read. A suspended
+entry never expires: its period is not running while the case is verified (§7).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from jrp_shared.errors import Conflict, FieldProblem, Forbidden, InvalidInput
-from jrp_shared.vocabulary import ListColour, ListEntryStatus, RecognitionVote
+from jrp_shared.vocabulary import CaseKind, ListColour, ListEntryStatus, RecognitionVote
 from jrp_trigger.domain.content import EntryContent
 from jrp_trigger.domain.rules import Admission
 
@@ -21,7 +23,8 @@ Status = ListEntryStatus
 
 
 def status_on(stored: Status, period_end: date, today: date) -> Status:
-    """What a reader sees: in force past the period's last day is expired."""
+    """What a reader sees: in force past the period's last day is expired. Only `in_force`
+    turns expired: a suspended entry's period stands still (DOMAIN.md §7)."""
     if stored is Status.IN_FORCE and today > period_end:
         return Status.EXPIRED
     return stored
@@ -63,6 +66,24 @@ class Revocation:
     revoked_at: datetime
 
 
+@dataclass(frozen=True)
+class Suspension:
+    """The case whose verification suspends the entry's measures (DOMAIN.md §7, 000 (二十四))."""
+
+    case_kind: CaseKind
+    case_id: str
+    since: datetime
+
+
+@dataclass(frozen=True)
+class Repair:
+    """Credit repair granted by the deciding department (DOMAIN.md §8, 000 (二十三))."""
+
+    repair_id: str
+    repaired_by: str
+    repaired_at: datetime
+
+
 @dataclass
 class ListEntry:
     entry_id: str
@@ -80,6 +101,8 @@ class ListEntry:
     revocation: Revocation | None = None
     votes: list[Vote] = field(default_factory=list)
     draws: list[ExpertDraw] = field(default_factory=list)
+    suspension: Suspension | None = None
+    repair: Repair | None = None
 
     @property
     def current(self) -> EntryVersion:
@@ -146,14 +169,27 @@ _FIXED: tuple[tuple[str, Callable[[EntryContent], object]], ...] = (
 def require_correctable(entry: ListEntry, content: EntryContent, *, by: str, today: date) -> None:
     """Only the initiating department corrects, only while the entry awaits recognition or is
     in force, and never who or which list it is about: an entry about the wrong subject or list
-    is revoked and posted anew, so every measure already applied is lifted under its name."""
+    is revoked and posted anew, so every measure already applied is lifted under its name.
+    A suspended entry is corrected only through the decision of the case suspending it (§7)."""
     entry.require_initiator(by, "correct")
     status = entry.status_on(today)
+    if entry.suspension is not None and status is Status.SUSPENDED:
+        s = entry.suspension
+        raise Conflict(
+            f"the entry is suspended pending {s.case_kind.value} {s.case_id}: it is corrected "
+            f"through that case's decision (POST /v1/{s.case_kind.value}s/{s.case_id}/decision "
+            "on appeals)"
+        )
     if status not in (Status.AWAITING_RECOGNITION, Status.IN_FORCE):
         raise Conflict(
             f"the entry is {status.value}: only an entry awaiting recognition or in force "
             "can be corrected"
         )
+    require_same_listing(entry, content)
+
+
+def require_same_listing(entry: ListEntry, content: EntryContent) -> None:
+    """Who and which list an entry is about never change by correction."""
     problems = [
         FieldProblem(name, "not_correctable", "cannot be corrected; revoke and post a new entry")
         for name, value in _FIXED
@@ -174,6 +210,13 @@ def correct(
         and admission.list_type.version == entry.current.list_type_version
     ):
         return None
+    return add_version(entry, admission, reason=reason, by=by, now=now)
+
+
+def add_version(
+    entry: ListEntry, admission: Admission, *, reason: str, by: str, now: datetime
+) -> EntryVersion:
+    """Append the admitted content as the next version (callers check it may be)."""
     version = EntryVersion(
         entry.version + 1, admission.list_type.version, admission.content, reason, now, by
     )
@@ -184,6 +227,7 @@ def correct(
 
 
 def revoke(entry: ListEntry, *, reason: str, by: str, now: datetime) -> Revocation:
+    """The initiating department withdraws the entry, suspended or not."""
     entry.require_initiator(by, "revoke")
     if entry.revocation is not None:
         raise Conflict(
@@ -191,7 +235,13 @@ def revoke(entry: ListEntry, *, reason: str, by: str, now: datetime) -> Revocati
         )
     if entry.status is Status.REJECTED:
         raise Conflict("the entry was rejected at recognition and never entered force")
+    return withdraw(entry, reason=reason, by=by, now=now)
+
+
+def withdraw(entry: ListEntry, *, reason: str, by: str, now: datetime) -> Revocation:
+    """Mark the entry revoked (callers check who may); it ends any suspension."""
     entry.status = Status.REVOKED
+    entry.suspension = None
     entry.revocation = Revocation(reason, by, now)
     entry.updated_at = now
     return entry.revocation

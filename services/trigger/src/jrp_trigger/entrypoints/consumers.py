@@ -1,8 +1,11 @@
-"""The trigger's consumers: department systems' submissions and enforcement's order states.
+"""The trigger's consumers: department systems' submissions, enforcement's order states and
+appeals' due-process cases (DOMAIN.md §7, §8).
 
 A submission on `list-entry-submissions.v1` goes through the same use case as
 `POST /v1/list-entries`, for the department whose token signed the message; a refusal
 (a jrp_shared DomainError) is dead-lettered at once with its reason by the shared consumer.
+Appeals' events are trusted for being on an internal topic; a corrected entry the rules refuse
+is dead-lettered the same way ("refused: ...") and the entry stays suspended.
 """
 
 from __future__ import annotations
@@ -12,10 +15,19 @@ from typing import TYPE_CHECKING
 from jrp_shared.auth import ROLE_INITIATOR
 from jrp_shared.events import topics
 from jrp_shared.events.envelope import Envelope
-from jrp_shared.events.payloads import EventPayload, ListEntrySubmission, SanctionOrderStatus
+from jrp_shared.events.payloads import (
+    ComplaintDecided,
+    ComplaintFiled,
+    EventPayload,
+    ListEntrySubmission,
+    ObjectionDecided,
+    ObjectionFiled,
+    RepairDecided,
+    SanctionOrderStatus,
+)
 from jrp_shared.messaging.inbound import department_of
 from jrp_shared.messaging.uow import UnitOfWork
-from jrp_trigger.service_layer import handlers
+from jrp_trigger.service_layer import due_process, handlers
 
 if TYPE_CHECKING:
     from jrp_trigger.bootstrap import Trigger
@@ -39,4 +51,30 @@ def add_consumers(trigger: Trigger) -> None:
     )
     trigger.runtime.add_consumer(
         "order-status", [topics.ORDER_STATUS], {SanctionOrderStatus.event_type: on_order_status}
+    )
+
+    async def on_case_filed(uow: UnitOfWork, _envelope: Envelope, payload: EventPayload) -> None:
+        assert isinstance(payload, ObjectionFiled | ComplaintFiled)
+        await due_process.case_filed(uow, payload)
+
+    async def on_case_decided(uow: UnitOfWork, _envelope: Envelope, payload: EventPayload) -> None:
+        assert isinstance(payload, ObjectionDecided | ComplaintDecided)
+        await due_process.case_decided(uow, payload, trigger.submissions_by)
+
+    async def on_repair_decided(
+        uow: UnitOfWork, _envelope: Envelope, payload: EventPayload
+    ) -> None:
+        assert isinstance(payload, RepairDecided)
+        await due_process.repair_decided(uow, payload)
+
+    trigger.runtime.add_consumer(
+        "appeals",
+        [topics.APPEALS],
+        {
+            ObjectionFiled.event_type: on_case_filed,
+            ComplaintFiled.event_type: on_case_filed,
+            ObjectionDecided.event_type: on_case_decided,
+            ComplaintDecided.event_type: on_case_decided,
+            RepairDecided.event_type: on_repair_decided,
+        },
     )

@@ -32,7 +32,7 @@ from jrp_trigger.adapters.catalog_versions import ListTypeVersions
 from jrp_trigger.adapters.repositories import EntryRepository, KnownRecord, OrderStatusRepository
 from jrp_trigger.domain import entries, recognition, rules
 from jrp_trigger.domain.content import EntryContent, Submitted
-from jrp_trigger.domain.entries import ExpertDraw, ListEntry
+from jrp_trigger.domain.entries import ExpertDraw, ListEntry, Revocation
 
 
 @dataclass
@@ -89,7 +89,22 @@ def in_force_event(entry: ListEntry) -> ListEntryInForce:
     )
 
 
-def _send_if_due(uow: UnitOfWork, entry: ListEntry, now: datetime) -> None:
+def emit_revoked(uow: UnitOfWork, entry: ListEntry, revocation: Revocation) -> None:
+    """Enforcement lifts every measure, when it had heard of the entry."""
+    if entry.is_sent():
+        uow.emit(
+            ListEntryRevoked(
+                entry_id=entry.entry_id,
+                version=entry.version,
+                subject_code=entry.content.subject.code,
+                reason=revocation.reason,
+                revoked_by=revocation.revoked_by,
+                revoked_at=revocation.revoked_at,
+            )
+        )
+
+
+def send_if_due(uow: UnitOfWork, entry: ListEntry, now: datetime) -> None:
     if entry.should_send(china_date(now)):
         if entry.in_force_since is None:
             entry.in_force_since = now
@@ -176,7 +191,7 @@ async def record_entries(
         else:
             entry = item.entry
             known[entry.record_id] = KnownRecord(entry.entry_id, entry.original_hash, "")
-            _send_if_due(uow, entry, entry.created_at)
+            send_if_due(uow, entry, entry.created_at)
             created.append(entry)
             outcomes.append(Created(entry))
     await repo.add_many(created)
@@ -254,7 +269,7 @@ async def correct_entry(
     if version is None:
         return entry, False
     await repo.add_version(entry, version)
-    _send_if_due(uow, entry, now)
+    send_if_due(uow, entry, now)
     await repo.update(entry)
     await uow.commit()
     return entry, True
@@ -267,17 +282,7 @@ async def revoke_entry(
     repo, entry = await _locked(uow, entry_id)
     now = clock()
     revocation = entries.revoke(entry, reason=reason, by=by, now=now)
-    if entry.is_sent():
-        uow.emit(
-            ListEntryRevoked(
-                entry_id=entry.entry_id,
-                version=entry.version,
-                subject_code=entry.content.subject.code,
-                reason=revocation.reason,
-                revoked_by=revocation.revoked_by,
-                revoked_at=revocation.revoked_at,
-            )
-        )
+    emit_revoked(uow, entry, revocation)
     await repo.update(entry)
     await uow.commit()
     return entry
@@ -301,7 +306,7 @@ async def vote(
     )
     await repo.add_vote(entry, cast)
     if entry.status is ListEntryStatus.IN_FORCE:
-        _send_if_due(uow, entry, now)
+        send_if_due(uow, entry, now)
     await repo.update(entry)
     await uow.commit()
     return entry

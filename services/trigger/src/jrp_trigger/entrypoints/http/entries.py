@@ -1,4 +1,5 @@
-"""List entries: post, read, list, correct, revoke (DOMAIN.md §5 step 1, §7)."""
+"""List entries: post, read, list, correct, revoke (DOMAIN.md §5 step 1, §7). Reads show a
+suspended entry's case and a repaired entry's repair (§7, §8)."""
 
 from __future__ import annotations
 
@@ -97,7 +98,8 @@ async def correct_entry(
     entry_id: str, body: EntryCorrection, by: Department, trigger: TriggerDep
 ) -> EntryRead:
     """A new version (the initiating department only; the same checks as a submission). An
-    entry in force is sent again with version + 1."""
+    entry in force is sent again with version + 1. A suspended entry is 409: it is corrected
+    through the decision of the objection or complaint suspending it (on appeals)."""
     async with trigger.runtime.uow() as uow:
         await handlers.correct_entry(
             uow, entry_id, body, body.reason, trigger.submissions_by(by.department_code)
@@ -109,7 +111,8 @@ async def correct_entry(
 async def revoke_entry(
     entry_id: str, body: RevocationRequest, by: Department, trigger: TriggerDep
 ) -> EntryRead:
-    """Withdraw the entry (the initiating department only); enforcement lifts its measures."""
+    """Withdraw the entry (the initiating department only, suspended or not); enforcement
+    lifts its measures."""
     async with trigger.runtime.uow() as uow:
         await handlers.revoke_entry(
             uow, entry_id, reason=body.reason, by=by.department_code, clock=trigger.clock

@@ -7,13 +7,14 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from jrp_shared.events.payloads import (
+    CorrectedEntry,
     DecisionDocument,
-    LinkedPersonRecord,
     MeasureStatus,
     Period,
     SubjectReference,
 )
 from jrp_shared.vocabulary import (
+    CaseKind,
     DisclosureClass,
     LiftReason,
     LinkedPersonRole,
@@ -29,18 +30,11 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
 
 
-class EntryCorrection(_In):
+class EntryCorrection(CorrectedEntry):
     """The corrected entry, whole (a submission without `record_id`), and why."""
 
-    subject: SubjectReference
-    list_type: str = Field(min_length=1, max_length=100)
-    grounds: str = Field(min_length=1, max_length=4000)
-    legal_basis: str = Field(min_length=1, max_length=2000)
-    decision_document: DecisionDocument
-    period: Period
-    disclosure_class: DisclosureClass
-    linked_persons: list[LinkedPersonRecord] = Field(default_factory=list, max_length=50)
-    evidence_references: list[str] = Field(default_factory=list, max_length=100)
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
     reason: str = Field(min_length=1, max_length=2000, description="why it is corrected")
 
 
@@ -120,6 +114,22 @@ class RevocationRead(BaseModel):
     revoked_at: datetime
 
 
+class SuspensionRead(BaseModel):
+    """The case whose verification suspends the measures (DOMAIN.md §7)."""
+
+    case_kind: CaseKind
+    case_id: str
+    since: datetime
+
+
+class RepairRead(BaseModel):
+    """Credit repair granted: the entry ended early (DOMAIN.md §8)."""
+
+    repair_id: str
+    repaired_by: str
+    repaired_at: datetime
+
+
 class OrderRead(BaseModel):
     order_id: str
     target_role: TargetRole
@@ -156,6 +166,8 @@ class EntryRead(ContentRead):
     updated_at: datetime
     in_force_since: datetime | None = Field(description="when it was first sent to enforcement")
     revocation: RevocationRead | None
+    suspension: SuspensionRead | None = Field(description="set while status is suspended")
+    repair: RepairRead | None = Field(description="set when status is repaired")
     recognition: RecognitionRead | None
     versions: list[VersionRead]
     departments: list[DepartmentOrdersRead] = Field(
@@ -176,3 +188,5 @@ class EntrySummaryRead(BaseModel):
     period: Period
     created_at: datetime
     updated_at: datetime
+    suspension: SuspensionRead | None = Field(description="set while status is suspended")
+    repair: RepairRead | None = Field(description="set when status is repaired")

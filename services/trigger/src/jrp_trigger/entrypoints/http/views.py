@@ -15,7 +15,7 @@ from jrp_shared.vocabulary import ListEntryStatus, SubjectType
 from jrp_trigger.adapters.repositories import EntrySummary
 from jrp_trigger.domain import recognition
 from jrp_trigger.domain.content import EntryContent
-from jrp_trigger.domain.entries import ExpertDraw, ListEntry
+from jrp_trigger.domain.entries import ExpertDraw, ListEntry, Repair, Suspension
 from jrp_trigger.entrypoints.http.schemas import (
     DepartmentOrdersRead,
     EntryRead,
@@ -24,7 +24,9 @@ from jrp_trigger.entrypoints.http.schemas import (
     LinkedPersonRead,
     OrderRead,
     RecognitionRead,
+    RepairRead,
     RevocationRead,
+    SuspensionRead,
     VersionRead,
     VoteRead,
 )
@@ -90,6 +92,22 @@ def _recognition(entry: ListEntry) -> RecognitionRead | None:
     )
 
 
+def _suspension(suspension: Suspension | None) -> SuspensionRead | None:
+    if suspension is None:
+        return None
+    return SuspensionRead(
+        case_kind=suspension.case_kind, case_id=suspension.case_id, since=suspension.since
+    )
+
+
+def _repair(repair: Repair | None) -> RepairRead | None:
+    if repair is None:
+        return None
+    return RepairRead(
+        repair_id=repair.repair_id, repaired_by=repair.repaired_by, repaired_at=repair.repaired_at
+    )
+
+
 def _order(order: SanctionOrderStatus, today: date) -> OrderRead:
     return OrderRead(
         order_id=order.order_id,
@@ -142,6 +160,8 @@ def entry_read(
         )
         if revocation
         else None,
+        suspension=_suspension(entry.suspension),
+        repair=_repair(entry.repair),
         recognition=_recognition(entry),
         versions=[
             VersionRead(
@@ -172,4 +192,6 @@ def summary_read(summary: EntrySummary, *, viewer: str) -> EntrySummaryRead:
         period=summary.period,
         created_at=summary.created_at,
         updated_at=summary.updated_at,
+        suspension=_suspension(summary.suspension),
+        repair=_repair(summary.repair),
     )
