@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from jrp_registry.cli import main
+from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_PORTAL, TokenVerifier
 from jrp_shared.calendar import statutory_holidays
+from jrp_shared.testing import Keys
 
 
 @pytest.fixture
@@ -57,3 +59,20 @@ def test_the_catalog_loads_once_and_again_changes_nothing(
     assert "new versions: 19 list types, 88 measures" in capsys.readouterr().out
     assert main(["load-catalog"]) == 0
     assert "new versions: 0 list types, 0 measures" in capsys.readouterr().out
+
+
+def test_dev_credentials_give_the_credit_office_the_portal_role(
+    registry_env: Path, keys: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JRP_REGISTRY_SIGNING_KEY_FILE", str(keys.private_key_file))
+    assert main(["load-catalog"]) == 0
+    out = registry_env / "tokens.json"
+    args = ["--out", str(out), "--secrets-out", str(registry_env / "secrets.json")]
+    assert main(["dev-credentials", *args]) == 0
+    tokens = json.loads(out.read_text())
+    verifier = TokenVerifier(
+        keys.public_key_file.read_text(), issuer=keys.issuer.issuer, audience=keys.issuer.audience
+    )
+    office = verifier.verify(tokens["credit-office"]).roles
+    assert {ROLE_ADMINISTRATOR, ROLE_PORTAL} <= office
+    assert ROLE_PORTAL not in verifier.verify(tokens["tax"]).roles

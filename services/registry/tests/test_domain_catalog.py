@@ -26,7 +26,7 @@ from jrp_registry.domain.departments import (
     roles_of,
     secret_matches,
 )
-from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_IMPLEMENTER, ROLE_INITIATOR
+from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_IMPLEMENTER, ROLE_INITIATOR, ROLE_PORTAL
 from jrp_shared.errors import Conflict
 from jrp_shared.vocabulary import LawfulArea, ListColour, MeasureKind, SubjectType
 
@@ -484,7 +484,15 @@ def test_domain_and_department_definitions_validate_codes() -> None:
 def test_roles_of_follow_the_department_powers(
     initiates: bool, implements: bool, administers: bool, expected: frozenset[str]
 ) -> None:
-    assert roles_of(initiates=initiates, implements=implements, administers=administers) == expected
+    roles = roles_of(
+        initiates=initiates, implements=implements, administers=administers, portal=False
+    )
+    assert roles == expected
+
+
+def test_a_portal_department_also_holds_the_portal_role() -> None:
+    roles = roles_of(initiates=False, implements=True, administers=True, portal=True)
+    assert roles == {ROLE_IMPLEMENTER, ROLE_ADMINISTRATOR, ROLE_PORTAL}
 
 
 def test_right_secret_matches_its_hash() -> None:

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from jrp_registry.adapters.repositories import CalendarRepository
 from jrp_registry.bootstrap import Registry, bootstrap
 from jrp_registry.config import RegistrySettings
-from jrp_registry.entrypoints.http import calendar, catalog, departments, oauth, subjects
+from jrp_registry.entrypoints.http import calendar, cases, catalog, departments, oauth, subjects
 from jrp_shared.bus.base import Bus
 from jrp_shared.calendar_copy import deadline_router
 from jrp_shared.logging import configure_logging
@@ -33,6 +33,7 @@ def create_app(settings: RegistrySettings | None = None, *, bus: Bus | None = No
         routers=[
             oauth.router,
             subjects.router,
+            cases.router,
             departments.router,
             catalog.router,
             calendar.router,

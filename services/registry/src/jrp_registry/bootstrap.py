@@ -1,4 +1,5 @@
-"""Wire the registry once from its settings: runtime, token issuer, working-day calendar."""
+"""Wire the registry once from its settings: runtime (with its appeals.v1 consumer), token
+issuer, working-day calendar."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import dataclass
 
 from jrp_registry.adapters import orm
 from jrp_registry.config import RegistrySettings
+from jrp_registry.entrypoints.consumers import add_consumers
 from jrp_shared.auth import TokenIssuer
 from jrp_shared.bus.base import Bus
 from jrp_shared.calendar import WorkingDayCalendar
@@ -28,6 +30,7 @@ def bootstrap(settings: RegistrySettings, *, bus: Bus | None = None) -> Registry
         bus=bus,
         topics_published=[topics.CATALOG, topics.SUBJECTS, topics.DEPARTMENTS, topics.CALENDAR],
     )
+    add_consumers(runtime)
     issuer = TokenIssuer(
         settings.private_key_pem(),
         issuer=settings.auth_issuer,

@@ -132,6 +132,7 @@ def _dev_credentials(args: argparse.Namespace) -> int:
                     initiates=department.initiates,
                     implements=department.implements,
                     administers=code in settings.administrator_departments,
+                    portal=code in settings.portal_departments,
                 )
                 tokens[code], _ = issuer.issue(code, roles, ttl_seconds=args.ttl)
         for path, data in ((args.out, tokens), (args.secrets_out, secrets)):

@@ -28,6 +28,11 @@ class RegistrySettings(ServiceSettings):
         default=frozenset({"credit-office"}),
         description="departments that maintain departments, catalog and calendar (JSON list)",
     )
+    portal_departments: frozenset[str] = Field(
+        default=frozenset({"credit-office"}),
+        description="departments that run the credit portal and may obtain subject tokens "
+        "(JSON list; docs/due-process.md)",
+    )
     organisation_code_policy: Literal["warn", "reject"] = Field(
         default="warn",
         description="a USCC whose organisation-code check fails: stored with a warning, or refused "

@@ -96,3 +96,24 @@ calendar_schedules = Table(
     Column("loaded_at", DateTime(timezone=True), nullable=False),
     Column("loaded_by", String(32), nullable=False),
 )
+
+# Due-process cases as the appeals service reports them (appeals.v1): the registry's per-subject
+# timeline, so a portal shows a subject its cases without asking appeals (docs/due-process.md).
+subject_cases = Table(
+    "subject_cases",
+    metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("subject_code", String(18), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("entry_id", String(64), nullable=False),
+    Column("objection_id", String(64)),
+    Column("state", String(20), nullable=False),
+    Column("outcome", String(40)),
+    Column("remedy", String(20)),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("decision_due", Date),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("last_event_type", String(200), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+Index("subject_cases_subject", subject_cases.c.subject_code, subject_cases.c.opened_at)

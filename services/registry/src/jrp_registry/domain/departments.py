@@ -6,12 +6,14 @@ import hashlib
 import hmac
 import secrets
 
-from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_IMPLEMENTER, ROLE_INITIATOR
+from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_IMPLEMENTER, ROLE_INITIATOR, ROLE_PORTAL
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
-def roles_of(*, initiates: bool, implements: bool, administers: bool) -> frozenset[str]:
+def roles_of(
+    *, initiates: bool, implements: bool, administers: bool, portal: bool
+) -> frozenset[str]:
     roles = set()
     if initiates:
         roles.add(ROLE_INITIATOR)
@@ -19,6 +21,8 @@ def roles_of(*, initiates: bool, implements: bool, administers: bool) -> frozens
         roles.add(ROLE_IMPLEMENTER)
     if administers:
         roles.add(ROLE_ADMINISTRATOR)
+    if portal:
+        roles.add(ROLE_PORTAL)
     return frozenset(roles)
 
 

@@ -66,6 +66,35 @@ def validate_code(
     return check.code, check.warnings, []
 
 
+def _shaped_like_resident_id(code: str) -> bool:
+    # 17 digits then a digit or X; a USCC carries letters almost always (positions 9-17).
+    body, last = code[:17], code[17:]
+    return len(code) == 18 and body.isascii() and body.isdigit() and last in set("0123456789X")
+
+
+def identify(code: str, field_name: str, policy: Literal["warn", "reject"]) -> str:
+    """A subject's code when its type is not given (a subject token, docs/due-process.md):
+    resident ID rules for a code shaped like one, else USCC rules (organisation-code check
+    per `policy`). The normalised code, or InvalidInput naming the field and the position."""
+    normalised = code.strip().upper()
+    try:
+        if not _shaped_like_resident_id(normalised):
+            return validate_uscc(normalised, organisation_code_policy=policy).code
+        try:
+            return validate_resident_id(normalised)
+        except IdentifierError as exc:
+            # An all-digit USCC is possible; only when it is not one is the ID's fault told.
+            try:
+                return validate_uscc(normalised, organisation_code_policy=policy).code
+            except IdentifierError:
+                raise exc from None
+    except IdentifierError as exc:
+        raise InvalidInput(
+            "the subject code is not a valid USCC or resident ID",
+            problems=[_problem(field_name, exc)],
+        ) from None
+
+
 def _default_division(code: str, subject_type: SubjectType) -> str:
     # USCC positions 3–8 and resident ID positions 1–6 are the division code (§2).
     return code[0:6] if subject_type is SubjectType.NATURAL_PERSON else code[2:8]

@@ -37,8 +37,12 @@ from jrp_shared.events.payloads import (
     MeasurePublished,
     SubjectRecorded,
 )
+from jrp_shared.identifiers import mask_resident_id
+from jrp_shared.logging import get_logger
 from jrp_shared.messaging.uow import UnitOfWork
 from jrp_shared.vocabulary import LinkedPersonRole, SubjectType
+
+log = get_logger(__name__)
 
 People = list[tuple[LinkedPersonRole, str, str]]
 
@@ -288,7 +292,7 @@ async def set_client_secret(uow: UnitOfWork, code: str, secret: str, by: str) ->
 
 
 async def department_roles(
-    uow: UnitOfWork, code: str, administrators: frozenset[str]
+    uow: UnitOfWork, code: str, administrators: frozenset[str], portals: frozenset[str]
 ) -> frozenset[str]:
     found = await DepartmentRepository(uow.session).get(code)
     if found is None or not found[1]:
@@ -298,6 +302,7 @@ async def department_roles(
         initiates=definition.initiates,
         implements=definition.implements,
         administers=code in administrators,
+        portal=code in portals,
     )
 
 
@@ -308,13 +313,32 @@ async def issue_token(
     client_id: str,
     client_secret: str,
     administrators: frozenset[str],
+    portals: frozenset[str],
 ) -> tuple[str, int]:
     """OAuth2 client credentials: a short-lived token for a department with a valid secret."""
     found = await DepartmentRepository(uow.session).get(client_id)
     if found is None or not found[1] or not departments.secret_matches(client_secret, found[2]):
         raise Unauthenticated("invalid client credentials")
-    roles = await department_roles(uow, client_id, administrators)
+    roles = await department_roles(uow, client_id, administrators, portals)
     return issuer.issue(client_id, roles)
+
+
+def issue_subject_token(
+    issuer: TokenIssuer,
+    *,
+    subject_code: str,
+    portal: str,
+    ttl_seconds: int,
+    organisation_code_policy: Literal["warn", "reject"],
+) -> tuple[str, str, int]:
+    """A subject token for a code the portal has identified: (code, token, ttl). The code
+    must be well formed; it need not be registered here (a subject may act before any entry
+    about it reached the registry)."""
+    code = subjects.identify(subject_code, "body.subject_code", organisation_code_policy)
+    token, ttl = issuer.issue_for_subject(code, agent=portal, ttl_seconds=ttl_seconds)
+    # Audit: who obtained a token for whom; a resident ID never appears in clear (§2).
+    log.info("subject token issued", portal=portal, subject=mask_resident_id(code), ttl=ttl)
+    return code, token, ttl
 
 
 # --- working-day calendar (DOMAIN.md §10) -------------------------------------------------------

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from jrp_registry.adapters.repositories import DepartmentRepository
+from jrp_registry.config import RegistrySettings
 from jrp_registry.domain import departments as rules
 from jrp_registry.domain.catalog import DepartmentDefinition
 from jrp_registry.entrypoints.http.deps import Administrator, RegistryDep
@@ -27,18 +28,21 @@ class ClientSecret(BaseModel):
     note: str = "shown once; store it in the department system's secret store"
 
 
-def _read(d: DepartmentDefinition, active: bool, administrators: frozenset[str]) -> DepartmentRead:
+def _read(d: DepartmentDefinition, active: bool, settings: RegistrySettings) -> DepartmentRead:
     roles = rules.roles_of(
-        initiates=d.initiates, implements=d.implements, administers=d.code in administrators
+        initiates=d.initiates,
+        implements=d.implements,
+        administers=d.code in settings.administrator_departments,
+        portal=d.code in settings.portal_departments,
     )
     return DepartmentRead(**d.model_dump(), active=active, roles=sorted(roles))
 
 
 @router.get("", response_model=list[DepartmentRead])
 async def list_departments(_by: Department, registry: RegistryDep) -> list[DepartmentRead]:
-    admins = registry.settings.administrator_departments
+    settings = registry.settings
     async with registry.runtime.db.sessions() as session:
-        return [_read(d, a, admins) for d, a in await DepartmentRepository(session).all()]
+        return [_read(d, a, settings) for d, a in await DepartmentRepository(session).all()]
 
 
 @router.get("/{code}", response_model=DepartmentRead)
@@ -47,7 +51,7 @@ async def get_department(code: str, _by: Department, registry: RegistryDep) -> D
         found = await DepartmentRepository(session).get(code)
     if found is None:
         raise NotFound(f"no department {code}")
-    return _read(found[0], found[1], registry.settings.administrator_departments)
+    return _read(found[0], found[1], registry.settings)
 
 
 @router.put("/{code}", response_model=DepartmentRead)
@@ -58,7 +62,7 @@ async def put_department(
         raise InvalidInput.for_field("body.code", "mismatch", "body code differs from the path")
     async with registry.runtime.uow() as uow:
         await handlers.save_department(uow, body, by.department_code)
-    return _read(body, True, registry.settings.administrator_departments)
+    return _read(body, True, registry.settings)
 
 
 @router.post("/{code}/credentials", response_model=ClientSecret, status_code=201)

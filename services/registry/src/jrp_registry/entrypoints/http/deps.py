@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from jrp_registry.bootstrap import Registry
-from jrp_shared.auth import ROLE_ADMINISTRATOR, Principal
+from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_PORTAL, Principal
 from jrp_shared.web import current_department
 
 
@@ -23,5 +23,12 @@ async def _administrator(
     return principal
 
 
+async def _portal(principal: Annotated[Principal, Depends(current_department)]) -> Principal:
+    # A subject token is refused by `current_department` (403) before the role is looked at.
+    principal.require(ROLE_PORTAL)
+    return principal
+
+
 RegistryDep = Annotated[Registry, Depends(_registry)]
 Administrator = Annotated[Principal, Depends(_administrator)]
+Portal = Annotated[Principal, Depends(_portal)]

@@ -1,13 +1,14 @@
-"""OAuth2 client credentials (RFC 6749 §4.4): departments exchange their secret for a token."""
+"""OAuth2 client credentials (RFC 6749 §4.4): departments exchange their secret for a token;
+the credit portal exchanges its token for a subject token (docs/due-process.md)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from jrp_registry.entrypoints.http.deps import RegistryDep
+from jrp_registry.entrypoints.http.deps import Portal, RegistryDep
 from jrp_registry.service_layer import handlers
 
 router = APIRouter(prefix="/v1/oauth", tags=["authentication"])
@@ -33,5 +34,28 @@ async def token(
             client_id=client_id,
             client_secret=client_secret,
             administrators=registry.settings.administrator_departments,
+            portals=registry.settings.portal_departments,
         )
     return TokenResponse(access_token=access_token, expires_in=ttl)
+
+
+class SubjectTokenResponse(TokenResponse):
+    subject_code: str = Field(description="the code the token names, normalised")
+
+
+@router.post("/subject-token", response_model=SubjectTokenResponse)
+async def subject_token(
+    registry: RegistryDep,
+    portal: Portal,
+    subject_code: Annotated[str, Form(min_length=1, max_length=40)],
+) -> SubjectTokenResponse:
+    """The portal, having identified a subject itself, gets a short-lived token for it
+    (`sub = subject:<code>`, `act = {"sub": <portal>}`, RFC 8693)."""
+    code, access_token, ttl = handlers.issue_subject_token(
+        registry.issuer,
+        subject_code=subject_code,
+        portal=portal.department_code,
+        ttl_seconds=registry.settings.token_ttl_seconds,
+        organisation_code_policy=registry.settings.organisation_code_policy,
+    )
+    return SubjectTokenResponse(access_token=access_token, expires_in=ttl, subject_code=code)

@@ -1,0 +1,21 @@
+"""The registry's consumer: due-process events on appeals.v1 feed each subject's case
+timeline (docs/due-process.md, "Events")."""
+
+from __future__ import annotations
+
+from jrp_registry.service_layer.cases import APPEALS_EVENTS, record_case_event
+from jrp_shared.events import topics
+from jrp_shared.events.envelope import Envelope
+from jrp_shared.events.payloads import EventPayload
+from jrp_shared.messaging.uow import UnitOfWork
+from jrp_shared.runtime import ServiceRuntime
+
+
+async def _on_appeals(uow: UnitOfWork, _envelope: Envelope, payload: EventPayload) -> None:
+    await record_case_event(uow, payload)
+
+
+def add_consumers(runtime: ServiceRuntime) -> None:
+    runtime.add_consumer(
+        "cases", [topics.APPEALS], {event.event_type: _on_appeals for event in APPEALS_EVENTS}
+    )
