@@ -43,6 +43,7 @@ def _uscc(body: str) -> str:
 
 UNLISTED = _uscc("91350100MA0000001")
 LATER = _uscc("91350100MA0000002")
+SUSPENDED_CO = _uscc("91350100MA0000003")
 
 
 def _measure(code: str, *, mandatory: bool, kind: str = "punishment") -> dict[str, Any]:
@@ -77,8 +78,10 @@ async def _add_entry(
     end: date = TODAY + timedelta(days=1000),
     status: str = "in_force",
     orders: Sequence[tuple[str, str, list[dict[str, Any]], str]] = (),
+    suspended_for: str | None = None,
 ) -> None:
-    """An entry with its targets and orders (department, target code, measures, state)."""
+    """An entry with its targets and orders (department, target code, measures, state);
+    `suspended_for` a case kind suspends it (DOMAIN.md §7)."""
     payload = entry_in_force(
         entry_id=entry_id,
         subject=Subject(
@@ -105,6 +108,9 @@ async def _add_entry(
             payload=payload.model_dump(mode="json"),
             received_at=now,
             updated_at=now,
+            suspension_case_kind=suspended_for,
+            suspension_case_id=None if suspended_for is None else f"{suspended_for}-1",
+            suspended_since=None if suspended_for is None else now,
         )
     )
     targets = [(subject, "subject", "legal_person", f"{entry_id} 公司")]
@@ -188,6 +194,16 @@ async def _seed(url: str, list_types: list[ListTypePublished]) -> None:
             orders=[("tax", LATE_CO, [INVOICES], "issued")],
         )
         await _add_entry(conn, "revoked-1", subject=UNLISTED, status="revoked")
+        # Suspended pending a complaint since before its original end: still answered.
+        await _add_entry(
+            conn,
+            "suspended-1",
+            subject=SUSPENDED_CO,
+            end=TODAY - timedelta(days=3),
+            status="suspended",
+            suspended_for="complaint",
+            orders=[("tax", SUSPENDED_CO, [INVOICES], "suspended")],
+        )
         await _add_entry(
             conn,
             "over-1",
@@ -306,6 +322,34 @@ async def test_lifted_orders_ended_periods_and_revoked_entries_answer_nothing(
     late = await _check(service, LATE_CO)
     assert (late["listed"], late["mandatory_measures"]) == (False, [])
     assert (await _check(service, ENTERPRISE))["listed"] is True
+
+
+async def test_a_suspended_entry_is_loaded_and_answered_with_no_measure(
+    service: EnforcementUnderTest,
+) -> None:
+    body = await _check(service, SUSPENDED_CO)
+    assert (body["listed"], body["rewarded"], body["suspended"]) == (False, False, True)
+    [entry] = body["entries"]
+    assert (entry["entry_id"], entry["status"], entry["note"], entry["measures"]) == (
+        "suspended-1",
+        "suspended",
+        "suspended pending complaint",
+        [],
+    )
+    assert body["mandatory_measures"] == body["recommended_measures"] == []
+    enterprise = await _check(service, ENTERPRISE)
+    assert enterprise["suspended"] is False
+    assert {e["status"] for e in enterprise["entries"]} == {"in_force"}
+    batch = await service.client.post(
+        "/v1/checks/batch",
+        json={"codes": [SUSPENDED_CO, UNLISTED]},
+        headers=service.as_department("tax"),
+    )
+    assert (batch.json()["suspended"], batch.json()["listed"]) == (1, 0)
+    assert [a["suspended"] for a in batch.json()["answers"]] == [True, False]
+    rows = await _audit_rows(service)
+    assert rows[0].answer["suspended"] == ["suspended-1"] and rows[0].listed is False
+    assert [r.answer.get("suspended") for r in rows[1:]] == [None, ["suspended-1"], None]
 
 
 async def test_changes_committed_after_start_reach_the_index(service: EnforcementUnderTest) -> None:
@@ -471,6 +515,6 @@ async def test_who_may_ask_and_what_is_refused(service: EnforcementUnderTest) ->
     assert too_many.status_code == 422
 
     stats = await service.client.get("/v1/check-index", headers=service.as_office())
-    assert stats.status_code == 200 and stats.json()["entries"] == 3
+    assert stats.status_code == 200 and stats.json()["entries"] == 4
     assert (await service.client.get("/v1/check-index", headers=own)).status_code == 403
     assert len(await _audit_rows(service)) == 1  # refused checks are not checks

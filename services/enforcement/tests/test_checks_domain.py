@@ -280,6 +280,7 @@ class _EntryRow(NamedTuple):
     period_start: date
     period_end: date
     payload: str
+    suspension_case_kind: str | None = None
 
 
 class _TargetRow(NamedTuple):

@@ -160,3 +160,21 @@ async def test_checks_batches_and_reloads_on_sqlite(
     async with app.state.runtime.db.sessions() as session:
         audited = list((await session.execute(select(orm.check_audit.c.subject_code))).scalars())
     assert audited.count(PERSON) == 1 and audited.count(ENTERPRISE) >= 3
+
+    # Suspended pending an objection (DOMAIN.md §7): shown, with no measure, not listed.
+    async with app.state.runtime.uow() as uow:
+        await uow.session.execute(
+            update(orm.list_entries)
+            .values(status="suspended", suspension_case_kind="objection")
+            .where(orm.list_entries.c.entry_id == "entry-1")
+        )
+        changes.announce(uow, ["entry-1"])
+        await uow.commit()
+
+    async def suspended() -> Any:
+        body = (await client.get(f"/v1/checks/{ENTERPRISE}", headers=headers)).json()
+        return body if body["suspended"] else None
+
+    body = await eventually(suspended, within=10)
+    assert body["listed"] is False
+    assert body["entries"][0]["note"] == "suspended pending objection"

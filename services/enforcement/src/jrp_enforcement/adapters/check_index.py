@@ -1,10 +1,11 @@
 """The must-check index (DOMAIN.md §6), loaded from this service's tables and kept current.
 
-At start the entries in force (`list_entries` with their `entry_targets`) and their orders not
-lifted (`sanction_orders`) are streamed in chunks (a server-side cursor on PostgreSQL), so the
-load needs no more memory than the index itself, on SQLite as on PostgreSQL. After every commit
-that changes an entry, its targets or its orders, the order code announces the entry ids
-(`EntryChanges`); one task reloads them, in order, from the latest committed state.
+At start the entries in force or suspended (`list_entries` with their `entry_targets`) and
+their orders not lifted (`sanction_orders`) are streamed in chunks (a server-side cursor on
+PostgreSQL), so the load needs no more memory than the index itself, on SQLite as on
+PostgreSQL. After every commit that changes an entry, its targets or its orders, the order
+code announces the entry ids (`EntryChanges`); one task reloads them, in order, from the
+latest committed state.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, cast, func, select
+from sqlalchemy import ColumnElement, Select, String, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncResult
 
 from jrp_enforcement.adapters import orm
@@ -46,6 +47,7 @@ from jrp_shared.vocabulary import ListEntryStatus, OrderState
 log = get_logger(__name__)
 
 _IN_FORCE = ListEntryStatus.IN_FORCE.value
+_SUSPENDED = ListEntryStatus.SUSPENDED.value
 _LIFTED = OrderState.LIFTED.value
 _RELOAD_CHUNK = 500
 _YIELD_EVERY = 500
@@ -101,7 +103,8 @@ def _entries_query() -> Select[Any]:
         # The document as text, parsed here: three JSON operators per row cost PostgreSQL
         # several times what one json.loads costs Python (measured, 20,000 entries).
         cast(t.c.payload, String).label("payload"),
-    ).where(t.c.status == _IN_FORCE)
+        t.c.suspension_case_kind,
+    ).where(t.c.status.in_((_IN_FORCE, _SUSPENDED)))
 
 
 def _targets_query() -> Select[Any]:
@@ -137,7 +140,7 @@ def _orders_query(dialect: str) -> Select[Any]:
 
 _ROLE_THEN_CODE = operator.itemgetter(2, 1)
 # Row positions (rows are read by position: cheaper than by name, a million times over).
-_E_ID, _E_TYPE, _E_COLOUR, _E_SUBJECT, _E_BY, _E_START, _E_END, _E_PAYLOAD = range(8)
+_E_ID, _E_TYPE, _E_COLOUR, _E_SUBJECT, _E_BY, _E_START, _E_END, _E_PAYLOAD, _E_SUSPENDED = range(9)
 _T_CODE, _T_ROLE, _T_TYPE, _T_NAME = 1, 2, 3, 4
 _O_DEPARTMENT, _O_CODE, _O_ROLE, _O_MEASURES = 1, 2, 3, 4
 
@@ -255,6 +258,10 @@ class EntryBuilder:
         for t in others:
             flat.append(t[_T_CODE])
             flat.append(intern(t[_T_ROLE]))
+        # A suspended entry calls for no measure (DOMAIN.md §7): its orders are not kept.
+        suspended = entry[_E_SUSPENDED]
+        if suspended is not None:
+            suspended, orders = intern(suspended), ()
         return Entry(
             entry_id=entry[_E_ID],
             list_type=intern(entry[_E_TYPE]),
@@ -270,6 +277,7 @@ class EntryBuilder:
             period_end=self._date(entry[_E_END]),
             targets=tuple(flat),
             orders=self._layout(flat, orders) if orders else (),
+            suspended=suspended,
         )
 
 
@@ -397,10 +405,11 @@ class LiveCheckIndex:
         self.list_type_names = {lt.code: lt.name for lt in list_types}
 
     async def _load_all(self) -> None:
-        """Read every entry in force with its targets and orders: three queries sorted by
-        entry id, streamed side by side (server-side cursors on PostgreSQL) and merged here a
-        partition at a time. Sequential scans and one sort each, run in parallel by the
-        database, beat a range query per chunk (whose rows lie all over the table)."""
+        """Read every entry in force or suspended with its targets and orders: three queries
+        sorted by entry id, streamed side by side (server-side cursors on PostgreSQL) and
+        merged here a partition at a time. Sequential scans and one sort each, run in
+        parallel by the database, beat a range query per chunk (whose rows lie all over the
+        table)."""
         started = time.perf_counter()
         self.stats.rss_before_bytes = rss_bytes()
         today = china_date(self._clock())
@@ -416,7 +425,8 @@ class LiveCheckIndex:
             entries, targets, orders = await asyncio.gather(
                 c_entries.stream(
                     _entries_query()
-                    .where(le.period_end >= today)
+                    # A suspended entry's period is not running: kept whatever its end.
+                    .where(or_(le.period_end >= today, le.status == _SUSPENDED))
                     .order_by(_in_entry_order(le.entry_id, dialect))
                     .execution_options(yield_per=size)
                 ),
@@ -495,8 +505,8 @@ class LiveCheckIndex:
             put(build(entry, targets.get(entry_id, ()), orders.get(entry_id, ())))
 
     async def reload(self, entry_ids: Iterable[str]) -> None:
-        """Take the latest committed state of these entries: put those in force, drop the
-        rest (revoked, expired, or gone)."""
+        """Take the latest committed state of these entries: put those in force or
+        suspended, drop the rest (revoked, expired, repaired, or gone)."""
         ids = sorted(entry_ids)
         async with self._db.engine.connect() as conn:
             for i in range(0, len(ids), _RELOAD_CHUNK):

@@ -49,13 +49,17 @@ list_entries = Table(
     Column("initiating_department", String(32), nullable=False),
     Column("period_start", Date, nullable=False),
     Column("period_end", Date, nullable=False, index=True),
-    # in_force | revoked | expired (ListEntryStatus); issue 4 adds suspension alongside.
+    # in_force | suspended | revoked | expired | repaired (ListEntryStatus)
     Column("status", String(24), nullable=False, index=True),
     Column("payload", JSON, nullable=False, comment="the latest ListEntryInForce"),
     Column("received_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("ended_at", DateTime(timezone=True)),
     Column("end_reason", String(24)),
+    # Set only while status is suspended (DOMAIN.md §7): the case being verified.
+    Column("suspension_case_kind", String(16), comment="CaseKind"),
+    Column("suspension_case_id", String(64)),
+    Column("suspended_since", DateTime(timezone=True)),
 )
 
 entry_targets = Table(
@@ -99,6 +103,10 @@ sanction_orders = Table(
     Column("fed_back_at", DateTime(timezone=True)),
     Column("lifted_at", DateTime(timezone=True)),
     Column("lift_reason", String(16)),
+    # The suspension of a suspended order (cleared by a re-issue, kept by a lift).
+    Column("suspended_at", DateTime(timezone=True)),
+    Column("suspension_case_kind", String(16), comment="CaseKind"),
+    Column("suspension_case_id", String(64)),
     Index("sanction_orders_department_state", "department", "state"),
 )
 

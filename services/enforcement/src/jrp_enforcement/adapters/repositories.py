@@ -15,11 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from jrp_enforcement.adapters import orm
 from jrp_enforcement.domain.entries import StoredEntry
-from jrp_enforcement.domain.orders import OPEN_STATES, FeedbackRecord, SanctionOrder
+from jrp_enforcement.domain.orders import OPEN_STATES, FeedbackRecord, SanctionOrder, Suspension
 from jrp_enforcement.domain.planning import Target
 from jrp_enforcement.domain.statistics import OrderCounts
 from jrp_shared.events.payloads import ListEntryInForce, OrderedMeasure
 from jrp_shared.vocabulary import (
+    CaseKind,
     FeedbackOutcome,
     LiftReason,
     ListColour,
@@ -42,6 +43,14 @@ def _aware(moment: datetime | None) -> datetime | None:
 def _required(moment: datetime | None) -> datetime:
     assert moment is not None
     return moment
+
+
+NOT_SUSPENDED: dict[str, Any] = {
+    "suspension_case_kind": None,
+    "suspension_case_id": None,
+    "suspended_since": None,
+}
+"""An entry's suspension columns outside a suspension: every other change clears them."""
 
 
 class EntryRepository:
@@ -87,6 +96,7 @@ class EntryRepository:
             "updated_at": now,
             "ended_at": now if end_reason else None,
             "end_reason": end_reason,
+            **NOT_SUSPENDED,  # a new version resumes a suspended entry (DOMAIN.md §7)
         }
         t = orm.list_entries
         if exists:
@@ -108,7 +118,25 @@ class EntryRepository:
         await self._s.execute(
             update(t)
             .where(t.c.entry_id.in_(entry_ids))
-            .values(status=status.value, ended_at=at, end_reason=reason, updated_at=at)
+            .values(
+                status=status.value, ended_at=at, end_reason=reason, updated_at=at, **NOT_SUSPENDED
+            )
+        )
+
+    async def suspend(
+        self, entry_id: str, case_kind: CaseKind, case_id: str, since: datetime, now: datetime
+    ) -> None:
+        t = orm.list_entries
+        await self._s.execute(
+            update(t)
+            .where(t.c.entry_id == entry_id)
+            .values(
+                status=ListEntryStatus.SUSPENDED.value,
+                suspension_case_kind=case_kind.value,
+                suspension_case_id=case_id,
+                suspended_since=since,
+                updated_at=now,
+            )
         )
 
     async def replace_targets(
@@ -135,7 +163,8 @@ class EntryRepository:
 
     async def due_for_expiry(self, today: date, limit: int) -> list[str]:
         """Entries in force whose period ended before `today`, locked; a second sweeper
-        skips them rather than waiting."""
+        skips them rather than waiting. Never a suspended entry: its period is not running
+        (DOMAIN.md §7, 002 二(三)2); its resumption moves the end later."""
         t = orm.list_entries
         rows = await self._s.scalars(
             select(t.c.entry_id)
@@ -238,6 +267,15 @@ class OrderRepository:
             fed_back_at=_aware(row["fed_back_at"]),
             lifted_at=_aware(row["lifted_at"]),
             lift_reason=LiftReason(row["lift_reason"]) if row["lift_reason"] else None,
+            suspension=(
+                Suspension(
+                    CaseKind(row["suspension_case_kind"]),
+                    row["suspension_case_id"],
+                    _required(_aware(row["suspended_at"])),
+                )
+                if row["suspension_case_kind"]
+                else None
+            ),
             feedback=feedback,
         )
 
@@ -299,6 +337,7 @@ class OrderRepository:
 
     @staticmethod
     def _row(order: SanctionOrder) -> dict[str, Any]:
+        suspension = order.suspension
         return {
             "revision": order.revision,
             "sequence": order.sequence,
@@ -321,6 +360,9 @@ class OrderRepository:
             "fed_back_at": order.fed_back_at,
             "lifted_at": order.lifted_at,
             "lift_reason": order.lift_reason.value if order.lift_reason else None,
+            "suspended_at": suspension.since if suspension else None,
+            "suspension_case_kind": suspension.case_kind.value if suspension else None,
+            "suspension_case_id": suspension.case_id if suspension else None,
         }
 
     async def add(self, order: SanctionOrder) -> None:
@@ -422,6 +464,7 @@ class OrderRepository:
             return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
         lifted = t.c.state == OrderState.LIFTED.value
+        suspended = t.c.state == OrderState.SUSPENDED.value
         query = select(
             t.c.department,
             t.c.list_type,
@@ -431,6 +474,8 @@ class OrderRepository:
             count_if(_overdue_condition(today)).label("overdue"),
             count_if(lifted).label("lifted"),
             count_if(and_(lifted, t.c.fed_back_at.is_(None))).label("lifted_before_feedback"),
+            count_if(suspended).label("suspended"),
+            count_if(and_(suspended, t.c.fed_back_at.is_(None))).label("suspended_before_feedback"),
         ).group_by(t.c.department, t.c.list_type)
         if department is not None:
             query = query.where(t.c.department == department)
@@ -447,6 +492,8 @@ class OrderRepository:
                 overdue=int(r.overdue),
                 lifted=int(r.lifted),
                 lifted_before_feedback=int(r.lifted_before_feedback),
+                suspended=int(r.suspended),
+                suspended_before_feedback=int(r.suspended_before_feedback),
             )
             for r in rows
         ]

@@ -77,7 +77,7 @@ class Order(NamedTuple):
 
 
 class Entry(NamedTuple):
-    """A list entry in force, as the check answers it (DOMAIN.md §3, §5)."""
+    """A list entry in force, or suspended, as the check answers it (DOMAIN.md §3, §5, §7)."""
 
     entry_id: str
     list_type: str
@@ -94,6 +94,9 @@ class Entry(NamedTuple):
     targets: tuple[str, ...]
     """Flat (code, role, code, role, ...): the listed subject and its linked persons (§3)."""
     orders: tuple[Order, ...]
+    suspended: str | None = None
+    """The kind of case (CaseKind value, interned) the entry's measures are suspended for
+    while it is verified (DOMAIN.md §7); None for an entry in force, i.e. nearly all."""
 
     def in_force_on(self, day: date) -> bool:
         # Judged at query time, so an entry stops answering on the day after its last day
@@ -178,8 +181,11 @@ class CheckIndex:
 
     def prune(self, today: date) -> int:
         """Drop the entries whose period ended before `today` (they no longer answer anyway;
-        this only frees their memory if no expiry announcement did). Returns how many."""
-        ended = [e.entry_id for e in self._by_id.values() if e.period_end < today]
+        this only frees their memory if no expiry announcement did). Returns how many. A
+        suspended entry stays: its period is not running (DOMAIN.md §7)."""
+        ended = [
+            e.entry_id for e in self._by_id.values() if e.period_end < today and e.suspended is None
+        ]
         for entry_id in ended:
             self.drop(entry_id)
         return len(ended)
@@ -296,11 +302,16 @@ def department_asked_for(asking: str, requested: str | None, *, administrator: b
 @dataclass(frozen=True, slots=True)
 class Hit:
     """One entry in force that reaches the code, with the asking department's measures for
-    the code's target(s) in it."""
+    the code's target(s) in it; or a suspended entry, with none (DOMAIN.md §7)."""
 
     entry: Entry
     roles: tuple[str, ...]
     measures: MeasureSet
+
+    @property
+    def suspended(self) -> str | None:
+        """The kind of case its measures are suspended for, if they are."""
+        return self.entry.suspended
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,10 +336,14 @@ class CheckAnswer:
     mandatory: tuple[Due, ...]
     recommended: tuple[Due, ...]
     rewards: tuple[Due, ...]
+    suspended: bool = False
+    """An entry reaching the code has its measures suspended pending an objection or
+    complaint (DOMAIN.md §7): it is shown, but calls for nothing now."""
 
     def summary(self) -> dict[str, Any]:
-        """What the audit row keeps of the answer: entry ids and measure codes."""
-        return {
+        """What the audit row keeps of the answer: entry ids and measure codes (and the ids
+        of suspended entries, when there are any)."""
+        summary = {
             "department": self.department,
             "on": self.on.isoformat(),
             "entries": [h.entry.entry_id for h in self.hits],
@@ -337,12 +352,17 @@ class CheckAnswer:
             "recommended": [d.measure.code for d in self.recommended],
             "rewards": [d.measure.code for d in self.rewards],
         }
+        if self.suspended:
+            summary["suspended"] = [h.entry.entry_id for h in self.hits if h.suspended]
+        return summary
 
 
 def _hit(entry: Entry, code: str, department: str) -> Hit:
     targets = entry.targets
     positions = [i // 2 for i in range(0, len(targets), 2) if targets[i] == code]
     roles = tuple(targets[2 * p + 1] for p in positions)
+    if entry.suspended is not None:  # no measure is due while the case is verified (§7)
+        return Hit(entry, roles, ())
     sets = [
         o.measures for o in entry.orders if o.department == department and o.target in positions
     ]
@@ -364,19 +384,30 @@ def answer(code: str, department: str, on: date, candidates: Sequence[Entry]) ->
 
     Only entries whose period contains `on` count. Black entries make the code `listed` and
     their measures split into mandatory and recommended (000 (二十二)); red entries make it
-    `rewarded` and their measures are the rewards due (000 (十一)–(十三)).
+    `rewarded` and their measures are the rewards due (000 (十一)–(十三)). A suspended entry
+    is shown (its period stopped, so whatever its end) but is neither, and calls for no
+    measure while its objection or complaint is verified (000 (二十四), DOMAIN.md §7).
     """
     if not candidates:
         return CheckAnswer(code, department, on, (), False, False, (), (), ())
     live = sorted(
-        (e for e in candidates if e.in_force_on(on)),
+        (e for e in candidates if e.suspended is not None or e.in_force_on(on)),
         key=lambda e: (e.colour != _BLACK, e.period_start, e.entry_id),
     )
     hits = tuple(_hit(e, code, department) for e in live)
     mandatory: dict[str, tuple[Measure, list[str]]] = {}
     recommended: dict[str, tuple[Measure, list[str]]] = {}
     rewards: dict[str, tuple[Measure, list[str]]] = {}
+    listed = rewarded = suspended = False
     for hit in hits:
+        entry = hit.entry
+        if entry.suspended is not None:
+            suspended = True
+            continue
+        if entry.colour == _BLACK:
+            listed = True
+        elif entry.colour == _RED:
+            rewarded = True
         for measure in hit.measures:
             if measure.kind == _REWARD:
                 bucket = rewards
@@ -386,17 +417,18 @@ def answer(code: str, department: str, on: date, candidates: Sequence[Entry]) ->
                 bucket = recommended
             found = bucket.get(measure.code)
             if found is None:
-                bucket[measure.code] = (measure, [hit.entry.entry_id])
-            elif hit.entry.entry_id not in found[1]:
-                found[1].append(hit.entry.entry_id)
+                bucket[measure.code] = (measure, [entry.entry_id])
+            elif entry.entry_id not in found[1]:
+                found[1].append(entry.entry_id)
     return CheckAnswer(
         code=code,
         department=department,
         on=on,
         hits=hits,
-        listed=any(h.entry.colour == _BLACK for h in hits),
-        rewarded=any(h.entry.colour == _RED for h in hits),
+        listed=listed,
+        rewarded=rewarded,
         mandatory=_due(mandatory),
         recommended=_due(recommended),
         rewards=_due(rewards),
+        suspended=suspended,
     )

@@ -1,7 +1,9 @@
 """A sanction order at one implementing department: respond, execute, feedback (DOMAIN.md §5
-steps 3-5), and its end (§7 revocation, §8 expiry and repair).
+steps 3-5), its suspension while a case is verified (§7), and its end (§7 revocation, §8
+expiry and repair).
 
-States: issued → received → fed_back, and lifted from any of them. Every change makes a new
+States: issued → received → fed_back; suspended from any of those (only a re-issue, which
+starts over at issued, or a lift leaves it); lifted from any of them. Every change makes a new
 order value with `sequence` one higher (what the trigger service keeps the latest of); a
 report that changes nothing returns None, so a repeated report is harmless.
 """
@@ -18,7 +20,14 @@ from jrp_shared import overdue
 from jrp_shared.calendar import WorkingDayCalendar
 from jrp_shared.errors import Conflict, FieldProblem, InvalidInput
 from jrp_shared.events.payloads import MeasureFeedback, OrderedMeasure
-from jrp_shared.vocabulary import FeedbackOutcome, LiftReason, ListColour, OrderState, TargetRole
+from jrp_shared.vocabulary import (
+    CaseKind,
+    FeedbackOutcome,
+    LiftReason,
+    ListColour,
+    OrderState,
+    TargetRole,
+)
 
 CLOCK_SKEW = timedelta(minutes=5)
 """How far a department system's clock may run ahead of ours before its times are refused."""
@@ -68,6 +77,15 @@ class FeedbackRecord:
 
 
 @dataclass(frozen=True)
+class Suspension:
+    """Why and since when an order's measures must not be applied (DOMAIN.md §7)."""
+
+    case_kind: CaseKind
+    case_id: str
+    since: datetime
+
+
+@dataclass(frozen=True)
 class EntryFacts:
     """What an order copies from its entry."""
 
@@ -102,6 +120,8 @@ class SanctionOrder:
     fed_back_at: datetime | None = None
     lifted_at: datetime | None = None
     lift_reason: LiftReason | None = None
+    suspension: Suspension | None = None
+    """Set while suspended (and kept on a suspended order that is then lifted)."""
     feedback: Mapping[str, FeedbackRecord] = field(default_factory=dict)
 
     @property
@@ -149,8 +169,9 @@ def reissue(
     deadlines: Deadlines,
     at: datetime,
 ) -> SanctionOrder:
-    """A corrected entry replaces the order with a new revision. The department must
-    acknowledge and report on the new revision, so receipt and feedback start over."""
+    """A corrected (or resumed) entry replaces the order with a new revision. The department
+    must acknowledge and report on the new revision, so receipt and feedback start over, and
+    a suspension ends: the fresh order carries none."""
     fresh = issue(planned, entry, deadlines, at)
     return replace(fresh, revision=order.revision + 1, sequence=order.sequence + 1)
 
@@ -168,10 +189,38 @@ def lift(order: SanctionOrder, reason: LiftReason, at: datetime) -> SanctionOrde
     )
 
 
-def _refuse_if_lifted(order: SanctionOrder) -> None:
+def suspend(
+    order: SanctionOrder, case_kind: CaseKind, case_id: str, at: datetime
+) -> SanctionOrder | None:
+    """Stop the order's measures while an objection or complaint is verified (暂不执行,
+    000 (二十四), DOMAIN.md §7); None if it is already suspended or lifted. Nothing is
+    overdue meanwhile (suspended is not an open state)."""
+    if order.state in (OrderState.SUSPENDED, OrderState.LIFTED):
+        return None
+    return replace(
+        order,
+        sequence=order.sequence + 1,
+        state=OrderState.SUSPENDED,
+        suspension=Suspension(case_kind, case_id, at),
+    )
+
+
+def _refuse_if_closed(order: SanctionOrder) -> None:
+    """No report on a lifted order, nor on a suspended one: its measures must not be
+    applied now (DOMAIN.md §7), so there is nothing to acknowledge or execute."""
     if order.state is OrderState.LIFTED:
         reason = order.lift_reason.value if order.lift_reason else "unknown"
         raise Conflict(f"order {order.order_id} was lifted ({reason}); nothing to report on it")
+    if order.state is OrderState.SUSPENDED:
+        pending = (
+            f"{order.suspension.case_kind.value} {order.suspension.case_id}"
+            if order.suspension
+            else "a case"
+        )
+        raise Conflict(
+            f"order {order.order_id} is suspended pending {pending}: "
+            "its measures must not be applied now"
+        )
 
 
 def _time_problem(name: str, value: datetime, now: datetime) -> FieldProblem | None:
@@ -187,7 +236,7 @@ def acknowledge(
 ) -> Change | None:
     """The department confirms receipt (respond). The first receipt counts; a repeated one,
     or one after feedback already implied it, changes nothing."""
-    _refuse_if_lifted(order)
+    _refuse_if_closed(order)
     problem = _time_problem("received_at", received_at, now)
     if problem is not None:
         raise InvalidInput(problem.message, problems=[problem])
@@ -247,7 +296,7 @@ def record_feedback(
     """The department reports how it handled measures (000 (十九)). The latest report per
     measure counts; feedback implies receipt; the order is fed back once every measure has
     feedback. None when every report repeats what is already recorded."""
-    _refuse_if_lifted(order)
+    _refuse_if_closed(order)
     problems = _feedback_problems(order, reports, now)
     if problems:
         raise InvalidInput(
@@ -315,10 +364,12 @@ def recompute_deadlines(order: SanctionOrder, deadlines: Deadlines) -> Change | 
 
 
 def receipt_overdue(order: SanctionOrder, today: date) -> bool:
-    """Not yet received and past the receipt due date; a lifted order is never overdue."""
+    """Not yet received and past the receipt due date; a lifted or suspended order is never
+    overdue."""
     return overdue.receipt_overdue(order.state, order.receipt_due, today)
 
 
 def feedback_overdue(order: SanctionOrder, today: date) -> bool:
-    """Not yet fully fed back and past the feedback due date; never once lifted."""
+    """Not yet fully fed back and past the feedback due date; never once lifted, nor while
+    suspended."""
     return overdue.feedback_overdue(order.state, order.feedback_due, today)

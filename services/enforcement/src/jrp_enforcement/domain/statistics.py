@@ -19,13 +19,16 @@ class OrderCounts:
     overdue: int
     lifted: int
     lifted_before_feedback: int
+    suspended: int = 0
+    """Suspended while an objection or complaint is verified (DOMAIN.md §7); never overdue."""
+    suspended_before_feedback: int = 0
 
     @property
     def feedback_rate(self) -> float | None:
-        """Fed back / issued, leaving out orders lifted before they were fully fed back:
-        once lifted a department can no longer be asked to report on an order, so it counts
-        neither for nor against it. None when nothing is left to measure."""
-        expected = self.issued - self.lifted_before_feedback
+        """Fed back / issued, leaving out orders lifted or suspended before they were fully
+        fed back: a department can no longer (or not now) be asked to report on them, so
+        they count neither for nor against it. None when nothing is left to measure."""
+        expected = self.issued - self.lifted_before_feedback - self.suspended_before_feedback
         if expected <= 0:
             return None
         return round(self.fed_back / expected, 4)

@@ -1,6 +1,7 @@
-"""Event handlers of the order lifecycle: list entries from trigger, and receipts and
-feedback posted by department systems onto department-reports.v1 (the same use cases as
-HTTP; the department is the one whose token signed the message)."""
+"""Event handlers of the order lifecycle: list entries from trigger (in force, revoked,
+suspended, repaired), and receipts and feedback posted by department systems onto
+department-reports.v1 (the same use cases as HTTP; the department is the one whose token
+signed the message)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from jrp_shared.events.payloads import (
     EventPayload,
     ExecutionFeedbackReported,
     ListEntryInForce,
+    ListEntryRepaired,
     ListEntryRevoked,
+    ListEntrySuspended,
     ReceiptAcknowledged,
 )
 from jrp_shared.messaging.consumer import Handler
@@ -28,7 +31,20 @@ def list_entry_handlers(ctx: OrdersContext) -> dict[str, Handler]:
         assert isinstance(payload, ListEntryRevoked)
         await entries.take_entry_revoked(uow, ctx, payload)
 
-    return {ListEntryInForce.event_type: in_force, ListEntryRevoked.event_type: revoked}
+    async def suspended(uow: UnitOfWork, _envelope: Envelope, payload: EventPayload) -> None:
+        assert isinstance(payload, ListEntrySuspended)
+        await entries.take_entry_suspended(uow, ctx, payload)
+
+    async def repaired(uow: UnitOfWork, _envelope: Envelope, payload: EventPayload) -> None:
+        assert isinstance(payload, ListEntryRepaired)
+        await entries.take_entry_repaired(uow, ctx, payload)
+
+    return {
+        ListEntryInForce.event_type: in_force,
+        ListEntryRevoked.event_type: revoked,
+        ListEntrySuspended.event_type: suspended,
+        ListEntryRepaired.event_type: repaired,
+    }
 
 
 def report_handlers(ctx: OrdersContext) -> dict[str, Handler]:

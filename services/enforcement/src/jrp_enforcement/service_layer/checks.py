@@ -66,6 +66,8 @@ class BatchChecked:
     listed: int
     rewarded: int
     refused: int
+    suspended: int = 0
+    """Codes reached by an entry suspended pending an objection or complaint (DOMAIN.md §7)."""
 
     def check_id(self, index: int) -> str:
         return f"{self.batch_id}.{index}"
@@ -141,7 +143,7 @@ class CheckService:
         empty_tail = _dumps(answer("", department, today, ()).summary())[1:]
         items: list[str | CheckAnswer | Refused] = []
         rows: list[AuditRow] = []
-        listed = rewarded = refused = 0
+        listed = rewarded = refused = suspended = 0
         for i, raw in enumerate(raw_codes):
             if i and i % _YIELD_EVERY == 0:
                 await asyncio.sleep(0)
@@ -161,12 +163,15 @@ class CheckService:
                 continue
             listed += result.listed
             rewarded += result.rewarded
+            suspended += result.suspended
             items.append(result)
             summary = _dumps({"check_id": check_id, **result.summary()})
             rows.append(
                 AuditRow(now, asker, code, batch_id, correlation_id, result.listed, summary)
             )
-        batch = BatchChecked(batch_id, now, department, today, items, listed, rewarded, refused)
+        batch = BatchChecked(
+            batch_id, now, department, today, items, listed, rewarded, refused, suspended
+        )
         # The database stores the rows while the answer is shaped; nothing leaves before both.
         storing = asyncio.create_task(self.audit.record_many(rows))
         try:

@@ -1,5 +1,6 @@
-"""Use cases driven by list entries and time: issue, re-issue and lift orders (DOMAIN.md §5
-steps 3-4, §7 revocation, §8 expiry), and recompute provisional deadlines (§10).
+"""Use cases driven by list entries and time: issue, re-issue, suspend and lift orders
+(DOMAIN.md §5 steps 3-4, §7 suspension and revocation, §8 expiry and repair), and recompute
+provisional deadlines (§10).
 
 The entry handlers and the calendar hook never commit: their consumer commits a whole poll
 together with its inbox rows. The expiry sweep commits its own units of work, one per batch.
@@ -19,9 +20,20 @@ from jrp_enforcement.domain import orders as order_rules
 from jrp_enforcement.domain import planning
 from jrp_enforcement.domain.orders import Change, EntryFacts, SanctionOrder
 from jrp_enforcement.service_layer.context import SERVICE, OrdersContext
-from jrp_enforcement.service_layer.messages import issued_message, lifted_message, status_message
+from jrp_enforcement.service_layer.messages import (
+    issued_message,
+    lifted_message,
+    status_message,
+    suspended_message,
+)
 from jrp_shared.clock import china_date
-from jrp_shared.events.payloads import ListEntryInForce, ListEntryRevoked, ListTypePublished
+from jrp_shared.events.payloads import (
+    ListEntryInForce,
+    ListEntryRepaired,
+    ListEntryRevoked,
+    ListEntrySuspended,
+    ListTypePublished,
+)
 from jrp_shared.logging import get_logger
 from jrp_shared.messaging.uow import UnitOfWork
 from jrp_shared.vocabulary import LiftReason, ListEntryStatus
@@ -92,7 +104,10 @@ async def _lift_all(
 
 async def take_entry_in_force(uow: UnitOfWork, ctx: OrdersContext, entry: ListEntryInForce) -> None:
     """An entry entered force or was corrected: store it and its targets, issue the orders it
-    calls for, re-issue (revision + 1) those it still calls for, lift those it no longer does."""
+    calls for, re-issue (revision + 1) those it still calls for, lift those it no longer does.
+    A newer version of a suspended entry resumes it the same way (DOMAIN.md §7: the period
+    resumes counting, its end moved later): every order, suspended ones too, is re-issued
+    with fresh deadlines and the suspension is cleared."""
     entries, orders = EntryRepository(uow.session), OrderRepository(uow.session)
     now, today = ctx.now(), ctx.today()
     stored = await entries.get(entry.entry_id, lock=True)
@@ -179,6 +194,67 @@ async def take_entry_revoked(
     cause = {"revoked_version": revoked.version, "revoked_by": revoked.revoked_by}
     await _lift_all(uow, ctx, orders, LiftReason.REVOKED, cause)
     ctx.changes.announce(uow, [revoked.entry_id])
+
+
+async def take_entry_suspended(
+    uow: UnitOfWork, ctx: OrdersContext, suspended: ListEntrySuspended
+) -> None:
+    """An objection or complaint against the entry is being verified and its list type
+    suspends measures meanwhile (暂不执行, 000 (二十四), DOMAIN.md §7): every order not lifted
+    is suspended, and each department is told on its own topic."""
+    entries = EntryRepository(uow.session)
+    stored = await entries.get(suspended.entry_id, lock=True)
+    if not entry_rules.may_suspend(stored, suspended.version):
+        log.info(
+            "suspension of an entry not in force at that version; ignored",
+            entry_id=suspended.entry_id,
+            version=suspended.version,
+            stored_version=stored.version if stored else None,
+            stored_status=stored.status.value if stored else None,
+        )
+        return
+    now, since = ctx.now(), suspended.suspended_at
+    kind, case_id = suspended.case_kind, suspended.case_id
+    await entries.suspend(suspended.entry_id, kind, case_id, since, now)
+    repo = OrderRepository(uow.session)
+    orders = await repo.for_entry(suspended.entry_id, lock=True)
+    changed = [
+        o for o in (order_rules.suspend(order, kind, case_id, since) for order in orders) if o
+    ]
+    await repo.save_all(changed)
+    detail = {"case_kind": kind.value, "case_id": case_id, "entry_version": suspended.version}
+    await repo.record_all(
+        [HistoryRow(o.order_id, now, "suspended", SERVICE, detail) for o in changed]
+    )
+    for order in changed:
+        uow.emit(status_message(order))
+        uow.emit(suspended_message(order))
+    ctx.changes.announce(uow, [suspended.entry_id])
+
+
+async def take_entry_repaired(
+    uow: UnitOfWork, ctx: OrdersContext, repaired: ListEntryRepaired
+) -> None:
+    """Credit repair granted: the entry ends early and no measure may be applied any more
+    (000 (二十三), DOMAIN.md §8); every order is lifted, the lift being the exit notice."""
+    entries = EntryRepository(uow.session)
+    stored = await entries.get(repaired.entry_id, lock=True)
+    if not entry_rules.may_repair(stored):
+        log.info(
+            "repair of an entry not on the list; ignored",
+            entry_id=repaired.entry_id,
+            stored_status=stored.status.value if stored else None,
+        )
+        return
+    await entries.end(repaired.entry_id, ListEntryStatus.REPAIRED, repaired.repaired_at, "repaired")
+    orders = await OrderRepository(uow.session).for_entry(repaired.entry_id, lock=True)
+    cause = {
+        "repaired_version": repaired.version,
+        "repair_id": repaired.repair_id,
+        "repaired_by": repaired.repaired_by,
+    }
+    await _lift_all(uow, ctx, orders, LiftReason.REPAIRED, cause)
+    ctx.changes.announce(uow, [repaired.entry_id])
 
 
 async def expire_entries(

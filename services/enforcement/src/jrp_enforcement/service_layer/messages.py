@@ -10,6 +10,7 @@ from jrp_shared.events.payloads import (
     SanctionOrderIssued,
     SanctionOrderLifted,
     SanctionOrderStatus,
+    SanctionOrderSuspended,
 )
 
 
@@ -54,6 +55,23 @@ def lifted_message(order: SanctionOrder) -> SanctionOrderLifted:
         target_role=order.target_role,
         reason=order.lift_reason,
         lifted_at=order.lifted_at,
+    )
+
+
+def suspended_message(order: SanctionOrder) -> SanctionOrderSuspended:
+    """Stop applying the order's measures until re-issued or lifted (DOMAIN.md §7), on the
+    channel the order went out on."""
+    assert order.suspension is not None
+    return SanctionOrderSuspended(
+        order_id=order.order_id,
+        revision=order.revision,
+        department=order.department,
+        entry_id=order.entry_id,
+        listed_subject_code=order.listed_subject_code,
+        target_role=order.target_role,
+        case_kind=order.suspension.case_kind,
+        case_id=order.suspension.case_id,
+        suspended_at=order.suspension.since,
     )
 
 

@@ -22,12 +22,16 @@ from jrp_enforcement.service_layer.checks import BatchChecked, Checked, CheckSer
 from jrp_shared.auth import ROLE_ADMINISTRATOR
 from jrp_shared.errors import InvalidInput
 from jrp_shared.identifiers import mask_resident_id
-from jrp_shared.vocabulary import SubjectType
+from jrp_shared.vocabulary import CaseKind, ListEntryStatus, SubjectType
 from jrp_shared.web import Department, QuietRoute, current_department, current_party
 
 router = APIRouter(tags=["must-check"])
 
 _NATURAL_PERSON = SubjectType.NATURAL_PERSON.value
+_IN_FORCE = ListEntryStatus.IN_FORCE.value
+_SUSPENDED = ListEntryStatus.SUSPENDED.value
+_NOTES = {kind.value: f"suspended pending {kind.value}" for kind in CaseKind}
+"""What a suspended entry's answer says, by the kind of case being verified (DOMAIN.md §7)."""
 
 
 def _service(request: Request) -> CheckService:
@@ -98,7 +102,14 @@ class EntryRead(BaseModel):
     legal_basis: str
     period: PeriodRead
     initiating_department: str
-    measures: list[EntryMeasureRead] = Field(description="the department's, for this code")
+    status: Literal["in_force", "suspended"] = Field(
+        description="suspended: an objection or complaint is being verified and no measure "
+        "is due meanwhile (DOMAIN.md §7)"
+    )
+    note: str | None = Field(description='e.g. "suspended pending objection"; null in force')
+    measures: list[EntryMeasureRead] = Field(
+        description="the department's, for this code; none while suspended"
+    )
 
 
 class AnswerRead(BaseModel):
@@ -106,6 +117,10 @@ class AnswerRead(BaseModel):
     check_id: str
     listed: bool = Field(description="on a black list now, as the subject or a linked person")
     rewarded: bool = Field(description="on a red list now")
+    suspended: bool = Field(
+        description="an entry reaching the code is suspended pending an objection or "
+        "complaint: shown, but neither listed nor rewarded, and calls for no measure"
+    )
     entries: list[EntryRead]
     mandatory_measures: list[MeasureRead]
     recommended_measures: list[MeasureRead]
@@ -140,6 +155,7 @@ class BatchRead(BaseModel):
     checked: int
     listed: int
     rewarded: int
+    suspended: int = Field(description="codes reached by a suspended entry")
     refused: int
     answers: list[AnswerRead | RefusedRead] = Field(description="in the order of the codes")
 
@@ -178,6 +194,7 @@ def _entry_measure(m: Measure) -> dict[str, Any]:
 def _entry(hit: Hit, names: dict[str, str]) -> dict[str, Any]:
     e: Entry = hit.entry
     person = e.subject_type == _NATURAL_PERSON
+    kind = e.suspended
     return {
         "entry_id": e.entry_id,
         "list_type": e.list_type,
@@ -196,6 +213,8 @@ def _entry(hit: Hit, names: dict[str, str]) -> dict[str, Any]:
         "legal_basis": e.legal_basis,
         "period": {"start": e.period_start.isoformat(), "end": e.period_end.isoformat()},
         "initiating_department": e.initiating_department,
+        "status": _IN_FORCE if kind is None else _SUSPENDED,
+        "note": None if kind is None else _NOTES.get(kind, f"suspended pending {kind}"),
         "measures": [_entry_measure(m) for m in hit.measures],
     }
 
@@ -206,6 +225,7 @@ def _answer(check_id: str, result: CheckAnswer, names: dict[str, str]) -> dict[s
         "check_id": check_id,
         "listed": result.listed,
         "rewarded": result.rewarded,
+        "suspended": result.suspended,
         "entries": [_entry(h, names) for h in result.hits],
         "mandatory_measures": [_measure(d) for d in result.mandatory],
         "recommended_measures": [_measure(d) for d in result.recommended],
@@ -262,13 +282,15 @@ async def batch_body(batch: BatchChecked, names: dict[str, str]) -> bytes:
         "checked": len(batch.items) - batch.refused,
         "listed": batch.listed,
         "rewarded": batch.rewarded,
+        "suspended": batch.suspended,
         "refused": batch.refused,
     }
     return f'{_dumps(head)[:-1]},"answers":[{",".join(parts)}]}}'.encode()
 
 
 _UNLISTED = (
-    '{"subject_code":"%s","check_id":"%s","listed":false,"rewarded":false,"entries":[],'
+    '{"subject_code":"%s","check_id":"%s","listed":false,"rewarded":false,"suspended":false,'
+    '"entries":[],'
     '"mandatory_measures":[],"recommended_measures":[],"rewards":[]}'
 )
 _YIELD_EVERY = 5_000

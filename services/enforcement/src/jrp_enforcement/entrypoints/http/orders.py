@@ -1,5 +1,6 @@
 """Sanction orders over HTTP, for department systems without Kafka: list and read one's own
-orders, acknowledge receipt, report feedback (DOMAIN.md §5 steps 3-5)."""
+orders (`state=suspended`: those suspended while a case is verified, DOMAIN.md §7),
+acknowledge receipt, report feedback (DOMAIN.md §5 steps 3-5)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from jrp_shared.auth import ROLE_IMPLEMENTER
 from jrp_shared.errors import NotFound
 from jrp_shared.events.payloads import MeasureFeedback, MeasureStatus, SanctionOrderIssued
 from jrp_shared.runtime import ServiceRuntime
-from jrp_shared.vocabulary import LiftReason, OrderState
+from jrp_shared.vocabulary import CaseKind, LiftReason, OrderState
 from jrp_shared.web import Department
 
 router = APIRouter(prefix="/v1/sanction-orders", tags=["sanction orders"])
@@ -36,6 +37,12 @@ class FeedbackIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     measures: list[MeasureFeedback] = Field(min_length=1, max_length=200)
+
+
+class SuspensionRead(BaseModel):
+    case_kind: CaseKind
+    case_id: str
+    suspended_at: datetime
 
 
 class OrderRead(BaseModel):
@@ -56,6 +63,9 @@ class OrderRead(BaseModel):
     fed_back_at: datetime | None
     lifted_at: datetime | None
     lift_reason: LiftReason | None
+    suspension: SuspensionRead | None = Field(
+        description="the objection or complaint the order is suspended for (DOMAIN.md §7)"
+    )
     measures: list[MeasureStatus] = Field(description="each measure with its latest feedback")
     receipt_overdue: bool
     feedback_overdue: bool
@@ -79,6 +89,15 @@ class OrderRead(BaseModel):
             fed_back_at=order.fed_back_at,
             lifted_at=order.lifted_at,
             lift_reason=order.lift_reason,
+            suspension=(
+                SuspensionRead(
+                    case_kind=order.suspension.case_kind,
+                    case_id=order.suspension.case_id,
+                    suspended_at=order.suspension.since,
+                )
+                if order.suspension
+                else None
+            ),
             measures=status_message(order).measures,
             receipt_overdue=view.receipt_overdue,
             feedback_overdue=view.feedback_overdue,

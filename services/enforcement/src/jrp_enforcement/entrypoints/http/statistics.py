@@ -26,8 +26,13 @@ class StatisticsRow(BaseModel):
     overdue: int = Field(description="open orders past their receipt or feedback due date")
     lifted: int
     lifted_before_feedback: int
+    suspended: int = Field(
+        description="orders suspended now while an objection or complaint is verified "
+        "(DOMAIN.md §7); never counted as overdue"
+    )
     feedback_rate: float | None = Field(
-        description="fed_back / (issued - lifted_before_feedback); null when nothing to measure"
+        description="fed_back / (issued - orders lifted or suspended before feedback); "
+        "null when nothing to measure"
     )
 
     @classmethod
@@ -41,6 +46,7 @@ class StatisticsRow(BaseModel):
             overdue=counts.overdue,
             lifted=counts.lifted,
             lifted_before_feedback=counts.lifted_before_feedback,
+            suspended=counts.suspended,
             feedback_rate=counts.feedback_rate,
         )
 
