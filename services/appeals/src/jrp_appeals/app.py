@@ -4,27 +4,38 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from jrp_appeals.adapters import orm
+from jrp_appeals.bootstrap import Appeals, bootstrap
 from jrp_appeals.config import AppealsSettings
+from jrp_appeals.entrypoints.http import complaints, entries, notifications, objections, repairs
 from jrp_shared.bus.base import Bus
-from jrp_shared.catalog_copy import RegistryCopies
 from jrp_shared.logging import configure_logging
-from jrp_shared.runtime import ServiceRuntime
 from jrp_shared.web import create_service_app
 
 
 def create_app(settings: AppealsSettings | None = None, *, bus: Bus | None = None) -> FastAPI:
     settings = settings or AppealsSettings()
     configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
-    runtime = ServiceRuntime(settings, orm.messaging, bus=bus)
-    copies = RegistryCopies(runtime, orm.catalog_copy, orm.calendar_copy)
+    appeals = bootstrap(settings, bus=bus)
     app = create_service_app(
-        runtime,
+        appeals.runtime,
         title="Appeals",
         description=__doc__ or "",
-        routers=copies.routers(),
-        on_startup=[copies.restore],
+        routers=[
+            objections.router,
+            complaints.router,
+            repairs.router,
+            notifications.router,
+            entries.router,
+            *appeals.copies.routers(),
+        ],
+        on_startup=[appeals.copies.restore],
     )
-    app.state.catalog_copy = copies.catalog
-    app.state.calendar_copy = copies.calendar
+    app.state.appeals = appeals
+    app.state.catalog_copy = appeals.copies.catalog
+    app.state.calendar_copy = appeals.copies.calendar
     return app
+
+
+def appeals_of(app: FastAPI) -> Appeals:
+    appeals: Appeals = app.state.appeals
+    return appeals

@@ -1,7 +1,12 @@
-"""Appeals settings: environment variables prefixed JRP_APPEALS_."""
+"""Appeals settings: environment variables prefixed JRP_APPEALS_.
+
+The deadlines are the defaults of the policy documents (DOMAIN.md §7, §11); they belong here,
+never in code, so a province that sets other numbers changes data, not the service.
+"""
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from jrp_shared.settings import ServiceSettings
@@ -13,3 +18,31 @@ class AppealsSettings(ServiceSettings):
     service_name: str = "appeals"
     port: int = 8004
     database_url: str = "sqlite+aiosqlite:///var/appeals.db"
+
+    objection_decision_working_days: int = Field(
+        default=20,
+        ge=1,
+        le=365,
+        description="the information provider answers an objection within this many working "
+        "days (000 (二十四), 004 三(五))",
+    )
+    complaint_window_working_days: int = Field(
+        default=15,
+        ge=1,
+        le=365,
+        description="a subject may complain within this many working days of the objection's "
+        "decision (002 二(三)2)",
+    )
+    complaint_decision_working_days: int = Field(
+        default=20,
+        ge=1,
+        le=365,
+        description="the joint conference office decides a complaint within this many working days",
+    )
+    repair_decision_working_days: int = Field(
+        default=10,
+        ge=1,
+        le=365,
+        description="the department answers a repair application within this many working "
+        "days (DOMAIN.md §11: the credit portal answers within 10)",
+    )

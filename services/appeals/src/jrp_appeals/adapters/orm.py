@@ -1,8 +1,31 @@
-"""The appeals service's own tables."""
+"""The appeals service's own tables.
+
+`entries` is this service's copy of each list entry (from `list-entries.v1`), with the linked
+persons' codes in `entry_linked_persons` so "the cases of subject X" is one indexed query.
+`cases` holds objections and complaints (a complaint names its objection), `case_actions`
+the history of every case and repair, `expert_draws` the complaint hearings' draws,
+`repairs` the repair applications and `notifications` what each subject was told.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    text,
+)
 
 from jrp_shared.calendar_copy import calendar_copy_table
 from jrp_shared.catalog_copy import catalog_copy_tables
@@ -12,3 +35,172 @@ metadata = MetaData()
 messaging = messaging_tables(metadata)
 catalog_copy = catalog_copy_tables(metadata)
 calendar_copy = calendar_copy_table(metadata)
+
+_BIGINT = BigInteger().with_variant(Integer(), "sqlite")
+
+entries = Table(
+    "entries",
+    metadata,
+    Column("entry_id", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("subject_code", String(18), nullable=False, index=True),
+    Column("subject_type", String(24), nullable=False),
+    Column("subject_name", String(200), nullable=False),
+    Column("list_type", String(100), nullable=False),
+    Column("list_type_version", Integer, nullable=False),
+    Column("colour", String(10), nullable=False),
+    Column("initiating_department", String(32), nullable=False, index=True),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    # in_force | suspended | revoked | repaired; expired is computed on reading.
+    Column("status", String(24), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+entry_linked_persons = Table(
+    "entry_linked_persons",
+    metadata,
+    Column(
+        "entry_id",
+        String(64),
+        ForeignKey("entries.entry_id", name="entry_linked_persons_entry_fkey"),
+        nullable=False,
+    ),
+    Column("resident_id", String(18), nullable=False, index=True),
+    PrimaryKeyConstraint("entry_id", "resident_id", name="entry_linked_persons_pkey"),
+)
+
+_OPEN = "state = 'open'"
+_PENDING = "state = 'pending'"
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("case_id", String(36), primary_key=True),
+    Column("kind", String(16), nullable=False, comment="CaseKind"),
+    Column(
+        "entry_id",
+        String(64),
+        ForeignKey("entries.entry_id", name="cases_entry_fkey"),
+        nullable=False,
+        index=True,
+    ),
+    Column("entry_version", Integer, nullable=False),
+    Column("subject_code", String(18), nullable=False, comment="the listed subject"),
+    Column("list_type", String(100), nullable=False),
+    Column("provider", String(32), nullable=False, index=True),
+    Column("filed_by_kind", String(16), nullable=False, comment="PartyKind"),
+    Column("filed_by_code", String(32), nullable=False),
+    Column("filed_by_agent", String(32)),
+    Column("grounds", Text, nullable=False),
+    Column("evidence_references", JSON, nullable=False),
+    Column("suspends", Boolean, nullable=False),
+    Column("filed_at", DateTime(timezone=True), nullable=False),
+    Column("decision_due", Date, nullable=False),
+    Column("due_provisional", Boolean, nullable=False),
+    Column("working_days", Integer, nullable=False, comment="the due date's count, to recompute"),
+    Column("state", String(16), nullable=False, comment="CaseState"),
+    Column(
+        "objection_id",
+        String(36),
+        ForeignKey("cases.case_id", name="cases_objection_fkey"),
+        comment="a complaint's objection",
+    ),
+    Column("outcome", String(24)),
+    Column("remedy", String(16)),
+    Column("correction", JSON),
+    Column("reasons", Text),
+    Column("decided_by", String(64)),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("restoration_department", String(32)),
+    Column("restoration_recorded_at", DateTime(timezone=True)),
+    # One open case per entry, one complaint per objection, whatever races past the checks.
+    Index(
+        "cases_one_open_per_entry",
+        "entry_id",
+        unique=True,
+        postgresql_where=text(_OPEN),
+        sqlite_where=text(_OPEN),
+    ),
+    Index("cases_one_complaint_per_objection", "objection_id", unique=True),
+)
+
+case_actions = Table(
+    "case_actions",
+    metadata,
+    Column("id", _BIGINT, primary_key=True, autoincrement=True),
+    Column("case_id", String(36), nullable=False, index=True, comment="a case or a repair"),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("detail", JSON, nullable=False),
+)
+
+expert_draws = Table(
+    "expert_draws",
+    metadata,
+    Column("id", _BIGINT, primary_key=True, autoincrement=True),
+    Column(
+        "case_id",
+        String(36),
+        ForeignKey("cases.case_id", name="expert_draws_case_fkey"),
+        nullable=False,
+        index=True,
+    ),
+    Column("seed", JSON, nullable=False, comment="int or string given to random.Random"),
+    Column("pool", JSON, nullable=False),
+    Column("expert_count", Integer, nullable=False),
+    Column("experts", JSON, nullable=False, comment="the draw, in drawing order"),
+    Column("drawn_by", String(64), nullable=False),
+    Column("drawn_at", DateTime(timezone=True), nullable=False),
+)
+
+repairs = Table(
+    "repairs",
+    metadata,
+    Column("repair_id", String(36), primary_key=True),
+    Column(
+        "entry_id",
+        String(64),
+        ForeignKey("entries.entry_id", name="repairs_entry_fkey"),
+        nullable=False,
+        index=True,
+    ),
+    Column("subject_code", String(18), nullable=False, comment="the listed subject"),
+    Column("applicant", String(18), nullable=False),
+    Column("agent", String(32)),
+    Column("department", String(32), nullable=False, index=True),
+    Column("route", String(32), nullable=False, comment="RepairRoute"),
+    Column("evidence", JSON, nullable=False),
+    Column("commitment_text", Text, nullable=False),
+    Column("commitment_signed_on", Date, nullable=False),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+    Column("decision_due", Date, nullable=False),
+    Column("due_provisional", Boolean, nullable=False),
+    Column("working_days", Integer, nullable=False),
+    Column("state", String(16), nullable=False, comment="RepairState"),
+    Column("approved", Boolean),
+    Column("reasons", Text),
+    Column("decided_by", String(64)),
+    Column("decided_at", DateTime(timezone=True)),
+    Index(
+        "repairs_one_pending_per_entry",
+        "entry_id",
+        unique=True,
+        postgresql_where=text(_PENDING),
+        sqlite_where=text(_PENDING),
+    ),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("notification_id", String(36), primary_key=True),
+    Column("subject_code", String(18), nullable=False, index=True),
+    Column("about", String(16), nullable=False),
+    Column("case_id", String(36), nullable=False),
+    Column("entry_id", String(64), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,517 @@
+"""Repositories: load and store the appeals records through the unit of work's session.
+Never commit. A case's or repair's history is append-only: saving inserts the actions not
+stored yet."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, and_, delete, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jrp_appeals.adapters import orm
+from jrp_appeals.domain.cases import Action, Case, Decision, Restoration
+from jrp_appeals.domain.entries import EntryCopy
+from jrp_appeals.domain.hearings import ExpertDraw
+from jrp_appeals.domain.notifications import Notification
+from jrp_appeals.domain.repairs import CreditCommitment, Evidence, Repair, RepairDecision
+from jrp_appeals.domain.visibility import Viewer
+from jrp_shared.events.payloads import CaseParty, CorrectedEntry
+from jrp_shared.vocabulary import (
+    CaseKind,
+    CaseState,
+    ListColour,
+    ListEntryStatus,
+    ObjectionOutcome,
+    PartyKind,
+    Remedy,
+    RepairRoute,
+    RepairState,
+    SubjectType,
+)
+
+
+class EntryRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def get(self, entry_id: str, *, for_update: bool = False) -> EntryCopy | None:
+        """`for_update` locks the row (PostgreSQL): filings on one entry take turns, so the
+        one-open-case rule is judged on what the others committed."""
+        t = orm.entries
+        query = select(t).where(t.c.entry_id == entry_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self._s.execute(query)).first()
+        if row is None:
+            return None
+        p = orm.entry_linked_persons
+        persons = await self._s.scalars(
+            select(p.c.resident_id).where(p.c.entry_id == entry_id).order_by(p.c.resident_id)
+        )
+        return EntryCopy(
+            entry_id=row.entry_id,
+            version=row.version,
+            subject_code=row.subject_code,
+            subject_type=SubjectType(row.subject_type),
+            subject_name=row.subject_name,
+            linked_person_codes=tuple(persons),
+            list_type=row.list_type,
+            list_type_version=row.list_type_version,
+            colour=ListColour(row.colour),
+            initiating_department=row.initiating_department,
+            period_start=row.period_start,
+            period_end=row.period_end,
+            status=ListEntryStatus(row.status),
+            updated_at=row.updated_at,
+        )
+
+    async def save(self, entry: EntryCopy, *, exists: bool) -> None:
+        values = {
+            "version": entry.version,
+            "subject_code": entry.subject_code,
+            "subject_type": str(entry.subject_type),
+            "subject_name": entry.subject_name,
+            "list_type": entry.list_type,
+            "list_type_version": entry.list_type_version,
+            "colour": str(entry.colour),
+            "initiating_department": entry.initiating_department,
+            "period_start": entry.period_start,
+            "period_end": entry.period_end,
+            "status": str(entry.status),
+            "updated_at": entry.updated_at,
+        }
+        t, p = orm.entries, orm.entry_linked_persons
+        if exists:
+            await self._s.execute(update(t).where(t.c.entry_id == entry.entry_id).values(values))
+            await self._s.execute(delete(p).where(p.c.entry_id == entry.entry_id))
+        else:
+            await self._s.execute(insert(t).values(entry_id=entry.entry_id, **values))
+        codes = sorted(set(entry.linked_person_codes))
+        if codes:
+            await self._s.execute(
+                insert(p), [{"entry_id": entry.entry_id, "resident_id": c} for c in codes]
+            )
+
+
+def _visible(viewer: Viewer, entry_id: Any, department_rule: ColumnElement[bool]) -> list[Any]:
+    """The SQL form of `visibility.may_see` for listings."""
+    if viewer.subject_code is not None:
+        e, p = orm.entries, orm.entry_linked_persons
+        return [
+            or_(
+                entry_id.in_(select(e.c.entry_id).where(e.c.subject_code == viewer.subject_code)),
+                entry_id.in_(select(p.c.entry_id).where(p.c.resident_id == viewer.subject_code)),
+            )
+        ]
+    if viewer.administrator:
+        return []
+    return [department_rule]
+
+
+class _Histories:
+    """Appends the actions of cases and repairs not stored yet."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+        self._stored: dict[str, int] = {}
+
+    async def load(self, case_id: str) -> list[Action]:
+        a = orm.case_actions
+        rows = await self._s.execute(select(a).where(a.c.case_id == case_id).order_by(a.c.id))
+        actions = [Action(r.at, r.actor, r.action, dict(r.detail)) for r in rows]
+        self._stored[case_id] = len(actions)
+        return actions
+
+    async def append(self, case_id: str, history: Sequence[Action]) -> None:
+        new = history[self._stored.get(case_id, 0) :]
+        if new:
+            await self._s.execute(
+                insert(orm.case_actions),
+                [
+                    {
+                        "case_id": case_id,
+                        "at": a.at,
+                        "actor": a.actor,
+                        "action": a.action,
+                        "detail": a.detail,
+                    }
+                    for a in new
+                ],
+            )
+        self._stored[case_id] = len(history)
+
+
+def _case_values(case: Case) -> dict[str, Any]:
+    d, r = case.decision, case.restoration
+    return {
+        "state": str(case.state),
+        "decision_due": case.decision_due,
+        "due_provisional": case.due_provisional,
+        "outcome": str(d.outcome) if d else None,
+        "remedy": str(d.remedy) if d and d.remedy else None,
+        "correction": d.correction.model_dump(mode="json") if d and d.correction else None,
+        "reasons": d.reasons if d else None,
+        "decided_by": d.decided_by if d else None,
+        "decided_at": d.decided_at if d else None,
+        "restoration_department": r.department if r else None,
+        "restoration_recorded_at": r.recorded_at if r else None,
+    }
+
+
+def _case(row: Row[Any], history: list[Action]) -> Case:
+    decision = None
+    if row.outcome is not None:
+        decision = Decision(
+            outcome=ObjectionOutcome(row.outcome),
+            remedy=Remedy(row.remedy) if row.remedy else None,
+            correction=CorrectedEntry.model_validate(row.correction) if row.correction else None,
+            reasons=row.reasons,
+            decided_by=row.decided_by,
+            decided_at=row.decided_at,
+        )
+    restoration = None
+    if row.restoration_department is not None:
+        restoration = Restoration(row.restoration_department, row.restoration_recorded_at)
+    return Case(
+        case_id=row.case_id,
+        kind=CaseKind(row.kind),
+        entry_id=row.entry_id,
+        entry_version=row.entry_version,
+        subject_code=row.subject_code,
+        list_type=row.list_type,
+        provider=row.provider,
+        filed_by=CaseParty(
+            kind=PartyKind(row.filed_by_kind), code=row.filed_by_code, agent=row.filed_by_agent
+        ),
+        grounds=row.grounds,
+        evidence_references=tuple(row.evidence_references),
+        suspends=row.suspends,
+        filed_at=row.filed_at,
+        decision_due=row.decision_due,
+        due_provisional=row.due_provisional,
+        working_days=row.working_days,
+        state=CaseState(row.state),
+        objection_id=row.objection_id,
+        decision=decision,
+        restoration=restoration,
+        history=history,
+    )
+
+
+class CaseRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+        self._histories = _Histories(session)
+
+    async def add(self, case: Case) -> None:
+        await self._s.execute(
+            insert(orm.cases).values(
+                case_id=case.case_id,
+                kind=str(case.kind),
+                entry_id=case.entry_id,
+                entry_version=case.entry_version,
+                subject_code=case.subject_code,
+                list_type=case.list_type,
+                provider=case.provider,
+                filed_by_kind=str(case.filed_by.kind),
+                filed_by_code=case.filed_by.code,
+                filed_by_agent=case.filed_by.agent,
+                grounds=case.grounds,
+                evidence_references=list(case.evidence_references),
+                suspends=case.suspends,
+                filed_at=case.filed_at,
+                working_days=case.working_days,
+                objection_id=case.objection_id,
+                **_case_values(case),
+            )
+        )
+        await self._histories.append(case.case_id, case.history)
+
+    async def save(self, case: Case) -> None:
+        t = orm.cases
+        await self._s.execute(
+            update(t).where(t.c.case_id == case.case_id).values(_case_values(case))
+        )
+        await self._histories.append(case.case_id, case.history)
+
+    async def get(
+        self, case_id: str, kind: CaseKind | None = None, *, for_update: bool = False
+    ) -> Case | None:
+        t = orm.cases
+        query = select(t).where(t.c.case_id == case_id)
+        if kind is not None:
+            query = query.where(t.c.kind == str(kind))
+        if for_update:
+            query = query.with_for_update()
+        row = (await self._s.execute(query)).first()
+        if row is None:
+            return None
+        return _case(row, await self._histories.load(case_id))
+
+    async def open_case_of(self, entry_id: str) -> tuple[CaseKind, str] | None:
+        t = orm.cases
+        row = (
+            await self._s.execute(
+                select(t.c.kind, t.c.case_id).where(
+                    t.c.entry_id == entry_id, t.c.state == str(CaseState.OPEN)
+                )
+            )
+        ).first()
+        return (CaseKind(row.kind), row.case_id) if row else None
+
+    async def complaint_of(self, objection_id: str) -> str | None:
+        t = orm.cases
+        found: str | None = await self._s.scalar(
+            select(t.c.case_id).where(t.c.objection_id == objection_id)
+        )
+        return found
+
+    async def search(
+        self,
+        viewer: Viewer,
+        *,
+        kind: CaseKind,
+        state: CaseState | None,
+        overdue_on: date | None,
+        entry_id: str | None,
+        limit: int,
+        offset: int,
+    ) -> list[Case]:
+        """The cases `viewer` may see, newest first (without their history)."""
+        t = orm.cases
+        where: list[Any] = [t.c.kind == str(kind)]
+        where += _visible(
+            viewer,
+            t.c.entry_id,
+            or_(
+                t.c.provider == viewer.department,
+                and_(
+                    t.c.filed_by_kind == str(PartyKind.DEPARTMENT),
+                    t.c.filed_by_code == viewer.department,
+                ),
+            ),
+        )
+        if state is not None:
+            where.append(t.c.state == str(state))
+        if overdue_on is not None:
+            where += [t.c.state == str(CaseState.OPEN), t.c.decision_due < overdue_on]
+        if entry_id:
+            where.append(t.c.entry_id == entry_id)
+        rows = await self._s.execute(
+            select(t)
+            .where(*where)
+            .order_by(t.c.filed_at.desc(), t.c.case_id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [_case(r, []) for r in rows]
+
+    async def provisional_open(self) -> list[str]:
+        """Open cases whose due date was computed without an official schedule."""
+        t = orm.cases
+        found = await self._s.scalars(
+            select(t.c.case_id).where(
+                t.c.state == str(CaseState.OPEN), t.c.due_provisional.is_(True)
+            )
+        )
+        return list(found)
+
+    async def add_draw(self, draw: ExpertDraw) -> None:
+        await self._s.execute(
+            insert(orm.expert_draws).values(
+                case_id=draw.case_id,
+                seed=draw.seed,
+                pool=list(draw.pool),
+                expert_count=draw.count,
+                experts=list(draw.experts),
+                drawn_by=draw.drawn_by,
+                drawn_at=draw.drawn_at,
+            )
+        )
+
+    async def draws(self, case_id: str) -> list[ExpertDraw]:
+        d = orm.expert_draws
+        rows = await self._s.execute(select(d).where(d.c.case_id == case_id).order_by(d.c.id))
+        return [
+            ExpertDraw(
+                case_id,
+                r.seed,
+                tuple(r.pool),
+                r.expert_count,
+                tuple(r.experts),
+                r.drawn_by,
+                r.drawn_at,
+            )
+            for r in rows
+        ]
+
+
+def _repair(row: Row[Any], history: list[Action]) -> Repair:
+    decision = None
+    if row.decided_at is not None:
+        decision = RepairDecision(row.approved, row.reasons or "", row.decided_by, row.decided_at)
+    return Repair(
+        repair_id=row.repair_id,
+        entry_id=row.entry_id,
+        subject_code=row.subject_code,
+        applicant=row.applicant,
+        agent=row.agent,
+        department=row.department,
+        route=RepairRoute(row.route),
+        evidence=tuple(Evidence(e["kind"], e["reference"]) for e in row.evidence),
+        commitment=CreditCommitment(row.commitment_text, row.commitment_signed_on),
+        applied_at=row.applied_at,
+        decision_due=row.decision_due,
+        due_provisional=row.due_provisional,
+        working_days=row.working_days,
+        state=RepairState(row.state),
+        decision=decision,
+        history=history,
+    )
+
+
+def _repair_values(repair: Repair) -> dict[str, Any]:
+    d = repair.decision
+    return {
+        "state": str(repair.state),
+        "decision_due": repair.decision_due,
+        "due_provisional": repair.due_provisional,
+        "approved": d.approved if d else None,
+        "reasons": d.reasons if d else None,
+        "decided_by": d.decided_by if d else None,
+        "decided_at": d.decided_at if d else None,
+    }
+
+
+class RepairRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+        self._histories = _Histories(session)
+
+    async def add(self, repair: Repair) -> None:
+        await self._s.execute(
+            insert(orm.repairs).values(
+                repair_id=repair.repair_id,
+                entry_id=repair.entry_id,
+                subject_code=repair.subject_code,
+                applicant=repair.applicant,
+                agent=repair.agent,
+                department=repair.department,
+                route=str(repair.route),
+                evidence=[{"kind": e.kind, "reference": e.reference} for e in repair.evidence],
+                commitment_text=repair.commitment.text,
+                commitment_signed_on=repair.commitment.signed_on,
+                applied_at=repair.applied_at,
+                working_days=repair.working_days,
+                **_repair_values(repair),
+            )
+        )
+        await self._histories.append(repair.repair_id, repair.history)
+
+    async def save(self, repair: Repair) -> None:
+        t = orm.repairs
+        await self._s.execute(
+            update(t).where(t.c.repair_id == repair.repair_id).values(_repair_values(repair))
+        )
+        await self._histories.append(repair.repair_id, repair.history)
+
+    async def get(self, repair_id: str, *, for_update: bool = False) -> Repair | None:
+        t = orm.repairs
+        query = select(t).where(t.c.repair_id == repair_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self._s.execute(query)).first()
+        if row is None:
+            return None
+        return _repair(row, await self._histories.load(repair_id))
+
+    async def pending_of(self, entry_id: str) -> str | None:
+        t = orm.repairs
+        found: str | None = await self._s.scalar(
+            select(t.c.repair_id).where(
+                t.c.entry_id == entry_id, t.c.state == str(RepairState.PENDING)
+            )
+        )
+        return found
+
+    async def search(
+        self,
+        viewer: Viewer,
+        *,
+        state: RepairState | None,
+        overdue_on: date | None,
+        entry_id: str | None,
+        limit: int,
+        offset: int,
+    ) -> list[Repair]:
+        t = orm.repairs
+        where: list[Any] = _visible(viewer, t.c.entry_id, t.c.department == viewer.department)
+        if state is not None:
+            where.append(t.c.state == str(state))
+        if overdue_on is not None:
+            where += [t.c.state == str(RepairState.PENDING), t.c.decision_due < overdue_on]
+        if entry_id:
+            where.append(t.c.entry_id == entry_id)
+        rows = await self._s.execute(
+            select(t)
+            .where(*where)
+            .order_by(t.c.applied_at.desc(), t.c.repair_id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [_repair(r, []) for r in rows]
+
+    async def provisional_pending(self) -> list[str]:
+        t = orm.repairs
+        found = await self._s.scalars(
+            select(t.c.repair_id).where(
+                t.c.state == str(RepairState.PENDING), t.c.due_provisional.is_(True)
+            )
+        )
+        return list(found)
+
+
+class NotificationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add(self, n: Notification) -> None:
+        await self._s.execute(
+            insert(orm.notifications).values(
+                notification_id=n.notification_id,
+                subject_code=n.subject_code,
+                about=n.about,
+                case_id=n.case_id,
+                entry_id=n.entry_id,
+                title=n.title,
+                body=n.body,
+                created_at=n.created_at,
+            )
+        )
+
+    async def search(
+        self, subject_code: str | None, *, limit: int, offset: int
+    ) -> list[Notification]:
+        t = orm.notifications
+        query = select(t)
+        if subject_code is not None:
+            query = query.where(t.c.subject_code == subject_code)
+        rows = await self._s.execute(
+            query.order_by(t.c.created_at.desc(), t.c.notification_id).limit(limit).offset(offset)
+        )
+        return [
+            Notification(
+                r.notification_id,
+                r.subject_code,
+                r.about,
+                r.case_id,
+                r.entry_id,
+                r.title,
+                r.body,
+                r.created_at,
+            )
+            for r in rows
+        ]

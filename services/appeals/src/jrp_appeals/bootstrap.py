@@ -1,0 +1,51 @@
+"""Wire the appeals service once from its settings: runtime, registry copies, consumers,
+clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from jrp_appeals.adapters import orm
+from jrp_appeals.config import AppealsSettings
+from jrp_appeals.entrypoints.consumers import add_consumers
+from jrp_appeals.service_layer.context import AppealsContext
+from jrp_shared.bus.base import Bus
+from jrp_shared.catalog_copy import RegistryCopies
+from jrp_shared.clock import Clock, china_date, system_clock
+from jrp_shared.events import topics
+from jrp_shared.runtime import ServiceRuntime
+
+
+@dataclass
+class Appeals:
+    settings: AppealsSettings
+    runtime: ServiceRuntime
+    copies: RegistryCopies
+    clock: Clock = field(default=system_clock)
+    """Replaceable, so tests can move time (deadlines, windows, repair dates)."""
+
+    def today(self) -> date:
+        return china_date(self.clock())
+
+    def context(self) -> AppealsContext:
+        """A fresh context per request or message, with the clock as it is now set."""
+        return AppealsContext(
+            settings=self.settings,
+            calendar=self.copies.calendar.calendar,
+            catalog=self.copies.catalog,
+            clock=self.clock,
+        )
+
+
+def bootstrap(settings: AppealsSettings, *, bus: Bus | None = None) -> Appeals:
+    runtime = ServiceRuntime(
+        settings,
+        orm.messaging,
+        bus=bus,
+        topics_published=[topics.APPEALS, topics.SUBJECT_NOTIFICATIONS],
+    )
+    copies = RegistryCopies(runtime, orm.catalog_copy, orm.calendar_copy)
+    appeals = Appeals(settings, runtime, copies)
+    add_consumers(appeals)
+    return appeals

@@ -1,0 +1,276 @@
+"""Objections and complaints: one state machine, open → decided (DOMAIN.md §7).
+
+An objection goes to the information provider, which must verify and answer within 20 working
+days (000 (二十四), 004 三(五)); a complaint about its answer goes to the joint conference
+office (002 二(三)2), with the same outcomes. While either is open the entry's measures are
+suspended where its list type says so (§7 and §11: not for the court's list). Information found
+wrong is revoked or corrected, and the provider owes the subject the restoration of its
+reputation; information found right stays, and the period resumes from the decision.
+
+Every action is kept in the case's history (who, when, what): the record of due process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from jrp_appeals.domain.deadlines import is_overdue
+from jrp_appeals.domain.entries import EntryCopy
+from jrp_appeals.domain.visibility import Parties
+from jrp_shared.calendar import Deadline
+from jrp_shared.errors import Conflict, FieldProblem, InvalidInput
+from jrp_shared.events.payloads import CaseParty, CorrectedEntry
+from jrp_shared.vocabulary import CaseKind, CaseState, ObjectionOutcome, PartyKind, Remedy
+
+
+@dataclass(frozen=True)
+class Action:
+    at: datetime
+    actor: str
+    action: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: ObjectionOutcome
+    remedy: Remedy | None
+    correction: CorrectedEntry | None
+    reasons: str
+    decided_by: str
+    decided_at: datetime
+
+
+@dataclass(frozen=True)
+class Restoration:
+    """The provider's duty to restore the subject's reputation after wrong information."""
+
+    department: str
+    recorded_at: datetime
+
+
+@dataclass
+class Case:
+    case_id: str
+    kind: CaseKind
+    entry_id: str
+    entry_version: int
+    subject_code: str
+    list_type: str
+    provider: str
+    filed_by: CaseParty
+    grounds: str
+    evidence_references: tuple[str, ...]
+    suspends: bool
+    filed_at: datetime
+    decision_due: date
+    due_provisional: bool
+    working_days: int
+    state: CaseState = CaseState.OPEN
+    objection_id: str | None = None
+    decision: Decision | None = None
+    restoration: Restoration | None = None
+    history: list[Action] = field(default_factory=list)
+
+    def overdue(self, today: date) -> bool:
+        return is_overdue(self.state, self.decision_due, today)
+
+    def parties(self, entry: EntryCopy) -> Parties:
+        return Parties(entry, self.filed_by.kind, self.filed_by.code)
+
+    def record(self, at: datetime, actor: str, action: str, **detail: Any) -> Action:
+        done = Action(at, actor, action, detail)
+        self.history.append(done)
+        return done
+
+
+def require_no_open_case(open_case: tuple[CaseKind, str] | None, entry_id: str) -> None:
+    """One open case per entry (docs/due-process.md): a second would race the first's
+    suspension and decision."""
+    if open_case is not None:
+        kind, case_id = open_case
+        raise Conflict(
+            f"entry {entry_id} already has an open {kind} {case_id}; it must be decided first",
+            problems=[
+                FieldProblem(
+                    "body.entry_id",
+                    "open_case",
+                    f"open {kind} {case_id}",
+                    {"case_kind": str(kind), "case_id": case_id},
+                )
+            ],
+        )
+
+
+def require_in_force(entry: EntryCopy, today: date) -> None:
+    status = entry.status_on(today)
+    if not entry.in_force_on(today):
+        raise Conflict(
+            f"entry {entry.entry_id} is {status}, no longer in force",
+            problems=[
+                FieldProblem(
+                    "body.entry_id", "not_in_force", f"the entry is {status}", {"status": status}
+                )
+            ],
+        )
+
+
+def open_case(
+    *,
+    case_id: str,
+    kind: CaseKind,
+    entry: EntryCopy,
+    filed_by: CaseParty,
+    grounds: str,
+    evidence_references: tuple[str, ...],
+    suspends: bool,
+    now: datetime,
+    due: Deadline,
+    working_days: int,
+    objection_id: str | None = None,
+) -> Case:
+    case = Case(
+        case_id=case_id,
+        kind=kind,
+        entry_id=entry.entry_id,
+        entry_version=entry.version,
+        subject_code=entry.subject_code,
+        list_type=entry.list_type,
+        provider=entry.initiating_department,
+        filed_by=filed_by,
+        grounds=grounds,
+        evidence_references=evidence_references,
+        suspends=suspends,
+        filed_at=now,
+        decision_due=due.due,
+        due_provisional=due.provisional,
+        working_days=working_days,
+        objection_id=objection_id,
+    )
+    actor = f"{filed_by.kind}:{filed_by.code}"
+    case.record(now, actor, "filed", suspends=suspends, decision_due=due.due.isoformat())
+    return case
+
+
+@dataclass(frozen=True)
+class DecisionRequest:
+    outcome: ObjectionOutcome
+    reasons: str
+    remedy: Remedy | None = None
+    correction: CorrectedEntry | None = None
+
+
+def _invalid(field_name: str, reason: str, message: str, **context: Any) -> InvalidInput:
+    return InvalidInput.for_field(f"body.{field_name}", reason, message, **context)
+
+
+def check_decision(request: DecisionRequest, entry: EntryCopy) -> None:
+    """Wrong information needs a remedy (a correction needs the corrected entry, about the
+    same subject and list: who and which list cannot change); right information has none."""
+    if request.outcome is ObjectionOutcome.INFORMATION_RIGHT:
+        if request.remedy is not None:
+            raise _invalid("remedy", "not_allowed", "information found right has no remedy")
+        if request.correction is not None:
+            raise _invalid("correction", "not_allowed", "information found right is not corrected")
+        return
+    if request.remedy is None:
+        raise _invalid(
+            "remedy", "missing", "information found wrong needs a remedy: revoke|correct"
+        )
+    if request.remedy is Remedy.REVOKE:
+        if request.correction is not None:
+            raise _invalid("correction", "not_allowed", "a revoked entry takes no correction")
+        return
+    correction = request.correction
+    if correction is None:
+        raise _invalid("correction", "missing", "remedy correct needs the corrected entry")
+    if correction.subject.code != entry.subject_code:
+        raise _invalid(
+            "correction.subject.code",
+            "subject_changed",
+            "a correction cannot change who is listed; revoke the entry instead",
+        )
+    if correction.list_type != entry.list_type:
+        raise _invalid(
+            "correction.list_type",
+            "list_type_changed",
+            f"a correction cannot change the list type {entry.list_type!r}; revoke instead",
+            expected=entry.list_type,
+        )
+
+
+def decide(
+    case: Case, request: DecisionRequest, entry: EntryCopy, *, by: str, now: datetime
+) -> Decision:
+    """Record the answer; a case is decided once."""
+    if case.state is not CaseState.OPEN:
+        raise Conflict(f"{case.kind} {case.case_id} is already decided")
+    check_decision(request, entry)
+    decision = Decision(
+        outcome=request.outcome,
+        remedy=request.remedy,
+        correction=request.correction,
+        reasons=request.reasons,
+        decided_by=by,
+        decided_at=now,
+    )
+    case.decision = decision
+    case.state = CaseState.DECIDED
+    if request.outcome is ObjectionOutcome.INFORMATION_WRONG:
+        # The provider answers for the damage, whoever decided (000 (二十四)).
+        case.restoration = Restoration(case.provider, now)
+    case.record(
+        now,
+        by,
+        "decided",
+        outcome=str(request.outcome),
+        remedy=str(request.remedy) if request.remedy else None,
+    )
+    return decision
+
+
+def decided_on(objection: Case) -> datetime:
+    """When the objection was answered; a complaint is about that answer (002 二(三)2)."""
+    if objection.decision is None:
+        raise Conflict(
+            f"objection {objection.case_id} is not decided yet; a complaint is about its answer"
+        )
+    return objection.decision.decided_at
+
+
+def require_within_window(closes: date, today: date) -> None:
+    """Complaints are possible until the window's last day, inclusive."""
+    if today > closes:
+        raise Conflict(
+            f"the complaint window closed on {closes.isoformat()}",
+            problems=[
+                FieldProblem(
+                    "objection_id",
+                    "complaint_window_closed",
+                    f"complaints were possible until {closes.isoformat()}",
+                    {"closes_on": closes.isoformat()},
+                )
+            ],
+        )
+
+
+def require_no_complaint(objection: Case, complaint_id: str | None) -> None:
+    """One complaint per objection."""
+    if complaint_id is not None:
+        raise Conflict(
+            f"objection {objection.case_id} already has complaint {complaint_id}",
+            problems=[
+                FieldProblem(
+                    "objection_id",
+                    "complaint_exists",
+                    f"complaint {complaint_id}",
+                    {"complaint_id": complaint_id},
+                )
+            ],
+        )
+
+
+def filer(kind: PartyKind, code: str, agent: str | None = None) -> CaseParty:
+    return CaseParty(kind=kind, code=code, agent=agent)

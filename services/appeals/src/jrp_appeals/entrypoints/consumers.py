@@ -1,0 +1,65 @@
+"""The appeals service's consumers: trigger's list entries, into this service's copy, and
+the official calendar's arrival, which makes provisional due dates final (DOMAIN.md §10).
+
+Duplicates are the shared consumer's business (inbox in the effect's transaction); the
+handlers here never commit.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from jrp_appeals.service_layer import entries
+from jrp_appeals.service_layer.recompute import recompute_provisional
+from jrp_shared.calendar import YearSchedule
+from jrp_shared.events import topics
+from jrp_shared.events.envelope import Envelope
+from jrp_shared.events.payloads import (
+    EventPayload,
+    ListEntryInForce,
+    ListEntryRepaired,
+    ListEntryRevoked,
+    ListEntrySuspended,
+)
+from jrp_shared.messaging.consumer import Handler
+from jrp_shared.messaging.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from jrp_appeals.bootstrap import Appeals
+
+
+def list_entry_handlers(appeals: Appeals) -> dict[str, Handler]:
+    async def in_force(uow: UnitOfWork, _envelope: Envelope, payload: EventPayload) -> None:
+        assert isinstance(payload, ListEntryInForce)
+        await entries.take_in_force(uow, payload, appeals.clock())
+
+    async def suspended(uow: UnitOfWork, _envelope: Envelope, payload: EventPayload) -> None:
+        assert isinstance(payload, ListEntrySuspended)
+        await entries.take_suspended(uow, payload, appeals.clock())
+
+    async def revoked(uow: UnitOfWork, _envelope: Envelope, payload: EventPayload) -> None:
+        assert isinstance(payload, ListEntryRevoked)
+        await entries.take_revoked(uow, payload, appeals.clock())
+
+    async def repaired(uow: UnitOfWork, _envelope: Envelope, payload: EventPayload) -> None:
+        assert isinstance(payload, ListEntryRepaired)
+        await entries.take_repaired(uow, payload, appeals.clock())
+
+    return {
+        ListEntryInForce.event_type: in_force,
+        ListEntrySuspended.event_type: suspended,
+        ListEntryRevoked.event_type: revoked,
+        ListEntryRepaired.event_type: repaired,
+    }
+
+
+def add_consumers(appeals: Appeals) -> None:
+    appeals.runtime.add_consumer(
+        "list-entries", [topics.LIST_ENTRIES], list_entry_handlers(appeals)
+    )
+
+    async def schedule_loaded(uow: UnitOfWork, schedule: YearSchedule) -> None:
+        calendar = appeals.copies.calendar.calendar
+        await recompute_provisional(uow, calendar, schedule, appeals.clock())
+
+    appeals.copies.calendar.on_schedule_loaded(schedule_loaded)

@@ -1,0 +1,36 @@
+"""Dependencies the appeals routes share: the wired service and who calls."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from jrp_appeals.bootstrap import Appeals
+from jrp_appeals.domain.visibility import Viewer
+from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_IMPLEMENTER, Principal
+from jrp_shared.web import current_party
+
+
+def _appeals(request: Request) -> Appeals:
+    appeals: Appeals = request.app.state.appeals
+    return appeals
+
+
+def viewer_of(principal: Principal) -> Viewer:
+    return Viewer(
+        department=principal.department_code,
+        subject_code=principal.subject_code,
+        agent=principal.agent,
+        administrator=not principal.is_subject and ROLE_ADMINISTRATOR in principal.roles,
+        implementer=not principal.is_subject and ROLE_IMPLEMENTER in principal.roles,
+    )
+
+
+async def _caller(principal: Annotated[Principal, Depends(current_party)]) -> Viewer:
+    return viewer_of(principal)
+
+
+AppealsDep = Annotated[Appeals, Depends(_appeals)]
+Caller = Annotated[Viewer, Depends(_caller)]
+"""A subject (through the portal) or a department; each route decides what each may do."""

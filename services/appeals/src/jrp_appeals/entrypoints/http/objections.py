@@ -1,0 +1,113 @@
+"""Objections: filed by the subject or an implementing department, decided by the information
+provider within 20 working days (DOMAIN.md §7, 000 (二十四)); the complaint about the answer
+is filed here too."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from jrp_appeals.bootstrap import Appeals
+from jrp_appeals.domain.visibility import Viewer
+from jrp_appeals.entrypoints.http.complaints import read_complaint
+from jrp_appeals.entrypoints.http.deps import AppealsDep, Caller
+from jrp_appeals.entrypoints.http.schemas import (
+    ComplaintRead,
+    ComplaintRequest,
+    DecisionRequestBody,
+    ObjectionRead,
+    ObjectionRequest,
+    ObjectionSummaryRead,
+)
+from jrp_appeals.entrypoints.http.views import objection_read, objection_summary
+from jrp_appeals.service_layer import cases
+from jrp_shared.vocabulary import CaseKind, CaseState
+
+router = APIRouter(prefix="/v1/objections", tags=["objections"])
+
+
+async def read_objection(appeals: Appeals, viewer: Viewer, objection_id: str) -> ObjectionRead:
+    async with appeals.runtime.db.sessions() as session:
+        view = await cases.read_case(session, viewer, objection_id, CaseKind.OBJECTION)
+    return objection_read(view, viewer, appeals.today())
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=ObjectionRead)
+async def file_objection(body: ObjectionRequest, by: Caller, appeals: AppealsDep) -> ObjectionRead:
+    """Object to an entry (the subject, or an implementing department that found an error).
+    The due date is 20 working days on; `suspends` tells whether the list type suspends the
+    measures meanwhile (trigger does it on `ObjectionFiled`)."""
+    async with appeals.runtime.uow() as uow:
+        case = await cases.file_objection(
+            uow,
+            appeals.context(),
+            by,
+            entry_id=body.entry_id,
+            grounds=body.grounds,
+            evidence_references=body.evidence_references,
+        )
+    return await read_objection(appeals, by, case.case_id)
+
+
+@router.get("", response_model=list[ObjectionSummaryRead])
+async def list_objections(
+    by: Caller,
+    appeals: AppealsDep,
+    state: Annotated[CaseState | None, Query()] = None,
+    overdue: Annotated[bool, Query(description="open past the due date only")] = False,
+    entry_id: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[ObjectionSummaryRead]:
+    """The objections the caller is party to (the office: all), newest first."""
+    async with appeals.runtime.db.sessions() as session:
+        found = await cases.list_cases(
+            session,
+            appeals.context(),
+            by,
+            CaseKind.OBJECTION,
+            state=state,
+            overdue=overdue,
+            entry_id=entry_id,
+            limit=limit,
+            offset=offset,
+        )
+    today = appeals.today()
+    return [objection_summary(c, by, today) for c in found]
+
+
+@router.get("/{objection_id}", response_model=ObjectionRead)
+async def get_objection(objection_id: str, by: Caller, appeals: AppealsDep) -> ObjectionRead:
+    """The case with its decision, restoration duty, complaint and history."""
+    return await read_objection(appeals, by, objection_id)
+
+
+@router.post("/{objection_id}/decision", response_model=ObjectionRead)
+async def decide_objection(
+    objection_id: str, body: DecisionRequestBody, by: Caller, appeals: AppealsDep
+) -> ObjectionRead:
+    """The information provider's answer; the subject is notified."""
+    async with appeals.runtime.uow() as uow:
+        await cases.decide_objection(uow, appeals.context(), by, objection_id, body.command())
+    return await read_objection(appeals, by, objection_id)
+
+
+@router.post(
+    "/{objection_id}/complaint", status_code=status.HTTP_201_CREATED, response_model=ComplaintRead
+)
+async def file_complaint(
+    objection_id: str, body: ComplaintRequest, by: Caller, appeals: AppealsDep
+) -> ComplaintRead:
+    """The subject complains to the joint conference office about the answer, within the
+    complaint window after the decision (002 二(三)2)."""
+    async with appeals.runtime.uow() as uow:
+        complaint = await cases.file_complaint(
+            uow,
+            appeals.context(),
+            by,
+            objection_id,
+            grounds=body.grounds,
+            evidence_references=body.evidence_references,
+        )
+    return await read_complaint(appeals, by, complaint.case_id)

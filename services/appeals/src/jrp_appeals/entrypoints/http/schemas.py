@@ -1,0 +1,237 @@
+"""Request and response bodies of the appeals API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from jrp_appeals.domain.cases import DecisionRequest
+from jrp_shared.events.payloads import CorrectedEntry, Period, SubjectReference
+from jrp_shared.vocabulary import (
+    CaseState,
+    ListColour,
+    ListEntryStatus,
+    ObjectionOutcome,
+    PartyKind,
+    Remedy,
+    RepairRoute,
+    RepairState,
+)
+
+
+class _In(BaseModel):
+    # A corrected entry carries resident IDs: errors never echo the input (DOMAIN.md §2).
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+
+_Grounds = Field(min_length=1, max_length=4000)
+
+
+class ObjectionRequest(_In):
+    entry_id: str = Field(min_length=1, max_length=64)
+    grounds: str = _Grounds
+    evidence_references: list[str] = Field(default_factory=list, max_length=100)
+
+
+class ComplaintRequest(_In):
+    grounds: str = _Grounds
+    evidence_references: list[str] = Field(default_factory=list, max_length=100)
+
+
+class DecisionRequestBody(_In):
+    """`information_wrong` needs `remedy` (and `correction` when the remedy is `correct`);
+    `information_right` takes neither."""
+
+    outcome: ObjectionOutcome
+    reasons: str = Field(min_length=1, max_length=4000)
+    remedy: Remedy | None = None
+    correction: CorrectedEntry | None = None
+
+    def command(self) -> DecisionRequest:
+        return DecisionRequest(
+            outcome=self.outcome,
+            reasons=self.reasons,
+            remedy=self.remedy,
+            correction=self.correction,
+        )
+
+
+class ExpertDrawRequest(_In):
+    pool: list[str] = Field(min_length=1, max_length=1000, description="expert ids")
+    count: int = Field(ge=1, le=100)
+    seed: int | str | None = Field(
+        default=None, description="given to random.Random; generated when absent"
+    )
+
+
+class EvidenceItem(_In):
+    kind: str = Field(min_length=1, max_length=200, description="a catalog evidence kind")
+    reference: str = Field(min_length=1, max_length=500)
+
+
+class CreditCommitmentBody(_In):
+    text: str = Field(min_length=1, max_length=4000)
+    signed_on: date
+
+
+class RepairRequest(_In):
+    entry_id: str = Field(min_length=1, max_length=64)
+    route: RepairRoute
+    evidence: list[EvidenceItem] = Field(default_factory=list, max_length=50)
+    credit_commitment: CreditCommitmentBody
+
+
+class RepairDecisionBody(_In):
+    approved: bool
+    reasons: str = Field(default="", max_length=4000, description="required when refused")
+
+
+# --- reads --------------------------------------------------------------------------------------
+
+
+class PartyRead(BaseModel):
+    kind: PartyKind
+    code: str = Field(description="a resident ID is masked for all but the provider and itself")
+    agent: str | None
+
+
+class DecisionRead(BaseModel):
+    outcome: ObjectionOutcome
+    remedy: Remedy | None
+    reasons: str
+    decided_by: str
+    decided_at: datetime
+    correction: CorrectedEntry | None
+
+
+class RestorationRead(BaseModel):
+    department: str = Field(description="owes the subject the restoration of its reputation")
+    recorded_at: datetime
+
+
+class ActionRead(BaseModel):
+    at: datetime
+    actor: str
+    action: str
+    detail: dict[str, Any]
+
+
+class ExpertDrawRead(BaseModel):
+    experts: list[str]
+    seed: int | str
+    pool: list[str]
+    count: int
+    drawn_by: str
+    drawn_at: datetime
+
+
+class _CaseSummary(BaseModel):
+    entry_id: str
+    subject_code: str
+    list_type: str
+    provider: str
+    filed_by: PartyRead
+    state: CaseState
+    filed_at: datetime
+    decision_due: date
+    due_provisional: bool = Field(description="computed without the year's official schedule")
+    overdue: bool = Field(description="open after its due date (today in China)")
+    suspends: bool = Field(description="the list type suspends measures while it is open")
+    outcome: ObjectionOutcome | None
+
+
+class _CaseRead(_CaseSummary):
+    entry_version: int
+    grounds: str
+    evidence_references: list[str]
+    decision: DecisionRead | None
+    restoration_duty: RestorationRead | None
+    history: list[ActionRead]
+
+
+class ObjectionSummaryRead(_CaseSummary):
+    objection_id: str
+
+
+class ObjectionRead(_CaseRead):
+    objection_id: str
+    complaint_id: str | None
+
+
+class ComplaintSummaryRead(_CaseSummary):
+    complaint_id: str
+    objection_id: str
+
+
+class ComplaintRead(_CaseRead):
+    complaint_id: str
+    objection_id: str
+    expert_draws: list[ExpertDrawRead]
+
+
+class EvidenceRead(BaseModel):
+    kind: str
+    reference: str
+
+
+class CreditCommitmentRead(BaseModel):
+    text: str
+    signed_on: date
+
+
+class RepairDecisionRead(BaseModel):
+    approved: bool
+    reasons: str
+    decided_by: str
+    decided_at: datetime
+
+
+class RepairSummaryRead(BaseModel):
+    repair_id: str
+    entry_id: str
+    subject_code: str
+    applicant: str
+    department: str
+    route: RepairRoute
+    state: RepairState
+    applied_at: datetime
+    decision_due: date
+    due_provisional: bool
+    overdue: bool
+
+
+class RepairRead(RepairSummaryRead):
+    agent: str | None
+    evidence: list[EvidenceRead]
+    credit_commitment: CreditCommitmentRead
+    decision: RepairDecisionRead | None
+    history: list[ActionRead]
+
+
+class NotificationRead(BaseModel):
+    notification_id: str
+    subject_code: str
+    about: str
+    case_id: str
+    entry_id: str
+    title: str
+    body: str
+    created_at: datetime
+
+
+class EntryRead(BaseModel):
+    """This service's copy of a list entry (what cases and repairs are judged against)."""
+
+    entry_id: str
+    version: int
+    subject: SubjectReference
+    linked_person_codes: list[str]
+    list_type: str
+    list_type_version: int
+    colour: ListColour
+    initiating_department: str
+    period: Period
+    status: ListEntryStatus
+    updated_at: datetime

@@ -1,0 +1,74 @@
+"""Taking trigger's list-entry events into this service's copy (DOMAIN.md §5, §7, §8).
+
+No commit here: the consumer stores the inbox row and the effect in one transaction and
+commits them together, so a redelivered event changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from jrp_appeals.adapters.repositories import EntryRepository
+from jrp_appeals.domain import entries
+from jrp_appeals.domain.entries import EntryCopy
+from jrp_shared.events.payloads import (
+    ListEntryInForce,
+    ListEntryRepaired,
+    ListEntryRevoked,
+    ListEntrySuspended,
+)
+from jrp_shared.messaging.uow import UnitOfWork
+from jrp_shared.vocabulary import ListEntryStatus
+
+Status = ListEntryStatus
+
+
+async def take_in_force(uow: UnitOfWork, event: ListEntryInForce, now: datetime) -> bool:
+    """A new entry, a corrected version, or the version that resumes it after a case."""
+    repo = EntryRepository(uow.session)
+    stored = await repo.get(event.entry_id, for_update=True)
+    if not entries.takes(stored, event.version, Status.IN_FORCE):
+        return False
+    entry = EntryCopy(
+        entry_id=event.entry_id,
+        version=event.version,
+        subject_code=event.subject.code,
+        subject_type=event.subject.subject_type,
+        subject_name=event.subject.name,
+        linked_person_codes=tuple(p.resident_id for p in event.linked_persons),
+        list_type=event.list_type,
+        list_type_version=event.list_type_version,
+        colour=event.colour,
+        initiating_department=event.initiating_department,
+        period_start=event.period.start,
+        period_end=event.period.end,
+        status=Status.IN_FORCE,
+        updated_at=now,
+    )
+    await repo.save(entry, exists=stored is not None)
+    return True
+
+
+async def take_status(
+    uow: UnitOfWork, entry_id: str, version: int, status: Status, now: datetime
+) -> bool:
+    """Suspended, revoked or repaired: only the status moves (and the version it names)."""
+    repo = EntryRepository(uow.session)
+    stored = await repo.get(entry_id, for_update=True)
+    if stored is None or not entries.takes(stored, version, status):
+        return False
+    await repo.save(replace(stored, version=version, status=status, updated_at=now), exists=True)
+    return True
+
+
+async def take_suspended(uow: UnitOfWork, event: ListEntrySuspended, now: datetime) -> bool:
+    return await take_status(uow, event.entry_id, event.version, Status.SUSPENDED, now)
+
+
+async def take_revoked(uow: UnitOfWork, event: ListEntryRevoked, now: datetime) -> bool:
+    return await take_status(uow, event.entry_id, event.version, Status.REVOKED, now)
+
+
+async def take_repaired(uow: UnitOfWork, event: ListEntryRepaired, now: datetime) -> bool:
+    return await take_status(uow, event.entry_id, event.version, Status.REPAIRED, now)

@@ -1,0 +1,161 @@
+"""Use cases of credit repair (DOMAIN.md §8, §11): apply, decide, read. One commit each,
+with the events (trigger ends the entry early when repair is granted)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jrp_appeals.adapters.repositories import EntryRepository, RepairRepository
+from jrp_appeals.domain import notifications, repairs, visibility
+from jrp_appeals.domain.deadlines import due_after
+from jrp_appeals.domain.entries import EntryCopy
+from jrp_appeals.domain.repairs import CreditCommitment, Evidence, Repair
+from jrp_appeals.domain.visibility import Viewer
+from jrp_appeals.service_layer.context import AppealsContext
+from jrp_appeals.service_layer.notices import notify
+from jrp_shared.errors import Forbidden, NotFound
+from jrp_shared.events.payloads import RepairApplied, RepairDecided
+from jrp_shared.messaging.uow import UnitOfWork
+from jrp_shared.vocabulary import RepairRoute, RepairState
+
+
+@dataclass(frozen=True)
+class Application:
+    entry_id: str
+    route: RepairRoute
+    evidence: tuple[Evidence, ...]
+    commitment: CreditCommitment
+
+
+async def apply(
+    uow: UnitOfWork, ctx: AppealsContext, viewer: Viewer, application: Application
+) -> Repair:
+    """The subject applies to the department that decided (000 (二十三))."""
+    if not viewer.is_subject:
+        raise Forbidden("only the subject, through the credit portal, applies for repair")
+    entry_id = application.entry_id
+    found = await EntryRepository(uow.session).get(entry_id, for_update=True)
+    if found is None:
+        raise NotFound(f"no list entry {entry_id}")
+    applicant = visibility.require_subject_of(viewer, found, "repair application")
+    today = ctx.today()
+    repo = RepairRepository(uow.session)
+    repairs.require_no_pending(entry_id, await repo.pending_of(entry_id))
+    list_type = await ctx.list_type(uow.session, found)
+    repairs.check_eligible(
+        found,
+        list_type.repair,
+        applicant=applicant,
+        route=application.route,
+        evidence=application.evidence,
+        today=today,
+    )
+    days = ctx.settings.repair_decision_working_days
+    repair = repairs.apply(
+        repair_id=str(uuid.uuid4()),
+        entry=found,
+        applicant=applicant,
+        agent=viewer.agent,
+        route=application.route,
+        evidence=application.evidence,
+        commitment=application.commitment,
+        now=ctx.now(),
+        due=due_after(ctx.calendar, today, days),
+        working_days=days,
+    )
+    await repo.add(repair)
+    uow.emit(
+        RepairApplied(
+            repair_id=repair.repair_id,
+            entry_id=repair.entry_id,
+            subject_code=repair.subject_code,
+            department=repair.department,
+            route=repair.route,
+            applied_at=repair.applied_at,
+            decision_due=repair.decision_due,
+            due_provisional=repair.due_provisional,
+        )
+    )
+    await uow.commit()
+    return repair
+
+
+async def decide(
+    uow: UnitOfWork,
+    ctx: AppealsContext,
+    viewer: Viewer,
+    repair_id: str,
+    *,
+    approved: bool,
+    reasons: str,
+) -> Repair:
+    """The initiating department grants or refuses; the subject is told either way."""
+    repo = RepairRepository(uow.session)
+    repair = await repo.get(repair_id, for_update=True)
+    if repair is None:
+        raise NotFound(f"no repair {repair_id}")
+    entry = await _entry(uow.session, repair.entry_id)
+    visibility.require_provider(viewer, repair.parties(entry), f"repair {repair_id}")
+    decision = repairs.decide(
+        repair,
+        entry,
+        approved=approved,
+        reasons=reasons,
+        by=viewer.department,
+        now=ctx.now(),
+        today=ctx.today(),
+    )
+    await repo.save(repair)
+    uow.emit(
+        RepairDecided(
+            repair_id=repair.repair_id,
+            entry_id=repair.entry_id,
+            subject_code=repair.subject_code,
+            approved=decision.approved,
+            reasons=decision.reasons,
+            decided_by=decision.decided_by,
+            decided_at=decision.decided_at,
+        )
+    )
+    await notify(uow, notifications.of_repair(repair, decision, str(uuid.uuid4())))
+    await uow.commit()
+    return repair
+
+
+async def _entry(session: AsyncSession, entry_id: str) -> EntryCopy:
+    entry = await EntryRepository(session).get(entry_id)
+    assert entry is not None, "a repair's entry is kept (foreign key)"
+    return entry
+
+
+async def read(session: AsyncSession, viewer: Viewer, repair_id: str) -> Repair:
+    repair = await RepairRepository(session).get(repair_id)
+    if repair is None:
+        raise NotFound(f"no repair {repair_id}")
+    entry = await _entry(session, repair.entry_id)
+    visibility.require_visible(viewer, repair.parties(entry), f"repair {repair_id}")
+    return repair
+
+
+async def search(
+    session: AsyncSession,
+    ctx: AppealsContext,
+    viewer: Viewer,
+    *,
+    state: RepairState | None,
+    overdue: bool,
+    entry_id: str | None,
+    limit: int,
+    offset: int,
+) -> list[Repair]:
+    return await RepairRepository(session).search(
+        viewer,
+        state=state,
+        overdue_on=ctx.today() if overdue else None,
+        entry_id=entry_id,
+        limit=limit,
+        offset=offset,
+    )
