@@ -140,9 +140,9 @@ async def test_objection_suspends_then_rejection_resumes_with_the_end_moved(mesh
 
         answer = await check(mesh, ENTERPRISE)
         assert answer["suspended"] is True and answer["listed"] is False
-        assert answer["mandatory"] == [] and answer["recommended"] == []
+        assert answer["mandatory_measures"] == [] and answer["recommended_measures"] == []
         person = await check(mesh, LEGAL_REPRESENTATIVE)
-        assert person["suspended"] is True and person["mandatory"] == []
+        assert person["suspended"] is True and person["mandatory_measures"] == []
         assert (await trigger_entry(mesh, entry_id))["status"] == "suspended"
 
         # Tax verifies for ten days and finds the information right: measures resume and the
@@ -175,7 +175,7 @@ async def test_objection_suspends_then_rejection_resumes_with_the_end_moved(mesh
 
         answer = await eventually(resumed, within=30)
         assert answer is not None and answer["suspended"] is False
-        assert answer["mandatory"], "the mandatory measures apply again"
+        assert answer["mandatory_measures"], "the mandatory measures apply again"
 
         # The enterprise was told, as a record and an event for the portal.
         notes = await mesh.followers["appeals"].client.get("/v1/notifications", headers=subject)

@@ -94,10 +94,12 @@ async def orders_on_topics(
     """Every department's messages of type `event`, once `count` of them have arrived."""
 
     async def arrived() -> dict[str, list[Delivered]] | None:
-        found: dict[str, list[Delivered]] = {}
-        for department in departments:
-            messages = await reader.read(mesh.topic(topics.sanctions(department)))
-            found[department] = [m for m in messages if m.headers.get("ce_type") == event]
+        names = {d: mesh.topic(topics.sanctions(d)) for d in departments}
+        read = await reader.read_many(names.values())
+        found = {
+            d: [m for m in read[name] if m.headers.get("ce_type") == event]
+            for d, name in names.items()
+        }
         return found if sum(len(v) for v in found.values()) >= count else None
 
     result = await eventually(arrived, within=60)
