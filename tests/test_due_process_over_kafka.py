@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 from test_loop_over_kafka import (
     ENTERPRISE,
     LEGAL_REPRESENTATIVE,
@@ -110,6 +111,17 @@ async def trigger_entry(mesh: Mesh, entry_id: str) -> dict[str, Any]:
     assert r.status_code == 200, r.text
     body: dict[str, Any] = r.json()
     return body
+
+
+async def taken(mesh: Mesh, service: str, event_type: str) -> int:
+    """How many events of `event_type` the service's consumers have taken (its inbox)."""
+    runtime = mesh.followers[service].runtime
+    inbox = runtime.tables.inbox
+    async with runtime.db.sessions() as session:
+        count = await session.scalar(
+            select(func.count()).select_from(inbox).where(inbox.c.event_type == event_type)
+        )
+    return int(count or 0)
 
 
 def by_type(found: dict[str, list[Delivered]]) -> list[Delivered]:
@@ -278,7 +290,14 @@ async def test_a_court_list_objection_suspends_nothing(mesh: Mesh) -> None:
             outcome="information_right",
             reasons="执行依据有效，维持",
         )
-        # The decision reached trigger and left the entry as it was, in force throughout.
+        # Trigger took the filing and the decision and left the entry as it was; enforcement
+        # heard nothing new, so no order was suspended and the check never stopped listing.
+        for event in ("cn.jrp.appeals.objection.filed.v1", "cn.jrp.appeals.objection.decided.v1"):
+
+            async def arrived(event: str = event) -> bool:
+                return await taken(mesh, "trigger", event) == 1
+
+            await eventually(arrived, within=30)
         notes = await mesh.followers["appeals"].client.get(
             "/v1/notifications", headers=mesh.keys.subject_headers(debtor)
         )
