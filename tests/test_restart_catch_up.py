@@ -79,3 +79,66 @@ async def test_a_restarted_service_catches_up_exactly_once(
         received, distinct = await taken()
     # Every event taken exactly once: none lost while down, none doubled on catching up.
     assert received == distinct == expected
+
+
+async def test_enforcement_down_during_an_objection_catches_up_once(
+    mesh: Mesh, postgres: PostgresDatabases, keys: Keys, kafka_bootstrap: str
+) -> None:
+    """A second enforcement (its own group and database) takes the entry, goes down, misses
+    the suspension and the resumption of an objection, and on coming back applies each once:
+    every order suspended once and re-issued once, as revision 2 (DOMAIN.md §7)."""
+    from test_due_process_over_kafka import decide, entry_in_appeals, object_to, post_entry
+    from test_loop_over_kafka import catalog_ready, tax_entry
+
+    settings = EnforcementSettings(
+        service_name="enforcement-b",
+        database_url=await postgres.fresh("enforcement", enforcement_cli.MIGRATIONS),
+        bus="kafka",
+        kafka_bootstrap_servers=kafka_bootstrap,
+        topic_namespace=mesh.namespace,
+        auth_public_key_file=keys.public_key_file,
+        log_json=False,
+    )
+    office = keys.headers("credit-office", "administrator")
+    await catalog_ready(mesh)
+    entry_id = await post_entry(mesh, tax_entry())
+
+    async def orders_of(client: Any) -> list[Any] | None:
+        r = await client.get(f"/v1/sanction-orders?entry_id={entry_id}", headers=office)
+        return r.json() if r.status_code == 200 and r.json() else None
+
+    async with serving(create_app(settings), "enforcement-b") as client:
+        before = await eventually(lambda: orders_of(client), within=60)
+
+    # While it is down: an objection suspends the entry and the provider's rejection resumes it.
+    await entry_in_appeals(mesh, entry_id)
+    objection = await object_to(mesh, entry_id, keys.subject_headers("91350100M000100Y43"))
+    await decide(
+        mesh,
+        f"/v1/objections/{objection['objection_id']}/decision",
+        keys.headers("tax", "initiator"),
+        outcome="information_right",
+        reasons="经核查，认定无误",
+    )
+
+    async def resumed_in_trigger() -> bool:
+        r = await mesh.followers["trigger"].client.get(
+            f"/v1/list-entries/{entry_id}", headers=keys.headers("tax", "initiator")
+        )
+        return bool(r.json()["version"] == 2)
+
+    await eventually(resumed_in_trigger, within=60)
+
+    async with serving(create_app(settings), "enforcement-b") as client:
+
+        async def caught_up() -> list[Any] | None:
+            found = await orders_of(client)
+            return found if found and all(o["revision"] == 2 for o in found) else None
+
+        after = await eventually(caught_up, within=60)
+        assert {o["order_id"] for o in after} == {o["order_id"] for o in before}
+        for order in after:
+            detail = await client.get(f"/v1/sanction-orders/{order['order_id']}", headers=office)
+            changes = [h["change"] for h in detail.json()["history"]]
+            assert changes.count("suspended") == 1 and changes.count("reissued") == 1, changes
+            assert order["state"] == "issued"
