@@ -283,3 +283,25 @@ async def test_each_party_lists_what_it_may_see(appeals: AppealsUnderTest) -> No
     assert entry.status_code == 200 and entry.json()["subject"]["code"] == PERSON
     office = await appeals.client.get("/v1/entries/court-1", headers=appeals.as_office())
     assert office.json()["subject"]["code"] != PERSON, "masked for the office"
+
+
+async def test_a_subject_lists_its_own_entries_and_no_one_else_s(
+    appeals: AppealsUnderTest,
+) -> None:
+    await appeals.list_entry()
+    await appeals.list_entry(court_entry())
+
+    async def entry_ids(headers: dict[str, str], query: str = "") -> list[str]:
+        r = await appeals.client.get(f"/v1/entries{query}", headers=headers)
+        assert r.status_code == 200, r.text
+        return [e["entry_id"] for e in r.json()]
+
+    assert await entry_ids(appeals.as_subject(ENTERPRISE)) == ["entry-1"]
+    assert await entry_ids(appeals.as_subject(LEGAL_REPRESENTATIVE)) == ["entry-1"]
+    # Naming someone else changes nothing: a subject token reaches only its own code.
+    assert await entry_ids(appeals.as_subject(ENTERPRISE), f"?subject_code={PERSON}") == ["entry-1"]
+    assert await entry_ids(appeals.as_subject(PERSON)) == ["court-1"]
+    assert await entry_ids(appeals.as_office(), f"?subject_code={PERSON}") == ["court-1"]
+    assert await entry_ids(appeals.as_department("tax"), f"?subject_code={PERSON}") == []
+    missing = await appeals.client.get("/v1/entries", headers=appeals.as_office())
+    assert missing.status_code == 422 and "subject_code" in missing.text

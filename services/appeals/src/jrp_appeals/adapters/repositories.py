@@ -68,6 +68,24 @@ class EntryRepository:
             updated_at=row.updated_at,
         )
 
+    async def concerning(self, code: str, *, limit: int, offset: int) -> list[EntryCopy]:
+        """The entries `code` is listed on or linked to, newest first."""
+        t, p = orm.entries, orm.entry_linked_persons
+        ids = await self._s.scalars(
+            select(t.c.entry_id)
+            .where(
+                or_(
+                    t.c.subject_code == code,
+                    t.c.entry_id.in_(select(p.c.entry_id).where(p.c.resident_id == code)),
+                )
+            )
+            .order_by(t.c.updated_at.desc(), t.c.entry_id)
+            .limit(limit)
+            .offset(offset)
+        )
+        found = [await self.get(entry_id) for entry_id in ids]
+        return [e for e in found if e is not None]
+
     async def save(self, entry: EntryCopy, *, exists: bool) -> None:
         values = {
             "version": entry.version,

@@ -2,15 +2,47 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from jrp_appeals.adapters.repositories import EntryRepository
-from jrp_appeals.domain.visibility import require_entry
+from jrp_appeals.domain.visibility import may_see_entry, require_entry
 from jrp_appeals.entrypoints.http.deps import AppealsDep, Caller
 from jrp_appeals.entrypoints.http.schemas import EntryRead
 from jrp_appeals.entrypoints.http.views import entry_read
+from jrp_shared.errors import InvalidInput
 
 router = APIRouter(prefix="/v1/entries", tags=["entries (this service's copy)"])
+
+
+@router.get("", response_model=list[EntryRead])
+async def list_entries(
+    by: Caller,
+    appeals: AppealsDep,
+    subject_code: Annotated[
+        str | None,
+        Query(
+            min_length=18,
+            max_length=18,
+            description="whose entries (departments: required; a subject sees only its own)",
+        ),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[EntryRead]:
+    """The entries a subject is listed on or linked to: what it may object to or ask to
+    repair (DOMAIN.md §7, §8). A subject token lists its own whatever `subject_code` says;
+    a department names the subject and sees the entries it may see."""
+    code = by.subject_code or (subject_code or "").strip().upper()
+    if not code:
+        raise InvalidInput.for_field(
+            "query.subject_code", "missing", "a department names the subject: ?subject_code="
+        )
+    async with appeals.runtime.db.sessions() as session:
+        found = await EntryRepository(session).concerning(code, limit=limit, offset=offset)
+    today = appeals.today()
+    return [entry_read(e, by, today) for e in found if may_see_entry(by, e)]
 
 
 @router.get("/{entry_id}", response_model=EntryRead)
