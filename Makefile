@@ -34,6 +34,7 @@ bench: setup infra ## benchmarks on this machine (not tests); figures into docs/
 	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.checks $(BENCH_CHECKS_ARGS)
 	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.loop $(BENCH_LOOP_ARGS)
 	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.objections $(BENCH_OBJECTIONS_ARGS)
+	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.objections --rate 20 --entries 600 --out var/bench/objections-20.json $(BENCH_OBJECTIONS_ARGS)
 	@$(UV) run --no-sync python -m bench.report
 
 check: lint typecheck ## ruff and mypy --strict

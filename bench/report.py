@@ -1,7 +1,7 @@
 """Writes the figures of `make bench` into docs/benchmarks.md, with the machine and the date.
 
 Reads var/bench/checks.json (bench.checks), var/bench/loop.json (bench.loop) and
-var/bench/objections.json (bench.objections) and replaces
+var/bench/objections.json and objections-20.json (bench.objections) and replaces
 the part of docs/benchmarks.md between the figure markers; the hand-written analysis around
 them stays.
 """
@@ -111,7 +111,7 @@ def render(
     checks: dict[str, Any] | None,
     loop: dict[str, Any] | None,
     slower: dict[str, Any] | None,
-    objections: dict[str, Any] | None = None,
+    objections: list[dict[str, Any]] | None = None,
 ) -> str:
     lines = [
         START,
@@ -126,8 +126,8 @@ def render(
         lines += loop_rows(loop)
     if slower:
         lines.append(latency_row(slower["latency"]))
-    if objections:
-        lines.append(objections_row(objections))
+    for run in objections or []:
+        lines.append(objections_row(run))
     lines += ["", END]
     return "\n".join(lines)
 
@@ -140,7 +140,10 @@ def main() -> int:
         return json.loads(path.read_text()) if path.exists() else None
 
     figures = render(
-        load("checks.json"), load("loop.json"), load("loop-20.json"), load("objections.json")
+        load("checks.json"),
+        load("loop.json"),
+        load("loop-20.json"),
+        [r for r in (load("objections.json"), load("objections-20.json")) if r],
     )
     text = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
     head, _, rest = text.partition(START)
