@@ -19,7 +19,7 @@ from jrp_appeals.domain.deadlines import due_after
 from jrp_appeals.domain.entries import EntryCopy
 from jrp_appeals.domain.hearings import ExpertDraw
 from jrp_appeals.domain.visibility import Viewer
-from jrp_appeals.service_layer.context import AppealsContext
+from jrp_appeals.service_layer.context import AppealsContext, Listing
 from jrp_appeals.service_layer.notices import notify
 from jrp_shared.clock import china_date
 from jrp_shared.errors import Forbidden, NotFound
@@ -281,21 +281,16 @@ async def list_cases(
     ctx: AppealsContext,
     viewer: Viewer,
     kind: CaseKind,
-    *,
     state: CaseState | None,
-    overdue: bool,
-    entry_id: str | None,
-    limit: int,
-    offset: int,
+    listing: Listing,
 ) -> list[Case]:
-    """What `viewer` may see, newest first; `overdue`: open past the due date, today in
-    China."""
+    """What `viewer` may see, newest first."""
     return await CaseRepository(session).search(
         viewer,
         kind=kind,
         state=state,
-        overdue_on=ctx.today() if overdue else None,
-        entry_id=entry_id,
-        limit=limit,
-        offset=offset,
+        overdue_on=ctx.today() if listing.overdue else None,
+        entry_id=listing.entry_id,
+        limit=listing.limit,
+        offset=listing.offset,
     )

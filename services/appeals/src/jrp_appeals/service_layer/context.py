@@ -19,6 +19,17 @@ from jrp_shared.events.payloads import ListTypePublished
 
 
 @dataclass(frozen=True)
+class Listing:
+    """Which page of cases or repairs a party asks for (every listing takes the same)."""
+
+    overdue: bool
+    """Only open (pending) ones past their due date, today in China."""
+    entry_id: str | None
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True)
 class AppealsContext:
     settings: AppealsSettings
     calendar: WorkingDayCalendar

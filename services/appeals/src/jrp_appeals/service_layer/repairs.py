@@ -14,7 +14,7 @@ from jrp_appeals.domain.deadlines import due_after
 from jrp_appeals.domain.entries import EntryCopy
 from jrp_appeals.domain.repairs import CreditCommitment, Evidence, Repair
 from jrp_appeals.domain.visibility import Viewer
-from jrp_appeals.service_layer.context import AppealsContext
+from jrp_appeals.service_layer.context import AppealsContext, Listing
 from jrp_appeals.service_layer.notices import notify
 from jrp_shared.errors import Forbidden, NotFound
 from jrp_shared.events.payloads import RepairApplied, RepairDecided
@@ -144,18 +144,15 @@ async def search(
     session: AsyncSession,
     ctx: AppealsContext,
     viewer: Viewer,
-    *,
     state: RepairState | None,
-    overdue: bool,
-    entry_id: str | None,
-    limit: int,
-    offset: int,
+    listing: Listing,
 ) -> list[Repair]:
+    """What `viewer` may see, newest first."""
     return await RepairRepository(session).search(
         viewer,
         state=state,
-        overdue_on=ctx.today() if overdue else None,
-        entry_id=entry_id,
-        limit=limit,
-        offset=offset,
+        overdue_on=ctx.today() if listing.overdue else None,
+        entry_id=listing.entry_id,
+        limit=listing.limit,
+        offset=listing.offset,
     )

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, status
 
 from jrp_appeals.bootstrap import Appeals
 from jrp_appeals.domain.visibility import Viewer
-from jrp_appeals.entrypoints.http.deps import AppealsDep, Caller
+from jrp_appeals.entrypoints.http.deps import AppealsDep, Caller, ListingDep
 from jrp_appeals.entrypoints.http.schemas import (
     ComplaintRead,
     ComplaintSummaryRead,
@@ -34,11 +34,8 @@ async def read_complaint(appeals: Appeals, viewer: Viewer, complaint_id: str) ->
 async def list_complaints(
     by: Caller,
     appeals: AppealsDep,
+    listing: ListingDep,
     state: Annotated[CaseState | None, Query()] = None,
-    overdue: Annotated[bool, Query(description="open past the due date only")] = False,
-    entry_id: Annotated[str | None, Query(max_length=64)] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[ComplaintSummaryRead]:
     """The complaints the caller is party to (the office: all), newest first."""
     async with appeals.runtime.db.sessions() as session:
@@ -47,11 +44,8 @@ async def list_complaints(
             appeals.context(),
             by,
             CaseKind.COMPLAINT,
-            state=state,
-            overdue=overdue,
-            entry_id=entry_id,
-            limit=limit,
-            offset=offset,
+            state,
+            listing,
         )
     today = appeals.today()
     return [complaint_summary(c, by, today) for c in found]

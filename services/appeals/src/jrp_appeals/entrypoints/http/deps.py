@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
 from jrp_appeals.bootstrap import Appeals
 from jrp_appeals.domain.visibility import Viewer
+from jrp_appeals.service_layer.context import Listing
 from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_IMPLEMENTER, Principal
 from jrp_shared.web import current_party
 
@@ -34,3 +35,16 @@ async def _caller(principal: Annotated[Principal, Depends(current_party)]) -> Vi
 AppealsDep = Annotated[Appeals, Depends(_appeals)]
 Caller = Annotated[Viewer, Depends(_caller)]
 """A subject (through the portal) or a department; each route decides what each may do."""
+
+
+def _listing(
+    overdue: Annotated[bool, Query(description="open (pending) past the due date only")] = False,
+    entry_id: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Listing:
+    return Listing(overdue=overdue, entry_id=entry_id, limit=limit, offset=offset)
+
+
+ListingDep = Annotated[Listing, Depends(_listing)]
+"""The query parameters every listing of cases and repairs takes."""

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, status
 from jrp_appeals.bootstrap import Appeals
 from jrp_appeals.domain.visibility import Viewer
 from jrp_appeals.entrypoints.http.complaints import read_complaint
-from jrp_appeals.entrypoints.http.deps import AppealsDep, Caller
+from jrp_appeals.entrypoints.http.deps import AppealsDep, Caller, ListingDep
 from jrp_appeals.entrypoints.http.schemas import (
     ComplaintRead,
     ComplaintRequest,
@@ -54,11 +54,8 @@ async def file_objection(body: ObjectionRequest, by: Caller, appeals: AppealsDep
 async def list_objections(
     by: Caller,
     appeals: AppealsDep,
+    listing: ListingDep,
     state: Annotated[CaseState | None, Query()] = None,
-    overdue: Annotated[bool, Query(description="open past the due date only")] = False,
-    entry_id: Annotated[str | None, Query(max_length=64)] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[ObjectionSummaryRead]:
     """The objections the caller is party to (the office: all), newest first."""
     async with appeals.runtime.db.sessions() as session:
@@ -67,11 +64,8 @@ async def list_objections(
             appeals.context(),
             by,
             CaseKind.OBJECTION,
-            state=state,
-            overdue=overdue,
-            entry_id=entry_id,
-            limit=limit,
-            offset=offset,
+            state,
+            listing,
         )
     today = appeals.today()
     return [objection_summary(c, by, today) for c in found]

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, status
 from jrp_appeals.bootstrap import Appeals
 from jrp_appeals.domain.repairs import CreditCommitment, Evidence
 from jrp_appeals.domain.visibility import Viewer
-from jrp_appeals.entrypoints.http.deps import AppealsDep, Caller
+from jrp_appeals.entrypoints.http.deps import AppealsDep, Caller, ListingDep
 from jrp_appeals.entrypoints.http.schemas import (
     RepairDecisionBody,
     RepairRead,
@@ -50,11 +50,8 @@ async def apply_for_repair(body: RepairRequest, by: Caller, appeals: AppealsDep)
 async def list_repairs(
     by: Caller,
     appeals: AppealsDep,
+    listing: ListingDep,
     state: Annotated[RepairState | None, Query()] = None,
-    overdue: Annotated[bool, Query(description="pending past the due date only")] = False,
-    entry_id: Annotated[str | None, Query(max_length=64)] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[RepairSummaryRead]:
     """The repairs the caller is party to (the office: all), newest first."""
     async with appeals.runtime.db.sessions() as session:
@@ -62,11 +59,8 @@ async def list_repairs(
             session,
             appeals.context(),
             by,
-            state=state,
-            overdue=overdue,
-            entry_id=entry_id,
-            limit=limit,
-            offset=offset,
+            state,
+            listing,
         )
     today = appeals.today()
     return [repair_summary(r, by, today) for r in found]
