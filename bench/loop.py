@@ -27,6 +27,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -291,19 +292,30 @@ async def latency(
     }
 
 
-async def main_async(args: argparse.Namespace) -> dict[str, Any]:
+@asynccontextmanager
+async def bench_mesh(prefix: str) -> AsyncIterator[tuple[str, str, dict[str, str]]]:
+    """The whole mesh as processes on fresh PostgreSQL databases and a fresh Kafka namespace:
+    yields (bootstrap servers, namespace, development tokens by department) and stops it."""
     admin = os.environ.get("JRP_TEST_POSTGRES_URL")
     bootstrap = os.environ.get("JRP_TEST_KAFKA_BOOTSTRAP")
     if not admin or not bootstrap:
         raise SystemExit('run `eval "$(deploy/local/infra.sh env)"` first (make bench does)')
-    namespace = f"bench{int(time.time())}"
-    run = f"r{random.randrange(10**6)}"
+    namespace = f"{prefix}{int(time.time())}"
     urls = await create_databases(admin)
     var = ROOT / "var" / "bench"
     log(f"starting the mesh on PostgreSQL and Kafka (namespace {namespace})")
     mesh = start_mesh(var, urls, bootstrap, namespace)
     try:
-        token = json.loads((var / "dev-credentials.json").read_text())[DEPARTMENT]
+        yield bootstrap, namespace, json.loads((var / "dev-credentials.json").read_text())
+    finally:
+        mesh.send_signal(signal.SIGINT)
+        mesh.wait(timeout=60)
+
+
+async def main_async(args: argparse.Namespace) -> dict[str, Any]:
+    run = f"r{random.randrange(10**6)}"
+    async with bench_mesh("bench") as (bootstrap, namespace, credentials):
+        token = credentials[DEPARTMENT]
         async with httpx.AsyncClient(timeout=60) as client:
             await wait_for_catalog(client, token)
             results: dict[str, Any] = {"namespace": namespace}
@@ -325,9 +337,6 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
             )
             log(f"latency: {results['latency']}")
             return results
-    finally:
-        mesh.send_signal(signal.SIGINT)
-        mesh.wait(timeout=60)
 
 
 def main() -> None:

@@ -18,10 +18,8 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
 import random
 import re
-import signal
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -35,11 +33,10 @@ from bench.loop import (
     DEPARTMENT,
     LIST_TYPE,
     ROOT,
-    create_databases,
+    bench_mesh,
     entry,
     orders_per_entry,
     sanction_offsets,
-    start_mesh,
     wait_for_catalog,
 )
 
@@ -212,46 +209,26 @@ async def objections(
 
 
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
-    admin_url = os.environ.get("JRP_TEST_POSTGRES_URL")
-    bootstrap = os.environ.get("JRP_TEST_KAFKA_BOOTSTRAP")
-    if not admin_url or not bootstrap:
-        raise SystemExit('run `eval "$(deploy/local/infra.sh env)"` first (make bench does)')
-    namespace = f"benchobj{int(time.time())}"
     run = f"o{random.randrange(10**6)}"
-    urls = await create_databases(admin_url)
-    var = ROOT / "var" / "bench"
-    log(f"starting the mesh on PostgreSQL and Kafka (namespace {namespace})")
-    mesh = start_mesh(var, urls, bootstrap, namespace)
-    try:
-        credentials = json.loads((var / "dev-credentials.json").read_text())
-        async with httpx.AsyncClient(timeout=60) as client:
-            await wait_for_catalog(client, credentials[DEPARTMENT])
-            log(f"listing {args.entries} enterprises")
-            listed = await list_entries(
-                client, credentials[DEPARTMENT], bootstrap, namespace, args.entries, run
-            )
-            await wait_in_appeals(client, credentials[PORTAL], [e for e, _ in listed])
-            tokens = {
-                code: await subject_token(client, credentials[PORTAL], code) for _, code in listed
-            }
-            log(f"objections at {args.rate}/s")
-            results = {
-                "namespace": namespace,
-                "objections": await objections(
-                    client,
-                    listed,
-                    tokens,
-                    credentials[CHECKER],
-                    bootstrap,
-                    namespace,
-                    args.rate,
-                ),
-            }
-            log(f"objections: {results['objections']}")
-            return results
-    finally:
-        mesh.send_signal(signal.SIGINT)
-        mesh.wait(timeout=60)
+    async with (
+        bench_mesh("benchobj") as (bootstrap, namespace, credentials),
+        httpx.AsyncClient(timeout=60) as client,
+    ):
+        await wait_for_catalog(client, credentials[DEPARTMENT])
+        log(f"listing {args.entries} enterprises")
+        listed = await list_entries(
+            client, credentials[DEPARTMENT], bootstrap, namespace, args.entries, run
+        )
+        await wait_in_appeals(client, credentials[PORTAL], [e for e, _ in listed])
+        tokens = {
+            code: await subject_token(client, credentials[PORTAL], code) for _, code in listed
+        }
+        log(f"objections at {args.rate}/s")
+        figures = await objections(
+            client, listed, tokens, credentials[CHECKER], bootstrap, namespace, args.rate
+        )
+        log(f"objections: {figures}")
+        return {"namespace": namespace, "objections": figures}
 
 
 def main() -> None:
