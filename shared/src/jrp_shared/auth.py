@@ -101,34 +101,30 @@ class TokenIssuer:
     def issue(
         self, department_code: str, roles: frozenset[str], *, ttl_seconds: int | None = None
     ) -> tuple[str, int]:
-        ttl = ttl_seconds or self.ttl_seconds
-        now = int(time.time())
-        claims: dict[str, Any] = {
-            "iss": self.issuer,
-            "aud": self.audience,
-            "sub": department_code,
-            "roles": sorted(roles),
-            "iat": now,
-            "nbf": now,
-            "exp": now + ttl,
-        }
-        return jwt.encode(claims, self._key, algorithm=ALGORITHM), ttl  # type: ignore[arg-type]
+        return self._sign(department_code, sorted(roles), ttl_seconds)
 
     def issue_for_subject(
         self, subject_code: str, *, agent: str, ttl_seconds: int | None = None
     ) -> tuple[str, int]:
         """A subject token: `subject_code` acting through the portal department `agent`."""
+        return self._sign(
+            f"{_SUBJECT_PREFIX}{subject_code}", [ROLE_SUBJECT], ttl_seconds, act={"sub": agent}
+        )
+
+    def _sign(
+        self, sub: str, roles: list[str], ttl_seconds: int | None, **extra: Any
+    ) -> tuple[str, int]:
         ttl = ttl_seconds or self.ttl_seconds
         now = int(time.time())
         claims: dict[str, Any] = {
             "iss": self.issuer,
             "aud": self.audience,
-            "sub": f"{_SUBJECT_PREFIX}{subject_code}",
-            "roles": [ROLE_SUBJECT],
-            "act": {"sub": agent},
+            "sub": sub,
+            "roles": roles,
             "iat": now,
             "nbf": now,
             "exp": now + ttl,
+            **extra,
         }
         return jwt.encode(claims, self._key, algorithm=ALGORITHM), ttl  # type: ignore[arg-type]
 
