@@ -305,3 +305,23 @@ async def test_a_subject_lists_its_own_entries_and_no_one_else_s(
     assert await entry_ids(appeals.as_department("tax"), f"?subject_code={PERSON}") == []
     missing = await appeals.client.get("/v1/entries", headers=appeals.as_office())
     assert missing.status_code == 422 and "subject_code" in missing.text
+
+
+async def test_a_linked_person_who_objected_is_told_as_well_as_the_subject(
+    appeals: AppealsUnderTest,
+) -> None:
+    await appeals.list_entry()
+    filed = await appeals.object_to("entry-1", appeals.as_subject(LEGAL_REPRESENTATIVE))
+    objection_id = filed.json()["objection_id"]
+    decided = await appeals.decide(
+        f"/v1/objections/{objection_id}/decision",
+        appeals.as_department("tax"),
+        outcome="information_right",
+        reasons="经核查，认定无误",
+    )
+    assert decided.status_code == 200, decided.text
+    for code in (ENTERPRISE, LEGAL_REPRESENTATIVE):
+        notes = await appeals.client.get("/v1/notifications", headers=appeals.as_subject(code))
+        assert [n["case_id"] for n in notes.json()] == [objection_id], code
+    sent = await appeals.emitted(NOTIFIED)
+    assert sorted(str(key) for _, key, _ in sent) == sorted([ENTERPRISE, LEGAL_REPRESENTATIVE])

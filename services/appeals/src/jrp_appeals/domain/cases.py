@@ -80,6 +80,11 @@ class Case:
     def parties(self, entry: EntryCopy) -> Parties:
         return Parties(entry, self.filed_by.kind, self.filed_by.code)
 
+    @property
+    def filing_subject(self) -> str | None:
+        """The subject's code when a subject (the listed one or a linked person) filed."""
+        return self.filed_by.code if self.filed_by.kind is PartyKind.SUBJECT else None
+
     def record(self, at: datetime, actor: str, action: str, **detail: Any) -> Action:
         done = Action(at, actor, action, detail)
         self.history.append(done)

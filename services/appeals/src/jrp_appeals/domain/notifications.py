@@ -5,7 +5,7 @@ told to the subject"; §8: the result of repair). A notice is a record the subje
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from jrp_appeals.domain.cases import Case, Decision
 from jrp_appeals.domain.repairs import Repair, RepairDecision
@@ -34,11 +34,19 @@ def _case_result(decision: Decision) -> str:
     return f"经核查信息有误，名单予以{remedy}，信息提供单位负责恢复您的信誉。"
 
 
-def of_case(case: Case, decision: Decision, notification_id: str) -> Notification:
+def recipients(listed: str, acting_subject: str | None) -> tuple[str, ...]:
+    """Who is told: the listed subject always, and a linked person who filed or applied on
+    their own account too (DOMAIN.md §7: "the result is told to the subject")."""
+    if acting_subject is None or acting_subject == listed:
+        return (listed,)
+    return (listed, acting_subject)
+
+
+def of_case(case: Case, decision: Decision, notification_id: str, *, to: str) -> Notification:
     kind = _KIND[case.kind]
     return Notification(
         notification_id=notification_id,
-        subject_code=case.subject_code,
+        subject_code=to,
         about=str(case.kind),
         case_id=case.case_id,
         entry_id=case.entry_id,
@@ -48,7 +56,9 @@ def of_case(case: Case, decision: Decision, notification_id: str) -> Notificatio
     )
 
 
-def of_repair(repair: Repair, decision: RepairDecision, notification_id: str) -> Notification:
+def of_repair(
+    repair: Repair, decision: RepairDecision, notification_id: str, *, to: str
+) -> Notification:
     if decision.approved:
         title, result = "信用修复申请已通过", "名单提前移出，各部门不再实施联合惩戒措施。"
     else:
@@ -62,4 +72,32 @@ def of_repair(repair: Repair, decision: RepairDecision, notification_id: str) ->
         title=title,
         body=result,
         created_at=decision.decided_at,
+    )
+
+
+def of_recomputed_due(
+    *,
+    about: str,
+    case_id: str,
+    entry_id: str,
+    year: int,
+    before: date,
+    after: date,
+    at: datetime,
+    notification_id: str,
+    to: str,
+) -> Notification:
+    """A due date computed provisionally is final now that the year's official schedule is
+    out; the people concerned are told (DOMAIN.md §10)."""
+    what = {"objection": "异议", "complaint": "投诉", "repair": "信用修复申请"}.get(about, about)
+    return Notification(
+        notification_id=notification_id,
+        subject_code=to,
+        about=about,
+        case_id=case_id,
+        entry_id=entry_id,
+        title="处理期限已按正式放假安排确定",
+        body=f"{year}年放假安排已公布，您的{what}处理期限由{before.isoformat()}（暂定）"
+        f"确定为{after.isoformat()}。",
+        created_at=at,
     )

@@ -156,7 +156,8 @@ async def _decide(
                 {**_decided_fields(case), "objection_id": case.objection_id}
             )
         )
-    await notify(uow, notifications.of_case(case, decision, str(uuid.uuid4())))
+    for code in notifications.recipients(case.subject_code, case.filing_subject):
+        await notify(uow, notifications.of_case(case, decision, str(uuid.uuid4()), to=code))
     await uow.commit()
     return case
 

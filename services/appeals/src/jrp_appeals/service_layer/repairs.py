@@ -120,7 +120,8 @@ async def decide(
             decided_at=decision.decided_at,
         )
     )
-    await notify(uow, notifications.of_repair(repair, decision, str(uuid.uuid4())))
+    for code in notifications.recipients(repair.subject_code, repair.applicant):
+        await notify(uow, notifications.of_repair(repair, decision, str(uuid.uuid4()), to=code))
     await uow.commit()
     return repair
 
