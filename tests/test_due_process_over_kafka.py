@@ -26,9 +26,11 @@ from test_loop_over_kafka import (
 )
 
 from harness import Delivered, Mesh, TopicReader
+from jrp_enforcement.service_layer.entries import expire_entries
 from jrp_shared.clock import CHINA
 from jrp_shared.events import topics
 from jrp_shared.testing import eventually
+from jrp_trigger.app import trigger_of
 
 pytestmark = pytest.mark.integration
 
@@ -382,3 +384,90 @@ async def test_an_objection_filed_before_the_national_day_holiday_is_due_on_the_
     objection = await object_to(mesh, entry_id, mesh.keys.subject_headers(ENTERPRISE))
     assert objection["decision_due"] == "2026-11-03"
     assert objection["due_provisional"] is False
+
+
+async def test_an_objection_upheld_by_correction_updates_and_lifts_orders(mesh: Mesh) -> None:
+    """The legal representative was listed by mistake: the provider corrects the entry
+    through its decision, so the enterprise's orders are re-issued and the person's lifted."""
+    await catalog_ready(mesh)
+    expected = expected_orders(TAX_LIST, subject_type="legal_person", with_person=True)
+    departments = {department for department, _ in expected}
+    people = {d for d, role in expected if role == "legal_representative"}
+    body = tax_entry()
+    entry_id = await post_entry(mesh, body)
+    async with TopicReader(mesh.kafka_bootstrap) as reader:
+        await orders_on_topics(mesh, reader, departments, len(expected), ISSUED)
+        await entry_in_appeals(mesh, entry_id)
+        person = mesh.keys.subject_headers(LEGAL_REPRESENTATIVE)
+        objection = await object_to(mesh, entry_id, person, "本人已于2025年辞去法定代表人职务")
+        await orders_on_topics(mesh, reader, departments, len(expected), SUSPENDED)
+        correction = {k: v for k, v in body.items() if k != "record_id"} | {"linked_persons": []}
+        await decide(
+            mesh,
+            f"/v1/objections/{objection['objection_id']}/decision",
+            mesh.keys.headers("tax", "initiator"),
+            outcome="information_wrong",
+            remedy="correct",
+            correction=correction,
+            reasons="法定代表人信息有误，予以更正",
+        )
+        lifted = by_type(await orders_on_topics(mesh, reader, people, len(people), LIFTED))
+        assert {(m.body["target_role"], m.body["reason"]) for m in lifted} == {
+            ("legal_representative", "corrected")
+        }
+
+        async def reissued() -> list[Delivered] | None:
+            found = await orders_on_topics(mesh, reader, departments, len(expected), ISSUED)
+            second = [m for m in by_type(found) if m.body["revision"] == 2]
+            subject_orders = [d for d, role in expected if role == "subject"]
+            return second if len(second) == len(subject_orders) else None
+
+        second = await eventually(reissued, within=60)
+        assert {m.body["target"]["role"] for m in second} == {"subject"}
+    entry = await trigger_entry(mesh, entry_id)
+    assert entry["status"] == "in_force" and entry["version"] == 2
+    assert entry["linked_persons"] == []
+    answer = await check(mesh, LEGAL_REPRESENTATIVE)
+    assert answer["listed"] is False and answer["entries"] == []
+    assert (await check(mesh, ENTERPRISE))["listed"] is True
+    # Both the enterprise and the person who objected are told.
+    for code in (ENTERPRISE, LEGAL_REPRESENTATIVE):
+        notes = await mesh.followers["appeals"].client.get(
+            "/v1/notifications", headers=mesh.keys.subject_headers(code)
+        )
+        assert [n["case_id"] for n in notes.json()] == [objection["objection_id"]]
+
+
+async def test_an_entry_leaves_force_at_the_end_of_its_period_and_its_record_stays(
+    mesh: Mesh,
+) -> None:
+    """002 二(三)1 and 1798号: at the end of the period the entry leaves joint punishment by
+    itself, an exit notice goes out on the channels of the listing, the record is kept."""
+    await catalog_ready(mesh)
+    expected = expected_orders(TAX_LIST, subject_type="legal_person", with_person=True)
+    departments = {department for department, _ in expected}
+    today = date.today()
+    body = tax_entry(period={"start": str(today), "end": str(today + timedelta(days=30))})
+    entry_id = await post_entry(mesh, body)
+    later = at(timedelta(days=32))
+    async with TopicReader(mesh.kafka_bootstrap) as reader:
+        await orders_on_topics(mesh, reader, departments, len(expected), ISSUED)
+        await entry_in_appeals(mesh, entry_id)
+        enforcement = mesh.followers["enforcement"].app
+        context = enforcement.state.orders
+        context.clock = later
+        assert await expire_entries(enforcement.state.runtime.uow, context) == [entry_id]
+        lifted = by_type(await orders_on_topics(mesh, reader, departments, len(expected), LIFTED))
+        assert {m.body["reason"] for m in lifted} == {"expired"}
+        assert {m.key for m in lifted} == {ENTERPRISE}
+    assert (await check(mesh, ENTERPRISE))["listed"] is False
+    trigger_of(mesh.followers["trigger"].app).clock = later
+    entry = await trigger_entry(mesh, entry_id)
+    assert entry["status"] == "expired" and entry["period"] == body["period"]
+    set_appeals_clock(mesh, later)
+    late = await mesh.followers["appeals"].client.post(
+        "/v1/objections",
+        json={"entry_id": entry_id, "grounds": "期满", "evidence_references": []},
+        headers=mesh.keys.subject_headers(ENTERPRISE),
+    )
+    assert late.status_code == 409 and "not_in_force" in late.text
