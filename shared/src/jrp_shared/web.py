@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 import structlog
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.routing import APIRoute
@@ -59,6 +59,10 @@ async def current_department(principal: Annotated[Principal, Depends(current_par
     principal.require_department()
     return principal
 
+
+Offset = Annotated[int, Query(ge=0, le=2**31 - 1, description="how many results to skip (paging)")]
+"""Paging offset of every listing: bounded, so a huge number is a 422 and never reaches the
+database (SQLite refuses integers past 64 bits)."""
 
 Department = Annotated[Principal, Depends(current_department)]
 Party = Annotated[Principal, Depends(current_party)]

@@ -10,7 +10,7 @@ from jrp_appeals.bootstrap import Appeals
 from jrp_appeals.domain.visibility import Viewer
 from jrp_appeals.service_layer.context import Listing
 from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_IMPLEMENTER, Principal
-from jrp_shared.web import current_party
+from jrp_shared.web import Offset, current_party
 
 
 def _appeals(request: Request) -> Appeals:
@@ -41,7 +41,7 @@ def _listing(
     overdue: Annotated[bool, Query(description="open (pending) past the due date only")] = False,
     entry_id: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Listing:
     return Listing(overdue=overdue, entry_id=entry_id, limit=limit, offset=offset)
 

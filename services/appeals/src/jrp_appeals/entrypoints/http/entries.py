@@ -12,6 +12,7 @@ from jrp_appeals.entrypoints.http.deps import AppealsDep, Caller
 from jrp_appeals.entrypoints.http.schemas import EntryRead
 from jrp_appeals.entrypoints.http.views import entry_read
 from jrp_shared.errors import InvalidInput
+from jrp_shared.web import Offset
 
 router = APIRouter(prefix="/v1/entries", tags=["entries (this service's copy)"])
 
@@ -29,7 +30,7 @@ async def list_entries(
         ),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[EntryRead]:
     """The entries a subject is listed on or linked to: what it may object to or ask to
     repair (DOMAIN.md §7, §8). A subject token lists its own whatever `subject_code` says;

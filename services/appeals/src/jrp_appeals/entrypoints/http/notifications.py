@@ -12,6 +12,7 @@ from jrp_appeals.entrypoints.http.deps import AppealsDep, Caller
 from jrp_appeals.entrypoints.http.schemas import NotificationRead
 from jrp_appeals.entrypoints.http.views import notification_read
 from jrp_shared.errors import Forbidden
+from jrp_shared.web import Offset
 
 router = APIRouter(prefix="/v1/notifications", tags=["notifications"])
 
@@ -24,7 +25,7 @@ async def list_notifications(
         str | None, Query(max_length=18, description="the office only; a subject sees its own")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[NotificationRead]:
     """Newest first."""
     if by.subject_code is not None:

@@ -21,7 +21,7 @@ from jrp_shared.errors import NotFound
 from jrp_shared.events.payloads import MeasureFeedback, MeasureStatus, SanctionOrderIssued
 from jrp_shared.runtime import ServiceRuntime
 from jrp_shared.vocabulary import CaseKind, LiftReason, OrderState
-from jrp_shared.web import Department
+from jrp_shared.web import Department, Offset
 
 router = APIRouter(prefix="/v1/sanction-orders", tags=["sanction orders"])
 
@@ -141,7 +141,7 @@ async def list_orders(
     ] = None,
     entry_id: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[OrderRead]:
     """A department's own orders, newest first (administrators: any department's, or all)."""
     where = OrderFilter(

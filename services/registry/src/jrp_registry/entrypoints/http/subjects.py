@@ -14,7 +14,7 @@ from jrp_registry.service_layer import handlers
 from jrp_shared.errors import NotFound
 from jrp_shared.identifiers import ResidentId, mask_resident_id
 from jrp_shared.vocabulary import LinkedPersonRole, SubjectType
-from jrp_shared.web import Department
+from jrp_shared.web import Department, Offset
 
 router = APIRouter(prefix="/v1/subjects", tags=["subjects"])
 
@@ -141,7 +141,7 @@ async def search_subjects(
     ] = None,
     subject_type: SubjectType | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[SubjectRead]:
     async with registry.runtime.db.sessions() as session:
         found = await SubjectRepository(session).search(q, subject_type, limit, offset)

@@ -11,7 +11,7 @@ from jrp_shared.auth import ROLE_ADMINISTRATOR
 from jrp_shared.errors import NotFound
 from jrp_shared.events.payloads import ListEntrySubmission
 from jrp_shared.vocabulary import ListEntryStatus
-from jrp_shared.web import Department
+from jrp_shared.web import Department, Offset
 from jrp_trigger.adapters.repositories import EntryRepository, OrderStatusRepository
 from jrp_trigger.bootstrap import Trigger
 from jrp_trigger.domain.entries import ListEntry
@@ -69,7 +69,7 @@ async def list_entries(
     list_type: Annotated[str | None, Query(max_length=100)] = None,
     entry_status: Annotated[ListEntryStatus | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[EntrySummaryRead]:
     """The department's own entries, newest first; administrators see every department's."""
     administrator = ROLE_ADMINISTRATOR in by.roles
