@@ -141,6 +141,12 @@ async def test_checks_batches_and_reloads_on_sqlite(
     )
     assert batch.status_code == 200
     assert [a.get("listed") for a in batch.json()["answers"]] == [True, None]
+    # A batch of codes that are all refused checks nothing, records nothing and still answers.
+    refused = await client.post(
+        "/v1/checks/batch", json={"codes": ["x", "0" * 63]}, headers=headers
+    )
+    assert refused.status_code == 200, refused.text
+    assert [a.get("listed") for a in refused.json()["answers"]] == [None, None]
 
     changes: EntryChanges = app.state.entry_changes
     async with app.state.runtime.uow() as uow:

@@ -87,6 +87,8 @@ class AuditWriter:
 
     async def record_many(self, rows: Sequence[AuditRow]) -> None:
         """Store a batch check's rows, all or none, before the batch is answered."""
+        if not rows:  # every code was refused: nothing was checked, nothing to record
+            return
         try:
             await self._store_rows(rows)
         except Exception as exc:
