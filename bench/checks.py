@@ -530,6 +530,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     existing = await seeded(url) if args.reuse else None
     if existing is not None and existing["entries"] == args.entries:
         log(f"reusing {args.database} with {args.entries} entries")
+        # The schema may be behind the code (nullable columns added since it was seeded).
+        await asyncio.to_thread(migrations.upgrade, MIGRATIONS, url)
         results["seed"] = {**existing, "reused": True}
     else:
         url = await create_database(admin, args.database)
