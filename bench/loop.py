@@ -26,9 +26,10 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -206,19 +207,16 @@ async def bulk(
     }
 
 
-async def latency(
-    client: httpx.AsyncClient,
-    token: str,
-    namespace: str,
-    bootstrap: str,
-    rate: float,
-    seconds: float,
-    run: str,
-    offset: int,
-) -> dict[str, Any]:
-    per_entry = orders_per_entry(LIST_TYPE, True)
-    sent: dict[str, float] = {}
-    arrived: dict[str, list[float]] = defaultdict(list)
+Listener = Callable[[Any, float], None]
+"""Called with each record on a department topic and the moment it was read."""
+
+
+@asynccontextmanager
+async def listening_to_sanctions(
+    bootstrap: str, namespace: str, on_record: Listener
+) -> AsyncIterator[None]:
+    """Every record on the namespace's `sanctions.v1.*` topics from now on, handed to
+    `on_record` as it is read (a consumer of its own, positioned at the end)."""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap,
         auto_offset_reset="latest",
@@ -235,12 +233,53 @@ async def latency(
             now = time.perf_counter()
             for records in batches.values():
                 for record in records:
-                    if record.key is not None:
-                        arrived[record.key.decode()].append(now)
+                    on_record(record, now)
 
     listener = asyncio.create_task(listen())
     await asyncio.sleep(3.0)  # partitions assigned, positioned at the end
+    try:
+        yield
+    finally:
+        stop.set()
+        await listener
+        await consumer.stop()
+
+
+async def paced(rate: float, calls: Sequence[Callable[[], Coroutine[Any, Any, None]]]) -> None:
+    """Start the calls at a steady `rate` per second and wait for all of them."""
+    tasks = []
+    started = time.perf_counter()
+    for i, call in enumerate(calls):
+        await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
+        tasks.append(asyncio.create_task(call()))
+    await asyncio.gather(*tasks)
+
+
+def percentile(sorted_values: Sequence[float], p: float) -> float:
+    """The p-quantile of sorted values (milliseconds, one decimal); -1 when there are none."""
+    if not sorted_values:
+        return -1.0
+    return round(sorted_values[min(len(sorted_values) - 1, int(p * len(sorted_values)))], 1)
+
+
+async def latency(
+    client: httpx.AsyncClient,
+    token: str,
+    namespace: str,
+    bootstrap: str,
+    rate: float,
+    seconds: float,
+    run: str,
+    offset: int,
+) -> dict[str, Any]:
+    per_entry = orders_per_entry(LIST_TYPE, True)
+    sent: dict[str, float] = {}
+    arrived: dict[str, list[float]] = defaultdict(list)
     errors = 0
+
+    def on_record(record: Any, now: float) -> None:
+        if record.key is not None:
+            arrived[record.key.decode()].append(now)
 
     async def post(i: int) -> None:
         nonlocal errors
@@ -254,21 +293,14 @@ async def latency(
         if r.status_code >= 300:
             errors += 1
 
-    tasks = []
     count = int(rate * seconds)
-    started = time.perf_counter()
-    for i in range(count):
-        await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
-        tasks.append(asyncio.create_task(post(i)))
-    await asyncio.gather(*tasks)
-    deadline = time.perf_counter() + 30
-    while time.perf_counter() < deadline:
-        if all(len(arrived[code]) >= per_entry for code in sent):
-            break
-        await asyncio.sleep(0.1)
-    stop.set()
-    await listener
-    await consumer.stop()
+    async with listening_to_sanctions(bootstrap, namespace, on_record):
+        await paced(rate, [partial(post, i) for i in range(count)])
+        deadline = time.perf_counter() + 30
+        while time.perf_counter() < deadline:
+            if all(len(arrived[code]) >= per_entry for code in sent):
+                break
+            await asyncio.sleep(0.1)
     samples = sorted(
         (max(arrived[code][:per_entry]) - t) * 1000
         for code, t in sent.items()
@@ -277,7 +309,7 @@ async def latency(
     missing = sum(1 for code in sent if len(arrived[code]) < per_entry)
 
     def pct(p: float) -> float:
-        return round(samples[min(len(samples) - 1, int(p * len(samples)))], 1)
+        return percentile(samples, p)
 
     return {
         "rate_per_second": rate,

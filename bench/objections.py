@@ -19,9 +19,9 @@ import asyncio
 import contextlib
 import json
 import random
-import re
 import time
 from collections import defaultdict
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,10 @@ from bench.loop import (
     ROOT,
     bench_mesh,
     entry,
+    listening_to_sanctions,
     orders_per_entry,
+    paced,
+    percentile,
     sanction_offsets,
     wait_for_catalog,
 )
@@ -118,33 +121,16 @@ async def objections(
     per_entry = orders_per_entry(LIST_TYPE, True)
     suspended_at: dict[str, list[float]] = defaultdict(list)
     complete: dict[str, asyncio.Event] = defaultdict(asyncio.Event)
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap,
-        auto_offset_reset="latest",
-        metadata_max_age_ms=1000,
-        fetch_max_wait_ms=5,
-    )
-    consumer.subscribe(pattern=rf"^{re.escape(namespace)}\.sanctions\.v1\..*")
-    await consumer.start()
-    stop = asyncio.Event()
-
-    async def listen() -> None:
-        while not stop.is_set():
-            batches = await consumer.getmany(timeout_ms=50)
-            now = time.perf_counter()
-            for records in batches.values():
-                for record in records:
-                    if record.key is not None and ("ce_type", SUSPENDED) in record.headers:
-                        code = record.key.decode()
-                        suspended_at[code].append(now)
-                        if len(suspended_at[code]) >= per_entry:
-                            complete[code].set()
-
-    listener = asyncio.create_task(listen())
-    await asyncio.sleep(3.0)  # partitions assigned, positioned at the end
     samples: list[float] = []
     check_samples: list[float] = []
     errors = 0
+
+    def on_record(record: Any, now: float) -> None:
+        if record.key is not None and ("ce_type", SUSPENDED) in record.headers:
+            code = record.key.decode()
+            suspended_at[code].append(now)
+            if len(suspended_at[code]) >= per_entry:
+                complete[code].set()
 
     async def object_and_watch(entry_id: str, code: str) -> None:
         nonlocal errors
@@ -180,31 +166,21 @@ async def objections(
         if errors == 1:
             log(f"no suspension for {code} within 30 s (check: {checked is not None})")
 
-    tasks = []
-    started = time.perf_counter()
-    for i, (entry_id, code) in enumerate(listed):
-        await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
-        tasks.append(asyncio.create_task(object_and_watch(entry_id, code)))
-    await asyncio.gather(*tasks)
-    stop.set()
-    await listener
-    await consumer.stop()
+    async with listening_to_sanctions(bootstrap, namespace, on_record):
+        await paced(rate, [partial(object_and_watch, e, c) for e, c in listed])
     samples.sort()
     check_samples.sort()
-
-    def pct(values: list[float], p: float) -> float:
-        return round(values[min(len(values) - 1, int(p * len(values)))], 1) if values else -1.0
 
     return {
         "rate_per_second": rate,
         "objections": len(listed),
         "orders_per_entry": per_entry,
         "errors": errors,
-        "p50_ms": pct(samples, 0.50),
-        "p90_ms": pct(samples, 0.90),
-        "p99_ms": pct(samples, 0.99),
+        "p50_ms": percentile(samples, 0.50),
+        "p90_ms": percentile(samples, 0.90),
+        "p99_ms": percentile(samples, 0.99),
         "max_ms": round(samples[-1], 1) if samples else -1.0,
-        "check_p99_ms": pct(check_samples, 0.99),
+        "check_p99_ms": percentile(check_samples, 0.99),
     }
 
 
