@@ -49,11 +49,7 @@ from jrp_shared import migrations
 from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_IMPLEMENTER, TokenIssuer, generate_keypair
 from jrp_shared.clock import china_date
 from jrp_shared.events.payloads import ListTypePublished
-from jrp_shared.identifiers import (
-    organisation_code_check_character,
-    resident_id_check_character,
-    uscc_check_character,
-)
+from jrp_shared.testing import sample_resident_id, sample_uscc
 
 ROOT = Path(__file__).resolve().parents[1]
 DATABASE = "jrp_bench_checks"
@@ -69,22 +65,15 @@ def log(message: str) -> None:
 
 def uscc(n: int) -> str:
     """A valid USCC per n: market-regulated enterprise in Fuzhou, organisation code from n."""
-    body8 = f"{n:08d}"
-    first17 = f"91350100{body8}{organisation_code_check_character(body8)}"
-    return first17 + uscc_check_character(first17)
+    return sample_uscc(n)
 
 
 def unlisted_uscc(n: int) -> str:
     """A valid USCC no entry names (other division, Xiamen)."""
-    body8 = f"{n:08d}"
-    first17 = f"91350200{body8}{organisation_code_check_character(body8)}"
-    return first17 + uscc_check_character(first17)
+    return sample_uscc(n, division="350200")
 
 
-def resident_id(n: int) -> str:
-    born = date(1950, 1, 1) + timedelta(days=n % 18_000)
-    first17 = f"350102{born:%Y%m%d}{n // 18_000 % 1000:03d}"
-    return first17 + resident_id_check_character(first17)
+resident_id = sample_resident_id
 
 
 # --- the data ---------------------------------------------------------------------------------

@@ -73,6 +73,7 @@ def test_every_payload_has_a_versioned_type_and_a_known_topic() -> None:
         topics.APPEALS,
         topics.SUBJECT_NOTIFICATIONS,
         topics.SANCTIONS,
+        topics.ENFORCEMENT_CHANGES,
     }
     for event_type, model in EVENT_TYPES.items():
         assert event_type.rsplit(".", 1)[-1].startswith("v"), event_type

@@ -45,7 +45,7 @@ Catalog = tuple[list[ListTypePublished], list[MeasurePublished]]
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Beijing
 ISSUED = "cn.jrp.enforcement.sanction-order.issued.v1"
 LIFTED = "cn.jrp.enforcement.sanction-order.lifted.v1"
-STATUS = "cn.jrp.enforcement.sanction-order.status.v1"
+STATUSES = "cn.jrp.enforcement.sanction-order.statuses.v1"
 
 
 def planned(catalog: Catalog, entry: ListEntryInForce) -> dict[tuple[str, str], set[str]]:
@@ -111,7 +111,7 @@ async def test_an_entry_in_force_issues_one_order_per_department_and_target(
 ) -> None:
     enforcement.set_time(NOW)
     told: list[frozenset[str]] = []
-    enforcement.app.state.entry_changes.subscribe(told.append)
+    enforcement.app.state.entry_changes.subscribe(lambda ids, _catalog: told.append(ids))
     entry = entry_in_force()
     expected = planned(catalog, entry)
     await enforcement.publish(entry)
@@ -140,10 +140,13 @@ async def test_an_entry_in_force_issues_one_order_per_department_and_target(
     assert len(issued) == len(expected)
     assert {t for t, _, _ in issued} == {topics.sanctions(d) for d, _ in expected}
     assert {k for _, k, _ in issued} == {ENTERPRISE}  # never a resident ID as a key
-    statuses = await enforcement.emitted(STATUS)
-    assert {(t, s["sequence"], s["state"]) for t, _, s in statuses} == {
-        (topics.ORDER_STATUS, 1, "issued")
-    }
+    # Trigger hears of every order in one event of the entry, keyed by the listed subject.
+    statuses = await enforcement.emitted(STATUSES)
+    assert [(t, k, m["entry_id"]) for t, k, m in statuses] == [
+        (topics.ORDER_STATUS, ENTERPRISE, "entry-1")
+    ]
+    told_states = {(s["order_id"], s["sequence"], s["state"]) for s in statuses[0][2]["statuses"]}
+    assert told_states == {(o["order_id"], 1, "issued") for o in orders}
     async with enforcement.runtime.db.sessions() as session:
         targets = (await session.execute(select(orm.entry_targets))).all()
     assert {(t.role, t.code) for t in targets} == {
@@ -297,7 +300,10 @@ async def test_receipts_and_feedback_over_http(
     ]
     assert [h["by"] for h in detail["history"]] == ["enforcement", "finance", "finance", "finance"]
     statuses = [
-        s for _, _, s in await enforcement.emitted(STATUS) if s["order_id"] == order["order_id"]
+        s
+        for _, _, m in await enforcement.emitted(STATUSES)
+        for s in m["statuses"]
+        if s["order_id"] == order["order_id"]
     ]
     assert [(s["sequence"], s["state"]) for s in statuses] == [
         (1, "issued"),
@@ -494,7 +500,7 @@ async def test_entries_expire_when_their_period_ends(
     )
     await take(enforcement, short, other)
     told: list[frozenset[str]] = []
-    enforcement.app.state.entry_changes.subscribe(told.append)
+    enforcement.app.state.entry_changes.subscribe(lambda ids, _catalog: told.append(ids))
 
     enforcement.set_time(datetime(2026, 11, 30, 15, 0, tzinfo=UTC))  # 23:00 on the last day
     assert await expire_entries(enforcement.runtime.uow, enforcement.orders) == []
@@ -553,6 +559,11 @@ async def test_a_loaded_schedule_makes_provisional_deadlines_final(
     after = await eventually(final)
     assert {o["receipt_due"] for o in after} == {"2027-10-08"}
     assert {o["sequence"] for o in after} == {2}
-    recomputed = [s for _, _, s in await enforcement.emitted(STATUS) if s["sequence"] == 2]
+    recomputed = [
+        s
+        for _, _, m in await enforcement.emitted(STATUSES)
+        for s in m["statuses"]
+        if s["sequence"] == 2
+    ]
     assert len(recomputed) == len(after)
     assert {s["receipt_due"] for s in recomputed} == {"2027-10-08"}

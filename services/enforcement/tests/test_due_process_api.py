@@ -30,7 +30,7 @@ START, END = date(2026, 11, 20), date(2029, 11, 19)
 ISSUED = "cn.jrp.enforcement.sanction-order.issued.v1"
 LIFTED = "cn.jrp.enforcement.sanction-order.lifted.v1"
 SUSPENDED = "cn.jrp.enforcement.sanction-order.suspended.v1"
-STATUS = "cn.jrp.enforcement.sanction-order.status.v1"
+STATUSES = "cn.jrp.enforcement.sanction-order.statuses.v1"
 
 
 def entry_in_force(**changes: Any) -> ListEntryInForce:
@@ -148,7 +148,10 @@ async def test_suspended_during_an_objection_then_resumed_with_the_period_moved(
         (ENTERPRISE, "objection", "objection-1")
     }
     statuses = [
-        (t, s) for t, _, s in await enforcement.emitted(STATUS) if s["state"] == "suspended"
+        (t, s)
+        for t, _, m in await enforcement.emitted(STATUSES)
+        for s in m["statuses"]
+        if s["state"] == "suspended"
     ]
     assert len(statuses) == len(issued) and {t for t, _ in statuses} == {topics.ORDER_STATUS}
     detail = (await enforcement.client.get(url, headers=finance)).json()

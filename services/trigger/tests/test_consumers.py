@@ -7,11 +7,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
 from jrp_shared.events import topics
-from jrp_shared.events.payloads import ListEntrySubmission, MeasureStatus, SanctionOrderStatus
+from jrp_shared.events.payloads import (
+    ListEntrySubmission,
+    MeasureStatus,
+    OrderStatuses,
+    SanctionOrderStatus,
+)
 from jrp_shared.messaging.inbound import inbound_message
 from jrp_shared.testing import eventually
+from jrp_trigger.adapters import orm
 from jrp_trigger.testing import ENTERPRISE, TriggerUnderTest, list_type, tax_entry
 
 pytestmark = pytest.mark.integration
@@ -129,3 +136,58 @@ async def test_the_initiator_sees_each_departments_latest_order_state(
     assert done["measures"][0]["outcome"] == "applied"
     assert done["measures"][0]["business_reference"] == "FIN-1"
     assert await trigger.count("order_statuses") == 2
+
+
+async def test_one_event_per_entry_carries_every_order_and_the_newest_state_wins(
+    trigger: TriggerUnderTest,
+) -> None:
+    await trigger.seed(list_type())
+    posted = await trigger.client.post(
+        "/v1/list-entries", json=tax_entry(trigger.trigger.today()), headers=trigger.as_department()
+    )
+    entry_id = posted.json()["entry_id"]
+    received = datetime.now(UTC) - timedelta(days=1)
+    source = "/jrp/enforcement"
+
+    def statuses(*items: SanctionOrderStatus) -> OrderStatuses:
+        return OrderStatuses(entry_id=entry_id, listed_subject_code=ENTERPRISE, statuses=[*items])
+
+    # Issued: both orders in one event; then finance's receipt (sequence 2) and, late and
+    # out of order, an older state of finance's order in a second aggregated event.
+    await trigger.publish(
+        statuses(
+            order_status(entry_id, 1),
+            order_status(entry_id, 1, order_id="order-court-1", department="court"),
+        ),
+        source,
+    )
+    await trigger.publish(
+        statuses(order_status(entry_id, 2, state="received", received_at=received)), source
+    )
+    await trigger.publish(statuses(order_status(entry_id, 1)), source)
+
+    async def received_by_finance() -> dict[str, Any] | None:
+        r = await trigger.client.get(
+            f"/v1/list-entries/{entry_id}", headers=trigger.as_department()
+        )
+        body: dict[str, Any] = r.json()
+        states = {d["department"]: d["orders"][0]["state"] for d in body["departments"]}
+        return body if states == {"court": "issued", "finance": "received"} else None
+
+    await eventually(received_by_finance)
+    inbox = orm.messaging.inbox
+
+    async def all_taken() -> bool:
+        async with trigger.trigger.runtime.db.sessions() as session:
+            taken = await session.scalar(
+                select(func.count())
+                .select_from(inbox)
+                .where(inbox.c.event_type == OrderStatuses.event_type)
+            )
+        return taken == 3
+
+    await eventually(all_taken)  # the stale one too, which changed nothing
+    assert await trigger.count("order_statuses") == 2
+    r = await trigger.client.get(f"/v1/list-entries/{entry_id}", headers=trigger.as_department())
+    finance = [d for d in r.json()["departments"] if d["department"] == "finance"]
+    assert finance[0]["orders"][0]["state"] == "received"

@@ -17,12 +17,14 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, Table, delete, insert, select
 
+from jrp_shared.bus.base import Bus
 from jrp_shared.calendar import UnsupportedYearError, WorkingDayCalendar, YearSchedule
 from jrp_shared.db import Database
 from jrp_shared.errors import InvalidInput
 from jrp_shared.events import topics
 from jrp_shared.events.envelope import Envelope
 from jrp_shared.events.payloads import CalendarScheduleLoaded, EventPayload
+from jrp_shared.messaging.broadcast import Follower
 from jrp_shared.messaging.consumer import Handler
 from jrp_shared.messaging.uow import UnitOfWork
 from jrp_shared.web import Department
@@ -75,6 +77,20 @@ class CalendarCopy:
         async with db.sessions() as session:
             for row in await session.execute(select(self.table.c.schedule)):
                 self.calendar.load_schedule(YearSchedule.from_json(row.schedule))
+
+
+async def follow_calendar(bus: Bus, calendar: WorkingDayCalendar, *, name: str) -> None:
+    """Every replica's in-memory calendar learns every schedule on `calendar.v1`, not only
+    the replica whose consumer-group member stored it (a task of the service, until
+    cancelled). Read from the topic's beginning, so a schedule published before this
+    replica started and not yet stored in its database is not missed; loading one twice is
+    harmless, and the last one published for a year wins, as in the stored copy."""
+
+    def apply(_envelope: Envelope, payload: EventPayload) -> None:
+        if isinstance(payload, CalendarScheduleLoaded):
+            calendar.load_schedule(YearSchedule.from_json(payload.model_dump(mode="json")))
+
+    await Follower(bus, [topics.CALENDAR], name=name, from_beginning=True).run(apply)
 
 
 class DeadlineRead(BaseModel):

@@ -9,6 +9,7 @@ in each service. Every version is kept, so "in force on date D" can be answered 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
@@ -32,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from jrp_shared.calendar_copy import CalendarCopy, deadline_router
+from jrp_shared.calendar_copy import CalendarCopy, deadline_router, follow_calendar
 from jrp_shared.errors import NotFound
 from jrp_shared.events import topics
 from jrp_shared.events.envelope import Envelope
@@ -80,9 +81,18 @@ def catalog_copy_tables(metadata: MetaData) -> CatalogCopyTables:
     )
 
 
+CatalogHook = Callable[[UnitOfWork], None]
+
+
 class CatalogCopy:
     def __init__(self, tables: CatalogCopyTables) -> None:
         self.tables = tables
+        self._hooks: list[CatalogHook] = []
+
+    def on_change(self, hook: CatalogHook) -> None:
+        """Run `hook` in the transaction that stores a catalog event (e.g. to tell every
+        replica that reads kept in memory are stale)."""
+        self._hooks.append(hook)
 
     def handlers(self) -> dict[str, Handler]:
         return {
@@ -126,6 +136,8 @@ class CatalogCopy:
                 received_at=datetime.now(UTC),
             )
         )
+        for hook in self._hooks:
+            hook(uow)
 
     async def _in_force(
         self, session: AsyncSession, table: Table, on: date, code: str | None = None
@@ -202,6 +214,11 @@ class RegistryCopies:
         self._db = runtime.db
         runtime.add_consumer("catalog-copy", self.catalog.topics, self.catalog.handlers())
         runtime.add_consumer("calendar-copy", self.calendar.topics, self.calendar.handlers())
+        bus, calendar = runtime.bus, self.calendar.calendar
+        runtime.add_task(
+            "calendar-follower",
+            lambda: follow_calendar(bus, calendar, name=f"{runtime.name}.calendar-follower"),
+        )
 
     def routers(self) -> list[APIRouter]:
         return [self.catalog.router(), deadline_router(lambda _request: self.calendar.calendar)]

@@ -6,9 +6,11 @@ timeout so the HTTP handlers, the relay and the consumers of one process can sha
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import JSON, Table, event, insert, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -65,3 +67,32 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def insert_rows(
+    session: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Insert many rows inside the session's transaction, in order: one COPY on PostgreSQL
+    (several times cheaper than a multi-row INSERT for thousands of rows), an executemany
+    INSERT elsewhere. Every row names the same columns; JSON columns take Python values."""
+    if not rows:
+        return
+    conn = await session.connection()
+    if conn.dialect.name != "postgresql":
+        await session.execute(insert(table), list(rows))
+        return
+    columns = list(rows[0])
+    as_json = [isinstance(table.c[name].type, JSON) for name in columns]
+    records = [
+        tuple(
+            json.dumps(row[name], ensure_ascii=False, separators=(",", ":"))
+            if encode
+            else row[name]
+            for name, encode in zip(columns, as_json, strict=True)
+        )
+        for row in rows
+    ]
+    raw: Any = (await conn.get_raw_connection()).driver_connection
+    if not raw.is_in_transaction():
+        await conn.execute(text("SELECT 1"))  # the session's transaction begins on first use
+    await raw.copy_records_to_table(table.name, records=records, columns=columns)

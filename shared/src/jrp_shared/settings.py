@@ -28,6 +28,19 @@ class ServiceSettings(BaseSettings):
     )
     bus: Literal["embedded", "kafka"] = "embedded"
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_partitions: int = Field(
+        default=3,
+        ge=1,
+        le=1_000,
+        description="partitions of each topic this service creates; bounds the replicas that "
+        "share a topic's consumer group",
+    )
+    kafka_compression: Literal["none", "gzip", "lz4", "zstd"] = Field(
+        default="lz4", description="how the producer compresses its batches"
+    )
+    kafka_linger_ms: int = Field(
+        default=5, ge=0, le=1_000, description="how long the producer waits to fill a batch"
+    )
     embedded_bus_path: Path = Path("var/bus.sqlite3")
     topic_namespace: str = Field(
         default="jrp",

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,8 +26,29 @@ from httpx import ASGITransport, AsyncClient
 
 from jrp_shared import migrations
 from jrp_shared.auth import TokenIssuer, generate_keypair
+from jrp_shared.identifiers import (
+    organisation_code_check_character,
+    resident_id_check_character,
+    uscc_check_character,
+)
 
 T = TypeVar("T")
+
+
+def sample_uscc(n: int, *, division: str = "350100") -> str:
+    """A valid USCC per n: a market-regulated enterprise (Fuzhou by default), organisation
+    code from n."""
+    body8 = f"{n:08d}"
+    first17 = f"91{division}{body8}{organisation_code_check_character(body8)}"
+    return first17 + uscc_check_character(first17)
+
+
+def sample_resident_id(n: int) -> str:
+    """A valid resident ID per n (born 1950-1999, Fuzhou)."""
+    born = date(1950, 1, 1) + timedelta(days=n % 18_000)
+    first17 = f"350102{born:%Y%m%d}{n // 18_000 % 1000:03d}"
+    return first17 + resident_id_check_character(first17)
+
 
 _HOW = "start them with `make infra` (or run `make test`, which does)"
 

@@ -9,7 +9,7 @@ from jrp_registry.bootstrap import Registry, bootstrap
 from jrp_registry.config import RegistrySettings
 from jrp_registry.entrypoints.http import calendar, cases, catalog, departments, oauth, subjects
 from jrp_shared.bus.base import Bus
-from jrp_shared.calendar_copy import deadline_router
+from jrp_shared.calendar_copy import deadline_router, follow_calendar
 from jrp_shared.logging import configure_logging
 from jrp_shared.web import create_service_app
 
@@ -25,6 +25,11 @@ def create_app(settings: RegistrySettings | None = None, *, bus: Bus | None = No
             for schedule in await CalendarRepository(session).all():
                 registry.calendar.load_schedule(schedule)
 
+    runtime = registry.runtime
+    runtime.add_task(
+        "calendar-follower",
+        lambda: follow_calendar(runtime.bus, registry.calendar, name="registry.calendar-follower"),
+    )
     app = create_service_app(
         registry.runtime,
         title="Registry",

@@ -80,4 +80,11 @@ class Bus(ABC):
     def subscribe(self, group_id: str, topics: Sequence[str]) -> Subscription: ...
 
     @abstractmethod
+    def listen(self, topics: Sequence[str], *, from_beginning: bool = False) -> Subscription:
+        """Every message on `topics`, to this process alone (no consumer group: every
+        listener gets every message, whatever the partition). The position is fixed by
+        `start()`: the end of each topic then, or its beginning. `commit` does nothing; a
+        listener keeps its position in memory. For state kept in memory by every replica."""
+
+    @abstractmethod
     async def healthy(self) -> bool: ...

@@ -13,7 +13,8 @@ import asyncio
 import json
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 from jrp_shared.bus.base import Bus, Message, Record, Subscription
@@ -84,6 +85,30 @@ class _Log:
         rows.sort(key=lambda r: r[0])
         return rows[:limit]
 
+    def last_seq(self, topics: Sequence[str]) -> int:
+        with self._lock:
+            marks = ",".join("?" * len(topics))
+            row = self._conn.execute(
+                f"SELECT MAX(seq) FROM messages WHERE topic IN ({marks})", tuple(topics)
+            ).fetchone()
+        return int(row[0] or 0)
+
+    def read_after(
+        self, topics: Sequence[str], after: int, limit: int
+    ) -> list[tuple[int, str, str | None, str, bytes]]:
+        with self._lock:
+            rows: list[tuple[int, str, str | None, str, bytes]] = []
+            for topic in topics:
+                rows.extend(
+                    self._conn.execute(
+                        "SELECT seq, topic, key, headers, value FROM messages "
+                        "WHERE topic = ? AND seq > ? ORDER BY seq LIMIT ?",
+                        (topic, after, limit),
+                    ).fetchall()
+                )
+        rows.sort(key=lambda r: r[0])
+        return rows[:limit]
+
     def commit(self, group_id: str, positions: dict[str, int]) -> None:
         with self._lock:
             self._conn.executemany(
@@ -95,6 +120,34 @@ class _Log:
     def ping(self) -> None:
         with self._lock:
             self._conn.execute("SELECT 1").fetchone()
+
+
+_Row = tuple[int, str, str | None, str, bytes]
+
+
+async def _poll_rows(read: Callable[[], list[_Row]], timeout_ms: int) -> list[_Row]:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_ms / 1000
+    while True:
+        rows = await asyncio.to_thread(read)
+        if rows or loop.time() >= deadline:
+            return rows
+        # Other processes append to the same file; a short sleep is the cheapest wake-up.
+        await asyncio.sleep(min(0.05, max(0.0, deadline - loop.time())))
+
+
+def _records(bus: EmbeddedBus, rows: Sequence[_Row]) -> list[Record]:
+    return [
+        Record(
+            topic=bus.logical(topic),
+            key=key,
+            headers=tuple((h, bytes.fromhex(v)) for h, v in json.loads(headers)),
+            value=value,
+            partition=0,
+            offset=seq,
+        )
+        for seq, topic, key, headers, value in rows
+    ]
 
 
 class EmbeddedSubscription(Subscription):
@@ -110,27 +163,10 @@ class EmbeddedSubscription(Subscription):
         return None
 
     async def poll(self, *, max_records: int, timeout_ms: int) -> list[Record]:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout_ms / 1000
-        while True:
-            rows = await asyncio.to_thread(
-                self._bus.log.read, self._group_id, self._topics, max_records
-            )
-            if rows or loop.time() >= deadline:
-                break
-            # Other processes append to the same file; a short sleep is the cheapest wake-up.
-            await asyncio.sleep(min(0.05, max(0.0, deadline - loop.time())))
-        return [
-            Record(
-                topic=self._bus.logical(topic),
-                key=key,
-                headers=tuple((h, bytes.fromhex(v)) for h, v in json.loads(headers)),
-                value=value,
-                partition=0,
-                offset=seq,
-            )
-            for seq, topic, key, headers, value in rows
-        ]
+        rows = await _poll_rows(
+            partial(self._bus.log.read, self._group_id, self._topics, max_records), timeout_ms
+        )
+        return _records(self._bus, rows)
 
     async def commit(self, records: Sequence[Record]) -> None:
         positions: dict[str, int] = {}
@@ -139,6 +175,34 @@ class EmbeddedSubscription(Subscription):
             positions[topic] = max(positions.get(topic, 0), r.offset)
         if positions:
             await asyncio.to_thread(self._bus.log.commit, self._group_id, positions)
+
+
+class EmbeddedListener(Subscription):
+    """Every message on the topics after a position this process keeps in memory."""
+
+    def __init__(self, bus: EmbeddedBus, topics: Sequence[str], *, from_beginning: bool) -> None:
+        self._bus = bus
+        self._topics = [bus.qualified(t) for t in topics]
+        self._from_beginning = from_beginning
+        self._after = 0
+
+    async def start(self) -> None:
+        if not self._from_beginning:
+            self._after = await asyncio.to_thread(self._bus.log.last_seq, self._topics)
+
+    async def stop(self) -> None:
+        return None
+
+    async def poll(self, *, max_records: int, timeout_ms: int) -> list[Record]:
+        rows = await _poll_rows(
+            lambda: self._bus.log.read_after(self._topics, self._after, max_records), timeout_ms
+        )
+        if rows:
+            self._after = rows[-1][0]
+        return _records(self._bus, rows)
+
+    async def commit(self, records: Sequence[Record]) -> None:
+        return None
 
 
 class EmbeddedBus(Bus):
@@ -178,6 +242,9 @@ class EmbeddedBus(Bus):
 
     def subscribe(self, group_id: str, topics: Sequence[str]) -> Subscription:
         return EmbeddedSubscription(self, group_id, topics)
+
+    def listen(self, topics: Sequence[str], *, from_beginning: bool = False) -> Subscription:
+        return EmbeddedListener(self, topics, from_beginning=from_beginning)
 
     async def healthy(self) -> bool:
         if self._log is None:

@@ -14,6 +14,11 @@ def bus_from_settings(settings: ServiceSettings) -> Bus:
             settings.topic_namespace,
             settings.kafka_bootstrap_servers,
             client_id=settings.service_name,
+            partitions=settings.kafka_partitions,
+            linger_ms=settings.kafka_linger_ms,
+            compression=None
+            if settings.kafka_compression == "none"
+            else settings.kafka_compression,
         )
     from jrp_shared.bus.embedded import EmbeddedBus
 

@@ -77,6 +77,63 @@ class KafkaSubscription(Subscription):
             log.warning("offset commit lost to a rebalance", group=self._group_id)
 
 
+class KafkaListener(Subscription):
+    """Every partition of the topics assigned to this process, without a group."""
+
+    def __init__(self, bus: KafkaBus, topics: Sequence[str], *, from_beginning: bool) -> None:
+        self._bus = bus
+        self._logical = list(topics)
+        self._from_beginning = from_beginning
+        self._consumer: AIOKafkaConsumer | None = None
+
+    async def start(self) -> None:
+        await self._bus.ensure_topics(self._logical)
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self._bus.bootstrap_servers,
+            group_id=None,
+            enable_auto_commit=False,
+            isolation_level="read_committed",
+            fetch_max_wait_ms=50,
+        )
+        await consumer.start()
+        try:
+            assigned = await self._bus.partitions(self._logical)
+            consumer.assign(assigned)
+            if self._from_beginning:
+                await consumer.seek_to_beginning(*assigned)
+            else:
+                for tp, end in (await consumer.end_offsets(assigned)).items():
+                    consumer.seek(tp, end)
+        except BaseException:
+            await consumer.stop()
+            raise
+        self._consumer = consumer
+
+    async def stop(self) -> None:
+        if self._consumer is not None:
+            await self._consumer.stop()
+            self._consumer = None
+
+    async def poll(self, *, max_records: int, timeout_ms: int) -> list[Record]:
+        assert self._consumer is not None, "listener not started"
+        batches = await self._consumer.getmany(timeout_ms=timeout_ms, max_records=max_records)
+        return [
+            Record(
+                topic=self._bus.logical(tp.topic),
+                key=m.key.decode() if m.key is not None else None,
+                headers=tuple((h, v) for h, v in (m.headers or ())),
+                value=m.value,
+                partition=tp.partition,
+                offset=m.offset,
+            )
+            for tp, messages in batches.items()
+            for m in messages
+        ]
+
+    async def commit(self, records: Sequence[Record]) -> None:
+        return None  # the position lives in the consumer, in memory
+
+
 class KafkaBus(Bus):
     def __init__(
         self,
@@ -86,12 +143,14 @@ class KafkaBus(Bus):
         client_id: str,
         partitions: int = 3,
         linger_ms: int = 5,
+        compression: str | None = "lz4",
     ) -> None:
         super().__init__(namespace)
         self.bootstrap_servers = bootstrap_servers
         self._client_id = client_id
         self._partitions = partitions
         self._linger_ms = linger_ms
+        self._compression = compression
         self._producer: AIOKafkaProducer | None = None
         self._known_topics: set[str] = set()
         self._topic_lock = asyncio.Lock()
@@ -103,7 +162,8 @@ class KafkaBus(Bus):
             enable_idempotence=True,  # forces acks=all; no duplicates from producer retries
             acks="all",
             linger_ms=self._linger_ms,
-            max_batch_size=256 * 1024,
+            max_batch_size=512 * 1024,
+            compression_type=self._compression,
         )
         await self._producer.start()
 
@@ -132,6 +192,25 @@ class KafkaBus(Bus):
                 await admin.close()
             self._known_topics |= wanted
 
+    async def partitions(self, topics: Sequence[str]) -> list[TopicPartition]:
+        """Every partition of these (logical) topics, as the broker describes them now."""
+        qualified = [self.qualified(t) for t in topics]
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap_servers)
+        await admin.start()
+        try:
+            described = await admin.describe_topics(qualified)
+        finally:
+            await admin.close()
+        found = [
+            TopicPartition(d["topic"], p["partition"])
+            for d in described
+            if not d.get("error_code")
+            for p in d["partitions"]
+        ]
+        if {tp.topic for tp in found} != set(qualified):
+            raise KafkaError(f"no partitions known yet for some of {list(topics)}")
+        return sorted(found)
+
     async def publish(self, messages: Sequence[Message]) -> None:
         if not messages:
             return
@@ -151,6 +230,9 @@ class KafkaBus(Bus):
 
     def subscribe(self, group_id: str, topics: Sequence[str]) -> Subscription:
         return KafkaSubscription(self, group_id, topics)
+
+    def listen(self, topics: Sequence[str], *, from_beginning: bool = False) -> Subscription:
+        return KafkaListener(self, topics, from_beginning=from_beginning)
 
     async def healthy(self) -> bool:
         if self._producer is None:

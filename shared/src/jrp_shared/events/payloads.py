@@ -530,6 +530,42 @@ class SanctionOrderStatus(EventPayload):
         return self.listed_subject_code
 
 
+class OrderStatuses(EventPayload):
+    """The whole state of every order of one entry that a unit of work changed (enforcement →
+    trigger): one event per entry and change instead of one per order. Each status keeps
+    its own `sequence`, so a copy keeps the highest per order and ignores anything older."""
+
+    event_type: ClassVar[str] = "cn.jrp.enforcement.sanction-order.statuses.v1"
+    topic: ClassVar[str] = topics.ORDER_STATUS
+
+    entry_id: str
+    listed_subject_code: str
+    statuses: list[SanctionOrderStatus] = Field(min_length=1, max_length=1_000)
+
+    def partition_key(self) -> str:
+        return self.listed_subject_code
+
+
+MAX_CHANGED_ENTRIES = 1_000
+"""Entry ids one `EntriesChanged` event carries (a larger change is announced in parts)."""
+
+
+class EntriesChanged(EventPayload):
+    """Enforcement committed a change to these entries (their status, targets or orders) or
+    to its catalog copy: every enforcement replica reloads them into its must-check index
+    (DOMAIN.md §6), so no answer depends on which replica is asked."""
+
+    event_type: ClassVar[str] = "cn.jrp.enforcement.entries.changed.v1"
+    topic: ClassVar[str] = topics.ENFORCEMENT_CHANGES
+
+    entry_ids: list[str] = Field(default_factory=list, max_length=MAX_CHANGED_ENTRIES)
+    catalog_changed: bool = False
+    replica: str = Field(max_length=64, description="the replica that made the change")
+
+    def partition_key(self) -> str:
+        return "entries"
+
+
 # --- due process: objections, complaints, repair (appeals → trigger, registry), §7, §8 ----------
 
 

@@ -50,6 +50,13 @@ SUBJECT_NOTIFICATIONS: Final = "subject-notifications.v1"
 """What a subject is told (a case decided, a repair granted or refused), for the portal to
 deliver (appeals → portal). Key: the subject's code."""
 
+ENFORCEMENT_CHANGES: Final = "enforcement-changes.v1"
+"""Which list entries (their targets, orders or status) and whether the catalog changed in
+enforcement's database, one event per committed unit of work (enforcement → every enforcement
+replica). Internal to the service: each replica follows it without a consumer group, so its
+in-memory must-check index learns every change, whichever replica made it. Key: the
+constant `entries` (one partition, total order)."""
+
 DEAD_LETTER: Final = "dead-letter.v1"
 """Messages a consumer could not take, with the reason, for an operator to inspect."""
 

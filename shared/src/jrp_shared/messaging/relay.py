@@ -1,7 +1,10 @@
 """The outbox relay: publishes committed outbox rows in order and marks them published.
 
-Rows are claimed with `FOR UPDATE SKIP LOCKED` on PostgreSQL, so a second replica never
-publishes the same row at the same time; the claim lasts for the transaction. A crash between
+On PostgreSQL the relays of a service's replicas take turns: each batch is published inside
+a transaction holding one advisory lock (`pg_advisory_xact_lock`), so only one replica
+publishes at a time and every batch starts at the oldest row still unpublished. That keeps the
+outbox order, and hence each key's order, across replicas; the rows are also claimed `FOR
+UPDATE SKIP LOCKED`, so no row is ever published by two relays at once. A crash between
 publishing and marking republishes the batch: consumers' inboxes absorb that duplicate.
 """
 
@@ -11,7 +14,7 @@ import asyncio
 import contextlib
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from jrp_shared.bus.base import Bus, Message
 from jrp_shared.db import Database
@@ -20,6 +23,10 @@ from jrp_shared.messaging.tables import MessagingTables
 from jrp_shared.metrics import ServiceMetrics
 
 log = get_logger(__name__)
+
+_RELAY_LOCK = 0x6A7270_0001
+"""The advisory lock the relays of one service database take turns on (locks are per
+database, so every service may use the same number)."""
 
 
 class OutboxRelay:
@@ -58,6 +65,8 @@ class OutboxRelay:
         if self._db.dialect == "postgresql":
             query = query.with_for_update(skip_locked=True)
         async with self._db.sessions() as session, session.begin():
+            if self._db.dialect == "postgresql":
+                await session.execute(select(func.pg_advisory_xact_lock(_RELAY_LOCK)))
             rows = (await session.execute(query)).all()
             if not rows:
                 return 0

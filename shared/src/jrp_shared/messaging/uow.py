@@ -11,11 +11,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jrp_shared.correlation import current_correlation_id
-from jrp_shared.db import Database
+from jrp_shared.db import Database, insert_rows
 from jrp_shared.events.envelope import Envelope
 from jrp_shared.events.payloads import EventPayload
 from jrp_shared.messaging.tables import MessagingTables
@@ -35,6 +34,7 @@ class UnitOfWork:
         self._source = source
         self._on_commit = on_commit
         self._pending: list[tuple[Envelope, str]] = []
+        self._before_commit: list[Callable[[], None]] = []
         self._after_commit: list[Callable[[], None]] = []
         self._session: AsyncSession | None = None
         self.committed = False
@@ -65,6 +65,11 @@ class UnitOfWork:
         self._pending.append((envelope, payload.destination()))
         return envelope
 
+    def before_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` when the work commits, before its events are written: the place to
+        `emit()` one event that sums up everything the work did."""
+        self._before_commit.append(callback)
+
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once the work has committed (never if it rolls back), e.g. to
         refresh an in-memory read model from what was just stored."""
@@ -75,10 +80,14 @@ class UnitOfWork:
         return [env for env, _ in self._pending]
 
     async def commit(self) -> None:
+        for callback in self._before_commit:
+            callback()
+        self._before_commit.clear()
         if self._pending:
             now = datetime.now(UTC)
-            await self.session.execute(
-                insert(self.tables.outbox),
+            await insert_rows(
+                self.session,
+                self.tables.outbox,
                 [
                     {
                         "event_id": env.id,

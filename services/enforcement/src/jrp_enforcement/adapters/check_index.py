@@ -42,6 +42,7 @@ from jrp_shared.catalog_copy import CatalogCopy
 from jrp_shared.clock import Clock, china_date
 from jrp_shared.db import Database
 from jrp_shared.logging import get_logger
+from jrp_shared.messaging.broadcast import Apply, Follower
 from jrp_shared.vocabulary import ListEntryStatus, OrderState
 
 log = get_logger(__name__)
@@ -332,11 +333,15 @@ class LiveCheckIndex:
         catalog: CatalogCopy,
         clock: Clock,
         *,
+        follower: Follower | None = None,
+        on_event: Apply | None = None,
         chunk_size: int = 5_000,
         names_refresh_seconds: float = 60.0,
         retry_seconds: float = 1.0,
     ) -> None:
         self._db = db
+        self._follower = follower
+        self._on_event = on_event
         self._catalog = catalog
         self._clock = clock
         self._chunk_size = chunk_size
@@ -347,6 +352,7 @@ class LiveCheckIndex:
         self.stats = IndexStats()
         self._builder = EntryBuilder()
         self._pending: set[str] = set()
+        self._names_due = False
         self._wake = asyncio.Event()
         self._ready = asyncio.Event()
 
@@ -357,13 +363,30 @@ class LiveCheckIndex:
     async def wait_ready(self) -> None:
         await self._ready.wait()
 
-    def entries_changed(self, entry_ids: frozenset[str]) -> None:
-        """`EntryChanges` listener, called after a commit: note the ids, wake the reloader.
-        Announcements during the initial load wait and are applied once it is done."""
+    def entries_changed(self, entry_ids: frozenset[str], catalog_changed: bool = False) -> None:
+        """`EntryChanges` listener, called after a commit (this replica's, or another's
+        through the follower): note the ids, wake the reloader. Announcements during the
+        initial load wait and are applied once it is done."""
         self._pending |= entry_ids
+        if catalog_changed:
+            self._names_due = True
         self._wake.set()
 
     async def run(self) -> None:
+        """Fix the follower's position, load, then follow: every change committed after the
+        position was fixed reaches this replica's index, whichever replica made it."""
+        following: asyncio.Task[None] | None = None
+        if self._follower is not None and self._on_event is not None:
+            await self._follower.start()
+            following = asyncio.create_task(self._follower.run(self._on_event))
+        try:
+            await self._maintain()
+        finally:
+            if following is not None:
+                following.cancel()
+                await asyncio.gather(following, return_exceptions=True)
+
+    async def _maintain(self) -> None:
         while True:
             try:
                 await self._load_all()
@@ -375,21 +398,23 @@ class LiveCheckIndex:
         next_names = time.monotonic() + self._names_refresh_seconds
         pruned_on = china_date(self._clock())
         while True:
-            if not self._pending and self.ready:
+            if not self._pending and not self._names_due and self.ready:
                 timeout = max(next_names - time.monotonic(), 0.0)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout)
             self._wake.clear()
             ids, self._pending = self._pending, set()
+            names_due, self._names_due = self._names_due, False
             try:
                 if ids:
                     await self.reload(ids)
-                if ids or time.monotonic() >= next_names:
+                if names_due or time.monotonic() >= next_names:
                     await self._refresh_names()
                     next_names = time.monotonic() + self._names_refresh_seconds
             except Exception:
                 log.exception("must-check index reload failed; retrying", entries=len(ids))
                 self._pending |= ids
+                self._names_due |= names_due
                 await asyncio.sleep(self._retry_seconds)
                 continue
             # Ready once the changes committed during the load are in as well.

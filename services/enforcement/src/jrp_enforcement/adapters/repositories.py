@@ -18,6 +18,7 @@ from jrp_enforcement.domain.entries import StoredEntry
 from jrp_enforcement.domain.orders import OPEN_STATES, FeedbackRecord, SanctionOrder, Suspension
 from jrp_enforcement.domain.planning import Target
 from jrp_enforcement.domain.statistics import OrderCounts
+from jrp_shared.db import insert_rows
 from jrp_shared.events.payloads import ListEntryInForce, OrderedMeasure
 from jrp_shared.vocabulary import (
     CaseKind,
@@ -372,8 +373,9 @@ class OrderRepository:
         """Insert new orders (and any feedback they carry), one statement for them all."""
         if not orders:
             return
-        await self._s.execute(
-            insert(orm.sanction_orders),
+        await insert_rows(
+            self._s,
+            orm.sanction_orders,
             [{"order_id": order.order_id, **self._row(order)} for order in orders],
         )
         await self._insert_feedback(orders)
@@ -421,8 +423,9 @@ class OrderRepository:
     async def record_all(self, rows: Sequence[HistoryRow]) -> None:
         """Append history rows in one statement (in order: ids follow the sequence)."""
         if rows:
-            await self._s.execute(
-                insert(orm.order_history),
+            await insert_rows(
+                self._s,
+                orm.order_history,
                 [
                     {
                         "order_id": r.order_id,

@@ -1,33 +1,86 @@
-"""Who must hear, after commit, that list entries or their orders changed.
+"""Who must hear that list entries, their orders or the catalog copy changed: every replica.
 
 The order handlers call `announce(uow, entry_ids)` whenever they change an entry, its targets
-or its orders; once that unit of work commits, every listener (the must-check index) is told
-which entries to reload. Nothing is told about work that rolled back.
+or its orders (the catalog copy's hook calls `announce_catalog(uow)`). When that unit of work
+commits it also writes one `EntriesChanged` event (in parts of at most
+`MAX_CHANGED_ENTRIES` ids) to the outbox, in the same transaction: every enforcement replica
+follows `enforcement-changes.v1` and reloads those entries into its must-check index,
+whichever replica made the change. The replica that made it does not wait for the round trip:
+its own listeners are told right after the commit, and it skips its own events when they come
+back. Nothing is told about work that rolled back.
 """
 
 from __future__ import annotations
 
+import uuid
+import weakref
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
+from jrp_shared.events.payloads import MAX_CHANGED_ENTRIES, EntriesChanged
 from jrp_shared.messaging.uow import UnitOfWork
 
-Listener = Callable[[frozenset[str]], None]
+Listener = Callable[[frozenset[str], bool], None]
+"""Called with the changed entry ids and whether the catalog copy changed."""
+
+
+@dataclass
+class _Pending:
+    entry_ids: set[str] = field(default_factory=set)
+    catalog: bool = False
 
 
 class EntryChanges:
-    def __init__(self) -> None:
+    def __init__(self, replica: str | None = None) -> None:
+        self.replica = replica or uuid.uuid4().hex
+        """This process's name in the events it writes (it skips its own when they return)."""
         self._listeners: list[Listener] = []
+        self._pending: weakref.WeakKeyDictionary[UnitOfWork, _Pending] = weakref.WeakKeyDictionary()
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
     def announce(self, uow: UnitOfWork, entry_ids: Iterable[str]) -> None:
-        ids = frozenset(entry_ids)
-        if not ids:
-            return
+        ids = set(entry_ids)
+        if ids:
+            self._of(uow).entry_ids |= ids
 
-        def tell() -> None:
-            for listener in self._listeners:
-                listener(ids)
+    def announce_catalog(self, uow: UnitOfWork) -> None:
+        self._of(uow).catalog = True
 
-        uow.after_commit(tell)
+    def received(self, event: EntriesChanged) -> None:
+        """An `EntriesChanged` from the topic: tell the listeners, unless this replica wrote
+        it (they were told at its commit)."""
+        if event.replica != self.replica:
+            self._tell(frozenset(event.entry_ids), event.catalog_changed)
+
+    def _tell(self, ids: frozenset[str], catalog: bool) -> None:
+        for listener in self._listeners:
+            listener(ids, catalog)
+
+    def _of(self, uow: UnitOfWork) -> _Pending:
+        pending = self._pending.get(uow)
+        if pending is None:
+            pending = self._pending[uow] = _Pending()
+
+            def emit() -> None:
+                ids = sorted(pending.entry_ids)
+                parts = [
+                    ids[i : i + MAX_CHANGED_ENTRIES]
+                    for i in range(0, len(ids), MAX_CHANGED_ENTRIES)
+                ]
+                for n, part in enumerate(parts or [[]]):
+                    uow.emit(
+                        EntriesChanged(
+                            entry_ids=part,
+                            catalog_changed=pending.catalog and n == 0,
+                            replica=self.replica,
+                        )
+                    )
+
+            def tell() -> None:
+                self._tell(frozenset(pending.entry_ids), pending.catalog)
+
+            uow.before_commit(emit)
+            uow.after_commit(tell)
+        return pending

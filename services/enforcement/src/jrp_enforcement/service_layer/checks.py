@@ -27,6 +27,10 @@ from jrp_shared.catalog_copy import CatalogCopy
 from jrp_shared.clock import Clock, china_date
 from jrp_shared.correlation import current_correlation_id
 from jrp_shared.errors import FieldProblem, InvalidInput
+from jrp_shared.events import topics
+from jrp_shared.events.envelope import Envelope
+from jrp_shared.events.payloads import EntriesChanged, EventPayload
+from jrp_shared.messaging.broadcast import Follower
 from jrp_shared.runtime import ServiceRuntime
 
 _YIELD_EVERY = 5_000
@@ -188,9 +192,18 @@ def wire_checks(
 ) -> CheckService:
     """Build the index and the audit writer, run them with the service, make /readyz wait for
     the index, and have every committed entry change reload it."""
-    live = LiveCheckIndex(runtime.db, catalog, clock)
+    follower = Follower(
+        runtime.bus, [topics.ENFORCEMENT_CHANGES], name=f"{runtime.name}.check-index"
+    )
+
+    def received(_envelope: Envelope, payload: EventPayload) -> None:
+        if isinstance(payload, EntriesChanged):
+            changes.received(payload)
+
+    live = LiveCheckIndex(runtime.db, catalog, clock, follower=follower, on_event=received)
     audit = AuditWriter(runtime.db)
     changes.subscribe(live.entries_changed)
+    catalog.on_change(changes.announce_catalog)
     runtime.add_task("check-index", live.run)
     runtime.add_task("check-audit", audit.run)
     runtime.add_readiness_check("check_index", lambda: live.ready)

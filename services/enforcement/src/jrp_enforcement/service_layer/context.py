@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from jrp_enforcement.adapters.catalog_reads import CachedCatalog
 from jrp_enforcement.service_layer.changes import EntryChanges
+from jrp_enforcement.service_layer.messages import StatusReports
 from jrp_shared.calendar import WorkingDayCalendar
 from jrp_shared.catalog_copy import CatalogCopy
 from jrp_shared.clock import Clock, china_date, system_clock
@@ -24,9 +25,12 @@ class OrdersContext:
     """Replaceable, so tests can move time (expiry, overdue) without sleeping."""
     cached_catalog: CachedCatalog = field(init=False)
     """The catalog reads of the order handlers, kept across units of work."""
+    statuses: StatusReports = field(init=False)
+    """What trigger hears of the orders each unit of work changed."""
 
     def __post_init__(self) -> None:
         self.cached_catalog = CachedCatalog(self.catalog)
+        self.statuses = StatusReports()
 
     def now(self) -> datetime:
         return self.clock()

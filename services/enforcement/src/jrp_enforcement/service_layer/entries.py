@@ -23,7 +23,6 @@ from jrp_enforcement.service_layer.context import SERVICE, OrdersContext
 from jrp_enforcement.service_layer.messages import (
     issued_message,
     lifted_message,
-    status_message,
     suspended_message,
 )
 from jrp_shared.clock import china_date
@@ -75,7 +74,7 @@ async def _apply(uow: UnitOfWork, change: Change, by: str, ctx: OrdersContext) -
     repo = OrderRepository(uow.session)
     await repo.save(change.order)
     await repo.record(change.order.order_id, ctx.now(), change.kind, by, change.detail)
-    uow.emit(status_message(change.order))
+    ctx.statuses.changed(uow, [change.order])
 
 
 async def _lift_all(
@@ -97,8 +96,8 @@ async def _lift_all(
             for o in lifted
         ]
     )
+    ctx.statuses.changed(uow, lifted)
     for order in lifted:
-        uow.emit(status_message(order))
         uow.emit(lifted_message(order))
 
 
@@ -169,7 +168,7 @@ async def take_entry_in_force(uow: UnitOfWork, ctx: OrdersContext, entry: ListEn
             "feedback_working_days": list_type.feedback_deadline_working_days,
         }
         history.append(HistoryRow(order.order_id, now, kind, SERVICE, detail))
-        uow.emit(status_message(order))
+    ctx.statuses.changed(uow, [*issued, *reissued])
     await orders.add_all(issued)
     await orders.save_all(reissued)
     await orders.record_all(history)
@@ -226,8 +225,8 @@ async def take_entry_suspended(
     await repo.record_all(
         [HistoryRow(o.order_id, now, "suspended", SERVICE, detail) for o in changed]
     )
+    ctx.statuses.changed(uow, changed)
     for order in changed:
-        uow.emit(status_message(order))
         uow.emit(suspended_message(order))
     ctx.changes.announce(uow, [suspended.entry_id])
 

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Iterable
+from itertools import groupby
+
 from jrp_enforcement.domain.orders import SanctionOrder
 from jrp_enforcement.domain.planning import Target
 from jrp_shared.events.payloads import (
     ListEntryInForce,
     MeasureStatus,
+    OrderStatuses,
     SanctionOrderIssued,
     SanctionOrderLifted,
     SanctionOrderStatus,
     SanctionOrderSuspended,
 )
+from jrp_shared.messaging.uow import UnitOfWork
 
 
 def issued_message(
@@ -108,3 +114,40 @@ def status_message(order: SanctionOrder) -> SanctionOrderStatus:
         lifted_at=order.lifted_at,
         lift_reason=order.lift_reason,
     )
+
+
+_MAX_STATUSES = 1_000
+
+
+class StatusReports:
+    """What trigger hears of order changes: the orders a unit of work changed, one
+    `OrderStatuses` event per entry written when the work commits (the latest state of each
+    order), instead of one event per order change."""
+
+    def __init__(self) -> None:
+        self._changed: weakref.WeakKeyDictionary[UnitOfWork, dict[str, SanctionOrder]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def changed(self, uow: UnitOfWork, orders: Iterable[SanctionOrder]) -> None:
+        kept = self._changed.get(uow)
+        if kept is None:
+            kept = self._changed[uow] = {}
+
+            def emit() -> None:
+                ordered = sorted(kept.values(), key=lambda o: (o.entry_id, o.order_id))
+                for _entry, of_entry in groupby(ordered, key=lambda o: o.entry_id):
+                    statuses = [status_message(order) for order in of_entry]
+                    for i in range(0, len(statuses), _MAX_STATUSES):
+                        part = statuses[i : i + _MAX_STATUSES]
+                        uow.emit(
+                            OrderStatuses(
+                                entry_id=part[0].entry_id,
+                                listed_subject_code=part[0].listed_subject_code,
+                                statuses=part,
+                            )
+                        )
+
+            uow.before_commit(emit)
+        for order in orders:
+            kept[order.order_id] = order

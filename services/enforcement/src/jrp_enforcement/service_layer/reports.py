@@ -15,7 +15,6 @@ from jrp_enforcement.adapters.repositories import OrderRepository
 from jrp_enforcement.domain import orders as order_rules
 from jrp_enforcement.domain.orders import Change, SanctionOrder
 from jrp_enforcement.service_layer.context import OrdersContext
-from jrp_enforcement.service_layer.messages import status_message
 from jrp_shared.errors import Forbidden, InvalidInput, NotFound
 from jrp_shared.events.payloads import MeasureFeedback
 from jrp_shared.messaging.uow import UnitOfWork
@@ -43,7 +42,7 @@ async def _store(
 ) -> SanctionOrder:
     await repo.save(change.order)
     await repo.record(change.order.order_id, ctx.now(), change.kind, by, change.detail)
-    uow.emit(status_message(change.order))
+    ctx.statuses.changed(uow, [change.order])
     ctx.changes.announce(uow, [change.order.entry_id])
     return change.order
 

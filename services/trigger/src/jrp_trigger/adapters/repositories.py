@@ -349,9 +349,16 @@ class OrderStatusRepository:
         )
         return found
 
-    async def put(self, status: SanctionOrderStatus, now: datetime, *, exists: bool) -> None:
+    async def sequences_of(self, order_ids: Sequence[str]) -> dict[str, int]:
         t = orm.order_statuses
-        values = {
+        rows = await self._s.execute(
+            select(t.c.order_id, t.c.sequence).where(t.c.order_id.in_(order_ids))
+        )
+        return {r.order_id: r.sequence for r in rows}
+
+    @staticmethod
+    def _values(status: SanctionOrderStatus, now: datetime) -> dict[str, Any]:
+        return {
             "sequence": status.sequence,
             "entry_id": status.entry_id,
             "department": status.department,
@@ -359,10 +366,22 @@ class OrderStatusRepository:
             "payload": status.model_dump(mode="json"),
             "updated_at": now,
         }
+
+    async def put(self, status: SanctionOrderStatus, now: datetime, *, exists: bool) -> None:
+        t = orm.order_statuses
+        values = self._values(status, now)
         if exists:
             await self._s.execute(update(t).where(t.c.order_id == status.order_id).values(values))
         else:
             await self._s.execute(insert(t).values(order_id=status.order_id, **values))
+
+    async def add_all(self, statuses: Sequence[SanctionOrderStatus], now: datetime) -> None:
+        """Orders never seen before, in one statement."""
+        if statuses:
+            await self._s.execute(
+                insert(orm.order_statuses),
+                [{"order_id": s.order_id, **self._values(s, now)} for s in statuses],
+            )
 
     async def for_entry(self, entry_id: str) -> list[SanctionOrderStatus]:
         t = orm.order_statuses

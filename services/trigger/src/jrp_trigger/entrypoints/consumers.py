@@ -22,6 +22,7 @@ from jrp_shared.events.payloads import (
     ListEntrySubmission,
     ObjectionDecided,
     ObjectionFiled,
+    OrderStatuses,
     RepairDecided,
     SanctionOrderStatus,
 )
@@ -49,8 +50,20 @@ def add_consumers(trigger: Trigger) -> None:
         {ListEntrySubmission.event_type: on_submission},
         inbound_role=ROLE_INITIATOR,
     )
+
+    async def on_order_statuses(
+        uow: UnitOfWork, _envelope: Envelope, payload: EventPayload
+    ) -> None:
+        assert isinstance(payload, OrderStatuses)
+        await handlers.record_order_statuses(uow, payload.statuses, trigger.clock())
+
     trigger.runtime.add_consumer(
-        "order-status", [topics.ORDER_STATUS], {SanctionOrderStatus.event_type: on_order_status}
+        "order-status",
+        [topics.ORDER_STATUS],
+        {
+            SanctionOrderStatus.event_type: on_order_status,
+            OrderStatuses.event_type: on_order_statuses,
+        },
     )
 
     async def on_case_filed(uow: UnitOfWork, _envelope: Envelope, payload: EventPayload) -> None:

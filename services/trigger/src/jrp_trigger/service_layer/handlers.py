@@ -343,9 +343,25 @@ async def draw_experts(
 async def record_order_status(uow: UnitOfWork, status: SanctionOrderStatus, now: datetime) -> bool:
     """Keep the order's state with the highest sequence; an older or repeated one changes
     nothing (events may arrive twice or late). No commit: the consumer commits."""
+    return await record_order_statuses(uow, [status], now) == 1
+
+
+async def record_order_statuses(
+    uow: UnitOfWork, statuses: Sequence[SanctionOrderStatus], now: datetime
+) -> int:
+    """The same for the statuses of several orders (one `OrderStatuses` event of an entry):
+    one read of what is kept, one insert of the orders never seen. Returns how many were
+    kept."""
     repo = OrderStatusRepository(uow.session)
-    current = await repo.sequence_of(status.order_id)
-    if current is not None and current >= status.sequence:
-        return False
-    await repo.put(status, now, exists=current is not None)
-    return True
+    newest: dict[str, SanctionOrderStatus] = {}
+    for status in statuses:
+        seen = newest.get(status.order_id)
+        if seen is None or status.sequence > seen.sequence:
+            newest[status.order_id] = status
+    current = await repo.sequences_of(list(newest))
+    fresh = [s for s in newest.values() if s.order_id not in current]
+    newer = [s for s in newest.values() if current.get(s.order_id, s.sequence) < s.sequence]
+    await repo.add_all(fresh, now)
+    for status in newer:
+        await repo.put(status, now, exists=True)
+    return len(fresh) + len(newer)
