@@ -7,7 +7,8 @@ nor an event without its state change. Repositories and handlers never commit on
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from types import TracebackType
 
@@ -34,7 +35,7 @@ class UnitOfWork:
         self._source = source
         self._on_commit = on_commit
         self._pending: list[tuple[Envelope, str]] = []
-        self._before_commit: list[Callable[[], None]] = []
+        self._before_commit: list[Callable[[], Awaitable[None] | None]] = []
         self._after_commit: list[Callable[[], None]] = []
         self._session: AsyncSession | None = None
         self.committed = False
@@ -65,9 +66,10 @@ class UnitOfWork:
         self._pending.append((envelope, payload.destination()))
         return envelope
 
-    def before_commit(self, callback: Callable[[], None]) -> None:
-        """Run `callback` when the work commits, before its events are written: the place to
-        `emit()` one event that sums up everything the work did."""
+    def before_commit(self, callback: Callable[[], Awaitable[None] | None]) -> None:
+        """Run `callback` (awaited if it is a coroutine function) when the work commits,
+        before its events are written: the place to `emit()` one event that sums up
+        everything the work did, or to write rows kept back until then."""
         self._before_commit.append(callback)
 
     def after_commit(self, callback: Callable[[], None]) -> None:
@@ -81,7 +83,9 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         for callback in self._before_commit:
-            callback()
+            result = callback()
+            if inspect.isawaitable(result):
+                await result
         self._before_commit.clear()
         if self._pending:
             now = datetime.now(UTC)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, case, delete, func, insert, or_, select, update
+from sqlalchemy import Select, Table, and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jrp_enforcement.adapters import orm
@@ -54,11 +54,58 @@ NOT_SUSPENDED: dict[str, Any] = {
 """An entry's suspension columns outside a suspension: every other change clears them."""
 
 
-class EntryRepository:
+class WriteBehind:
+    """The new rows one unit of work adds (entries, targets, orders, their feedback and
+    history), kept until it commits or until something reads them, then written with one
+    COPY per table: a poll of list entries costs a handful of statements, not several per
+    entry. Updates are not kept: they go to the database at once, after a flush (every
+    change of an existing row is preceded by a read that flushes)."""
+
+    _TABLES = (
+        orm.list_entries,
+        orm.entry_targets,
+        orm.sanction_orders,
+        orm.measure_feedback,
+        orm.order_history,
+    )
+
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
+        self._rows: dict[str, list[dict[str, Any]]] = {t.name: [] for t in self._TABLES}
+        self._entries: set[str] = set()
+
+    def add(self, table: Table, rows: Sequence[dict[str, Any]], entry_ids: Sequence[str]) -> None:
+        self._rows[table.name].extend(rows)
+        self._entries.update(entry_ids)
+
+    def holds(self, entry_id: str) -> bool:
+        return entry_id in self._entries
+
+    @property
+    def empty(self) -> bool:
+        return not self._entries and not any(self._rows.values())
+
+    async def flush(self) -> None:
+        """Write everything kept, parents first (targets and orders refer to entries)."""
+        for table in self._TABLES:
+            rows, self._rows[table.name] = self._rows[table.name], []
+            await insert_rows(self._s, table, rows)
+        self._entries.clear()
+
+
+class EntryRepository:
+    def __init__(self, session: AsyncSession, writes: WriteBehind | None = None) -> None:
+        self._s = session
+        self._writes = writes
+
+    async def _flushed(self, entry_id: str | None = None) -> None:
+        """Make kept rows visible before a read that may need them (of `entry_id`, or any)."""
+        w = self._writes
+        if w is not None and (w.holds(entry_id) if entry_id is not None else not w.empty):
+            await w.flush()
 
     async def get(self, entry_id: str, *, lock: bool = False) -> StoredEntry | None:
+        await self._flushed(entry_id)
         t = orm.list_entries
         query = select(t.c.entry_id, t.c.version, t.c.status, t.c.period_end).where(
             t.c.entry_id == entry_id
@@ -69,6 +116,7 @@ class EntryRepository:
         return StoredEntry(row.entry_id, row.version, ListEntryStatus(row.status), row.period_end)
 
     async def payloads(self, entry_ids: Sequence[str]) -> dict[str, ListEntryInForce]:
+        await self._flushed()
         t = orm.list_entries
         rows = await self._s.execute(
             select(t.c.entry_id, t.c.payload).where(t.c.entry_id.in_(entry_ids))
@@ -101,7 +149,11 @@ class EntryRepository:
         }
         t = orm.list_entries
         if exists:
+            await self._flushed(entry.entry_id)
             await self._s.execute(update(t).where(t.c.entry_id == entry.entry_id).values(values))
+        elif self._writes is not None:
+            row = {"entry_id": entry.entry_id, "received_at": now, **values}
+            self._writes.add(t, [row], [entry.entry_id])
         else:
             await self._s.execute(
                 insert(t).values(entry_id=entry.entry_id, received_at=now, **values)
@@ -115,6 +167,7 @@ class EntryRepository:
     ) -> None:
         if not entry_ids:
             return
+        await self._flushed()
         t = orm.list_entries
         await self._s.execute(
             update(t)
@@ -127,6 +180,7 @@ class EntryRepository:
     async def suspend(
         self, entry_id: str, case_kind: CaseKind, case_id: str, since: datetime, now: datetime
     ) -> None:
+        await self._flushed(entry_id)
         t = orm.list_entries
         await self._s.execute(
             update(t)
@@ -146,27 +200,29 @@ class EntryRepository:
         """Store the entry's targets; `existing=False` (a new entry) skips the delete."""
         t = orm.entry_targets
         if existing:
+            await self._flushed(entry_id)
             await self._s.execute(delete(t).where(t.c.entry_id == entry_id))
-        if targets:
-            await self._s.execute(
-                insert(t),
-                [
-                    {
-                        "entry_id": entry_id,
-                        "code": target.code,
-                        "role": target.role.value,
-                        "subject_type": target.subject_type.value,
-                        "name": target.name,
-                    }
-                    for target in targets
-                ],
-            )
+        rows = [
+            {
+                "entry_id": entry_id,
+                "code": target.code,
+                "role": target.role.value,
+                "subject_type": target.subject_type.value,
+                "name": target.name,
+            }
+            for target in targets
+        ]
+        if self._writes is not None:
+            self._writes.add(t, rows, [entry_id])
+        elif rows:
+            await self._s.execute(insert(t), rows)
 
     async def due_for_expiry(self, today: date, limit: int) -> list[str]:
         """Entries in force whose period ended before `today`, locked; a second sweeper
         skips them rather than waiting. Never a suspended entry: its period is not running
         (DOMAIN.md §7, 002 二(三)2); its resumption moves the end later."""
         t = orm.list_entries
+        await self._flushed()
         rows = await self._s.scalars(
             select(t.c.entry_id)
             .where(t.c.status == ListEntryStatus.IN_FORCE.value, t.c.period_end < today)
@@ -217,12 +273,20 @@ def _overdue_condition(today: date) -> Any:
 
 
 class OrderRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, writes: WriteBehind | None = None) -> None:
         self._s = session
+        self._writes = writes
+
+    async def _flushed(self, entry_id: str | None = None) -> None:
+        """Make kept rows visible before a read that may need them (of `entry_id`, or any)."""
+        w = self._writes
+        if w is not None and (w.holds(entry_id) if entry_id is not None else not w.empty):
+            await w.flush()
 
     # --- loading -------------------------------------------------------------------------------
 
-    async def _load(self, query: Select[Any]) -> list[SanctionOrder]:
+    async def _load(self, query: Select[Any], entry_id: str | None = None) -> list[SanctionOrder]:
+        await self._flushed(entry_id)
         rows = (await self._s.execute(query)).all()
         feedback = await self._feedback([r.order_id for r in rows])
         return [self._order(r._mapping, feedback.get(r.order_id, {})) for r in rows]
@@ -289,7 +353,7 @@ class OrderRepository:
     async def for_entry(self, entry_id: str, *, lock: bool = False) -> list[SanctionOrder]:
         t = orm.sanction_orders
         query = select(t).where(t.c.entry_id == entry_id).order_by(t.c.order_id)
-        return await self._load(query.with_for_update() if lock else query)
+        return await self._load(query.with_for_update() if lock else query, entry_id)
 
     async def for_entries(
         self, entry_ids: Sequence[str], *, lock: bool = False
@@ -373,11 +437,11 @@ class OrderRepository:
         """Insert new orders (and any feedback they carry), one statement for them all."""
         if not orders:
             return
-        await insert_rows(
-            self._s,
-            orm.sanction_orders,
-            [{"order_id": order.order_id, **self._row(order)} for order in orders],
-        )
+        rows = [{"order_id": order.order_id, **self._row(order)} for order in orders]
+        if self._writes is not None:
+            self._writes.add(orm.sanction_orders, rows, [o.entry_id for o in orders])
+        else:
+            await insert_rows(self._s, orm.sanction_orders, rows)
         await self._insert_feedback(orders)
 
     async def save(self, order: SanctionOrder) -> None:
@@ -388,6 +452,7 @@ class OrderRepository:
         its own values), one DELETE and one INSERT of feedback for them all."""
         if not orders:
             return
+        await self._flushed()
         t, f = orm.sanction_orders, orm.measure_feedback
         for order in orders:
             await self._s.execute(
@@ -410,7 +475,9 @@ class OrderRepository:
             for order in orders
             for r in order.feedback.values()
         ]
-        if rows:
+        if rows and self._writes is not None:
+            self._writes.add(orm.measure_feedback, rows, [])
+        elif rows:
             await self._s.execute(insert(orm.measure_feedback), rows)
 
     # --- history -------------------------------------------------------------------------------
@@ -422,23 +489,17 @@ class OrderRepository:
 
     async def record_all(self, rows: Sequence[HistoryRow]) -> None:
         """Append history rows in one statement (in order: ids follow the sequence)."""
-        if rows:
-            await insert_rows(
-                self._s,
-                orm.order_history,
-                [
-                    {
-                        "order_id": r.order_id,
-                        "at": r.at,
-                        "change": r.change,
-                        "by": r.by,
-                        "detail": r.detail,
-                    }
-                    for r in rows
-                ],
-            )
+        values = [
+            {"order_id": r.order_id, "at": r.at, "change": r.change, "by": r.by, "detail": r.detail}
+            for r in rows
+        ]
+        if self._writes is not None:
+            self._writes.add(orm.order_history, values, [])
+        else:
+            await insert_rows(self._s, orm.order_history, values)
 
     async def history(self, order_id: str) -> list[HistoryItem]:
+        await self._flushed()
         h = orm.order_history
         rows = await self._s.execute(select(h).where(h.c.order_id == order_id).order_by(h.c.id))
         return [HistoryItem(_required(_aware(r.at)), r.change, r.by, r.detail) for r in rows]
@@ -447,6 +508,7 @@ class OrderRepository:
         """Each order's message as last sent to its department (the latest issue)."""
         if not order_ids:
             return {}
+        await self._flushed()
         h = orm.order_history
         latest = (
             select(func.max(h.c.id))

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from jrp_enforcement.adapters.catalog_reads import CachedCatalog
+from jrp_enforcement.adapters.repositories import EntryRepository, OrderRepository, WriteBehind
 from jrp_enforcement.service_layer.changes import EntryChanges
 from jrp_enforcement.service_layer.messages import StatusReports
 from jrp_shared.calendar import WorkingDayCalendar
 from jrp_shared.catalog_copy import CatalogCopy
 from jrp_shared.clock import Clock, china_date, system_clock
+from jrp_shared.messaging.uow import UnitOfWork
 
 SERVICE = "enforcement"
 """Who the order history names when this service itself made a change."""
@@ -28,9 +31,22 @@ class OrdersContext:
     statuses: StatusReports = field(init=False)
     """What trigger hears of the orders each unit of work changed."""
 
+    _writes: weakref.WeakKeyDictionary[UnitOfWork, WriteBehind] = field(
+        init=False, default_factory=weakref.WeakKeyDictionary
+    )
+
     def __post_init__(self) -> None:
         self.cached_catalog = CachedCatalog(self.catalog)
         self.statuses = StatusReports()
+
+    def repositories(self, uow: UnitOfWork) -> tuple[EntryRepository, OrderRepository]:
+        """The entry and order repositories of a unit of work, sharing its write-behind:
+        the new rows of a whole poll go in with one COPY per table when it commits."""
+        writes = self._writes.get(uow)
+        if writes is None:
+            writes = self._writes[uow] = WriteBehind(uow.session)
+            uow.before_commit(writes.flush)
+        return EntryRepository(uow.session, writes), OrderRepository(uow.session, writes)
 
     def now(self) -> datetime:
         return self.clock()

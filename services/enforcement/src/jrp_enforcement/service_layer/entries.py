@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from jrp_enforcement.adapters.repositories import EntryRepository, HistoryRow, OrderRepository
+from jrp_enforcement.adapters.repositories import HistoryRow
 from jrp_enforcement.domain import entries as entry_rules
 from jrp_enforcement.domain import orders as order_rules
 from jrp_enforcement.domain import planning
@@ -71,7 +71,7 @@ def _deadlines(
 
 async def _apply(uow: UnitOfWork, change: Change, by: str, ctx: OrdersContext) -> None:
     """Store a change of an existing order, record it and tell trigger (order-status.v1)."""
-    repo = OrderRepository(uow.session)
+    repo = ctx.repositories(uow)[1]
     await repo.save(change.order)
     await repo.record(change.order.order_id, ctx.now(), change.kind, by, change.detail)
     ctx.statuses.changed(uow, [change.order])
@@ -88,7 +88,7 @@ async def _lift_all(
     lifted = [o for o in (order_rules.lift(order, reason, now) for order in orders) if o]
     if not lifted:
         return
-    repo = OrderRepository(uow.session)
+    repo = ctx.repositories(uow)[1]
     await repo.save_all(lifted)
     await repo.record_all(
         [
@@ -107,7 +107,7 @@ async def take_entry_in_force(uow: UnitOfWork, ctx: OrdersContext, entry: ListEn
     A newer version of a suspended entry resumes it the same way (DOMAIN.md §7: the period
     resumes counting, its end moved later): every order, suspended ones too, is re-issued
     with fresh deadlines and the suspension is cleared."""
-    entries, orders = EntryRepository(uow.session), OrderRepository(uow.session)
+    entries, orders = ctx.repositories(uow)
     now, today = ctx.now(), ctx.today()
     stored = await entries.get(entry.entry_id, lock=True)
     outcome = entry_rules.on_in_force(stored, entry.version, entry.period.end, today)
@@ -179,7 +179,7 @@ async def take_entry_revoked(
     uow: UnitOfWork, ctx: OrdersContext, revoked: ListEntryRevoked
 ) -> None:
     """The initiating department withdrew the entry: every order of it is lifted."""
-    entries = EntryRepository(uow.session)
+    entries = ctx.repositories(uow)[0]
     stored = await entries.get(revoked.entry_id, lock=True)
     if stored is None:
         log.warning(
@@ -189,7 +189,7 @@ async def take_entry_revoked(
     if stored.status is ListEntryStatus.REVOKED:
         return
     await entries.end(revoked.entry_id, ListEntryStatus.REVOKED, revoked.revoked_at, "revoked")
-    orders = await OrderRepository(uow.session).for_entry(revoked.entry_id, lock=True)
+    orders = await ctx.repositories(uow)[1].for_entry(revoked.entry_id, lock=True)
     cause = {"revoked_version": revoked.version, "revoked_by": revoked.revoked_by}
     await _lift_all(uow, ctx, orders, LiftReason.REVOKED, cause)
     ctx.changes.announce(uow, [revoked.entry_id])
@@ -201,7 +201,7 @@ async def take_entry_suspended(
     """An objection or complaint against the entry is being verified and its list type
     suspends measures meanwhile (暂不执行, 000 (二十四), DOMAIN.md §7): every order not lifted
     is suspended, and each department is told on its own topic."""
-    entries = EntryRepository(uow.session)
+    entries = ctx.repositories(uow)[0]
     stored = await entries.get(suspended.entry_id, lock=True)
     if not entry_rules.may_suspend(stored, suspended.version):
         log.info(
@@ -215,7 +215,7 @@ async def take_entry_suspended(
     now, since = ctx.now(), suspended.suspended_at
     kind, case_id = suspended.case_kind, suspended.case_id
     await entries.suspend(suspended.entry_id, kind, case_id, since, now)
-    repo = OrderRepository(uow.session)
+    repo = ctx.repositories(uow)[1]
     orders = await repo.for_entry(suspended.entry_id, lock=True)
     changed = [
         o for o in (order_rules.suspend(order, kind, case_id, since) for order in orders) if o
@@ -236,7 +236,7 @@ async def take_entry_repaired(
 ) -> None:
     """Credit repair granted: the entry ends early and no measure may be applied any more
     (000 (二十三), DOMAIN.md §8); every order is lifted, the lift being the exit notice."""
-    entries = EntryRepository(uow.session)
+    entries = ctx.repositories(uow)[0]
     stored = await entries.get(repaired.entry_id, lock=True)
     if not entry_rules.may_repair(stored):
         log.info(
@@ -246,7 +246,7 @@ async def take_entry_repaired(
         )
         return
     await entries.end(repaired.entry_id, ListEntryStatus.REPAIRED, repaired.repaired_at, "repaired")
-    orders = await OrderRepository(uow.session).for_entry(repaired.entry_id, lock=True)
+    orders = await ctx.repositories(uow)[1].for_entry(repaired.entry_id, lock=True)
     cause = {
         "repaired_version": repaired.version,
         "repair_id": repaired.repair_id,
@@ -264,10 +264,10 @@ async def expire_entries(
     expired: list[str] = []
     while True:
         async with new_uow() as uow:
-            entries = EntryRepository(uow.session)
+            entries = ctx.repositories(uow)[0]
             ids = await entries.due_for_expiry(ctx.today(), batch)
             await entries.end_all(ids, ListEntryStatus.EXPIRED, ctx.now(), "expired")
-            orders = await OrderRepository(uow.session).for_entries(ids, lock=True)
+            orders = await ctx.repositories(uow)[1].for_entries(ids, lock=True)
             await _lift_all(uow, ctx, orders, LiftReason.EXPIRED, {"period_ended": True})
             ctx.changes.announce(uow, ids)
             await uow.commit()
@@ -282,10 +282,10 @@ async def recompute_provisional_deadlines(uow: UnitOfWork, ctx: OrdersContext) -
     """Runs in the transaction that stores a newly loaded official schedule: open orders
     whose deadlines were provisional get them recomputed from their issue date, and trigger
     hears of every order whose deadlines changed (DOMAIN.md §10). Returns how many changed."""
-    orders = await OrderRepository(uow.session).open_with_provisional_deadlines()
+    orders = await ctx.repositories(uow)[1].open_with_provisional_deadlines()
     if not orders:
         return 0
-    entries = await EntryRepository(uow.session).payloads(sorted({o.entry_id for o in orders}))
+    entries = await ctx.repositories(uow)[0].payloads(sorted({o.entry_id for o in orders}))
     list_types: dict[str, ListTypePublished | None] = {}
     touched: set[str] = set()
     changed = 0
