@@ -32,9 +32,9 @@ test-unit: setup ## the fast layer only (no servers needed)
 bench: setup infra ## benchmarks on this machine (not tests); figures into docs/benchmarks.md
 	@deploy/local/tools.sh wrk
 	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.checks $(BENCH_CHECKS_ARGS)
-	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.loop $(BENCH_LOOP_ARGS)
-	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.objections $(BENCH_OBJECTIONS_ARGS)
-	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.objections --rate 20 --entries 600 --out var/bench/objections-20.json $(BENCH_OBJECTIONS_ARGS)
+	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.loop --enforcement-replicas 1 --out var/bench/loop.json $(BENCH_LOOP_ARGS)
+	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.loop --enforcement-replicas 2 --out var/bench/loop-2.json $(BENCH_LOOP_ARGS)
+	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.objections --rate 50 --entries 1500 $(BENCH_OBJECTIONS_ARGS)
 	@$(UV) run --no-sync python -m bench.report
 
 check: lint typecheck ## ruff and mypy --strict

@@ -91,7 +91,9 @@ async def create_databases(admin_url: str) -> dict[str, str]:
     return urls
 
 
-def start_mesh(var: Path, urls: dict[str, str], bootstrap: str, namespace: str) -> Any:
+def start_mesh(
+    var: Path, urls: dict[str, str], bootstrap: str, namespace: str, replicas: int = 1
+) -> Any:
     env = dict(os.environ)
     for name, url in urls.items():
         prefix = f"JRP_{name.upper()}_"
@@ -102,7 +104,14 @@ def start_mesh(var: Path, urls: dict[str, str], bootstrap: str, namespace: str) 
         env[prefix + "LOG_LEVEL"] = "WARNING"
     var.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "deploy/local/run_mesh.py"), "--var-dir", str(var)],
+        [
+            sys.executable,
+            str(ROOT / "deploy/local/run_mesh.py"),
+            "--var-dir",
+            str(var),
+            "--enforcement-replicas",
+            str(replicas),
+        ],
         env=env,
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -325,7 +334,9 @@ async def latency(
 
 
 @asynccontextmanager
-async def bench_mesh(prefix: str) -> AsyncIterator[tuple[str, str, dict[str, str]]]:
+async def bench_mesh(
+    prefix: str, replicas: int = 1
+) -> AsyncIterator[tuple[str, str, dict[str, str]]]:
     """The whole mesh as processes on fresh PostgreSQL databases and a fresh Kafka namespace:
     yields (bootstrap servers, namespace, development tokens by department) and stops it."""
     admin = os.environ.get("JRP_TEST_POSTGRES_URL")
@@ -336,7 +347,7 @@ async def bench_mesh(prefix: str) -> AsyncIterator[tuple[str, str, dict[str, str
     urls = await create_databases(admin)
     var = ROOT / "var" / "bench"
     log(f"starting the mesh on PostgreSQL and Kafka (namespace {namespace})")
-    mesh = start_mesh(var, urls, bootstrap, namespace)
+    mesh = start_mesh(var, urls, bootstrap, namespace, replicas)
     try:
         yield bootstrap, namespace, json.loads((var / "dev-credentials.json").read_text())
     finally:
@@ -344,18 +355,80 @@ async def bench_mesh(prefix: str) -> AsyncIterator[tuple[str, str, dict[str, str
         mesh.wait(timeout=60)
 
 
+def enforcement_ports(replicas: int) -> list[int]:
+    """Where run_mesh.py puts each enforcement replica."""
+    return [8003 + 10 * i for i in range(replicas)]
+
+
+def _without_volatile(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: _without_volatile(v)
+            for k, v in value.items()
+            if k not in {"check_id", "batch_id", "checked_at"}
+        }
+    if isinstance(value, list):
+        return [_without_volatile(v) for v in value]
+    return value
+
+
+async def agreement(
+    client: httpx.AsyncClient, token: str, replicas: int, entries: int, singles: int = 200
+) -> dict[str, Any]:
+    """Ask every replica about the codes of the first `entries` entries (the enterprise and
+    its legal representative each): one batch check, and `singles` single checks; count the
+    answers that differ from the first replica's, and the codes not listed."""
+    headers = {"Authorization": f"Bearer {token}"}
+    codes = [code for i in range(entries) for code in (uscc(i), resident_id(i))]
+    ports = enforcement_ports(replicas)
+    batches = []
+    for port in ports:
+        r = await client.post(
+            f"http://127.0.0.1:{port}/v1/checks/batch",
+            json={"codes": codes},
+            headers=headers,
+            timeout=120,
+        )
+        r.raise_for_status()
+        batches.append(_without_volatile(r.json())["answers"])
+    differ = sum(1 for i in range(len(codes)) if any(b[i] != batches[0][i] for b in batches[1:]))
+    single_differ = 0
+    for code in codes[:: max(len(codes) // singles, 1)]:
+        answers = []
+        for port in ports:
+            r = await client.get(f"http://127.0.0.1:{port}/v1/checks/{code}", headers=headers)
+            r.raise_for_status()
+            answers.append(_without_volatile(r.json()))
+        single_differ += any(a != answers[0] for a in answers[1:])
+    return {
+        "replicas": replicas,
+        "entries": entries,
+        "codes": len(codes),
+        "batch_answers_that_differ": differ,
+        "single_checks": min(singles, len(codes)),
+        "single_answers_that_differ": single_differ,
+        "not_listed": sum(1 for a in batches[0] if not a.get("listed")),
+    }
+
+
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     run = f"r{random.randrange(10**6)}"
-    async with bench_mesh("bench") as (bootstrap, namespace, credentials):
+    replicas = args.enforcement_replicas
+    async with bench_mesh("bench", replicas) as (bootstrap, namespace, credentials):
         token = credentials[DEPARTMENT]
         async with httpx.AsyncClient(timeout=60) as client:
             await wait_for_catalog(client, token)
-            results: dict[str, Any] = {"namespace": namespace}
+            results: dict[str, Any] = {"namespace": namespace, "enforcement_replicas": replicas}
             log(f"bulk import of {args.entries} entries")
             results["bulk"] = await bulk(
                 client, token, namespace, bootstrap, args.entries, run, with_person=True
             )
             log(f"bulk: {results['bulk']}")
+            checked = min(args.agreement_entries, args.entries)
+            results["agreement"] = await agreement(
+                client, credentials["finance"], replicas, checked
+            )
+            log(f"agreement: {results['agreement']}")
             log(f"latency at {args.rate}/s for {args.seconds}s")
             results["latency"] = await latency(
                 client,
@@ -373,9 +446,16 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--entries", type=int, default=50_000)
-    parser.add_argument("--rate", type=float, default=100.0)
-    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--entries", type=int, default=20_000)
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--enforcement-replicas", type=int, default=1)
+    parser.add_argument(
+        "--agreement-entries",
+        type=int,
+        default=2_000,
+        help="entries whose codes are checked on every replica after the bulk import",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench" / "loop.json")
     args = parser.parse_args()
     results = asyncio.run(main_async(args))

@@ -93,6 +93,13 @@ def main() -> int:
     parser.add_argument("--var-dir", type=Path, default=ROOT / "var")
     parser.add_argument("--no-seed", action="store_true", help="skip loading the catalog")
     parser.add_argument("--ready-timeout", type=float, default=60.0)
+    parser.add_argument(
+        "--enforcement-replicas",
+        type=int,
+        default=1,
+        help="run enforcement as N processes on one database and consumer group (Kafka only); "
+        "replica i > 1 listens on port 8003 + 10·(i-1)",
+    )
     args = parser.parse_args()
     var: Path = args.var_dir.resolve()
     var.mkdir(parents=True, exist_ok=True)
@@ -119,15 +126,23 @@ def main() -> int:
             env,
         )
 
+    replicas = max(args.enforcement_replicas, 1)
+    if replicas > 1 and env.get("JRP_ENFORCEMENT_BUS") != "kafka":
+        raise SystemExit("[mesh] several enforcement replicas need Kafka (JRP_ENFORCEMENT_BUS)")
+    processes = [(name, name, env) for name in SERVICES]
+    base_port = int(env["JRP_ENFORCEMENT_PORT"])
+    for i in range(2, replicas + 1):
+        replica_env = {**env, "JRP_ENFORCEMENT_PORT": str(base_port + 10 * (i - 1))}
+        processes.append((f"enforcement-{i}", "enforcement", replica_env))
     procs: dict[str, subprocess.Popen[bytes]] = {}
     urls: dict[str, str] = {}
-    for name in SERVICES:
-        port = env[f"JRP_{name.upper()}_PORT"]
-        logfile = (var / "logs" / f"{name}.log").open("ab")
-        procs[name] = subprocess.Popen(
-            cli(name, "serve"), env=env, cwd=ROOT, stdout=logfile, stderr=subprocess.STDOUT
+    for label, name, process_env in processes:
+        port = process_env[f"JRP_{name.upper()}_PORT"]
+        logfile = (var / "logs" / f"{label}.log").open("ab")
+        procs[label] = subprocess.Popen(
+            cli(name, "serve"), env=process_env, cwd=ROOT, stdout=logfile, stderr=subprocess.STDOUT
         )
-        urls[name] = f"http://127.0.0.1:{port}"
+        urls[label] = f"http://127.0.0.1:{port}"
 
     stopping = False
 
