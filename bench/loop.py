@@ -139,16 +139,28 @@ async def wait_for_catalog(client: httpx.AsyncClient, token: str) -> None:
     await asyncio.sleep(2.0)  # measures follow the list types on the same topic
 
 
-async def sanction_offsets(consumer: AIOKafkaConsumer, namespace: str) -> int:
-    pattern = re.compile(rf"^{re.escape(namespace)}\.sanctions\.v1\.")
-    topics = [t for t in await consumer.topics() if pattern.match(t)]
-    partitions = [
-        TopicPartition(t, p) for t in topics for p in consumer.partitions_for_topic(t) or ()
-    ]
-    if not partitions:
-        return 0
-    offsets = await consumer.end_offsets(partitions)
-    return sum(offsets.values())
+class SanctionOffsets:
+    """The summed end offsets of the namespace's `sanctions.v1.*` topics. The topic list
+    (a metadata request for every topic on the broker) is read again at most every 2 s;
+    only the end offsets are asked each time, so the probe does not load the broker."""
+
+    def __init__(self, consumer: AIOKafkaConsumer, namespace: str) -> None:
+        self._consumer = consumer
+        self._pattern = re.compile(rf"^{re.escape(namespace)}\.sanctions\.v1\.")
+        self._partitions: list[TopicPartition] = []
+        self._listed_at = 0.0
+
+    async def total(self) -> int:
+        consumer = self._consumer
+        if time.perf_counter() - self._listed_at > 2.0:
+            topics = [t for t in await consumer.topics() if self._pattern.match(t)]
+            self._partitions = [
+                TopicPartition(t, p) for t in topics for p in consumer.partitions_for_topic(t) or ()
+            ]
+            self._listed_at = time.perf_counter()
+        if not self._partitions:
+            return 0
+        return sum((await consumer.end_offsets(self._partitions)).values())
 
 
 async def bulk(
@@ -164,7 +176,8 @@ async def bulk(
     probe = AIOKafkaConsumer(bootstrap_servers=bootstrap, metadata_max_age_ms=1000)
     await probe.start()
     try:
-        before = await sanction_offsets(probe, namespace)
+        offsets = SanctionOffsets(probe, namespace)
+        before = await offsets.total()
 
         async def body() -> AsyncIterator[bytes]:
             chunk: list[str] = []
@@ -195,7 +208,7 @@ async def bulk(
                     statuses[str(result.get("status", "summary"))] += 1
         answered = time.perf_counter() - started
         while True:
-            published = await sanction_offsets(probe, namespace) - before
+            published = await offsets.total() - before
             if published >= expected:
                 break
             if time.perf_counter() - started > 1800:

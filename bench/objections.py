@@ -33,13 +33,13 @@ from bench.loop import (
     DEPARTMENT,
     LIST_TYPE,
     ROOT,
+    SanctionOffsets,
     bench_mesh,
     entry,
     listening_to_sanctions,
     orders_per_entry,
     paced,
     percentile,
-    sanction_offsets,
     wait_for_catalog,
 )
 
@@ -80,7 +80,8 @@ async def list_entries(
     await probe.start()
     try:
         deadline = time.perf_counter() + 600
-        while await sanction_offsets(probe, namespace) < expected:
+        offsets = SanctionOffsets(probe, namespace)
+        while await offsets.total() < expected:
             if time.perf_counter() > deadline:
                 raise SystemExit("the orders of the listed entries never all arrived")
             await asyncio.sleep(0.5)

@@ -69,23 +69,41 @@ class Database:
         await self.engine.dispose()
 
 
+class JsonText(str):
+    """A JSON column's value already encoded (e.g. a message's body, to store it without
+    encoding it again); `insert_rows` writes it as it is."""
+
+
+def _json_value(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, JsonText) else value
+
+
 async def insert_rows(
     session: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]
 ) -> None:
     """Insert many rows inside the session's transaction, in order: one COPY on PostgreSQL
     (several times cheaper than a multi-row INSERT for thousands of rows), an executemany
-    INSERT elsewhere. Every row names the same columns; JSON columns take Python values."""
+    INSERT elsewhere. Every row names the same columns; JSON columns take Python values, or
+    `JsonText` already encoded."""
     if not rows:
         return
     conn = await session.connection()
-    if conn.dialect.name != "postgresql":
-        await session.execute(insert(table), list(rows))
-        return
     columns = list(rows[0])
     as_json = [isinstance(table.c[name].type, JSON) for name in columns]
+    if conn.dialect.name != "postgresql":
+        json_columns = [name for name, encode in zip(columns, as_json, strict=True) if encode]
+        values = [
+            {**row, **{name: _json_value(row[name]) for name in json_columns}} for row in rows
+        ]
+        await session.execute(insert(table), values)
+        return
     records = [
         tuple(
-            json.dumps(row[name], ensure_ascii=False, separators=(",", ":"))
+            (
+                row[name]
+                if isinstance(row[name], JsonText)
+                else json.dumps(row[name], ensure_ascii=False, separators=(",", ":"))
+            )
             if encode
             else row[name]
             for name, encode in zip(columns, as_json, strict=True)

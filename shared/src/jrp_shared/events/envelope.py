@@ -11,6 +11,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -57,8 +58,13 @@ class Envelope(BaseModel):
             headers.append((_HEADER_PREFIX + name, text.encode()))
         return headers
 
-    def body(self) -> bytes:
+    @cached_property
+    def _body(self) -> bytes:
         return json.dumps(self.data, ensure_ascii=False, separators=(",", ":")).encode()
+
+    def body(self) -> bytes:
+        """The payload as sent (UTF-8 JSON), encoded once per envelope."""
+        return self._body
 
     @classmethod
     def from_wire(cls, headers: Sequence[tuple[str, bytes]], value: bytes | None) -> Envelope:

@@ -18,7 +18,7 @@ from jrp_enforcement.domain.entries import StoredEntry
 from jrp_enforcement.domain.orders import OPEN_STATES, FeedbackRecord, SanctionOrder, Suspension
 from jrp_enforcement.domain.planning import Target
 from jrp_enforcement.domain.statistics import OrderCounts
-from jrp_shared.db import insert_rows
+from jrp_shared.db import JsonText, insert_rows
 from jrp_shared.events.payloads import ListEntryInForce, OrderedMeasure
 from jrp_shared.vocabulary import (
     CaseKind,
@@ -251,7 +251,9 @@ class HistoryRow:
     at: datetime
     change: str
     by: str
-    detail: dict[str, Any]
+    detail: dict[str, Any] | JsonText
+    """The detail, or its JSON already encoded (an issue's detail holds the message as
+    sent, stored from the same bytes as the message's outbox row)."""
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from jrp_enforcement.service_layer.messages import (
     suspended_message,
 )
 from jrp_shared.clock import china_date
+from jrp_shared.db import JsonText
 from jrp_shared.events.payloads import (
     ListEntryInForce,
     ListEntryRepaired,
@@ -153,6 +154,10 @@ async def take_entry_in_force(uow: UnitOfWork, ctx: OrdersContext, entry: ListEn
     issued: list[SanctionOrder] = []
     reissued: list[SanctionOrder] = []
     history: list[HistoryRow] = []
+    working_days = (
+        f'"receipt_working_days":{list_type.receipt_deadline_working_days},'
+        f'"feedback_working_days":{list_type.feedback_deadline_working_days}'
+    )
     for plan in planning.plan_orders(entry, list_type, measures):
         current = existing.pop(plan.order_id, None)
         if current is None:
@@ -162,11 +167,8 @@ async def take_entry_in_force(uow: UnitOfWork, ctx: OrdersContext, entry: ListEn
             order, kind = order_rules.reissue(current, plan, facts, deadlines, now), "reissued"
             reissued.append(order)
         sent = uow.emit(issued_message(order, entry, plan.target, list_type.name))
-        detail = {
-            "message": sent.data,
-            "receipt_working_days": list_type.receipt_deadline_working_days,
-            "feedback_working_days": list_type.feedback_deadline_working_days,
-        }
+        # {"message": <the message as sent>, ...}: its bytes encoded once, for both rows.
+        detail = JsonText(f'{{"message":{sent.body().decode()},{working_days}}}')
         history.append(HistoryRow(order.order_id, now, kind, SERVICE, detail))
     ctx.statuses.changed(uow, [*issued, *reissued])
     await orders.add_all(issued)
