@@ -200,6 +200,47 @@ async def test_versions_in_one_poll_are_taken_in_order_and_old_ones_ignored(
     assert len(await enforcement.emitted(ISSUED)) == 2 * count
 
 
+async def test_an_entry_issued_corrected_and_revoked_in_one_poll_keeps_every_step(
+    enforcement: EnforcementUnderTest, catalog: Catalog
+) -> None:
+    """The poll's new rows are written at commit (write-behind) and its entries read ahead:
+    each later event of the same entry still sees what the earlier ones did."""
+    enforcement.set_time(NOW)
+    v1, v2 = entry_in_force(), entry_in_force(version=2, linked_persons=[])
+    other = entry_in_force(
+        entry_id="entry-2",
+        subject={"code": "91110000802100433B", "subject_type": "legal_person", "name": "另一家"},
+    )
+    revoked = ListEntryRevoked(
+        entry_id=v1.entry_id,
+        version=2,
+        subject_code=ENTERPRISE,
+        reason="行政复议撤销",
+        revoked_by="tax",
+        revoked_at=NOW,
+    )
+    await enforcement.publish(v1, other, v2, revoked)  # one append: one poll, one transaction
+    await eventually(lambda: _consumed(enforcement, 4))
+    orders = await listed(enforcement, entry_id=v1.entry_id)
+    assert len(orders) == len(planned(catalog, v1))
+    assert {(o["state"], o["lift_reason"]) for o in orders} == {("lifted", "revoked")} | {
+        ("lifted", "corrected")
+    }
+    for order in orders:
+        url = f"/v1/sanction-orders/{order['order_id']}"
+        detail = (await enforcement.client.get(url, headers=enforcement.as_office())).json()
+        changes = [h["change"] for h in detail["history"]]
+        person = order["issued"]["target"]["role"] == "legal_representative"
+        assert changes == (["issued", "lifted"] if person else ["issued", "reissued", "lifted"])
+    assert {o["state"] for o in await listed(enforcement, entry_id="entry-2")} == {"issued"}
+    answer = (
+        await enforcement.client.get(
+            f"/v1/checks/{ENTERPRISE}", headers=enforcement.as_department("finance")
+        )
+    ).json()
+    assert answer["listed"] is False
+
+
 async def _consumed(service: EnforcementUnderTest, events: int) -> bool:
     inbox = orm.messaging.inbox
     async with service.runtime.db.sessions() as session:

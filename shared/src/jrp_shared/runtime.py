@@ -17,7 +17,7 @@ from jrp_shared.bus.factory import bus_from_settings
 from jrp_shared.db import Database
 from jrp_shared.events.envelope import Envelope
 from jrp_shared.logging import get_logger
-from jrp_shared.messaging.consumer import EventConsumer, Handler
+from jrp_shared.messaging.consumer import EventConsumer, Handler, Prepare
 from jrp_shared.messaging.inbound import DepartmentAuthenticator
 from jrp_shared.messaging.relay import OutboxRelay
 from jrp_shared.messaging.tables import MessagingTables
@@ -83,6 +83,7 @@ class ServiceRuntime:
         handlers: Mapping[str, Handler],
         *,
         inbound_role: str | None = None,
+        prepare: Prepare | None = None,
     ) -> EventConsumer:
         """A consumer group of this service; its name is also its inbox key. `inbound_role`:
         the topics carry department systems' own messages, each authenticated by its token
@@ -107,6 +108,7 @@ class ServiceRuntime:
             max_attempts=self.settings.consumer_max_attempts,
             batch_size=self.settings.consumer_batch_size,
             authenticate=authenticate,
+            prepare=prepare,
         )
         self.consumers.append(consumer)
         return consumer

@@ -34,6 +34,9 @@ from jrp_shared.metrics import ServiceMetrics
 log = get_logger(__name__)
 
 Handler = Callable[[UnitOfWork, Envelope, EventPayload], Awaitable[None]]
+Prepare = Callable[[UnitOfWork, Sequence[EventPayload]], Awaitable[None]]
+"""Called once per poll taken together, before its handlers, with the payloads to handle
+(e.g. to read in one query what every handler would read one by one)."""
 
 
 class _HandlerKeepsFailing(Exception):
@@ -69,8 +72,10 @@ class EventConsumer:
         retry_seconds: float = 0.2,
         batch_size: int = 200,
         authenticate: Callable[[Record, Envelope], str | None] | None = None,
+        prepare: Prepare | None = None,
     ) -> None:
         self.name = name
+        self._prepare = prepare
         self._bus = bus
         self._db = db
         self._tables = tables
@@ -174,6 +179,10 @@ class EventConsumer:
                     )
                 )
             )
+            if self._prepare is not None:
+                await self._prepare(
+                    uow, [item.payload for item in items if item.envelope.id not in seen]
+                )
             processed: list[Envelope] = []
             for item in items:
                 if item.envelope.id in seen:

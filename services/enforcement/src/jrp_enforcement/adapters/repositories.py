@@ -73,6 +73,8 @@ class WriteBehind:
         self._s = session
         self._rows: dict[str, list[dict[str, Any]]] = {t.name: [] for t in self._TABLES}
         self._entries: set[str] = set()
+        self.stored_ahead: dict[str, StoredEntry | None] = {}
+        """Entries read (and locked) for a whole poll; each is handed out once."""
 
     def add(self, table: Table, rows: Sequence[dict[str, Any]], entry_ids: Sequence[str]) -> None:
         self._rows[table.name].extend(rows)
@@ -104,7 +106,32 @@ class EntryRepository:
         if w is not None and (w.holds(entry_id) if entry_id is not None else not w.empty):
             await w.flush()
 
+    async def read_ahead(self, entry_ids: Sequence[str]) -> None:
+        """Read and lock these entries in one query, for the next `get(lock=True)` of each
+        (a poll of list entries would otherwise read them one round trip at a time)."""
+        w = self._writes
+        if w is None or not entry_ids:
+            return
+        t = orm.list_entries
+        wanted = sorted(set(entry_ids) - w.stored_ahead.keys())
+        rows = await self._s.execute(
+            select(t.c.entry_id, t.c.version, t.c.status, t.c.period_end)
+            .where(t.c.entry_id.in_(wanted))
+            .order_by(t.c.entry_id)
+            .with_for_update()
+        )
+        found = {
+            r.entry_id: StoredEntry(r.entry_id, r.version, ListEntryStatus(r.status), r.period_end)
+            for r in rows
+        }
+        w.stored_ahead.update({entry_id: found.get(entry_id) for entry_id in wanted})
+
     async def get(self, entry_id: str, *, lock: bool = False) -> StoredEntry | None:
+        w = self._writes
+        if lock and w is not None and entry_id in w.stored_ahead:
+            ahead = w.stored_ahead.pop(entry_id)
+            if not w.holds(entry_id):  # nothing of it written since it was read
+                return ahead
         await self._flushed(entry_id)
         t = orm.list_entries
         query = select(t.c.entry_id, t.c.version, t.c.status, t.c.period_end).where(

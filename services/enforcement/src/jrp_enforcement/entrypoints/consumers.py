@@ -5,6 +5,8 @@ signed the message)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from jrp_enforcement.service_layer import entries, reports
 from jrp_enforcement.service_layer.context import OrdersContext
 from jrp_shared.events.envelope import Envelope
@@ -17,7 +19,7 @@ from jrp_shared.events.payloads import (
     ListEntrySuspended,
     ReceiptAcknowledged,
 )
-from jrp_shared.messaging.consumer import Handler
+from jrp_shared.messaging.consumer import Handler, Prepare
 from jrp_shared.messaging.inbound import department_of
 from jrp_shared.messaging.uow import UnitOfWork
 
@@ -45,6 +47,19 @@ def list_entry_handlers(ctx: OrdersContext) -> dict[str, Handler]:
         ListEntrySuspended.event_type: suspended,
         ListEntryRepaired.event_type: repaired,
     }
+
+
+def read_entries_ahead(ctx: OrdersContext) -> Prepare:
+    """Before a poll of list entries: read and lock every entry it names in one query."""
+
+    async def prepare(uow: UnitOfWork, payloads: Sequence[EventPayload]) -> None:
+        ids = [p.entry_id for p in payloads if isinstance(p, _ENTRY_EVENTS)]
+        await ctx.repositories(uow)[0].read_ahead(ids)
+
+    return prepare
+
+
+_ENTRY_EVENTS = (ListEntryInForce, ListEntryRevoked, ListEntrySuspended, ListEntryRepaired)
 
 
 def report_handlers(ctx: OrdersContext) -> dict[str, Handler]:

@@ -30,7 +30,10 @@ def wire_order_lifecycle(
 ) -> OrdersContext:
     context = OrdersContext(copies.catalog, copies.calendar.calendar, changes)
     runtime.add_consumer(
-        "list-entries", [topics.LIST_ENTRIES], consumers.list_entry_handlers(context)
+        "list-entries",
+        [topics.LIST_ENTRIES],
+        consumers.list_entry_handlers(context),
+        prepare=consumers.read_entries_ahead(context),
     )
     runtime.add_consumer(
         "reports",
