@@ -28,6 +28,13 @@ class ServiceMetrics:
             ["consumer", "outcome"],
             registry=self.registry,
         ).labels
+        self.consumer_waits = Counter(
+            "jrp_consumer_dependency_waits_total",
+            "Retries of a consumer while the database or the broker was away (not counted as "
+            "the message's attempts)",
+            ["consumer"],
+            registry=self.registry,
+        ).labels
         self.events_published = Counter(
             "jrp_outbox_published_total",
             "Events the outbox relay published",

@@ -4,8 +4,11 @@ For each record: decode the envelope; find the handler for its type; validate th
 run the handler in a unit of work that also stores the event id in the inbox; commit the
 transaction; only then commit the offset. A redelivered event finds its id in the inbox and
 changes nothing. A record that cannot be decoded or validated, or whose handler keeps failing,
-goes to the dead-letter topic with the reason and the consumer goes on. An unreachable database
-is not the message's fault: the consumer waits and retries without dead-lettering.
+goes to the dead-letter topic with the reason and the consumer goes on. A database or broker
+that is away or restarting (`jrp_shared.transient.is_transient`) is not the message's fault: the
+consumer waits with capped exponential backoff for as long as it lasts, and only failures on a
+healthy database count towards `max_attempts`. A dead letter that cannot be stored is waited
+for too: the record's offset is committed only once its dead letter is on the topic.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import NamedTuple
 
 from pydantic import ValidationError
 from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
 from jrp_shared.bus.base import Bus, Record, Subscription
 from jrp_shared.correlation import set_correlation_id
@@ -30,6 +33,7 @@ from jrp_shared.logging import get_logger
 from jrp_shared.messaging.tables import MessagingTables
 from jrp_shared.messaging.uow import UnitOfWork
 from jrp_shared.metrics import ServiceMetrics
+from jrp_shared.transient import is_transient
 
 log = get_logger(__name__)
 
@@ -67,6 +71,7 @@ class EventConsumer:
         on_commit: Callable[[], None] | None = None,
         max_attempts: int = 3,
         retry_seconds: float = 0.2,
+        max_retry_seconds: float = 5.0,
         batch_size: int = 200,
         authenticate: Callable[[Record, Envelope], str | None] | None = None,
     ) -> None:
@@ -81,6 +86,7 @@ class EventConsumer:
         self._on_commit = on_commit
         self._max_attempts = max_attempts
         self._retry_seconds = retry_seconds
+        self._max_retry_seconds = max_retry_seconds
         self._batch_size = batch_size
         self._authenticate = authenticate
         self.ready = asyncio.Event()
@@ -94,8 +100,13 @@ class EventConsumer:
                 await self._consume(subscription)
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("consumer failed; restarting", consumer=self.name)
+            except Exception as exc:
+                if is_transient(exc):  # e.g. the broker away while committing offsets
+                    log.warning(
+                        "consumer lost a dependency; restarting", consumer=self.name, error=str(exc)
+                    )
+                else:
+                    log.exception("consumer failed; restarting", consumer=self.name)
                 await asyncio.sleep(1.0)
             finally:
                 self.ready.clear()
@@ -216,36 +227,51 @@ class EventConsumer:
             set_correlation_id(None)
         self._metrics.events_consumed(self.name, outcome).inc()
 
+    def _backoff(self, outage_attempt: int) -> float:
+        """Capped exponential wait while a dependency is away."""
+        return min(self._retry_seconds * 2.0 ** min(outage_attempt, 16), self._max_retry_seconds)
+
     async def _apply(self, envelope: Envelope, payload: EventPayload, handler: Handler) -> str:
-        attempt = 0
+        failures = 0  # failures on a healthy database: only these lead to a dead letter
+        outage = 0  # consecutive transient failures: only these lengthen the wait
         while True:
-            attempt += 1
             try:
                 return await self._apply_once(envelope, payload, handler)
-            except (OperationalError, ConnectionError, OSError) as exc:
-                # The database is away: wait for it, the message is not at fault.
-                log.warning("database unavailable; retrying", consumer=self.name, error=str(exc))
-                await asyncio.sleep(min(self._retry_seconds * 2**attempt, 5.0))
-                attempt = min(attempt, 5)
             except DomainError as exc:
                 # The event breaks a domain rule (e.g. a department system posted an entry
                 # for a list type it may not initiate): retrying cannot help.
                 raise _HandlerKeepsFailing(f"refused: {_describe(exc)}") from exc
-            except Exception as exc:  # any other failure: retry, then dead-letter (no poison pill)
+            except Exception as exc:
+                if is_transient(exc):
+                    # The database is away or restarting: wait for it for as long as it
+                    # takes; the message is not at fault, so this is no attempt of its.
+                    outage += 1
+                    self._metrics.consumer_waits(self.name).inc()
+                    log.warning(
+                        "database unavailable; retrying",
+                        consumer=self.name,
+                        event_id=envelope.id,
+                        error=str(exc),
+                    )
+                    await asyncio.sleep(self._backoff(outage))
+                    continue
+                # Any other failure: retry, then dead-letter (no poison pill).
+                outage = 0
+                failures += 1
                 log.warning(
                     "handler failed",
                     consumer=self.name,
                     event_id=envelope.id,
                     event_type=envelope.type,
-                    attempt=attempt,
+                    attempt=failures,
                     error=str(exc),
                 )
-                if attempt >= self._max_attempts:
+                if failures >= self._max_attempts:
                     raise _HandlerKeepsFailing(
-                        f"handler for {envelope.type} failed {attempt} times: "
+                        f"handler for {envelope.type} failed {failures} times: "
                         f"{type(exc).__name__}: {exc}"
                     ) from exc
-                await asyncio.sleep(self._retry_seconds * attempt)
+                await asyncio.sleep(self._retry_seconds * failures)
 
     async def _apply_once(self, envelope: Envelope, payload: EventPayload, handler: Handler) -> str:
         inbox = self._tables.inbox
@@ -305,5 +331,23 @@ class EventConsumer:
             value=text,
             value_encoding=encoding,
         )
-        await self._bus.publish([letter.message(self._source)])
+        message = letter.message(self._source)
+        outage = 0
+        while True:
+            try:
+                await self._bus.publish([message])
+                break
+            except Exception as exc:
+                if not is_transient(exc):
+                    raise
+                # The broker is away: keep the message (its offset stays uncommitted) and
+                # wait until its dead letter is stored.
+                outage += 1
+                self._metrics.consumer_waits(self.name).inc()
+                log.warning(
+                    "dead letter not stored; broker unavailable, retrying",
+                    consumer=self.name,
+                    error=str(exc),
+                )
+                await asyncio.sleep(self._backoff(outage))
         self._metrics.events_consumed(self.name, "dead_lettered").inc()
