@@ -20,7 +20,7 @@ from jrp_shared.db import Database
 from jrp_shared.errors import FieldProblem, InvalidInput
 from jrp_shared.events import topics
 from jrp_shared.events.envelope import Envelope
-from jrp_shared.events.payloads import CalendarScheduleLoaded, EventPayload
+from jrp_shared.events.payloads import CalendarScheduleLoaded, EventPayload, MeasurePublished
 from jrp_shared.messaging.consumer import EventConsumer, Handler
 from jrp_shared.messaging.relay import OutboxRelay
 from jrp_shared.messaging.tables import messaging_tables
@@ -405,3 +405,27 @@ async def test_a_dead_letter_the_broker_cannot_take_is_retried_until_stored(
         assert letter.data["offset"] == 7
     finally:
         await bus.stop()
+
+
+async def test_an_unknown_event_type_is_dead_lettered_a_known_one_not_taken_here_ignored(
+    stack: Stack,
+) -> None:
+    consumer = stack.consumer(_record_effect)
+    data = _schedule().model_dump(mode="json")
+    misspelled = Envelope(
+        source="/jrp/x", type="cn.jrp.registry.calendar.schedule-loadd.v1", data=data
+    )
+    not_for_us = Envelope(source="/jrp/x", type=MeasurePublished.event_type, data={"code": "x"})
+    await consumer.handle(_as_record(misspelled, 3))
+    await consumer.handle(_as_record(not_for_us, 4))
+    [letter] = await stack.dead_letters()
+    assert letter.data["offset"] == 3
+    assert letter.data["reason"] == (
+        "unknown event type 'cn.jrp.registry.calendar.schedule-loadd.v1': no payload schema "
+        f"has that name (did you mean {CalendarScheduleLoaded.event_type!r}?)"
+    )
+    ignored = stack.metrics.registry.get_sample_value(
+        "jrp_events_consumed_total", {"consumer": "test.consumer", "outcome": "ignored"}
+    )
+    assert ignored == 1
+    assert await stack.count(effects) == 0

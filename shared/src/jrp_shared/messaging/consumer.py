@@ -3,18 +3,21 @@
 For each record: decode the envelope; find the handler for its type; validate the payload;
 run the handler in a unit of work that also stores the event id in the inbox; commit the
 transaction; only then commit the offset. A redelivered event finds its id in the inbox and
-changes nothing. A record that cannot be decoded or validated, or whose handler keeps failing,
-goes to the dead-letter topic with the reason and the consumer goes on. A database or broker
-that is away or restarting (`jrp_shared.transient.is_transient`) is not the message's fault: the
-consumer waits with capped exponential backoff for as long as it lasts, and only failures on a
-healthy database count towards `max_attempts`. A dead letter that cannot be stored is waited
-for too: the record's offset is committed only once its dead letter is on the topic.
+changes nothing. A record that cannot be decoded or validated, whose type no payload schema
+knows (a misspelled `ce_type`), or whose handler keeps failing, goes to the dead-letter topic
+with the reason and the consumer goes on; a known type this consumer does not take is skipped
+(counted as "ignored"). A database or broker that is away or restarting
+(`jrp_shared.transient.is_transient`) is not the message's fault: the consumer waits with
+capped exponential backoff for as long as it lasts, and only failures on a healthy database
+count towards `max_attempts`. A dead letter that cannot be stored is waited for too: the
+record's offset is committed only once its dead letter is on the topic.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import difflib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import NamedTuple
@@ -28,7 +31,7 @@ from jrp_shared.correlation import set_correlation_id
 from jrp_shared.db import Database
 from jrp_shared.errors import DomainError
 from jrp_shared.events.envelope import Envelope, EnvelopeError, summarise_validation_error
-from jrp_shared.events.payloads import DeadLettered, EventPayload, payload_class
+from jrp_shared.events.payloads import EVENT_TYPES, DeadLettered, EventPayload, payload_class
 from jrp_shared.logging import get_logger
 from jrp_shared.messaging.tables import MessagingTables
 from jrp_shared.messaging.uow import UnitOfWork
@@ -47,6 +50,12 @@ class _HandlerKeepsFailing(Exception):
 def _describe(exc: DomainError) -> str:
     details = "; ".join(f"{p.field}: {p.message}" for p in exc.problems)
     return f"{exc.message} ({details})" if details else exc.message
+
+
+def _unknown_type(event_type: str) -> str:
+    reason = f"unknown event type {event_type!r}: no payload schema has that name"
+    close = difflib.get_close_matches(event_type, EVENT_TYPES, n=1, cutoff=0.8)
+    return f"{reason} (did you mean {close[0]!r}?)" if close else reason
 
 
 class _Accepted(NamedTuple):
@@ -146,7 +155,8 @@ class EventConsumer:
             await self._handle_accepted(item)
 
     async def _accept(self, record: Record) -> _Accepted | None:
-        """Decode and validate; dead-letter what is malformed, skip types nobody here takes."""
+        """Decode and validate; dead-letter what is malformed or of an unknown type, skip known
+        types this consumer does not take."""
         try:
             envelope = Envelope.from_wire(record.headers, record.value)
         except EnvelopeError as exc:
@@ -157,9 +167,14 @@ class EventConsumer:
             if refusal is not None:
                 await self._dead_letter(record, f"unauthenticated: {refusal}")
                 return None
-        handler = self._handlers.get(envelope.type)
         model = payload_class(envelope.type)
-        if handler is None or model is None:
+        if model is None:
+            # Not a type of this mesh at all (misspelled, or from a newer producer): kept as a
+            # dead letter, never silently dropped.
+            await self._dead_letter(record, _unknown_type(envelope.type))
+            return None
+        handler = self._handlers.get(envelope.type)
+        if handler is None:  # a type of the mesh that this consumer has no use for
             self._metrics.events_consumed(self.name, "ignored").inc()
             return None
         try:
