@@ -26,11 +26,16 @@ transient too.
 
 from __future__ import annotations
 
-from typing import Final
+import asyncio
+import math
+from collections.abc import Awaitable, Callable
+from typing import Final, TypeVar
 
 import asyncpg
 from aiokafka.errors import KafkaError, KafkaTimeoutError
 from sqlalchemy.exc import DBAPIError, OperationalError
+
+T = TypeVar("T")
 
 _TRANSIENT_SQLSTATE_CLASSES: Final = ("08", "28")
 _TRANSIENT_SQLSTATES: Final = frozenset(
@@ -88,3 +93,32 @@ def is_transient(exc: BaseException) -> bool:
         if current.__cause__ is not None:
             pending.append(current.__cause__)
     return False
+
+
+async def retry_while_transient(
+    operation: Callable[[], Awaitable[T]],
+    *,
+    first_delay: float,
+    max_delay: float,
+    within: float = math.inf,
+    on_retry: Callable[[BaseException, int], None] | None = None,
+) -> T:
+    """Run `operation` until it succeeds, waiting out transient failures: retry at once (a
+    fresh connection often suffices after a restart), then after `first_delay`, doubling up to
+    `max_delay`. Any other failure, or a transient one once `within` seconds have passed,
+    is raised. `on_retry(exc, retries_so_far)` is told of each retry (logs, metrics)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    delay = 0.0
+    retries = 0
+    while True:
+        try:
+            return await operation()
+        except Exception as exc:
+            if not is_transient(exc) or loop.time() + delay > deadline:
+                raise
+            retries += 1
+            if on_retry is not None:
+                on_retry(exc, retries)
+            await asyncio.sleep(delay)
+            delay = min(max(delay * 2, first_delay), max_delay)

@@ -36,7 +36,7 @@ from jrp_shared.logging import get_logger
 from jrp_shared.messaging.tables import MessagingTables
 from jrp_shared.messaging.uow import UnitOfWork
 from jrp_shared.metrics import ServiceMetrics
-from jrp_shared.transient import is_transient
+from jrp_shared.transient import is_transient, retry_while_transient
 
 log = get_logger(__name__)
 
@@ -347,22 +347,20 @@ class EventConsumer:
             value_encoding=encoding,
         )
         message = letter.message(self._source)
-        outage = 0
-        while True:
-            try:
-                await self._bus.publish([message])
-                break
-            except Exception as exc:
-                if not is_transient(exc):
-                    raise
-                # The broker is away: keep the message (its offset stays uncommitted) and
-                # wait until its dead letter is stored.
-                outage += 1
-                self._metrics.consumer_waits(self.name).inc()
-                log.warning(
-                    "dead letter not stored; broker unavailable, retrying",
-                    consumer=self.name,
-                    error=str(exc),
-                )
-                await asyncio.sleep(self._backoff(outage))
+
+        def broker_away(exc: BaseException, _retries: int) -> None:
+            # Keep the message (its offset stays uncommitted) until its dead letter is stored.
+            self._metrics.consumer_waits(self.name).inc()
+            log.warning(
+                "dead letter not stored; broker unavailable, retrying",
+                consumer=self.name,
+                error=str(exc),
+            )
+
+        await retry_while_transient(
+            lambda: self._bus.publish([message]),
+            first_delay=self._retry_seconds,
+            max_delay=self._max_retry_seconds,
+            on_retry=broker_away,
+        )
         self._metrics.events_consumed(self.name, "dead_lettered").inc()
