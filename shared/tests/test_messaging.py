@@ -5,14 +5,14 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import pytest
 from aiokafka.errors import KafkaConnectionError
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, update
 
 from jrp_shared.bus.base import Message, Record
 from jrp_shared.bus.embedded import EmbeddedBus
@@ -23,6 +23,7 @@ from jrp_shared.events.envelope import Envelope
 from jrp_shared.events.payloads import CalendarScheduleLoaded, EventPayload, MeasurePublished
 from jrp_shared.messaging.consumer import EventConsumer, Handler
 from jrp_shared.messaging.relay import OutboxRelay
+from jrp_shared.messaging.retention import MessagingRetention
 from jrp_shared.messaging.tables import messaging_tables
 from jrp_shared.messaging.uow import UnitOfWork
 from jrp_shared.metrics import ServiceMetrics
@@ -429,3 +430,29 @@ async def test_an_unknown_event_type_is_dead_lettered_a_known_one_not_taken_here
     )
     assert ignored == 1
     assert await stack.count(effects) == 0
+
+
+async def test_retention_works_on_the_embedded_default_too(stack: Stack) -> None:
+    long_ago = datetime.now(UTC) - timedelta(days=60)
+    async with stack.uow() as uow:
+        uow.emit(_schedule())
+        await uow.commit()
+    consumer = stack.consumer(_record_effect)
+    envelope = Envelope(
+        source="/jrp/x",
+        type=CalendarScheduleLoaded.event_type,
+        data=_schedule().model_dump(mode="json"),
+    )
+    await consumer.handle(_as_record(envelope))
+    await OutboxRelay(stack.db, tables, stack.bus, stack.metrics).publish_pending()
+    async with stack.db.engine.begin() as conn:
+        await conn.execute(update(tables.outbox).values(published_at=long_ago))
+        await conn.execute(update(tables.inbox).values(processed_at=long_ago))
+    retention = MessagingRetention(
+        stack.db, tables, stack.metrics, outbox_hours=24, inbox_hours=48, batch_size=1
+    )
+    swept = await retention.sweep()
+    assert (swept.outbox_deleted, swept.inbox_deleted) == (1, 1)
+    await retention.observe()
+    assert stack.metrics.registry.get_sample_value("jrp_outbox_unpublished") == 0
+    assert await stack.count(tables.inbox) == 0
