@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Local/test PostgreSQL: a private cluster from the Debian packages, TCP on 127.0.0.1 only,
-# trust auth, durability switched off for speed. No Docker.
+# trust auth, durable by default; `make test` starts it with durability off for speed
+# (JRP_PG_DURABLE=0). No Docker.
 #
 #   deploy/local/postgres.sh up [db ...]   install (apt, as root) if needed, initdb, start,
 #                                          create role jrp/jrp and the databases
@@ -16,6 +17,8 @@
 #   JRP_PG_DIR       cluster directory (must be reachable by the    [$JRP_VAR_DIR/infra/pg]
 #                    `postgres` user when run as root)
 #   JRP_PG_BINDIR    PostgreSQL bin directory   [newest /usr/lib/postgresql/*/bin]
+#   JRP_PG_DURABLE   1: fsync, synchronous_commit and full_page_writes on (an acknowledged
+#                    commit survives a crash); 0: all three off, for throwaway test data   [1]
 set -euo pipefail
 
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
@@ -29,6 +32,8 @@ PG_LOG="$PG_DIR/postgres.log"
 DEFAULT_DBS=(jrp_registry jrp_trigger jrp_enforcement jrp_appeals)
 APP_ROLE=jrp
 APP_PASSWORD=jrp
+DURABLE=${JRP_PG_DURABLE:-1}
+[[ $DURABLE == 0 || $DURABLE == 1 ]] || { printf '[postgres] ERROR: JRP_PG_DURABLE must be 0 or 1\n' >&2; exit 1; }
 
 log() { printf '[postgres] %s\n' "$*" >&2; }
 die() { printf '[postgres] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -126,12 +131,27 @@ EOF
 }
 
 durability_conf() {
-  if [[ ${JRP_PG_DURABLE:-0} == 1 ]]; then
+  if [[ $DURABLE == 1 ]]; then
     printf '%s\n' "# durable (JRP_PG_DURABLE=1): an acknowledged commit survives a crash" \
       "fsync = on" "synchronous_commit = on" "full_page_writes = on"
   else
     printf '%s\n' "# test speed over durability (JRP_PG_DURABLE=0): a crash may lose or corrupt data" \
       "fsync = off" "synchronous_commit = off" "full_page_writes = off"
+  fi
+}
+
+# A running server keeps the durability it was started with (turning fsync on at run time is
+# not enough: what was written while it was off may still be only in the OS cache).
+check_running_durability() {
+  local fsync
+  fsync=$(psql_admin -Atc 'SHOW fsync') || die "cannot ask the running server for its settings"
+  if [[ $DURABLE == 1 && $fsync != on ]]; then
+    die "the running cluster was started for tests (fsync=off: a crash can lose acknowledged commits),
+but a durable one was asked for (JRP_PG_DURABLE=1, the default). Restart it durable:
+    $0 down && $0 up"
+  fi
+  if [[ $DURABLE == 0 && $fsync == on ]]; then
+    log "note: the running cluster is durable; tests run on it as they are (slower, still correct)"
   fi
 }
 
@@ -174,6 +194,7 @@ cmd_up() {
 
   if is_running && is_ready 5; then
     log "already running on 127.0.0.1:$PG_PORT"
+    check_running_durability
   else
     if is_ready 1; then
       die "port $PG_PORT already serves a PostgreSQL that is not $DATA; set JRP_PG_PORT"
