@@ -456,3 +456,12 @@ async def test_retention_works_on_the_embedded_default_too(stack: Stack) -> None
     await retention.observe()
     assert stack.metrics.registry.get_sample_value("jrp_outbox_unpublished") == 0
     assert await stack.count(tables.inbox) == 0
+
+
+async def test_a_dead_letter_never_keeps_an_access_token(stack: Stack) -> None:
+    consumer = stack.consumer(_record_effect)
+    token = b"Bearer eyJhbGciOiJFZERTQSJ9.secret.signature"
+    await consumer.handle(Record(topics.CALENDAR, "k", (("authorization", token),), b"{", 0, 5))
+    [letter] = await stack.dead_letters()
+    assert letter.data["headers"] == {"authorization": "[redacted]"}
+    assert "secret" not in letter.body().decode()

@@ -33,12 +33,16 @@ from jrp_shared.errors import DomainError
 from jrp_shared.events.envelope import Envelope, EnvelopeError, summarise_validation_error
 from jrp_shared.events.payloads import EVENT_TYPES, DeadLettered, EventPayload, payload_class
 from jrp_shared.logging import get_logger
+from jrp_shared.messaging.inbound import AUTHORIZATION_HEADER
 from jrp_shared.messaging.tables import MessagingTables
 from jrp_shared.messaging.uow import UnitOfWork
 from jrp_shared.metrics import ServiceMetrics
 from jrp_shared.transient import is_transient, retry_while_transient
 
 log = get_logger(__name__)
+
+REDACTED = "[redacted]"
+"""What a dead letter holds instead of a credential header's value."""
 
 Handler = Callable[[UnitOfWork, Envelope, EventPayload], Awaitable[None]]
 
@@ -331,6 +335,9 @@ class EventConsumer:
             text, encoding = base64.b64encode(value).decode(), "base64"
         headers = {}
         for name, raw in record.headers:
+            if name.lower() == AUTHORIZATION_HEADER:
+                headers[name] = REDACTED  # a department's access token: never kept
+                continue
             try:
                 headers[name] = raw.decode()
             except UnicodeDecodeError:
