@@ -17,12 +17,14 @@ setup: ## create .venv with every service and the dev tools (installs uv if miss
 run: setup ## the whole mesh on the embedded default (SQLite + embedded bus); Ctrl-C stops it
 	@$(UV) run --no-sync python deploy/local/run_mesh.py
 
-infra: ## start the real PostgreSQL and Kafka used by the integration tests
+infra: ## start the real PostgreSQL (durable) and Kafka: for a run on them, and the benchmarks
 	@$(INFRA) up
 
 infra-down: ## stop them
 	@$(INFRA) down
 
+# The tests' data is thrown away: their PostgreSQL may skip fsync (deploy/README.md).
+test: export JRP_PG_DURABLE = 0
 test: setup check infra ## lint, types, and every test layer against real PostgreSQL and Kafka
 	@eval "$$($(INFRA) env)" && $(UV) run --no-sync pytest
 

@@ -1,5 +1,5 @@
-"""A malformed message on a real topic goes to the dead-letter topic with its reason, and the
-consumer goes on to the next message."""
+"""A malformed message, or one whose `ce_type` no schema knows, on a real topic goes to the
+dead-letter topic with its reason, and the consumer goes on to the next message."""
 
 import json
 from typing import Any
@@ -36,6 +36,19 @@ async def test_malformed_catalog_messages_are_dead_lettered_and_consumption_goes
                 ("content-type", b"application/json"),
             ],
         )
+        # A valid submission of the right shape under a misspelled type: kept, not dropped.
+        await producer.send_and_wait(
+            catalog_topic,
+            json.dumps({"code": "black.tax.major-violation"}).encode(),
+            key=key,
+            headers=[
+                ("ce_specversion", b"1.0"),
+                ("ce_id", b"misspelled-type-1"),
+                ("ce_source", b"/somewhere"),
+                ("ce_type", b"cn.jrp.catalog.list-type.publish.v1"),
+                ("content-type", b"application/json"),
+            ],
+        )
     finally:
         await producer.stop()
     await mesh.registry.seed_catalog()
@@ -68,7 +81,7 @@ async def test_malformed_catalog_messages_are_dead_lettered_and_consumption_goes
                     assert headers["ce_type"] == b"cn.jrp.dead-letter.v1"
                     letters.append(json.loads(m.value))
             mine = [x for x in letters if x["consumer"].endswith("enforcement.catalog-copy")]
-            return mine if len(mine) >= 2 else []
+            return mine if len(mine) >= 3 else []
 
         mine = await eventually(enforcement_letters, within=30)
     finally:
@@ -76,5 +89,10 @@ async def test_malformed_catalog_messages_are_dead_lettered_and_consumption_goes
     reasons = sorted(x["reason"] for x in mine)
     assert any("invalid envelope" in r for r in reasons)
     assert any("invalid cn.jrp.catalog.list-type.published.v1 payload" in r for r in reasons)
+    assert any(
+        r.startswith("unknown event type 'cn.jrp.catalog.list-type.publish.v1'")
+        and "did you mean 'cn.jrp.catalog.list-type.published.v1'" in r
+        for r in reasons
+    )
     assert all(x["source_topic"] == topics.CATALOG for x in mine)
     assert {x["value"] for x in mine} >= {"{not json"}

@@ -3,14 +3,16 @@ the real embedded bus (no fakes), so these run in the fast layer."""
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
+from aiokafka.errors import KafkaConnectionError
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, update
 
 from jrp_shared.bus.base import Message, Record
 from jrp_shared.bus.embedded import EmbeddedBus
@@ -18,9 +20,10 @@ from jrp_shared.db import Database
 from jrp_shared.errors import FieldProblem, InvalidInput
 from jrp_shared.events import topics
 from jrp_shared.events.envelope import Envelope
-from jrp_shared.events.payloads import CalendarScheduleLoaded, EventPayload
+from jrp_shared.events.payloads import CalendarScheduleLoaded, EventPayload, MeasurePublished
 from jrp_shared.messaging.consumer import EventConsumer, Handler
 from jrp_shared.messaging.relay import OutboxRelay
+from jrp_shared.messaging.retention import MessagingRetention
 from jrp_shared.messaging.tables import messaging_tables
 from jrp_shared.messaging.uow import UnitOfWork
 from jrp_shared.metrics import ServiceMetrics
@@ -309,3 +312,156 @@ async def test_after_commit_callbacks_run_only_when_the_work_commits(stack: Stac
             uow.after_commit(lambda: ran.append("rolled back"))
             raise RuntimeError("failed")
     assert ran == ["committed"]
+
+
+async def test_an_outage_is_waited_out_and_never_counts_as_an_attempt(stack: Stack) -> None:
+    """Ten refusals of a restarting database, then success: stored, nothing dead-lettered."""
+    calls = 0
+
+    async def restarting(uow: UnitOfWork, envelope: Envelope, payload: EventPayload) -> None:
+        nonlocal calls
+        calls += 1
+        if calls <= 10:
+            raise asyncpg.CannotConnectNowError("the database system is starting up")
+        await _record_effect(uow, envelope, payload)
+
+    consumer = stack.consumer(restarting, max_attempts=3, max_retry_seconds=0.02)
+    envelope = Envelope(
+        source="/jrp/x",
+        type=CalendarScheduleLoaded.event_type,
+        data=_schedule().model_dump(mode="json"),
+    )
+    await consumer.handle(_as_record(envelope))
+    assert calls == 11
+    assert await stack.count(effects) == 1
+    assert await stack.dead_letters() == []
+    waits = stack.metrics.registry.get_sample_value(
+        "jrp_consumer_dependency_waits_total", {"consumer": "test.consumer"}
+    )
+    assert waits == 10
+
+
+async def test_after_an_outage_a_real_failure_still_gets_all_its_attempts(stack: Stack) -> None:
+    """The attempt counter counts only failures on a healthy database."""
+    calls = 0
+
+    async def outage_then_bug(uow: UnitOfWork, envelope: Envelope, payload: EventPayload) -> None:
+        nonlocal calls
+        calls += 1
+        if calls <= 6:
+            raise ConnectionRefusedError(111, "Connect call failed")
+        raise ValueError("no such list type")
+
+    consumer = stack.consumer(outage_then_bug, max_attempts=3, max_retry_seconds=0.02)
+    envelope = Envelope(
+        source="/jrp/x",
+        type=CalendarScheduleLoaded.event_type,
+        data=_schedule().model_dump(mode="json"),
+    )
+    await consumer.handle(_as_record(envelope))
+    assert calls == 6 + 3
+    [letter] = await stack.dead_letters()
+    assert "failed 3 times" in letter.data["reason"]
+
+
+class _BrokerAwayAtFirst(EmbeddedBus):
+    """The real embedded bus, unreachable for its first `refusals` publishes."""
+
+    def __init__(self, namespace: str, path: Path, refusals: int) -> None:
+        super().__init__(namespace, path)
+        self.refusals = refusals
+
+    async def publish(self, messages: Sequence[Message]) -> None:
+        if self.refusals > 0:
+            self.refusals -= 1
+            raise KafkaConnectionError("Unable to bootstrap from 127.0.0.1:19092")
+        await super().publish(messages)
+
+
+async def test_a_dead_letter_the_broker_cannot_take_is_retried_until_stored(
+    stack: Stack, tmp_path: Path
+) -> None:
+    bus = _BrokerAwayAtFirst("ns", tmp_path / "flaky-bus.sqlite3", refusals=4)
+    await bus.start()
+    try:
+        consumer = EventConsumer(
+            name="test.consumer",
+            bus=bus,
+            db=stack.db,
+            tables=tables,
+            topics=[topics.CALENDAR],
+            handlers={CalendarScheduleLoaded.event_type: _record_effect},
+            metrics=stack.metrics,
+            source="/jrp/test",
+            retry_seconds=0.001,
+            max_retry_seconds=0.01,
+        )
+        garbage = Record(topics.CALENDAR, "k", (), b"{not json", 0, 7)
+        await consumer.handle(garbage)  # returns only once the dead letter is stored
+        assert bus.refusals == 0
+        records = await bus.subscribe("inspector", [topics.DEAD_LETTER]).poll(
+            max_records=10, timeout_ms=100
+        )
+        [letter] = [Envelope.from_wire(r.headers, r.value) for r in records]
+        assert letter.data["offset"] == 7
+    finally:
+        await bus.stop()
+
+
+async def test_an_unknown_event_type_is_dead_lettered_a_known_one_not_taken_here_ignored(
+    stack: Stack,
+) -> None:
+    consumer = stack.consumer(_record_effect)
+    data = _schedule().model_dump(mode="json")
+    misspelled = Envelope(
+        source="/jrp/x", type="cn.jrp.registry.calendar.schedule-loadd.v1", data=data
+    )
+    not_for_us = Envelope(source="/jrp/x", type=MeasurePublished.event_type, data={"code": "x"})
+    await consumer.handle(_as_record(misspelled, 3))
+    await consumer.handle(_as_record(not_for_us, 4))
+    [letter] = await stack.dead_letters()
+    assert letter.data["offset"] == 3
+    assert letter.data["reason"] == (
+        "unknown event type 'cn.jrp.registry.calendar.schedule-loadd.v1': no payload schema "
+        f"has that name (did you mean {CalendarScheduleLoaded.event_type!r}?)"
+    )
+    ignored = stack.metrics.registry.get_sample_value(
+        "jrp_events_consumed_total", {"consumer": "test.consumer", "outcome": "ignored"}
+    )
+    assert ignored == 1
+    assert await stack.count(effects) == 0
+
+
+async def test_retention_works_on_the_embedded_default_too(stack: Stack) -> None:
+    long_ago = datetime.now(UTC) - timedelta(days=60)
+    async with stack.uow() as uow:
+        uow.emit(_schedule())
+        await uow.commit()
+    consumer = stack.consumer(_record_effect)
+    envelope = Envelope(
+        source="/jrp/x",
+        type=CalendarScheduleLoaded.event_type,
+        data=_schedule().model_dump(mode="json"),
+    )
+    await consumer.handle(_as_record(envelope))
+    await OutboxRelay(stack.db, tables, stack.bus, stack.metrics).publish_pending()
+    async with stack.db.engine.begin() as conn:
+        await conn.execute(update(tables.outbox).values(published_at=long_ago))
+        await conn.execute(update(tables.inbox).values(processed_at=long_ago))
+    retention = MessagingRetention(
+        stack.db, tables, stack.metrics, outbox_hours=24, inbox_hours=48, batch_size=1
+    )
+    swept = await retention.sweep()
+    assert (swept.outbox_deleted, swept.inbox_deleted) == (1, 1)
+    await retention.observe()
+    assert stack.metrics.registry.get_sample_value("jrp_outbox_unpublished") == 0
+    assert await stack.count(tables.inbox) == 0
+
+
+async def test_a_dead_letter_never_keeps_an_access_token(stack: Stack) -> None:
+    consumer = stack.consumer(_record_effect)
+    token = b"Bearer eyJhbGciOiJFZERTQSJ9.secret.signature"
+    await consumer.handle(Record(topics.CALENDAR, "k", (("authorization", token),), b"{", 0, 5))
+    [letter] = await stack.dead_letters()
+    assert letter.data["headers"] == {"authorization": "[redacted]"}
+    assert "secret" not in letter.body().decode()

@@ -28,6 +28,13 @@ class ServiceMetrics:
             ["consumer", "outcome"],
             registry=self.registry,
         ).labels
+        self.consumer_waits = Counter(
+            "jrp_consumer_dependency_waits_total",
+            "Retries of a consumer while the database or the broker was away (not counted as "
+            "the message's attempts)",
+            ["consumer"],
+            registry=self.registry,
+        ).labels
         self.events_published = Counter(
             "jrp_outbox_published_total",
             "Events the outbox relay published",
@@ -38,6 +45,34 @@ class ServiceMetrics:
             "Failed attempts of the outbox relay to publish a batch",
             registry=self.registry,
         )
+        self.outbox_unpublished = Gauge(
+            "jrp_outbox_unpublished",
+            "Outbox rows not yet published (the relay's backlog)",
+            registry=self.registry,
+        )
+        self.outbox_oldest_unpublished_seconds = Gauge(
+            "jrp_outbox_oldest_unpublished_seconds",
+            "Age of the oldest unpublished outbox row (0 when none)",
+            registry=self.registry,
+        )
+        self.table_rows = Gauge(
+            "jrp_messaging_table_rows",
+            "Rows in the outbox and the inbox",
+            ["table"],
+            registry=self.registry,
+        ).labels
+        self.table_bytes = Gauge(
+            "jrp_messaging_table_bytes",
+            "On-disk size of the outbox and the inbox with their indexes (PostgreSQL)",
+            ["table"],
+            registry=self.registry,
+        ).labels
+        self.retention_deleted = Counter(
+            "jrp_retention_deleted_total",
+            "Outbox and inbox rows deleted past their retention horizon",
+            ["table"],
+            registry=self.registry,
+        ).labels
         self.info = Gauge(
             "jrp_service_info", "Service identity", ["service"], registry=self.registry
         )

@@ -1,8 +1,9 @@
 """What one running service is made of, wired once from its settings (bootstrap).
 
 A service builds a `ServiceRuntime` in its `create_app()`: database, bus, metrics, token
-verifier, outbox relay and consumers. Nothing connects at construction; `start()` (the app's
-lifespan) starts the bus and the background tasks, `stop()` ends them.
+verifier, outbox relay, consumers and the outbox/inbox retention. Nothing connects at
+construction; `start()` (the app's lifespan) starts the bus and the background tasks, `stop()`
+ends them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from jrp_shared.logging import get_logger
 from jrp_shared.messaging.consumer import EventConsumer, Handler, Prepare
 from jrp_shared.messaging.inbound import DepartmentAuthenticator
 from jrp_shared.messaging.relay import OutboxRelay
+from jrp_shared.messaging.retention import MessagingRetention
 from jrp_shared.messaging.tables import MessagingTables
 from jrp_shared.messaging.uow import UnitOfWork
 from jrp_shared.metrics import ServiceMetrics
@@ -54,6 +56,15 @@ class ServiceRuntime:
             self.metrics,
             batch_size=settings.relay_batch_size,
             idle_seconds=settings.relay_idle_seconds,
+        )
+        self.retention = MessagingRetention(
+            self.db,
+            tables,
+            self.metrics,
+            outbox_hours=settings.outbox_retention_hours,
+            inbox_hours=settings.inbox_retention_hours,
+            batch_size=settings.retention_batch_size,
+            sweep_seconds=settings.retention_sweep_seconds,
         )
         self.consumers: list[EventConsumer] = []
         self._topics_published = list(topics_published)
@@ -128,6 +139,7 @@ class ServiceRuntime:
         if self._topics_published:
             await self.bus.ensure_topics(self._topics_published)
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.name}-relay"))
+        self._tasks.append(asyncio.create_task(self.retention.run(), name=f"{self.name}-retention"))
         for consumer in self.consumers:
             self._tasks.append(asyncio.create_task(consumer.run(), name=consumer.name))
         for name, run in self._task_factories:

@@ -64,6 +64,31 @@ class ServiceSettings(BaseSettings):
         default=200, ge=1, le=5_000, description="records taken per transaction"
     )
 
+    outbox_retention_hours: float = Field(
+        default=7 * 24,
+        gt=0,
+        description="published outbox rows are deleted this long after publication",
+    )
+    inbox_retention_hours: float = Field(
+        default=30 * 24,
+        gt=0,
+        description="inbox rows (processed event ids) are deleted this long after processing; "
+        "must exceed the broker's retention, the consumer lag tolerated and the outbox "
+        "retention (docs/architecture.md)",
+    )
+    retention_batch_size: int = Field(default=5_000, ge=1, le=100_000)
+    retention_sweep_seconds: float = Field(default=3_600, gt=0, description="between sweeps")
+
+    @model_validator(mode="after")
+    def _inbox_outlives_outbox(self) -> ServiceSettings:
+        if self.inbox_retention_hours < self.outbox_retention_hours:
+            raise ValueError(
+                f"inbox_retention_hours ({self.inbox_retention_hours}) is shorter than "
+                f"outbox_retention_hours ({self.outbox_retention_hours}): an outbox row "
+                "replayed after its inbox row is gone would be taken twice"
+            )
+        return self
+
     @model_validator(mode="after")
     def _kafka_needs_servers(self) -> ServiceSettings:
         if self.bus == "kafka" and not self.kafka_bootstrap_servers.strip():

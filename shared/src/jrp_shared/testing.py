@@ -9,7 +9,11 @@ and its own topic namespace, so tests never see each other's rows or messages.
 from __future__ import annotations
 
 import asyncio
+import glob
 import os
+import shutil
+import socket
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -159,6 +163,87 @@ async def postgres() -> AsyncIterator[PostgresDatabases]:
     databases = PostgresDatabases(_required_env("JRP_TEST_POSTGRES_URL"))
     yield databases
     await databases.drop_all()
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of one test's own, which the test may crash and restart (the shared
+    test server must never be). Driven through `deploy/local/postgres.sh` with its own
+    directory and port, durable (`JRP_PG_DURABLE=1`), otherwise set up like the test server."""
+
+    database = "jrp_private"
+
+    def __init__(self, script: Path, directory: Path, port: int) -> None:
+        self._script = script
+        self._env = {
+            **os.environ,
+            "JRP_PG_DIR": str(directory / "pg"),
+            "JRP_PG_PORT": str(port),
+            # An acknowledged commit must survive the crash, or the test measures the settings.
+            "JRP_PG_DURABLE": "1",
+        }
+        self.directory = directory
+        self.url = f"postgresql+asyncpg://jrp:jrp@127.0.0.1:{port}/{self.database}"
+
+    async def _run(self, *args: str) -> None:
+        process = await asyncio.create_subprocess_exec(
+            str(self._script),
+            *args,
+            env=self._env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        output, _ = await process.communicate()
+        if process.returncode != 0:
+            raise AssertionError(f"postgres.sh {' '.join(args)} failed:\n{output.decode()}")
+
+    async def start(self) -> None:
+        """Create (first time), start and wait until it accepts connections."""
+        await self._run("up", self.database)
+
+    async def crash(self) -> None:
+        """`pg_ctl stop -m immediate`: every connection dies, no shutdown checkpoint."""
+        await self._run("crash")
+
+    async def stop(self) -> None:
+        await self._run("down")
+
+
+def _postgres_binaries_present() -> bool:
+    bindir = os.environ.get("JRP_PG_BINDIR")
+    if bindir:
+        return os.access(os.path.join(bindir, "pg_ctl"), os.X_OK)
+    return bool(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+async def private_postgres(pytestconfig: pytest.Config) -> AsyncIterator[PrivatePostgres]:
+    """A started PostgreSQL cluster of this test's own (its own directory and port)."""
+    if not _postgres_binaries_present():
+        pytest.fail(
+            "PostgreSQL server binaries (initdb, pg_ctl) not found in /usr/lib/postgresql/*/bin "
+            "(or JRP_PG_BINDIR): this test starts and crashes a cluster of its own; "
+            f"install them with `make infra` (deploy/local/postgres.sh); {_HOW}"
+        )
+    script = pytestconfig.rootpath / "deploy" / "local" / "postgres.sh"
+    # Under /tmp, world-traversable: when the tests run as root the server runs as `postgres`.
+    directory = Path(tempfile.mkdtemp(prefix="jrp-pg-"))
+    os.chmod(directory, 0o755)
+    cluster = PrivatePostgres(script, directory, _free_port())
+    try:
+        await cluster.start()
+        yield cluster
+    finally:
+        try:
+            await cluster.stop()
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 async def eventually(

@@ -27,8 +27,12 @@ from jrp_shared.correlation import HTTP_HEADER, new_correlation_id, set_correlat
 from jrp_shared.errors import DomainError, Unauthenticated
 from jrp_shared.logging import get_logger
 from jrp_shared.runtime import ServiceRuntime
+from jrp_shared.transient import is_transient
 
 log = get_logger("jrp.http")
+
+RETRY_AFTER_SECONDS = 5
+"""What a 503 (a dependency away, e.g. the database restarting) asks the caller to wait."""
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from POST /v1/oauth/token")
 
@@ -112,10 +116,28 @@ class _RequestContext:
 
         try:
             await self.app(scope, receive, send_with_header)
-        except Exception:
+        except Exception as exc:
+            route_path = getattr(scope.get("route"), "path", None)
+            if is_transient(exc):
+                # The database or the broker is away (restarting): not a bug, and the caller
+                # can act on it: retry later.
+                log.warning("dependency unavailable", route=route_path, error=str(exc))
+                if response_started:
+                    raise
+                await JSONResponse(
+                    {
+                        "error": "dependency_unavailable",
+                        "message": "the service's database or bus is unavailable for the "
+                        "moment (restarting?); retry later",
+                        "correlation_id": correlation_id,
+                    },
+                    status_code=503,
+                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+                )(scope, receive, send_with_header)
+                return
             # A bug, not the caller's fault: logged with its traceback, answered in JSON with
             # the correlation id (never a bare text page), and not re-raised.
-            log.exception("unhandled error", route=getattr(scope.get("route"), "path", None))
+            log.exception("unhandled error", route=route_path)
             if response_started:
                 raise
             await JSONResponse(
@@ -165,7 +187,11 @@ def _validation_problems(exc: RequestValidationError) -> list[dict[str, Any]]:
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        headers = None
+        if exc.status == 401:
+            headers = {"WWW-Authenticate": "Bearer"}
+        elif exc.status == 503:  # e.g. the must-check audit could not be stored
+            headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
         return JSONResponse(exc.as_json(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(IntegrityError)

@@ -3,35 +3,46 @@
 For each record: decode the envelope; find the handler for its type; validate the payload;
 run the handler in a unit of work that also stores the event id in the inbox; commit the
 transaction; only then commit the offset. A redelivered event finds its id in the inbox and
-changes nothing. A record that cannot be decoded or validated, or whose handler keeps failing,
-goes to the dead-letter topic with the reason and the consumer goes on. An unreachable database
-is not the message's fault: the consumer waits and retries without dead-lettering.
+changes nothing. A record that cannot be decoded or validated, whose type no payload schema
+knows (a misspelled `ce_type`), or whose handler keeps failing, goes to the dead-letter topic
+with the reason and the consumer goes on; a known type this consumer does not take is skipped
+(counted as "ignored"). A database or broker that is away or restarting
+(`jrp_shared.transient.is_transient`) is not the message's fault: the consumer waits with
+capped exponential backoff for as long as it lasts, and only failures on a healthy database
+count towards `max_attempts`. A dead letter that cannot be stored is waited for too: the
+record's offset is committed only once its dead letter is on the topic.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import difflib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import NamedTuple
 
 from pydantic import ValidationError
 from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
 from jrp_shared.bus.base import Bus, Record, Subscription
 from jrp_shared.correlation import set_correlation_id
 from jrp_shared.db import Database
 from jrp_shared.errors import DomainError
 from jrp_shared.events.envelope import Envelope, EnvelopeError, summarise_validation_error
-from jrp_shared.events.payloads import DeadLettered, EventPayload, payload_class
+from jrp_shared.events.payloads import EVENT_TYPES, DeadLettered, EventPayload, payload_class
 from jrp_shared.logging import get_logger
+from jrp_shared.messaging.inbound import AUTHORIZATION_HEADER
 from jrp_shared.messaging.tables import MessagingTables
 from jrp_shared.messaging.uow import UnitOfWork
 from jrp_shared.metrics import ServiceMetrics
+from jrp_shared.transient import is_transient, retry_while_transient
 
 log = get_logger(__name__)
+
+REDACTED = "[redacted]"
+"""What a dead letter holds instead of a credential header's value."""
 
 Handler = Callable[[UnitOfWork, Envelope, EventPayload], Awaitable[None]]
 Prepare = Callable[[UnitOfWork, Sequence[EventPayload]], Awaitable[None]]
@@ -46,6 +57,12 @@ class _HandlerKeepsFailing(Exception):
 def _describe(exc: DomainError) -> str:
     details = "; ".join(f"{p.field}: {p.message}" for p in exc.problems)
     return f"{exc.message} ({details})" if details else exc.message
+
+
+def _unknown_type(event_type: str) -> str:
+    reason = f"unknown event type {event_type!r}: no payload schema has that name"
+    close = difflib.get_close_matches(event_type, EVENT_TYPES, n=1, cutoff=0.8)
+    return f"{reason} (did you mean {close[0]!r}?)" if close else reason
 
 
 class _Accepted(NamedTuple):
@@ -70,6 +87,7 @@ class EventConsumer:
         on_commit: Callable[[], None] | None = None,
         max_attempts: int = 3,
         retry_seconds: float = 0.2,
+        max_retry_seconds: float = 5.0,
         batch_size: int = 200,
         authenticate: Callable[[Record, Envelope], str | None] | None = None,
         prepare: Prepare | None = None,
@@ -86,6 +104,7 @@ class EventConsumer:
         self._on_commit = on_commit
         self._max_attempts = max_attempts
         self._retry_seconds = retry_seconds
+        self._max_retry_seconds = max_retry_seconds
         self._batch_size = batch_size
         self._authenticate = authenticate
         self.ready = asyncio.Event()
@@ -99,8 +118,13 @@ class EventConsumer:
                 await self._consume(subscription)
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("consumer failed; restarting", consumer=self.name)
+            except Exception as exc:
+                if is_transient(exc):  # e.g. the broker away while committing offsets
+                    log.warning(
+                        "consumer lost a dependency; restarting", consumer=self.name, error=str(exc)
+                    )
+                else:
+                    log.exception("consumer failed; restarting", consumer=self.name)
                 await asyncio.sleep(1.0)
             finally:
                 self.ready.clear()
@@ -140,7 +164,8 @@ class EventConsumer:
             await self._handle_accepted(item)
 
     async def _accept(self, record: Record) -> _Accepted | None:
-        """Decode and validate; dead-letter what is malformed, skip types nobody here takes."""
+        """Decode and validate; dead-letter what is malformed or of an unknown type, skip known
+        types this consumer does not take."""
         try:
             envelope = Envelope.from_wire(record.headers, record.value)
         except EnvelopeError as exc:
@@ -151,9 +176,14 @@ class EventConsumer:
             if refusal is not None:
                 await self._dead_letter(record, f"unauthenticated: {refusal}")
                 return None
-        handler = self._handlers.get(envelope.type)
         model = payload_class(envelope.type)
-        if handler is None or model is None:
+        if model is None:
+            # Not a type of this mesh at all (misspelled, or from a newer producer): kept as a
+            # dead letter, never silently dropped.
+            await self._dead_letter(record, _unknown_type(envelope.type))
+            return None
+        handler = self._handlers.get(envelope.type)
+        if handler is None:  # a type of the mesh that this consumer has no use for
             self._metrics.events_consumed(self.name, "ignored").inc()
             return None
         try:
@@ -225,36 +255,51 @@ class EventConsumer:
             set_correlation_id(None)
         self._metrics.events_consumed(self.name, outcome).inc()
 
+    def _backoff(self, outage_attempt: int) -> float:
+        """Capped exponential wait while a dependency is away."""
+        return min(self._retry_seconds * 2.0 ** min(outage_attempt, 16), self._max_retry_seconds)
+
     async def _apply(self, envelope: Envelope, payload: EventPayload, handler: Handler) -> str:
-        attempt = 0
+        failures = 0  # failures on a healthy database: only these lead to a dead letter
+        outage = 0  # consecutive transient failures: only these lengthen the wait
         while True:
-            attempt += 1
             try:
                 return await self._apply_once(envelope, payload, handler)
-            except (OperationalError, ConnectionError, OSError) as exc:
-                # The database is away: wait for it, the message is not at fault.
-                log.warning("database unavailable; retrying", consumer=self.name, error=str(exc))
-                await asyncio.sleep(min(self._retry_seconds * 2**attempt, 5.0))
-                attempt = min(attempt, 5)
             except DomainError as exc:
                 # The event breaks a domain rule (e.g. a department system posted an entry
                 # for a list type it may not initiate): retrying cannot help.
                 raise _HandlerKeepsFailing(f"refused: {_describe(exc)}") from exc
-            except Exception as exc:  # any other failure: retry, then dead-letter (no poison pill)
+            except Exception as exc:
+                if is_transient(exc):
+                    # The database is away or restarting: wait for it for as long as it
+                    # takes; the message is not at fault, so this is no attempt of its.
+                    outage += 1
+                    self._metrics.consumer_waits(self.name).inc()
+                    log.warning(
+                        "database unavailable; retrying",
+                        consumer=self.name,
+                        event_id=envelope.id,
+                        error=str(exc),
+                    )
+                    await asyncio.sleep(self._backoff(outage))
+                    continue
+                # Any other failure: retry, then dead-letter (no poison pill).
+                outage = 0
+                failures += 1
                 log.warning(
                     "handler failed",
                     consumer=self.name,
                     event_id=envelope.id,
                     event_type=envelope.type,
-                    attempt=attempt,
+                    attempt=failures,
                     error=str(exc),
                 )
-                if attempt >= self._max_attempts:
+                if failures >= self._max_attempts:
                     raise _HandlerKeepsFailing(
-                        f"handler for {envelope.type} failed {attempt} times: "
+                        f"handler for {envelope.type} failed {failures} times: "
                         f"{type(exc).__name__}: {exc}"
                     ) from exc
-                await asyncio.sleep(self._retry_seconds * attempt)
+                await asyncio.sleep(self._retry_seconds * failures)
 
     async def _apply_once(self, envelope: Envelope, payload: EventPayload, handler: Handler) -> str:
         inbox = self._tables.inbox
@@ -299,6 +344,9 @@ class EventConsumer:
             text, encoding = base64.b64encode(value).decode(), "base64"
         headers = {}
         for name, raw in record.headers:
+            if name.lower() == AUTHORIZATION_HEADER:
+                headers[name] = REDACTED  # a department's access token: never kept
+                continue
             try:
                 headers[name] = raw.decode()
             except UnicodeDecodeError:
@@ -314,5 +362,21 @@ class EventConsumer:
             value=text,
             value_encoding=encoding,
         )
-        await self._bus.publish([letter.message(self._source)])
+        message = letter.message(self._source)
+
+        def broker_away(exc: BaseException, _retries: int) -> None:
+            # Keep the message (its offset stays uncommitted) until its dead letter is stored.
+            self._metrics.consumer_waits(self.name).inc()
+            log.warning(
+                "dead letter not stored; broker unavailable, retrying",
+                consumer=self.name,
+                error=str(exc),
+            )
+
+        await retry_while_transient(
+            lambda: self._bus.publish([message]),
+            first_delay=self._retry_seconds,
+            max_delay=self._max_retry_seconds,
+            on_retry=broker_away,
+        )
         self._metrics.events_consumed(self.name, "dead_lettered").inc()

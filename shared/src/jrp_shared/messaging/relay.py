@@ -21,6 +21,7 @@ from jrp_shared.db import Database
 from jrp_shared.logging import get_logger
 from jrp_shared.messaging.tables import MessagingTables
 from jrp_shared.metrics import ServiceMetrics
+from jrp_shared.transient import is_transient
 
 log = get_logger(__name__)
 
@@ -103,9 +104,12 @@ class OutboxRelay:
                 backoff = self._idle_seconds
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as exc:
                 self._metrics.relay_failures.inc()
-                log.exception("outbox relay could not publish; will retry")
+                if is_transient(exc):  # the database or the broker is away: wait it out
+                    log.warning("outbox relay waiting for a dependency", error=str(exc))
+                else:
+                    log.exception("outbox relay could not publish; will retry")
                 backoff = min(backoff * 2, 10.0)
                 await asyncio.sleep(backoff)
                 continue

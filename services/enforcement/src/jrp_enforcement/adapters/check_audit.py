@@ -6,13 +6,17 @@ takes every row waiting and stores them in one statement, then releases the chec
 waits for one commit, and thousands of checks per second share a few commits. A batch check
 stores its rows in bulk. On PostgreSQL rows go in with COPY (one statement, one implicit
 transaction); elsewhere with one executemany in a transaction.
+
+A transient failure (the database restarting, the kept connection killed by a restart) is
+retried on a fresh connection for up to `retry_seconds` before the check is refused with 503
+`audit_unavailable`, so the first check after a restart is answered.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -23,6 +27,7 @@ from jrp_enforcement.adapters import orm
 from jrp_enforcement.domain.checks import AuditUnavailable
 from jrp_shared.db import Database
 from jrp_shared.logging import get_logger
+from jrp_shared.transient import retry_while_transient
 
 log = get_logger(__name__)
 
@@ -64,9 +69,12 @@ _INSERT = insert(orm.check_audit).values(
 
 
 class AuditWriter:
-    def __init__(self, db: Database, *, max_rows_per_commit: int = 5_000) -> None:
+    def __init__(
+        self, db: Database, *, max_rows_per_commit: int = 5_000, retry_seconds: float = 2.0
+    ) -> None:
         self._db = db
         self._max_rows = max_rows_per_commit
+        self._retry_seconds = retry_seconds
         self._queue: deque[tuple[AuditRow, asyncio.Future[None]]] = deque()
         self._wake = asyncio.Event()
         self._running = False
@@ -90,7 +98,7 @@ class AuditWriter:
         if not rows:  # every code was refused: nothing was checked, nothing to record
             return
         try:
-            await self._store_rows(rows)
+            await self._retrying(lambda: self._store_rows(rows))
         except Exception as exc:
             log.exception("must-check audit rows not stored", rows=len(rows))
             raise AuditUnavailable(
@@ -123,8 +131,9 @@ class AuditWriter:
                     future.set_exception(refused)
 
     async def _commit(self, taken: list[tuple[AuditRow, asyncio.Future[None]]]) -> None:
+        rows = [row for row, _ in taken]
         try:
-            await self._store([row for row, _ in taken])
+            await self._retrying(lambda: self._store(rows))
         except asyncio.CancelledError:
             for _, future in taken:
                 if not future.done():
@@ -140,6 +149,18 @@ class AuditWriter:
         for _, future in taken:
             if not future.done():  # the waiting request may have been cancelled meanwhile
                 future.set_result(None)
+
+    async def _retrying(self, store: Callable[[], Awaitable[None]]) -> None:
+        def reconnecting(exc: BaseException, retries: int) -> None:
+            log.warning("must-check audit: database unavailable; reconnecting", error=str(exc))
+
+        await retry_while_transient(
+            store,
+            first_delay=0.05,
+            max_delay=0.5,
+            within=self._retry_seconds,
+            on_retry=reconnecting,
+        )
 
     async def _store(self, rows: Sequence[AuditRow]) -> None:
         """A group commit: on PostgreSQL one INSERT of every row (one round trip, on a
