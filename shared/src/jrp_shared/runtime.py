@@ -9,6 +9,7 @@ ends them.
 from __future__ import annotations
 
 import asyncio
+import traceback
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
@@ -30,6 +31,7 @@ from jrp_shared.settings import ServiceSettings
 log = get_logger(__name__)
 
 _RELAY_FINISH_SECONDS = 10.0
+_STOP_SECONDS = 10.0
 
 
 class ServiceRuntime:
@@ -154,7 +156,15 @@ class ServiceRuntime:
             await asyncio.wait(relay, timeout=_RELAY_FINISH_SECONDS)
         for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        _done, stuck = await asyncio.wait(self._tasks, timeout=_STOP_SECONDS)
+        for task in stuck:  # never hang a shutdown on one task; say which one and where
+            log.error(
+                "task did not stop when cancelled",
+                task=task.get_name(),
+                stack="".join(
+                    line for frame in task.get_stack() for line in traceback.format_stack(frame, 1)
+                ),
+            )
         self._tasks.clear()
         await self.bus.stop()
         await self.db.dispose()

@@ -68,10 +68,13 @@ class Follower:
         self.started.set()
 
     async def stop(self) -> None:
-        if self._subscription is not None:
-            await self._subscription.stop()
-            self._subscription = None
+        subscription, self._subscription = self._subscription, None
         self.started.clear()
+        if subscription is not None:
+            try:  # bounded: a shutdown never waits on a broker that does not answer
+                await asyncio.wait_for(subscription.stop(), timeout=5.0)
+            except (TimeoutError, Exception) as exc:
+                log.warning("follower did not stop cleanly", follower=self.name, error=str(exc))
 
     async def poll(self) -> list[tuple[Envelope, EventPayload]]:
         """The next events (decoded and validated; anything else is logged and skipped: the
