@@ -139,6 +139,46 @@ async def wait_for_catalog(client: httpx.AsyncClient, token: str) -> None:
     await asyncio.sleep(2.0)  # measures follow the list types on the same topic
 
 
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_process() -> dict[str, float]:
+    """CPU seconds (user + system) used so far, summed by what the process is: each mesh
+    service (replicas apart), PostgreSQL, the Kafka broker, this benchmark (Linux /proc)."""
+    totals: dict[str, float] = defaultdict(float)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            environ = (stat.parent / "environ").read_bytes() if "jrp_" in cmdline else b""
+        except (OSError, IndexError, UnicodeDecodeError):
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / _TICKS
+        match = re.search(r"jrp_(\w+)\.cli serve", cmdline)
+        if match:
+            port = re.search(rb"JRP_ENFORCEMENT_PORT=(\d+)", environ)
+            name = match.group(1)
+            if name == "enforcement" and port and port.group(1) != b"8003":
+                name += f"@{port.group(1).decode()}"
+            totals[name] += seconds
+        elif cmdline.startswith("postgres"):
+            totals["postgresql"] += seconds
+        elif "kafka.Kafka" in cmdline:
+            totals["kafka"] += seconds
+        elif stat.parent.name == str(os.getpid()):
+            totals["bench"] += seconds
+    return dict(totals)
+
+
+def cpu_per_entry(before: dict[str, float], after: dict[str, float], n: int) -> dict[str, float]:
+    """Milliseconds of CPU per entry, by process, between two `cpu_by_process` readings."""
+    return {
+        name: round((after[name] - before.get(name, 0.0)) * 1000 / n, 2)
+        for name in sorted(after)
+        if after[name] - before.get(name, 0.0) > 0
+    }
+
+
 class SanctionOffsets:
     """The summed end offsets of the namespace's `sanctions.v1.*` topics. The topic list
     (a metadata request for every topic on the broker) is read again at most every 2 s;
@@ -190,6 +230,7 @@ async def bulk(
                 yield ("\n".join(chunk) + "\n").encode()
 
         started = time.perf_counter()
+        cpu_before = cpu_by_process()
         statuses: Counter[str] = Counter()
         async with client.stream(
             "POST",
@@ -215,6 +256,7 @@ async def bulk(
                 raise SystemExit(f"only {published} of {expected} orders after 30 min")
             await asyncio.sleep(0.2)
         done = time.perf_counter() - started
+        cpu = cpu_per_entry(cpu_before, cpu_by_process(), n)
     finally:
         await probe.stop()
     return {
@@ -226,6 +268,8 @@ async def bulk(
         "seconds_to_all_orders": round(done, 2),
         "entries_per_second": round(n / done),
         "orders_per_second": round(expected / done),
+        "cpu_ms_per_entry": cpu,
+        "cpu_ms_per_entry_total": round(sum(cpu.values()), 2),
     }
 
 

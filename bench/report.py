@@ -114,8 +114,8 @@ def agreement_row(data: dict[str, Any]) -> str:
 def scaling_rows(runs: list[dict[str, Any]]) -> list[str]:
     rows = [
         "| enforcement replicas | bulk entries/s | orders/s | post → orders p50 / p99 "
-        "(rate) | answers that differ |",
-        "| --- | --- | --- | --- | --- |",
+        "(rate) | answers that differ | CPU ms per bulk entry, by process |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for data in runs:
         bulk, latency, a = data["bulk"], data["latency"], data.get("agreement", {})
@@ -123,9 +123,17 @@ def scaling_rows(runs: list[dict[str, Any]]) -> list[str]:
         rows.append(
             f"| {data.get('enforcement_replicas', 1)} | {bulk['entries_per_second']:,} | "
             f"{bulk['orders_per_second']:,} | {latency['p50_ms']} / {latency['p99_ms']} ms "
-            f"({latency['rate_per_second']:.0f}/s) | {differ} |"
+            f"({latency['rate_per_second']:.0f}/s) | {differ} | {cpu_text(bulk)} |"
         )
     return rows
+
+
+def cpu_text(bulk: dict[str, Any]) -> str:
+    cpu: dict[str, float] = bulk.get("cpu_ms_per_entry", {})
+    if not cpu:
+        return "—"
+    parts = ", ".join(f"{name} {ms:.1f}" for name, ms in sorted(cpu.items(), key=lambda i: -i[1]))
+    return f"{bulk['cpu_ms_per_entry_total']:.1f} in all: {parts}"
 
 
 def latency_row(latency: dict[str, Any]) -> str:
