@@ -468,6 +468,44 @@ async def agreement(
     }
 
 
+async def replica_spread(
+    client: httpx.AsyncClient, tokens: dict[str, str], replicas: int, run: str, offset: int
+) -> dict[str, Any]:
+    """How long after one replica answers `listed` for a newly posted entry the last replica
+    does (the follower's delay, whichever replica planned it): 50 entries posted one at a
+    time, each code asked of every replica every 5 ms until all say listed."""
+    check = {"Authorization": f"Bearer {tokens['finance']}"}
+    post = {"Authorization": f"Bearer {tokens[DEPARTMENT]}"}
+    spreads: list[float] = []
+    for i in range(50):
+        body = entry(offset + i, run=run, with_person=True)
+        code = body["subject"]["code"]
+        r = await client.post("http://127.0.0.1:8002/v1/list-entries", json=body, headers=post)
+        r.raise_for_status()
+        first: dict[int, float] = {}
+        deadline = time.perf_counter() + 30
+        while len(first) < replicas and time.perf_counter() < deadline:
+            for port in enforcement_ports(replicas):
+                if port in first:
+                    continue
+                answer = await client.get(
+                    f"http://127.0.0.1:{port}/v1/checks/{code}", headers=check
+                )
+                if answer.status_code == 200 and answer.json()["listed"]:
+                    first[port] = time.perf_counter()
+            await asyncio.sleep(0.005)
+        if len(first) == replicas:
+            spreads.append((max(first.values()) - min(first.values())) * 1000)
+    spreads.sort()
+    return {
+        "entries": 50,
+        "answered_by_all": len(spreads),
+        "p50_ms": percentile(spreads, 0.5),
+        "p99_ms": percentile(spreads, 0.99),
+        "max_ms": round(spreads[-1], 1) if spreads else -1.0,
+    }
+
+
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     run = f"r{random.randrange(10**6)}"
     replicas = args.enforcement_replicas
@@ -486,6 +524,11 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
                 client, credentials["finance"], replicas, checked
             )
             log(f"agreement: {results['agreement']}")
+            if replicas > 1:
+                results["replica_spread"] = await replica_spread(
+                    client, credentials, replicas, run, offset=args.entries + 10**6
+                )
+                log(f"replica spread: {results['replica_spread']}")
             log(f"latency at {args.rate}/s for {args.seconds}s")
             results["latency"] = await latency(
                 client,

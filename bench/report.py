@@ -111,6 +111,17 @@ def agreement_row(data: dict[str, Any]) -> str:
     )
 
 
+def spread_row(data: dict[str, Any]) -> str:
+    s = data["replica_spread"]
+    return (
+        f"| a new entry: from the first to the last of {data['enforcement_replicas']} replicas "
+        f"answering `listed` ({s['entries']} entries posted one at a time) | bounded, documented "
+        f"| p50 {s['p50_ms']} ms, p99 {s['p99_ms']} ms, max {s['max_ms']} ms "
+        f"({s['answered_by_all']} of {s['entries']} answered by all) | "
+        f"{verdict(s['answered_by_all'] == s['entries'], 'some never answered')} |"
+    )
+
+
 def scaling_rows(runs: list[dict[str, Any]]) -> list[str]:
     rows = [
         "| enforcement replicas | bulk entries/s | orders/s | post → orders p50 / p99 "
@@ -180,6 +191,8 @@ def render(
     for loop in loops:
         if loop.get("enforcement_replicas", 1) > 1 and "agreement" in loop:
             lines.append(agreement_row(loop))
+        if "replica_spread" in loop:
+            lines.append(spread_row(loop))
     if loops:
         lines += ["", "Scaling (the same run):", "", *scaling_rows(loops)]
     lines += ["", END]
