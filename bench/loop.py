@@ -39,6 +39,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.checks import log, resident_id, uscc
+from jrp_enforcement.testing import comparable
 from jrp_registry.adapters.catalog_files import read_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -417,18 +418,6 @@ def enforcement_ports(replicas: int) -> list[int]:
     return [8003 + 10 * i for i in range(replicas)]
 
 
-def _without_volatile(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {
-            k: _without_volatile(v)
-            for k, v in value.items()
-            if k not in {"check_id", "batch_id", "checked_at"}
-        }
-    if isinstance(value, list):
-        return [_without_volatile(v) for v in value]
-    return value
-
-
 async def agreement(
     client: httpx.AsyncClient, token: str, replicas: int, entries: int, singles: int = 200
 ) -> dict[str, Any]:
@@ -447,7 +436,7 @@ async def agreement(
             timeout=120,
         )
         r.raise_for_status()
-        batches.append(_without_volatile(r.json())["answers"])
+        batches.append(comparable(r.json())["answers"])
     differ = sum(1 for i in range(len(codes)) if any(b[i] != batches[0][i] for b in batches[1:]))
     single_differ = 0
     for code in codes[:: max(len(codes) // singles, 1)]:
@@ -455,7 +444,7 @@ async def agreement(
         for port in ports:
             r = await client.get(f"http://127.0.0.1:{port}/v1/checks/{code}", headers=headers)
             r.raise_for_status()
-            answers.append(_without_volatile(r.json()))
+            answers.append(comparable(r.json()))
         single_differ += any(a != answers[0] for a in answers[1:])
     return {
         "replicas": replicas,

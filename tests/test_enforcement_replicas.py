@@ -24,6 +24,7 @@ from test_loop_over_kafka import TAX_LIST, catalog_ready
 from harness import Mesh, TopicReader
 from jrp_enforcement.app import create_app as create_enforcement
 from jrp_enforcement.config import EnforcementSettings
+from jrp_enforcement.testing import comparable
 from jrp_shared.events import topics
 from jrp_shared.testing import eventually, sample_resident_id, sample_uscc, serving
 
@@ -60,19 +61,6 @@ def codes_of(numbers: Iterable[int]) -> list[str]:
     return [code for n in numbers for code in (sample_uscc(n), person(n))]
 
 
-def _without_volatile(value: Any) -> Any:
-    """An answer without what differs per request (its id and time)."""
-    if isinstance(value, dict):
-        return {
-            k: _without_volatile(v)
-            for k, v in value.items()
-            if k not in {"check_id", "batch_id", "checked_at"}
-        }
-    if isinstance(value, list):
-        return [_without_volatile(v) for v in value]
-    return value
-
-
 async def batch(client: AsyncClient, mesh: Mesh, codes: list[str]) -> dict[str, Any]:
     r = await client.post(
         "/v1/checks/batch",
@@ -80,14 +68,14 @@ async def batch(client: AsyncClient, mesh: Mesh, codes: list[str]) -> dict[str, 
         headers=mesh.keys.headers("finance", "implementer"),
     )
     assert r.status_code == 200, r.text
-    answer: dict[str, Any] = _without_volatile(r.json())
+    answer: dict[str, Any] = comparable(r.json())
     return answer
 
 
 async def single(client: AsyncClient, mesh: Mesh, code: str) -> dict[str, Any]:
     r = await client.get(f"/v1/checks/{code}", headers=mesh.keys.headers("finance", "implementer"))
     assert r.status_code == 200, r.text
-    answer: dict[str, Any] = _without_volatile(r.json())
+    answer: dict[str, Any] = comparable(r.json())
     return answer
 
 

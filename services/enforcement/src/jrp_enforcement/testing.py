@@ -146,3 +146,17 @@ async def running_enforcement(
     app = create_app(settings)
     async with serving(app, "enforcement") as client:
         yield EnforcementUnderTest(app, client, keys)
+
+
+VOLATILE = frozenset({"check_id", "batch_id", "checked_at"})
+"""What differs between two answers to the same must-check (the request's id and time)."""
+
+
+def comparable(answer: Any) -> Any:
+    """A must-check answer without what differs per request, to compare two answers (e.g.
+    of two replicas)."""
+    if isinstance(answer, dict):
+        return {k: comparable(v) for k, v in answer.items() if k not in VOLATILE}
+    if isinstance(answer, list):
+        return [comparable(v) for v in answer]
+    return answer

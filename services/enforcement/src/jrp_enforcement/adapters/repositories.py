@@ -87,6 +87,11 @@ class WriteBehind:
     def empty(self) -> bool:
         return not self._entries and not any(self._rows.values())
 
+    async def before_read(self, entry_id: str | None = None) -> None:
+        """Make kept rows visible before a read that may need them (of `entry_id`, or any)."""
+        if self.holds(entry_id) if entry_id is not None else not self.empty:
+            await self.flush()
+
     async def flush(self) -> None:
         """Write everything kept, parents first (targets and orders refer to entries)."""
         for table in self._TABLES:
@@ -101,10 +106,8 @@ class EntryRepository:
         self._writes = writes
 
     async def _flushed(self, entry_id: str | None = None) -> None:
-        """Make kept rows visible before a read that may need them (of `entry_id`, or any)."""
-        w = self._writes
-        if w is not None and (w.holds(entry_id) if entry_id is not None else not w.empty):
-            await w.flush()
+        if self._writes is not None:
+            await self._writes.before_read(entry_id)
 
     async def read_ahead(self, entry_ids: Sequence[str]) -> None:
         """Read and lock these entries in one query, for the next `get(lock=True)` of each
@@ -307,10 +310,8 @@ class OrderRepository:
         self._writes = writes
 
     async def _flushed(self, entry_id: str | None = None) -> None:
-        """Make kept rows visible before a read that may need them (of `entry_id`, or any)."""
-        w = self._writes
-        if w is not None and (w.holds(entry_id) if entry_id is not None else not w.empty):
-            await w.flush()
+        if self._writes is not None:
+            await self._writes.before_read(entry_id)
 
     # --- loading -------------------------------------------------------------------------------
 
