@@ -15,6 +15,7 @@ import asyncio
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -146,14 +147,21 @@ async def test_two_replicas_answer_every_check_the_same(mesh: Mesh) -> None:
     async with replica(settings, "enforcement-b") as b:
         # 1. Twenty enterprises, each with its legal representative: the two replicas share
         #    the partitions of list-entries.v1, and each index must learn every entry.
-        entries |= await post(mesh, range(1, 21))
-        codes = [*codes_of(entries), UNLISTED]
-        want = {code: (True, False) for code in codes_of(entries)} | {UNLISTED: (False, False)}
-        await eventually(lambda: agree(b, codes, want), within=90, interval=0.5)
-
+        #    Until b's group membership settles a may take every partition: entries are
+        #    posted in waves until both replicas have planned some.
+        planners: set[str] = set()
         async with TopicReader(mesh.kafka_bootstrap) as reader:
-            changes = await reader.read(mesh.topic(topics.ENFORCEMENT_CHANGES))
-        planners = {m.body["replica"] for m in changes if m.body["entry_ids"]}
+            for wave in range(6):
+                entries |= await post(mesh, range(1 + 10 * wave, 11 + 10 * wave))
+                codes = [*codes_of(entries), UNLISTED]
+                want = {code: (True, False) for code in codes_of(entries)} | {
+                    UNLISTED: (False, False)
+                }
+                await eventually(partial(agree, b, codes, want), within=90, interval=0.5)
+                changes = await reader.read(mesh.topic(topics.ENFORCEMENT_CHANGES))
+                planners = {m.body["replica"] for m in changes if m.body["entry_ids"]}
+                if len(planners) == 2 and wave >= 1:
+                    break
         assert len(planners) == 2, "both replicas planned entries (the partitions are shared)"
 
         # 2. A correction removes entry 1's legal representative (its orders are lifted),
@@ -198,7 +206,7 @@ async def test_two_replicas_answer_every_check_the_same(mesh: Mesh) -> None:
         await eventually(lambda: agree(b, codes, want), within=90, interval=0.5)
 
         # 3. More entries arrive and replica b is stopped in the middle of taking them.
-        loading = asyncio.create_task(post(mesh, range(21, 41)))
+        loading = asyncio.create_task(post(mesh, range(101, 121)))
         await asyncio.sleep(0.3)
     more = await loading
     entries |= more
@@ -209,7 +217,7 @@ async def test_two_replicas_answer_every_check_the_same(mesh: Mesh) -> None:
     #    agree on everything, including what b had left half done.
     async with replica(settings, "enforcement-c") as c:
         await eventually(lambda: agree(c, codes, want), within=90, interval=0.5)
-        entries |= await post(mesh, range(41, 46))
-        codes += codes_of(range(41, 46))
-        want |= {code: (True, False) for code in codes_of(range(41, 46))}
+        entries |= await post(mesh, range(121, 126))
+        codes += codes_of(range(121, 126))
+        want |= {code: (True, False) for code in codes_of(range(121, 126))}
         await eventually(lambda: agree(c, codes, want), within=90, interval=0.5)
