@@ -1,11 +1,13 @@
 """The must-check index (DOMAIN.md §6), loaded from this service's tables and kept current.
 
-At start the entries in force or suspended (`list_entries` with their `entry_targets`) and
-their orders not lifted (`sanction_orders`) are streamed in chunks (a server-side cursor on
-PostgreSQL), so the load needs no more memory than the index itself, on SQLite as on
-PostgreSQL. After every commit that changes an entry, its targets or its orders, the order
-code announces the entry ids (`EntryChanges`); one task reloads them, in order, from the
-latest committed state.
+At start the database does the grouping: three queries stream, in entry id order, the entries
+in force or suspended (`list_entries`), their targets (`entry_targets`) and their orders not
+lifted (`sanction_orders`), the latter two as one aggregated row per entry; they are merged
+here a chunk at a time and added to the compact `CheckIndex` in bulk, so the load needs no
+more memory than the index itself, on SQLite as on PostgreSQL. After every commit that
+changes an entry, its targets or its orders, the order code announces the entry ids
+(`EntryChanges`); one task reloads them, in order, from the latest committed state, through
+the same queries.
 """
 
 from __future__ import annotations
@@ -17,14 +19,16 @@ import gc
 import json
 import operator
 import os
+import re
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, cast, func, or_, select
+import msgspec
+from sqlalchemy import ColumnElement, Select, String, Text, cast, func, literal, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncResult
 
 from jrp_enforcement.adapters import orm
@@ -50,7 +54,7 @@ _IN_FORCE = ListEntryStatus.IN_FORCE.value
 _SUSPENDED = ListEntryStatus.SUSPENDED.value
 _LIFTED = OrderState.LIFTED.value
 _RELOAD_CHUNK = 500
-_YIELD_EVERY = 500
+_YIELD_EVERY = 1_000
 _CACHE_LIMIT = 100_000
 
 
@@ -72,6 +76,7 @@ class IndexStats:
     rss_after_bytes: int = 0
     reloads: int = 0
     reloaded_entries: int = 0
+    index_bytes: int = 0
 
     def as_json(self) -> dict[str, Any]:
         grown = max(self.rss_after_bytes - self.rss_before_bytes, 0)
@@ -82,34 +87,104 @@ class IndexStats:
             "rss_bytes": rss_bytes(),
             "rss_growth_bytes_at_load": grown,
             "bytes_per_entry_at_load": round(grown / self.entries) if self.entries else None,
+            "index_bytes": self.index_bytes,
             "reloads": self.reloads,
             "reloaded_entries": self.reloaded_entries,
         }
 
 
-# --- reading rows into entries --------------------------------------------------------------
+# --- the queries ------------------------------------------------------------------------------
+
+# An entry's targets and orders come as one text each: items separated by _ITEM, each item
+# _FIELD-separated and starting with one, so that it splits into a row shaped like a row of
+# the table (position 0, the entry id, left empty). Codes, roles, departments and measures
+# keys never hold these characters; a name might, so names are escaped (_ESCAPE).
+_ITEM, _FIELD, _ESCAPE = "\x1e", "\x1f", "\x1d"
+_ESCAPES = ((_ESCAPE, _ESCAPE + "0"), (_ITEM, _ESCAPE + "1"), (_FIELD, _ESCAPE + "2"))
+_UNESCAPE = re.compile(f"{_ESCAPE}([012])")
+_UNESCAPED = {"0": _ESCAPE, "1": _ITEM, "2": _FIELD}
 
 
-def _entries_query() -> Select[Any]:
+def _escaped(column: ColumnElement[str]) -> ColumnElement[str]:
+    for raw, escaped in _ESCAPES:
+        column = func.replace(column, raw, escaped)
+    return column
+
+
+def _unescaped(name: str) -> str:
+    return _UNESCAPE.sub(lambda m: _UNESCAPED[m[1]], name)
+
+
+def _joined(*columns: ColumnElement[str]) -> ColumnElement[str]:
+    joined: ColumnElement[str] = literal(_FIELD, String)
+    for i, column in enumerate(columns):
+        joined = joined + column if i == 0 else joined + _FIELD + column
+    return joined
+
+
+class _Order:
+    """How the database sorts entry ids for the load: in byte order, the order Python
+    compares strings in, so the three streams can be merged here. On a database whose
+    collation is C (as deploy/ creates them) that is the primary key's own order, read from
+    the index without a sort; otherwise it is asked for (`COLLATE "C"`)."""
+
+    def __init__(self, dialect: str, collation_is_bytes: bool) -> None:
+        self._explicit = dialect == "postgresql" and not collation_is_bytes
+
+    def __call__(self, column: ColumnElement[str]) -> ColumnElement[str]:
+        return column.collate("C") if self._explicit else column
+
+
+async def _byte_order(conn: AsyncConnection) -> _Order:
+    dialect = conn.dialect.name
+    collation = None
+    if dialect == "postgresql":
+        collation = await conn.scalar(
+            text("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+        )
+        await conn.rollback()
+    return _Order(dialect, collation in ("C", "POSIX"))
+
+
+async def _tune_for_load(conn: AsyncConnection) -> None:
+    """For the load's one long query on this connection (its transaction): no JIT (it
+    compiles for seconds before the first row) and room to sort in memory."""
+    if conn.dialect.name == "postgresql":
+        await conn.execute(text("SET LOCAL jit = off"))
+        await conn.execute(text("SET LOCAL work_mem = '64MB'"))
+
+
+def _entries_query(dialect: str, order: _Order) -> Select[Any]:
     t = orm.list_entries
+    # The document as bytes (as text elsewhere), decoded here: JSON operators on the stored
+    # text cost PostgreSQL several times what decoding the three fields needed costs here.
+    payload = (
+        func.convert_to(cast(t.c.payload, Text), "UTF8")
+        if dialect == "postgresql"
+        else cast(t.c.payload, String)
+    )
     return select(
-        t.c.entry_id,
+        order(t.c.entry_id).label("entry_id"),
         t.c.list_type,
         t.c.colour,
         t.c.subject_code,
         t.c.initiating_department,
         t.c.period_start,
         t.c.period_end,
-        # The document as text, parsed here: three JSON operators per row cost PostgreSQL
-        # several times what one json.loads costs Python (measured, 20,000 entries).
-        cast(t.c.payload, String).label("payload"),
+        payload.label("payload"),
         t.c.suspension_case_kind,
     ).where(t.c.status.in_((_IN_FORCE, _SUSPENDED)))
 
 
-def _targets_query() -> Select[Any]:
-    t = orm.entry_targets
-    return select(t.c.entry_id, t.c.code, t.c.role, t.c.subject_type, t.c.name)
+def _targets_query(order: _Order, entry_ids: Sequence[str] | None = None) -> Select[str, str]:
+    """One row per entry: its targets, as code, role, subject type and (escaped) name."""
+    t = orm.entry_targets.c
+    item = _joined(t.code, t.role, t.subject_type, _escaped(t.name))
+    entry_id = order(t.entry_id)
+    query = select(entry_id.label("entry_id"), func.aggregate_strings(item, _ITEM))
+    if entry_ids is not None:
+        query = query.where(t.entry_id.in_(entry_ids))
+    return query.group_by(entry_id).order_by(entry_id)
 
 
 def _measures_text() -> ColumnElement[str]:
@@ -127,15 +202,54 @@ def _measures_key(dialect: str) -> ColumnElement[str]:
     return text
 
 
-def _orders_query(dialect: str) -> Select[Any]:
-    t = orm.sanction_orders
-    return select(
-        t.c.entry_id,
-        t.c.department,
-        t.c.target_code,
-        t.c.target_role,
-        _measures_key(dialect).label("measures"),
-    ).where(t.c.state != _LIFTED)
+def _orders_query(
+    dialect: str, order: _Order, entry_ids: Sequence[str] | None = None
+) -> Select[Any, str]:
+    """One row per entry: its orders not lifted, as department, target code, target role
+    and measures key. The items are made (and the measures hashed) before the sort, so only
+    they are sorted, not the measures."""
+    t = orm.sanction_orders.c
+    item = _joined(t.department, t.target_code, t.target_role, _measures_key(dialect))
+    narrow = select(order(t.entry_id).label("entry_id"), item.label("item")).where(
+        t.state != _LIFTED
+    )
+    if entry_ids is not None:
+        narrow = narrow.where(t.entry_id.in_(entry_ids))
+    items = narrow.order_by(order(t.entry_id)).subquery()
+    return (
+        select(items.c.entry_id, func.aggregate_strings(items.c.item, _ITEM))
+        .group_by(items.c.entry_id)
+        .order_by(items.c.entry_id)
+    )
+
+
+# --- reading rows into entries --------------------------------------------------------------
+
+
+class _Decision(msgspec.Struct):
+    number: str | None = None
+    date: str | None = None
+
+
+class _Document(msgspec.Struct):
+    """The fields of the stored ListEntryInForce the index needs (the rest is skipped)."""
+
+    legal_basis: str | None = None
+    decision_document: _Decision | None = None
+
+
+_decode_document = msgspec.json.Decoder(_Document).decode
+
+
+def _document(payload: str | bytes) -> _Document:
+    try:
+        return _decode_document(payload)
+    except msgspec.ValidationError:
+        # A JSON column read back as a JSON string of the text.
+        inner = json.loads(payload)
+        if not isinstance(inner, str):
+            raise
+        return _decode_document(inner)
 
 
 _ROLE_THEN_CODE = operator.itemgetter(2, 1)
@@ -145,23 +259,32 @@ _T_CODE, _T_ROLE, _T_TYPE, _T_NAME = 1, 2, 3, 4
 _O_DEPARTMENT, _O_CODE, _O_ROLE, _O_MEASURES = 1, 2, 3, 4
 
 
-class EntryBuilder:
-    """Turns rows (of the three queries above) into compact `Entry` tuples, sharing every
-    repeated value."""
+class MeasuresUnknown(Exception):
+    """Orders whose measures are known by key only (PostgreSQL); their texts must be
+    learnt first (`EntryBuilder.missing`)."""
 
-    def __init__(self) -> None:
+
+class EntryBuilder:
+    """Turns rows (of the three queries above) into `Entry` tuples, sharing every repeated
+    value, ready for the index to store compactly."""
+
+    def __init__(self, *, measures_by_key: bool = False) -> None:
         self.intern = Interner()
+        self._measures_by_key = measures_by_key
         self._measure_sets: dict[str, MeasureSet] = {}
         self._layouts: dict[tuple[tuple[str, int, str], ...], tuple[Order, ...]] = {}
-        self._dates: dict[str, date] = {}
+        self._text_layouts: dict[str, tuple[tuple[Order, ...], int]] = {}
+        self._dates: dict[date | str, date] = {}
         self.skipped_orders = 0
+        self.missing: dict[str, str] = {}
+        """Measures keys met but not known yet, each with an entry whose orders have it."""
 
     def _date(self, value: date | str) -> date:
-        if isinstance(value, date):
-            return self.intern(value)
+        """One shared date for a date or its ISO text."""
         found = self._dates.get(value)
         if found is None:
-            found = self._dates[value] = self.intern(date.fromisoformat(value))
+            day = value if isinstance(value, date) else date.fromisoformat(value)
+            found = self._dates[value] = self.intern(day)
         return found
 
     def knows(self, key: str) -> bool:
@@ -194,7 +317,9 @@ class EntryBuilder:
         if len(self._measure_sets) >= _CACHE_LIMIT:
             self._measure_sets.clear()
             self._layouts.clear()
+            self._text_layouts.clear()
         self._measure_sets[key] = self.intern(measures)
+        self.missing.pop(key, None)
 
     def _measure_set(self, key: str) -> MeasureSet:
         found = self._measure_sets.get(key)
@@ -203,7 +328,7 @@ class EntryBuilder:
             found = self._measure_sets[key]
         return found
 
-    def _layout(self, flat: list[str], orders: Sequence[Any]) -> tuple[Order, ...]:
+    def _layout(self, entry_id: str, flat: list[str], orders: Sequence[Any]) -> tuple[Order, ...]:
         position = {(flat[i], flat[i + 1]): i // 2 for i in range(0, len(flat), 2)}
         placed = []
         for o in orders:
@@ -217,6 +342,12 @@ class EntryBuilder:
         # Entries of one list type usually carry the same layout: one shared tuple, built once.
         found = self._layouts.get(signature)
         if found is None:
+            if self._measures_by_key:
+                unknown = [p[2] for p in placed if p[2] not in self._measure_sets]
+                if unknown:
+                    for key in unknown:
+                        self.missing.setdefault(key, entry_id)
+                    raise MeasuresUnknown
             found = self._layouts[signature] = self._lay_out(placed)
         return found
 
@@ -238,13 +369,50 @@ class EntryBuilder:
             )
         )
 
+    def _layout_of_text(self, entry_id: str, flat: list[str], orders: str) -> tuple[Order, ...]:
+        """`_layout` of an aggregated orders text, cached by the text with each target's code
+        and role replaced by its position: entries alike share that text."""
+        key = orders
+        for i in range(0, len(flat), 2):
+            key = key.replace(
+                f"{_FIELD}{flat[i]}{_FIELD}{flat[i + 1]}{_FIELD}", f"{_FIELD}{i}{_FIELD}"
+            )
+        found = self._text_layouts.get(key)
+        if found is None:
+            skipped = self.skipped_orders
+            rows = [o.split(_FIELD) for o in orders.split(_ITEM)]
+            layout = self._layout(entry_id, flat, rows)
+            if len(self._text_layouts) >= _CACHE_LIMIT:  # orders for someone not named
+                self._text_layouts.clear()  # make a text of their own: let them not pile up
+            found = self._text_layouts[key] = (layout, self.skipped_orders - skipped)
+        else:
+            self.skipped_orders += found[1]
+        return found[0]
+
     def build(self, entry: Any, targets: Sequence[Any], orders: Sequence[Any]) -> Entry:
-        intern = self.intern
-        document = json.loads(entry[_E_PAYLOAD])
-        if isinstance(document, str):  # a JSON column read back as a JSON string of the text
-            document = json.loads(document)
-        decision = document.get("decision_document") or {}
-        subject_code = entry[_E_SUBJECT]
+        """An entry from its row and the rows of its targets and orders; raises
+        MeasuresUnknown while some of its measures are known by key only."""
+        return self._build(entry, targets, orders, self._layout)
+
+    def build_aggregated(self, entry: Any, targets: str | None, orders: str | None) -> Entry:
+        """`build` from the aggregated texts of `_targets_query` and `_orders_query`."""
+        target_rows = [t.split(_FIELD) for t in targets.split(_ITEM)] if targets else []
+        if targets and _ESCAPE in targets:
+            for t in target_rows:
+                t[_T_NAME] = _unescaped(t[_T_NAME])
+        return self._build(entry, target_rows, orders or "", self._layout_of_text)
+
+    def _build(
+        self,
+        entry: Any,
+        targets: Sequence[Any],
+        orders: Any,
+        layout: Callable[[str, list[str], Any], tuple[Order, ...]],
+    ) -> Entry:
+        intern = self.intern.one
+        entry_id, list_type, colour, subject_code, by, start, end, payload, suspended = entry
+        document = _document(payload)
+        decision = document.decision_document
         subject = None
         others = []
         for t in targets:
@@ -259,45 +427,39 @@ class EntryBuilder:
             flat.append(t[_T_CODE])
             flat.append(intern(t[_T_ROLE]))
         # A suspended entry calls for no measure (DOMAIN.md §7): its orders are not kept.
-        suspended = entry[_E_SUSPENDED]
         if suspended is not None:
             suspended, orders = intern(suspended), ()
+        decided = decision.date if decision is not None else None
         return Entry(
-            entry_id=entry[_E_ID],
-            list_type=intern(entry[_E_TYPE]),
-            colour=intern(entry[_E_COLOUR]),
-            subject_code=flat[0],
-            subject_type=intern(subject[_T_TYPE] if subject is not None else ""),
-            subject_name=subject[_T_NAME] if subject is not None else "",
-            initiating_department=intern(entry[_E_BY]),
-            legal_basis=intern(document.get("legal_basis") or ""),
-            decision_number=decision.get("number") or "",
-            decision_date=self._date(decision.get("date") or entry[_E_START]),
-            period_start=self._date(entry[_E_START]),
-            period_end=self._date(entry[_E_END]),
-            targets=tuple(flat),
-            orders=self._layout(flat, orders) if orders else (),
-            suspended=suspended,
+            entry_id,
+            intern(list_type),
+            intern(colour),
+            flat[0],
+            intern(subject[_T_TYPE]) if subject is not None else "",
+            subject[_T_NAME] if subject is not None else "",
+            intern(by),
+            intern(document.legal_basis or ""),
+            (decision.number if decision is not None else None) or "",
+            self._date(decided) if decided else self._date(start),
+            self._date(start),
+            self._date(end),
+            tuple(flat),
+            layout(entry_id, flat, orders) if orders else (),
+            suspended,
         )
 
 
-def _in_entry_order(column: ColumnElement[str], dialect: str) -> ColumnElement[str]:
-    # The three streams are merged by comparing ids in Python, so the database must sort
-    # them the way Python compares strings: by code point, i.e. byte order (collation "C"
-    # on PostgreSQL, whatever the database's own; SQLite's default is already binary).
-    return column.collate("C") if dialect == "postgresql" else column
+class _Aggregates:
+    """The rows (entry id, text) of an aggregated query sorted by entry id, taken a range at
+    a time."""
 
-
-class _InEntryOrder:
-    """The rows of a query sorted by entry id (first column), taken a range at a time."""
-
-    def __init__(self, result: AsyncResult[Any]) -> None:
+    def __init__(self, result: AsyncResult[str, str]) -> None:
         self._partitions = result.partitions()
         self._buffer: list[Any] = []
         self._exhausted = False
 
-    async def through(self, last: str) -> list[Any]:
-        """Every row not taken yet whose entry id is at most `last`."""
+    async def through(self, last: str) -> dict[str, str]:
+        """Every row not taken yet whose entry id is at most `last`, by entry id."""
         while not self._exhausted and (not self._buffer or self._buffer[-1][0] <= last):
             try:
                 self._buffer.extend(await anext(self._partitions))
@@ -305,18 +467,24 @@ class _InEntryOrder:
                 self._exhausted = True
         cut = bisect.bisect_right(self._buffer, last, key=_FIRST)
         taken, self._buffer = self._buffer[:cut], self._buffer[cut:]
-        return taken
+        return dict(taken)
 
 
 _FIRST = operator.itemgetter(0)
 
 
-def _group(rows: Iterable[Any], wanted: set[str]) -> dict[str, list[Any]]:
-    grouped: dict[str, list[Any]] = defaultdict(list)
-    for row in rows:
-        if row[0] in wanted:
-            grouped[row[0]].append(row)
-    return grouped
+@contextlib.asynccontextmanager
+async def _collector_paused() -> AsyncIterator[None]:
+    """A load makes millions of short-lived lists and tuples: the cyclic garbage collector
+    would scan them, and every row buffered, over and over for nothing. It waits until the
+    load is over (reference counting frees them meanwhile)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # --- the live index ---------------------------------------------------------------------------
@@ -345,7 +513,8 @@ class LiveCheckIndex:
         self.index = CheckIndex()
         self.list_type_names: dict[str, str] = {}
         self.stats = IndexStats()
-        self._builder = EntryBuilder()
+        self._builder = EntryBuilder(measures_by_key=db.dialect == "postgresql")
+        self._order: _Order | None = None
         self._pending: set[str] = set()
         self._wake = asyncio.Event()
         self._ready = asyncio.Event()
@@ -406,118 +575,119 @@ class LiveCheckIndex:
 
     async def _load_all(self) -> None:
         """Read every entry in force or suspended with its targets and orders: three queries
-        sorted by entry id, streamed side by side (server-side cursors on PostgreSQL) and
-        merged here a partition at a time. Sequential scans and one sort each, run in
-        parallel by the database, beat a range query per chunk (whose rows lie all over the
-        table)."""
+        in entry id order, streamed side by side (server-side cursors on PostgreSQL), the
+        database grouping each entry's targets and its orders into one row each; merged here
+        a chunk at a time and added to the index in bulk."""
         started = time.perf_counter()
         self.stats.rss_before_bytes = rss_bytes()
         today = china_date(self._clock())
         dialect, size = self._db.dialect, self._chunk_size
-        le, et, so = orm.list_entries.c, orm.entry_targets.c, orm.sanction_orders.c
+        le = orm.list_entries.c
         engine = self._db.engine
         async with (
+            _collector_paused(),
             engine.connect() as c_entries,
             engine.connect() as c_targets,
             engine.connect() as c_orders,
             engine.connect() as c_texts,
         ):
+            order = self._order = await _byte_order(c_texts)
+            for conn in (c_entries, c_targets, c_orders):
+                await _tune_for_load(conn)
             entries, targets, orders = await asyncio.gather(
                 c_entries.stream(
-                    _entries_query()
+                    _entries_query(dialect, order)
                     # A suspended entry's period is not running: kept whatever its end.
                     .where(or_(le.period_end >= today, le.status == _SUSPENDED))
-                    .order_by(_in_entry_order(le.entry_id, dialect))
+                    .order_by(order(le.entry_id))
                     .execution_options(yield_per=size)
                 ),
-                c_targets.stream(
-                    _targets_query()
-                    .order_by(_in_entry_order(et.entry_id, dialect))
-                    .execution_options(yield_per=size * 2)
-                ),
-                c_orders.stream(
-                    _orders_query(dialect)
-                    .order_by(_in_entry_order(so.entry_id, dialect))
-                    .execution_options(yield_per=size * 4)
-                ),
+                c_targets.stream(_targets_query(order).execution_options(yield_per=size)),
+                c_orders.stream(_orders_query(dialect, order).execution_options(yield_per=size)),
             )
-            target_rows, order_rows = _InEntryOrder(targets), _InEntryOrder(orders)
+            target_texts, order_texts = _Aggregates(targets), _Aggregates(orders)
             async for part in entries.partitions():
-                last, wanted = part[-1][0], {e[0] for e in part}
-                part_targets = _group(await target_rows.through(last), wanted)
-                part_orders = await order_rows.through(last)
-                await self._learn_measures(c_texts, part_orders)
-                await self._build_into_index(part, part_targets, _group(part_orders, wanted))
-                # Millions of long-lived tuples: keep them out of the collector's full
-                # scans (each would stall every check for tens of milliseconds).
-                gc.freeze()
+                last = part[-1][0]
+                self.index.extend(
+                    await self._build(
+                        c_texts,
+                        part,
+                        await target_texts.through(last),
+                        await order_texts.through(last),
+                    )
+                )
         await self._refresh_names()
         self.stats.entries = len(self.index)
         self.stats.codes = self.index.codes
+        self.stats.index_bytes = self.index.nbytes
         self.stats.load_seconds = time.perf_counter() - started
         gc.collect()
         gc.freeze()
         self.stats.rss_after_bytes = rss_bytes()
         log.info("must-check index loaded", **self.stats.as_json())
 
-    async def _learn_measures(self, conn: AsyncConnection, orders: Sequence[Any]) -> None:
-        """Fetch the measures text of keys not seen yet (a handful in a whole load), each
-        from one order that has it (see _measures_key)."""
-        if conn.dialect.name != "postgresql":
-            return  # the key is the text
-        builder, so = self._builder, orm.sanction_orders.c
-        missing: dict[str, str] = {}
-        for o in orders:
-            if not builder.knows(o[_O_MEASURES]):
-                missing.setdefault(o[_O_MEASURES], o[0])
-        key = _measures_key(conn.dialect.name)
-        for measures_key, entry_id in missing.items():
-            text = await conn.scalar(
-                select(_measures_text())
-                .where(so.entry_id == entry_id, key == measures_key)
-                .limit(1)
-            )
-            if text is not None:
-                builder.learn(measures_key, text)
-        await conn.rollback()
-
-    async def _related(
-        self, conn: AsyncConnection, entries: Sequence[Any], ids: Sequence[str]
-    ) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
-        et, so = orm.entry_targets.c.entry_id, orm.sanction_orders.c.entry_id
-        wanted = {e[0] for e in entries}
-        targets = _group(await conn.execute(_targets_query().where(et.in_(ids))), wanted)
-        order_rows = list(await conn.execute(_orders_query(conn.dialect.name).where(so.in_(ids))))
-        await self._learn_measures(conn, order_rows)
-        return targets, _group(order_rows, wanted)
-
-    async def _build_into_index(
+    async def _build(
         self,
+        conn: AsyncConnection,
         entries: Sequence[Any],
-        targets: dict[str, list[Any]],
-        orders: dict[str, list[Any]],
-    ) -> None:
-        build, put = self._builder.build, self.index.put
+        targets: dict[str, str],
+        orders: dict[str, str],
+    ) -> list[Entry]:
+        """The entries of these rows. Those with measures not known yet wait until their
+        texts are fetched (a handful of times in a whole load: see _measures_key)."""
+        build = self._builder.build_aggregated
+        built: list[Entry] = []
+        waiting = []
         for i, entry in enumerate(entries):
             if i % _YIELD_EVERY == 0:
                 await asyncio.sleep(0)  # /healthz and the like stay answered while loading
-            entry_id = entry[0]
-            put(build(entry, targets.get(entry_id, ()), orders.get(entry_id, ())))
+            entry_id = entry[_E_ID]
+            try:
+                built.append(build(entry, targets.get(entry_id), orders.get(entry_id)))
+            except MeasuresUnknown:
+                waiting.append(entry)
+        if waiting:
+            await self._learn_measures(conn)
+            built.extend(build(e, targets.get(e[_E_ID]), orders.get(e[_E_ID])) for e in waiting)
+        return built
+
+    async def _learn_measures(self, conn: AsyncConnection) -> None:
+        """Fetch the measures text of the keys met but not known yet, each from an order of
+        an entry that has it (or, if that order changed meanwhile, from any order)."""
+        builder, so = self._builder, orm.sanction_orders.c
+        key = _measures_key(conn.dialect.name)
+        for measures_key, entry_id in list(builder.missing.items()):
+            query = select(_measures_text()).where(key == measures_key).limit(1)
+            text = await conn.scalar(query.where(so.entry_id == entry_id))
+            if text is None:
+                text = await conn.scalar(query)
+            if text is None:  # no order has them any more: the load is retried
+                raise LookupError(f"measures {measures_key} of entry {entry_id} are gone")
+            builder.learn(measures_key, text)
+        await conn.rollback()
 
     async def reload(self, entry_ids: Iterable[str]) -> None:
         """Take the latest committed state of these entries: put those in force or
         suspended, drop the rest (revoked, expired, repaired, or gone)."""
         ids = sorted(entry_ids)
+        dialect = self._db.dialect
         async with self._db.engine.connect() as conn:
+            if self._order is None:
+                self._order = await _byte_order(conn)
+            order = self._order
             for i in range(0, len(ids), _RELOAD_CHUNK):
                 part = ids[i : i + _RELOAD_CHUNK]
-                query = _entries_query().where(orm.list_entries.c.entry_id.in_(part))
+                query = _entries_query(dialect, order).where(orm.list_entries.c.entry_id.in_(part))
                 entries = list((await conn.execute(query)).all())
-                targets, orders = await self._related(conn, entries, part)
-                for gone in set(part) - {e[0] for e in entries}:
+                targets = dict(list(await conn.execute(_targets_query(order, part))))
+                orders = dict(list(await conn.execute(_orders_query(dialect, order, part))))
+                built = await self._build(conn, entries, targets, orders)
+                for gone in set(part) - {e[_E_ID] for e in entries}:
                     self.index.drop(gone)
-                await self._build_into_index(entries, targets, orders)
+                for entry in built:
+                    self.index.put(entry)
         self.stats.reloads += 1
         self.stats.reloaded_entries += len(ids)
         self.stats.entries = len(self.index)
         self.stats.codes = self.index.codes
+        self.stats.index_bytes = self.index.nbytes

@@ -11,10 +11,15 @@ whole order layouts) are interned, so a million entries cost a few hundred bytes
 from __future__ import annotations
 
 import operator
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from array import array
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from typing import Any, NamedTuple, TypeVar
+
+import numpy as np
+import numpy.typing as npt
 
 from jrp_shared.errors import DomainError, FieldProblem, Forbidden, InvalidInput
 from jrp_shared.identifiers import (
@@ -110,15 +115,24 @@ class Entry(NamedTuple):
 T = TypeVar("T", bound=Hashable)
 
 
+class _Values(dict[Any, Any]):
+    def __missing__(self, value: Any) -> Any:
+        self[value] = value
+        return value
+
+
 class Interner:
     """Hands back one shared object for equal values (list type codes, departments, roles,
-    dates, measure sets, order layouts), so a million entries hold references, not copies."""
+    dates, measure sets, order layouts), so what many entries hold is stored once."""
 
     def __init__(self) -> None:
-        self._values: dict[Any, Any] = {}
+        self._values = _Values()
+        self.one: Callable[[Any], Any] = self._values.__getitem__
+        """`self(value)` without the Python call in between (a load calls it millions of
+        times)."""
 
     def __call__(self, value: T) -> T:
-        found: T = self._values.setdefault(value, value)
+        found: T = self._values[value]
         return found
 
     def __len__(self) -> int:
@@ -137,73 +151,460 @@ def merge_measures(sets: Iterable[MeasureSet]) -> MeasureSet:
     return tuple(sorted(by_code.values(), key=operator.attrgetter("code")))
 
 
-class CheckIndex:
-    """Entries in force by every code they reach (listed subject and linked persons).
+class Profile(NamedTuple):
+    """What an entry shares with many others (its list type, colour, department, legal basis,
+    suspension, the roles of its targets and its order layout), stored once for all of them."""
 
-    A code that appears in one entry maps to that Entry itself; only codes in several entries
-    pay for a tuple. Replacing or dropping an entry is by its id.
+    list_type: str
+    colour: str
+    subject_type: str
+    initiating_department: str
+    legal_basis: str
+    suspended: str | None
+    roles: tuple[str, ...]
+    orders: tuple[Order, ...]
+    subject_first: bool
+    """The listed subject's code is the first target's (as for every loaded entry)."""
+
+
+_FREE = 0
+"""Profile number of a row no entry uses any more (dropped, replaced or ended)."""
+_NO_PROFILE = Profile("", "", "", "", "", None, (), (), False)
+_SEPARATOR = "\0"
+"""Between the text fields of a row's record: PostgreSQL text never holds it."""
+_MERGE_AT = 4_096
+"""Keys added one by one are sorted into the arrays once there are this many (or 1/32 of
+the arrays, if more)."""
+_COMPACT_AT = 50_000
+"""Free rows are squeezed out once there are this many and a quarter of the live ones."""
+
+
+class _RowsByKey:
+    """A multimap from 64-bit key hashes to row numbers, without an object per key: a sorted
+    pair of arrays (binary search), a dict of the keys added one by one since (sorted in
+    when it grows), and an unsorted tail for a bulk load (sorted in at the next read).
+
+    Rows found here are candidates: the caller checks they are live and really hold the key
+    (a hash may be shared, and a freed row stays listed until the index is compacted).
     """
 
     def __init__(self) -> None:
-        self._by_code: dict[str, Entry | tuple[Entry, ...]] = {}
-        self._by_id: dict[str, Entry] = {}
+        self._hashes: npt.NDArray[np.int64] = np.empty(0, np.int64)
+        self._rows: npt.NDArray[np.uint32] = np.empty(0, np.uint32)
+        self._recent: dict[int, list[int]] = {}
+        self._recent_pairs = 0
+        self._tail_hashes = array("q")
+        self._tail_rows = array("I")
 
     def __len__(self) -> int:
-        return len(self._by_id)
+        return len(self._hashes) + self._recent_pairs + len(self._tail_hashes)
+
+    @property
+    def nbytes(self) -> int:
+        return self._hashes.nbytes + self._rows.nbytes
+
+    def add(self, key_hash: int, row: int) -> None:
+        found = self._recent.get(key_hash)
+        if found is None:
+            self._recent[key_hash] = [row]
+        else:
+            found.append(row)
+        self._recent_pairs += 1
+        if self._recent_pairs >= max(_MERGE_AT, len(self._hashes) >> 5):
+            self._merge_recent()
+
+    def append(self, key_hash: int, row: int) -> None:
+        """For a bulk load: kept unsorted until `settle`."""
+        self._tail_hashes.append(key_hash)
+        self._tail_rows.append(row)
+
+    def settle(self) -> None:
+        if self._tail_hashes:
+            hashes = np.array(self._tail_hashes, np.int64)
+            rows = np.array(self._tail_rows, np.uint32)
+            self._tail_hashes, self._tail_rows = array("q"), array("I")
+            self._merge(hashes, rows)
+
+    def rows(self, key_hash: int) -> list[int]:
+        hashes = self._hashes
+        at, end = int(hashes.searchsorted(key_hash)), len(hashes)
+        found: list[int] = []
+        while at < end and hashes.item(at) == key_hash:
+            found.append(self._rows.item(at))
+            at += 1
+        recent = self._recent.get(key_hash)
+        if recent is not None:
+            found.extend(recent)
+        return found
+
+    def sorted_pairs(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32]]:
+        """Every (hash, row) pair, sorted by hash."""
+        self.settle()
+        self._merge_recent()
+        return self._hashes, self._rows
+
+    def keep(self, live: npt.NDArray[np.bool_], renumbered: npt.NDArray[np.int64]) -> None:
+        """After compaction: forget the pairs of free rows, renumber the others."""
+        hashes, rows = self.sorted_pairs()
+        kept = live[rows]
+        self._hashes = hashes[kept]
+        self._rows = renumbered[rows[kept]].astype(np.uint32)
+
+    def _merge_recent(self) -> None:
+        if not self._recent:
+            return
+        hashes = np.fromiter(
+            (h for h, rows in self._recent.items() for _ in rows), np.int64, self._recent_pairs
+        )
+        rows = np.fromiter(
+            (r for found in self._recent.values() for r in found), np.uint32, self._recent_pairs
+        )
+        self._recent, self._recent_pairs = {}, 0
+        self._merge(hashes, rows)
+
+    def _merge(self, hashes: npt.NDArray[np.int64], rows: npt.NDArray[np.uint32]) -> None:
+        order = np.argsort(hashes, kind="stable")
+        hashes, rows = hashes[order], rows[order]
+        if not len(self._hashes):
+            self._hashes, self._rows = hashes, rows
+            return
+        at = self._hashes.searchsorted(hashes, side="right")
+        self._hashes = np.insert(self._hashes, at, hashes)
+        self._rows = np.insert(self._rows, at, rows)
+
+
+class CheckIndex:
+    """Entries in force or suspended, found by every code they reach (the listed subject and
+    its linked persons) and by their id, in a few arrays rather than an object per entry.
+
+    Each entry is a row: a profile number (the `Profile` it shares with entries alike), its
+    three dates as day numbers, and one UTF-8 record of what is its own (id, target codes,
+    subject name, decision number) in one shared byte heap. Codes and ids reach rows through
+    sorted arrays of their hashes. `Entry` objects are built only for the rows a lookup finds.
+    Replacing an entry writes a new row and frees the old one; free rows are squeezed out
+    once they are many, so the index stays within a quarter of its live size.
+    """
+
+    def __init__(self) -> None:
+        self._profiles: list[Profile] = [_NO_PROFILE]
+        self._profile_numbers: dict[tuple[Any, ...], int] = {}
+        self._layouts: list[tuple[Order, ...]] = []
+        self._layout_numbers: dict[tuple[Order, ...], int] = {}
+        self._layout_by_identity: dict[int, int] = {}
+        self._profile_of = array("I")
+        self._days = array("i")
+        """Per row: period start, period end, decision date (proleptic ordinals)."""
+        self._offsets = array("q", [0])
+        """Row r's record is heap[offsets[r]:offsets[r + 1]]."""
+        self._heap = bytearray()
+        self._ids = _RowsByKey()
+        self._codes = _RowsByKey()
+        self._dates: dict[int, date] = {}
+        self._live = 0
+        self._free = 0
+        self._distinct_codes = 0
+        self._unsettled = False
+
+    def __len__(self) -> int:
+        self._settle()
+        return self._live
 
     @property
     def codes(self) -> int:
-        return len(self._by_code)
+        """Distinct codes that reach at least one entry."""
+        self._settle()
+        return self._distinct_codes
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the rows and keys (profiles and the Python objects around them
+        aside: they do not grow with the entries)."""
+        return (
+            self._profile_of.itemsize * len(self._profile_of)
+            + self._days.itemsize * len(self._days)
+            + self._offsets.itemsize * len(self._offsets)
+            + len(self._heap)
+            + self._ids.nbytes
+            + self._codes.nbytes
+        )
 
     def lookup(self, code: str) -> tuple[Entry, ...]:
-        found = self._by_code.get(code)
-        if found is None:
-            return ()
-        if isinstance(found, Entry):
-            return (found,)
-        return found
+        self._settle()
+        found = []
+        for row in self._codes.rows(hash(code)):
+            if self._profile_of[row] != _FREE:
+                entry = self._entry(row)
+                if code in entry.targets[0::2]:
+                    found.append(entry)
+        return tuple(found)
 
     def get(self, entry_id: str) -> Entry | None:
-        return self._by_id.get(entry_id)
+        self._settle()
+        row = self._row_of(entry_id)
+        return None if row is None else self._entry(row)
 
     def put(self, entry: Entry) -> None:
+        """Add the entry, or replace the one with its id."""
+        self._settle()
         self.drop(entry.entry_id)
-        self._by_id[entry.entry_id] = entry
-        by_code = self._by_code
-        for code in entry.target_codes():
-            found = by_code.get(code)
-            if found is None:
-                by_code[code] = entry
-            elif isinstance(found, Entry):
-                by_code[code] = (found, entry)
+        codes = dict.fromkeys(entry.targets[0::2])
+        new_codes = sum(1 for code in codes if not self._reached(code))
+        row = self._append(entry)
+        self._ids.add(hash(entry.entry_id), row)
+        for code in codes:
+            self._codes.add(hash(code), row)
+        self._live += 1
+        self._distinct_codes += new_codes
+
+    def extend(self, entries: Iterable[Entry]) -> None:
+        """Add many entries, as a load does: the same as `put` of each in turn (the last of
+        one id wins), but their keys are sorted in at once, at the next read."""
+        append, ids, codes = self._append, self._ids.append, self._codes.append
+        added = 0
+        for entry in entries:
+            row = append(entry)
+            ids(hash(entry.entry_id), row)
+            targets = entry.targets
+            if len(targets) == 4 and targets[0] != targets[2]:  # the subject and one person
+                codes(hash(targets[0]), row)
+                codes(hash(targets[2]), row)
             else:
-                by_code[code] = (*found, entry)
+                for code in dict.fromkeys(targets[0::2]):
+                    codes(hash(code), row)
+            added += 1
+        self._live += added
+        self._unsettled = True
+
+    def drop(self, entry_id: str) -> None:
+        self._settle()
+        row = self._row_of(entry_id)
+        if row is not None:
+            self._release(row)
+            self._compact_if_sparse()
 
     def prune(self, today: date) -> int:
         """Drop the entries whose period ended before `today` (they no longer answer anyway;
         this only frees their memory if no expiry announcement did). Returns how many. A
         suspended entry stays: its period is not running (DOMAIN.md §7)."""
-        ended = [
-            e.entry_id for e in self._by_id.values() if e.period_end < today and e.suspended is None
-        ]
-        for entry_id in ended:
-            self.drop(entry_id)
-        return len(ended)
+        self._settle()
+        suspended = np.array([p.suspended is not None for p in self._profiles], np.bool_)
+        profile_of = np.frombuffer(self._profile_of, np.uint32)
+        ends = np.frombuffer(self._days, np.int32)[1::3]
+        ended = (profile_of != _FREE) & (ends < today.toordinal()) & ~suspended[profile_of]
+        rows = np.flatnonzero(ended).tolist()
+        del profile_of, ends  # views of the arrays: they must be let go before the rows change
+        for row in rows:
+            self._release(row)
+        self._compact_if_sparse()
+        return len(rows)
 
-    def drop(self, entry_id: str) -> None:
-        old = self._by_id.pop(entry_id, None)
-        if old is None:
+    # --- rows ---------------------------------------------------------------------------
+
+    def _profile_number(self, key: tuple[Any, ...]) -> int:
+        """The number of the profile of these values (`Profile` fields, order layout last
+        but one): a new one if none has them yet. Layouts are told apart by identity first
+        (a builder shares one tuple per layout), by value only when new."""
+        orders = key[7]
+        layout = self._layout_by_identity.get(id(orders))
+        if layout is None or self._layouts[layout] is not orders:
+            layout = self._layout_numbers.get(orders)
+            if layout is None:
+                layout = self._layout_numbers[orders] = len(self._layouts)
+                self._layouts.append(orders)
+            if self._layouts[layout] is orders:  # only a kept object's id stays its own
+                self._layout_by_identity[id(orders)] = layout
+        numbered = (*key[:7], layout, key[8])
+        number = self._profile_numbers.get(numbered)
+        if number is None:
+            number = self._profile_numbers[numbered] = len(self._profiles)
+            self._profiles.append(Profile._make((*key[:7], self._layouts[layout], key[8])))
+        return number
+
+    def _append(self, entry: Entry) -> int:
+        (
+            entry_id,
+            list_type,
+            colour,
+            subject_code,
+            subject_type,
+            subject_name,
+            initiating_department,
+            legal_basis,
+            decision_number,
+            decision_date,
+            period_start,
+            period_end,
+            targets,
+            orders,
+            suspended,
+        ) = entry
+        codes = targets[0::2]
+        first = bool(codes) and codes[0] == subject_code
+        if _SEPARATOR in subject_name or _SEPARATOR in decision_number:  # cannot be stored
+            subject_name = subject_name.replace(_SEPARATOR, "\ufffd")
+            decision_number = decision_number.replace(_SEPARATOR, "\ufffd")
+        fields = [entry_id, *codes, subject_name, decision_number]
+        if not first:
+            fields.append(subject_code)
+        row = len(self._profile_of)
+        heap = self._heap
+        heap += _SEPARATOR.join(fields).encode()
+        self._offsets.append(len(heap))
+        self._profile_of.append(
+            self._profile_number(
+                (
+                    list_type,
+                    colour,
+                    subject_type,
+                    initiating_department,
+                    legal_basis,
+                    suspended,
+                    targets[1::2],
+                    orders,
+                    first,
+                )
+            )
+        )
+        self._days.extend(
+            (period_start.toordinal(), period_end.toordinal(), decision_date.toordinal())
+        )
+        return row
+
+    def _fields(self, row: int) -> list[str]:
+        offsets = self._offsets
+        return self._heap[offsets[row] : offsets[row + 1]].decode().split(_SEPARATOR)
+
+    def _date(self, ordinal: int) -> date:
+        found = self._dates.get(ordinal)
+        if found is None:
+            found = self._dates[ordinal] = date.fromordinal(ordinal)
+        return found
+
+    def _entry(self, row: int) -> Entry:
+        profile = self._profiles[self._profile_of[row]]
+        fields = self._fields(row)
+        roles = profile.roles
+        count = len(roles)
+        if count == 1:
+            targets: tuple[str, ...] = (fields[1], roles[0])
+        else:
+            targets = tuple(chain.from_iterable(zip(fields[1 : count + 1], roles, strict=True)))
+        at = 3 * row
+        days = self._days
+        return Entry(
+            entry_id=fields[0],
+            list_type=profile.list_type,
+            colour=profile.colour,
+            subject_code=fields[1] if profile.subject_first else fields[count + 3],
+            subject_type=profile.subject_type,
+            subject_name=fields[count + 1],
+            initiating_department=profile.initiating_department,
+            legal_basis=profile.legal_basis,
+            decision_number=fields[count + 2],
+            decision_date=self._date(days[at + 2]),
+            period_start=self._date(days[at]),
+            period_end=self._date(days[at + 1]),
+            targets=targets,
+            orders=profile.orders,
+            suspended=profile.suspended,
+        )
+
+    def _codes_of(self, row: int) -> list[str]:
+        count = len(self._profiles[self._profile_of[row]].roles)
+        return self._fields(row)[1 : count + 1]
+
+    def _row_of(self, entry_id: str) -> int | None:
+        offsets, heap = self._offsets, self._heap
+        for row in self._ids.rows(hash(entry_id)):
+            if self._profile_of[row] != _FREE:
+                start = offsets[row]
+                end = heap.find(b"\0", start, offsets[row + 1])
+                if heap[start:end].decode() == entry_id:
+                    return row
+        return None
+
+    def _reached(self, code: str) -> bool:
+        """Some live row reaches the code."""
+        return any(
+            self._profile_of[row] != _FREE and code in self._codes_of(row)
+            for row in self._codes.rows(hash(code))
+        )
+
+    def _release(self, row: int) -> None:
+        codes = dict.fromkeys(self._codes_of(row))
+        self._profile_of[row] = _FREE
+        self._live -= 1
+        self._free += 1
+        self._distinct_codes -= sum(1 for code in codes if not self._reached(code))
+
+    def _settle(self) -> None:
+        """Sort in the keys of a bulk load, let only the last row of an id live, count the
+        codes."""
+        if not self._unsettled:
             return
-        by_code = self._by_code
-        for code in old.target_codes():
-            found = by_code.get(code)
-            if found is None:
-                continue
-            rest = () if isinstance(found, Entry) else tuple(e for e in found if e is not old)
-            if not rest:
-                del by_code[code]
-            else:
-                by_code[code] = rest[0] if len(rest) == 1 else rest
+        self._unsettled = False
+        self._ids.settle()
+        self._codes.settle()
+        profile_of = np.frombuffer(self._profile_of, np.uint32)
+        hashes, rows = self._ids.sorted_pairs()
+        live = profile_of[rows] != _FREE
+        hashes, rows = hashes[live], rows[live]
+        shared = np.flatnonzero(hashes[1:] == hashes[:-1])  # an id twice, or a hash shared
+        suspects = np.unique(np.concatenate((rows[shared], rows[shared + 1]))).tolist()
+        hashes, rows = self._codes.sorted_pairs()
+        live = profile_of[rows] != _FREE
+        live_hashes = hashes[live]
+        distinct = int(np.count_nonzero(live_hashes[1:] != live_hashes[:-1])) + bool(
+            len(live_hashes)
+        )
+        del profile_of, live
+        self._distinct_codes = distinct
+        latest: dict[str, int] = {}
+        for row in suspects:  # ascending: a later row of the same id replaces an earlier one
+            entry_id = self._fields(row)[0]
+            if entry_id in latest:
+                self._release(latest[entry_id])
+            latest[entry_id] = row
+        self._compact_if_sparse()
+
+    def _compact_if_sparse(self) -> None:
+        if self._free >= max(_COMPACT_AT, self._live >> 2):
+            self._compact()
+
+    def _compact(self) -> None:
+        """Squeeze out the free rows: copy the live records in order, renumber the keys,
+        forget the profiles no row uses."""
+        profile_of = np.frombuffer(self._profile_of, np.uint32)
+        live = profile_of != _FREE
+        renumbered = np.cumsum(live, dtype=np.int64) - 1
+        offsets = np.frombuffer(self._offsets, np.int64)
+        heap = bytearray()
+        # Live rows come in runs; each run's records are one slice of the heap.
+        edges = np.flatnonzero(np.diff(np.concatenate(([False], live, [False])).astype(np.int8)))
+        view = memoryview(self._heap)
+        for start, end in zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True):
+            heap += view[offsets[start] : offsets[end]]
+        view.release()
+        lengths = (offsets[1:] - offsets[:-1])[live]
+        new_offsets = np.concatenate((np.zeros(1, np.int64), np.cumsum(lengths)))
+        days = np.frombuffer(self._days, np.int32).reshape(-1, 3)[live]
+        used, numbers = np.unique(profile_of[live], return_inverse=True)
+        profiles = [_NO_PROFILE] + [self._profiles[p] for p in used.tolist()]
+        new_profile_of = (numbers + 1).astype(np.uint32)
+        self._ids.keep(live, renumbered)
+        self._codes.keep(live, renumbered)
+        del profile_of, offsets
+        self._heap = heap
+        self._offsets = array("q", new_offsets.tobytes())
+        self._days = array("i", days.tobytes())
+        self._profile_of = array("I", new_profile_of.tobytes())
+        self._profiles = profiles
+        self._profile_numbers = {
+            (*p[:7], self._layout_numbers[p.orders], p.subject_first): n
+            for n, p in enumerate(profiles)
+            if n != _FREE
+        }
+        self._free = 0
 
 
 # --- the identifier asked about -----------------------------------------------------------
