@@ -167,6 +167,9 @@ class Profile(NamedTuple):
     """The listed subject's code is the first target's (as for every loaded entry)."""
 
 
+_key_hash = hash
+"""How a code or an id is hashed for the key arrays (the process's own string hash: the
+index lives and dies with the process)."""
 _FREE = 0
 """Profile number of a row no entry uses any more (dropped, replaced or ended)."""
 _NO_PROFILE = Profile("", "", "", "", "", None, (), (), False)
@@ -311,7 +314,9 @@ class CheckIndex:
 
     @property
     def codes(self) -> int:
-        """Distinct codes that reach at least one entry."""
+        """Distinct codes that reach at least one entry (told apart by their 64-bit hashes:
+        two codes sharing one, about one chance in ten million among two million codes,
+        would count as one)."""
         self._settle()
         return self._distinct_codes
 
@@ -331,7 +336,10 @@ class CheckIndex:
     def lookup(self, code: str) -> tuple[Entry, ...]:
         self._settle()
         found = []
-        for row in self._codes.rows(hash(code)):
+        rows = self._codes.rows(_key_hash(code))
+        if len(rows) > 1:  # a row may be listed under the same hash for two of its codes
+            rows = list(dict.fromkeys(rows))
+        for row in rows:
             if self._profile_of[row] != _FREE:
                 entry = self._entry(row)
                 if code in entry.targets[0::2]:
@@ -347,12 +355,12 @@ class CheckIndex:
         """Add the entry, or replace the one with its id."""
         self._settle()
         self.drop(entry.entry_id)
-        codes = dict.fromkeys(entry.targets[0::2])
-        new_codes = sum(1 for code in codes if not self._reached(code))
+        hashes = dict.fromkeys(_key_hash(code) for code in entry.targets[0::2])
+        new_codes = sum(1 for code_hash in hashes if not self._reached(code_hash))
         row = self._append(entry)
-        self._ids.add(hash(entry.entry_id), row)
-        for code in codes:
-            self._codes.add(hash(code), row)
+        self._ids.add(_key_hash(entry.entry_id), row)
+        for code_hash in hashes:
+            self._codes.add(code_hash, row)
         self._live += 1
         self._distinct_codes += new_codes
 
@@ -363,14 +371,14 @@ class CheckIndex:
         added = 0
         for entry in entries:
             row = append(entry)
-            ids(hash(entry.entry_id), row)
+            ids(_key_hash(entry.entry_id), row)
             targets = entry.targets
             if len(targets) == 4 and targets[0] != targets[2]:  # the subject and one person
-                codes(hash(targets[0]), row)
-                codes(hash(targets[2]), row)
+                codes(_key_hash(targets[0]), row)
+                codes(_key_hash(targets[2]), row)
             else:
                 for code in dict.fromkeys(targets[0::2]):
-                    codes(hash(code), row)
+                    codes(_key_hash(code), row)
             added += 1
         self._live += added
         self._unsettled = True
@@ -515,7 +523,7 @@ class CheckIndex:
 
     def _row_of(self, entry_id: str) -> int | None:
         offsets, heap = self._offsets, self._heap
-        for row in self._ids.rows(hash(entry_id)):
+        for row in self._ids.rows(_key_hash(entry_id)):
             if self._profile_of[row] != _FREE:
                 start = offsets[row]
                 end = heap.find(b"\0", start, offsets[row + 1])
@@ -523,19 +531,16 @@ class CheckIndex:
                     return row
         return None
 
-    def _reached(self, code: str) -> bool:
-        """Some live row reaches the code."""
-        return any(
-            self._profile_of[row] != _FREE and code in self._codes_of(row)
-            for row in self._codes.rows(hash(code))
-        )
+    def _reached(self, code_hash: int) -> bool:
+        """Some live row is listed under this code hash."""
+        return any(self._profile_of[row] != _FREE for row in self._codes.rows(code_hash))
 
     def _release(self, row: int) -> None:
-        codes = dict.fromkeys(self._codes_of(row))
+        hashes = dict.fromkeys(_key_hash(code) for code in self._codes_of(row))
         self._profile_of[row] = _FREE
         self._live -= 1
         self._free += 1
-        self._distinct_codes -= sum(1 for code in codes if not self._reached(code))
+        self._distinct_codes -= sum(1 for code_hash in hashes if not self._reached(code_hash))
 
     def _settle(self) -> None:
         """Sort in the keys of a bulk load, let only the last row of an id live, count the
