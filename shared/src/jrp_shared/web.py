@@ -76,6 +76,9 @@ class QuietRoute(APIRoute):
     quiet = True
 
 
+_CORRELATION_HEADER = HTTP_HEADER.lower().encode("latin-1")
+
+
 class _RequestContext:
     """Pure ASGI middleware (cheap on the hot path): correlation id, metrics, access log."""
 
@@ -88,7 +91,7 @@ class _RequestContext:
             return
         correlation_id = new_correlation_id()
         for name, value in scope.get("headers", ()):
-            if name.decode("latin-1").lower() == HTTP_HEADER.lower():
+            if name.lower() == _CORRELATION_HEADER:
                 candidate = value.decode("latin-1")[:128]
                 if candidate:
                     correlation_id = candidate

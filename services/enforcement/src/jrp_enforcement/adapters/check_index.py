@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import contextlib
+import ctypes
 import gc
 import json
 import operator
@@ -22,24 +23,27 @@ import os
 import re
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from typing import Any
 
 import msgspec
 from sqlalchemy import ColumnElement, Select, String, Text, cast, func, literal, or_, select, text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncResult
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from jrp_enforcement.adapters import orm
 from jrp_enforcement.domain.checks import (
     SUBJECT_ROLE,
     CheckIndex,
     Entry,
+    EntryRow,
     Interner,
     Measure,
     MeasureSet,
     Order,
+    Profile,
     merge_measures,
 )
 from jrp_shared.catalog_copy import CatalogCopy
@@ -146,12 +150,23 @@ async def _byte_order(conn: AsyncConnection) -> _Order:
     return _Order(dialect, collation in ("C", "POSIX"))
 
 
-async def _tune_for_load(conn: AsyncConnection) -> None:
-    """For the load's one long query on this connection (its transaction): no JIT (it
-    compiles for seconds before the first row) and room to sort in memory."""
+_FROM_THE_KEY = ("enable_sort",)
+"""Planner settings for the entries: read them in the primary key's order (a stream from the
+first row) rather than sort their documents (gigabytes) first."""
+_SCAN_AND_SORT = ("enable_indexscan", "enable_bitmapscan")
+"""For targets and orders: a sequential scan and a sort of the narrow rows made from it cost
+less than visiting the table in key order, row by row."""
+
+
+async def _tune_for_load(conn: AsyncConnection, disabled: Sequence[str]) -> None:
+    """For the load's one long query on this connection (its transaction, SET LOCAL): no
+    JIT (it compiles for seconds before the first row), room to sort in memory, and these
+    planner methods off."""
     if conn.dialect.name == "postgresql":
         await conn.execute(text("SET LOCAL jit = off"))
         await conn.execute(text("SET LOCAL work_mem = '64MB'"))
+        for setting in disabled:
+            await conn.execute(text(f"SET LOCAL {setting} = off"))
 
 
 def _entries_query(dialect: str, order: _Order) -> Select[Any]:
@@ -273,7 +288,7 @@ class EntryBuilder:
         self._measures_by_key = measures_by_key
         self._measure_sets: dict[str, MeasureSet] = {}
         self._layouts: dict[tuple[tuple[str, int, str], ...], tuple[Order, ...]] = {}
-        self._text_layouts: dict[str, tuple[tuple[Order, ...], int]] = {}
+        self._profiles: dict[tuple[Any, ...], tuple[Profile, int]] = {}
         self._dates: dict[date | str, date] = {}
         self.skipped_orders = 0
         self.missing: dict[str, str] = {}
@@ -317,7 +332,7 @@ class EntryBuilder:
         if len(self._measure_sets) >= _CACHE_LIMIT:
             self._measure_sets.clear()
             self._layouts.clear()
-            self._text_layouts.clear()
+            self._profiles.clear()
         self._measure_sets[key] = self.intern(measures)
         self.missing.pop(key, None)
 
@@ -369,108 +384,197 @@ class EntryBuilder:
             )
         )
 
-    def _layout_of_text(self, entry_id: str, flat: list[str], orders: str) -> tuple[Order, ...]:
-        """`_layout` of an aggregated orders text, cached by the text with each target's code
-        and role replaced by its position: entries alike share that text."""
-        key = orders
-        for i in range(0, len(flat), 2):
-            key = key.replace(
-                f"{_FIELD}{flat[i]}{_FIELD}{flat[i + 1]}{_FIELD}", f"{_FIELD}{i}{_FIELD}"
-            )
-        found = self._text_layouts.get(key)
-        if found is None:
-            skipped = self.skipped_orders
-            rows = [o.split(_FIELD) for o in orders.split(_ITEM)]
-            layout = self._layout(entry_id, flat, rows)
-            if len(self._text_layouts) >= _CACHE_LIMIT:  # orders for someone not named
-                self._text_layouts.clear()  # make a text of their own: let them not pile up
-            found = self._text_layouts[key] = (layout, self.skipped_orders - skipped)
-        else:
-            self.skipped_orders += found[1]
-        return found[0]
-
     def build(self, entry: Any, targets: Sequence[Any], orders: Sequence[Any]) -> Entry:
-        """An entry from its row and the rows of its targets and orders; raises
-        MeasuresUnknown while some of its measures are known by key only."""
-        return self._build(entry, targets, orders, self._layout)
+        """An entry from its row and the rows of its targets and orders (as the tables hold
+        them); raises MeasuresUnknown while some of its measures are known by key only."""
+        return self.row(entry, _aggregated(targets, _T_NAME), _aggregated(orders)).entry()
 
-    def build_aggregated(self, entry: Any, targets: str | None, orders: str | None) -> Entry:
-        """`build` from the aggregated texts of `_targets_query` and `_orders_query`."""
-        target_rows = [t.split(_FIELD) for t in targets.split(_ITEM)] if targets else []
-        if targets and _ESCAPE in targets:
-            for t in target_rows:
-                t[_T_NAME] = _unescaped(t[_T_NAME])
-        return self._build(entry, target_rows, orders or "", self._layout_of_text)
+    def row(self, entry: Any, targets: str | None, orders: str | None) -> EntryRow:
+        """What the index stores of an entry, from its row and the aggregated texts of its
+        targets and orders (`_targets_query`, `_orders_query`); raises MeasuresUnknown
+        while some of its measures are known by key only.
 
-    def _build(
-        self,
-        entry: Any,
-        targets: Sequence[Any],
-        orders: Any,
-        layout: Callable[[str, list[str], Any], tuple[Order, ...]],
-    ) -> Entry:
-        intern = self.intern.one
+        The listed subject is the first target, the linked persons follow by role and code.
+        Entries alike share one `Profile`, found by the fields that make it, the roles, and
+        the orders text with each target's code and role replaced by its position."""
         entry_id, list_type, colour, subject_code, by, start, end, payload, suspended = entry
         document = _document(payload)
         decision = document.decision_document
-        subject = None
-        others = []
-        for t in targets:
-            if subject is None and t[_T_ROLE] == SUBJECT_ROLE and t[_T_CODE] == subject_code:
-                subject = t
-            else:
-                others.append(t)
-        if len(others) > 1:
-            others.sort(key=_ROLE_THEN_CODE)
-        flat: list[str] = [subject_code if subject is None else subject[_T_CODE], SUBJECT_ROLE]
-        for t in others:
-            flat.append(t[_T_CODE])
-            flat.append(intern(t[_T_ROLE]))
+        subject_type = subject_name = ""
+        others: list[tuple[str, str]] = []  # (role, code) of the linked persons
+        if targets:
+            found = False
+            for item in targets.split(_ITEM):
+                _, code, role, kind, name = item.split(_FIELD)
+                if not found and role == SUBJECT_ROLE and code == subject_code:
+                    found, subject_type, subject_name = True, kind, name
+                else:
+                    others.append((role, code))
+            if _ESCAPE in subject_name:
+                subject_name = _unescaped(subject_name)
+        if not others:
+            codes: tuple[str, ...] = (subject_code,)
+            roles: tuple[str, ...] = _SUBJECT_ONLY
+        elif len(others) == 1:
+            codes, roles = (subject_code, others[0][1]), (SUBJECT_ROLE, others[0][0])
+        else:
+            others.sort()
+            codes = (subject_code, *[code for _, code in others])
+            roles = (SUBJECT_ROLE, *[role for role, _ in others])
         # A suspended entry calls for no measure (DOMAIN.md §7): its orders are not kept.
-        if suspended is not None:
-            suspended, orders = intern(suspended), ()
+        layout_key = None
+        if orders and suspended is None:
+            layout_key = orders.replace(
+                f"{_FIELD}{subject_code}{_FIELD}{SUBJECT_ROLE}{_FIELD}", _AT_SUBJECT
+            )
+            for i in range(1, len(codes)):
+                layout_key = layout_key.replace(
+                    f"{_FIELD}{codes[i]}{_FIELD}{roles[i]}{_FIELD}", f"{_FIELD}{i}{_FIELD}"
+                )
+        legal_basis = document.legal_basis or ""
+        key = (list_type, colour, by, legal_basis, suspended, subject_type, roles, layout_key)
+        found_profile = self._profiles.get(key)
+        if found_profile is None:
+            found_profile = self._profiles[key] = self._profile(
+                entry_id, key, codes, orders if layout_key is not None else None
+            )
+        else:
+            self.skipped_orders += found_profile[1]
         decided = decision.date if decision is not None else None
-        return Entry(
+        return EntryRow(
             entry_id,
-            intern(list_type),
-            intern(colour),
-            flat[0],
-            intern(subject[_T_TYPE]) if subject is not None else "",
-            subject[_T_NAME] if subject is not None else "",
-            intern(by),
-            intern(document.legal_basis or ""),
+            codes,
+            subject_code,
+            subject_name,
             (decision.number if decision is not None else None) or "",
-            self._date(decided) if decided else self._date(start),
             self._date(start),
             self._date(end),
-            tuple(flat),
-            layout(entry_id, flat, orders) if orders else (),
-            suspended,
+            self._date(decided) if decided else self._date(start),
+            found_profile[0],
         )
+
+    def _profile(
+        self, entry_id: str, key: tuple[Any, ...], codes: tuple[str, ...], orders: str | None
+    ) -> tuple[Profile, int]:
+        """A new profile, and how many of the entry's orders are for someone it does not
+        name."""
+        list_type, colour, by, legal_basis, suspended, subject_type, roles, _ = key
+        skipped = self.skipped_orders
+        layout: tuple[Order, ...] = ()
+        if orders:
+            flat = list(chain.from_iterable(zip(codes, roles, strict=True)))
+            layout = self._layout(entry_id, flat, [o.split(_FIELD) for o in orders.split(_ITEM)])
+        if len(self._profiles) >= _CACHE_LIMIT:  # orders for someone not named make a
+            self._profiles.clear()  # text of their own: let them not pile up
+        intern = self.intern.one
+        profile = Profile(
+            intern(list_type),
+            intern(colour),
+            intern(subject_type),
+            intern(by),
+            intern(legal_basis),
+            None if suspended is None else intern(suspended),
+            intern(tuple(intern(role) for role in roles)),
+            layout,
+            True,
+        )
+        return profile, self.skipped_orders - skipped
+
+
+_SUBJECT_ONLY = (SUBJECT_ROLE,)
+_AT_SUBJECT = f"{_FIELD}0{_FIELD}"
+
+
+def _aggregated(rows: Sequence[Any], escape_at: int | None = None) -> str | None:
+    """Rows of targets or orders as the aggregated text of their query (see above)."""
+    if not rows:
+        return None
+    items = []
+    for row in rows:
+        fields = [str(value) for value in row[1:]]
+        if escape_at is not None:
+            name = fields[escape_at - 1]
+            for raw, escaped in _ESCAPES:
+                name = name.replace(raw, escaped)
+            fields[escape_at - 1] = name
+        items.append(_FIELD + _FIELD.join(fields))
+    return _ITEM.join(items)
+
+
+class _Chunks:
+    """The rows of one long query a chunk at a time, the next chunk already being fetched
+    while this one is used (so the database keeps producing meanwhile). On PostgreSQL they
+    come from the driver's own server-side cursor: SQLAlchemy's result rows would cost as
+    much again per row, over millions of rows (the statement is rendered with its values,
+    all of them the load's own constants). Elsewhere they come through SQLAlchemy."""
+
+    def __init__(self, fetch: Callable[[], Awaitable[Sequence[Any]]]) -> None:
+        self._fetch = fetch
+        self._next: asyncio.Future[Sequence[Any]] | None = asyncio.ensure_future(fetch())
+
+    @classmethod
+    async def open(
+        cls,
+        conn: AsyncConnection,
+        query: Select[Any] | Select[Any, Any],
+        size: int,
+        disabled: Sequence[str] = (),
+    ) -> _Chunks:
+        await _tune_for_load(conn, disabled)  # also opens the transaction the cursor is in
+        if conn.dialect.name == "postgresql":
+            sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+            driver = (await conn.get_raw_connection()).driver_connection
+            assert driver is not None
+            cursor = await driver.cursor(sql)
+            return cls(lambda: cursor.fetch(size))
+        partitions = (await conn.stream(query.execution_options(yield_per=size))).partitions()
+
+        async def fetch() -> Sequence[Any]:
+            return await anext(partitions, [])
+
+        return cls(fetch)
+
+    async def next(self) -> Sequence[Any]:
+        """The next chunk; empty once the rows are all taken."""
+        if self._next is None:
+            return []
+        rows = await self._next
+        self._next = asyncio.ensure_future(self._fetch()) if rows else None
+        return rows
+
+    def close(self) -> None:
+        if self._next is not None:
+            self._next.cancel()
 
 
 class _Aggregates:
     """The rows (entry id, text) of an aggregated query sorted by entry id, taken a range at
     a time."""
 
-    def __init__(self, result: AsyncResult[str, str]) -> None:
-        self._partitions = result.partitions()
+    def __init__(self, chunks: _Chunks) -> None:
+        self._chunks = chunks
         self._buffer: list[Any] = []
         self._exhausted = False
 
     async def through(self, last: str) -> dict[str, str]:
         """Every row not taken yet whose entry id is at most `last`, by entry id."""
         while not self._exhausted and (not self._buffer or self._buffer[-1][0] <= last):
-            try:
-                self._buffer.extend(await anext(self._partitions))
-            except StopAsyncIteration:
-                self._exhausted = True
+            rows = await self._chunks.next()
+            self._buffer.extend(rows)
+            self._exhausted = not rows
         cut = bisect.bisect_right(self._buffer, last, key=_FIRST)
         taken, self._buffer = self._buffer[:cut], self._buffer[cut:]
         return dict(taken)
 
 
 _FIRST = operator.itemgetter(0)
+
+
+def _return_freed_memory() -> None:
+    """Hand the memory the load's passing rows and lists freed back to the system: the C
+    allocator keeps it otherwise (glibc; elsewhere nothing happens)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 @contextlib.asynccontextmanager
@@ -592,30 +696,34 @@ class LiveCheckIndex:
             engine.connect() as c_texts,
         ):
             order = self._order = await _byte_order(c_texts)
-            for conn in (c_entries, c_targets, c_orders):
-                await _tune_for_load(conn)
             entries, targets, orders = await asyncio.gather(
-                c_entries.stream(
+                _Chunks.open(
+                    c_entries,
                     _entries_query(dialect, order)
                     # A suspended entry's period is not running: kept whatever its end.
                     .where(or_(le.period_end >= today, le.status == _SUSPENDED))
-                    .order_by(order(le.entry_id))
-                    .execution_options(yield_per=size)
+                    .order_by(order(le.entry_id)),
+                    size,
+                    _FROM_THE_KEY,
                 ),
-                c_targets.stream(_targets_query(order).execution_options(yield_per=size)),
-                c_orders.stream(_orders_query(dialect, order).execution_options(yield_per=size)),
+                _Chunks.open(c_targets, _targets_query(order), size, _SCAN_AND_SORT),
+                _Chunks.open(c_orders, _orders_query(dialect, order), size, _SCAN_AND_SORT),
             )
-            target_texts, order_texts = _Aggregates(targets), _Aggregates(orders)
-            async for part in entries.partitions():
-                last = part[-1][0]
-                self.index.extend(
-                    await self._build(
-                        c_texts,
-                        part,
-                        await target_texts.through(last),
-                        await order_texts.through(last),
+            try:
+                target_texts, order_texts = _Aggregates(targets), _Aggregates(orders)
+                while part := await entries.next():
+                    last = part[-1][0]
+                    self.index.extend(
+                        await self._build(
+                            c_texts,
+                            part,
+                            await target_texts.through(last),
+                            await order_texts.through(last),
+                        )
                     )
-                )
+            finally:
+                for chunks in (entries, targets, orders):
+                    chunks.close()
         await self._refresh_names()
         self.stats.entries = len(self.index)
         self.stats.codes = self.index.codes
@@ -623,6 +731,7 @@ class LiveCheckIndex:
         self.stats.load_seconds = time.perf_counter() - started
         gc.collect()
         gc.freeze()
+        _return_freed_memory()
         self.stats.rss_after_bytes = rss_bytes()
         log.info("must-check index loaded", **self.stats.as_json())
 
@@ -632,11 +741,11 @@ class LiveCheckIndex:
         entries: Sequence[Any],
         targets: dict[str, str],
         orders: dict[str, str],
-    ) -> list[Entry]:
-        """The entries of these rows. Those with measures not known yet wait until their
-        texts are fetched (a handful of times in a whole load: see _measures_key)."""
-        build = self._builder.build_aggregated
-        built: list[Entry] = []
+    ) -> list[EntryRow]:
+        """The index rows of these entries. Those with measures not known yet wait until
+        their texts are fetched (a handful of times in a whole load: see _measures_key)."""
+        build = self._builder.row
+        built: list[EntryRow] = []
         waiting = []
         for i, entry in enumerate(entries):
             if i % _YIELD_EVERY == 0:

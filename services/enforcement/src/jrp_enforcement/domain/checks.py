@@ -167,6 +167,96 @@ class Profile(NamedTuple):
     """The listed subject's code is the first target's (as for every loaded entry)."""
 
 
+class EntryRow(NamedTuple):
+    """An entry as the index stores it: what is its own, and the `Profile` it shares."""
+
+    entry_id: str
+    codes: tuple[str, ...]
+    """Its targets' codes, in the order of `profile.roles`."""
+    subject_code: str
+    subject_name: str
+    decision_number: str
+    period_start: date
+    period_end: date
+    decision_date: date
+    profile: Profile
+
+    @classmethod
+    def of(cls, entry: Entry) -> EntryRow:
+        targets = entry.targets
+        codes = targets[0::2]
+        return cls(
+            entry.entry_id,
+            codes,
+            entry.subject_code,
+            entry.subject_name,
+            entry.decision_number,
+            entry.period_start,
+            entry.period_end,
+            entry.decision_date,
+            Profile(
+                entry.list_type,
+                entry.colour,
+                entry.subject_type,
+                entry.initiating_department,
+                entry.legal_basis,
+                entry.suspended,
+                targets[1::2],
+                entry.orders,
+                bool(codes) and codes[0] == entry.subject_code,
+            ),
+        )
+
+    def entry(self) -> Entry:
+        p = self.profile
+        return _entry_of(
+            self.entry_id,
+            self.codes,
+            self.subject_code,
+            self.subject_name,
+            self.decision_number,
+            self.period_start,
+            self.period_end,
+            self.decision_date,
+            p,
+        )
+
+
+def _entry_of(
+    entry_id: str,
+    codes: Sequence[str],
+    subject_code: str,
+    subject_name: str,
+    decision_number: str,
+    period_start: date,
+    period_end: date,
+    decision_date: date,
+    p: Profile,
+) -> Entry:
+    roles = p.roles
+    if len(roles) == 1:
+        targets: tuple[str, ...] = (codes[0], roles[0])
+    else:
+        targets = tuple(chain.from_iterable(zip(codes, roles, strict=True)))
+    return Entry(
+        entry_id,
+        p.list_type,
+        p.colour,
+        subject_code,
+        p.subject_type,
+        subject_name,
+        p.initiating_department,
+        p.legal_basis,
+        decision_number,
+        decision_date,
+        period_start,
+        period_end,
+        targets,
+        p.orders,
+        p.suspended,
+    )
+
+
 _key_hash = hash
 """How a code or an id is hashed for the key arrays (the process's own string hash: the
 index lives and dies with the process)."""
@@ -290,10 +380,8 @@ class CheckIndex:
 
     def __init__(self) -> None:
         self._profiles: list[Profile] = [_NO_PROFILE]
-        self._profile_numbers: dict[tuple[Any, ...], int] = {}
-        self._layouts: list[tuple[Order, ...]] = []
-        self._layout_numbers: dict[tuple[Order, ...], int] = {}
-        self._layout_by_identity: dict[int, int] = {}
+        self._profile_numbers: dict[Profile, int] = {}
+        self._profile_by_identity: dict[int, int] = {}
         self._profile_of = array("I")
         self._days = array("i")
         """Per row: period start, period end, decision date (proleptic ordinals)."""
@@ -351,34 +439,36 @@ class CheckIndex:
         row = self._row_of(entry_id)
         return None if row is None else self._entry(row)
 
-    def put(self, entry: Entry) -> None:
+    def put(self, entry: Entry | EntryRow) -> None:
         """Add the entry, or replace the one with its id."""
         self._settle()
-        self.drop(entry.entry_id)
-        hashes = dict.fromkeys(_key_hash(code) for code in entry.targets[0::2])
+        row = entry if isinstance(entry, EntryRow) else EntryRow.of(entry)
+        self.drop(row.entry_id)
+        hashes = dict.fromkeys(_key_hash(code) for code in row.codes)
         new_codes = sum(1 for code_hash in hashes if not self._reached(code_hash))
-        row = self._append(entry)
-        self._ids.add(_key_hash(entry.entry_id), row)
+        number = self._append(row)
+        self._ids.add(_key_hash(row.entry_id), number)
         for code_hash in hashes:
-            self._codes.add(code_hash, row)
+            self._codes.add(code_hash, number)
         self._live += 1
         self._distinct_codes += new_codes
 
-    def extend(self, entries: Iterable[Entry]) -> None:
+    def extend(self, entries: Iterable[Entry | EntryRow]) -> None:
         """Add many entries, as a load does: the same as `put` of each in turn (the last of
         one id wins), but their keys are sorted in at once, at the next read."""
         append, ids, codes = self._append, self._ids.append, self._codes.append
         added = 0
         for entry in entries:
-            row = append(entry)
-            ids(_key_hash(entry.entry_id), row)
-            targets = entry.targets
-            if len(targets) == 4 and targets[0] != targets[2]:  # the subject and one person
-                codes(_key_hash(targets[0]), row)
-                codes(_key_hash(targets[2]), row)
+            row = entry if isinstance(entry, EntryRow) else EntryRow.of(entry)
+            number = append(row)
+            ids(_key_hash(row.entry_id), number)
+            targets = row.codes
+            if len(targets) == 2 and targets[0] != targets[1]:  # the subject and one person
+                codes(_key_hash(targets[0]), number)
+                codes(_key_hash(targets[1]), number)
             else:
-                for code in dict.fromkeys(targets[0::2]):
-                    codes(_key_hash(code), row)
+                for code in dict.fromkeys(targets):
+                    codes(_key_hash(code), number)
             added += 1
         self._live += added
         self._unsettled = True
@@ -408,75 +498,55 @@ class CheckIndex:
 
     # --- rows ---------------------------------------------------------------------------
 
-    def _profile_number(self, key: tuple[Any, ...]) -> int:
-        """The number of the profile of these values (`Profile` fields, order layout last
-        but one): a new one if none has them yet. Layouts are told apart by identity first
-        (a builder shares one tuple per layout), by value only when new."""
-        orders = key[7]
-        layout = self._layout_by_identity.get(id(orders))
-        if layout is None or self._layouts[layout] is not orders:
-            layout = self._layout_numbers.get(orders)
-            if layout is None:
-                layout = self._layout_numbers[orders] = len(self._layouts)
-                self._layouts.append(orders)
-            if self._layouts[layout] is orders:  # only a kept object's id stays its own
-                self._layout_by_identity[id(orders)] = layout
-        numbered = (*key[:7], layout, key[8])
-        number = self._profile_numbers.get(numbered)
+    def _profile_number(self, profile: Profile) -> int:
+        """The number of this profile: a new one if none is equal. Profiles are told apart
+        by identity first (a builder hands out one object per profile), by value (their order
+        layout included) only when the object is new here."""
+        number = self._profile_by_identity.get(id(profile))
+        if number is not None and self._profiles[number] is profile:
+            return number
+        number = self._profile_numbers.get(profile)
         if number is None:
-            number = self._profile_numbers[numbered] = len(self._profiles)
-            self._profiles.append(Profile._make((*key[:7], self._layouts[layout], key[8])))
+            number = self._profile_numbers[profile] = len(self._profiles)
+            self._profiles.append(profile)
+        if self._profiles[number] is profile:  # only a kept object's id stays its own
+            self._profile_by_identity[id(profile)] = number
         return number
 
-    def _append(self, entry: Entry) -> int:
+    def _append(self, row: EntryRow) -> int:
         (
             entry_id,
-            list_type,
-            colour,
+            codes,
             subject_code,
-            subject_type,
             subject_name,
-            initiating_department,
-            legal_basis,
             decision_number,
-            decision_date,
             period_start,
             period_end,
-            targets,
-            orders,
-            suspended,
-        ) = entry
-        codes = targets[0::2]
-        first = bool(codes) and codes[0] == subject_code
+            decision_date,
+            profile,
+        ) = row
         if _SEPARATOR in subject_name or _SEPARATOR in decision_number:  # cannot be stored
             subject_name = subject_name.replace(_SEPARATOR, "\ufffd")
             decision_number = decision_number.replace(_SEPARATOR, "\ufffd")
-        fields = [entry_id, *codes, subject_name, decision_number]
-        if not first:
-            fields.append(subject_code)
-        row = len(self._profile_of)
+        if len(codes) == 2 and profile.subject_first:  # the subject and one person
+            text = f"{entry_id}\0{codes[0]}\0{codes[1]}\0{subject_name}\0{decision_number}"
+        else:
+            fields = [entry_id, *codes, subject_name, decision_number]
+            if not profile.subject_first:
+                fields.append(subject_code)
+            text = _SEPARATOR.join(fields)
+        number = len(self._profile_of)
         heap = self._heap
-        heap += _SEPARATOR.join(fields).encode()
+        heap += text.encode()
         self._offsets.append(len(heap))
-        self._profile_of.append(
-            self._profile_number(
-                (
-                    list_type,
-                    colour,
-                    subject_type,
-                    initiating_department,
-                    legal_basis,
-                    suspended,
-                    targets[1::2],
-                    orders,
-                    first,
-                )
-            )
-        )
+        found = self._profile_by_identity.get(id(profile))
+        if found is None or self._profiles[found] is not profile:
+            found = self._profile_number(profile)
+        self._profile_of.append(found)
         self._days.extend(
             (period_start.toordinal(), period_end.toordinal(), decision_date.toordinal())
         )
-        return row
+        return number
 
     def _fields(self, row: int) -> list[str]:
         offsets = self._offsets
@@ -491,30 +561,19 @@ class CheckIndex:
     def _entry(self, row: int) -> Entry:
         profile = self._profiles[self._profile_of[row]]
         fields = self._fields(row)
-        roles = profile.roles
-        count = len(roles)
-        if count == 1:
-            targets: tuple[str, ...] = (fields[1], roles[0])
-        else:
-            targets = tuple(chain.from_iterable(zip(fields[1 : count + 1], roles, strict=True)))
+        count = len(profile.roles)
         at = 3 * row
         days = self._days
-        return Entry(
-            entry_id=fields[0],
-            list_type=profile.list_type,
-            colour=profile.colour,
-            subject_code=fields[1] if profile.subject_first else fields[count + 3],
-            subject_type=profile.subject_type,
-            subject_name=fields[count + 1],
-            initiating_department=profile.initiating_department,
-            legal_basis=profile.legal_basis,
-            decision_number=fields[count + 2],
-            decision_date=self._date(days[at + 2]),
-            period_start=self._date(days[at]),
-            period_end=self._date(days[at + 1]),
-            targets=targets,
-            orders=profile.orders,
-            suspended=profile.suspended,
+        return _entry_of(
+            fields[0],
+            fields[1 : count + 1],
+            fields[1] if profile.subject_first else fields[count + 3],
+            fields[count + 1],
+            fields[count + 2],
+            self._date(days[at]),
+            self._date(days[at + 1]),
+            self._date(days[at + 2]),
+            profile,
         )
 
     def _codes_of(self, row: int) -> list[str]:
@@ -604,11 +663,8 @@ class CheckIndex:
         self._days = array("i", days.tobytes())
         self._profile_of = array("I", new_profile_of.tobytes())
         self._profiles = profiles
-        self._profile_numbers = {
-            (*p[:7], self._layout_numbers[p.orders], p.subject_first): n
-            for n, p in enumerate(profiles)
-            if n != _FREE
-        }
+        self._profile_numbers = {p: n for n, p in enumerate(profiles) if n != _FREE}
+        self._profile_by_identity = {id(p): n for n, p in enumerate(profiles) if n != _FREE}
         self._free = 0
 
 

@@ -7,11 +7,11 @@ document the shape in OpenAPI): the check is the hot path of every department's 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable, Coroutine
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
+import msgspec
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from fastapi.security import HTTPBearer
@@ -244,12 +244,13 @@ def _refused(item: Refused) -> dict[str, Any]:
     }
 
 
-def _dumps(body: Any) -> str:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+_encode = msgspec.json.Encoder().encode
+"""Compact JSON, non-ASCII as is (the bytes json.dumps(ensure_ascii=False,
+separators=(",", ":")) gives, several times faster): the check is the hot path."""
 
 
 def _json(body: Any) -> Response:
-    return Response(_dumps(body).encode(), media_type="application/json")
+    return Response(_encode(body), media_type="application/json")
 
 
 def check_json(checked: Checked, names: dict[str, str]) -> dict[str, Any]:
@@ -263,17 +264,17 @@ def check_json(checked: Checked, names: dict[str, str]) -> dict[str, Any]:
 async def batch_body(batch: BatchChecked, names: dict[str, str]) -> bytes:
     """The batch answer as JSON bytes. A code on no list (most of them) is written from a
     template: it is a validated identifier and the check id is hex, so nothing needs escaping."""
-    parts: list[str] = []
+    parts: list[bytes] = []
     check_id = batch.check_id
     for i, item in enumerate(batch.items):
         if i and i % _YIELD_EVERY == 0:
             await asyncio.sleep(0)  # the audit rows are being stored meanwhile
         if isinstance(item, str):
-            parts.append(_UNLISTED % (item, check_id(i)))
+            parts.append((_UNLISTED % (item, check_id(i))).encode())
         elif isinstance(item, Refused):
-            parts.append(_dumps(_refused(item)))
+            parts.append(_encode(_refused(item)))
         else:
-            parts.append(_dumps(_answer(check_id(i), item, names)))
+            parts.append(_encode(_answer(check_id(i), item, names)))
     head = {
         "batch_id": batch.batch_id,
         "checked_at": batch.checked_at.isoformat(),
@@ -285,7 +286,7 @@ async def batch_body(batch: BatchChecked, names: dict[str, str]) -> bytes:
         "suspended": batch.suspended,
         "refused": batch.refused,
     }
-    return f'{_dumps(head)[:-1]},"answers":[{",".join(parts)}]}}'.encode()
+    return b"".join((_encode(head)[:-1], b',"answers":[', b",".join(parts), b"]}"))
 
 
 _UNLISTED = (
