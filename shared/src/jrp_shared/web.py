@@ -238,6 +238,7 @@ def create_service_app(
     """`hot_routes` are matched before everything else, on the app's own router: an
     included router costs a few more steps on every request, worth saving only on a route
     every department calls on every approval (must-check)."""
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         for hook in on_startup:
