@@ -336,7 +336,9 @@ class _CheckRoute(QuietRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         async def handle(request: Request) -> Response:
             by = await current_department(await current_party(request, await _bearer(request)))
-            department = request.query_params.get("department")
+            # (no query string, the common case: nothing to parse)
+            query = request.scope["query_string"]
+            department = request.query_params.get("department") if query else None
             if department is not None and not 1 <= len(department) <= 32:
                 raise InvalidInput.for_field(
                     "query.department", "string_length", "department is 1 to 32 characters"
