@@ -387,7 +387,14 @@ class EntryBuilder:
     def build(self, entry: Any, targets: Sequence[Any], orders: Sequence[Any]) -> Entry:
         """An entry from its row and the rows of its targets and orders (as the tables hold
         them); raises MeasuresUnknown while some of its measures are known by key only."""
-        return self.row(entry, _aggregated(targets, _T_NAME), _aggregated(orders)).entry()
+        built = self.row(entry, _aggregated(targets, _T_NAME), _aggregated(orders)).entry()
+        # Entries from the tables share their dates too (rows for the index need not: it
+        # keeps day numbers).
+        return built._replace(
+            period_start=self._date(built.period_start),
+            period_end=self._date(built.period_end),
+            decision_date=self._date(built.decision_date),
+        )
 
     def row(self, entry: Any, targets: str | None, orders: str | None) -> EntryRow:
         """What the index stores of an entry, from its row and the aggregated texts of its
@@ -421,25 +428,6 @@ class EntryBuilder:
             others.sort()
             codes = (subject_code, *[code for _, code in others])
             roles = (SUBJECT_ROLE, *[role for role, _ in others])
-        # A suspended entry calls for no measure (DOMAIN.md §7): its orders are not kept.
-        layout_key = None
-        if orders and suspended is None:
-            layout_key = orders.replace(
-                f"{_FIELD}{subject_code}{_FIELD}{SUBJECT_ROLE}{_FIELD}", _AT_SUBJECT
-            )
-            for i in range(1, len(codes)):
-                layout_key = layout_key.replace(
-                    f"{_FIELD}{codes[i]}{_FIELD}{roles[i]}{_FIELD}", f"{_FIELD}{i}{_FIELD}"
-                )
-        legal_basis = document.legal_basis or ""
-        key = (list_type, colour, by, legal_basis, suspended, subject_type, roles, layout_key)
-        found_profile = self._profiles.get(key)
-        if found_profile is None:
-            found_profile = self._profiles[key] = self._profile(
-                entry_id, key, codes, orders if layout_key is not None else None
-            )
-        else:
-            self.skipped_orders += found_profile[1]
         decided = decision.date if decision is not None else None
         return EntryRow(
             entry_id,
@@ -447,11 +435,57 @@ class EntryBuilder:
             subject_code,
             subject_name,
             (decision.number if decision is not None else None) or "",
-            self._date(start),
-            self._date(end),
-            self._date(decided) if decided else self._date(start),
-            found_profile[0],
+            start,
+            end,
+            self._date(decided) if decided else start,
+            self._shared(
+                entry_id,
+                codes,
+                (list_type, colour, by, document.legal_basis or "", suspended, subject_type, roles),
+                orders,
+            ),
         )
+
+    def with_orders(self, row: EntryRow, orders: str) -> Profile:
+        """The profile of an entry made without its orders (`row(..., orders=None)`) once
+        its orders are known; raises MeasuresUnknown as `row` does."""
+        p = row.profile
+        fields = (
+            p.list_type,
+            p.colour,
+            p.initiating_department,
+            p.legal_basis,
+            p.suspended,
+            p.subject_type,
+            p.roles,
+        )
+        return self._shared(row.entry_id, row.codes, fields, orders)
+
+    def _shared(
+        self, entry_id: str, codes: tuple[str, ...], fields: tuple[Any, ...], orders: str | None
+    ) -> Profile:
+        """The shared profile of these fields (list type, colour, department, legal basis,
+        suspension, subject type, roles) and orders."""
+        # A suspended entry calls for no measure (DOMAIN.md §7): its orders are not kept.
+        layout_key = None
+        if orders and fields[4] is None:
+            roles = fields[6]
+            layout_key = orders.replace(
+                f"{_FIELD}{codes[0]}{_FIELD}{SUBJECT_ROLE}{_FIELD}", _AT_SUBJECT
+            )
+            for i in range(1, len(codes)):
+                layout_key = layout_key.replace(
+                    f"{_FIELD}{codes[i]}{_FIELD}{roles[i]}{_FIELD}", f"{_FIELD}{i}{_FIELD}"
+                )
+        key = (*fields, layout_key)
+        found = self._profiles.get(key)
+        if found is None:
+            found = self._profiles[key] = self._profile(
+                entry_id, key, codes, orders if layout_key is not None else None
+            )
+        else:
+            self.skipped_orders += found[1]
+        return found[0]
 
     def _profile(
         self, entry_id: str, key: tuple[Any, ...], codes: tuple[str, ...], orders: str | None
@@ -533,6 +567,10 @@ class _Chunks:
             return await anext(partitions, [])
 
         return cls(fetch)
+
+    def started(self) -> bool:
+        """Rows (or the end) have come, or are no longer awaited."""
+        return self._next is None or self._next.done()
 
     async def next(self) -> Sequence[Any]:
         """The next chunk; empty once the rows are all taken."""
@@ -711,16 +749,24 @@ class LiveCheckIndex:
             )
             try:
                 target_texts, order_texts = _Aggregates(targets), _Aggregates(orders)
+                # The orders come sorted, so none come until the database has read them all.
+                # Meanwhile the entries are stored without them, and given their orders as
+                # soon as they come (then the rest of the entries with theirs at once).
+                waiting: list[range] = []
                 while part := await entries.next():
                     last = part[-1][0]
-                    self.index.extend(
-                        await self._build(
-                            c_texts,
-                            part,
-                            await target_texts.through(last),
-                            await order_texts.through(last),
-                        )
-                    )
+                    their_targets = await target_texts.through(last)
+                    if not orders.started():
+                        built = await self._build(c_texts, part, their_targets, {}, later=True)
+                        waiting.append(self.index.extend(built))
+                        continue
+                    for rows in waiting:
+                        await self._add_orders(c_texts, rows, order_texts)
+                    waiting = []
+                    their_orders = await order_texts.through(last)
+                    self.index.extend(await self._build(c_texts, part, their_targets, their_orders))
+                for rows in waiting:
+                    await self._add_orders(c_texts, rows, order_texts)
             finally:
                 for chunks in (entries, targets, orders):
                     chunks.close()
@@ -741,9 +787,12 @@ class LiveCheckIndex:
         entries: Sequence[Any],
         targets: dict[str, str],
         orders: dict[str, str],
+        *,
+        later: bool = False,
     ) -> list[EntryRow]:
-        """The index rows of these entries. Those with measures not known yet wait until
-        their texts are fetched (a handful of times in a whole load: see _measures_key)."""
+        """The index rows of these entries (without their orders if they come `later`).
+        Those with measures not known yet wait until their texts are fetched (a handful of
+        times in a whole load: see _measures_key)."""
         build = self._builder.row
         built: list[EntryRow] = []
         waiting = []
@@ -751,6 +800,9 @@ class LiveCheckIndex:
             if i % _YIELD_EVERY == 0:
                 await asyncio.sleep(0)  # /healthz and the like stay answered while loading
             entry_id = entry[_E_ID]
+            if later:
+                built.append(build(entry, targets.get(entry_id), None))
+                continue
             try:
                 built.append(build(entry, targets.get(entry_id), orders.get(entry_id)))
             except MeasuresUnknown:
@@ -759,6 +811,29 @@ class LiveCheckIndex:
             await self._learn_measures(conn)
             built.extend(build(e, targets.get(e[_E_ID]), orders.get(e[_E_ID])) for e in waiting)
         return built
+
+    async def _add_orders(
+        self, conn: AsyncConnection, rows: range, order_texts: _Aggregates
+    ) -> None:
+        """Give the entries stored in these rows without their orders the profile their
+        orders make (the rows are in entry id order, as the orders come)."""
+        index, builder = self.index, self._builder
+        for start in range(rows.start, rows.stop, self._chunk_size):
+            await asyncio.sleep(0)
+            stored = [
+                index.stored(n) for n in range(start, min(start + self._chunk_size, rows.stop))
+            ]
+            orders = await order_texts.through(stored[-1].entry_id)
+            for number, row in enumerate(stored, start):
+                text = orders.get(row.entry_id)
+                if text is None:
+                    continue
+                try:
+                    profile = builder.with_orders(row, text)
+                except MeasuresUnknown:
+                    await self._learn_measures(conn)
+                    profile = builder.with_orders(row, text)
+                index.reprofile(number, profile)
 
     async def _learn_measures(self, conn: AsyncConnection) -> None:
         """Fetch the measures text of the keys met but not known yet, each from an order of

@@ -453,11 +453,12 @@ class CheckIndex:
         self._live += 1
         self._distinct_codes += new_codes
 
-    def extend(self, entries: Iterable[Entry | EntryRow]) -> None:
+    def extend(self, entries: Iterable[Entry | EntryRow]) -> range:
         """Add many entries, as a load does: the same as `put` of each in turn (the last of
-        one id wins), but their keys are sorted in at once, at the next read."""
+        one id wins), but their keys are sorted in at once, at the next read. Returns the
+        numbers of the rows they were stored in (see `stored`)."""
         append, ids, codes = self._append, self._ids.append, self._codes.append
-        added = 0
+        first, added = len(self._profile_of), 0
         for entry in entries:
             row = entry if isinstance(entry, EntryRow) else EntryRow.of(entry)
             number = append(row)
@@ -472,6 +473,32 @@ class CheckIndex:
             added += 1
         self._live += added
         self._unsettled = True
+        return range(first, first + added)
+
+    def stored(self, number: int) -> EntryRow:
+        """The entry in row `number`, as `extend` numbered it. For a load in progress: the
+        numbers hold until the next read (which may compact the rows)."""
+        profile = self._profiles[self._profile_of[number]]
+        fields = self._fields(number)
+        count = len(profile.roles)
+        at = 3 * number
+        days = self._days
+        return EntryRow(
+            fields[0],
+            tuple(fields[1 : count + 1]),
+            fields[1] if profile.subject_first else fields[count + 3],
+            fields[count + 1],
+            fields[count + 2],
+            self._date(days[at]),
+            self._date(days[at + 1]),
+            self._date(days[at + 2]),
+            profile,
+        )
+
+    def reprofile(self, number: int, profile: Profile) -> None:
+        """Give the entry in row `number` (see `stored`) another profile: for a load that
+        stored entries before their orders came."""
+        self._profile_of[number] = self._profile_number(profile)
 
     def drop(self, entry_id: str) -> None:
         self._settle()
