@@ -267,10 +267,12 @@ def _document(payload: str | bytes) -> _Document:
         return _decode_document(inner)
 
 
-_ROLE_THEN_CODE = operator.itemgetter(2, 1)
 # Row positions (rows are read by position: cheaper than by name, a million times over).
-_E_ID, _E_TYPE, _E_COLOUR, _E_SUBJECT, _E_BY, _E_START, _E_END, _E_PAYLOAD, _E_SUSPENDED = range(9)
-_T_CODE, _T_ROLE, _T_TYPE, _T_NAME = 1, 2, 3, 4
+# An entry row is (id, list type, colour, subject code, department, start, end, document,
+# suspension); target and order rows (and the items of their aggregated texts) keep the
+# entry id's place, empty in the texts.
+_E_ID = 0
+_T_NAME = 4
 _O_DEPARTMENT, _O_CODE, _O_ROLE, _O_MEASURES = 1, 2, 3, 4
 
 
@@ -280,8 +282,8 @@ class MeasuresUnknown(Exception):
 
 
 class EntryBuilder:
-    """Turns rows (of the three queries above) into `Entry` tuples, sharing every repeated
-    value, ready for the index to store compactly."""
+    """Turns rows of the three queries above into index rows (`EntryRow`): what is each
+    entry's own, and the `Profile` entries alike share (one object per profile)."""
 
     def __init__(self, *, measures_by_key: bool = False) -> None:
         self.intern = Interner()

@@ -3,9 +3,10 @@ now, and what must / may the asking department do about it. No I/O here.
 
 Every approval, licence, subsidy, tender or honour checks the subject first (000 (二十一),
 002 二(一)2, 004 三(一)), so the answer comes from an in-memory index of the entries in force
-rather than from the database. The index is kept compact: one tuple per entry, and the values
-many entries share (list type, department, role, dates, legal basis, measure sets and even
-whole order layouts) are interned, so a million entries cost a few hundred bytes each.
+rather than from the database. The index is kept compact: a row per entry in a few arrays
+and one byte heap, the values many entries share (list type, department, legal basis, roles,
+measure sets and whole order layouts) stored once per `Profile`, so a million entries cost
+about two hundred bytes each (docs/architecture.md, "The must-check index").
 """
 
 from __future__ import annotations
