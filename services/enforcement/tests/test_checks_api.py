@@ -15,13 +15,16 @@ import pytest
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
-from jrp_enforcement.adapters import orm
+from jrp_enforcement.adapters import check_index, orm
+from jrp_enforcement.adapters.check_index import LiveCheckIndex
 from jrp_enforcement.cli import MIGRATIONS
 from jrp_enforcement.config import EnforcementSettings
 from jrp_enforcement.service_layer.changes import EntryChanges
 from jrp_enforcement.service_layer.checks import CheckService
 from jrp_enforcement.testing import EnforcementUnderTest, entry_in_force, running_enforcement
-from jrp_shared.clock import china_date
+from jrp_shared.catalog_copy import CatalogCopy
+from jrp_shared.clock import china_date, system_clock
+from jrp_shared.db import Database
 from jrp_shared.events.payloads import DecisionDocument, ListTypePublished, Period
 from jrp_shared.events.payloads import SubjectReference as Subject
 from jrp_shared.identifiers import uscc_check_character
@@ -518,3 +521,33 @@ async def test_who_may_ask_and_what_is_refused(service: EnforcementUnderTest) ->
     assert stats.status_code == 200 and stats.json()["entries"] == 4
     assert (await service.client.get("/v1/check-index", headers=own)).status_code == 403
     assert len(await _audit_rows(service)) == 1  # refused checks are not checks
+
+
+async def test_entries_stored_before_their_orders_come_answer_the_same(
+    postgres: PostgresDatabases,
+    catalog: tuple[list[ListTypePublished], list[Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A load stores the entries that come before the (sorted) orders without them, and
+    gives them their orders once they come: forced for every entry here, every code must
+    answer as from a load that had the orders at once (measures fetched by key included)."""
+    url = await postgres.fresh("enforcement", MIGRATIONS)
+    await _seed(url, catalog[0])
+    db = Database(url)
+    codes = (ENTERPRISE, PERSON, RED_CO, LATE_CO, SUSPENDED_CO, UNLISTED)
+    answers, sizes = [], []
+    try:
+        for orders_come_late in (False, True):
+            if orders_come_late:
+                monkeypatch.setattr(check_index._Chunks, "started", lambda _self: False)
+            live = LiveCheckIndex(db, CatalogCopy(orm.catalog_copy), system_clock)
+            await live._load_all()
+            answers.append({code: live.index.lookup(code) for code in codes})
+            sizes.append((len(live.index), live.index.codes))
+    finally:
+        await db.dispose()
+    at_once, later = answers
+    assert later == at_once and sizes == [(4, 5), (4, 5)]
+    [tax] = at_once[PERSON]
+    assert [o.department for o in tax.orders] == ["finance", "tax", "tax"]  # lifted: not kept
+    assert at_once[SUSPENDED_CO][0].suspended == "complaint"

@@ -2,26 +2,36 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+_LABELLED = 4_096
+"""Label combinations whose series are looked up once and kept (method × route × status:
+bounded by the routes); every request counts itself, so the lookup is on the hot path."""
 
 
 class ServiceMetrics:
     def __init__(self, service: str) -> None:
         self.registry = CollectorRegistry()
         labels = {"service": service}
-        self.http_requests = Counter(
-            "jrp_http_requests_total",
-            "HTTP requests by route and status",
-            ["method", "route", "status"],
-            registry=self.registry,
-        ).labels
-        self.http_latency = Histogram(
-            "jrp_http_request_seconds",
-            "HTTP request latency",
-            ["method", "route"],
-            registry=self.registry,
-            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
-        ).labels
+        self.http_requests = lru_cache(_LABELLED)(
+            Counter(
+                "jrp_http_requests_total",
+                "HTTP requests by route and status",
+                ["method", "route", "status"],
+                registry=self.registry,
+            ).labels
+        )
+        self.http_latency = lru_cache(_LABELLED)(
+            Histogram(
+                "jrp_http_request_seconds",
+                "HTTP request latency",
+                ["method", "route"],
+                registry=self.registry,
+                buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+            ).labels
+        )
         self.events_consumed = Counter(
             "jrp_events_consumed_total",
             "Events taken by consumers, by outcome (processed, duplicate, ignored, dead_lettered)",

@@ -31,6 +31,7 @@ def create_app(settings: EnforcementSettings | None = None, *, bus: Bus | None =
         title="Enforcement",
         description=__doc__ or "",
         # must-check first: routes are matched in order and it is the hottest one
+        hot_routes=checks.single.routes,
         routers=[checks.router, *copies.routers(), *lifecycle.ROUTERS],
         on_startup=[copies.restore],
     )

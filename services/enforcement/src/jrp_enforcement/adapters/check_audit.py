@@ -68,9 +68,21 @@ _INSERT = insert(orm.check_audit).values(
 )
 
 
+class _Lane(NamedTuple):
+    """A connection kept for group commits, and the asyncpg connection under it."""
+
+    conn: AsyncConnection
+    raw: Any
+
+
 class AuditWriter:
     def __init__(
-        self, db: Database, *, max_rows_per_commit: int = 5_000, retry_seconds: float = 2.0
+        self,
+        db: Database,
+        *,
+        max_rows_per_commit: int = 5_000,
+        retry_seconds: float = 2.0,
+        lanes: int = 2,
     ) -> None:
         self._db = db
         self._max_rows = max_rows_per_commit
@@ -78,8 +90,11 @@ class AuditWriter:
         self._queue: deque[tuple[AuditRow, asyncio.Future[None]]] = deque()
         self._wake = asyncio.Event()
         self._running = False
-        self._conn: AsyncConnection | None = None
-        self._raw: Any = None  # the asyncpg connection under `_conn`
+        # Commits in flight at once, each on a connection of its own: while one is with the
+        # database, the checks answered meanwhile are already being stored by the next.
+        self._lanes = asyncio.Semaphore(lanes if db.dialect == "postgresql" else 1)
+        self._idle: list[_Lane] = []
+        self._in_flight: set[asyncio.Task[None]] = set()
         self.commits = 0
         self.rows = 0
 
@@ -110,20 +125,30 @@ class AuditWriter:
         try:
             while True:
                 await self._wake.wait()
-                # One turn of the loop first: checks already under way queue their rows too,
-                # so a busy second costs fewer, larger commits.
-                await asyncio.sleep(0)
+                # Checks already under way queue their rows too: turn the loop while each
+                # turn adds rows (a busy stream of checks), then store them all in one
+                # commit. A busy second costs fewer, larger commits, and the wait never
+                # outlasts the work at hand.
+                queued = 0
+                while queued < len(self._queue) < self._max_rows:
+                    queued = len(self._queue)
+                    await asyncio.sleep(0)
                 self._wake.clear()
                 while self._queue:
+                    await self._lanes.acquire()
                     taken = [
                         self._queue.popleft() for _ in range(min(len(self._queue), self._max_rows))
                     ]
-                    await self._commit(taken)
+                    task = asyncio.create_task(self._commit(taken))
+                    self._in_flight.add(task)
+                    task.add_done_callback(self._in_flight.discard)
         finally:
             self._running = False
-            if self._conn is not None:
-                await self._conn.close()
-                self._conn = None
+            for task in list(self._in_flight):
+                task.cancel()
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+            while self._idle:
+                await self._idle.pop().conn.close()
             refused = AuditUnavailable("the service is stopping; the check was not recorded")
             while self._queue:
                 _, future = self._queue.popleft()
@@ -146,6 +171,8 @@ class AuditWriter:
                 if not future.done():
                     future.set_exception(failed)
             return
+        finally:
+            self._lanes.release()
         for _, future in taken:
             if not future.done():  # the waiting request may have been cancelled meanwhile
                 future.set_result(None)
@@ -170,16 +197,18 @@ class AuditWriter:
         if self._db.dialect != "postgresql":
             await self._store_rows(rows)
             return
-        if self._conn is None:
-            self._conn = await self._db.engine.connect()
-            self._raw = (await self._conn.get_raw_connection()).driver_connection
+        if self._idle:
+            lane = self._idle.pop()
+        else:
+            conn = await self._db.engine.connect()
+            lane = _Lane(conn, (await conn.get_raw_connection()).driver_connection)
         try:
             # Outside a transaction the one statement commits by itself when it returns.
-            await self._raw.execute(_UNNEST_INSERT, *zip(*rows, strict=True))
+            await lane.raw.execute(_UNNEST_INSERT, *zip(*rows, strict=True))
         except BaseException:
-            conn, self._conn, self._raw = self._conn, None, None
-            await conn.invalidate()
+            await lane.conn.invalidate()
             raise
+        self._idle.append(lane)
         self.commits += 1
         self.rows += len(rows)
 

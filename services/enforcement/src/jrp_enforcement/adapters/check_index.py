@@ -1,11 +1,13 @@
 """The must-check index (DOMAIN.md §6), loaded from this service's tables and kept current.
 
-At start the entries in force or suspended (`list_entries` with their `entry_targets`) and
-their orders not lifted (`sanction_orders`) are streamed in chunks (a server-side cursor on
-PostgreSQL), so the load needs no more memory than the index itself, on SQLite as on
-PostgreSQL. After every commit that changes an entry, its targets or its orders, the order
-code announces the entry ids (`EntryChanges`); one task reloads them, in order, from the
-latest committed state.
+At start the database does the grouping: three queries stream, in entry id order, the entries
+in force or suspended (`list_entries`), their targets (`entry_targets`) and their orders not
+lifted (`sanction_orders`), the latter two as one aggregated row per entry; they are merged
+here a chunk at a time and added to the compact `CheckIndex` in bulk, so the load needs no
+more memory than the index itself, on SQLite as on PostgreSQL. After every commit that
+changes an entry, its targets or its orders, the order code announces the entry ids
+(`EntryChanges`); one task reloads them, in order, from the latest committed state, through
+the same queries.
 """
 
 from __future__ import annotations
@@ -13,29 +15,35 @@ from __future__ import annotations
 import asyncio
 import bisect
 import contextlib
+import ctypes
 import gc
 import json
 import operator
 import os
+import re
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, cast, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncResult
+import msgspec
+from sqlalchemy import ColumnElement, Select, String, Text, cast, func, literal, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from jrp_enforcement.adapters import orm
 from jrp_enforcement.domain.checks import (
     SUBJECT_ROLE,
     CheckIndex,
     Entry,
+    EntryRow,
     Interner,
     Measure,
     MeasureSet,
     Order,
+    Profile,
     merge_measures,
 )
 from jrp_shared.catalog_copy import CatalogCopy
@@ -51,7 +59,7 @@ _IN_FORCE = ListEntryStatus.IN_FORCE.value
 _SUSPENDED = ListEntryStatus.SUSPENDED.value
 _LIFTED = OrderState.LIFTED.value
 _RELOAD_CHUNK = 500
-_YIELD_EVERY = 500
+_YIELD_EVERY = 1_000
 _CACHE_LIMIT = 100_000
 
 
@@ -73,6 +81,7 @@ class IndexStats:
     rss_after_bytes: int = 0
     reloads: int = 0
     reloaded_entries: int = 0
+    index_bytes: int = 0
 
     def as_json(self) -> dict[str, Any]:
         grown = max(self.rss_after_bytes - self.rss_before_bytes, 0)
@@ -83,34 +92,115 @@ class IndexStats:
             "rss_bytes": rss_bytes(),
             "rss_growth_bytes_at_load": grown,
             "bytes_per_entry_at_load": round(grown / self.entries) if self.entries else None,
+            "index_bytes": self.index_bytes,
             "reloads": self.reloads,
             "reloaded_entries": self.reloaded_entries,
         }
 
 
-# --- reading rows into entries --------------------------------------------------------------
+# --- the queries ------------------------------------------------------------------------------
+
+# An entry's targets and orders come as one text each: items separated by _ITEM, each item
+# _FIELD-separated and starting with one, so that it splits into a row shaped like a row of
+# the table (position 0, the entry id, left empty). Codes, roles, departments and measures
+# keys never hold these characters; a name might, so names are escaped (_ESCAPE).
+_ITEM, _FIELD, _ESCAPE = "\x1e", "\x1f", "\x1d"
+_ESCAPES = ((_ESCAPE, _ESCAPE + "0"), (_ITEM, _ESCAPE + "1"), (_FIELD, _ESCAPE + "2"))
+_UNESCAPE = re.compile(f"{_ESCAPE}([012])")
+_UNESCAPED = {"0": _ESCAPE, "1": _ITEM, "2": _FIELD}
 
 
-def _entries_query() -> Select[Any]:
+def _escaped(column: ColumnElement[str]) -> ColumnElement[str]:
+    for raw, escaped in _ESCAPES:
+        column = func.replace(column, raw, escaped)
+    return column
+
+
+def _unescaped(name: str) -> str:
+    return _UNESCAPE.sub(lambda m: _UNESCAPED[m[1]], name)
+
+
+def _joined(*columns: ColumnElement[str]) -> ColumnElement[str]:
+    joined: ColumnElement[str] = literal(_FIELD, String)
+    for i, column in enumerate(columns):
+        joined = joined + column if i == 0 else joined + _FIELD + column
+    return joined
+
+
+class _Order:
+    """How the database sorts entry ids for the load: in byte order, the order Python
+    compares strings in, so the three streams can be merged here. On a database whose
+    collation is C (as deploy/ creates them) that is the primary key's own order, read from
+    the index without a sort; otherwise it is asked for (`COLLATE "C"`)."""
+
+    def __init__(self, dialect: str, collation_is_bytes: bool) -> None:
+        self._explicit = dialect == "postgresql" and not collation_is_bytes
+
+    def __call__(self, column: ColumnElement[str]) -> ColumnElement[str]:
+        return column.collate("C") if self._explicit else column
+
+
+async def _byte_order(conn: AsyncConnection) -> _Order:
+    dialect = conn.dialect.name
+    collation = None
+    if dialect == "postgresql":
+        collation = await conn.scalar(
+            text("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+        )
+        await conn.rollback()
+    return _Order(dialect, collation in ("C", "POSIX"))
+
+
+_FROM_THE_KEY = ("enable_sort",)
+"""Planner settings for the entries: read them in the primary key's order (a stream from the
+first row) rather than sort their documents (gigabytes) first."""
+_SCAN_AND_SORT = ("enable_indexscan", "enable_bitmapscan")
+"""For targets and orders: a sequential scan and a sort of the narrow rows made from it cost
+less than visiting the table in key order, row by row."""
+
+
+async def _tune_for_load(conn: AsyncConnection, disabled: Sequence[str]) -> None:
+    """For the load's one long query on this connection (its transaction, SET LOCAL): no
+    JIT (it compiles for seconds before the first row), room to sort in memory, and these
+    planner methods off."""
+    if conn.dialect.name == "postgresql":
+        await conn.execute(text("SET LOCAL jit = off"))
+        await conn.execute(text("SET LOCAL work_mem = '64MB'"))
+        for setting in disabled:
+            await conn.execute(text(f"SET LOCAL {setting} = off"))
+
+
+def _entries_query(dialect: str, order: _Order) -> Select[Any]:
     t = orm.list_entries
+    # The document as bytes (as text elsewhere), decoded here: JSON operators on the stored
+    # text cost PostgreSQL several times what decoding the three fields needed costs here.
+    payload = (
+        func.convert_to(cast(t.c.payload, Text), "UTF8")
+        if dialect == "postgresql"
+        else cast(t.c.payload, String)
+    )
     return select(
-        t.c.entry_id,
+        order(t.c.entry_id).label("entry_id"),
         t.c.list_type,
         t.c.colour,
         t.c.subject_code,
         t.c.initiating_department,
         t.c.period_start,
         t.c.period_end,
-        # The document as text, parsed here: three JSON operators per row cost PostgreSQL
-        # several times what one json.loads costs Python (measured, 20,000 entries).
-        cast(t.c.payload, String).label("payload"),
+        payload.label("payload"),
         t.c.suspension_case_kind,
     ).where(t.c.status.in_((_IN_FORCE, _SUSPENDED)))
 
 
-def _targets_query() -> Select[Any]:
-    t = orm.entry_targets
-    return select(t.c.entry_id, t.c.code, t.c.role, t.c.subject_type, t.c.name)
+def _targets_query(order: _Order, entry_ids: Sequence[str] | None = None) -> Select[str, str]:
+    """One row per entry: its targets, as code, role, subject type and (escaped) name."""
+    t = orm.entry_targets.c
+    item = _joined(t.code, t.role, t.subject_type, _escaped(t.name))
+    entry_id = order(t.entry_id)
+    query = select(entry_id.label("entry_id"), func.aggregate_strings(item, _ITEM))
+    if entry_ids is not None:
+        query = query.where(t.entry_id.in_(entry_ids))
+    return query.group_by(entry_id).order_by(entry_id)
 
 
 def _measures_text() -> ColumnElement[str]:
@@ -128,41 +218,91 @@ def _measures_key(dialect: str) -> ColumnElement[str]:
     return text
 
 
-def _orders_query(dialect: str) -> Select[Any]:
-    t = orm.sanction_orders
-    return select(
-        t.c.entry_id,
-        t.c.department,
-        t.c.target_code,
-        t.c.target_role,
-        _measures_key(dialect).label("measures"),
-    ).where(t.c.state != _LIFTED)
+def _orders_query(
+    dialect: str, order: _Order, entry_ids: Sequence[str] | None = None
+) -> Select[Any, str]:
+    """One row per entry: its orders not lifted, as department, target code, target role
+    and measures key. The items are made (and the measures hashed) before the sort, so only
+    they are sorted, not the measures."""
+    t = orm.sanction_orders.c
+    item = _joined(t.department, t.target_code, t.target_role, _measures_key(dialect))
+    narrow = select(order(t.entry_id).label("entry_id"), item.label("item")).where(
+        t.state != _LIFTED
+    )
+    if entry_ids is not None:
+        narrow = narrow.where(t.entry_id.in_(entry_ids))
+    items = narrow.order_by(order(t.entry_id)).subquery()
+    return (
+        select(items.c.entry_id, func.aggregate_strings(items.c.item, _ITEM))
+        .group_by(items.c.entry_id)
+        .order_by(items.c.entry_id)
+    )
 
 
-_ROLE_THEN_CODE = operator.itemgetter(2, 1)
+# --- reading rows into entries --------------------------------------------------------------
+
+
+class _Decision(msgspec.Struct):
+    number: str | None = None
+    date: str | None = None
+
+
+class _Document(msgspec.Struct):
+    """The fields of the stored ListEntryInForce the index needs (the rest is skipped)."""
+
+    legal_basis: str | None = None
+    decision_document: _Decision | None = None
+
+
+_decode_document = msgspec.json.Decoder(_Document).decode
+
+
+def _document(payload: str | bytes) -> _Document:
+    try:
+        return _decode_document(payload)
+    except msgspec.ValidationError:
+        # A JSON column read back as a JSON string of the text.
+        inner = json.loads(payload)
+        if not isinstance(inner, str):
+            raise
+        return _decode_document(inner)
+
+
 # Row positions (rows are read by position: cheaper than by name, a million times over).
-_E_ID, _E_TYPE, _E_COLOUR, _E_SUBJECT, _E_BY, _E_START, _E_END, _E_PAYLOAD, _E_SUSPENDED = range(9)
-_T_CODE, _T_ROLE, _T_TYPE, _T_NAME = 1, 2, 3, 4
+# An entry row is (id, list type, colour, subject code, department, start, end, document,
+# suspension); target and order rows (and the items of their aggregated texts) keep the
+# entry id's place, empty in the texts.
+_E_ID = 0
+_T_NAME = 4
 _O_DEPARTMENT, _O_CODE, _O_ROLE, _O_MEASURES = 1, 2, 3, 4
 
 
-class EntryBuilder:
-    """Turns rows (of the three queries above) into compact `Entry` tuples, sharing every
-    repeated value."""
+class MeasuresUnknown(Exception):
+    """Orders whose measures are known by key only (PostgreSQL); their texts must be
+    learnt first (`EntryBuilder.missing`)."""
 
-    def __init__(self) -> None:
+
+class EntryBuilder:
+    """Turns rows of the three queries above into index rows (`EntryRow`): what is each
+    entry's own, and the `Profile` entries alike share (one object per profile)."""
+
+    def __init__(self, *, measures_by_key: bool = False) -> None:
         self.intern = Interner()
+        self._measures_by_key = measures_by_key
         self._measure_sets: dict[str, MeasureSet] = {}
         self._layouts: dict[tuple[tuple[str, int, str], ...], tuple[Order, ...]] = {}
-        self._dates: dict[str, date] = {}
+        self._profiles: dict[tuple[Any, ...], tuple[Profile, int]] = {}
+        self._dates: dict[date | str, date] = {}
         self.skipped_orders = 0
+        self.missing: dict[str, str] = {}
+        """Measures keys met but not known yet, each with an entry whose orders have it."""
 
     def _date(self, value: date | str) -> date:
-        if isinstance(value, date):
-            return self.intern(value)
+        """One shared date for a date or its ISO text."""
         found = self._dates.get(value)
         if found is None:
-            found = self._dates[value] = self.intern(date.fromisoformat(value))
+            day = value if isinstance(value, date) else date.fromisoformat(value)
+            found = self._dates[value] = self.intern(day)
         return found
 
     def knows(self, key: str) -> bool:
@@ -195,7 +335,9 @@ class EntryBuilder:
         if len(self._measure_sets) >= _CACHE_LIMIT:
             self._measure_sets.clear()
             self._layouts.clear()
+            self._profiles.clear()
         self._measure_sets[key] = self.intern(measures)
+        self.missing.pop(key, None)
 
     def _measure_set(self, key: str) -> MeasureSet:
         found = self._measure_sets.get(key)
@@ -204,7 +346,7 @@ class EntryBuilder:
             found = self._measure_sets[key]
         return found
 
-    def _layout(self, flat: list[str], orders: Sequence[Any]) -> tuple[Order, ...]:
+    def _layout(self, entry_id: str, flat: list[str], orders: Sequence[Any]) -> tuple[Order, ...]:
         position = {(flat[i], flat[i + 1]): i // 2 for i in range(0, len(flat), 2)}
         placed = []
         for o in orders:
@@ -218,6 +360,12 @@ class EntryBuilder:
         # Entries of one list type usually carry the same layout: one shared tuple, built once.
         found = self._layouts.get(signature)
         if found is None:
+            if self._measures_by_key:
+                unknown = [p[2] for p in placed if p[2] not in self._measure_sets]
+                if unknown:
+                    for key in unknown:
+                        self.missing.setdefault(key, entry_id)
+                    raise MeasuresUnknown
             found = self._layouts[signature] = self._lay_out(placed)
         return found
 
@@ -240,84 +388,248 @@ class EntryBuilder:
         )
 
     def build(self, entry: Any, targets: Sequence[Any], orders: Sequence[Any]) -> Entry:
-        intern = self.intern
-        document = json.loads(entry[_E_PAYLOAD])
-        if isinstance(document, str):  # a JSON column read back as a JSON string of the text
-            document = json.loads(document)
-        decision = document.get("decision_document") or {}
-        subject_code = entry[_E_SUBJECT]
-        subject = None
-        others = []
-        for t in targets:
-            if subject is None and t[_T_ROLE] == SUBJECT_ROLE and t[_T_CODE] == subject_code:
-                subject = t
-            else:
-                others.append(t)
-        if len(others) > 1:
-            others.sort(key=_ROLE_THEN_CODE)
-        flat: list[str] = [subject_code if subject is None else subject[_T_CODE], SUBJECT_ROLE]
-        for t in others:
-            flat.append(t[_T_CODE])
-            flat.append(intern(t[_T_ROLE]))
-        # A suspended entry calls for no measure (DOMAIN.md §7): its orders are not kept.
-        suspended = entry[_E_SUSPENDED]
-        if suspended is not None:
-            suspended, orders = intern(suspended), ()
-        return Entry(
-            entry_id=entry[_E_ID],
-            list_type=intern(entry[_E_TYPE]),
-            colour=intern(entry[_E_COLOUR]),
-            subject_code=flat[0],
-            subject_type=intern(subject[_T_TYPE] if subject is not None else ""),
-            subject_name=subject[_T_NAME] if subject is not None else "",
-            initiating_department=intern(entry[_E_BY]),
-            legal_basis=intern(document.get("legal_basis") or ""),
-            decision_number=decision.get("number") or "",
-            decision_date=self._date(decision.get("date") or entry[_E_START]),
-            period_start=self._date(entry[_E_START]),
-            period_end=self._date(entry[_E_END]),
-            targets=tuple(flat),
-            orders=self._layout(flat, orders) if orders else (),
-            suspended=suspended,
+        """An entry from its row and the rows of its targets and orders (as the tables hold
+        them); raises MeasuresUnknown while some of its measures are known by key only."""
+        built = self.row(entry, _aggregated(targets, _T_NAME), _aggregated(orders)).entry()
+        # Entries from the tables share their dates too (rows for the index need not: it
+        # keeps day numbers).
+        return built._replace(
+            period_start=self._date(built.period_start),
+            period_end=self._date(built.period_end),
+            decision_date=self._date(built.decision_date),
         )
 
+    def row(self, entry: Any, targets: str | None, orders: str | None) -> EntryRow:
+        """What the index stores of an entry, from its row and the aggregated texts of its
+        targets and orders (`_targets_query`, `_orders_query`); raises MeasuresUnknown
+        while some of its measures are known by key only.
 
-def _in_entry_order(column: ColumnElement[str], dialect: str) -> ColumnElement[str]:
-    # The three streams are merged by comparing ids in Python, so the database must sort
-    # them the way Python compares strings: by code point, i.e. byte order (collation "C"
-    # on PostgreSQL, whatever the database's own; SQLite's default is already binary).
-    return column.collate("C") if dialect == "postgresql" else column
+        The listed subject is the first target, the linked persons follow by role and code.
+        Entries alike share one `Profile`, found by the fields that make it, the roles, and
+        the orders text with each target's code and role replaced by its position."""
+        entry_id, list_type, colour, subject_code, by, start, end, payload, suspended = entry
+        document = _document(payload)
+        decision = document.decision_document
+        subject_type = subject_name = ""
+        others: list[tuple[str, str]] = []  # (role, code) of the linked persons
+        if targets:
+            found = False
+            for item in targets.split(_ITEM):
+                _, code, role, kind, name = item.split(_FIELD)
+                if not found and role == SUBJECT_ROLE and code == subject_code:
+                    found, subject_type, subject_name = True, kind, name
+                else:
+                    others.append((role, code))
+            if _ESCAPE in subject_name:
+                subject_name = _unescaped(subject_name)
+        if not others:
+            codes: tuple[str, ...] = (subject_code,)
+            roles: tuple[str, ...] = _SUBJECT_ONLY
+        elif len(others) == 1:
+            codes, roles = (subject_code, others[0][1]), (SUBJECT_ROLE, others[0][0])
+        else:
+            others.sort()
+            codes = (subject_code, *[code for _, code in others])
+            roles = (SUBJECT_ROLE, *[role for role, _ in others])
+        decided = decision.date if decision is not None else None
+        return EntryRow(
+            entry_id,
+            codes,
+            subject_code,
+            subject_name,
+            (decision.number if decision is not None else None) or "",
+            start,
+            end,
+            self._date(decided) if decided else start,
+            self._shared(
+                entry_id,
+                codes,
+                (list_type, colour, by, document.legal_basis or "", suspended, subject_type, roles),
+                orders,
+            ),
+        )
+
+    def with_orders(self, row: EntryRow, orders: str) -> Profile:
+        """The profile of an entry made without its orders (`row(..., orders=None)`) once
+        its orders are known; raises MeasuresUnknown as `row` does."""
+        p = row.profile
+        fields = (
+            p.list_type,
+            p.colour,
+            p.initiating_department,
+            p.legal_basis,
+            p.suspended,
+            p.subject_type,
+            p.roles,
+        )
+        return self._shared(row.entry_id, row.codes, fields, orders)
+
+    def _shared(
+        self, entry_id: str, codes: tuple[str, ...], fields: tuple[Any, ...], orders: str | None
+    ) -> Profile:
+        """The shared profile of these fields (list type, colour, department, legal basis,
+        suspension, subject type, roles) and orders."""
+        # A suspended entry calls for no measure (DOMAIN.md §7): its orders are not kept.
+        layout_key = None
+        if orders and fields[4] is None:
+            roles = fields[6]
+            layout_key = orders.replace(
+                f"{_FIELD}{codes[0]}{_FIELD}{SUBJECT_ROLE}{_FIELD}", _AT_SUBJECT
+            )
+            for i in range(1, len(codes)):
+                layout_key = layout_key.replace(
+                    f"{_FIELD}{codes[i]}{_FIELD}{roles[i]}{_FIELD}", f"{_FIELD}{i}{_FIELD}"
+                )
+        key = (*fields, layout_key)
+        found = self._profiles.get(key)
+        if found is None:
+            found = self._profiles[key] = self._profile(
+                entry_id, key, codes, orders if layout_key is not None else None
+            )
+        else:
+            self.skipped_orders += found[1]
+        return found[0]
+
+    def _profile(
+        self, entry_id: str, key: tuple[Any, ...], codes: tuple[str, ...], orders: str | None
+    ) -> tuple[Profile, int]:
+        """A new profile, and how many of the entry's orders are for someone it does not
+        name."""
+        list_type, colour, by, legal_basis, suspended, subject_type, roles, _ = key
+        skipped = self.skipped_orders
+        layout: tuple[Order, ...] = ()
+        if orders:
+            flat = list(chain.from_iterable(zip(codes, roles, strict=True)))
+            layout = self._layout(entry_id, flat, [o.split(_FIELD) for o in orders.split(_ITEM)])
+        if len(self._profiles) >= _CACHE_LIMIT:  # orders for someone not named make a
+            self._profiles.clear()  # text of their own: let them not pile up
+        intern = self.intern.one
+        profile = Profile(
+            intern(list_type),
+            intern(colour),
+            intern(subject_type),
+            intern(by),
+            intern(legal_basis),
+            None if suspended is None else intern(suspended),
+            intern(tuple(intern(role) for role in roles)),
+            layout,
+            True,
+        )
+        return profile, self.skipped_orders - skipped
 
 
-class _InEntryOrder:
-    """The rows of a query sorted by entry id (first column), taken a range at a time."""
+_SUBJECT_ONLY = (SUBJECT_ROLE,)
+_AT_SUBJECT = f"{_FIELD}0{_FIELD}"
 
-    def __init__(self, result: AsyncResult[Any]) -> None:
-        self._partitions = result.partitions()
+
+def _aggregated(rows: Sequence[Any], escape_at: int | None = None) -> str | None:
+    """Rows of targets or orders as the aggregated text of their query (see above)."""
+    if not rows:
+        return None
+    items = []
+    for row in rows:
+        fields = [str(value) for value in row[1:]]
+        if escape_at is not None:
+            name = fields[escape_at - 1]
+            for raw, escaped in _ESCAPES:
+                name = name.replace(raw, escaped)
+            fields[escape_at - 1] = name
+        items.append(_FIELD + _FIELD.join(fields))
+    return _ITEM.join(items)
+
+
+class _Chunks:
+    """The rows of one long query a chunk at a time, the next chunk already being fetched
+    while this one is used (so the database keeps producing meanwhile). On PostgreSQL they
+    come from the driver's own server-side cursor: SQLAlchemy's result rows would cost as
+    much again per row, over millions of rows (the statement is rendered with its values,
+    all of them the load's own constants). Elsewhere they come through SQLAlchemy."""
+
+    def __init__(self, fetch: Callable[[], Awaitable[Sequence[Any]]]) -> None:
+        self._fetch = fetch
+        self._next: asyncio.Future[Sequence[Any]] | None = asyncio.ensure_future(fetch())
+
+    @classmethod
+    async def open(
+        cls,
+        conn: AsyncConnection,
+        query: Select[Any] | Select[Any, Any],
+        size: int,
+        disabled: Sequence[str] = (),
+    ) -> _Chunks:
+        await _tune_for_load(conn, disabled)  # also opens the transaction the cursor is in
+        if conn.dialect.name == "postgresql":
+            sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+            driver = (await conn.get_raw_connection()).driver_connection
+            assert driver is not None
+            cursor = await driver.cursor(sql)
+            return cls(lambda: cursor.fetch(size))
+        partitions = (await conn.stream(query.execution_options(yield_per=size))).partitions()
+
+        async def fetch() -> Sequence[Any]:
+            return await anext(partitions, [])
+
+        return cls(fetch)
+
+    def started(self) -> bool:
+        """Rows (or the end) have come, or are no longer awaited."""
+        return self._next is None or self._next.done()
+
+    async def next(self) -> Sequence[Any]:
+        """The next chunk; empty once the rows are all taken."""
+        if self._next is None:
+            return []
+        rows = await self._next
+        self._next = asyncio.ensure_future(self._fetch()) if rows else None
+        return rows
+
+    def close(self) -> None:
+        if self._next is not None:
+            self._next.cancel()
+
+
+class _Aggregates:
+    """The rows (entry id, text) of an aggregated query sorted by entry id, taken a range at
+    a time."""
+
+    def __init__(self, chunks: _Chunks) -> None:
+        self._chunks = chunks
         self._buffer: list[Any] = []
         self._exhausted = False
 
-    async def through(self, last: str) -> list[Any]:
-        """Every row not taken yet whose entry id is at most `last`."""
+    async def through(self, last: str) -> dict[str, str]:
+        """Every row not taken yet whose entry id is at most `last`, by entry id."""
         while not self._exhausted and (not self._buffer or self._buffer[-1][0] <= last):
-            try:
-                self._buffer.extend(await anext(self._partitions))
-            except StopAsyncIteration:
-                self._exhausted = True
+            rows = await self._chunks.next()
+            self._buffer.extend(rows)
+            self._exhausted = not rows
         cut = bisect.bisect_right(self._buffer, last, key=_FIRST)
         taken, self._buffer = self._buffer[:cut], self._buffer[cut:]
-        return taken
+        return dict(taken)
 
 
 _FIRST = operator.itemgetter(0)
 
 
-def _group(rows: Iterable[Any], wanted: set[str]) -> dict[str, list[Any]]:
-    grouped: dict[str, list[Any]] = defaultdict(list)
-    for row in rows:
-        if row[0] in wanted:
-            grouped[row[0]].append(row)
-    return grouped
+def _return_freed_memory() -> None:
+    """Hand the memory the load's passing rows and lists freed back to the system: the C
+    allocator keeps it otherwise (glibc; elsewhere nothing happens)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+@contextlib.asynccontextmanager
+async def _collector_paused() -> AsyncIterator[None]:
+    """A load makes millions of short-lived lists and tuples: the cyclic garbage collector
+    would scan them, and every row buffered, over and over for nothing. It waits until the
+    load is over (reference counting frees them meanwhile)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # --- the live index ---------------------------------------------------------------------------
@@ -350,7 +662,8 @@ class LiveCheckIndex:
         self.index = CheckIndex()
         self.list_type_names: dict[str, str] = {}
         self.stats = IndexStats()
-        self._builder = EntryBuilder()
+        self._builder = EntryBuilder(measures_by_key=db.dialect == "postgresql")
+        self._order: _Order | None = None
         self._pending: set[str] = set()
         self._names_due = False
         self._wake = asyncio.Event()
@@ -431,118 +744,161 @@ class LiveCheckIndex:
 
     async def _load_all(self) -> None:
         """Read every entry in force or suspended with its targets and orders: three queries
-        sorted by entry id, streamed side by side (server-side cursors on PostgreSQL) and
-        merged here a partition at a time. Sequential scans and one sort each, run in
-        parallel by the database, beat a range query per chunk (whose rows lie all over the
-        table)."""
+        in entry id order, streamed side by side (server-side cursors on PostgreSQL), the
+        database grouping each entry's targets and its orders into one row each; merged here
+        a chunk at a time and added to the index in bulk."""
         started = time.perf_counter()
         self.stats.rss_before_bytes = rss_bytes()
         today = china_date(self._clock())
         dialect, size = self._db.dialect, self._chunk_size
-        le, et, so = orm.list_entries.c, orm.entry_targets.c, orm.sanction_orders.c
+        le = orm.list_entries.c
         engine = self._db.engine
         async with (
+            _collector_paused(),
             engine.connect() as c_entries,
             engine.connect() as c_targets,
             engine.connect() as c_orders,
             engine.connect() as c_texts,
         ):
+            order = self._order = await _byte_order(c_texts)
             entries, targets, orders = await asyncio.gather(
-                c_entries.stream(
-                    _entries_query()
+                _Chunks.open(
+                    c_entries,
+                    _entries_query(dialect, order)
                     # A suspended entry's period is not running: kept whatever its end.
                     .where(or_(le.period_end >= today, le.status == _SUSPENDED))
-                    .order_by(_in_entry_order(le.entry_id, dialect))
-                    .execution_options(yield_per=size)
+                    .order_by(order(le.entry_id)),
+                    size,
+                    _FROM_THE_KEY,
                 ),
-                c_targets.stream(
-                    _targets_query()
-                    .order_by(_in_entry_order(et.entry_id, dialect))
-                    .execution_options(yield_per=size * 2)
-                ),
-                c_orders.stream(
-                    _orders_query(dialect)
-                    .order_by(_in_entry_order(so.entry_id, dialect))
-                    .execution_options(yield_per=size * 4)
-                ),
+                _Chunks.open(c_targets, _targets_query(order), size, _SCAN_AND_SORT),
+                _Chunks.open(c_orders, _orders_query(dialect, order), size, _SCAN_AND_SORT),
             )
-            target_rows, order_rows = _InEntryOrder(targets), _InEntryOrder(orders)
-            async for part in entries.partitions():
-                last, wanted = part[-1][0], {e[0] for e in part}
-                part_targets = _group(await target_rows.through(last), wanted)
-                part_orders = await order_rows.through(last)
-                await self._learn_measures(c_texts, part_orders)
-                await self._build_into_index(part, part_targets, _group(part_orders, wanted))
-                # Millions of long-lived tuples: keep them out of the collector's full
-                # scans (each would stall every check for tens of milliseconds).
-                gc.freeze()
+            try:
+                target_texts, order_texts = _Aggregates(targets), _Aggregates(orders)
+                # The orders come sorted, so none come until the database has read them all.
+                # Meanwhile the entries are stored without them, and given their orders as
+                # soon as they come (then the rest of the entries with theirs at once).
+                waiting: list[range] = []
+                while part := await entries.next():
+                    last = part[-1][0]
+                    their_targets = await target_texts.through(last)
+                    if not orders.started():
+                        built = await self._build(c_texts, part, their_targets, {}, later=True)
+                        waiting.append(self.index.extend(built))
+                        continue
+                    for rows in waiting:
+                        await self._add_orders(c_texts, rows, order_texts)
+                    waiting = []
+                    their_orders = await order_texts.through(last)
+                    self.index.extend(await self._build(c_texts, part, their_targets, their_orders))
+                for rows in waiting:
+                    await self._add_orders(c_texts, rows, order_texts)
+            finally:
+                for chunks in (entries, targets, orders):
+                    chunks.close()
         await self._refresh_names()
         self.stats.entries = len(self.index)
         self.stats.codes = self.index.codes
+        self.stats.index_bytes = self.index.nbytes
         self.stats.load_seconds = time.perf_counter() - started
         gc.collect()
         gc.freeze()
+        _return_freed_memory()
         self.stats.rss_after_bytes = rss_bytes()
         log.info("must-check index loaded", **self.stats.as_json())
 
-    async def _learn_measures(self, conn: AsyncConnection, orders: Sequence[Any]) -> None:
-        """Fetch the measures text of keys not seen yet (a handful in a whole load), each
-        from one order that has it (see _measures_key)."""
-        if conn.dialect.name != "postgresql":
-            return  # the key is the text
-        builder, so = self._builder, orm.sanction_orders.c
-        missing: dict[str, str] = {}
-        for o in orders:
-            if not builder.knows(o[_O_MEASURES]):
-                missing.setdefault(o[_O_MEASURES], o[0])
-        key = _measures_key(conn.dialect.name)
-        for measures_key, entry_id in missing.items():
-            text = await conn.scalar(
-                select(_measures_text())
-                .where(so.entry_id == entry_id, key == measures_key)
-                .limit(1)
-            )
-            if text is not None:
-                builder.learn(measures_key, text)
-        await conn.rollback()
-
-    async def _related(
-        self, conn: AsyncConnection, entries: Sequence[Any], ids: Sequence[str]
-    ) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
-        et, so = orm.entry_targets.c.entry_id, orm.sanction_orders.c.entry_id
-        wanted = {e[0] for e in entries}
-        targets = _group(await conn.execute(_targets_query().where(et.in_(ids))), wanted)
-        order_rows = list(await conn.execute(_orders_query(conn.dialect.name).where(so.in_(ids))))
-        await self._learn_measures(conn, order_rows)
-        return targets, _group(order_rows, wanted)
-
-    async def _build_into_index(
+    async def _build(
         self,
+        conn: AsyncConnection,
         entries: Sequence[Any],
-        targets: dict[str, list[Any]],
-        orders: dict[str, list[Any]],
-    ) -> None:
-        build, put = self._builder.build, self.index.put
+        targets: dict[str, str],
+        orders: dict[str, str],
+        *,
+        later: bool = False,
+    ) -> list[EntryRow]:
+        """The index rows of these entries (without their orders if they come `later`).
+        Those with measures not known yet wait until their texts are fetched (a handful of
+        times in a whole load: see _measures_key)."""
+        build = self._builder.row
+        built: list[EntryRow] = []
+        waiting = []
         for i, entry in enumerate(entries):
             if i % _YIELD_EVERY == 0:
                 await asyncio.sleep(0)  # /healthz and the like stay answered while loading
-            entry_id = entry[0]
-            put(build(entry, targets.get(entry_id, ()), orders.get(entry_id, ())))
+            entry_id = entry[_E_ID]
+            if later:
+                built.append(build(entry, targets.get(entry_id), None))
+                continue
+            try:
+                built.append(build(entry, targets.get(entry_id), orders.get(entry_id)))
+            except MeasuresUnknown:
+                waiting.append(entry)
+        if waiting:
+            await self._learn_measures(conn)
+            built.extend(build(e, targets.get(e[_E_ID]), orders.get(e[_E_ID])) for e in waiting)
+        return built
+
+    async def _add_orders(
+        self, conn: AsyncConnection, rows: range, order_texts: _Aggregates
+    ) -> None:
+        """Give the entries stored in these rows without their orders the profile their
+        orders make (the rows are in entry id order, as the orders come)."""
+        index, builder = self.index, self._builder
+        for start in range(rows.start, rows.stop, self._chunk_size):
+            await asyncio.sleep(0)
+            stored = [
+                index.stored(n) for n in range(start, min(start + self._chunk_size, rows.stop))
+            ]
+            orders = await order_texts.through(stored[-1].entry_id)
+            for number, row in enumerate(stored, start):
+                text = orders.get(row.entry_id)
+                if text is None:
+                    continue
+                try:
+                    profile = builder.with_orders(row, text)
+                except MeasuresUnknown:
+                    await self._learn_measures(conn)
+                    profile = builder.with_orders(row, text)
+                index.reprofile(number, profile)
+
+    async def _learn_measures(self, conn: AsyncConnection) -> None:
+        """Fetch the measures text of the keys met but not known yet, each from an order of
+        an entry that has it (or, if that order changed meanwhile, from any order)."""
+        builder, so = self._builder, orm.sanction_orders.c
+        key = _measures_key(conn.dialect.name)
+        for measures_key, entry_id in list(builder.missing.items()):
+            query = select(_measures_text()).where(key == measures_key).limit(1)
+            text = await conn.scalar(query.where(so.entry_id == entry_id))
+            if text is None:
+                text = await conn.scalar(query)
+            if text is None:  # no order has them any more: the load is retried
+                raise LookupError(f"measures {measures_key} of entry {entry_id} are gone")
+            builder.learn(measures_key, text)
+        await conn.rollback()
 
     async def reload(self, entry_ids: Iterable[str]) -> None:
         """Take the latest committed state of these entries: put those in force or
         suspended, drop the rest (revoked, expired, repaired, or gone)."""
         ids = sorted(entry_ids)
+        dialect = self._db.dialect
         async with self._db.engine.connect() as conn:
+            if self._order is None:
+                self._order = await _byte_order(conn)
+            order = self._order
             for i in range(0, len(ids), _RELOAD_CHUNK):
                 part = ids[i : i + _RELOAD_CHUNK]
-                query = _entries_query().where(orm.list_entries.c.entry_id.in_(part))
+                query = _entries_query(dialect, order).where(orm.list_entries.c.entry_id.in_(part))
                 entries = list((await conn.execute(query)).all())
-                targets, orders = await self._related(conn, entries, part)
-                for gone in set(part) - {e[0] for e in entries}:
+                targets = dict(list(await conn.execute(_targets_query(order, part))))
+                orders = dict(list(await conn.execute(_orders_query(dialect, order, part))))
+                built = await self._build(conn, entries, targets, orders)
+                for gone in set(part) - {e[_E_ID] for e in entries}:
                     self.index.drop(gone)
-                await self._build_into_index(entries, targets, orders)
+                for entry in built:
+                    self.index.put(entry)
         self.stats.reloads += 1
         self.stats.reloaded_entries += len(ids)
         self.stats.entries = len(self.index)
         self.stats.codes = self.index.codes
+        self.stats.index_bytes = self.index.nbytes

@@ -3,18 +3,24 @@ now, and what must / may the asking department do about it. No I/O here.
 
 Every approval, licence, subsidy, tender or honour checks the subject first (000 (二十一),
 002 二(一)2, 004 三(一)), so the answer comes from an in-memory index of the entries in force
-rather than from the database. The index is kept compact: one tuple per entry, and the values
-many entries share (list type, department, role, dates, legal basis, measure sets and even
-whole order layouts) are interned, so a million entries cost a few hundred bytes each.
+rather than from the database. The index is kept compact: a row per entry in a few arrays
+and one byte heap, the values many entries share (list type, department, legal basis, roles,
+measure sets and whole order layouts) stored once per `Profile`, so a million entries cost
+about two hundred bytes each (docs/architecture.md, "The must-check index").
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from array import array
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from typing import Any, NamedTuple, TypeVar
+
+import numpy as np
+import numpy.typing as npt
 
 from jrp_shared.errors import DomainError, FieldProblem, Forbidden, InvalidInput
 from jrp_shared.identifiers import (
@@ -110,15 +116,24 @@ class Entry(NamedTuple):
 T = TypeVar("T", bound=Hashable)
 
 
+class _Values(dict[Any, Any]):
+    def __missing__(self, value: Any) -> Any:
+        self[value] = value
+        return value
+
+
 class Interner:
     """Hands back one shared object for equal values (list type codes, departments, roles,
-    dates, measure sets, order layouts), so a million entries hold references, not copies."""
+    dates, measure sets, order layouts), so what many entries hold is stored once."""
 
     def __init__(self) -> None:
-        self._values: dict[Any, Any] = {}
+        self._values = _Values()
+        self.one: Callable[[Any], Any] = self._values.__getitem__
+        """`self(value)` without the Python call in between (a load calls it millions of
+        times)."""
 
     def __call__(self, value: T) -> T:
-        found: T = self._values.setdefault(value, value)
+        found: T = self._values[value]
         return found
 
     def __len__(self) -> int:
@@ -137,73 +152,548 @@ def merge_measures(sets: Iterable[MeasureSet]) -> MeasureSet:
     return tuple(sorted(by_code.values(), key=operator.attrgetter("code")))
 
 
-class CheckIndex:
-    """Entries in force by every code they reach (listed subject and linked persons).
+class Profile(NamedTuple):
+    """What an entry shares with many others (its list type, colour, department, legal basis,
+    suspension, the roles of its targets and its order layout), stored once for all of them."""
 
-    A code that appears in one entry maps to that Entry itself; only codes in several entries
-    pay for a tuple. Replacing or dropping an entry is by its id.
+    list_type: str
+    colour: str
+    subject_type: str
+    initiating_department: str
+    legal_basis: str
+    suspended: str | None
+    roles: tuple[str, ...]
+    orders: tuple[Order, ...]
+    subject_first: bool
+    """The listed subject's code is the first target's (as for every loaded entry)."""
+
+
+class EntryRow(NamedTuple):
+    """An entry as the index stores it: what is its own, and the `Profile` it shares."""
+
+    entry_id: str
+    codes: tuple[str, ...]
+    """Its targets' codes, in the order of `profile.roles`."""
+    subject_code: str
+    subject_name: str
+    decision_number: str
+    period_start: date
+    period_end: date
+    decision_date: date
+    profile: Profile
+
+    @classmethod
+    def of(cls, entry: Entry) -> EntryRow:
+        targets = entry.targets
+        codes = targets[0::2]
+        return cls(
+            entry.entry_id,
+            codes,
+            entry.subject_code,
+            entry.subject_name,
+            entry.decision_number,
+            entry.period_start,
+            entry.period_end,
+            entry.decision_date,
+            Profile(
+                entry.list_type,
+                entry.colour,
+                entry.subject_type,
+                entry.initiating_department,
+                entry.legal_basis,
+                entry.suspended,
+                targets[1::2],
+                entry.orders,
+                bool(codes) and codes[0] == entry.subject_code,
+            ),
+        )
+
+    def entry(self) -> Entry:
+        p = self.profile
+        return _entry_of(
+            self.entry_id,
+            self.codes,
+            self.subject_code,
+            self.subject_name,
+            self.decision_number,
+            self.period_start,
+            self.period_end,
+            self.decision_date,
+            p,
+        )
+
+
+def _entry_of(
+    entry_id: str,
+    codes: Sequence[str],
+    subject_code: str,
+    subject_name: str,
+    decision_number: str,
+    period_start: date,
+    period_end: date,
+    decision_date: date,
+    p: Profile,
+) -> Entry:
+    roles = p.roles
+    if len(roles) == 1:
+        targets: tuple[str, ...] = (codes[0], roles[0])
+    else:
+        targets = tuple(chain.from_iterable(zip(codes, roles, strict=True)))
+    return Entry(
+        entry_id,
+        p.list_type,
+        p.colour,
+        subject_code,
+        p.subject_type,
+        subject_name,
+        p.initiating_department,
+        p.legal_basis,
+        decision_number,
+        decision_date,
+        period_start,
+        period_end,
+        targets,
+        p.orders,
+        p.suspended,
+    )
+
+
+_key_hash = hash
+"""How a code or an id is hashed for the key arrays (the process's own string hash: the
+index lives and dies with the process)."""
+_FREE = 0
+"""Profile number of a row no entry uses any more (dropped, replaced or ended)."""
+_NO_PROFILE = Profile("", "", "", "", "", None, (), (), False)
+_SEPARATOR = "\0"
+"""Between the text fields of a row's record: PostgreSQL text never holds it."""
+_MERGE_AT = 4_096
+"""Keys added one by one are sorted into the arrays once there are this many (or 1/32 of
+the arrays, if more)."""
+_COMPACT_AT = 50_000
+"""Free rows are squeezed out once there are this many and a quarter of the live ones."""
+
+
+class _RowsByKey:
+    """A multimap from 64-bit key hashes to row numbers, without an object per key: a sorted
+    pair of arrays (binary search), a dict of the keys added one by one since (sorted in
+    when it grows), and an unsorted tail for a bulk load (sorted in at the next read).
+
+    Rows found here are candidates: the caller checks they are live and really hold the key
+    (a hash may be shared, and a freed row stays listed until the index is compacted).
     """
 
     def __init__(self) -> None:
-        self._by_code: dict[str, Entry | tuple[Entry, ...]] = {}
-        self._by_id: dict[str, Entry] = {}
+        self._hashes: npt.NDArray[np.int64] = np.empty(0, np.int64)
+        self._rows: npt.NDArray[np.uint32] = np.empty(0, np.uint32)
+        self._recent: dict[int, list[int]] = {}
+        self._recent_pairs = 0
+        self._tail_hashes = array("q")
+        self._tail_rows = array("I")
 
     def __len__(self) -> int:
-        return len(self._by_id)
+        return len(self._hashes) + self._recent_pairs + len(self._tail_hashes)
+
+    @property
+    def nbytes(self) -> int:
+        return self._hashes.nbytes + self._rows.nbytes
+
+    def add(self, key_hash: int, row: int) -> None:
+        found = self._recent.get(key_hash)
+        if found is None:
+            self._recent[key_hash] = [row]
+        else:
+            found.append(row)
+        self._recent_pairs += 1
+        if self._recent_pairs >= max(_MERGE_AT, len(self._hashes) >> 5):
+            self._merge_recent()
+
+    def append(self, key_hash: int, row: int) -> None:
+        """For a bulk load: kept unsorted until `settle`."""
+        self._tail_hashes.append(key_hash)
+        self._tail_rows.append(row)
+
+    def settle(self) -> None:
+        if self._tail_hashes:
+            hashes = np.array(self._tail_hashes, np.int64)
+            rows = np.array(self._tail_rows, np.uint32)
+            self._tail_hashes, self._tail_rows = array("q"), array("I")
+            self._merge(hashes, rows)
+
+    def rows(self, key_hash: int) -> list[int]:
+        hashes = self._hashes
+        at, end = int(hashes.searchsorted(key_hash)), len(hashes)
+        found: list[int] = []
+        while at < end and hashes.item(at) == key_hash:
+            found.append(self._rows.item(at))
+            at += 1
+        recent = self._recent.get(key_hash)
+        if recent is not None:
+            found.extend(recent)
+        return found
+
+    def sorted_pairs(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32]]:
+        """Every (hash, row) pair, sorted by hash."""
+        self.settle()
+        self._merge_recent()
+        return self._hashes, self._rows
+
+    def keep(self, live: npt.NDArray[np.bool_], renumbered: npt.NDArray[np.int64]) -> None:
+        """After compaction: forget the pairs of free rows, renumber the others."""
+        hashes, rows = self.sorted_pairs()
+        kept = live[rows]
+        self._hashes = hashes[kept]
+        self._rows = renumbered[rows[kept]].astype(np.uint32)
+
+    def _merge_recent(self) -> None:
+        if not self._recent:
+            return
+        hashes = np.fromiter(
+            (h for h, rows in self._recent.items() for _ in rows), np.int64, self._recent_pairs
+        )
+        rows = np.fromiter(
+            (r for found in self._recent.values() for r in found), np.uint32, self._recent_pairs
+        )
+        self._recent, self._recent_pairs = {}, 0
+        self._merge(hashes, rows)
+
+    def _merge(self, hashes: npt.NDArray[np.int64], rows: npt.NDArray[np.uint32]) -> None:
+        order = np.argsort(hashes, kind="stable")
+        hashes, rows = hashes[order], rows[order]
+        if not len(self._hashes):
+            self._hashes, self._rows = hashes, rows
+            return
+        at = self._hashes.searchsorted(hashes, side="right")
+        self._hashes = np.insert(self._hashes, at, hashes)
+        self._rows = np.insert(self._rows, at, rows)
+
+
+class CheckIndex:
+    """Entries in force or suspended, found by every code they reach (the listed subject and
+    its linked persons) and by their id, in a few arrays rather than an object per entry.
+
+    Each entry is a row: a profile number (the `Profile` it shares with entries alike), its
+    three dates as day numbers, and one UTF-8 record of what is its own (id, target codes,
+    subject name, decision number) in one shared byte heap. Codes and ids reach rows through
+    sorted arrays of their hashes. `Entry` objects are built only for the rows a lookup finds.
+    Replacing an entry writes a new row and frees the old one; free rows are squeezed out
+    once they are many, so the index stays within a quarter of its live size.
+    """
+
+    def __init__(self) -> None:
+        self._profiles: list[Profile] = [_NO_PROFILE]
+        self._profile_numbers: dict[Profile, int] = {}
+        self._profile_by_identity: dict[int, int] = {}
+        self._profile_of = array("I")
+        self._days = array("i")
+        """Per row: period start, period end, decision date (proleptic ordinals)."""
+        self._offsets = array("q", [0])
+        """Row r's record is heap[offsets[r]:offsets[r + 1]]."""
+        self._heap = bytearray()
+        self._ids = _RowsByKey()
+        self._codes = _RowsByKey()
+        self._dates: dict[int, date] = {}
+        self._live = 0
+        self._free = 0
+        self._distinct_codes = 0
+        self._unsettled = False
+
+    def __len__(self) -> int:
+        self._settle()
+        return self._live
 
     @property
     def codes(self) -> int:
-        return len(self._by_code)
+        """Distinct codes that reach at least one entry (told apart by their 64-bit hashes:
+        two codes sharing one, about one chance in ten million among two million codes,
+        would count as one)."""
+        self._settle()
+        return self._distinct_codes
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the rows and keys (profiles and the Python objects around them
+        aside: they do not grow with the entries)."""
+        return (
+            self._profile_of.itemsize * len(self._profile_of)
+            + self._days.itemsize * len(self._days)
+            + self._offsets.itemsize * len(self._offsets)
+            + len(self._heap)
+            + self._ids.nbytes
+            + self._codes.nbytes
+        )
 
     def lookup(self, code: str) -> tuple[Entry, ...]:
-        found = self._by_code.get(code)
-        if found is None:
-            return ()
-        if isinstance(found, Entry):
-            return (found,)
-        return found
+        self._settle()
+        found = []
+        rows = self._codes.rows(_key_hash(code))
+        if len(rows) > 1:  # a row may be listed under the same hash for two of its codes
+            rows = list(dict.fromkeys(rows))
+        for row in rows:
+            if self._profile_of[row] != _FREE:
+                entry = self._entry(row)
+                if code in entry.targets[0::2]:
+                    found.append(entry)
+        return tuple(found)
 
     def get(self, entry_id: str) -> Entry | None:
-        return self._by_id.get(entry_id)
+        self._settle()
+        row = self._row_of(entry_id)
+        return None if row is None else self._entry(row)
 
-    def put(self, entry: Entry) -> None:
-        self.drop(entry.entry_id)
-        self._by_id[entry.entry_id] = entry
-        by_code = self._by_code
-        for code in entry.target_codes():
-            found = by_code.get(code)
-            if found is None:
-                by_code[code] = entry
-            elif isinstance(found, Entry):
-                by_code[code] = (found, entry)
+    def put(self, entry: Entry | EntryRow) -> None:
+        """Add the entry, or replace the one with its id."""
+        self._settle()
+        row = entry if isinstance(entry, EntryRow) else EntryRow.of(entry)
+        self.drop(row.entry_id)
+        hashes = dict.fromkeys(_key_hash(code) for code in row.codes)
+        new_codes = sum(1 for code_hash in hashes if not self._reached(code_hash))
+        number = self._append(row)
+        self._ids.add(_key_hash(row.entry_id), number)
+        for code_hash in hashes:
+            self._codes.add(code_hash, number)
+        self._live += 1
+        self._distinct_codes += new_codes
+
+    def extend(self, entries: Iterable[Entry | EntryRow]) -> range:
+        """Add many entries, as a load does: the same as `put` of each in turn (the last of
+        one id wins), but their keys are sorted in at once, at the next read. Returns the
+        numbers of the rows they were stored in (see `stored`)."""
+        append, ids, codes = self._append, self._ids.append, self._codes.append
+        first, added = len(self._profile_of), 0
+        for entry in entries:
+            row = entry if isinstance(entry, EntryRow) else EntryRow.of(entry)
+            number = append(row)
+            ids(_key_hash(row.entry_id), number)
+            targets = row.codes
+            if len(targets) == 2 and targets[0] != targets[1]:  # the subject and one person
+                codes(_key_hash(targets[0]), number)
+                codes(_key_hash(targets[1]), number)
             else:
-                by_code[code] = (*found, entry)
+                for code in dict.fromkeys(targets):
+                    codes(_key_hash(code), number)
+            added += 1
+        self._live += added
+        self._unsettled = True
+        return range(first, first + added)
+
+    def stored(self, number: int) -> EntryRow:
+        """The entry in row `number`, as `extend` numbered it. For a load in progress: the
+        numbers hold until the next read (which may compact the rows)."""
+        profile = self._profiles[self._profile_of[number]]
+        fields = self._fields(number)
+        count = len(profile.roles)
+        at = 3 * number
+        days = self._days
+        return EntryRow(
+            fields[0],
+            tuple(fields[1 : count + 1]),
+            fields[1] if profile.subject_first else fields[count + 3],
+            fields[count + 1],
+            fields[count + 2],
+            self._date(days[at]),
+            self._date(days[at + 1]),
+            self._date(days[at + 2]),
+            profile,
+        )
+
+    def reprofile(self, number: int, profile: Profile) -> None:
+        """Give the entry in row `number` (see `stored`) another profile: for a load that
+        stored entries before their orders came."""
+        self._profile_of[number] = self._profile_number(profile)
+
+    def drop(self, entry_id: str) -> None:
+        self._settle()
+        row = self._row_of(entry_id)
+        if row is not None:
+            self._release(row)
+            self._compact_if_sparse()
 
     def prune(self, today: date) -> int:
         """Drop the entries whose period ended before `today` (they no longer answer anyway;
         this only frees their memory if no expiry announcement did). Returns how many. A
         suspended entry stays: its period is not running (DOMAIN.md §7)."""
-        ended = [
-            e.entry_id for e in self._by_id.values() if e.period_end < today and e.suspended is None
-        ]
-        for entry_id in ended:
-            self.drop(entry_id)
-        return len(ended)
+        self._settle()
+        suspended = np.array([p.suspended is not None for p in self._profiles], np.bool_)
+        profile_of = np.frombuffer(self._profile_of, np.uint32)
+        ends = np.frombuffer(self._days, np.int32)[1::3]
+        ended = (profile_of != _FREE) & (ends < today.toordinal()) & ~suspended[profile_of]
+        rows = np.flatnonzero(ended).tolist()
+        del profile_of, ends  # views of the arrays: they must be let go before the rows change
+        for row in rows:
+            self._release(row)
+        self._compact_if_sparse()
+        return len(rows)
 
-    def drop(self, entry_id: str) -> None:
-        old = self._by_id.pop(entry_id, None)
-        if old is None:
+    # --- rows ---------------------------------------------------------------------------
+
+    def _profile_number(self, profile: Profile) -> int:
+        """The number of this profile: a new one if none is equal. Profiles are told apart
+        by identity first (a builder hands out one object per profile), by value (their order
+        layout included) only when the object is new here."""
+        number = self._profile_by_identity.get(id(profile))
+        if number is not None and self._profiles[number] is profile:
+            return number
+        number = self._profile_numbers.get(profile)
+        if number is None:
+            number = self._profile_numbers[profile] = len(self._profiles)
+            self._profiles.append(profile)
+        if self._profiles[number] is profile:  # only a kept object's id stays its own
+            self._profile_by_identity[id(profile)] = number
+        return number
+
+    def _append(self, row: EntryRow) -> int:
+        (
+            entry_id,
+            codes,
+            subject_code,
+            subject_name,
+            decision_number,
+            period_start,
+            period_end,
+            decision_date,
+            profile,
+        ) = row
+        if _SEPARATOR in subject_name or _SEPARATOR in decision_number:  # cannot be stored
+            subject_name = subject_name.replace(_SEPARATOR, "\ufffd")
+            decision_number = decision_number.replace(_SEPARATOR, "\ufffd")
+        if len(codes) == 2 and profile.subject_first:  # the subject and one person
+            text = f"{entry_id}\0{codes[0]}\0{codes[1]}\0{subject_name}\0{decision_number}"
+        else:
+            fields = [entry_id, *codes, subject_name, decision_number]
+            if not profile.subject_first:
+                fields.append(subject_code)
+            text = _SEPARATOR.join(fields)
+        number = len(self._profile_of)
+        heap = self._heap
+        heap += text.encode()
+        self._offsets.append(len(heap))
+        found = self._profile_by_identity.get(id(profile))
+        if found is None or self._profiles[found] is not profile:
+            found = self._profile_number(profile)
+        self._profile_of.append(found)
+        self._days.extend(
+            (period_start.toordinal(), period_end.toordinal(), decision_date.toordinal())
+        )
+        return number
+
+    def _fields(self, row: int) -> list[str]:
+        offsets = self._offsets
+        return self._heap[offsets[row] : offsets[row + 1]].decode().split(_SEPARATOR)
+
+    def _date(self, ordinal: int) -> date:
+        found = self._dates.get(ordinal)
+        if found is None:
+            found = self._dates[ordinal] = date.fromordinal(ordinal)
+        return found
+
+    def _entry(self, row: int) -> Entry:
+        profile = self._profiles[self._profile_of[row]]
+        fields = self._fields(row)
+        count = len(profile.roles)
+        at = 3 * row
+        days = self._days
+        return _entry_of(
+            fields[0],
+            fields[1 : count + 1],
+            fields[1] if profile.subject_first else fields[count + 3],
+            fields[count + 1],
+            fields[count + 2],
+            self._date(days[at]),
+            self._date(days[at + 1]),
+            self._date(days[at + 2]),
+            profile,
+        )
+
+    def _codes_of(self, row: int) -> list[str]:
+        count = len(self._profiles[self._profile_of[row]].roles)
+        return self._fields(row)[1 : count + 1]
+
+    def _row_of(self, entry_id: str) -> int | None:
+        offsets, heap = self._offsets, self._heap
+        for row in self._ids.rows(_key_hash(entry_id)):
+            if self._profile_of[row] != _FREE:
+                start = offsets[row]
+                end = heap.find(b"\0", start, offsets[row + 1])
+                if heap[start:end].decode() == entry_id:
+                    return row
+        return None
+
+    def _reached(self, code_hash: int) -> bool:
+        """Some live row is listed under this code hash."""
+        return any(self._profile_of[row] != _FREE for row in self._codes.rows(code_hash))
+
+    def _release(self, row: int) -> None:
+        hashes = dict.fromkeys(_key_hash(code) for code in self._codes_of(row))
+        self._profile_of[row] = _FREE
+        self._live -= 1
+        self._free += 1
+        self._distinct_codes -= sum(1 for code_hash in hashes if not self._reached(code_hash))
+
+    def _settle(self) -> None:
+        """Sort in the keys of a bulk load, let only the last row of an id live, count the
+        codes."""
+        if not self._unsettled:
             return
-        by_code = self._by_code
-        for code in old.target_codes():
-            found = by_code.get(code)
-            if found is None:
-                continue
-            rest = () if isinstance(found, Entry) else tuple(e for e in found if e is not old)
-            if not rest:
-                del by_code[code]
-            else:
-                by_code[code] = rest[0] if len(rest) == 1 else rest
+        self._unsettled = False
+        self._ids.settle()
+        self._codes.settle()
+        profile_of = np.frombuffer(self._profile_of, np.uint32)
+        hashes, rows = self._ids.sorted_pairs()
+        live = profile_of[rows] != _FREE
+        hashes, rows = hashes[live], rows[live]
+        shared = np.flatnonzero(hashes[1:] == hashes[:-1])  # an id twice, or a hash shared
+        suspects = np.unique(np.concatenate((rows[shared], rows[shared + 1]))).tolist()
+        hashes, rows = self._codes.sorted_pairs()
+        live = profile_of[rows] != _FREE
+        live_hashes = hashes[live]
+        distinct = int(np.count_nonzero(live_hashes[1:] != live_hashes[:-1])) + bool(
+            len(live_hashes)
+        )
+        del profile_of, live
+        self._distinct_codes = distinct
+        latest: dict[str, int] = {}
+        for row in suspects:  # ascending: a later row of the same id replaces an earlier one
+            entry_id = self._fields(row)[0]
+            if entry_id in latest:
+                self._release(latest[entry_id])
+            latest[entry_id] = row
+        self._compact_if_sparse()
+
+    def _compact_if_sparse(self) -> None:
+        if self._free >= max(_COMPACT_AT, self._live >> 2):
+            self._compact()
+
+    def _compact(self) -> None:
+        """Squeeze out the free rows: copy the live records in order, renumber the keys,
+        forget the profiles no row uses."""
+        profile_of = np.frombuffer(self._profile_of, np.uint32)
+        live = profile_of != _FREE
+        renumbered = np.cumsum(live, dtype=np.int64) - 1
+        offsets = np.frombuffer(self._offsets, np.int64)
+        heap = bytearray()
+        # Live rows come in runs; each run's records are one slice of the heap.
+        edges = np.flatnonzero(np.diff(np.concatenate(([False], live, [False])).astype(np.int8)))
+        view = memoryview(self._heap)
+        for start, end in zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True):
+            heap += view[offsets[start] : offsets[end]]
+        view.release()
+        lengths = (offsets[1:] - offsets[:-1])[live]
+        new_offsets = np.concatenate((np.zeros(1, np.int64), np.cumsum(lengths)))
+        days = np.frombuffer(self._days, np.int32).reshape(-1, 3)[live]
+        used, numbers = np.unique(profile_of[live], return_inverse=True)
+        profiles = [_NO_PROFILE] + [self._profiles[p] for p in used.tolist()]
+        new_profile_of = (numbers + 1).astype(np.uint32)
+        self._ids.keep(live, renumbered)
+        self._codes.keep(live, renumbered)
+        del profile_of, offsets
+        self._heap = heap
+        self._offsets = array("q", new_offsets.tobytes())
+        self._days = array("i", days.tobytes())
+        self._profile_of = array("I", new_profile_of.tobytes())
+        self._profiles = profiles
+        self._profile_numbers = {p: n for n, p in enumerate(profiles) if n != _FREE}
+        self._profile_by_identity = {id(p): n for n, p in enumerate(profiles) if n != _FREE}
+        self._free = 0
 
 
 # --- the identifier asked about -----------------------------------------------------------

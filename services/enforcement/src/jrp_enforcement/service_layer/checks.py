@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
+
+import msgspec
 
 from jrp_enforcement.adapters.check_audit import AuditRow, AuditWriter
 from jrp_enforcement.adapters.check_index import LiveCheckIndex
@@ -37,8 +38,13 @@ _YIELD_EVERY = 5_000
 """A big batch lets single checks in between every so many codes (the loop is shared)."""
 
 
+_encode = msgspec.json.Encoder().encode
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON, non-ASCII as is: the bytes json.dumps(ensure_ascii=False,
+    separators=(",", ":")) gives, several times faster."""
+    return _encode(value).decode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +93,7 @@ class CheckService:
         self._clock = clock
         # Check ids: a random prefix per process and a counter (no entropy call per check).
         self._id_prefix, self._id_counter = uuid.uuid4().hex[:16], itertools.count(1)
+        self._empty_tails: dict[tuple[str, date], str] = {}
 
     def _department(self, principal: Principal, requested: str | None) -> str:
         return department_asked_for(
@@ -110,9 +117,13 @@ class CheckService:
         department = self._department(principal, requested_department)
         code = normalise_code(raw_code, today, field="path.subject_code")
         self._require_ready()
-        live = self.live
-        result = answer(code, department, today, live.index.lookup(code))
+        result = answer(code, department, today, self.live.index.lookup(code))
         check_id = self._next_id()
+        summary = (
+            _dumps({"check_id": check_id, **result.summary()})
+            if result.hits
+            else f'{{"check_id":"{check_id}",{self._empty_tail(department, today)}'
+        )
         await self.audit.record(
             AuditRow(
                 asked_at=now,
@@ -121,10 +132,21 @@ class CheckService:
                 batch_id=None,
                 correlation_id=current_correlation_id(),
                 listed=result.listed,
-                answer=_dumps({"check_id": check_id, **result.summary()}),
+                answer=summary,
             )
         )
         return Checked(check_id, now, result)
+
+    def _empty_tail(self, department: str, on: date) -> str:
+        """The audit summary of an answer with no entry, after its check id (the same for
+        every such check of a department on a day; the check id is hex, nothing to escape)."""
+        key = (department, on)
+        found = self._empty_tails.get(key)
+        if found is None:
+            if len(self._empty_tails) >= 1_024:
+                self._empty_tails.clear()
+            found = self._empty_tails[key] = _dumps(answer("", department, on, ()).summary())[1:]
+        return found
 
     async def check_batch(
         self,
@@ -144,7 +166,7 @@ class CheckService:
         lookup = self.live.index.lookup
         # Most codes of a batch are on no list: their audit answer differs only in the check
         # id, so it is written from one template instead of serialising 100,000 dicts.
-        empty_tail = _dumps(answer("", department, today, ()).summary())[1:]
+        empty_tail = self._empty_tail(department, today)
         items: list[str | CheckAnswer | Refused] = []
         rows: list[AuditRow] = []
         listed = rewarded = refused = suspended = 0
