@@ -10,7 +10,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select, Table, and_, case, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Select,
+    Table,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jrp_enforcement.adapters import orm
@@ -478,16 +490,18 @@ class OrderRepository:
         await self.save_all([order])
 
     async def save_all(self, orders: Sequence[SanctionOrder]) -> None:
-        """Store changed orders and replace their feedback: one UPDATE per order (each row
-        its own values), one DELETE and one INSERT of feedback for them all."""
+        """Store changed orders and replace their feedback: one UPDATE for them all (each
+        row its own values), one DELETE and one INSERT of feedback."""
         if not orders:
             return
         await self._flushed()
         t, f = orm.sanction_orders, orm.measure_feedback
-        for order in orders:
-            await self._s.execute(
-                update(t).where(t.c.order_id == order.order_id).values(self._row(order))
-            )
+        # One statement for them all (executemany: one round trip on asyncpg), each row its
+        # own values.
+        await self._s.execute(
+            update(t).where(t.c.order_id == bindparam("changed_order_id")),
+            [{"changed_order_id": order.order_id, **self._row(order)} for order in orders],
+        )
         await self._s.execute(delete(f).where(f.c.order_id.in_([o.order_id for o in orders])))
         await self._insert_feedback(orders)
 
