@@ -37,6 +37,7 @@ bench: setup infra ## benchmarks on this machine (not tests); figures into docs/
 	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.loop --enforcement-replicas 1 --out var/bench/loop.json $(BENCH_LOOP_ARGS)
 	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.loop --enforcement-replicas 2 --out var/bench/loop-2.json $(BENCH_LOOP_ARGS)
 	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.objections --rate 50 --entries 1500 $(BENCH_OBJECTIONS_ARGS)
+	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.objections --rate 20 --entries 600 --out var/bench/objections-20.json $(BENCH_OBJECTIONS_ARGS)
 	@$(UV) run --no-sync python -m bench.report
 
 check: lint typecheck ## ruff and mypy --strict

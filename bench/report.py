@@ -209,7 +209,7 @@ def main() -> int:
     figures = render(
         load("checks.json"),
         [r for r in (load("loop.json"), load("loop-2.json")) if r],
-        [r for r in (load("objections.json"),) if r],
+        [r for r in (load("objections.json"), load("objections-20.json")) if r],
     )
     text = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
     head, _, rest = text.partition(START)
