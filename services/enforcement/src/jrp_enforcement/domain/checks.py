@@ -587,22 +587,7 @@ class CheckIndex:
         return found
 
     def _entry(self, row: int) -> Entry:
-        profile = self._profiles[self._profile_of[row]]
-        fields = self._fields(row)
-        count = len(profile.roles)
-        at = 3 * row
-        days = self._days
-        return _entry_of(
-            fields[0],
-            fields[1 : count + 1],
-            fields[1] if profile.subject_first else fields[count + 3],
-            fields[count + 1],
-            fields[count + 2],
-            self._date(days[at]),
-            self._date(days[at + 1]),
-            self._date(days[at + 2]),
-            profile,
-        )
+        return _entry_of(*self.stored(row))
 
     def _codes_of(self, row: int) -> list[str]:
         count = len(self._profiles[self._profile_of[row]].roles)
