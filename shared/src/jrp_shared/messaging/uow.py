@@ -11,6 +11,7 @@ import inspect
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from types import TracebackType
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +20,8 @@ from jrp_shared.db import Database, insert_rows
 from jrp_shared.events.envelope import Envelope
 from jrp_shared.events.payloads import EventPayload
 from jrp_shared.messaging.tables import MessagingTables
+
+T = TypeVar("T")
 
 
 class UnitOfWork:
@@ -37,6 +40,7 @@ class UnitOfWork:
         self._pending: list[tuple[Envelope, str]] = []
         self._before_commit: list[Callable[[], Awaitable[None] | None]] = []
         self._after_commit: list[Callable[[], None]] = []
+        self._locals: dict[object, Any] = {}
         self._session: AsyncSession | None = None
         self.committed = False
 
@@ -65,6 +69,15 @@ class UnitOfWork:
         envelope = payload.envelope(self._source, correlationid=current_correlation_id())
         self._pending.append((envelope, payload.destination()))
         return envelope
+
+    def local(self, key: object, start: Callable[[], T]) -> T:
+        """What `key` (a collaborator of the handlers) keeps for this unit of work alone:
+        made by `start()` on first use, which is where it registers its commit hooks; the
+        same object afterwards."""
+        if key not in self._locals:
+            self._locals[key] = start()
+        found: T = self._locals[key]
+        return found
 
     def before_commit(self, callback: Callable[[], Awaitable[None] | None]) -> None:
         """Run `callback` (awaited if it is a coroutine function) when the work commits,

@@ -13,7 +13,6 @@ back. Nothing is told about work that rolled back.
 from __future__ import annotations
 
 import uuid
-import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -35,7 +34,6 @@ class EntryChanges:
         self.replica = replica or uuid.uuid4().hex
         """This process's name in the events it writes (it skips its own when they return)."""
         self._listeners: list[Listener] = []
-        self._pending: weakref.WeakKeyDictionary[UnitOfWork, _Pending] = weakref.WeakKeyDictionary()
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -59,28 +57,29 @@ class EntryChanges:
             listener(ids, catalog)
 
     def _of(self, uow: UnitOfWork) -> _Pending:
-        pending = self._pending.get(uow)
-        if pending is None:
-            pending = self._pending[uow] = _Pending()
+        return uow.local(self, lambda: self._start(uow))
 
-            def emit() -> None:
-                ids = sorted(pending.entry_ids)
-                parts = [
-                    ids[i : i + MAX_CHANGED_ENTRIES]
-                    for i in range(0, len(ids), MAX_CHANGED_ENTRIES)
-                ]
-                for n, part in enumerate(parts or [[]]):
-                    uow.emit(
-                        EntriesChanged(
-                            entry_ids=part,
-                            catalog_changed=pending.catalog and n == 0,
-                            replica=self.replica,
-                        )
+    def _start(self, uow: UnitOfWork) -> _Pending:
+        """What one unit of work changed, written as events when it commits."""
+        pending = _Pending()
+
+        def emit() -> None:
+            ids = sorted(pending.entry_ids)
+            parts = [
+                ids[i : i + MAX_CHANGED_ENTRIES] for i in range(0, len(ids), MAX_CHANGED_ENTRIES)
+            ]
+            for n, part in enumerate(parts or [[]]):
+                uow.emit(
+                    EntriesChanged(
+                        entry_ids=part,
+                        catalog_changed=pending.catalog and n == 0,
+                        replica=self.replica,
                     )
+                )
 
-            def tell() -> None:
-                self._tell(frozenset(pending.entry_ids), pending.catalog)
+        def tell() -> None:
+            self._tell(frozenset(pending.entry_ids), pending.catalog)
 
-            uow.before_commit(emit)
-            uow.after_commit(tell)
+        uow.before_commit(emit)
+        uow.after_commit(tell)
         return pending

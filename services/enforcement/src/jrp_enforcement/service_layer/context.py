@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -31,10 +30,6 @@ class OrdersContext:
     statuses: StatusReports = field(init=False)
     """What trigger hears of the orders each unit of work changed."""
 
-    _writes: weakref.WeakKeyDictionary[UnitOfWork, WriteBehind] = field(
-        init=False, default_factory=weakref.WeakKeyDictionary
-    )
-
     def __post_init__(self) -> None:
         self.cached_catalog = CachedCatalog(self.catalog)
         self.statuses = StatusReports()
@@ -42,11 +37,14 @@ class OrdersContext:
     def repositories(self, uow: UnitOfWork) -> tuple[EntryRepository, OrderRepository]:
         """The entry and order repositories of a unit of work, sharing its write-behind:
         the new rows of a whole poll go in with one COPY per table when it commits."""
-        writes = self._writes.get(uow)
-        if writes is None:
-            writes = self._writes[uow] = WriteBehind(uow.session)
-            uow.before_commit(writes.flush)
+        writes = uow.local(WriteBehind, lambda: self._write_behind(uow))
         return EntryRepository(uow.session, writes), OrderRepository(uow.session, writes)
+
+    @staticmethod
+    def _write_behind(uow: UnitOfWork) -> WriteBehind:
+        writes = WriteBehind(uow.session)
+        uow.before_commit(writes.flush)
+        return writes
 
     def now(self) -> datetime:
         return self.clock()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable
 from itertools import groupby
 
@@ -124,30 +123,29 @@ class StatusReports:
     `OrderStatuses` event per entry written when the work commits (the latest state of each
     order), instead of one event per order change."""
 
-    def __init__(self) -> None:
-        self._changed: weakref.WeakKeyDictionary[UnitOfWork, dict[str, SanctionOrder]] = (
-            weakref.WeakKeyDictionary()
-        )
-
     def changed(self, uow: UnitOfWork, orders: Iterable[SanctionOrder]) -> None:
-        kept = self._changed.get(uow)
-        if kept is None:
-            kept = self._changed[uow] = {}
-
-            def emit() -> None:
-                ordered = sorted(kept.values(), key=lambda o: (o.entry_id, o.order_id))
-                for _entry, of_entry in groupby(ordered, key=lambda o: o.entry_id):
-                    statuses = [status_message(order) for order in of_entry]
-                    for i in range(0, len(statuses), _MAX_STATUSES):
-                        part = statuses[i : i + _MAX_STATUSES]
-                        uow.emit(
-                            OrderStatuses(
-                                entry_id=part[0].entry_id,
-                                listed_subject_code=part[0].listed_subject_code,
-                                statuses=part,
-                            )
-                        )
-
-            uow.before_commit(emit)
+        kept = uow.local(self, lambda: self._start(uow))
         for order in orders:
             kept[order.order_id] = order
+
+    @staticmethod
+    def _start(uow: UnitOfWork) -> dict[str, SanctionOrder]:
+        """The orders one unit of work changed (the latest of each), told when it commits."""
+        kept: dict[str, SanctionOrder] = {}
+
+        def emit() -> None:
+            ordered = sorted(kept.values(), key=lambda o: (o.entry_id, o.order_id))
+            for _entry, of_entry in groupby(ordered, key=lambda o: o.entry_id):
+                statuses = [status_message(order) for order in of_entry]
+                for i in range(0, len(statuses), _MAX_STATUSES):
+                    part = statuses[i : i + _MAX_STATUSES]
+                    uow.emit(
+                        OrderStatuses(
+                            entry_id=part[0].entry_id,
+                            listed_subject_code=part[0].listed_subject_code,
+                            statuses=part,
+                        )
+                    )
+
+        uow.before_commit(emit)
+        return kept
