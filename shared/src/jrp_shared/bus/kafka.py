@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -177,9 +177,7 @@ class KafkaBus(Bus):
         if not wanted:
             return
         async with self._topic_lock:
-            admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap_servers)
-            await admin.start()
-            try:
+            async with self._admin() as admin:
                 existing = set(await admin.list_topics())
                 missing = sorted(wanted - existing)
                 if missing:
@@ -188,19 +186,23 @@ class KafkaBus(Bus):
                         await admin.create_topics(
                             [NewTopic(t, self._partitions, 1) for t in missing]
                         )
-            finally:
-                await admin.close()
             self._known_topics |= wanted
+
+    @contextlib.asynccontextmanager
+    async def _admin(self) -> AsyncIterator[AIOKafkaAdminClient]:
+        """A short-lived admin client (topic metadata and creation)."""
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap_servers)
+        await admin.start()
+        try:
+            yield admin
+        finally:
+            await admin.close()
 
     async def partitions(self, topics: Sequence[str]) -> list[TopicPartition]:
         """Every partition of these (logical) topics, as the broker describes them now."""
         qualified = [self.qualified(t) for t in topics]
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap_servers)
-        await admin.start()
-        try:
+        async with self._admin() as admin:
             described = await admin.describe_topics(qualified)
-        finally:
-            await admin.close()
         found = [
             TopicPartition(d["topic"], p["partition"])
             for d in described
