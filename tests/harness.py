@@ -3,15 +3,13 @@ on its own PostgreSQL database, all on one real Kafka broker under a namespace o
 
 from __future__ import annotations
 
-import json
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 from httpx import AsyncClient
 
@@ -71,75 +69,6 @@ class Mesh:
                 )
         finally:
             await producer.stop()
-
-
-@dataclass(frozen=True)
-class Delivered:
-    """One message as any Kafka client outside the product sees it."""
-
-    key: str | None
-    headers: dict[str, str]
-    body: dict[str, Any]
-
-
-class TopicReader:
-    """Reads whole topics from the beginning without a consumer group (an outside observer)."""
-
-    def __init__(self, bootstrap: str) -> None:
-        self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap, metadata_max_age_ms=500, fetch_max_wait_ms=20
-        )
-        self._admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-
-    async def __aenter__(self) -> TopicReader:
-        await self._consumer.start()
-        await self._admin.start()
-        return self
-
-    async def __aexit__(self, *_exc: object) -> None:
-        await self._consumer.stop()
-        await self._admin.close()
-
-    async def read(self, topic: str) -> list[Delivered]:
-        """Everything on `topic` so far (all partitions), in offset order per partition."""
-        return (await self.read_many([topic]))[topic]
-
-    async def read_many(self, names: Iterable[str]) -> dict[str, list[Delivered]]:
-        """Everything on each topic so far, fetched together (one assignment of every
-        partition, so a read of many department topics costs one fetch, not one each)."""
-        wanted = list(dict.fromkeys(names))
-        out: dict[str, list[Delivered]] = {name: [] for name in wanted}
-        existing = set(await self._consumer.topics())
-        present = [name for name in wanted if name in existing]
-        if not present:
-            return out
-        assigned = [
-            TopicPartition(d["topic"], p["partition"])
-            for d in await self._admin.describe_topics(present)
-            for p in d["partitions"]
-        ]
-        if not assigned:
-            return out
-        ends = await self._consumer.end_offsets(assigned)
-        pending = {tp for tp in assigned if ends[tp] > 0}
-        if not pending:
-            return out
-        self._consumer.assign(sorted(pending))
-        for tp in pending:
-            self._consumer.seek(tp, 0)
-        while pending:
-            batch = await self._consumer.getmany(*pending, timeout_ms=1000)
-            for tp, records in batch.items():
-                for record in records:
-                    out[tp.topic].append(
-                        Delivered(
-                            record.key.decode() if record.key else None,
-                            {k: v.decode() for k, v in record.headers},
-                            json.loads(record.value or b"{}"),
-                        )
-                    )
-            pending = {tp for tp in pending if await self._consumer.position(tp) < ends[tp]}
-        return out
 
 
 @asynccontextmanager

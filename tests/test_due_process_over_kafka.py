@@ -25,11 +25,11 @@ from test_loop_over_kafka import (
     tax_entry,
 )
 
-from harness import Delivered, Mesh, TopicReader
+from harness import Mesh
 from jrp_enforcement.service_layer.entries import expire_entries
 from jrp_shared.clock import CHINA
 from jrp_shared.events import topics
-from jrp_shared.testing import eventually
+from jrp_shared.testing import Delivered, TopicReader, eventually
 from jrp_trigger.app import trigger_of
 
 pytestmark = pytest.mark.integration

@@ -22,12 +22,12 @@ import pytest
 from httpx import AsyncClient
 from test_loop_over_kafka import TAX_LIST, catalog_ready
 
-from harness import Mesh, TopicReader
+from harness import Mesh
 from jrp_enforcement.app import create_app as create_enforcement
 from jrp_enforcement.config import EnforcementSettings
 from jrp_enforcement.testing import comparable
 from jrp_shared.events import topics
-from jrp_shared.testing import eventually, sample_resident_id, sample_uscc, serving
+from jrp_shared.testing import TopicReader, eventually, sample_resident_id, sample_uscc, serving
 
 pytestmark = pytest.mark.integration
 

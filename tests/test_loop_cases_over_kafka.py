@@ -17,11 +17,11 @@ from test_loop_over_kafka import (
     tax_entry,
 )
 
-from harness import Mesh, TopicReader
+from harness import Mesh
 from jrp_shared.events import topics
 from jrp_shared.events.payloads import ListEntrySubmission, ReceiptAcknowledged
 from jrp_shared.messaging.inbound import inbound_message
-from jrp_shared.testing import eventually
+from jrp_shared.testing import TopicReader, eventually
 
 pytestmark = pytest.mark.integration
 

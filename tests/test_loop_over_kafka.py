@@ -18,13 +18,13 @@ from typing import Any
 
 import pytest
 
-from harness import Delivered, Mesh, Service, TopicReader
+from harness import Mesh, Service
 from jrp_registry.adapters.catalog_files import read_catalog
 from jrp_registry.config import DEFAULT_CATALOG_DIR
 from jrp_shared.events import topics
 from jrp_shared.events.payloads import ExecutionFeedbackReported, MeasureFeedback
 from jrp_shared.messaging.inbound import inbound_message
-from jrp_shared.testing import eventually
+from jrp_shared.testing import Delivered, TopicReader, eventually
 
 pytestmark = pytest.mark.integration
 

@@ -5,6 +5,8 @@
 #   deploy/local/kafka.sh up       download jars (cached), format storage, start, wait until ready
 #   deploy/local/kafka.sh down     stop (SIGTERM, then SIGKILL after a grace period)
 #   deploy/local/kafka.sh status   exit 0 when the broker is up and answers requests
+#   deploy/local/kafka.sh crash    SIGKILL the broker (fault runs: no controlled shutdown; the
+#                                  next 'up' recovers its log)
 #
 # Environment (all optional):
 #   JRP_KAFKA_PORT             client (PLAINTEXT) port            [19092]
@@ -266,6 +268,18 @@ cmd_down() {
   log "stopped"
 }
 
+cmd_crash() {
+  local pid i
+  if ! pid=$(running_pid); then
+    log "not running"
+    return 0
+  fi
+  log "killing the broker (pid $pid) as a crash would"
+  kill -KILL "$pid" 2>/dev/null || true
+  for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$PID_FILE"
+}
+
 cmd_status() {
   local pid
   if pid=$(running_pid) && probe; then
@@ -280,5 +294,6 @@ case ${1:-} in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
-  *) printf 'usage: %s {up|down|status}\n' "$0" >&2; exit 2 ;;
+  crash) cmd_crash ;;
+  *) printf 'usage: %s {up|down|status|crash}\n' "$0" >&2; exit 2 ;;
 esac

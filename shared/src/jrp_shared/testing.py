@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import glob
+import json
 import os
 import shutil
 import socket
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -24,6 +25,8 @@ from typing import Any, TypeVar
 
 import asyncpg
 import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
@@ -172,8 +175,11 @@ class PrivatePostgres:
 
     database = "jrp_private"
 
-    def __init__(self, script: Path, directory: Path, port: int) -> None:
+    def __init__(
+        self, script: Path, directory: Path, port: int, databases: tuple[str, ...] = ()
+    ) -> None:
         self._script = script
+        self.databases = databases or (self.database,)
         self._env = {
             **os.environ,
             "JRP_PG_DIR": str(directory / "pg"),
@@ -182,7 +188,11 @@ class PrivatePostgres:
             "JRP_PG_DURABLE": "1",
         }
         self.directory = directory
-        self.url = f"postgresql+asyncpg://jrp:jrp@127.0.0.1:{port}/{self.database}"
+        self.port = port
+        self.url = self.url_of(self.databases[0])
+
+    def url_of(self, database: str) -> str:
+        return f"postgresql+asyncpg://jrp:jrp@127.0.0.1:{self.port}/{database}"
 
     async def _run(self, *args: str) -> None:
         process = await asyncio.create_subprocess_exec(
@@ -198,7 +208,7 @@ class PrivatePostgres:
 
     async def start(self) -> None:
         """Create (first time), start and wait until it accepts connections."""
-        await self._run("up", self.database)
+        await self._run("up", *self.databases)
 
     async def crash(self) -> None:
         """`pg_ctl stop -m immediate`: every connection dies, no shutdown checkpoint."""
@@ -215,27 +225,35 @@ def _postgres_binaries_present() -> bool:
     return bool(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port nothing listens on right now (on 127.0.0.1)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
 
 
-@pytest.fixture
-async def private_postgres(pytestconfig: pytest.Config) -> AsyncIterator[PrivatePostgres]:
-    """A started PostgreSQL cluster of this test's own (its own directory and port)."""
+def _require_postgres_binaries() -> None:
     if not _postgres_binaries_present():
-        pytest.fail(
+        raise AssertionError(
             "PostgreSQL server binaries (initdb, pg_ctl) not found in /usr/lib/postgresql/*/bin "
-            "(or JRP_PG_BINDIR): this test starts and crashes a cluster of its own; "
+            "(or JRP_PG_BINDIR): this starts and crashes a cluster of its own; "
             f"install them with `make infra` (deploy/local/postgres.sh); {_HOW}"
         )
-    script = pytestconfig.rootpath / "deploy" / "local" / "postgres.sh"
-    # Under /tmp, world-traversable: when the tests run as root the server runs as `postgres`.
+
+
+@asynccontextmanager
+async def private_cluster(
+    root: Path, databases: tuple[str, ...] = ()
+) -> AsyncIterator[PrivatePostgres]:
+    """A started, durable PostgreSQL cluster of one's own (own directory and free port) with
+    `databases`; stopped and removed on exit. For fault tests and `make chaos`."""
+    _require_postgres_binaries()
+    script = root / "deploy" / "local" / "postgres.sh"
+    # Under /tmp, world-traversable: when run as root the server runs as `postgres`.
     directory = Path(tempfile.mkdtemp(prefix="jrp-pg-"))
     os.chmod(directory, 0o755)
-    cluster = PrivatePostgres(script, directory, _free_port())
+    cluster = PrivatePostgres(script, directory, free_port(), databases)
     try:
         await cluster.start()
         yield cluster
@@ -244,6 +262,17 @@ async def private_postgres(pytestconfig: pytest.Config) -> AsyncIterator[Private
             await cluster.stop()
         finally:
             shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture
+async def private_postgres(pytestconfig: pytest.Config) -> AsyncIterator[PrivatePostgres]:
+    """A started PostgreSQL cluster of this test's own (its own directory and port)."""
+    try:
+        _require_postgres_binaries()
+    except AssertionError as exc:
+        pytest.fail(str(exc))
+    async with private_cluster(pytestconfig.rootpath) as cluster:
+        yield cluster
 
 
 async def eventually(
@@ -270,3 +299,72 @@ async def serving(app: FastAPI, name: str) -> AsyncIterator[AsyncClient]:
         AsyncClient(transport=ASGITransport(app=app), base_url=f"http://{name}") as client,
     ):
         yield client
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """One message as any Kafka client outside the product sees it."""
+
+    key: str | None
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+
+class TopicReader:
+    """Reads whole topics from the beginning without a consumer group (an outside observer)."""
+
+    def __init__(self, bootstrap: str) -> None:
+        self._consumer = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap, metadata_max_age_ms=500, fetch_max_wait_ms=20
+        )
+        self._admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+
+    async def __aenter__(self) -> TopicReader:
+        await self._consumer.start()
+        await self._admin.start()
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self._consumer.stop()
+        await self._admin.close()
+
+    async def read(self, topic: str) -> list[Delivered]:
+        """Everything on `topic` so far (all partitions), in offset order per partition."""
+        return (await self.read_many([topic]))[topic]
+
+    async def read_many(self, names: Iterable[str]) -> dict[str, list[Delivered]]:
+        """Everything on each topic so far, fetched together (one assignment of every
+        partition, so a read of many department topics costs one fetch, not one each)."""
+        wanted = list(dict.fromkeys(names))
+        out: dict[str, list[Delivered]] = {name: [] for name in wanted}
+        existing = set(await self._consumer.topics())
+        present = [name for name in wanted if name in existing]
+        if not present:
+            return out
+        assigned = [
+            TopicPartition(d["topic"], p["partition"])
+            for d in await self._admin.describe_topics(present)
+            for p in d["partitions"]
+        ]
+        if not assigned:
+            return out
+        ends = await self._consumer.end_offsets(assigned)
+        pending = {tp for tp in assigned if ends[tp] > 0}
+        if not pending:
+            return out
+        self._consumer.assign(sorted(pending))
+        for tp in pending:
+            self._consumer.seek(tp, 0)
+        while pending:
+            batch = await self._consumer.getmany(*pending, timeout_ms=1000)
+            for tp, records in batch.items():
+                for record in records:
+                    out[tp.topic].append(
+                        Delivered(
+                            record.key.decode() if record.key else None,
+                            {k: v.decode() for k, v in record.headers},
+                            json.loads(record.value or b"{}"),
+                        )
+                    )
+            pending = {tp for tp in pending if await self._consumer.position(tp) < ends[tp]}
+        return out
