@@ -73,14 +73,21 @@ class Mesh:
 
 @asynccontextmanager
 async def running_mesh(
-    postgres: PostgresDatabases, keys: Keys, kafka_bootstrap: str, namespace: str
+    postgres: PostgresDatabases,
+    keys: Keys,
+    kafka_bootstrap: str,
+    namespace: str,
+    **overrides: Any,
 ) -> AsyncIterator[Mesh]:
+    """The four services in this process; `overrides` are settings given to every service (e.g.
+    short retention horizons)."""
     common: dict[str, Any] = {
         "bus": "kafka",
         "kafka_bootstrap_servers": kafka_bootstrap,
         "topic_namespace": namespace,
         "auth_public_key_file": keys.public_key_file,
         "log_json": False,
+        **overrides,
     }
     registry_settings = RegistrySettings(
         database_url=await postgres.fresh("registry", REGISTRY_MIGRATIONS),

@@ -150,4 +150,5 @@ class MessagingRetention:
                     log.warning("retention waiting for the database", error=str(exc))
                 else:
                     log.exception("retention sweep failed; will retry")
-            await asyncio.sleep(self._observe_seconds)
+            # Wake for whichever comes first: the next observation or the next sweep.
+            await asyncio.sleep(max(min(self._observe_seconds, next_sweep - loop.time()), 0.05))
