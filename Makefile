@@ -5,7 +5,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 INFRA := deploy/local/infra.sh
 
-.PHONY: help setup run infra infra-down test test-unit bench check lint format typecheck schemas catalog-doc clean
+.PHONY: help setup run infra infra-down test test-unit bench chaos check lint format typecheck schemas catalog-doc clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ bench: setup infra ## benchmarks on this machine (not tests); figures into docs/
 	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.objections --rate 50 --entries 1500 $(BENCH_OBJECTIONS_ARGS)
 	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.objections --rate 20 --entries 600 --out var/bench/objections-20.json $(BENCH_OBJECTIONS_ARGS)
 	@$(UV) run --no-sync python -m bench.report
+
+chaos: setup infra ## fault runs under load (crash PostgreSQL, kill each service, kill Kafka); figures into docs/reliability.md
+	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.chaos $(CHAOS_ARGS)
 
 check: lint typecheck ## ruff and mypy --strict
 
