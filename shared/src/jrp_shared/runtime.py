@@ -122,6 +122,8 @@ class ServiceRuntime:
             batch_size=self.settings.consumer_batch_size,
             authenticate=authenticate,
             prepare=prepare,
+            max_message_bytes=self.settings.message_max_bytes,
+            max_json_depth=self.settings.json_max_depth,
         )
         self.consumers.append(consumer)
         return consumer
@@ -171,7 +173,7 @@ class ServiceRuntime:
 
     async def readiness(self) -> dict[str, bool]:
         database, bus = await asyncio.gather(self.db.ping(), self.bus.healthy())
-        consumers = all(c.ready.is_set() for c in self.consumers)
+        consumers = all(c.ready.is_set() and not c.stalled for c in self.consumers)
         checks = {"database": database, "bus": bus, "consumers": consumers}
         checks.update({name: probe() for name, probe in self._readiness_probes.items()})
         return checks

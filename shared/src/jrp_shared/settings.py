@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from jrp_shared import limits
+
 
 class ServiceSettings(BaseSettings):
     """Base for `RegistrySettings`, `TriggerSettings`, … (env prefix `JRP_<SERVICE>_`)."""
@@ -62,6 +64,18 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = Field(default=3, ge=1, le=20)
     consumer_batch_size: int = Field(
         default=200, ge=1, le=5_000, description="records taken per transaction"
+    )
+
+    message_max_bytes: int = Field(
+        default=limits.MESSAGE_MAX_BYTES,
+        ge=1_024,
+        description="a bus message with a longer body is dead-lettered unread",
+    )
+    json_max_depth: int = Field(
+        default=limits.JSON_MAX_DEPTH,
+        ge=8,
+        le=256,
+        description="JSON (bus messages, HTTP bodies, import lines) nested deeper is refused",
     )
 
     outbox_retention_hours: float = Field(
