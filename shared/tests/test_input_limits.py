@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select
 
 from jrp_shared import limits
-from jrp_shared.bus.base import Message
+from jrp_shared.bus.base import Message, Record
 from jrp_shared.bus.embedded import EmbeddedBus
 from jrp_shared.db import Database
 from jrp_shared.events import topics
@@ -201,3 +201,42 @@ async def test_a_consumer_that_cannot_make_progress_says_so(bus: EmbeddedBus, db
     assert (
         metrics.registry.get_sample_value("jrp_consumer_stalled", {"consumer": consumer.name}) == 1
     )
+
+
+async def test_a_replayed_message_id_is_dead_lettered_a_redelivery_stays_silent(
+    bus: EmbeddedBus, db: Database
+) -> None:
+    metrics = ServiceMetrics("test")
+    consumer = EventConsumer(
+        name="test.inbound",
+        bus=bus,
+        db=db,
+        tables=tables,
+        topics=[topics.CALENDAR],
+        handlers={CalendarScheduleLoaded.event_type: _record_effect},
+        metrics=metrics,
+        source="/jrp/test",
+        retry_seconds=0.01,
+        authenticate=lambda record, envelope: None,  # a department's message, token checked
+    )
+    original = _schedule_message(2027)
+    other_body = _schedule_message(2031)
+    same_id_other_body = Message(original.topic, original.key, original.headers, other_body.value)
+
+    def at(message: Message, offset: int) -> Record:
+        return Record(message.topic, message.key, message.headers, message.value, 0, offset)
+
+    await consumer.handle(at(original, 1))
+    await consumer.handle(at(original, 1))  # redelivered after a restart: a silent duplicate
+    await consumer.handle(at(original, 5))  # posted again
+    await consumer.handle(at(same_id_other_body, 6))  # the same id over a different body
+    async with db.sessions() as s:
+        assert list(await s.scalars(select(effects.c.year))) == [2027]
+    letters = await _letters(bus)
+    assert [x.data["offset"] for x in letters] == [5, 6]
+    assert all(x.data["reason"].startswith("replayed message id") for x in letters)
+    assert "offset 1" in letters[0].data["reason"]
+    duplicates = metrics.registry.get_sample_value(
+        "jrp_events_consumed_total", {"consumer": "test.inbound", "outcome": "duplicate"}
+    )
+    assert duplicates == 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import traceback
 from collections.abc import Callable, Coroutine, Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
 from jrp_shared.auth import TokenVerifier
@@ -104,9 +105,10 @@ class ServiceRuntime:
         authenticate = None
         if inbound_role is not None:
             role = inbound_role
+            grace = timedelta(seconds=self.settings.inbound_token_grace_seconds)
 
             def authenticate(record: Record, envelope: Envelope) -> str | None:
-                return DepartmentAuthenticator(self.verifier, role)(record, envelope)
+                return DepartmentAuthenticator(self.verifier, role, grace=grace)(record, envelope)
 
         consumer = EventConsumer(
             name=f"{self.settings.topic_namespace}.{self.name}.{purpose}",

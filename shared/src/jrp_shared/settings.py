@@ -56,6 +56,15 @@ class ServiceSettings(BaseSettings):
     auth_issuer: str = "jrp-registry"
     auth_audience: str = "jrp"
 
+    inbound_token_grace_seconds: float = Field(
+        default=7 * 24 * 3600,
+        ge=0,
+        le=30 * 24 * 3600,
+        description="a department's message may be taken this long after the broker stored "
+        "it (LogAppendTime), if its token was valid then; otherwise its token must be valid "
+        "when it is taken. The sender's ce_time never counts",
+    )
+
     log_level: str = "INFO"
     log_json: bool = True
 

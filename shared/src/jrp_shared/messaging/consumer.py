@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import difflib
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import NamedTuple
@@ -76,6 +77,40 @@ def _unknown_type(event_type: str) -> str:
     return f"{reason} (did you mean {close[0]!r}?)" if close else reason
 
 
+class _TakenPositions:
+    """Where each message id a department posted was taken from (the most recent ids).
+
+    The inbox already makes a second message under a taken id change nothing, whatever its
+    body. This tells a replay (the same id again, at another position: a department system
+    re-sending, or someone re-posting a captured message) from a redelivery (the same record
+    again after a restart or a rebalance, which stays a silent duplicate), so the replay is
+    dead-lettered with its reason for the department and the office to see. Kept in memory,
+    so after a restart, or on another replica, a replay is still absorbed by the inbox, only
+    without its dead letter."""
+
+    _KEPT = 100_000
+
+    def __init__(self) -> None:
+        self._taken: OrderedDict[str, tuple[str, int, int]] = OrderedDict()
+
+    def replayed(self, event_id: str, record: Record) -> str | None:
+        first = self._taken.get(event_id)
+        if first is None or first == (record.topic, record.partition, record.offset):
+            return None
+        topic, partition, offset = first
+        return (
+            f"replayed message id {event_id!r}: already taken from {topic} partition "
+            f"{partition} offset {offset}; this copy has no effect (post new messages under "
+            "new ids)"
+        )
+
+    def remember(self, event_id: str, record: Record) -> None:
+        self._taken[event_id] = (record.topic, record.partition, record.offset)
+        self._taken.move_to_end(event_id)
+        if len(self._taken) > self._KEPT:
+            self._taken.popitem(last=False)
+
+
 class _Accepted(NamedTuple):
     record: Record
     envelope: Envelope
@@ -125,6 +160,7 @@ class EventConsumer:
         self._max_retry_seconds = max_retry_seconds
         self._batch_size = batch_size
         self._authenticate = authenticate
+        self._positions = _TakenPositions()
         self.ready = asyncio.Event()
         self._metrics.consumer_stalled(self.name).set(0)
 
@@ -228,6 +264,10 @@ class EventConsumer:
             if refusal is not None:
                 await self._dead_letter(record, f"unauthenticated: {refusal}")
                 return None
+            replayed = self._positions.replayed(envelope.id, record)
+            if replayed is not None:
+                await self._dead_letter(record, replayed)
+                return None
         model = payload_class(envelope.type)
         if model is None:
             # Not a type of this mesh at all (misspelled, or from a newer producer): kept as a
@@ -245,6 +285,8 @@ class EventConsumer:
                 record, f"invalid {envelope.type} payload: {summarise_validation_error(exc)}"
             )
             return None
+        if self._authenticate is not None:
+            self._positions.remember(envelope.id, record)
         return _Accepted(record, envelope, payload, handler)
 
     async def _apply_together(self, items: Sequence[_Accepted]) -> list[str]:
