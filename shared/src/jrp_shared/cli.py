@@ -57,6 +57,10 @@ def run(
             port=settings.port,
             log_config=None,
             access_log=False,
+            # Input edges (docs/security.md, "Limits"): with h11 the server refuses longer
+            # request heads itself; `jrp_shared.web` refuses them (431) whatever the server.
+            h11_max_incomplete_event_size=settings.http_max_header_bytes,
+            timeout_keep_alive=settings.http_keep_alive_seconds,
         )
         return 0
     if args.command == "replay-dead-letters":

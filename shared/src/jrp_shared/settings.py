@@ -56,6 +56,21 @@ class ServiceSettings(BaseSettings):
     auth_issuer: str = "jrp-registry"
     auth_audience: str = "jrp"
 
+    http_max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1_024,
+        description="a request body over this is refused with 413 as it streams (chunked "
+        "bodies too); routes that take more say so (bulk import)",
+    )
+    http_max_header_bytes: int = Field(
+        default=16 * 1024, ge=1_024, description="request line and headers (431 past it)"
+    )
+    http_body_idle_seconds: float = Field(
+        default=30, gt=0, description="longest wait for the next piece of a request body (408)"
+    )
+    http_keep_alive_seconds: int = Field(
+        default=5, ge=1, description="an idle keep-alive connection is closed after this"
+    )
     inbound_token_grace_seconds: float = Field(
         default=7 * 24 * 3600,
         ge=0,
