@@ -102,8 +102,10 @@ def main() -> int:
     )
     args = parser.parse_args()
     var: Path = args.var_dir.resolve()
-    var.mkdir(parents=True, exist_ok=True)
-    (var / "logs").mkdir(exist_ok=True)
+    os.umask(0o077)  # the logs, keys and databases under var/ are the owner's only
+    var.mkdir(mode=0o700, parents=True, exist_ok=True)
+    var.chmod(0o700)
+    (var / "logs").mkdir(mode=0o700, exist_ok=True)
     private, public = ensure_keys(var)
     env = service_env(var, private, public)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from jrp_shared import migrations
+from jrp_shared.files import restrict_new_files
 from jrp_shared.settings import ServiceSettings
 
 Command = tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
@@ -37,6 +38,7 @@ def run(
     for name, (configure, _) in (extra or {}).items():
         configure(sub.add_parser(name))
     args = parser.parse_args(argv)
+    restrict_new_files()  # whatever it writes (databases, logs, credentials): owner-only
     settings = settings_factory()
 
     if args.command == "migrate":
