@@ -108,6 +108,7 @@ async def test_long_names_and_deep_json_are_refused_422_with_the_limit(
     problems = {p["field"]: p for p in long.json()["detail"]}
     name = problems["body.linked_persons.0.name"]
     assert name["reason"] == "string_too_long" and "100" in name["message"]
+    assert name["limit"] == 100
     evidence = await trigger.client.post(
         "/v1/list-entries",
         json=tax_entry(today, evidence_references=["x" * 501]),

@@ -202,6 +202,8 @@ def _validation_problems(exc: RequestValidationError) -> list[dict[str, Any]]:
         }
         if isinstance(ctx.get("position"), int):
             problem["position"] = ctx["position"]
+        if isinstance(ctx.get("max_length"), int):  # the limit's value, not only in words
+            problem["limit"] = ctx["max_length"]
         problems.append(problem)
     return problems
 

@@ -91,6 +91,8 @@ def validation_problems(exc: ValidationError, prefix: str = "body") -> tuple[Fie
         where = ".".join(str(p) for p in err["loc"])
         ctx = err.get("ctx") or {}
         context = {"position": ctx["position"]} if isinstance(ctx.get("position"), int) else {}
+        if isinstance(ctx.get("max_length"), int):
+            context["limit"] = ctx["max_length"]
         problems.append(
             FieldProblem(f"{prefix}.{where}" if where else prefix, err["type"], err["msg"], context)
         )
