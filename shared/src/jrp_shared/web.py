@@ -287,7 +287,7 @@ class _InputEdges:
         json_body = bytearray() if _is_json(scope) else None
 
         async def receive_in_time() -> Message:
-            nonlocal body_complete
+            nonlocal body_complete, received
             if body_complete:
                 return await receive()
             try:
@@ -297,7 +297,6 @@ class _InputEdges:
             if message["type"] != "http.request":
                 body_complete = True
                 return message
-            nonlocal received
             piece = message.get("body", b"")
             received += len(piece)
             if received > limit:
