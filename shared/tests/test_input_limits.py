@@ -21,6 +21,8 @@ from jrp_shared.messaging.consumer import DEAD_LETTER_VALUE_BYTES, EventConsumer
 from jrp_shared.messaging.tables import messaging_tables
 from jrp_shared.messaging.uow import UnitOfWork
 from jrp_shared.metrics import ServiceMetrics
+from jrp_shared.runtime import ServiceRuntime
+from jrp_shared.settings import ServiceSettings
 
 DEEP = b"[" * 100_000 + b"]" * 100_000
 """What wedged trigger's consumer: Python's own parser raises RecursionError on it."""
@@ -240,3 +242,40 @@ async def test_a_replayed_message_id_is_dead_lettered_a_redelivery_stays_silent(
         "jrp_events_consumed_total", {"consumer": "test.inbound", "outcome": "duplicate"}
     )
     assert duplicates == 1
+
+
+async def test_readyz_says_when_a_consumer_cannot_make_progress(tmp_path: Path) -> None:
+    settings = ServiceSettings(
+        service_name="svc",
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'svc.db'}",
+        embedded_bus_path=tmp_path / "bus.sqlite3",
+    )
+    runtime = ServiceRuntime(settings, tables)
+    async with runtime.db.engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    consumer = runtime.add_consumer(
+        "calendar", [topics.CALENDAR], {CalendarScheduleLoaded.event_type: _record_effect}
+    )
+
+    async def broken_batch(records: object) -> None:
+        raise RuntimeError("a bug that no dead letter can take away")
+
+    consumer.handle_batch = broken_batch  # type: ignore[method-assign]
+    await runtime.bus.start()
+    try:
+        await runtime.bus.publish([_schedule_message(2027)])
+        task = asyncio.create_task(consumer.run())
+        try:
+            for _ in range(100):
+                if consumer.stalled:
+                    break
+                await asyncio.sleep(0.1)
+            checks = await runtime.readiness()
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+    finally:
+        await runtime.bus.stop()
+        await runtime.db.dispose()
+    assert checks["database"] and checks["bus"]
+    assert checks["consumers"] is False
