@@ -11,6 +11,7 @@ see README.md.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import time
@@ -43,7 +44,9 @@ def main() -> int:
     )
     args = parser.parse_args()
     var: Path = args.var_dir.resolve()
-    var.mkdir(parents=True, exist_ok=True)
+    os.umask(0o077)  # the logs, keys and databases under var/ are the owner's only
+    var.mkdir(mode=0o700, parents=True, exist_ok=True)
+    var.chmod(0o700)
     private, public = ensure_keys(var)
     env = service_env(var, private, public)
     replicas = max(args.enforcement_replicas, 1)

@@ -1,6 +1,10 @@
 """Department systems' own messages: accepted only with a valid token of the named department."""
 
+import time
 from datetime import UTC, datetime, timedelta
+
+import jwt
+from cryptography.hazmat.primitives import serialization
 
 from jrp_shared.auth import TokenVerifier
 from jrp_shared.bus.base import Message, Record
@@ -20,17 +24,25 @@ def _receipt() -> ReceiptAcknowledged:
     )
 
 
-def _record(message: Message) -> Record:
-    return Record(message.topic, message.key, message.headers, message.value, 0, 1)
+def _record(message: Message, appended_at: datetime | None = None) -> Record:
+    return Record(
+        message.topic, message.key, message.headers, message.value, 0, 1, appended_at=appended_at
+    )
 
 
-def _check(keys: Keys, message: Message) -> str | None:
+def _check(
+    keys: Keys,
+    message: Message,
+    *,
+    appended_at: datetime | None = None,
+    grace: timedelta = timedelta(0),
+) -> str | None:
     verifier = TokenVerifier(
         keys.public_key_file.read_text(), issuer="jrp-registry", audience="jrp"
     )
-    record = _record(message)
+    record = _record(message, appended_at)
     envelope = Envelope.from_wire(record.headers, record.value)
-    return DepartmentAuthenticator(verifier, "implementer")(record, envelope)
+    return DepartmentAuthenticator(verifier, "implementer", grace=grace)(record, envelope)
 
 
 def test_a_department_message_with_its_own_token_is_accepted(keys: Keys) -> None:
@@ -59,16 +71,66 @@ def test_messages_without_a_valid_token_of_that_department_are_refused(keys: Key
     assert "lacks the 'implementer' role" in (_check(keys, no_role) or "")
 
 
-def test_a_token_is_judged_at_the_time_the_message_was_sent(keys: Keys) -> None:
-    token, _ = keys.issuer.issue("tax", frozenset({"implementer"}), ttl_seconds=60)
-    message = inbound_message(_receipt(), "tax", token)
-    assert _check(keys, message) is None  # consumed later, still good: it was valid when sent
+def expired_token(keys: Keys, *, days_ago: float = 3, role: str = "implementer") -> str:
+    """A genuine token of `tax` that expired `days_ago` (it lived 15 minutes)."""
+    issued = int(time.time() - days_ago * 86_400)
+    claims = {
+        "iss": "jrp-registry",
+        "aud": "jrp",
+        "sub": "tax",
+        "roles": [role],
+        "iat": issued,
+        "nbf": issued,
+        "exp": issued + 900,
+    }
+    key = serialization.load_pem_private_key(keys.private_key_file.read_bytes(), password=None)
+    return jwt.encode(claims, key, algorithm="EdDSA")  # type: ignore[arg-type]
+
+
+def _backdated(message: Message, token: str, days_ago: float) -> Message:
+    """The message with its ce_time set back (the sender's clock, which it controls)."""
     envelope = Envelope.from_wire(message.headers, message.value)
-    late = envelope.model_copy(update={"time": datetime.now(UTC) + timedelta(hours=2)})
-    backdated = Message(
+    late = envelope.model_copy(update={"time": datetime.now(UTC) - timedelta(days=days_ago)})
+    return Message(
         message.topic,
         message.key,
         (*late.to_headers(), ("authorization", f"Bearer {token}".encode())),
         late.body(),
     )
-    assert "not valid when the message was sent" in (_check(keys, backdated) or "")
+
+
+def test_an_expired_token_is_refused_whatever_time_the_sender_writes(keys: Keys) -> None:
+    """Issue 11 finding 1: a token expired three days ago, sent with a ce_time of three days
+    ago, was taken. The token is judged when the message is taken."""
+    token = expired_token(keys, days_ago=3)
+    message = _backdated(inbound_message(_receipt(), "tax", token), token, days_ago=3)
+    refusal = _check(keys, message)
+    assert refusal is not None and "expired" in refusal
+    # even with a producer timestamp (CreateTime) it is not the broker's: no record field for it
+    assert _check(keys, message, grace=timedelta(days=7)) is not None
+
+
+def test_a_valid_token_is_good_whatever_ce_time_says(keys: Keys) -> None:
+    token = keys.token("tax", "implementer")
+    for days in (-30, 0, 30):
+        assert (
+            _check(keys, _backdated(inbound_message(_receipt(), "tax", token), token, days)) is None
+        )
+
+
+def test_the_brokers_log_append_time_is_a_moment_the_sender_cannot_set(keys: Keys) -> None:
+    """A message that waited in its topic: its token may have expired since the broker stored
+    it, within the grace; never for longer, and never without the broker's stamp."""
+    token = expired_token(keys, days_ago=2)
+    message = inbound_message(_receipt(), "tax", token)
+    stored_while_valid = datetime.now(UTC) - timedelta(days=2) + timedelta(minutes=5)
+    week = timedelta(days=7)
+    assert _check(keys, message, appended_at=stored_while_valid, grace=week) is None
+    beyond = _check(keys, message, appended_at=stored_while_valid, grace=timedelta(days=1))
+    assert beyond is not None and "expired" in beyond
+    assert _check(keys, message, appended_at=None, grace=week) is not None
+    stored_after_expiry = datetime.now(UTC) - timedelta(days=1)
+    late = _check(keys, message, appended_at=stored_after_expiry, grace=week)
+    assert (
+        late is not None and "expired" in late and "nor was it valid when the broker stored" in late
+    )

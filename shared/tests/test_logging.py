@@ -30,3 +30,26 @@ def test_logs_are_json_with_the_correlation_id_and_never_a_resident_id_in_clear(
     # A USCC is not personal data and stays readable.
     get_logger("t").info("x", code="91350100M000100Y43")
     assert "91350100M000100Y43" in capsys.readouterr().out
+
+
+def test_nothing_in_a_log_line_can_act_as_anyone(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("test-service", json=True)
+    jwt_like = "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ0YXgifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ"
+    get_logger("t").warning(
+        "refused",
+        authorization=f"Bearer {jwt_like}",
+        client_secret="s3cr3t-value-123",
+        headers={"Authorization": "Basic dGF4OnNlY3JldA==", "x-trace": "ok"},
+        detail=f"the token {jwt_like} expired",
+        note="Bearer abcdefghijklmnop",
+        subject_token_ttl=900,
+    )
+    logging.getLogger("stdlib").warning("raw Authorization: Bearer %s", jwt_like)
+    out = capsys.readouterr().out
+    assert jwt_like not in out and "s3cr3t" not in out and "dGF4OnNlY3JldA" not in out
+    assert "abcdefghijklmnop" not in out
+    lines = [json.loads(line) for line in out.splitlines() if line]
+    assert lines[0]["authorization"] == "[redacted]"
+    assert lines[0]["headers"] == {"Authorization": "[redacted]", "x-trace": "ok"}
+    assert lines[0]["detail"] == "the token [redacted] expired"
+    assert lines[0]["subject_token_ttl"] == 900  # not a credential: a number stays

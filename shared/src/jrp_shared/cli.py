@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from jrp_shared import migrations
+from jrp_shared.files import restrict_new_files
 from jrp_shared.settings import ServiceSettings
 
 Command = tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
@@ -37,6 +38,7 @@ def run(
     for name, (configure, _) in (extra or {}).items():
         configure(sub.add_parser(name))
     args = parser.parse_args(argv)
+    restrict_new_files()  # whatever it writes (databases, logs, credentials): owner-only
     settings = settings_factory()
 
     if args.command == "migrate":
@@ -57,6 +59,10 @@ def run(
             port=settings.port,
             log_config=None,
             access_log=False,
+            # Input edges (docs/security.md, "Limits"): with h11 the server refuses longer
+            # request heads itself; `jrp_shared.web` refuses them (431) whatever the server.
+            h11_max_incomplete_event_size=settings.http_max_header_bytes,
+            timeout_keep_alive=settings.http_keep_alive_seconds,
         )
         return 0
     if args.command == "replay-dead-letters":

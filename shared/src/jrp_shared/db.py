@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from jrp_shared.files import private_file, sqlite_file
+
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
@@ -48,6 +50,9 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 class Database:
     def __init__(self, url: str) -> None:
         self.url = url
+        file = sqlite_file(url)
+        if file is not None:
+            private_file(file)  # owner-only before SQLite creates it (jrp_shared.files)
         self.engine = create_engine(url)
         self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
             self.engine, expire_on_commit=False

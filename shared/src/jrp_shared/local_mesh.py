@@ -184,7 +184,7 @@ def mesh_processes(
     env: Mapping[str, str], logs: Path, enforcement_replicas: int = 1
 ) -> list[ServiceProcess]:
     """One process per service; enforcement replica i > 1 listens on its port + 10·(i-1)."""
-    logs.mkdir(parents=True, exist_ok=True)
+    logs.mkdir(mode=0o700, parents=True, exist_ok=True)
     processes = [ServiceProcess(name, name, env, logs) for name in SERVICES]
     base_port = int(env["JRP_ENFORCEMENT_PORT"])
     for i in range(2, enforcement_replicas + 1):

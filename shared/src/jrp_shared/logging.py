@@ -1,7 +1,10 @@
 """Structured JSON logs, set up once per process, with the correlation id on every line.
 
 Resident IDs are personal information (DOMAIN.md §2): a processor masks anything shaped like
-one before a line is written, whatever the caller passed.
+one before a line is written, whatever the caller passed. Nothing in a log can act as anyone
+either: the same processor blanks the value of any field named like a credential
+(`authorization`, `*token*`, `*secret*`, `password`, `cookie`) and anything shaped like a
+signed token (a JWT) or a bearer credential, wherever it appears in a line.
 """
 
 from __future__ import annotations
@@ -18,17 +21,26 @@ from jrp_shared.correlation import current_correlation_id
 from jrp_shared.identifiers import mask_resident_id
 
 _RESIDENT_ID_SHAPE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_CREDENTIAL_SHAPE = re.compile(
+    r"eyJ[\w-]{2,}\.[\w-]{2,}\.[\w-]*|(?i:bearer|basic)\s+[\w\-.~+/]{8,}=*"
+)
+_CREDENTIAL_NAME = re.compile(r"authorization|token|secret|password|cookie", re.IGNORECASE)
+REDACTED = "[redacted]"
 
 
 def _mask_text(text: str) -> str:
+    if "eyJ" in text or "earer" in text or "asic" in text:
+        text = _CREDENTIAL_SHAPE.sub(REDACTED, text)
     return _RESIDENT_ID_SHAPE.sub(lambda m: mask_resident_id(m.group(0)), text)
 
 
-def _mask_value(value: Any) -> Any:
+def _mask_value(value: Any, name: str = "") -> Any:
+    if name and _CREDENTIAL_NAME.search(name) and isinstance(value, str | bytes):
+        return REDACTED
     if isinstance(value, str):
         return _mask_text(value)
     if isinstance(value, dict):
-        return {k: _mask_value(v) for k, v in value.items()}
+        return {k: _mask_value(v, str(k)) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_mask_value(v) for v in value]
     return value
@@ -38,7 +50,7 @@ def mask_personal_ids(
     _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
 ) -> MutableMapping[str, Any]:
     for key, value in list(event_dict.items()):
-        event_dict[key] = _mask_value(value)
+        event_dict[key] = _mask_value(value, "" if key == "event" else key)
     return event_dict
 
 

@@ -45,6 +45,12 @@ class ServiceMetrics:
             ["consumer"],
             registry=self.registry,
         ).labels
+        self.consumer_stalled = Gauge(
+            "jrp_consumer_stalled",
+            "1 while a consumer keeps restarting without committing any progress, else 0",
+            ["consumer"],
+            registry=self.registry,
+        ).labels
         self.events_published = Counter(
             "jrp_outbox_published_total",
             "Events the outbox relay published",

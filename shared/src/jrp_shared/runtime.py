@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import traceback
 from collections.abc import Callable, Coroutine, Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
 from jrp_shared.auth import TokenVerifier
@@ -104,9 +105,10 @@ class ServiceRuntime:
         authenticate = None
         if inbound_role is not None:
             role = inbound_role
+            grace = timedelta(seconds=self.settings.inbound_token_grace_seconds)
 
             def authenticate(record: Record, envelope: Envelope) -> str | None:
-                return DepartmentAuthenticator(self.verifier, role)(record, envelope)
+                return DepartmentAuthenticator(self.verifier, role, grace=grace)(record, envelope)
 
         consumer = EventConsumer(
             name=f"{self.settings.topic_namespace}.{self.name}.{purpose}",
@@ -122,6 +124,8 @@ class ServiceRuntime:
             batch_size=self.settings.consumer_batch_size,
             authenticate=authenticate,
             prepare=prepare,
+            max_message_bytes=self.settings.message_max_bytes,
+            max_json_depth=self.settings.json_max_depth,
         )
         self.consumers.append(consumer)
         return consumer
@@ -171,7 +175,7 @@ class ServiceRuntime:
 
     async def readiness(self) -> dict[str, bool]:
         database, bus = await asyncio.gather(self.db.ping(), self.bus.healthy())
-        consumers = all(c.ready.is_set() for c in self.consumers)
+        consumers = all(c.ready.is_set() and not c.stalled for c in self.consumers)
         checks = {"database": database, "bus": bus, "consumers": consumers}
         checks.update({name: probe() for name, probe in self._readiness_probes.items()})
         return checks

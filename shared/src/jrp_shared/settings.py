@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from jrp_shared import limits
+
 
 class ServiceSettings(BaseSettings):
     """Base for `RegistrySettings`, `TriggerSettings`, … (env prefix `JRP_<SERVICE>_`)."""
@@ -54,6 +56,30 @@ class ServiceSettings(BaseSettings):
     auth_issuer: str = "jrp-registry"
     auth_audience: str = "jrp"
 
+    http_max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1_024,
+        description="a request body over this is refused with 413 as it streams (chunked "
+        "bodies too); routes that take more say so (bulk import)",
+    )
+    http_max_header_bytes: int = Field(
+        default=16 * 1024, ge=1_024, description="request line and headers (431 past it)"
+    )
+    http_body_idle_seconds: float = Field(
+        default=30, gt=0, description="longest wait for the next piece of a request body (408)"
+    )
+    http_keep_alive_seconds: int = Field(
+        default=5, ge=1, description="an idle keep-alive connection is closed after this"
+    )
+    inbound_token_grace_seconds: float = Field(
+        default=7 * 24 * 3600,
+        ge=0,
+        le=30 * 24 * 3600,
+        description="a department's message may be taken this long after the broker stored "
+        "it (LogAppendTime), if its token was valid then; otherwise its token must be valid "
+        "when it is taken. The sender's ce_time never counts",
+    )
+
     log_level: str = "INFO"
     log_json: bool = True
 
@@ -62,6 +88,18 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = Field(default=3, ge=1, le=20)
     consumer_batch_size: int = Field(
         default=200, ge=1, le=5_000, description="records taken per transaction"
+    )
+
+    message_max_bytes: int = Field(
+        default=limits.MESSAGE_MAX_BYTES,
+        ge=1_024,
+        description="a bus message with a longer body is dead-lettered unread",
+    )
+    json_max_depth: int = Field(
+        default=limits.JSON_MAX_DEPTH,
+        ge=8,
+        le=256,
+        description="JSON (bus messages, HTTP bodies, import lines) nested deeper is refused",
     )
 
     outbox_retention_hours: float = Field(

@@ -6,8 +6,9 @@ to responses here, in one place (the `DomainError` classes carry their status).
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
@@ -23,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from jrp_shared import limits
 from jrp_shared.auth import Principal
 from jrp_shared.correlation import HTTP_HEADER, new_correlation_id, set_correlation_id
 from jrp_shared.errors import DomainError, Unauthenticated
@@ -200,8 +202,182 @@ def _validation_problems(exc: RequestValidationError) -> list[dict[str, Any]]:
         }
         if isinstance(ctx.get("position"), int):
             problem["position"] = ctx["position"]
+        if isinstance(ctx.get("max_length"), int):  # the limit's value, not only in words
+            problem["limit"] = ctx["max_length"]
         problems.append(problem)
     return problems
+
+
+def body_too_large(limit: int) -> JSONResponse:
+    """413 naming the limit (docs/security.md, "Limits")."""
+    return JSONResponse(
+        {
+            "error": "too_large",
+            "message": f"the request body is larger than the limit of {limit} bytes",
+            "limit": limit,
+        },
+        status_code=413,
+    )
+
+
+def _refuse(status: int, error: str, message: str, limit: float) -> ASGIApp:
+    return JSONResponse({"error": error, "message": message, "limit": limit}, status_code=status)
+
+
+class _InputEdges:
+    """Pure ASGI middleware at the edge of every request, before routing:
+
+    * the request line and headers together at most `max_header_bytes` (431 otherwise; with
+      h11 the server itself also refuses them while reading, `jrp_shared.cli`);
+    * the body at most `max_body_bytes`, or the limit of its route in `body_limits` (path →
+      bytes): a Content-Length over it is answered 413 before anything is read; without one
+      (chunked), the bytes are counted as they stream and the request fails with 413 the
+      moment the limit is passed, so no more than the limit is ever taken from the client;
+    * while the body streams, each piece must arrive within `body_idle_seconds` of the last
+      (408 otherwise: a client sending a byte now and then no longer holds a worker for
+      ever). Once the body is complete, `receive` is left as it is (a streaming response
+      waits on it for the client's disconnect);
+    * a JSON body may nest arrays and objects at most `max_json_depth` levels (422 otherwise;
+      checked on the whole body before FastAPI parses it, `jrp_shared.limits`).
+
+    (FastAPI's own `max_body_size` answers a Content-Length over the limit with a bare text
+    413 that replaces the service's JSON answer, hence this.)"""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_header_bytes: int,
+        body_idle_seconds: float,
+        max_json_depth: int,
+        max_body_bytes: int,
+        body_limits: Mapping[str, int],
+    ) -> None:
+        self.app = app
+        self._max_body = max_body_bytes
+        self._body_limits = dict(body_limits)
+        self._max_header_bytes = max_header_bytes
+        self._idle = body_idle_seconds
+        self._max_depth = max_json_depth
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        size = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+        size += sum(len(k) + len(v) + 4 for k, v in scope.get("headers", ()))
+        if size > self._max_header_bytes:
+            refusal = _refuse(
+                431,
+                "headers_too_large",
+                f"the request line and headers are larger than the limit of "
+                f"{self._max_header_bytes} bytes",
+                self._max_header_bytes,
+            )
+            await refusal(scope, receive, send)
+            return
+        limit = self._body_limits.get(scope["path"], self._max_body)
+        announced = _content_length(scope)
+        if announced is not None and announced > limit:
+            await body_too_large(limit)(scope, receive, send)
+            return
+        body_complete = False
+        response_started = False
+        received = 0
+        json_body = bytearray() if _is_json(scope) else None
+
+        async def receive_in_time() -> Message:
+            nonlocal body_complete, received
+            if body_complete:
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), timeout=self._idle)
+            except TimeoutError:
+                raise BodyTimedOut(self._idle) from None
+            if message["type"] != "http.request":
+                body_complete = True
+                return message
+            piece = message.get("body", b"")
+            received += len(piece)
+            if received > limit:
+                raise BodyTooLarge(limit)
+            if json_body is not None:
+                json_body.extend(piece)
+            if not message.get("more_body", False):
+                body_complete = True
+                if json_body is not None and limits.nested_deeper_than(
+                    bytes(json_body), self._max_depth
+                ):
+                    raise JsonTooDeep(self._max_depth)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive_in_time, tracking_send)
+        except BodyTimedOut:
+            if response_started:
+                raise
+            log.info("request body timed out", seconds=self._idle)
+            await body_timed_out(self._idle)(scope, receive, send)
+
+
+class BodyTimedOut(StarletteHTTPException):
+    """An HTTPException so that FastAPI's body reading lets it through to `http_error`."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(status_code=408, detail="body_timeout")
+        self.seconds = seconds
+
+
+def body_timed_out(seconds: float) -> JSONResponse:
+    return JSONResponse(
+        {
+            "error": "body_timeout",
+            "message": f"no part of the request body came within {seconds} seconds",
+            "limit": seconds,
+        },
+        status_code=408,
+    )
+
+
+class BodyTooLarge(StarletteHTTPException):
+    """An HTTPException so that FastAPI's body reading lets it through to `http_error`; a
+    route that streams its body itself (bulk import) catches it."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(status_code=413, detail="too_large")
+        self.limit = limit
+
+
+class JsonTooDeep(StarletteHTTPException):
+    """An HTTPException so that FastAPI's body reading lets it through to `http_error`."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(status_code=422, detail="nested_too_deep")
+        self.limit = limit
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+def _is_json(scope: Scope) -> bool:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-type":
+            media = bytes(value).split(b";")[0].strip().lower()
+            return media == b"application/json" or media.endswith(b"+json")
+    return False
 
 
 def domain_error_response(exc: DomainError) -> JSONResponse:
@@ -240,7 +416,22 @@ def _install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc, BodyTooLarge):
+            return body_too_large(exc.limit)
+        if isinstance(exc, BodyTimedOut):
+            return body_timed_out(exc.seconds)
+        if isinstance(exc, JsonTooDeep):
+            message = f"the body nests JSON arrays and objects more than {exc.limit} levels deep"
+            problem = {"field": "body", "reason": "nested_too_deep", "message": message}
+            return JSONResponse(
+                {
+                    "error": "invalid_input",
+                    "message": message,
+                    "detail": [{**problem, "limit": exc.limit}],
+                },
+                status_code=422,
+            )
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return JSONResponse(
             {"error": code, "message": str(exc.detail)},
@@ -282,9 +473,12 @@ def create_service_app(
     version: str = "0.1.0",
     on_startup: Sequence[Callable[[], Awaitable[None]]] = (),
     hot_routes: Sequence[BaseRoute] = (),
+    large_body_routers: Sequence[tuple[APIRouter, int]] = (),
 ) -> FastAPI:
     """`hot_routes` are served before the app's routing (see `_RequestContext`), and are
-    first on its own router as well."""
+    first on its own router as well. Every request body is limited to the settings'
+    `http_max_body_bytes`; `large_body_routers` come first, each with a limit of its own
+    (e.g. a bulk import)."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -307,10 +501,24 @@ def create_service_app(
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.runtime = runtime
+    app.add_middleware(
+        _InputEdges,
+        max_header_bytes=runtime.settings.http_max_header_bytes,
+        body_idle_seconds=runtime.settings.http_body_idle_seconds,
+        max_json_depth=runtime.settings.json_max_depth,
+        max_body_bytes=runtime.settings.http_max_body_bytes,
+        body_limits={
+            getattr(route, "path", ""): limit
+            for router, limit in large_body_routers
+            for route in router.routes
+        },
+    )
     app.add_middleware(_RequestContext, hot_routes=hot_routes)
     _install_error_handlers(app)
     app.router.routes[0:0] = hot_routes
     app.include_router(_operations_router())
+    for router, _ in large_body_routers:
+        app.include_router(router)
     for router in routers:
         app.include_router(router)
     return app

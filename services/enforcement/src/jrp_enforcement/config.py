@@ -14,6 +14,12 @@ class EnforcementSettings(ServiceSettings):
     service_name: str = "enforcement"
     port: int = 8003
     database_url: str = "sqlite+aiosqlite:///var/enforcement.db"
+    http_max_body_bytes: int = Field(
+        default=4 * 1024 * 1024,
+        ge=1_024,
+        description="request bodies (413 past it): a batch must-check of 100,000 codes is "
+        "about 2.2 MB",
+    )
     expiry_interval_seconds: float = Field(
         default=60.0, gt=0, description="how often entries whose period ended are expired"
     )

@@ -29,8 +29,10 @@ def create_app(settings: TriggerSettings | None = None, *, bus: Bus | None = Non
         trigger.runtime,
         title="Trigger",
         description=__doc__ or "",
-        # The bulk route first: `/bulk` must not be taken for an entry id.
-        routers=[bulk.router, entries.router, recognition.router, *trigger.copies.routers()],
+        # The bulk route first (`/bulk` must not be taken for an entry id), with its own body
+        # limit: its lines are read as they arrive.
+        large_body_routers=[(bulk.router, settings.bulk_max_body_bytes)],
+        routers=[entries.router, recognition.router, *trigger.copies.routers()],
         on_startup=[trigger.copies.restore, freeze_startup_objects],
     )
     app.state.trigger = trigger

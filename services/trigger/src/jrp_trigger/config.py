@@ -28,6 +28,18 @@ class TriggerSettings(ServiceSettings):
     bulk_max_line_bytes: int = Field(
         default=256 * 1024, ge=1_024, description="bulk import: a longer line is refused"
     )
+    bulk_max_lines: int = Field(
+        default=100_000,
+        ge=1,
+        description="bulk import: lines read from one request; the rest is refused with one "
+        "result (post them in another import)",
+    )
+    bulk_max_body_bytes: int = Field(
+        default=1024 * 1024 * 1024,
+        ge=1_024,
+        description="bulk import: request body (413 past it); lines are read as they arrive, "
+        "so this bounds the request's duration, not memory",
+    )
     freeze_startup_objects: bool = Field(
         default=True,
         description="exempt the objects made at start-up from garbage collection (gc.freeze): "

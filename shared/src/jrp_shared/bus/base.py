@@ -12,6 +12,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ class Record:
     value: bytes | None
     partition: int
     offset: int
+    appended_at: datetime | None = None
+    """When the broker stored it, by the broker's clock (Kafka `LogAppendTime`), or None when
+    only the producer's own timestamp is known (which no check may rely on)."""
 
 
 class Subscription(ABC):

@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from jrp_shared.bus.base import Bus, Message, Record, Subscription
+from jrp_shared.files import private_file
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
@@ -42,7 +43,7 @@ class _Log:
     """The SQLite file, used from worker threads through one serialised connection."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(path)  # owner-only, its -wal and -shm too (jrp_shared.files)
         self._conn = sqlite3.connect(
             path, check_same_thread=False, timeout=30, isolation_level=None
         )

@@ -5,15 +5,35 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import CommitFailedError, KafkaError, TopicAlreadyExistsError
 
 from jrp_shared.bus.base import Bus, Message, Record, Subscription
+from jrp_shared.events import topics
 from jrp_shared.logging import get_logger
 
 log = get_logger(__name__)
+
+
+_LOG_APPEND_TIME = 1
+"""`timestamp_type` of a record whose timestamp the broker set when it stored it."""
+
+
+def _appended_at(timestamp: int | None, timestamp_type: int | None) -> datetime | None:
+    if timestamp_type != _LOG_APPEND_TIME or timestamp is None or timestamp < 0:
+        return None
+    return datetime.fromtimestamp(timestamp / 1000, UTC)
+
+
+def _topic_configs(logical: str) -> dict[str, str]:
+    """Topics department systems write to are stamped by the broker (receiver's time on the
+    bus, `jrp_shared.messaging.inbound`)."""
+    if logical in topics.BROKER_TIMESTAMPED:
+        return {"message.timestamp.type": "LogAppendTime"}
+    return {}
 
 
 class KafkaSubscription(Subscription):
@@ -57,6 +77,7 @@ class KafkaSubscription(Subscription):
                         value=m.value,
                         partition=tp.partition,
                         offset=m.offset,
+                        appended_at=_appended_at(m.timestamp, m.timestamp_type),
                     )
                 )
         return records
@@ -184,7 +205,15 @@ class KafkaBus(Bus):
                     # Another service may create it first: that is fine.
                     with contextlib.suppress(TopicAlreadyExistsError):
                         await admin.create_topics(
-                            [NewTopic(t, self._partitions, 1) for t in missing]
+                            [
+                                NewTopic(
+                                    t,
+                                    self._partitions,
+                                    1,
+                                    topic_configs=_topic_configs(self.logical(t)),
+                                )
+                                for t in missing
+                            ]
                         )
             self._known_topics |= wanted
 

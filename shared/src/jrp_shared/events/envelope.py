@@ -16,6 +16,8 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from jrp_shared import limits
+
 SPEC_VERSION: Final = "1.0"
 CONTENT_TYPE: Final = "application/json"
 SCHEMA_BASE: Final = "https://schemas.jrp.example/events/"
@@ -23,6 +25,9 @@ SCHEMA_BASE: Final = "https://schemas.jrp.example/events/"
 
 _HEADER_PREFIX: Final = "ce_"
 _ATTRIBUTES: Final = ("id", "source", "type", "subject", "time", "dataschema", "correlationid")
+_MAX_HEADERS: Final = 32
+_MAX_HEADER_BYTES: Final = 8_192
+"""A department's bearer token is the longest header the mesh sends (about 400 bytes)."""
 
 
 class EnvelopeError(ValueError):
@@ -35,14 +40,22 @@ class Envelope(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     specversion: str = SPEC_VERSION
-    id: str = Field(default_factory=lambda: str(uuid.uuid4()), min_length=1)
-    source: str = Field(min_length=1, description="URI-reference of the producing service")
-    type: str = Field(min_length=1, description="reverse-DNS event type ending in .v<major>")
-    subject: str | None = Field(default=None, description="the partition key: subject code")
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()), min_length=1, max_length=64)
+    source: str = Field(
+        min_length=1, max_length=200, description="URI-reference of the producing service"
+    )
+    type: str = Field(
+        min_length=1, max_length=200, description="reverse-DNS event type ending in .v<major>"
+    )
+    subject: str | None = Field(
+        default=None, max_length=200, description="the partition key: subject code"
+    )
     time: datetime = Field(default_factory=lambda: datetime.now(UTC))
-    datacontenttype: str = CONTENT_TYPE
-    dataschema: str | None = None
-    correlationid: str | None = Field(default=None, description="extension: request trace id")
+    datacontenttype: str = Field(default=CONTENT_TYPE, max_length=200)
+    dataschema: str | None = Field(default=None, max_length=500)
+    correlationid: str | None = Field(
+        default=None, max_length=128, description="extension: request trace id"
+    )
     data: dict[str, Any] = Field(default_factory=dict)
 
     def to_headers(self) -> list[tuple[str, bytes]]:
@@ -67,11 +80,26 @@ class Envelope(BaseModel):
         return self._body
 
     @classmethod
-    def from_wire(cls, headers: Sequence[tuple[str, bytes]], value: bytes | None) -> Envelope:
-        """Decode a message; raise EnvelopeError naming what is wrong."""
+    def from_wire(
+        cls,
+        headers: Sequence[tuple[str, bytes]],
+        value: bytes | None,
+        *,
+        max_bytes: int = limits.MESSAGE_MAX_BYTES,
+        max_depth: int = limits.JSON_MAX_DEPTH,
+    ) -> Envelope:
+        """Decode a message within the limits (`jrp_shared.limits`); raise EnvelopeError
+        naming what is wrong, whatever the bytes (never RecursionError or MemoryError)."""
         attrs: dict[str, Any] = {}
         content_type = CONTENT_TYPE
+        if len(headers) > _MAX_HEADERS:
+            raise EnvelopeError(f"{len(headers)} headers, more than the limit of {_MAX_HEADERS}")
         for name, raw in headers:
+            if len(raw) > _MAX_HEADER_BYTES:
+                raise EnvelopeError(
+                    f"header {name[:64]!r} is {len(raw)} bytes, more than the limit of "
+                    f"{_MAX_HEADER_BYTES}"
+                )
             try:
                 text = raw.decode()
             except UnicodeDecodeError as exc:
@@ -87,8 +115,10 @@ class Envelope(BaseModel):
         if not content_type.startswith(CONTENT_TYPE):
             raise EnvelopeError(f"unsupported content-type {content_type!r}")
         try:
-            data = json.loads(value or b"")
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            data = limits.loads(value or b"", max_bytes=max_bytes, max_depth=max_depth)
+        except limits.InputLimitExceeded as exc:
+            raise EnvelopeError(str(exc)) from exc
+        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
             raise EnvelopeError(f"body is not JSON: {exc}") from exc
         if not isinstance(data, dict):
             raise EnvelopeError("body must be a JSON object")

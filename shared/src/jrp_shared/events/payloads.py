@@ -8,7 +8,7 @@ one stays until no consumer needs it. JSON Schemas are generated from these mode
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -35,6 +35,12 @@ from jrp_shared.vocabulary import (
 )
 
 EVENT_TYPES: dict[str, type[EventPayload]] = {}
+
+Identifier = Annotated[str, Field(max_length=64)]
+"""An id or code from outside (order ids, subject codes): long enough for any the mesh makes;
+the domain checks its form and says what is wrong with it."""
+Reference = Annotated[str, Field(min_length=1, max_length=500)]
+"""A department's own reference to a document or an item (evidence, a case)."""
 
 
 class EventPayload(BaseModel):
@@ -183,8 +189,8 @@ class LinkedPersonRecord(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     role: LinkedPersonRole
-    name: str
-    resident_id: str
+    name: str = Field(min_length=1, max_length=100)
+    resident_id: Identifier
 
 
 class SubjectRecorded(EventPayload):
@@ -251,7 +257,7 @@ class ListEntrySubmission(EventPayload):
     period: Period
     disclosure_class: DisclosureClass
     linked_persons: list[LinkedPersonRecord] = Field(default_factory=list, max_length=50)
-    evidence_references: list[str] = Field(default_factory=list, max_length=100)
+    evidence_references: list[Reference] = Field(default_factory=list, max_length=100)
 
     def partition_key(self) -> str:
         return self.subject.code
@@ -456,8 +462,8 @@ class ReceiptAcknowledged(EventPayload):
     event_type: ClassVar[str] = "cn.jrp.enforcement.receipt.acknowledged.v1"
     topic: ClassVar[str] = topics.DEPARTMENT_REPORTS
 
-    order_id: str
-    subject_code: str = Field(description="the listed subject's code (the partition key)")
+    order_id: Identifier
+    subject_code: Identifier = Field(description="the listed subject's code (the partition key)")
     received_at: AwareDatetime
     note: str | None = Field(default=None, max_length=1000)
 
@@ -468,7 +474,7 @@ class ReceiptAcknowledged(EventPayload):
 class MeasureFeedback(_Part):
     """How one measure was handled (000 (十九); fields after what provincial gateways send)."""
 
-    measure: str = Field(description="catalog measure code from the order")
+    measure: str = Field(max_length=100, description="catalog measure code from the order")
     outcome: FeedbackOutcome
     reason: str | None = Field(
         default=None, max_length=2000, description="required when the outcome is failed"
@@ -485,8 +491,8 @@ class ExecutionFeedbackReported(EventPayload):
     event_type: ClassVar[str] = "cn.jrp.enforcement.feedback.reported.v1"
     topic: ClassVar[str] = topics.DEPARTMENT_REPORTS
 
-    order_id: str
-    subject_code: str = Field(description="the listed subject's code (the partition key)")
+    order_id: Identifier
+    subject_code: Identifier = Field(description="the listed subject's code (the partition key)")
     measures: list[MeasureFeedback] = Field(min_length=1, max_length=200)
 
     def partition_key(self) -> str:
@@ -589,7 +595,7 @@ class CorrectedEntry(_Part):
     period: Period
     disclosure_class: DisclosureClass
     linked_persons: list[LinkedPersonRecord] = Field(default_factory=list, max_length=50)
-    evidence_references: list[str] = Field(default_factory=list, max_length=100)
+    evidence_references: list[Reference] = Field(default_factory=list, max_length=100)
 
 
 class _CaseFiled(EventPayload):

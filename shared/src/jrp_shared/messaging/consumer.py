@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import difflib
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import NamedTuple
@@ -26,6 +27,7 @@ from pydantic import ValidationError
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
+from jrp_shared import limits
 from jrp_shared.bus.base import Bus, Record, Subscription
 from jrp_shared.correlation import set_correlation_id
 from jrp_shared.db import Database
@@ -43,6 +45,16 @@ log = get_logger(__name__)
 
 REDACTED = "[redacted]"
 """What a dead letter holds instead of a credential header's value."""
+
+CREDENTIAL_HEADERS = frozenset({AUTHORIZATION_HEADER, "proxy-authorization", "cookie"})
+"""Headers whose value could act as someone: never kept in a dead letter."""
+
+DEAD_LETTER_VALUE_BYTES = 64 * 1024
+"""A dead letter keeps at most this much of the original body (a dead letter must itself fit
+on the bus; a cut one is not replayable, which the replay command says)."""
+_DEAD_LETTER_HEADERS = 32
+_DEAD_LETTER_HEADER_BYTES = 1_024
+_DEAD_LETTER_REASON_CHARS = 2_000
 
 Handler = Callable[[UnitOfWork, Envelope, EventPayload], Awaitable[None]]
 Prepare = Callable[[UnitOfWork, Sequence[EventPayload]], Awaitable[None]]
@@ -63,6 +75,40 @@ def _unknown_type(event_type: str) -> str:
     reason = f"unknown event type {event_type!r}: no payload schema has that name"
     close = difflib.get_close_matches(event_type, EVENT_TYPES, n=1, cutoff=0.8)
     return f"{reason} (did you mean {close[0]!r}?)" if close else reason
+
+
+class _TakenPositions:
+    """Where each message id a department posted was taken from (the most recent ids).
+
+    The inbox already makes a second message under a taken id change nothing, whatever its
+    body. This tells a replay (the same id again, at another position: a department system
+    re-sending, or someone re-posting a captured message) from a redelivery (the same record
+    again after a restart or a rebalance, which stays a silent duplicate), so the replay is
+    dead-lettered with its reason for the department and the office to see. Kept in memory,
+    so after a restart, or on another replica, a replay is still absorbed by the inbox, only
+    without its dead letter."""
+
+    _KEPT = 100_000
+
+    def __init__(self) -> None:
+        self._taken: OrderedDict[str, tuple[str, int, int]] = OrderedDict()
+
+    def replayed(self, event_id: str, record: Record) -> str | None:
+        first = self._taken.get(event_id)
+        if first is None or first == (record.topic, record.partition, record.offset):
+            return None
+        topic, partition, offset = first
+        return (
+            f"replayed message id {event_id!r}: already taken from {topic} partition "
+            f"{partition} offset {offset}; this copy has no effect (post new messages under "
+            "new ids)"
+        )
+
+    def remember(self, event_id: str, record: Record) -> None:
+        self._taken[event_id] = (record.topic, record.partition, record.offset)
+        self._taken.move_to_end(event_id)
+        if len(self._taken) > self._KEPT:
+            self._taken.popitem(last=False)
 
 
 class _Accepted(NamedTuple):
@@ -91,8 +137,15 @@ class EventConsumer:
         batch_size: int = 200,
         authenticate: Callable[[Record, Envelope], str | None] | None = None,
         prepare: Prepare | None = None,
+        max_message_bytes: int = limits.MESSAGE_MAX_BYTES,
+        max_json_depth: int = limits.JSON_MAX_DEPTH,
+        stalled_after_restarts: int = 3,
     ) -> None:
         self.name = name
+        self._max_message_bytes = max_message_bytes
+        self._max_json_depth = max_json_depth
+        self._stalled_after = stalled_after_restarts
+        self._restarts_without_progress = 0
         self._prepare = prepare
         self._bus = bus
         self._db = db
@@ -107,7 +160,20 @@ class EventConsumer:
         self._max_retry_seconds = max_retry_seconds
         self._batch_size = batch_size
         self._authenticate = authenticate
+        self._positions = _TakenPositions()
         self.ready = asyncio.Event()
+        self._metrics.consumer_stalled(self.name).set(0)
+
+    @property
+    def stalled(self) -> bool:
+        """Restarted `stalled_after_restarts` times in a row without committing anything:
+        it cannot make progress (`/readyz` and `jrp_consumer_stalled` say so)."""
+        return self._restarts_without_progress >= self._stalled_after
+
+    def _progressed(self) -> None:
+        if self._restarts_without_progress:
+            self._restarts_without_progress = 0
+            self._metrics.consumer_stalled(self.name).set(0)
 
     async def run(self) -> None:
         while True:
@@ -119,6 +185,9 @@ class EventConsumer:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                self._restarts_without_progress += 1
+                if self.stalled:
+                    self._metrics.consumer_stalled(self.name).set(1)
                 if is_transient(exc):  # e.g. the broker away while committing offsets
                     log.warning(
                         "consumer lost a dependency; restarting", consumer=self.name, error=str(exc)
@@ -136,6 +205,7 @@ class EventConsumer:
             if records:
                 await self.handle_batch(records)
                 await subscription.commit(records)
+                self._progressed()
 
     async def handle_batch(self, records: Sequence[Record]) -> None:
         """Take a poll's records in one transaction (throughput); if anything in it fails,
@@ -165,9 +235,27 @@ class EventConsumer:
 
     async def _accept(self, record: Record) -> _Accepted | None:
         """Decode and validate; dead-letter what is malformed or of an unknown type, skip known
-        types this consumer does not take."""
+        types this consumer does not take. Whatever the bytes, the record ends here: a
+        failure while reading it is its own fault, never a reason to restart on it."""
         try:
-            envelope = Envelope.from_wire(record.headers, record.value)
+            return await self._read(record)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            if is_transient(exc):
+                raise
+            log.warning("unreadable message", consumer=self.name, error=type(exc).__name__)
+            await self._dead_letter(record, f"the message could not be read ({type(exc).__name__})")
+            return None
+
+    async def _read(self, record: Record) -> _Accepted | None:
+        try:
+            envelope = Envelope.from_wire(
+                record.headers,
+                record.value,
+                max_bytes=self._max_message_bytes,
+                max_depth=self._max_json_depth,
+            )
         except EnvelopeError as exc:
             await self._dead_letter(record, f"invalid envelope: {exc}")
             return None
@@ -175,6 +263,10 @@ class EventConsumer:
             refusal = self._authenticate(record, envelope)
             if refusal is not None:
                 await self._dead_letter(record, f"unauthenticated: {refusal}")
+                return None
+            replayed = self._positions.replayed(envelope.id, record)
+            if replayed is not None:
+                await self._dead_letter(record, replayed)
                 return None
         model = payload_class(envelope.type)
         if model is None:
@@ -193,6 +285,8 @@ class EventConsumer:
                 record, f"invalid {envelope.type} payload: {summarise_validation_error(exc)}"
             )
             return None
+        if self._authenticate is not None:
+            self._positions.remember(envelope.id, record)
         return _Accepted(record, envelope, payload, handler)
 
     async def _apply_together(self, items: Sequence[_Accepted]) -> list[str]:
@@ -338,26 +432,33 @@ class EventConsumer:
             reason=reason,
         )
         value = record.value or b""
+        if len(value) > DEAD_LETTER_VALUE_BYTES:
+            reason = (
+                f"{reason} [value cut to its first {DEAD_LETTER_VALUE_BYTES} of {len(value)} bytes]"
+            )
+            value = value[:DEAD_LETTER_VALUE_BYTES]
         try:
             text, encoding = value.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             text, encoding = base64.b64encode(value).decode(), "base64"
         headers = {}
-        for name, raw in record.headers:
-            if name.lower() == AUTHORIZATION_HEADER:
+        for raw_name, raw in record.headers[:_DEAD_LETTER_HEADERS]:
+            name = raw_name[:_DEAD_LETTER_HEADER_BYTES].encode("utf-8", "backslashreplace").decode()
+            if name.lower() in CREDENTIAL_HEADERS:
                 headers[name] = REDACTED  # a department's access token: never kept
                 continue
+            raw = raw[:_DEAD_LETTER_HEADER_BYTES]
             try:
                 headers[name] = raw.decode()
             except UnicodeDecodeError:
                 headers[name] = base64.b64encode(raw).decode()
         letter = DeadLettered(
             consumer=self.name,
-            reason=reason,
+            reason=reason[:_DEAD_LETTER_REASON_CHARS],
             source_topic=record.topic,
             partition=record.partition,
             offset=record.offset,
-            key=record.key,
+            key=record.key[:_DEAD_LETTER_HEADER_BYTES] if record.key is not None else None,
             headers=headers,
             value=text,
             value_encoding=encoding,

@@ -10,18 +10,21 @@ Two formats, one submission per record:
   (separated by `|`). Quoted cells may hold commas, quotes ("") and line breaks.
 
 Only one line (or one CSV record) is held at a time, and never more than `max_line_bytes`
-of it: a longer line is refused by itself and skipped.
+of it: a longer line is refused by itself and skipped. An NDJSON line nested deeper than
+`max_depth` is refused by itself too, before it is parsed (a deeply nested line once aborted
+the whole import with a RecursionError: issue 11 finding 3). After `max_lines` lines the
+import stops with one more result saying so (`limited`).
 """
 
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import AsyncIterable, AsyncIterator
 from typing import Any, Final
 
 from pydantic import ValidationError
 
+from jrp_shared import limits
 from jrp_shared.errors import FieldProblem, InvalidInput
 from jrp_shared.events.payloads import ListEntrySubmission
 from jrp_trigger.service_layer.bulk import Line
@@ -88,33 +91,66 @@ def validation_problems(exc: ValidationError, prefix: str = "body") -> tuple[Fie
         where = ".".join(str(p) for p in err["loc"])
         ctx = err.get("ctx") or {}
         context = {"position": ctx["position"]} if isinstance(ctx.get("position"), int) else {}
+        if isinstance(ctx.get("max_length"), int):
+            context["limit"] = ctx["max_length"]
         problems.append(
             FieldProblem(f"{prefix}.{where}" if where else prefix, err["type"], err["msg"], context)
         )
     return tuple(problems)
 
 
-def _record_id_in(data: bytes) -> str | None:
+def _record_id_in(data: bytes, max_depth: int) -> str | None:
     """The record id of a line that failed validation, when it can still be read."""
     try:
-        found = json.loads(data)
+        found = limits.loads(data, max_bytes=len(data), max_depth=max_depth)
     except ValueError:
         return None
     record_id = found.get("record_id") if isinstance(found, dict) else None
     return record_id if isinstance(record_id, str) else None
 
 
-async def ndjson_lines(raw: AsyncIterable[RawLine]) -> AsyncIterator[Line]:
+async def ndjson_lines(
+    raw: AsyncIterable[RawLine], max_depth: int = limits.JSON_MAX_DEPTH
+) -> AsyncIterator[Line]:
     async for number, data in raw:
         if data is None:
             yield _too_long(number)
         elif data.strip():
+            if limits.nested_deeper_than(data, max_depth):
+                problem = FieldProblem(
+                    "body",
+                    "nested_too_deep",
+                    f"the line nests JSON arrays and objects more than {max_depth} levels deep",
+                    {"limit": max_depth},
+                )
+                yield Line(number, None, problems=(problem,))
+                continue
             try:
                 submission = ListEntrySubmission.model_validate_json(data)
             except ValidationError as exc:
-                yield Line(number, _record_id_in(data), problems=validation_problems(exc))
+                yield Line(
+                    number, _record_id_in(data, max_depth), problems=validation_problems(exc)
+                )
             else:
                 yield Line(number, submission.record_id, submission)
+
+
+async def limited(lines: AsyncIterable[Line], max_lines: int) -> AsyncIterator[Line]:
+    """At most `max_lines` lines; then one result refusing the rest, and the import ends."""
+    count = 0
+    async for line in lines:
+        if count == max_lines:
+            problem = FieldProblem(
+                "body",
+                "too_many_lines",
+                f"an import takes at most {max_lines} lines; this line and those after it "
+                "were not read: post them in another import",
+                {"limit": max_lines},
+            )
+            yield Line(line.number, None, problems=(problem,))
+            return
+        count += 1
+        yield line
 
 
 # --- CSV ----------------------------------------------------------------------------------------

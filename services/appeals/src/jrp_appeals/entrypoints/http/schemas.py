@@ -8,7 +8,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from jrp_appeals.domain.cases import DecisionRequest
-from jrp_shared.events.payloads import CorrectedEntry, Period, SubjectReference
+from jrp_shared.events.payloads import (
+    CorrectedEntry,
+    Identifier,
+    Period,
+    Reference,
+    SubjectReference,
+)
 from jrp_shared.vocabulary import (
     CaseState,
     ListColour,
@@ -32,12 +38,12 @@ _Grounds = Field(min_length=1, max_length=4000)
 class ObjectionRequest(_In):
     entry_id: str = Field(min_length=1, max_length=64)
     grounds: str = _Grounds
-    evidence_references: list[str] = Field(default_factory=list, max_length=100)
+    evidence_references: list[Reference] = Field(default_factory=list, max_length=100)
 
 
 class ComplaintRequest(_In):
     grounds: str = _Grounds
-    evidence_references: list[str] = Field(default_factory=list, max_length=100)
+    evidence_references: list[Reference] = Field(default_factory=list, max_length=100)
 
 
 class DecisionRequestBody(_In):
@@ -59,7 +65,7 @@ class DecisionRequestBody(_In):
 
 
 class ExpertDrawRequest(_In):
-    pool: list[str] = Field(min_length=1, max_length=1000, description="expert ids")
+    pool: list[Identifier] = Field(min_length=1, max_length=1000, description="expert ids")
     count: int = Field(ge=1, le=100)
     seed: int | str | None = Field(
         default=None, description="given to random.Random; generated when absent"

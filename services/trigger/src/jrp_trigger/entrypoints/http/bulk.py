@@ -14,11 +14,19 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Request
+from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
 from jrp_shared.errors import DomainError
 from jrp_shared.logging import get_logger
-from jrp_trigger.entrypoints.bulk_input import CSV, NDJSON, body_lines, csv_lines, ndjson_lines
+from jrp_trigger.entrypoints.bulk_input import (
+    CSV,
+    NDJSON,
+    body_lines,
+    csv_lines,
+    limited,
+    ndjson_lines,
+)
 from jrp_trigger.entrypoints.http.deps import Initiator, TriggerDep
 from jrp_trigger.entrypoints.spooled_response import Spool, SpooledStreamingResponse
 from jrp_trigger.service_layer.bulk import BulkImport
@@ -61,7 +69,7 @@ async def bulk_import(
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     raw = body_lines(request.stream(), trigger.settings.bulk_max_line_bytes)
     if media_type == NDJSON:
-        lines = ndjson_lines(raw)
+        lines = ndjson_lines(raw, trigger.settings.json_max_depth)
     elif media_type == CSV:
         lines = await csv_lines(raw)  # a bad header is refused here, before anything is stored
     else:
@@ -71,6 +79,7 @@ async def bulk_import(
         ctx=trigger.submissions_by(by.department_code),
         chunk_lines=trigger.settings.bulk_chunk_lines,
     )
+    lines = limited(lines, trigger.settings.bulk_max_lines)
 
     async def produce(spool: Spool) -> None:
         try:
@@ -78,6 +87,23 @@ async def bulk_import(
                 spool.write(b"".join(_ndjson(r) for r in results))
         except ClientDisconnect:
             log.info("bulk import: the client went away", **importer.summary.as_json())
+            return
+        except HTTPException as exc:  # the body limit, found as the body streamed
+            if exc.status_code != 413:
+                raise
+            limit = trigger.settings.bulk_max_body_bytes
+            log.info("bulk import: body over its limit", limit=limit)
+            spool.write(
+                _ndjson(
+                    {
+                        "error": "too_large",
+                        "message": f"the body is larger than the limit of {limit} bytes; the "
+                        "lines answered above are stored, post the rest in another import",
+                        "limit": limit,
+                        "summary": importer.summary.as_json(),
+                    }
+                )
+            )
             return
         except Exception:
             log.exception("bulk import failed", **importer.summary.as_json())

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from jrp_shared.events.payloads import (
     CorrectedEntry,
     DecisionDocument,
+    Identifier,
     MeasureStatus,
     Period,
     SubjectReference,
@@ -48,7 +49,7 @@ class VoteRequest(_In):
 
 
 class ExpertDrawRequest(_In):
-    pool: list[str] = Field(min_length=1, max_length=1000, description="expert ids")
+    pool: list[Identifier] = Field(min_length=1, max_length=1000, description="expert ids")
     count: int = Field(ge=1, le=100)
     seed: int | str | None = Field(
         default=None, description="given to random.Random; generated when absent"
