@@ -13,6 +13,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from jrp_shared.bus.lag import OffsetsSnapshot
+
 
 @dataclass(frozen=True)
 class Message:
@@ -88,3 +90,17 @@ class Bus(ABC):
 
     @abstractmethod
     async def healthy(self) -> bool: ...
+
+    @abstractmethod
+    async def topics_named(self, prefix: str) -> list[str]:
+        """The (logical) topics on the bus whose names start with `prefix` (e.g. every
+        department's `sanctions.v1.`)."""
+
+    @abstractmethod
+    async def offsets(
+        self, topics: Sequence[str], groups: Sequence[str] | None = None
+    ) -> OffsetsSnapshot:
+        """Where each partition of `topics` starts and ends, and the committed offsets of
+        `groups` on them (None: of every group that has committed on any of them), for the
+        lag arithmetic of `jrp_shared.bus.lag`. Read from the bus itself, so every replica
+        gets the same answer."""

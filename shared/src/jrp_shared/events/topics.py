@@ -64,6 +64,9 @@ SANCTIONS: Final = "sanctions.v1.<department>"
 """One topic per implementing department (`sanctions(code)`): its sanction orders, suspensions
 and lifts (enforcement → that department). Key: the listed subject's code."""
 
+SANCTIONS_PREFIX: Final = "sanctions.v1."
+"""What every department's sanction topic name starts with."""
+
 _DEPARTMENT_CODE = re.compile(r"^[a-z][a-z0-9-]{1,31}$")
 
 
@@ -71,7 +74,15 @@ def sanctions(department_code: str) -> str:
     """The topic of one implementing department's sanction orders (`sanctions.v1.<code>`)."""
     if not _DEPARTMENT_CODE.match(department_code):
         raise ValueError(f"not a department code usable in a topic name: {department_code!r}")
-    return f"sanctions.v1.{department_code}"
+    return f"{SANCTIONS_PREFIX}{department_code}"
+
+
+def sanctions_department(topic: str) -> str | None:
+    """The department whose sanction topic this is, or None for any other topic."""
+    if not topic.startswith(SANCTIONS_PREFIX):
+        return None
+    code = topic.removeprefix(SANCTIONS_PREFIX)
+    return code if _DEPARTMENT_CODE.match(code) else None
 
 
 def qualified(namespace: str, topic: str) -> str:

@@ -109,6 +109,11 @@ class EventConsumer:
         self._authenticate = authenticate
         self.ready = asyncio.Event()
 
+    @property
+    def topics(self) -> list[str]:
+        """The (logical) topics this consumer's group reads."""
+        return list(self._topics)
+
     async def run(self) -> None:
         while True:
             subscription = self._bus.subscribe(self.name, self._topics)
