@@ -79,7 +79,9 @@ class ServiceRuntime:
         self.consumer_lag = ConsumerLagWatch(
             self.bus,
             self.metrics,
-            lambda: {c.name: c.topics for c in self.consumers},
+            # Only consumers that joined once: their topics exist by then (describing a
+            # topic that does not would let a broker with auto-creation create it).
+            lambda: {c.name: c.topics for c in self.consumers if c.name in self._consumers_started},
             interval_seconds=settings.metrics_refresh_seconds,
         )
         self.dead_letters = DeadLetterWatch(

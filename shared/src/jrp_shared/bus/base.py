@@ -103,4 +103,5 @@ class Bus(ABC):
         """Where each partition of `topics` starts and ends, and the committed offsets of
         `groups` on them (None: of every group that has committed on any of them), for the
         lag arithmetic of `jrp_shared.bus.lag`. Read from the bus itself, so every replica
-        gets the same answer."""
+        gets the same answer. Name topics that exist (a Kafka broker that creates topics on
+        first use would create one it is asked to describe)."""

@@ -1,6 +1,6 @@
 """Dead letters waiting: this service's dead letters whose event has not been taken since.
 
-Every replica follows `dead-letter.v1` from its beginning (`Bus.listen`, no consumer group:
+Every replica follows `dead-letter.v1` from its beginning (a `Follower`, no consumer group:
 the topic is small, and every replica must give the same answer) and keeps the dead letters
 of this service's consumers (`<namespace>.<service>.` names, as `replay-dead-letters` selects
 them), one per consumer and original event id (`ce_id`). A dead letter stops waiting when
@@ -19,19 +19,19 @@ inbox are where the truth already is.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from pydantic import ValidationError
 from sqlalchemy import select, tuple_
 
-from jrp_shared.bus.base import Bus, Record, Subscription
+from jrp_shared.bus.base import Bus
 from jrp_shared.db import Database
 from jrp_shared.events import topics
-from jrp_shared.events.envelope import Envelope, EnvelopeError
-from jrp_shared.events.payloads import DeadLettered
+from jrp_shared.events.envelope import Envelope
+from jrp_shared.events.payloads import DeadLettered, EventPayload
 from jrp_shared.logging import get_logger
+from jrp_shared.messaging.broadcast import Follower
 from jrp_shared.messaging.replay import why_not_replayable
 from jrp_shared.messaging.tables import MessagingTables
 from jrp_shared.metrics import ServiceMetrics
@@ -79,25 +79,17 @@ class DeadLetterWatch:
         """A consumer of this service: its gauge shows 0 rather than nothing."""
         self._consumers.add(consumer)
 
-    def take(self, records: Sequence[Record]) -> None:
-        now = self._now()
-        for record in records:
-            try:
-                envelope = Envelope.from_wire(record.headers, record.value)
-                letter = DeadLettered.model_validate(envelope.data)
-            except (EnvelopeError, ValidationError):
-                continue  # not a dead letter of this mesh
-            if not letter.consumer.startswith(self._prefix):
-                continue
-            event_id = letter.headers.get("ce_id")
-            key = f"{letter.consumer}/{letter.source_topic}/{event_id or envelope.id}"
-            refusal = why_not_replayable(letter, envelope.time, now, self._horizon)
-            self._waiting[key] = Waiting(
-                letter.consumer,
-                event_id,
-                envelope.time,
-                replayable=refusal is None,
-            )
+    def take(self, envelope: Envelope, payload: EventPayload) -> None:
+        """One record of `dead-letter.v1` (a `Follower`'s apply)."""
+        if not isinstance(payload, DeadLettered) or not payload.consumer.startswith(self._prefix):
+            return
+        letter = payload
+        event_id = letter.headers.get("ce_id")
+        key = f"{letter.consumer}/{letter.source_topic}/{event_id or envelope.id}"
+        refusal = why_not_replayable(letter, envelope.time, self._now(), self._horizon)
+        self._waiting[key] = Waiting(
+            letter.consumer, event_id, envelope.time, replayable=refusal is None
+        )
 
     async def resolve(self) -> dict[str, int]:
         """Drop what was taken since or is past the horizon; refresh the gauge."""
@@ -130,23 +122,19 @@ class DeadLetterWatch:
         replayable = sum(1 for w in self._waiting.values() if w.replayable)
         return {"replayable": replayable, "not_replayable": len(self._waiting) - replayable}
 
-    async def run(self) -> None:
+    async def _resolve_every(self) -> None:
         while True:
-            listener: Subscription = self._bus.listen([topics.DEAD_LETTER], from_beginning=True)
+            await asyncio.sleep(self._refresh_seconds)
             try:
-                await listener.start()
-                loop = asyncio.get_running_loop()
-                resolved_at = -float("inf")
-                while True:
-                    self.take(await listener.poll(max_records=500, timeout_ms=1000))
-                    if loop.time() - resolved_at >= self._refresh_seconds:
-                        await self.resolve()
-                        resolved_at = loop.time()
+                await self.resolve()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                if not is_transient(exc):
-                    log.exception("dead-letter watch failed; restarting")
-                await asyncio.sleep(self._refresh_seconds)
-            finally:
-                await listener.stop()
+                if not is_transient(exc):  # the database away is /readyz's to report
+                    log.exception("dead-letter count failed; will retry")
+
+    async def run(self) -> None:
+        follower = Follower(
+            self._bus, [topics.DEAD_LETTER], name="dead-letters-waiting", from_beginning=True
+        )
+        await asyncio.gather(follower.run(self.take), self._resolve_every())

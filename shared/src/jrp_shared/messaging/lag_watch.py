@@ -25,7 +25,11 @@ from jrp_shared.transient import is_transient
 log = get_logger(__name__)
 
 
-async def _every(seconds: float, refresh: Callable[[], Awaitable[object]], scope: str) -> None:
+async def _every(
+    seconds: float, refresh: Callable[[], Awaitable[object]], scope: str, *, wait_first: bool
+) -> None:
+    if wait_first:
+        await asyncio.sleep(seconds)
     while True:
         try:
             await refresh()
@@ -57,6 +61,8 @@ class ConsumerLagWatch:
 
     async def refresh(self) -> list[PartitionLag]:
         reading = self._reading()
+        if not reading:
+            return []
         wanted = sorted({t for names in reading.values() for t in names})
         snapshot = await self._bus.offsets(wanted, groups=sorted(reading))
         lags = group_lags(snapshot, reading)
@@ -66,7 +72,7 @@ class ConsumerLagWatch:
         return lags
 
     async def run(self) -> None:
-        await _every(self._interval, self.refresh, self.scope)
+        await _every(self._interval, self.refresh, self.scope, wait_first=False)
 
 
 class SanctionTopicsWatch:
@@ -103,4 +109,6 @@ class SanctionTopicsWatch:
         return lags, unread
 
     async def run(self) -> None:
-        await _every(self._interval, self.refresh, self.scope)
+        # Listing every group of the broker is the heavier read: not at start, when the
+        # service has more urgent work.
+        await _every(self._interval, self.refresh, self.scope, wait_first=True)
