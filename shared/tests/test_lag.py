@@ -2,6 +2,10 @@
 offset; a group that never committed, or whose offset retention overtook, counts from the
 first message kept; "unread by any group" is what the furthest group has not read."""
 
+from pathlib import Path
+
+from jrp_shared.bus.base import Message
+from jrp_shared.bus.embedded import EmbeddedBus
 from jrp_shared.bus.lag import (
     OffsetsSnapshot,
     PartitionExtent,
@@ -10,6 +14,9 @@ from jrp_shared.bus.lag import (
     partition_lag,
     unread_by_any_group,
 )
+from jrp_shared.events import topics
+from jrp_shared.messaging.lag_watch import SanctionTopicsWatch
+from jrp_shared.metrics import ServiceMetrics
 
 FINANCE = "sanctions.v1.finance"
 TAX = "sanctions.v1.tax"
@@ -75,3 +82,41 @@ def test_unread_by_any_group_is_what_the_furthest_group_has_not_read() -> None:
     )
     # finance: partition 0 read up to 90 by "live", partition 1 up to its end; tax: no group.
     assert unread_by_any_group(snapshot) == {FINANCE: 10, TAX: 20}
+
+
+async def test_the_sanction_topics_watch_reads_a_new_group_at_once_and_its_lag(
+    tmp_path: Path,
+) -> None:
+    """On the embedded bus: an agency's group that reads its topic shows at once, with its
+    lag; a topic nobody reads is all unread."""
+    bus = EmbeddedBus("ns", tmp_path / "bus.sqlite3")
+    await bus.start()
+    metrics = ServiceMetrics("enforcement")
+    watch = SanctionTopicsWatch(bus, metrics, interval_seconds=60, recheck_every=10)
+    try:
+        orders = [Message(topics.sanctions("finance"), "k", (), b"{}") for _ in range(5)]
+        await bus.publish([*orders, Message(topics.sanctions("tax"), "k", (), b"{}")])
+        lags, unread = await watch.refresh()
+        assert (lags, unread) == ([], {FINANCE: 5, TAX: 1})
+
+        agency = bus.subscribe("finance-system", [FINANCE])
+        await agency.commit(await agency.poll(max_records=2, timeout_ms=100))
+        lags, unread = await watch.refresh()  # a group not seen before: read at once
+        assert lags == [PartitionLag("finance-system", FINANCE, 0, 3)]
+        assert unread == {FINANCE: 3, TAX: 1}
+        sample = metrics.registry.get_sample_value
+        assert (
+            sample(
+                "jrp_sanction_topic_lag",
+                {"department": "finance", "group": "finance-system", "partition": "0"},
+            )
+            == 3
+        )
+        assert sample("jrp_sanction_topic_unread", {"department": "tax"}) == 1
+
+        await agency.commit(await agency.poll(max_records=10, timeout_ms=100))
+        lags, unread = await watch.refresh()  # a known reader: read every time
+        assert lags == [PartitionLag("finance-system", FINANCE, 0, 0)]
+        assert unread == {FINANCE: 0, TAX: 1}
+    finally:
+        await bus.stop()

@@ -13,7 +13,7 @@ import asyncio
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -123,6 +123,13 @@ class _Log:
             rows = self._conn.execute(
                 "SELECT DISTINCT topic FROM messages WHERE topic >= ? AND topic < ? ORDER BY topic",
                 (prefix, prefix + "\U0010ffff"),
+            ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def groups(self) -> list[str]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT DISTINCT group_id FROM group_offsets ORDER BY group_id"
             ).fetchall()
         return [str(r[0]) for r in rows]
 
@@ -290,14 +297,22 @@ class EmbeddedBus(Bus):
         names = await asyncio.to_thread(self.log.topics_named, self.qualified(prefix))
         return [self.logical(n) for n in names]
 
+    async def consumer_groups(self) -> list[str]:
+        return await asyncio.to_thread(self.log.groups)
+
     async def offsets(
-        self, topics: Sequence[str], groups: Sequence[str] | None = None
+        self,
+        topics: Sequence[str],
+        groups: Sequence[str] | None = None,
+        *,
+        among: Collection[str] | None = None,
     ) -> OffsetsSnapshot:
         """One partition (0) per topic, offsets counted in messages from 0."""
         logical = {self.qualified(t): t for t in topics}
         if not logical:
             return OffsetsSnapshot([], {})
-        totals, read = await asyncio.to_thread(self.log.counts, sorted(logical), groups)
+        wanted = groups if groups is not None else (None if among is None else list(among))
+        totals, read = await asyncio.to_thread(self.log.counts, sorted(logical), wanted)
         committed: dict[str, dict[tuple[str, int], int]] = {
             group: {(logical[topic], 0): count for topic, count in by_topic.items()}
             for group, by_topic in read.items()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -16,7 +16,7 @@ from jrp_shared.logging import get_logger
 
 log = get_logger(__name__)
 
-_OFFSET_FETCHES = 16
+_OFFSET_FETCHES = 32
 """Consumer groups whose committed offsets are fetched at once (one request each)."""
 
 
@@ -158,6 +158,9 @@ class KafkaBus(Bus):
         self._producer: AIOKafkaProducer | None = None
         self._known_topics: set[str] = set()
         self._topic_lock = asyncio.Lock()
+        self._coordinators: dict[str, int] = {}
+        """Each consumer group's coordinator broker, as last found (saves a round trip a
+        group when offsets are read again)."""
 
     async def start(self) -> None:
         self._producer = AIOKafkaProducer(
@@ -221,8 +224,16 @@ class KafkaBus(Bus):
             names = await admin.list_topics()
         return sorted(self.logical(name) for name in names if name.startswith(wanted))
 
+    async def consumer_groups(self) -> list[str]:
+        async with self._admin() as admin:
+            return sorted({g for g, _protocol in await admin.list_consumer_groups()})
+
     async def offsets(
-        self, topics: Sequence[str], groups: Sequence[str] | None = None
+        self,
+        topics: Sequence[str],
+        groups: Sequence[str] | None = None,
+        *,
+        among: Collection[str] | None = None,
     ) -> OffsetsSnapshot:
         logical = {self.qualified(t): t for t in topics}
         if not logical:
@@ -238,20 +249,26 @@ class KafkaBus(Bus):
             if not partitions:
                 return OffsetsSnapshot([], {})
             every_group = groups is None
-            names = (
-                sorted({g for g, _protocol in await admin.list_consumer_groups()})
-                if groups is None
-                else list(groups)
-            )
+            if groups is not None:
+                names = list(groups)
+            elif among is not None:
+                names = sorted(among)
+            else:
+                names = sorted({g for g, _protocol in await admin.list_consumer_groups()})
             limit = asyncio.Semaphore(_OFFSET_FETCHES)
 
             async def committed_of(group: str) -> dict[tuple[str, int], int]:
                 async with limit:
                     try:
+                        coordinator = self._coordinators.get(group)
+                        if coordinator is None:
+                            coordinator = await admin.find_coordinator(group)
+                            self._coordinators[group] = coordinator
                         found = await admin.list_consumer_group_offsets(
-                            group, partitions=partitions
+                            group, group_coordinator_id=coordinator, partitions=partitions
                         )
                     except KafkaError:
+                        self._coordinators.pop(group, None)  # moved, or gone: find it again
                         if not every_group:
                             raise
                         return {}  # a group being loaded or deleted meanwhile: next time
@@ -262,6 +279,10 @@ class KafkaBus(Bus):
                 }
 
             fetched = await asyncio.gather(*(committed_of(g) for g in names))
+            if every_group and among is None:  # forget the groups that went away
+                listed = set(names)
+                for group in [g for g in self._coordinators if g not in listed]:
+                    del self._coordinators[group]
         async with self._offset_reader() as reader:
             starts = await reader.beginning_offsets(partitions)
             ends = await reader.end_offsets(partitions)
