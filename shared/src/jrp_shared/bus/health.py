@@ -1,12 +1,12 @@
 """Is the bus (the Kafka broker) reachable, since when not, and saying so a few times only.
 
 A broker outage does not take a service out of service: its HTTP API keeps answering from
-the database and the outbox buffers the events it owes (DOMAIN.md §5: an order is stored
-before it is announced), so `/readyz` reports the outage as a degradation, not as "not
-ready" (docs/operations.md). This watch probes the bus every few seconds and logs the
-outage three ways: when it starts, once every `report_seconds` while it lasts (with how
-long and how many probes failed), and when the broker is back. The Kafka client's own
-flood of connection errors is cut by `jrp_shared.logging.BrokerClientLogLimiter`.
+the database and the outbox buffers the events it owes (stored in the same transaction as
+the change they announce: `jrp_shared.messaging`), so `/readyz` reports the outage as a
+degradation, not as "not ready" (docs/operations.md). This watch probes the bus every few
+seconds and logs the outage three ways: when it starts, once every `report_seconds` while
+it lasts (with how long and how many probes failed), and when the broker is back. The Kafka
+client's own flood of connection errors is cut by `jrp_shared.logging.BrokerClientLogLimiter`.
 """
 
 from __future__ import annotations

@@ -79,8 +79,9 @@ class SanctionTopicsWatch:
     """Every consumer group reading a department's sanction topic (an agency's system), its
     lag per partition (`jrp_sanction_topic_lag`), and per department the messages no group
     has read (`jrp_sanction_topic_unread`): an agency that stopped reading, or never started,
-    shows here. Groups are found by listing the broker's groups and keeping those with
-    committed offsets on a `sanctions.v1.<department>` topic of this namespace.
+    shows here (DOMAIN.md §5: monitoring tracks who has responded). Groups are found by
+    listing the broker's groups and keeping those with committed offsets on a
+    `sanctions.v1.<department>` topic of this namespace.
 
     Reading a group's offsets is one request to the broker, and a broker serves every
     namespace's and application's groups (1,800 on the shared test broker): so each refresh
