@@ -12,7 +12,9 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from collections.abc import MutableMapping
+import threading
+import time
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
 import structlog
@@ -63,6 +65,60 @@ def add_correlation_id(
     return event_dict
 
 
+class BrokerClientLogLimiter(logging.Filter):
+    """Keeps a broker outage to a few log lines: the Kafka client (aiokafka) logs every failed
+    connection attempt of every producer, consumer and admin client, about 850 ERROR lines a
+    second while the broker is away. Of its records (loggers `aiokafka…`, `kafka…`), at most
+    `burst` pass per `window_seconds`; the first to pass after a window in which some were
+    dropped says how many. The outage itself is reported by `jrp_shared.bus.health.BrokerWatch`
+    (first failure, once a minute while it lasts, and when the broker is back)."""
+
+    def __init__(
+        self,
+        *,
+        burst: int = 3,
+        window_seconds: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self.burst = burst
+        self.window_seconds = window_seconds
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._window_start = -float("inf")
+        self._passed_in_window = 0
+        self._dropped_in_window = 0
+        self.passed = 0
+        self.suppressed = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith(("aiokafka", "kafka")):
+            return True
+        with self._lock:
+            now = self._clock()
+            if now - self._window_start >= self.window_seconds:
+                dropped = self._dropped_in_window
+                self._window_start = now
+                self._passed_in_window = self._dropped_in_window = 0
+                if dropped:
+                    record.msg = (
+                        f"{record.getMessage()} [{dropped} more broker client log lines "
+                        f"suppressed in the previous {self.window_seconds:.0f} s]"
+                    )
+                    record.args = None
+            if self._passed_in_window >= self.burst:
+                self._dropped_in_window += 1
+                self.suppressed += 1
+                return False
+            self._passed_in_window += 1
+            self.passed += 1
+            return True
+
+
+broker_client_log_limiter = BrokerClientLogLimiter()
+"""The process's one limiter (logging is per process), installed by `configure_logging`."""
+
+
 def configure_logging(service: str, *, level: str = "INFO", json: bool = True) -> None:
     """Route structlog and stdlib logging through one JSON renderer on stdout."""
     shared: list[Any] = [
@@ -90,6 +146,7 @@ def configure_logging(service: str, *, level: str = "INFO", json: bool = True) -
     )
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(formatter)
+    handler.addFilter(broker_client_log_limiter)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -89,6 +89,50 @@ class ServiceMetrics:
             ["table"],
             registry=self.registry,
         ).labels
+        self.outbox_seconds_since_publish = Gauge(
+            "jrp_outbox_seconds_since_last_publish",
+            "Seconds since the relay last published a batch or found nothing left to publish: "
+            "near 0 while it keeps up, growing while events are owed and cannot be published",
+            registry=self.registry,
+        )
+        self.consumer_lag = Gauge(
+            "jrp_consumer_lag",
+            "Messages after the committed offset of each of this service's consumer groups, "
+            "per topic and partition (read from the bus)",
+            ["consumer", "topic", "partition"],
+            registry=self.registry,
+        )
+        self.sanction_topic_lag = Gauge(
+            "jrp_sanction_topic_lag",
+            "Messages on a department's sanction topic after the committed offset of each "
+            "consumer group reading it, per partition",
+            ["department", "group", "partition"],
+            registry=self.registry,
+        )
+        self.sanction_topic_unread = Gauge(
+            "jrp_sanction_topic_unread",
+            "Messages on a department's sanction topic that no consumer group has read yet",
+            ["department"],
+            registry=self.registry,
+        )
+        self.lag_refreshed = Gauge(
+            "jrp_lag_refreshed_timestamp_seconds",
+            "When the lag gauges were last read from the bus (unix time), by scope",
+            ["scope"],
+            registry=self.registry,
+        )
+        self.bus_reachable = Gauge(
+            "jrp_bus_reachable",
+            "1 when the last probe reached the bus (broker), 0 while it is unreachable",
+            registry=self.registry,
+        )
+        self.dead_letters_waiting = Gauge(
+            "jrp_dead_letters_waiting",
+            "Dead letters of this service's consumers whose event has not been taken since "
+            "(not replayed yet), within the replay horizon, by whether they can be replayed",
+            ["consumer", "replayable"],
+            registry=self.registry,
+        )
         self.info = Gauge(
             "jrp_service_info", "Service identity", ["service"], registry=self.registry
         )

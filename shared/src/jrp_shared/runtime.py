@@ -17,11 +17,14 @@ from typing import Any
 from jrp_shared.auth import TokenVerifier
 from jrp_shared.bus.base import Bus, Record
 from jrp_shared.bus.factory import bus_from_settings
+from jrp_shared.bus.health import BrokerWatch
 from jrp_shared.db import Database
 from jrp_shared.events.envelope import Envelope
 from jrp_shared.logging import get_logger
 from jrp_shared.messaging.consumer import EventConsumer, Handler, Prepare
+from jrp_shared.messaging.dead_letters import DeadLetterWatch
 from jrp_shared.messaging.inbound import DepartmentAuthenticator
+from jrp_shared.messaging.lag_watch import ConsumerLagWatch
 from jrp_shared.messaging.relay import OutboxRelay
 from jrp_shared.messaging.retention import MessagingRetention
 from jrp_shared.messaging.tables import MessagingTables
@@ -68,12 +71,34 @@ class ServiceRuntime:
             inbox_hours=settings.inbox_retention_hours,
             batch_size=settings.retention_batch_size,
             sweep_seconds=settings.retention_sweep_seconds,
+            observe_seconds=settings.metrics_refresh_seconds,
+        )
+        self.broker = BrokerWatch(
+            self.bus, self.metrics, probe_seconds=settings.broker_probe_seconds
+        )
+        self.consumer_lag = ConsumerLagWatch(
+            self.bus,
+            self.metrics,
+            # Only consumers that joined once: their topics exist by then (describing a
+            # topic that does not would let a broker with auto-creation create it).
+            lambda: {c.name: c.topics for c in self.consumers if c.name in self._consumers_started},
+            interval_seconds=settings.metrics_refresh_seconds,
+        )
+        self.dead_letters = DeadLetterWatch(
+            self.bus,
+            self.db,
+            tables,
+            self.metrics,
+            consumer_prefix=f"{settings.topic_namespace}.{settings.service_name}.",
+            inbox_horizon=timedelta(hours=settings.inbox_retention_hours),
+            refresh_seconds=settings.metrics_refresh_seconds,
         )
         self.consumers: list[EventConsumer] = []
         self._topics_published = list(topics_published)
         self._tasks: list[asyncio.Task[None]] = []
         self._task_factories: list[tuple[str, Callable[[], Coroutine[Any, Any, None]]]] = []
         self._readiness_probes: dict[str, Callable[[], bool]] = {}
+        self._consumers_started: set[str] = set()
 
     @property
     def verifier(self) -> TokenVerifier:
@@ -128,6 +153,7 @@ class ServiceRuntime:
             max_json_depth=self.settings.json_max_depth,
         )
         self.consumers.append(consumer)
+        self.dead_letters.watch(consumer.name)
         return consumer
 
     def add_task(self, name: str, run: Callable[[], Coroutine[Any, Any, None]]) -> None:
@@ -146,8 +172,19 @@ class ServiceRuntime:
             await self.bus.ensure_topics(self._topics_published)
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.name}-relay"))
         self._tasks.append(asyncio.create_task(self.retention.run(), name=f"{self.name}-retention"))
+        self._tasks.append(asyncio.create_task(self.broker.run(), name=f"{self.name}-broker"))
         for consumer in self.consumers:
             self._tasks.append(asyncio.create_task(consumer.run(), name=consumer.name))
+            self._tasks.append(
+                asyncio.create_task(self._note_start(consumer), name=f"{consumer.name}-started")
+            )
+        if self.consumers:
+            self._tasks.append(
+                asyncio.create_task(self.consumer_lag.run(), name=f"{self.name}-consumer-lag")
+            )
+            self._tasks.append(
+                asyncio.create_task(self.dead_letters.run(), name=f"{self.name}-dead-letters")
+            )
         for name, run in self._task_factories:
             self._tasks.append(asyncio.create_task(run(), name=f"{self.name}-{name}"))
         log.info("service started", bus=self.settings.bus, database=self.db.dialect)
@@ -173,9 +210,52 @@ class ServiceRuntime:
         await self.bus.stop()
         await self.db.dispose()
 
+    async def _note_start(self, consumer: EventConsumer) -> None:
+        await consumer.ready.wait()
+        self._consumers_started.add(consumer.name)
+
     async def readiness(self) -> dict[str, bool]:
-        database, bus = await asyncio.gather(self.db.ping(), self.bus.healthy())
+        """Each check `/readyz` reports (see `readiness_report`)."""
+        database, bus = await asyncio.gather(self.db.ping(), self.broker.probe())
         consumers = all(c.ready.is_set() and not c.stalled for c in self.consumers)
         checks = {"database": database, "bus": bus, "consumers": consumers}
         checks.update({name: probe() for name, probe in self._readiness_probes.items()})
         return checks
+
+    async def readiness_report(self) -> tuple[bool, dict[str, Any]]:
+        """Can this replica serve, and what is degraded.
+
+        Ready means "answers right": the database is reachable, every readiness check of the
+        service holds (e.g. the must-check index is loaded) and every consumer has joined its
+        group once since start. The bus and the consumers are then allowed to fail: with the
+        broker away the API still answers from the database and the outbox keeps the events
+        owed, so the status is `degraded` (still 200), with since when the broker is away, the
+        outbox backlog and the dead letters waiting (docs/operations.md)."""
+        checks = await self.readiness()
+        started = all(c.name in self._consumers_started for c in self.consumers)
+        degradable = {"bus", "consumers"}
+        essential_ok = started and all(ok for name, ok in checks.items() if name not in degradable)
+        degraded = sorted(name for name in degradable if not checks[name])
+        status = "not_ready" if not essential_ok else ("degraded" if degraded else "ready")
+        report: dict[str, Any] = {"status": status, "checks": checks}
+        if not started:
+            report["starting"] = sorted(
+                c.name for c in self.consumers if c.name not in self._consumers_started
+            )
+        if degraded:
+            report["degraded"] = degraded
+        report["broker"] = {
+            **self.broker.as_json(),
+            "seconds_since_last_publish": round(self.relay.seconds_since_publish(), 1),
+        }
+        if checks["database"]:
+            try:
+                backlog, oldest = await self.retention.backlog()
+            except Exception:  # the database went away meanwhile: the check above says so
+                pass
+            else:
+                report["outbox_backlog"] = backlog
+                report["outbox_oldest_unpublished_seconds"] = round(oldest, 1)
+        if self.consumers:
+            report["dead_letters_waiting"] = self.dead_letters.summary()
+        return essential_ok, report

@@ -117,6 +117,16 @@ class ServiceSettings(BaseSettings):
     retention_batch_size: int = Field(default=5_000, ge=1, le=100_000)
     retention_sweep_seconds: float = Field(default=3_600, gt=0, description="between sweeps")
 
+    metrics_refresh_seconds: float = Field(
+        default=15,
+        gt=0,
+        description="how often the backlog, table-size, consumer-lag and dead-letter gauges "
+        "are read again (docs/operations.md)",
+    )
+    broker_probe_seconds: float = Field(
+        default=5, gt=0, description="how often the bus (broker) is probed for /readyz"
+    )
+
     @model_validator(mode="after")
     def _inbox_outlives_outbox(self) -> ServiceSettings:
         if self.inbox_retention_hours < self.outbox_retention_hours:

@@ -218,6 +218,58 @@ class PrivatePostgres:
         await self._run("down")
 
 
+class PrivateKafka:
+    """A Kafka broker of one test's own, which the test may stop and start again (the shared
+    test broker must never be): `deploy/local/kafka.sh` with its own state directory and
+    ports. Its data survives a stop, as a real broker's does."""
+
+    def __init__(self, script: Path, directory: Path, port: int, controller_port: int) -> None:
+        self._script = script
+        self._env = {
+            **os.environ,
+            "JRP_VAR_DIR": str(directory),
+            "JRP_KAFKA_PORT": str(port),
+            "JRP_KAFKA_CONTROLLER_PORT": str(controller_port),
+        }
+        self.bootstrap = f"127.0.0.1:{port}"
+
+    async def _run(self, *args: str) -> None:
+        process = await asyncio.create_subprocess_exec(
+            str(self._script),
+            *args,
+            env=self._env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        output, _ = await process.communicate()
+        if process.returncode != 0:
+            raise AssertionError(f"kafka.sh {' '.join(args)} failed:\n{output.decode()}")
+
+    async def start(self) -> None:
+        """Start (formatting its storage the first time) and wait until it serves requests."""
+        await self._run("up")
+
+    async def stop(self) -> None:
+        """A controlled shutdown: every client connection closes."""
+        await self._run("down")
+
+
+@pytest.fixture
+async def private_kafka(pytestconfig: pytest.Config) -> AsyncIterator[PrivateKafka]:
+    """A started Kafka broker of this test's own (its own directory and ports)."""
+    script = pytestconfig.rootpath / "deploy" / "local" / "kafka.sh"
+    directory = Path(tempfile.mkdtemp(prefix="jrp-kafka-"))
+    broker = PrivateKafka(script, directory, free_port(), free_port())
+    try:
+        await broker.start()
+        yield broker
+    finally:
+        try:
+            await broker.stop()
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
 def _postgres_binaries_present() -> bool:
     bindir = os.environ.get("JRP_PG_BINDIR")
     if bindir:

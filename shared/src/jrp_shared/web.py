@@ -447,14 +447,13 @@ def _operations_router() -> APIRouter:
     async def healthz(request: Request) -> dict[str, str]:
         return {"status": "alive", "service": runtime_of(request).name}
 
-    @router.get("/readyz", summary="Database, bus and consumers reachable")
+    @router.get(
+        "/readyz",
+        summary="Can serve: 200 `ready` or `degraded` (the bus away), 503 `not_ready`",
+    )
     async def readyz(request: Request) -> JSONResponse:
-        checks = await runtime_of(request).readiness()
-        ready = all(checks.values())
-        return JSONResponse(
-            {"status": "ready" if ready else "not_ready", "checks": checks},
-            status_code=200 if ready else 503,
-        )
+        ready, report = await runtime_of(request).readiness_report()
+        return JSONResponse(report, status_code=200 if ready else 503)
 
     @router.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse)
     async def metrics(request: Request) -> PlainTextResponse:

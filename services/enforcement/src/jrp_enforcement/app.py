@@ -14,6 +14,7 @@ from jrp_enforcement.service_layer.checks import wire_checks
 from jrp_shared.bus.base import Bus
 from jrp_shared.catalog_copy import RegistryCopies
 from jrp_shared.logging import configure_logging
+from jrp_shared.messaging.lag_watch import SanctionTopicsWatch
 from jrp_shared.runtime import ServiceRuntime
 from jrp_shared.web import create_service_app
 
@@ -26,6 +27,11 @@ def create_app(settings: EnforcementSettings | None = None, *, bus: Bus | None =
     entry_changes = EntryChanges()
     orders = lifecycle.wire_order_lifecycle(runtime, copies, entry_changes, settings)
     check_service = wire_checks(runtime, copies.catalog, entry_changes, clock=orders.now)
+    # The office sees an agency that stopped reading its topic (docs/operations.md).
+    sanction_topics = SanctionTopicsWatch(
+        runtime.bus, runtime.metrics, interval_seconds=settings.sanction_lag_refresh_seconds
+    )
+    runtime.add_task("sanction-topic-lag", sanction_topics.run)
     app = create_service_app(
         runtime,
         title="Enforcement",
@@ -40,4 +46,5 @@ def create_app(settings: EnforcementSettings | None = None, *, bus: Bus | None =
     app.state.entry_changes = entry_changes
     app.state.orders = orders
     app.state.checks = check_service
+    app.state.sanction_topics = sanction_topics
     return app

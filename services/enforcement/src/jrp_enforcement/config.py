@@ -23,3 +23,9 @@ class EnforcementSettings(ServiceSettings):
     expiry_interval_seconds: float = Field(
         default=60.0, gt=0, description="how often entries whose period ended are expired"
     )
+    sanction_lag_refresh_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="how often the lag of the departments' consumer groups on their sanction "
+        "topics is read from the broker (it lists every consumer group; docs/operations.md)",
+    )

@@ -10,9 +10,11 @@ adds the deployment's namespace.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+
+from jrp_shared.bus.lag import OffsetsSnapshot
 
 
 @dataclass(frozen=True)
@@ -92,3 +94,27 @@ class Bus(ABC):
 
     @abstractmethod
     async def healthy(self) -> bool: ...
+
+    @abstractmethod
+    async def topics_named(self, prefix: str) -> list[str]:
+        """The (logical) topics on the bus whose names start with `prefix` (e.g. every
+        department's `sanctions.v1.`)."""
+
+    @abstractmethod
+    async def consumer_groups(self) -> list[str]:
+        """Every consumer group the bus knows (with committed offsets or members)."""
+
+    @abstractmethod
+    async def offsets(
+        self,
+        topics: Sequence[str],
+        groups: Sequence[str] | None = None,
+        *,
+        among: Collection[str] | None = None,
+    ) -> OffsetsSnapshot:
+        """Where each partition of `topics` starts and ends, and the committed offsets of
+        `groups` on them (None: of every group that has committed on any of them, looked for
+        `among` these groups, or among all of `consumer_groups()`), for the lag arithmetic of
+        `jrp_shared.bus.lag`. Read from the bus itself, so every replica gets the same answer.
+        Name topics that exist (a Kafka broker that creates topics on first use would create
+        one it is asked to describe)."""

@@ -13,11 +13,12 @@ import asyncio
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import partial
 from pathlib import Path
 
 from jrp_shared.bus.base import Bus, Message, Record, Subscription
+from jrp_shared.bus.lag import OffsetsSnapshot, PartitionExtent
 from jrp_shared.files import private_file
 
 _SCHEMA = """
@@ -117,6 +118,52 @@ class _Log:
                 "ON CONFLICT (group_id, topic) DO UPDATE SET seq = MAX(seq, excluded.seq)",
                 [(group_id, t, s) for t, s in positions.items()],
             )
+
+    def topics_named(self, prefix: str) -> list[str]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT DISTINCT topic FROM messages WHERE topic >= ? AND topic < ? ORDER BY topic",
+                (prefix, prefix + "\U0010ffff"),
+            ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def groups(self) -> list[str]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT DISTINCT group_id FROM group_offsets ORDER BY group_id"
+            ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def counts(
+        self, topics: Sequence[str], groups: Sequence[str] | None
+    ) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+        """Per topic, its messages; per group and topic, the messages up to its committed
+        position (a topic's single log counted in messages, so the lag arithmetic holds)."""
+        with self._lock:
+            totals = {
+                topic: int(
+                    self._conn.execute(
+                        "SELECT COUNT(*) FROM messages WHERE topic = ?", (topic,)
+                    ).fetchone()[0]
+                )
+                for topic in topics
+            }
+            marks = ",".join("?" * len(topics))
+            rows = self._conn.execute(
+                f"SELECT group_id, topic, seq FROM group_offsets WHERE topic IN ({marks})",
+                tuple(topics),
+            ).fetchall()
+            read: dict[str, dict[str, int]] = {}
+            for group_id, topic, seq in rows:
+                if groups is not None and group_id not in groups:
+                    continue
+                read.setdefault(group_id, {})[topic] = int(
+                    self._conn.execute(
+                        "SELECT COUNT(*) FROM messages WHERE topic = ? AND seq <= ?",
+                        (topic, seq),
+                    ).fetchone()[0]
+                )
+        return totals, read
 
     def ping(self) -> None:
         with self._lock:
@@ -246,6 +293,35 @@ class EmbeddedBus(Bus):
 
     def listen(self, topics: Sequence[str], *, from_beginning: bool = False) -> Subscription:
         return EmbeddedListener(self, topics, from_beginning=from_beginning)
+
+    async def topics_named(self, prefix: str) -> list[str]:
+        names = await asyncio.to_thread(self.log.topics_named, self.qualified(prefix))
+        return [self.logical(n) for n in names]
+
+    async def consumer_groups(self) -> list[str]:
+        return await asyncio.to_thread(self.log.groups)
+
+    async def offsets(
+        self,
+        topics: Sequence[str],
+        groups: Sequence[str] | None = None,
+        *,
+        among: Collection[str] | None = None,
+    ) -> OffsetsSnapshot:
+        """One partition (0) per topic, offsets counted in messages from 0."""
+        logical = {self.qualified(t): t for t in topics}
+        if not logical:
+            return OffsetsSnapshot([], {})
+        wanted = groups if groups is not None else (None if among is None else list(among))
+        totals, read = await asyncio.to_thread(self.log.counts, sorted(logical), wanted)
+        committed: dict[str, dict[tuple[str, int], int]] = {
+            group: {(logical[topic], 0): count for topic, count in by_topic.items()}
+            for group, by_topic in read.items()
+        }
+        for group in groups or ():
+            committed.setdefault(group, {})
+        extents = [PartitionExtent(logical[t], 0, 0, totals[t]) for t in sorted(logical)]
+        return OffsetsSnapshot(extents, committed)
 
     async def healthy(self) -> bool:
         if self._log is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -12,10 +12,14 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import CommitFailedError, KafkaError, TopicAlreadyExistsError
 
 from jrp_shared.bus.base import Bus, Message, Record, Subscription
+from jrp_shared.bus.lag import OffsetsSnapshot, PartitionExtent
 from jrp_shared.events import topics
 from jrp_shared.logging import get_logger
 
 log = get_logger(__name__)
+
+_OFFSET_FETCHES = 32
+"""Consumer groups whose committed offsets are fetched at once (one request each)."""
 
 
 _LOG_APPEND_TIME = 1
@@ -175,6 +179,9 @@ class KafkaBus(Bus):
         self._producer: AIOKafkaProducer | None = None
         self._known_topics: set[str] = set()
         self._topic_lock = asyncio.Lock()
+        self._coordinators: dict[str, int] = {}
+        """Each consumer group's coordinator broker, as last found (saves a round trip a
+        group when offsets are read again)."""
 
     async def start(self) -> None:
         self._producer = AIOKafkaProducer(
@@ -226,6 +233,98 @@ class KafkaBus(Bus):
             yield admin
         finally:
             await admin.close()
+
+    @contextlib.asynccontextmanager
+    async def _offset_reader(self) -> AsyncIterator[AIOKafkaConsumer]:
+        """A short-lived consumer without a group, for where partitions start and end (the
+        admin client has no call for that)."""
+        reader = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap_servers, group_id=None, enable_auto_commit=False
+        )
+        await reader.start()
+        try:
+            yield reader
+        finally:
+            await reader.stop()
+
+    async def topics_named(self, prefix: str) -> list[str]:
+        wanted = self.qualified(prefix)
+        async with self._admin() as admin:
+            names = await admin.list_topics()
+        return sorted(self.logical(name) for name in names if name.startswith(wanted))
+
+    async def consumer_groups(self) -> list[str]:
+        async with self._admin() as admin:
+            return sorted({g for g, _protocol in await admin.list_consumer_groups()})
+
+    async def offsets(
+        self,
+        topics: Sequence[str],
+        groups: Sequence[str] | None = None,
+        *,
+        among: Collection[str] | None = None,
+    ) -> OffsetsSnapshot:
+        logical = {self.qualified(t): t for t in topics}
+        if not logical:
+            return OffsetsSnapshot([], {})
+        async with self._admin() as admin:
+            described = await admin.describe_topics(sorted(logical))
+            partitions = sorted(
+                TopicPartition(d["topic"], p["partition"])
+                for d in described
+                if not d.get("error_code") and d["topic"] in logical
+                for p in d["partitions"]
+            )
+            if not partitions:
+                return OffsetsSnapshot([], {})
+            every_group = groups is None
+            if groups is not None:
+                names = list(groups)
+            elif among is not None:
+                names = sorted(among)
+            else:
+                names = sorted({g for g, _protocol in await admin.list_consumer_groups()})
+            limit = asyncio.Semaphore(_OFFSET_FETCHES)
+
+            async def committed_of(group: str) -> dict[tuple[str, int], int]:
+                async with limit:
+                    try:
+                        coordinator = self._coordinators.get(group)
+                        if coordinator is None:
+                            coordinator = await admin.find_coordinator(group)
+                            self._coordinators[group] = coordinator
+                        found = await admin.list_consumer_group_offsets(
+                            group, group_coordinator_id=coordinator, partitions=partitions
+                        )
+                    except KafkaError:
+                        self._coordinators.pop(group, None)  # moved, or gone: find it again
+                        if not every_group:
+                            raise
+                        return {}  # a group being loaded or deleted meanwhile: next time
+                return {
+                    (logical[tp.topic], tp.partition): meta.offset
+                    for tp, meta in found.items()
+                    if tp.topic in logical and meta.offset >= 0
+                }
+
+            fetched = await asyncio.gather(*(committed_of(g) for g in names))
+            if every_group and among is None:  # forget the groups that went away
+                listed = set(names)
+                for group in [g for g in self._coordinators if g not in listed]:
+                    del self._coordinators[group]
+        async with self._offset_reader() as reader:
+            starts = await reader.beginning_offsets(partitions)
+            ends = await reader.end_offsets(partitions)
+        committed = {
+            group: offsets
+            for group, offsets in zip(names, fetched, strict=True)
+            if offsets or not every_group
+        }
+        extents = [
+            PartitionExtent(logical[tp.topic], tp.partition, starts[tp], ends[tp])
+            for tp in partitions
+        ]
+        return OffsetsSnapshot(extents, committed)
 
     async def partitions(self, topics: Sequence[str]) -> list[TopicPartition]:
         """Every partition of these (logical) topics, as the broker describes them now."""

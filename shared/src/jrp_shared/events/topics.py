@@ -68,6 +68,9 @@ BROKER_TIMESTAMPED: Final = frozenset({LIST_ENTRY_SUBMISSIONS, DEPARTMENT_REPORT
 """Topics department systems post to: created with `message.timestamp.type=LogAppendTime`, so
 a record's timestamp is the broker's, never the sender's (`jrp_shared.messaging.inbound`)."""
 
+SANCTIONS_PREFIX: Final = "sanctions.v1."
+"""What every department's sanction topic name starts with."""
+
 _DEPARTMENT_CODE = re.compile(r"^[a-z][a-z0-9-]{1,31}$")
 
 
@@ -75,7 +78,15 @@ def sanctions(department_code: str) -> str:
     """The topic of one implementing department's sanction orders (`sanctions.v1.<code>`)."""
     if not _DEPARTMENT_CODE.match(department_code):
         raise ValueError(f"not a department code usable in a topic name: {department_code!r}")
-    return f"sanctions.v1.{department_code}"
+    return f"{SANCTIONS_PREFIX}{department_code}"
+
+
+def sanctions_department(topic: str) -> str | None:
+    """The department whose sanction topic this is, or None for any other topic."""
+    if not topic.startswith(SANCTIONS_PREFIX):
+        return None
+    code = topic.removeprefix(SANCTIONS_PREFIX)
+    return code if _DEPARTMENT_CODE.match(code) else None
 
 
 def qualified(namespace: str, topic: str) -> str:

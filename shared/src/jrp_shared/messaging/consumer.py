@@ -175,6 +175,11 @@ class EventConsumer:
             self._restarts_without_progress = 0
             self._metrics.consumer_stalled(self.name).set(0)
 
+    @property
+    def topics(self) -> list[str]:
+        """The (logical) topics this consumer's group reads."""
+        return list(self._topics)
+
     async def run(self) -> None:
         while True:
             subscription = self._bus.subscribe(self.name, self._topics)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
@@ -49,6 +50,13 @@ class OutboxRelay:
         self._idle_seconds = idle_seconds
         self._wake = asyncio.Event()
         self._finishing = False
+        self.caught_up_at = time.monotonic()
+        """When a batch last went out, or the relay last found nothing to publish."""
+        metrics.outbox_seconds_since_publish.set_function(self.seconds_since_publish)
+
+    def seconds_since_publish(self) -> float:
+        """Near 0 while the relay keeps up; grows while events are owed and cannot go out."""
+        return max(time.monotonic() - self.caught_up_at, 0.0)
 
     def wake(self) -> None:
         """Called after a unit of work commits events, so they go out without waiting a poll."""
@@ -101,6 +109,7 @@ class OutboxRelay:
         while not self._finishing:
             try:
                 published = await self.publish_pending()
+                self.caught_up_at = time.monotonic()
                 backoff = self._idle_seconds
             except asyncio.CancelledError:
                 raise

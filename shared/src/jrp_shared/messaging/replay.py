@@ -96,7 +96,9 @@ def _original(letter: DeadLettered) -> bytes:
     return letter.value.encode()
 
 
-def _judge(letter: DeadLettered, at: datetime, now: datetime, horizon: timedelta) -> str | None:
+def why_not_replayable(
+    letter: DeadLettered, at: datetime, now: datetime, horizon: timedelta
+) -> str | None:
     """Why this dead letter must not be replayed, or None."""
     if AUTHORIZATION_HEADER in {h.lower() for h in letter.headers}:
         return (
@@ -147,7 +149,7 @@ async def find_dead_letters(
                     continue  # not a dead letter of this mesh
                 if not wanted.matches(letter, envelope.time):
                     continue
-                refusal = _judge(letter, envelope.time, now, inbox_horizon)
+                refusal = why_not_replayable(letter, envelope.time, now, inbox_horizon)
                 message = None
                 if refusal is None:
                     message = Message(

@@ -104,9 +104,9 @@ class MessagingRetention:
                 return deleted, batches
             await asyncio.sleep(0)  # let the service's other work in between batches
 
-    async def observe(self) -> None:
-        """Refresh the backlog and size gauges."""
-        outbox, inbox = self._tables.outbox, self._tables.inbox
+    async def backlog(self) -> tuple[int, float]:
+        """Outbox rows not yet published, and the age in seconds of the oldest (0 when none)."""
+        outbox = self._tables.outbox
         async with self._db.sessions() as session:
             unpublished = await session.scalar(
                 select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
@@ -117,7 +117,18 @@ class MessagingRetention:
                 .order_by(outbox.c.id)
                 .limit(1)
             )
-            for table in (outbox, inbox):
+        age = 0.0
+        if oldest is not None:
+            if oldest.tzinfo is None:  # SQLite returns naive datetimes (stored as UTC)
+                oldest = oldest.replace(tzinfo=UTC)
+            age = max((datetime.now(UTC) - oldest).total_seconds(), 0.0)
+        return int(unpublished or 0), age
+
+    async def observe(self) -> None:
+        """Refresh the backlog and size gauges."""
+        unpublished, age = await self.backlog()
+        async with self._db.sessions() as session:
+            for table in (self._tables.outbox, self._tables.inbox):
                 rows = await session.scalar(select(func.count()).select_from(table))
                 self._metrics.table_rows(table.name).set(rows or 0)
                 if self._db.dialect == "postgresql":
@@ -126,12 +137,7 @@ class MessagingRetention:
                         {"name": table.name},
                     )
                     self._metrics.table_bytes(table.name).set(size or 0)
-        self._metrics.outbox_unpublished.set(unpublished or 0)
-        age = 0.0
-        if oldest is not None:
-            if oldest.tzinfo is None:  # SQLite returns naive datetimes (stored as UTC)
-                oldest = oldest.replace(tzinfo=UTC)
-            age = max((datetime.now(UTC) - oldest).total_seconds(), 0.0)
+        self._metrics.outbox_unpublished.set(unpublished)
         self._metrics.outbox_oldest_unpublished_seconds.set(age)
 
     async def run(self) -> None:
