@@ -4,9 +4,10 @@ on its own PostgreSQL database, all on one real Kafka broker under a namespace o
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -53,13 +54,15 @@ class Mesh:
     namespace: str
     keys: Keys
     kafka_bootstrap: str
+    kafka_client: dict[str, Any] = field(default_factory=dict)
+    """How an outside client connects (TLS/SASL arguments): empty on the shared broker."""
 
     def topic(self, logical: str) -> str:
         return topics.qualified(self.namespace, logical)
 
     async def send(self, *messages: Message) -> None:
         """Post messages as a department system would (straight to the broker)."""
-        producer = AIOKafkaProducer(bootstrap_servers=self.kafka_bootstrap)
+        producer = AIOKafkaProducer(bootstrap_servers=self.kafka_bootstrap, **self.kafka_client)
         await producer.start()
         try:
             for message in messages:
@@ -85,11 +88,11 @@ class Delivered:
 class TopicReader:
     """Reads whole topics from the beginning without a consumer group (an outside observer)."""
 
-    def __init__(self, bootstrap: str) -> None:
+    def __init__(self, bootstrap: str, **client: Any) -> None:
         self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap, metadata_max_age_ms=500, fetch_max_wait_ms=20
+            bootstrap_servers=bootstrap, metadata_max_age_ms=500, fetch_max_wait_ms=20, **client
         )
-        self._admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+        self._admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **client)
 
     async def __aenter__(self) -> TopicReader:
         await self._consumer.start()
@@ -142,13 +145,31 @@ class TopicReader:
         return out
 
 
+def key_secret_file(keys: Keys) -> Path:
+    """The platform secret of the message-key pseudonyms, one for the test session."""
+    path = keys.private_key_file.parent / "kafka-key-secret"
+    if not path.exists():
+        path.write_bytes(secrets.token_hex(32).encode())
+        path.chmod(0o600)
+    return path
+
+
 @asynccontextmanager
 async def running_mesh(
-    postgres: PostgresDatabases, keys: Keys, kafka_bootstrap: str, namespace: str
+    postgres: PostgresDatabases,
+    keys: Keys,
+    kafka_bootstrap: str,
+    namespace: str,
+    *,
+    service_settings: Callable[[str], dict[str, Any]] = lambda _service: {},
+    kafka_client: dict[str, Any] | None = None,
 ) -> AsyncIterator[Mesh]:
+    """`service_settings(name)`: settings of that service's own (e.g. its Kafka principal);
+    `kafka_client`: how the test itself connects, as an outside client."""
     common: dict[str, Any] = {
         "bus": "kafka",
         "kafka_bootstrap_servers": kafka_bootstrap,
+        "kafka_key_secret_file": key_secret_file(keys),
         "topic_namespace": namespace,
         "auth_public_key_file": keys.public_key_file,
         "log_json": False,
@@ -157,6 +178,7 @@ async def running_mesh(
         database_url=await postgres.fresh("registry", REGISTRY_MIGRATIONS),
         signing_key_file=keys.private_key_file,
         **common,
+        **service_settings("registry"),
     )
     followers: dict[str, tuple[Callable[..., FastAPI], type[ServiceSettings], Path]] = {
         "trigger": (create_trigger, TriggerSettings, trigger_cli.MIGRATIONS),
@@ -167,8 +189,12 @@ async def running_mesh(
         registry = await stack.enter_async_context(running_registry(registry_settings, keys))
         services = {}
         for name, (factory, settings_class, migrations) in followers.items():
-            settings = settings_class(database_url=await postgres.fresh(name, migrations), **common)
+            settings = settings_class(
+                database_url=await postgres.fresh(name, migrations),
+                **common,
+                **service_settings(name),
+            )
             app = factory(settings)
             client = await stack.enter_async_context(serving(app, name))
             services[name] = Service(name, app, client)
-        yield Mesh(registry, services, namespace, keys, kafka_bootstrap)
+        yield Mesh(registry, services, namespace, keys, kafka_bootstrap, kafka_client or {})
