@@ -177,8 +177,7 @@ async def running_mesh(
     registry_settings = RegistrySettings(
         database_url=await postgres.fresh("registry", REGISTRY_MIGRATIONS),
         signing_key_file=keys.private_key_file,
-        **common,
-        **service_settings("registry"),
+        **{**common, **service_settings("registry")},
     )
     followers: dict[str, tuple[Callable[..., FastAPI], type[ServiceSettings], Path]] = {
         "trigger": (create_trigger, TriggerSettings, trigger_cli.MIGRATIONS),
@@ -191,8 +190,7 @@ async def running_mesh(
         for name, (factory, settings_class, migrations) in followers.items():
             settings = settings_class(
                 database_url=await postgres.fresh(name, migrations),
-                **common,
-                **service_settings(name),
+                **{**common, **service_settings(name)},
             )
             app = factory(settings)
             client = await stack.enter_async_context(serving(app, name))

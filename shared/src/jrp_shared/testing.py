@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import glob
 import os
+import secrets
 import shutil
 import socket
 import tempfile
@@ -242,6 +243,107 @@ async def private_postgres(pytestconfig: pytest.Config) -> AsyncIterator[Private
     finally:
         try:
             await cluster.stop()
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+SECURED_KAFKA_SERVICES = ("registry", "trigger", "enforcement", "appeals")
+SECURED_KAFKA_DEPARTMENTS = ("tax", "finance", "court", "market")
+"""The principals a secured broker knows besides its administrator: `jrp-<service>` and
+`dept-<code>` (the names `jrp_shared.bus.plan.Principals` gives by default)."""
+
+
+class SecuredKafka:
+    """A second Kafka broker of the test session's own, with SASL/SCRAM and an authorizer
+    (`deploy/local/kafka.sh` in secured mode): nothing is allowed that no ACL allows, except
+    to its administrator (`admin`, a super user). The shared broker is never touched."""
+
+    administrator = "admin"
+
+    def __init__(self, script: Path, directory: Path, port: int, controller_port: int) -> None:
+        self._script = script
+        self.directory = directory
+        self.bootstrap = f"127.0.0.1:{port}"
+        self.users = (
+            self.administrator,
+            *(f"jrp-{s}" for s in SECURED_KAFKA_SERVICES),
+            *(f"dept-{d}" for d in SECURED_KAFKA_DEPARTMENTS),
+        )
+        users_file = directory / "scram-users"
+        with users_file.open("w", encoding="utf-8") as out:
+            os.fchmod(out.fileno(), 0o600)
+            for user in self.users:
+                password = secrets.token_urlsafe(24)
+                out.write(f"{user} {password}\n")
+                self.password_file(user).write_text(password, encoding="utf-8")
+                self.password_file(user).chmod(0o600)
+        self._env = {
+            **os.environ,
+            "JRP_KAFKA_DIR": str(directory / "kafka"),
+            "JRP_KAFKA_PORT": str(port),
+            "JRP_KAFKA_CONTROLLER_PORT": str(controller_port),
+            "JRP_KAFKA_SCRAM_USERS_FILE": str(users_file),
+            "JRP_KAFKA_SUPER_USER": self.administrator,
+        }
+
+    def password_file(self, user: str) -> Path:
+        return self.directory / f"{user}.password"
+
+    def settings(self, user: str) -> dict[str, Any]:
+        """A service's Kafka settings to connect as `user` (SCRAM-SHA-512, no auto-create)."""
+        return {
+            "kafka_bootstrap_servers": self.bootstrap,
+            "kafka_security_protocol": "SASL_PLAINTEXT",
+            "kafka_sasl_mechanism": "SCRAM-SHA-512",
+            "kafka_sasl_username": user,
+            "kafka_sasl_password_file": self.password_file(user),
+            "kafka_auto_create_topics": False,
+        }
+
+    def client(self, user: str) -> dict[str, Any]:
+        """aiokafka keyword arguments (with the bootstrap) to connect as `user`."""
+        return {
+            "bootstrap_servers": self.bootstrap,
+            "security_protocol": "SASL_PLAINTEXT",
+            "sasl_mechanism": "SCRAM-SHA-512",
+            "sasl_plain_username": user,
+            "sasl_plain_password": self.password_file(user).read_text(encoding="utf-8"),
+        }
+
+    async def _run(self, *args: str) -> None:
+        process = await asyncio.create_subprocess_exec(
+            str(self._script),
+            *args,
+            env=self._env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        output, _ = await process.communicate()
+        if process.returncode != 0:
+            raise AssertionError(f"kafka.sh {' '.join(args)} failed:\n{output.decode()}")
+
+    async def start(self) -> None:
+        await self._run("up")
+
+    async def stop(self) -> None:
+        await self._run("down")
+
+
+@pytest.fixture(scope="session")
+async def secured_kafka(pytestconfig: pytest.Config) -> AsyncIterator[SecuredKafka]:
+    """One secured broker for every test of the session that needs it (~5-20 s to start);
+    tests keep apart by namespace, as on the shared broker."""
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        pytest.fail(f"java not found: the secured Kafka broker runs on it; {_HOW}")
+    script = pytestconfig.rootpath / "deploy" / "local" / "kafka.sh"
+    directory = Path(tempfile.mkdtemp(prefix="jrp-kafka-secured-"))
+    broker = SecuredKafka(script, directory, _free_port(), _free_port())
+    try:
+        await broker.start()
+        yield broker
+    finally:
+        try:
+            await broker.stop()
         finally:
             shutil.rmtree(directory, ignore_errors=True)
 

@@ -60,7 +60,7 @@ class ServiceAccess:
 
 SERVICES: Final[Mapping[str, ServiceAccess]] = {
     "registry": ServiceAccess(
-        reads=(topics.APPEALS,),
+        reads=(topics.APPEALS, topics.CALENDAR),
         writes=(topics.CATALOG, topics.SUBJECTS, topics.DEPARTMENTS, topics.CALENDAR),
     ),
     "trigger": ServiceAccess(
