@@ -23,7 +23,7 @@ from typing import Any
 from bench.faults import FAULTS, FaultMesh, run_fault
 from bench.report import machine
 from jrp_shared.local_mesh import ROOT, SERVICES
-from jrp_shared.testing import private_cluster
+from jrp_shared.testing import delete_namespace_topics, private_cluster
 
 DESCRIPTIONS = {
     "none": "no fault (baseline)",
@@ -44,12 +44,14 @@ async def one(
     await asyncio.to_thread(work.mkdir, parents=True)
     databases = tuple(f"jrp_{name}" for name in SERVICES)
     async with private_cluster(ROOT, databases) as cluster:
-        mesh = FaultMesh(work, cluster, bootstrap, f"chaos{uuid.uuid4().hex[:8]}")
+        namespace = f"chaos{uuid.uuid4().hex[:8]}"
+        mesh = FaultMesh(work, cluster, bootstrap, namespace)
         try:
             await asyncio.to_thread(mesh.start)
             outcome = await run_fault(mesh, fault, entries=entries, rate=rate, down=down)
         finally:
             await asyncio.to_thread(mesh.stop)
+            await delete_namespace_topics(bootstrap, namespace)
     result = outcome.as_dict()
     result["problems"] = outcome.problems()
     result["description"] = DESCRIPTIONS[fault].format(down=down)

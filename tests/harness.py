@@ -3,9 +3,10 @@ on its own PostgreSQL database, all on one real Kafka broker under a namespace o
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,13 +52,15 @@ class Mesh:
     namespace: str
     keys: Keys
     kafka_bootstrap: str
+    kafka_client: dict[str, Any] = field(default_factory=dict)
+    """How an outside client connects (TLS/SASL arguments): empty on the shared broker."""
 
     def topic(self, logical: str) -> str:
         return topics.qualified(self.namespace, logical)
 
     async def send(self, *messages: Message) -> None:
         """Post messages as a department system would (straight to the broker)."""
-        producer = AIOKafkaProducer(bootstrap_servers=self.kafka_bootstrap)
+        producer = AIOKafkaProducer(bootstrap_servers=self.kafka_bootstrap, **self.kafka_client)
         await producer.start()
         try:
             for message in messages:
@@ -71,19 +74,33 @@ class Mesh:
             await producer.stop()
 
 
+def key_secret_file(keys: Keys) -> Path:
+    """The platform secret of the message-key pseudonyms, one for the test session."""
+    path = keys.private_key_file.parent / "kafka-key-secret"
+    if not path.exists():
+        path.write_bytes(secrets.token_hex(32).encode())
+        path.chmod(0o600)
+    return path
+
+
 @asynccontextmanager
 async def running_mesh(
     postgres: PostgresDatabases,
     keys: Keys,
     kafka_bootstrap: str,
     namespace: str,
+    *,
+    service_settings: Callable[[str], dict[str, Any]] = lambda _service: {},
+    kafka_client: dict[str, Any] | None = None,
     **overrides: Any,
 ) -> AsyncIterator[Mesh]:
-    """The four services in this process; `overrides` are settings given to every service (e.g.
-    short retention horizons)."""
+    """The four services in this process. `overrides`: settings given to every service (e.g.
+    short retention horizons); `service_settings(name)`: settings of that service's own (e.g.
+    its Kafka principal); `kafka_client`: how the test itself connects, as an outside client."""
     common: dict[str, Any] = {
         "bus": "kafka",
         "kafka_bootstrap_servers": kafka_bootstrap,
+        "kafka_key_secret_file": key_secret_file(keys),
         "topic_namespace": namespace,
         "auth_public_key_file": keys.public_key_file,
         "log_json": False,
@@ -92,7 +109,7 @@ async def running_mesh(
     registry_settings = RegistrySettings(
         database_url=await postgres.fresh("registry", REGISTRY_MIGRATIONS),
         signing_key_file=keys.private_key_file,
-        **common,
+        **{**common, **service_settings("registry")},
     )
     followers: dict[str, tuple[Callable[..., FastAPI], type[ServiceSettings], Path]] = {
         "trigger": (create_trigger, TriggerSettings, trigger_cli.MIGRATIONS),
@@ -103,8 +120,11 @@ async def running_mesh(
         registry = await stack.enter_async_context(running_registry(registry_settings, keys))
         services = {}
         for name, (factory, settings_class, migrations) in followers.items():
-            settings = settings_class(database_url=await postgres.fresh(name, migrations), **common)
+            settings = settings_class(
+                database_url=await postgres.fresh(name, migrations),
+                **{**common, **service_settings(name)},
+            )
             app = factory(settings)
             client = await stack.enter_async_context(serving(app, name))
             services[name] = Service(name, app, client)
-        yield Mesh(registry, services, namespace, keys, kafka_bootstrap)
+        yield Mesh(registry, services, namespace, keys, kafka_bootstrap, kafka_client or {})

@@ -16,6 +16,15 @@
 #   JRP_KAFKA_VERSION          override <kafka.version> of the pom
 #   JRP_KAFKA_HEAP_OPTS        JVM heap flags                     [-Xms128m -Xmx512m]
 #   JRP_KAFKA_START_TIMEOUT    seconds to wait for readiness      [90]
+#   JRP_KAFKA_DIR              this broker's state directory      [$JRP_VAR_DIR/infra/kafka]
+#   JRP_KAFKA_SCRAM_USERS_FILE secured mode (a second, private broker for the security tests;
+#                              never the shared one): a file, mode 0600, one `name password`
+#                              a line. The client listener becomes SASL_PLAINTEXT with
+#                              SCRAM-SHA-512/256 for these users (stored at format time), the
+#                              StandardAuthorizer denies what no ACL allows, topics are never
+#                              auto-created, and the controller listener takes SASL/PLAIN
+#   JRP_KAFKA_SUPER_USER       the user (in the file) that is super user and the broker's own
+#                              identity in secured mode                  [admin]
 #   JAVA_HOME / MAVEN_OPTS     honoured as usual (e.g. MAVEN_OPTS=-Dmaven.repo.local=...)
 set -euo pipefail
 
@@ -31,7 +40,9 @@ START_TIMEOUT=${JRP_KAFKA_START_TIMEOUT:-90}
 # shellcheck disable=SC2206  # intentional word splitting of JVM flags
 HEAP_OPTS=(${JRP_KAFKA_HEAP_OPTS:--Xms128m -Xmx512m})
 
-STATE_DIR="$VAR_DIR/infra/kafka"
+STATE_DIR=${JRP_KAFKA_DIR:-$VAR_DIR/infra/kafka}
+SCRAM_USERS_FILE=${JRP_KAFKA_SCRAM_USERS_FILE:-}
+SUPER_USER=${JRP_KAFKA_SUPER_USER:-admin}
 DATA_DIR="$STATE_DIR/data"
 LOG_DIR="$STATE_DIR/logs"
 LOG_FILE="$LOG_DIR/server.log"
@@ -140,7 +151,62 @@ write_props() {
       -e "s|@CONTROLLER_PORT@|$(sed_escape "$CONTROLLER_PORT")|g" \
       -e "s|@LOG_DIR@|$(sed_escape "$DATA_DIR")|g" \
       "$KAFKA_SRC/server.properties.in" >"$PROPS.tmp"
+  if [[ -n $SCRAM_USERS_FILE ]]; then secured_props >>"$PROPS.tmp"; fi
   mv "$PROPS.tmp" "$PROPS"
+}
+
+# The password of one user of the SCRAM users file (secured mode).
+user_password() {
+  awk -v u="$1" '$1 == u { print $2; found = 1; exit } END { exit !found }' "$SCRAM_USERS_FILE" ||
+    die "user $1 is not in $SCRAM_USERS_FILE"
+}
+
+check_users_file() {
+  [[ -f $SCRAM_USERS_FILE ]] || die "JRP_KAFKA_SCRAM_USERS_FILE=$SCRAM_USERS_FILE does not exist"
+  [[ $(stat -c %a "$SCRAM_USERS_FILE") == 600 ]] ||
+    die "$SCRAM_USERS_FILE holds passwords: make it mode 0600 (chmod 600)"
+  [[ $SUPER_USER =~ ^[A-Za-z0-9._-]+$ ]] || die "JRP_KAFKA_SUPER_USER: letters, digits, . _ - only"
+  awk 'NF != 2 || $1 !~ /^[A-Za-z0-9._-]+$/ || $2 !~ /^[A-Za-z0-9._~+-]+$/ { exit 1 }' \
+    "$SCRAM_USERS_FILE" ||
+    die "$SCRAM_USERS_FILE: one 'name password' a line (name: [A-Za-z0-9._-], password: [A-Za-z0-9._~+-])"
+  user_password "$SUPER_USER" >/dev/null
+}
+
+# Appended to the template (a later key wins in a .properties file): SASL/SCRAM on the
+# client listener, SASL/PLAIN between the broker and its controller, an authorizer that
+# denies what no ACL allows, no topic created by a client's metadata request.
+secured_props() {
+  local pw
+  pw=$(user_password "$SUPER_USER")
+  cat <<PROPS
+
+# --- secured mode (JRP_KAFKA_SCRAM_USERS_FILE) ---
+listeners=SASL_PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
+advertised.listeners=SASL_PLAINTEXT://127.0.0.1:$KAFKA_PORT
+inter.broker.listener.name=SASL_PLAINTEXT
+listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$SUPER_USER" password="$pw";
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$SUPER_USER" password="$pw";
+sasl.mechanism.controller.protocol=PLAIN
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="$SUPER_USER" password="$pw" user_$SUPER_USER="$pw";
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:$SUPER_USER
+allow.everyone.if.no.acl.found=false
+auto.create.topics.enable=false
+PROPS
+}
+
+# --add-scram arguments of StorageTool format: every user, both SCRAM mechanisms.
+scram_args() {
+  local name pw
+  while read -r name pw; do
+    [[ -n $name ]] || continue
+    printf '%s\n' --add-scram "SCRAM-SHA-512=[name=$name,password=$pw]" \
+      --add-scram "SCRAM-SHA-256=[name=$name,password=$pw]"
+  done <"$SCRAM_USERS_FILE"
 }
 
 # Kafka cluster ids are 16 random bytes, base64url without padding (22 chars),
@@ -168,9 +234,11 @@ format_storage() {
   [[ -f $DATA_DIR/meta.properties ]] && return   # already formatted; skip a JVM start
   [[ -s $CLUSTER_ID_FILE ]] || new_cluster_id >"$CLUSTER_ID_FILE"
   log "formatting storage in $DATA_DIR (cluster id $(<"$CLUSTER_ID_FILE"))"
+  local scram=()
+  if [[ -n $SCRAM_USERS_FILE ]]; then mapfile -t scram < <(scram_args); fi
   "$JAVA" -Xmx256m "-Dlog4j.configuration=file:$KAFKA_SRC/log4j.properties" "-Dkafka.logs.dir=$LOG_DIR" \
     -cp "$LIBS/*" kafka.tools.StorageTool format \
-    -t "$(<"$CLUSTER_ID_FILE")" -c "$PROPS" --ignore-formatted >"$LOG_DIR/format.out" 2>&1 ||
+    -t "$(<"$CLUSTER_ID_FILE")" -c "$PROPS" --ignore-formatted "${scram[@]}" >"$LOG_DIR/format.out" 2>&1 ||
     { cat "$LOG_DIR/format.out" >&2; die "storage format failed"; }
 }
 
@@ -203,6 +271,10 @@ wait_ready() {
 
 cmd_up() {
   local pid t0=$SECONDS
+  if [[ -n $SCRAM_USERS_FILE ]]; then
+    check_users_file
+    umask 077   # server.properties then holds the super user's password
+  fi
   mkdir -p "$STATE_DIR" "$LOG_DIR" "$DATA_DIR"
   exec 9>"$STATE_DIR/.lock"
   flock 9   # serialise concurrent `up`/`down`

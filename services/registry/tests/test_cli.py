@@ -76,3 +76,42 @@ def test_dev_credentials_give_the_credit_office_the_portal_role(
     office = verifier.verify(tokens["credit-office"]).roles
     assert {ROLE_ADMINISTRATOR, ROLE_PORTAL} <= office
     assert ROLE_PORTAL not in verifier.verify(tokens["tax"]).roles
+
+
+def test_the_kafka_plans_come_from_the_catalogs_departments(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("JRP_REGISTRY_TOPIC_NAMESPACE", "prod")
+    monkeypatch.setenv("JRP_REGISTRY_KAFKA_REPLICATION_FACTOR", "3")
+    monkeypatch.setenv("JRP_REGISTRY_KAFKA_MIN_INSYNC_REPLICAS", "2")
+    assert main(["provision-topics", "--dry-run"]) == 0
+    specs = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    names = {spec["name"] for spec in specs}
+    assert {"prod.sanctions.v1.finance", "prod.sanctions.v1.court", "prod.list-entries.v1"} <= names
+    assert {(s["replication_factor"], s["config"]["min.insync.replicas"]) for s in specs} == {
+        (3, "2")
+    }
+
+    assert main(["kafka-acls"]) == 0
+    rules = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    finance = {
+        (r["resource"], r["operation"]) for r in rules if r["principal"] == "User:dept-finance"
+    }
+    assert ("prod.sanctions.v1.finance", "read") in finance
+    assert not any("sanctions.v1.court" in resource for resource, _ in finance)
+    assert (
+        main(
+            [
+                "kafka-acls",
+                "--format",
+                "kafka-acls",
+                "--department-principal",
+                "User:{department}.gov",
+            ]
+        )
+        == 0
+    )
+    assert (
+        "--allow-principal 'User:court.gov' --operation Read --topic 'prod.sanctions.v1.court'"
+        in (capsys.readouterr().out)
+    )

@@ -47,6 +47,18 @@ def ensure_keys(var: Path) -> tuple[Path, Path]:
     return private, public
 
 
+def ensure_key_secret(var: Path) -> Path:
+    """The platform secret of the Kafka key pseudonyms (docs/security.md), made once."""
+    path = var / "keys" / "kafka-key-secret"
+    if not path.exists():
+        import secrets
+
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32))
+    return path
+
+
 def service_env(
     var: Path, private: Path, public: Path, base: Mapping[str, str] | None = None
 ) -> dict[str, str]:
@@ -59,6 +71,8 @@ def service_env(
         env.setdefault(prefix + "BUS", "embedded")
         env.setdefault(prefix + "EMBEDDED_BUS_PATH", str(var / "bus.sqlite3"))
         env.setdefault(prefix + "AUTH_PUBLIC_KEY_FILE", str(public))
+        # One secret for every service: the pseudonyms of resident IDs in Kafka keys agree.
+        env.setdefault(prefix + "KAFKA_KEY_SECRET_FILE", str(ensure_key_secret(var)))
         env.setdefault(prefix + "PORT", str(port))
     env.setdefault("JRP_REGISTRY_SIGNING_KEY_FILE", str(private))
     return env

@@ -43,6 +43,63 @@ class ServiceSettings(BaseSettings):
     kafka_linger_ms: int = Field(
         default=5, ge=0, le=1_000, description="how long the producer waits to fill a batch"
     )
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="PLAINTEXT",
+        description="how the clients reach the brokers: PLAINTEXT only on a trusted loopback "
+        "(development, tests); SASL_SSL in production (docs/security.md, Kafka)",
+    )
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER"] | None = Field(
+        default=None, description="required with SASL_PLAINTEXT and SASL_SSL"
+    )
+    kafka_sasl_username: str | None = Field(
+        default=None, max_length=255, description="this service's principal (SCRAM)"
+    )
+    kafka_sasl_password_file: Path | None = Field(
+        default=None,
+        description="file holding the SCRAM password (read when the clients start; the "
+        "password itself is never a setting, so it is in no log, metric or error text)",
+    )
+    kafka_sasl_oauth_token_file: Path | None = Field(
+        default=None,
+        description="OAUTHBEARER: file holding the current access token, read again for every "
+        "authentication (an agent of the platform's identity provider keeps it fresh)",
+    )
+    kafka_ssl_cafile: Path | None = Field(
+        default=None, description="CA bundle (PEM) that signed the brokers' certificates"
+    )
+    kafka_ssl_certfile: Path | None = Field(
+        default=None, description="client certificate (PEM) for mutual TLS"
+    )
+    kafka_ssl_keyfile: Path | None = Field(default=None, description="its private key (PEM)")
+    kafka_auto_create_topics: bool = Field(
+        default=True,
+        description="create a missing topic on first use (development, tests); false in "
+        "production, where topics come only from `jrp-registry provision-topics` and a "
+        "missing one is an error naming that command",
+    )
+    kafka_replication_factor: int = Field(
+        default=1, ge=1, le=16, description="replicas of each topic (provision-topics)"
+    )
+    kafka_min_insync_replicas: int = Field(
+        default=1,
+        ge=1,
+        le=16,
+        description="replicas that must hold a message before the broker acknowledges it "
+        "(with acks=all); at most the replication factor",
+    )
+    kafka_retention_hours: float = Field(
+        default=7 * 24,
+        gt=0,
+        description="how long the broker keeps each message (provision-topics); the inbox "
+        "horizon must exceed it",
+    )
+    kafka_key_secret_file: Path | None = Field(
+        default=None,
+        description="the platform secret (at least 32 bytes) keying the pseudonyms that stand "
+        "for resident IDs in message keys and ce_subject; the same file for every service. "
+        "Without it each process draws a random one (development only: the pseudonyms then "
+        "differ between processes)",
+    )
     embedded_bus_path: Path = Path("var/bus.sqlite3")
     topic_namespace: str = Field(
         default="jrp",
@@ -141,6 +198,41 @@ class ServiceSettings(BaseSettings):
     def _kafka_needs_servers(self) -> ServiceSettings:
         if self.bus == "kafka" and not self.kafka_bootstrap_servers.strip():
             raise ValueError("bus=kafka needs kafka_bootstrap_servers")
+        return self
+
+    @model_validator(mode="after")
+    def _kafka_security_is_complete(self) -> ServiceSettings:
+        if self.bus != "kafka":
+            return self
+        sasl = self.kafka_security_protocol.startswith("SASL_")
+        if sasl and self.kafka_sasl_mechanism is None:
+            raise ValueError(f"{self.kafka_security_protocol} needs kafka_sasl_mechanism")
+        if self.kafka_sasl_mechanism in ("SCRAM-SHA-256", "SCRAM-SHA-512") and (
+            not self.kafka_sasl_username or self.kafka_sasl_password_file is None
+        ):
+            raise ValueError("SCRAM needs kafka_sasl_username and kafka_sasl_password_file")
+        if self.kafka_sasl_mechanism == "OAUTHBEARER" and self.kafka_sasl_oauth_token_file is None:
+            raise ValueError("OAUTHBEARER needs kafka_sasl_oauth_token_file")
+        if (self.kafka_ssl_certfile is None) != (self.kafka_ssl_keyfile is None):
+            raise ValueError("kafka_ssl_certfile and kafka_ssl_keyfile go together")
+        if self.kafka_min_insync_replicas > self.kafka_replication_factor:
+            raise ValueError(
+                f"kafka_min_insync_replicas ({self.kafka_min_insync_replicas}) exceeds "
+                f"kafka_replication_factor ({self.kafka_replication_factor}): no write "
+                "could ever be acknowledged"
+            )
+        if self.inbox_retention_hours < self.kafka_retention_hours:
+            raise ValueError(
+                f"inbox_retention_hours ({self.inbox_retention_hours}) is shorter than "
+                f"kafka_retention_hours ({self.kafka_retention_hours}): a message redelivered "
+                "from the topic after its inbox row is gone would be taken twice"
+            )
+        if not self.kafka_auto_create_topics and self.kafka_key_secret_file is None:
+            raise ValueError(
+                "kafka_key_secret_file is required when topics are provisioned (production): "
+                "without it the pseudonyms of resident IDs are not stable across services "
+                "and restarts, and one subject's messages lose their order"
+            )
         return self
 
     def public_key_pem(self) -> str:

@@ -9,9 +9,11 @@ and its own topic namespace, so tests never see each other's rows or messages.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import glob
 import json
 import os
+import secrets
 import shutil
 import socket
 import tempfile
@@ -105,9 +107,31 @@ def kafka_bootstrap() -> str:
 
 
 @pytest.fixture
-def namespace() -> str:
-    """A topic namespace of this test's own."""
-    return f"t{uuid.uuid4().hex[:12]}"
+async def namespace() -> AsyncIterator[str]:
+    """A topic namespace of this test's own; its topics are deleted from the test broker
+    afterwards (each partition holds open files on the broker: a whole run's namespaces
+    left in place would exhaust its file descriptors)."""
+    name = f"t{uuid.uuid4().hex[:12]}"
+    yield name
+    bootstrap = os.environ.get("JRP_TEST_KAFKA_BOOTSTRAP")
+    if bootstrap:
+        await delete_namespace_topics(bootstrap, name)
+
+
+async def delete_namespace_topics(bootstrap: str, namespace: str) -> None:
+    """Delete every topic of `namespace` on the broker (best effort: a broker that is away
+    or a test that made no topic leaves nothing to do)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    try:
+        await admin.start()
+        names = [t for t in await admin.list_topics() if t.startswith(f"{namespace}.")]
+        if names:
+            await admin.delete_topics(names, timeout_ms=10_000)
+    except Exception:  # cleanup only: never fail a test for it
+        pass
+    finally:
+        with contextlib.suppress(Exception):
+            await admin.close()
 
 
 class PostgresDatabases:
@@ -327,6 +351,107 @@ async def private_postgres(pytestconfig: pytest.Config) -> AsyncIterator[Private
         yield cluster
 
 
+SECURED_KAFKA_SERVICES = ("registry", "trigger", "enforcement", "appeals")
+SECURED_KAFKA_DEPARTMENTS = ("tax", "finance", "court", "market")
+"""The principals a secured broker knows besides its administrator: `jrp-<service>` and
+`dept-<code>` (the names `jrp_shared.bus.plan.Principals` gives by default)."""
+
+
+class SecuredKafka:
+    """A second Kafka broker of the test session's own, with SASL/SCRAM and an authorizer
+    (`deploy/local/kafka.sh` in secured mode): nothing is allowed that no ACL allows, except
+    to its administrator (`admin`, a super user). The shared broker is never touched."""
+
+    administrator = "admin"
+
+    def __init__(self, script: Path, directory: Path, port: int, controller_port: int) -> None:
+        self._script = script
+        self.directory = directory
+        self.bootstrap = f"127.0.0.1:{port}"
+        self.users = (
+            self.administrator,
+            *(f"jrp-{s}" for s in SECURED_KAFKA_SERVICES),
+            *(f"dept-{d}" for d in SECURED_KAFKA_DEPARTMENTS),
+        )
+        users_file = directory / "scram-users"
+        with users_file.open("w", encoding="utf-8") as out:
+            os.fchmod(out.fileno(), 0o600)
+            for user in self.users:
+                password = secrets.token_urlsafe(24)
+                out.write(f"{user} {password}\n")
+                self.password_file(user).write_text(password, encoding="utf-8")
+                self.password_file(user).chmod(0o600)
+        self._env = {
+            **os.environ,
+            "JRP_KAFKA_DIR": str(directory / "kafka"),
+            "JRP_KAFKA_PORT": str(port),
+            "JRP_KAFKA_CONTROLLER_PORT": str(controller_port),
+            "JRP_KAFKA_SCRAM_USERS_FILE": str(users_file),
+            "JRP_KAFKA_SUPER_USER": self.administrator,
+        }
+
+    def password_file(self, user: str) -> Path:
+        return self.directory / f"{user}.password"
+
+    def settings(self, user: str) -> dict[str, Any]:
+        """A service's Kafka settings to connect as `user` (SCRAM-SHA-512, no auto-create)."""
+        return {
+            "kafka_bootstrap_servers": self.bootstrap,
+            "kafka_security_protocol": "SASL_PLAINTEXT",
+            "kafka_sasl_mechanism": "SCRAM-SHA-512",
+            "kafka_sasl_username": user,
+            "kafka_sasl_password_file": self.password_file(user),
+            "kafka_auto_create_topics": False,
+        }
+
+    def client(self, user: str) -> dict[str, Any]:
+        """aiokafka keyword arguments (with the bootstrap) to connect as `user`."""
+        return {
+            "bootstrap_servers": self.bootstrap,
+            "security_protocol": "SASL_PLAINTEXT",
+            "sasl_mechanism": "SCRAM-SHA-512",
+            "sasl_plain_username": user,
+            "sasl_plain_password": self.password_file(user).read_text(encoding="utf-8"),
+        }
+
+    async def _run(self, *args: str) -> None:
+        process = await asyncio.create_subprocess_exec(
+            str(self._script),
+            *args,
+            env=self._env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        output, _ = await process.communicate()
+        if process.returncode != 0:
+            raise AssertionError(f"kafka.sh {' '.join(args)} failed:\n{output.decode()}")
+
+    async def start(self) -> None:
+        await self._run("up")
+
+    async def stop(self) -> None:
+        await self._run("down")
+
+
+@pytest.fixture(scope="session")
+async def secured_kafka(pytestconfig: pytest.Config) -> AsyncIterator[SecuredKafka]:
+    """One secured broker for every test of the session that needs it (~5-20 s to start);
+    tests keep apart by namespace, as on the shared broker."""
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        pytest.fail(f"java not found: the secured Kafka broker runs on it; {_HOW}")
+    script = pytestconfig.rootpath / "deploy" / "local" / "kafka.sh"
+    directory = Path(tempfile.mkdtemp(prefix="jrp-kafka-secured-"))
+    broker = SecuredKafka(script, directory, free_port(), free_port())
+    try:
+        await broker.start()
+        yield broker
+    finally:
+        try:
+            await broker.stop()
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
 async def eventually(
     probe: Callable[[], Awaitable[T | None]], *, within: float = 20.0, interval: float = 0.1
 ) -> T:
@@ -365,11 +490,11 @@ class Delivered:
 class TopicReader:
     """Reads whole topics from the beginning without a consumer group (an outside observer)."""
 
-    def __init__(self, bootstrap: str) -> None:
+    def __init__(self, bootstrap: str, **client: Any) -> None:
         self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap, metadata_max_age_ms=500, fetch_max_wait_ms=20
+            bootstrap_servers=bootstrap, metadata_max_age_ms=500, fetch_max_wait_ms=20, **client
         )
-        self._admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+        self._admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **client)
 
     async def __aenter__(self) -> TopicReader:
         await self._consumer.start()

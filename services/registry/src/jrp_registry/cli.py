@@ -1,8 +1,10 @@
-"""`jrp-registry`: migrate, serve, load the catalog, issue development credentials."""
+"""`jrp-registry`: migrate, serve, load the catalog, issue development credentials, provision
+the Kafka topics and ACLs."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import AsyncIterator
@@ -18,6 +20,9 @@ from jrp_registry.domain import departments as department_rules
 from jrp_registry.service_layer import handlers
 from jrp_shared import cli
 from jrp_shared.auth import TokenIssuer
+from jrp_shared.bus.connection import KafkaConnection
+from jrp_shared.bus.plan import DepartmentAccess, Principals, acl_plan, topic_plan
+from jrp_shared.bus.provisioning import ProvisioningError, apply_acls, provision_topics
 from jrp_shared.calendar import YearSchedule
 from jrp_shared.errors import DomainError
 from jrp_shared.runtime import ServiceRuntime
@@ -145,6 +150,96 @@ def _dev_credentials(args: argparse.Namespace) -> int:
     return cli.run_async(main)
 
 
+def _departments(directory: Path | None, settings: RegistrySettings) -> list[DepartmentAccess]:
+    bundle = read_catalog(directory or settings.catalog_dir)
+    return [DepartmentAccess(d.code, d.initiates, d.implements) for d in bundle.departments]
+
+
+def _provision_topics_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dir", type=Path, default=None, help="catalog data directory")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print the plan, change nothing on the cluster"
+    )
+
+
+def _provision_topics(args: argparse.Namespace) -> int:
+    """Every topic of the mesh (a sanction topic per catalog department), created or brought
+    to the plan's configuration; idempotent. Run with the administrator's principal."""
+    settings = RegistrySettings()
+    specs = topic_plan(
+        settings.topic_namespace,
+        [d.code for d in _departments(args.dir, settings)],
+        partitions=settings.kafka_partitions,
+        replication_factor=settings.kafka_replication_factor,
+        min_insync_replicas=settings.kafka_min_insync_replicas,
+        retention_hours=settings.kafka_retention_hours,
+    )
+    if args.dry_run:
+        for spec in specs:
+            print(json.dumps(dataclasses.asdict(spec)))
+        return 0
+
+    async def main() -> int:
+        kwargs = {
+            "bootstrap_servers": settings.kafka_bootstrap_servers,
+            **KafkaConnection.from_settings(settings).client_kwargs(),
+        }
+        try:
+            outcomes = await provision_topics(kwargs, specs)
+        except ProvisioningError as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+        for outcome in outcomes:
+            print(json.dumps(dataclasses.asdict(outcome)))
+        return 1 if any(o.action == "differs" for o in outcomes) else 0
+
+    return cli.run_async(main)
+
+
+def _kafka_acls_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dir", type=Path, default=None, help="catalog data directory")
+    parser.add_argument("--service-principal", default=Principals.service)
+    parser.add_argument("--department-principal", default=Principals.department)
+    parser.add_argument(
+        "--format", choices=("json", "kafka-acls"), default="json", help="how to print the plan"
+    )
+    parser.add_argument(
+        "--apply", action="store_true", help="create the rules on the cluster (default: print)"
+    )
+
+
+def _kafka_acls(args: argparse.Namespace) -> int:
+    """The ACL plan from the catalog's departments (docs/security.md, Kafka)."""
+    settings = RegistrySettings()
+    entries = acl_plan(
+        settings.topic_namespace,
+        _departments(args.dir, settings),
+        Principals(args.service_principal, args.department_principal),
+    )
+    for entry in entries:
+        if args.format == "json":
+            print(json.dumps(dataclasses.asdict(entry)))
+        else:
+            print(entry.as_command(settings.kafka_bootstrap_servers))
+    if not args.apply:
+        return 0
+
+    async def main() -> int:
+        kwargs = {
+            "bootstrap_servers": settings.kafka_bootstrap_servers,
+            **KafkaConnection.from_settings(settings).client_kwargs(),
+        }
+        try:
+            applied = await apply_acls(kwargs, entries)
+        except ProvisioningError as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+        print(f"{applied} ACL rules applied", file=sys.stderr)
+        return 0
+
+    return cli.run_async(main)
+
+
 def main(argv: list[str] | None = None) -> int:
     return cli.run(
         prog="jrp-registry",
@@ -156,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
             "dev-credentials": (_dev_credentials_args, _dev_credentials),
             "load-calendar": (_load_calendar_args, _load_calendar),
             "catalog-doc": (_catalog_doc_args, _catalog_doc),
+            "provision-topics": (_provision_topics_args, _provision_topics),
+            "kafka-acls": (_kafka_acls_args, _kafka_acls),
         },
         argv=argv,
     )

@@ -1,4 +1,11 @@
-"""The Kafka bus (aiokafka): idempotent producer with acks=all, manual offset commits."""
+"""The Kafka bus (aiokafka): idempotent producer with acks=all, manual offset commits.
+
+Every client it builds (producer, consumers, admin) gets the same TLS/SASL arguments
+(`KafkaConnection`); every message it publishes has its key and `ce_subject` made safe
+(`SubjectPseudonyms`: no resident ID in clear). Topics are created on first use only when
+`auto_create_topics` is on (development, tests); otherwise they must have been provisioned
+(`jrp-registry provision-topics`) and a missing one is an error that says so.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +13,18 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import CommitFailedError, KafkaError, TopicAlreadyExistsError
 
 from jrp_shared.bus.base import Bus, Message, Record, Subscription
+from jrp_shared.bus.connection import KafkaConnection
 from jrp_shared.bus.lag import OffsetsSnapshot, PartitionExtent
 from jrp_shared.events import topics
 from jrp_shared.logging import get_logger
+from jrp_shared.pseudonyms import SubjectPseudonyms
 
 log = get_logger(__name__)
 
@@ -40,6 +50,11 @@ def _topic_configs(logical: str) -> dict[str, str]:
     return {}
 
 
+class MissingTopicsError(RuntimeError):
+    """Topics are provisioned (auto-creation off) and some this service uses do not exist,
+    or its principal may not see them."""
+
+
 class KafkaSubscription(Subscription):
     def __init__(self, bus: KafkaBus, group_id: str, topics: Sequence[str]) -> None:
         self._bus = bus
@@ -51,7 +66,7 @@ class KafkaSubscription(Subscription):
         await self._bus.ensure_topics([self._bus.logical(t) for t in self._topics])
         self._consumer = AIOKafkaConsumer(
             *self._topics,
-            bootstrap_servers=self._bus.bootstrap_servers,
+            **self._bus.client_kwargs(),
             group_id=self._group_id,
             client_id=self._group_id,
             enable_auto_commit=False,
@@ -114,7 +129,7 @@ class KafkaListener(Subscription):
     async def start(self) -> None:
         await self._bus.ensure_topics(self._logical)
         consumer = AIOKafkaConsumer(
-            bootstrap_servers=self._bus.bootstrap_servers,
+            **self._bus.client_kwargs(),
             group_id=None,
             enable_auto_commit=False,
             isolation_level="read_committed",
@@ -169,9 +184,15 @@ class KafkaBus(Bus):
         partitions: int = 3,
         linger_ms: int = 5,
         compression: str | None = "lz4",
+        connection: KafkaConnection | None = None,
+        auto_create_topics: bool = True,
+        pseudonyms: SubjectPseudonyms | None = None,
     ) -> None:
         super().__init__(namespace)
         self.bootstrap_servers = bootstrap_servers
+        self.connection = connection or KafkaConnection()
+        self._auto_create_topics = auto_create_topics
+        self._pseudonyms = pseudonyms or SubjectPseudonyms.ephemeral()
         self._client_id = client_id
         self._partitions = partitions
         self._linger_ms = linger_ms
@@ -185,7 +206,7 @@ class KafkaBus(Bus):
 
     async def start(self) -> None:
         self._producer = AIOKafkaProducer(
-            bootstrap_servers=self.bootstrap_servers,
+            **self.client_kwargs(),
             client_id=self._client_id,
             enable_idempotence=True,  # forces acks=all; no duplicates from producer retries
             acks="all",
@@ -200,6 +221,10 @@ class KafkaBus(Bus):
             await self._producer.stop()
             self._producer = None
 
+    def client_kwargs(self) -> dict[str, Any]:
+        """Where and how every client of this bus connects (holds the SASL password)."""
+        return {"bootstrap_servers": self.bootstrap_servers, **self.connection.client_kwargs()}
+
     async def ensure_topics(self, topics: Sequence[str]) -> None:
         wanted = {self.qualified(t) for t in topics} - self._known_topics
         if not wanted:
@@ -208,6 +233,12 @@ class KafkaBus(Bus):
             async with self._admin() as admin:
                 existing = set(await admin.list_topics())
                 missing = sorted(wanted - existing)
+                if missing and not self._auto_create_topics:
+                    raise MissingTopicsError(
+                        f"topics {missing} do not exist or are not visible to this service's "
+                        "principal; topics are provisioned, not created on first use: run "
+                        "`jrp-registry provision-topics` (and `kafka-acls --apply`)"
+                    )
                 if missing:
                     # Another service may create it first: that is fine.
                     with contextlib.suppress(TopicAlreadyExistsError):
@@ -227,7 +258,7 @@ class KafkaBus(Bus):
     @contextlib.asynccontextmanager
     async def _admin(self) -> AsyncIterator[AIOKafkaAdminClient]:
         """A short-lived admin client (topic metadata and creation)."""
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap_servers)
+        admin = AIOKafkaAdminClient(**self.client_kwargs())
         await admin.start()
         try:
             yield admin
@@ -346,6 +377,7 @@ class KafkaBus(Bus):
             return
         assert self._producer is not None, "bus not started"
         await self.ensure_topics(sorted({m.topic for m in messages}))
+        messages = [self._pseudonyms.message(m) for m in messages]
         # send() appends in call order, so per-key (per-partition) order is the outbox order.
         futures = [
             await self._producer.send(

@@ -3,6 +3,10 @@
 Names are logical and versioned (`<name>.v<major>`); the bus prefixes each with the
 deployment's namespace (`jrp.catalog.v1`), so several environments can share a broker.
 A breaking change to a payload gets a new topic version, never an in-place change.
+
+"Key: the subject code" below means the code as it may travel: the Kafka bus replaces a
+resident ID in a key or `ce_subject` with its keyed pseudonym (`jrp_shared.pseudonyms`);
+consumers read the subject from the body.
 """
 
 from __future__ import annotations
