@@ -121,10 +121,15 @@ class SubjectRepository:
         query = select(orm.subjects).order_by(orm.subjects.c.code).limit(limit).offset(offset)
         if q:
             needle = q.strip()
+            # A natural person is found by the whole resident ID only: a prefix would let a
+            # caller recover a masked ID digit by digit (DOMAIN.md §2, §12).
             query = query.where(
                 or_(
                     orm.subjects.c.code == needle.upper(),
-                    orm.subjects.c.code.startswith(needle.upper(), autoescape=True),
+                    and_(
+                        orm.subjects.c.subject_type != SubjectType.NATURAL_PERSON.value,
+                        orm.subjects.c.code.startswith(needle.upper(), autoescape=True),
+                    ),
                     orm.subjects.c.name.contains(needle, autoescape=True),
                 )
             )

@@ -137,7 +137,12 @@ async def search_subjects(
     _by: Department,
     registry: RegistryDep,
     q: Annotated[
-        str | None, Query(max_length=100, description="code, code prefix or name part")
+        str | None,
+        Query(
+            max_length=100,
+            description="a whole code, a USCC prefix or a name part; a natural person is "
+            "found by the whole resident ID only (DOMAIN.md §2)",
+        ),
     ] = None,
     subject_type: SubjectType | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
