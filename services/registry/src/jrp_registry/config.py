@@ -38,6 +38,12 @@ class RegistrySettings(ServiceSettings):
         description="a USCC whose organisation-code check fails: stored with a warning, or refused "
         "(DOMAIN.md §2: not confirmed that every real code passes it)",
     )
+    registration_authorities: dict[str, str] = Field(
+        default={"9": "market", "5": "civil-affairs"},
+        description="USCC position 1 (registration authority, DOMAIN.md §2) → the department "
+        "that keeps that register and so may change such subjects besides the department that "
+        "registered them and the office (JSON object; docs/security.md)",
+    )
     catalog_dir: Path = DEFAULT_CATALOG_DIR
 
     def private_key_pem(self) -> str:

@@ -16,7 +16,7 @@ from jrp_registry.domain.catalog import (
     MeasureDefinition,
     Version,
 )
-from jrp_registry.domain.subjects import LinkedPerson, Subject
+from jrp_registry.domain.subjects import LinkedPerson, Subject, SubjectRevision
 from jrp_shared.calendar import YearSchedule
 from jrp_shared.vocabulary import LinkedPersonRole, SubjectType
 
@@ -81,8 +81,51 @@ class SubjectRepository:
             )
         )
         await self._write_people(subject)
+        await self._record_version(subject, now, by)
+
+    async def created_by(self, code: str) -> str | None:
+        found: str | None = await self._s.scalar(
+            select(orm.subjects.c.created_by).where(orm.subjects.c.code == code)
+        )
+        return found
+
+    async def _record_version(self, subject: Subject, at: datetime, by: str) -> None:
+        await self._s.execute(
+            insert(orm.subject_versions).values(
+                code=subject.code,
+                revision=subject.revision,
+                name=subject.name,
+                division_code=subject.division_code,
+                linked_persons=[
+                    {"role": p.role.value, "name": p.name, "resident_id": p.resident_id}
+                    for p in subject.linked_persons
+                ],
+                recorded_at=at,
+                recorded_by=by,
+            )
+        )
+
+    async def history(self, code: str) -> list[SubjectRevision]:
+        """Every revision of a subject, oldest first."""
+        sv = orm.subject_versions
+        rows = await self._s.execute(select(sv).where(sv.c.code == code).order_by(sv.c.revision))
+        return [
+            SubjectRevision(
+                revision=r.revision,
+                name=r.name,
+                division_code=r.division_code,
+                linked_persons=tuple(
+                    LinkedPerson(LinkedPersonRole(p["role"]), p["name"], p["resident_id"])
+                    for p in r.linked_persons
+                ),
+                recorded_at=r.recorded_at,
+                recorded_by=r.recorded_by,
+            )
+            for r in rows
+        ]
 
     async def save(self, subject: Subject, by: str) -> None:
+        now = _now()
         await self._s.execute(
             update(orm.subjects)
             .where(orm.subjects.c.code == subject.code)
@@ -90,7 +133,7 @@ class SubjectRepository:
                 name=subject.name,
                 division_code=subject.division_code,
                 revision=subject.revision,
-                updated_at=_now(),
+                updated_at=now,
                 updated_by=by,
             )
         )
@@ -98,6 +141,7 @@ class SubjectRepository:
             delete(orm.linked_persons).where(orm.linked_persons.c.subject_code == subject.code)
         )
         await self._write_people(subject)
+        await self._record_version(subject, now, by)
 
     async def _write_people(self, subject: Subject) -> None:
         if subject.linked_persons:

@@ -3,7 +3,7 @@ events the change makes, and commits once: state and events in one transaction (
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -24,7 +24,7 @@ from jrp_registry.domain.catalog import (
     ListTypeDefinition,
     MeasureDefinition,
 )
-from jrp_registry.domain.subjects import Subject
+from jrp_registry.domain.subjects import Subject, SubjectRevision
 from jrp_shared.auth import TokenIssuer
 from jrp_shared.calendar import YearSchedule
 from jrp_shared.errors import Conflict, FieldProblem, InvalidInput, NotFound, Unauthenticated
@@ -64,6 +64,18 @@ def _subject_event(subject: Subject) -> SubjectRecorded:
     )
 
 
+def _shown(code: str) -> str:
+    """A code as it may appear in a message: an 18-character one may be a resident ID (§2)."""
+    return mask_resident_id(code) if len(code.strip()) == 18 else code
+
+
+async def subject_history(uow: UnitOfWork, code: str) -> list[SubjectRevision]:
+    history = await SubjectRepository(uow.session).history(code.strip().upper())
+    if not history:
+        raise NotFound(f"no subject {_shown(code)}")
+    return history
+
+
 async def register_subject(
     uow: UnitOfWork,
     *,
@@ -100,11 +112,21 @@ async def update_subject(
     division_code: str | None,
     linked_persons: People,
     by: str,
+    office: bool,
+    registration_authorities: Mapping[str, str],
 ) -> Subject:
+    """A new revision, by the subject's registering authority or the office only."""
     repo = SubjectRepository(uow.session)
     current = await repo.get(code.strip().upper())
     if current is None:
-        raise NotFound(f"no subject {code}")
+        raise NotFound(f"no subject {_shown(code)}")
+    subjects.require_may_change(
+        current,
+        created_by=await repo.created_by(current.code) or "",
+        by=by,
+        office=office,
+        registration_authorities=registration_authorities,
+    )
     revised = subjects.revise(
         current, name=name, division_code=division_code, linked_persons=linked_persons
     )
