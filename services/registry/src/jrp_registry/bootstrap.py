@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from anyio import CapacityLimiter
+
 from jrp_registry.adapters import orm
+from jrp_registry.adapters.throttle import TokenThrottle
 from jrp_registry.config import RegistrySettings
 from jrp_registry.entrypoints.consumers import add_consumers
 from jrp_shared.auth import TokenIssuer
@@ -21,6 +24,9 @@ class Registry:
     runtime: ServiceRuntime
     issuer: TokenIssuer
     calendar: WorkingDayCalendar
+    token_throttle: TokenThrottle
+    hashing: CapacityLimiter
+    """Bounds the secret hashes computed at once in worker threads."""
 
 
 def bootstrap(settings: RegistrySettings, *, bus: Bus | None = None) -> Registry:
@@ -37,4 +43,16 @@ def bootstrap(settings: RegistrySettings, *, bus: Bus | None = None) -> Registry
         audience=settings.auth_audience,
         ttl_seconds=settings.token_ttl_seconds,
     )
-    return Registry(settings, runtime, issuer, WorkingDayCalendar())
+    throttle = TokenThrottle(
+        per_client=settings.token_requests_per_client,
+        failures_per_address=settings.token_failures_per_address,
+        storage_uri=settings.token_rate_limit_storage,
+    )
+    return Registry(
+        settings,
+        runtime,
+        issuer,
+        WorkingDayCalendar(),
+        throttle,
+        CapacityLimiter(settings.token_hash_threads),
+    )

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+import anyio.to_thread
+from anyio import CapacityLimiter
+
 from jrp_registry.adapters.repositories import (
     CalendarRepository,
     CatalogRepository,
@@ -336,10 +339,17 @@ async def issue_token(
     client_secret: str,
     administrators: frozenset[str],
     portals: frozenset[str],
+    hashing: CapacityLimiter,
 ) -> tuple[str, int]:
-    """OAuth2 client credentials: a short-lived token for a department with a valid secret."""
+    """OAuth2 client credentials: a short-lived token for a department with a valid secret.
+    The secret is hashed in a worker thread (never on the event loop), and hashed alike for
+    an unknown client id, so the answer's timing does not tell which ids exist."""
     found = await DepartmentRepository(uow.session).get(client_id)
-    if found is None or not found[1] or not departments.secret_matches(client_secret, found[2]):
+    stored = found[2] if found is not None and found[1] else None
+    matches = await anyio.to_thread.run_sync(
+        departments.secret_matches, client_secret, stored, limiter=hashing
+    )
+    if not matches:
         raise Unauthenticated("invalid client credentials")
     roles = await department_roles(uow, client_id, administrators, portals)
     return issuer.issue(client_id, roles)

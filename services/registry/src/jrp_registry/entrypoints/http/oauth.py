@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Form, Request
 from pydantic import BaseModel, Field
 
 from jrp_registry.entrypoints.http.deps import Portal, RegistryDep
 from jrp_registry.service_layer import handlers
+from jrp_shared.errors import Unauthenticated
 
 router = APIRouter(prefix="/v1/oauth", tags=["authentication"])
 
@@ -22,20 +23,30 @@ class TokenResponse(BaseModel):
 
 @router.post("/token", response_model=TokenResponse)
 async def token(
+    request: Request,
     registry: RegistryDep,
     grant_type: Annotated[Literal["client_credentials"], Form()],
     client_id: Annotated[str, Form(max_length=32)],
     client_secret: Annotated[str, Form(max_length=200)],
 ) -> TokenResponse:
-    async with registry.runtime.uow() as uow:
-        access_token, ttl = await handlers.issue_token(
-            uow,
-            registry.issuer,
-            client_id=client_id,
-            client_secret=client_secret,
-            administrators=registry.settings.administrator_departments,
-            portals=registry.settings.portal_departments,
-        )
+    """Rate limited per client id and, for refused requests, per caller address: 429 with
+    `Retry-After` past the limits (docs/security.md, "Tokens")."""
+    address = request.client.host if request.client else "unknown"
+    await registry.token_throttle.admit(address, client_id)
+    try:
+        async with registry.runtime.uow() as uow:
+            access_token, ttl = await handlers.issue_token(
+                uow,
+                registry.issuer,
+                client_id=client_id,
+                client_secret=client_secret,
+                administrators=registry.settings.administrator_departments,
+                portals=registry.settings.portal_departments,
+                hashing=registry.hashing,
+            )
+    except Unauthenticated:
+        await registry.token_throttle.refused(address)
+        raise
     return TokenResponse(access_token=access_token, expires_in=ttl)
 
 

@@ -1,0 +1,105 @@
+"""Issue 11 finding 8: the token endpoint hashes off the event loop, answers unknown client
+ids in the same time, and is rate limited with Retry-After."""
+
+import statistics
+import threading
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from jrp_registry.app import registry_of
+from jrp_registry.cli import MIGRATIONS
+from jrp_registry.config import RegistrySettings
+from jrp_registry.domain import departments
+from jrp_registry.service_layer import handlers
+from jrp_registry.testing import RegistryUnderTest, running_registry
+from jrp_shared.testing import Keys, PostgresDatabases
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def limited(
+    postgres: PostgresDatabases, keys: Keys, tmp_path: Path
+) -> AsyncIterator[RegistryUnderTest]:
+    settings = RegistrySettings(
+        database_url=await postgres.fresh("registry", MIGRATIONS),
+        bus="embedded",
+        embedded_bus_path=tmp_path / "bus.sqlite3",
+        auth_public_key_file=keys.public_key_file,
+        signing_key_file=keys.private_key_file,
+        log_json=False,
+        token_requests_per_client="4/minute",
+        token_failures_per_address="6/minute",
+    )
+    async with running_registry(settings, keys) as registry:
+        await registry.seed_catalog()
+        async with registry_of(registry.app).runtime.uow() as uow:
+            await handlers.set_client_secret(uow, "tax", "the-secret", "test")
+        yield registry
+
+
+async def _ask(registry: RegistryUnderTest, client_id: str, secret: str) -> tuple[int, float]:
+    started = time.perf_counter()
+    response = await registry.client.post(
+        "/v1/oauth/token",
+        data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+    )
+    return response.status_code, time.perf_counter() - started
+
+
+async def test_secrets_are_hashed_off_the_event_loop_for_known_and_unknown_ids(
+    limited: RegistryUnderTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loop_thread = threading.get_ident()
+    calls: list[tuple[int, str | None]] = []
+    real = departments.secret_matches
+
+    def recording(secret: str, stored: str | None) -> bool:
+        calls.append((threading.get_ident(), stored))
+        return real(secret, stored)
+
+    monkeypatch.setattr(departments, "secret_matches", recording)
+    assert (await _ask(limited, "tax", "the-secret"))[0] == 200
+    assert (await _ask(limited, "no-such-dept", "guess"))[0] == 401
+    assert len(calls) == 2
+    assert all(thread != loop_thread for thread, _ in calls)
+    assert calls[1][1] is None  # the unknown id is hashed too (against a dummy)
+
+
+async def test_an_unknown_client_id_answers_as_slowly_as_a_wrong_secret(
+    limited: RegistryUnderTest,
+) -> None:
+    known = [(await _ask(limited, "tax", f"wrong-{i}"))[1] for i in range(3)]
+    unknown = [(await _ask(limited, f"ghost-{i}", "wrong"))[1] for i in range(3)]
+    # Before: 5 ms for an unknown id, 59 ms for a known one. Now both pay for the hash.
+    assert statistics.median(unknown) > 0.5 * statistics.median(known), (known, unknown)
+
+
+async def test_token_requests_are_rate_limited_per_client_with_retry_after(
+    limited: RegistryUnderTest,
+) -> None:
+    statuses = [(await _ask(limited, "tax", "the-secret"))[0] for _ in range(4)]
+    assert statuses == [200] * 4
+    response = await limited.client.post(
+        "/v1/oauth/token",
+        data={"grant_type": "client_credentials", "client_id": "tax", "client_secret": "x"},
+    )
+    assert response.status_code == 429
+    assert response.json()["error"] == "too_many_requests"
+    assert "4 per 1 minute" in response.json()["message"]
+    assert 1 <= int(response.headers["retry-after"]) <= 60
+
+
+async def test_refused_requests_are_rate_limited_per_address(
+    limited: RegistryUnderTest,
+) -> None:
+    """Spraying guesses over many client ids from one address is throttled too."""
+    statuses = [(await _ask(limited, f"ghost-{i}", "guess"))[0] for i in range(6)]
+    assert statuses == [401] * 6
+    status, _ = await _ask(limited, "ghost-7", "guess")
+    assert status == 429
+    # The limit on the address holds for every client id asked from it.
+    assert (await _ask(limited, "tax", "the-secret"))[0] == 429
