@@ -15,7 +15,8 @@ from jrp_registry.config import RegistrySettings
 from jrp_registry.domain import departments
 from jrp_registry.service_layer import handlers
 from jrp_registry.testing import RegistryUnderTest, running_registry
-from jrp_shared.testing import Keys, PostgresDatabases
+from jrp_shared.auth import TokenVerifier, generate_keypair, load_public_keys
+from jrp_shared.testing import Keys, PostgresDatabases, eventually
 
 pytestmark = pytest.mark.integration
 
@@ -48,6 +49,16 @@ async def _ask(registry: RegistryUnderTest, client_id: str, secret: str) -> tupl
         data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
     )
     return response.status_code, time.perf_counter() - started
+
+
+async def _token(registry: RegistryUnderTest, client_id: str, secret: str) -> str:
+    response = await registry.client.post(
+        "/v1/oauth/token",
+        data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+    )
+    assert response.status_code == 200, response.text
+    token: str = response.json()["access_token"]
+    return token
 
 
 async def test_secrets_are_hashed_off_the_event_loop_for_known_and_unknown_ids(
@@ -103,3 +114,83 @@ async def test_refused_requests_are_rate_limited_per_address(
     assert status == 429
     # The limit on the address holds for every client id asked from it.
     assert (await _ask(limited, "tax", "the-secret"))[0] == 429
+
+
+async def test_a_rotated_secret_revokes_the_tokens_issued_before_it(
+    limited: RegistryUnderTest,
+) -> None:
+    """The finding: a department stripped of its roles and with a rotated secret kept acting
+    with its old token. Rotation (or a change of roles) grows the credential version; every
+    service learns it from departments.v1 and refuses the older tokens."""
+    response = await _token(limited, "tax", "the-secret")
+    old = {"Authorization": f"Bearer {response}"}
+    assert (await limited.client.get("/v1/departments/tax", headers=old)).status_code == 200
+    rotated = await limited.client.post(
+        "/v1/departments/tax/credentials", headers=limited.as_office()
+    )
+    assert rotated.status_code == 201, rotated.text
+
+    async def refused() -> int | None:
+        status = (await limited.client.get("/v1/departments/tax", headers=old)).status_code
+        return status if status == 401 else None
+
+    await eventually(refused, within=10)
+    answer = await limited.client.get("/v1/departments/tax", headers=old)
+    assert "revoked" in answer.json()["message"]
+    fresh = await _token(limited, "tax", rotated.json()["client_secret"])
+    new = {"Authorization": f"Bearer {fresh}"}
+    assert (await limited.client.get("/v1/departments/tax", headers=new)).status_code == 200
+
+
+async def test_changed_roles_revoke_the_tokens_issued_before(limited: RegistryUnderTest) -> None:
+    response = await _token(limited, "tax", "the-secret")
+    old = {"Authorization": f"Bearer {response}"}
+    definition = (await limited.client.get("/v1/departments/tax", headers=old)).json()
+    stripped = {
+        k: v
+        for k, v in definition.items()
+        if k in ("code", "name", "name_en", "level", "region", "domains")
+    } | {"initiates": False, "implements": False}
+    put = await limited.client.put(
+        "/v1/departments/tax", json=stripped, headers=limited.as_office()
+    )
+    assert put.status_code == 200, put.text
+
+    async def refused() -> bool:
+        return (await limited.client.get("/v1/departments/tax", headers=old)).status_code == 401
+
+    await eventually(refused, within=10)
+
+
+async def test_the_registry_publishes_its_key_set(limited: RegistryUnderTest, keys: Keys) -> None:
+    response = await limited.client.get("/.well-known/jwks.json")  # public: no token
+    assert response.status_code == 200
+    [jwk] = response.json()["keys"]
+    assert jwk["kid"] == keys.issuer.key_id
+    assert jwk["kty"] == "OKP" and jwk["alg"] == "EdDSA"
+    # A service that kept only this document verifies the registry's tokens.
+    token = await _token(limited, "tax", "the-secret")
+    verifier = TokenVerifier(response.text, issuer="jrp-registry", audience="jrp")
+    assert verifier.verify(token).department_code == "tax"
+
+
+async def test_a_next_key_is_published_before_it_signs(
+    postgres: PostgresDatabases, keys: Keys, tmp_path: Path
+) -> None:
+    _, next_public = generate_keypair()
+    (tmp_path / "next.pem").write_text(next_public)
+    settings = RegistrySettings(
+        database_url=await postgres.fresh("registry", MIGRATIONS),
+        bus="embedded",
+        embedded_bus_path=tmp_path / "bus.sqlite3",
+        auth_public_key_file=keys.public_key_file,
+        signing_key_file=keys.private_key_file,
+        published_key_files=[tmp_path / "next.pem"],
+        log_json=False,
+    )
+    async with running_registry(settings, keys) as registry:
+        published = (await registry.client.get("/.well-known/jwks.json")).json()["keys"]
+    assert [k["kid"] for k in published] == [
+        keys.issuer.key_id,
+        *load_public_keys(next_public).keys(),
+    ]

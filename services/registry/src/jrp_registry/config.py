@@ -24,6 +24,12 @@ class RegistrySettings(ServiceSettings):
     signing_key_file: Path | None = Field(
         default=None, description="PEM private key that signs access tokens (registry only)"
     )
+    published_key_files: list[Path] = Field(
+        default_factory=list,
+        description="PEM public keys published in the key set besides the signing key's: the "
+        "next key before it signs, the retired one until its tokens expired (JSON list; "
+        "docs/security.md, key rotation)",
+    )
     token_ttl_seconds: int = Field(default=900, ge=60, le=86_400)
     token_requests_per_client: str = Field(
         default="10/minute",

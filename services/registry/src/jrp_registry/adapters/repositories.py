@@ -309,18 +309,38 @@ class DepartmentRepository:
             return True
         if found[0] == department and found[1]:
             return False
+        # Roles come from the definition: a changed one revokes the tokens issued before.
         await self._s.execute(
             update(orm.departments)
             .where(orm.departments.c.code == department.code)
-            .values(definition=definition, active=True, updated_at=_now(), updated_by=by)
+            .values(
+                definition=definition,
+                active=True,
+                credential_version=orm.departments.c.credential_version + 1,
+                updated_at=_now(),
+                updated_by=by,
+            )
         )
         return True
 
+    async def credential_version(self, code: str) -> int:
+        """The department's current credential version (1 for a new one)."""
+        found: int | None = await self._s.scalar(
+            select(orm.departments.c.credential_version).where(orm.departments.c.code == code)
+        )
+        return found or 1
+
     async def set_secret_hash(self, code: str, secret_hash: str, by: str) -> None:
+        """A new secret revokes every token issued before it (the credential version grows)."""
         await self._s.execute(
             update(orm.departments)
             .where(orm.departments.c.code == code)
-            .values(secret_hash=secret_hash, updated_at=_now(), updated_by=by)
+            .values(
+                secret_hash=secret_hash,
+                credential_version=orm.departments.c.credential_version + 1,
+                updated_at=_now(),
+                updated_by=by,
+            )
         )
 
 

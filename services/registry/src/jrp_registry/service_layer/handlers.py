@@ -295,10 +295,22 @@ async def load_catalog(uow: UnitOfWork, bundle: CatalogBundle, by: str) -> LoadR
 
 
 async def _put_department(uow: UnitOfWork, department: DepartmentDefinition, by: str) -> bool:
-    if not await DepartmentRepository(uow.session).put(department, by):
+    repo = DepartmentRepository(uow.session)
+    if not await repo.put(department, by):
         return False
-    uow.emit(DepartmentPublished(**department.model_dump()))
+    await _publish_department(uow, repo, department, active=True)
     return True
+
+
+async def _publish_department(
+    uow: UnitOfWork, repo: DepartmentRepository, department: DepartmentDefinition, *, active: bool
+) -> None:
+    """The department's state on `departments.v1`, with its credential version: every service
+    refuses the department's older tokens from then on (docs/security.md, "Tokens")."""
+    version = await repo.credential_version(department.code)
+    uow.emit(
+        DepartmentPublished(**department.model_dump(), active=active, credential_version=version)
+    )
 
 
 async def save_department(uow: UnitOfWork, department: DepartmentDefinition, by: str) -> None:
@@ -309,10 +321,15 @@ async def save_department(uow: UnitOfWork, department: DepartmentDefinition, by:
 
 
 async def set_client_secret(uow: UnitOfWork, code: str, secret: str, by: str) -> None:
+    """A new secret; the tokens issued with the old one are revoked (every service learns the
+    new credential version from `departments.v1`)."""
     repo = DepartmentRepository(uow.session)
-    if await repo.get(code) is None:
+    found = await repo.get(code)
+    if found is None:
         raise NotFound(f"no department {code}")
-    await repo.set_secret_hash(code, departments.hash_secret(secret), by)
+    secret_hash = await anyio.to_thread.run_sync(departments.hash_secret, secret)
+    await repo.set_secret_hash(code, secret_hash, by)
+    await _publish_department(uow, repo, found[0], active=found[1])
     await uow.commit()
 
 
@@ -352,7 +369,8 @@ async def issue_token(
     if not matches:
         raise Unauthenticated("invalid client credentials")
     roles = await department_roles(uow, client_id, administrators, portals)
-    return issuer.issue(client_id, roles)
+    version = await DepartmentRepository(uow.session).credential_version(client_id)
+    return issuer.issue(client_id, roles, credential_version=version)
 
 
 def issue_subject_token(
@@ -360,6 +378,7 @@ def issue_subject_token(
     *,
     subject_code: str,
     portal: str,
+    portal_credential_version: int | None,
     ttl_seconds: int,
     organisation_code_policy: Literal["warn", "reject"],
 ) -> tuple[str, str, int]:
@@ -367,7 +386,13 @@ def issue_subject_token(
     must be well formed; it need not be registered here (a subject may act before any entry
     about it reached the registry)."""
     code = subjects.identify(subject_code, "body.subject_code", organisation_code_policy)
-    token, ttl = issuer.issue_for_subject(code, agent=portal, ttl_seconds=ttl_seconds)
+    # The portal's credential version goes along: revoking the portal revokes its subjects'.
+    token, ttl = issuer.issue_for_subject(
+        code,
+        agent=portal,
+        ttl_seconds=ttl_seconds,
+        agent_credential_version=portal_credential_version,
+    )
     # Audit: who obtained a token for whom; a resident ID never appears in clear (§2).
     log.info("subject token issued", portal=portal, subject=mask_resident_id(code), ttl=ttl)
     return code, token, ttl

@@ -13,6 +13,19 @@ from jrp_registry.service_layer import handlers
 from jrp_shared.errors import Unauthenticated
 
 router = APIRouter(prefix="/v1/oauth", tags=["authentication"])
+well_known = APIRouter(tags=["authentication"])
+
+
+class KeySet(BaseModel):
+    keys: list[dict[str, str]] = Field(description="public JWKs (RFC 7517, OKP Ed25519)")
+
+
+@well_known.get("/.well-known/jwks.json", response_model=KeySet)
+async def key_set(registry: RegistryDep) -> KeySet:
+    """Every public key a valid token may be signed with: the signing key's, a next key
+    announced before it signs, a retired one until its last token expired. Public, no token
+    needed; verifiers accept any key in it (docs/security.md, "Tokens")."""
+    return KeySet(keys=registry.published_keys)
 
 
 class TokenResponse(BaseModel):
@@ -66,6 +79,7 @@ async def subject_token(
         registry.issuer,
         subject_code=subject_code,
         portal=portal.department_code,
+        portal_credential_version=portal.credential_version,
         ttl_seconds=registry.settings.token_ttl_seconds,
         organisation_code_policy=registry.settings.organisation_code_policy,
     )
