@@ -1,10 +1,12 @@
 """Issue 11 finding 8: the token endpoint hashes off the event loop, answers unknown client
 ids in the same time, and is rate limited with Retry-After."""
 
+import http.server
+import json
 import statistics
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from jrp_registry.config import RegistrySettings
 from jrp_registry.domain import departments
 from jrp_registry.service_layer import handlers
 from jrp_registry.testing import RegistryUnderTest, running_registry
-from jrp_shared.auth import TokenVerifier, generate_keypair, load_public_keys
+from jrp_shared.auth import TokenIssuer, TokenVerifier, generate_keypair, load_public_keys
 from jrp_shared.testing import Keys, PostgresDatabases, eventually
 
 pytestmark = pytest.mark.integration
@@ -194,3 +196,74 @@ async def test_a_next_key_is_published_before_it_signs(
         keys.issuer.key_id,
         *load_public_keys(next_public).keys(),
     ]
+
+
+@pytest.fixture
+def key_set_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A static HTTP server for a JWKS document (what the registry's key set URL serves)."""
+    document = tmp_path / "jwks.json"
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = document.read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args: object) -> None:
+            return
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/jwks.json", document
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+async def test_a_service_following_the_key_set_url_accepts_a_new_key_without_a_restart(
+    postgres: PostgresDatabases, keys: Keys, tmp_path: Path, key_set_server: tuple[str, Path]
+) -> None:
+    url, document = key_set_server
+    document.write_text(json.dumps({"keys": [keys.issuer.public_jwk()]}))
+    next_private, _ = generate_keypair()
+    next_issuer = TokenIssuer(next_private, issuer="jrp-registry", audience="jrp")
+    settings = RegistrySettings(
+        database_url=await postgres.fresh("registry", MIGRATIONS),
+        bus="embedded",
+        embedded_bus_path=tmp_path / "bus.sqlite3",
+        auth_jwks_url=url,  # no key file: the key set is fetched at start, then refreshed
+        auth_jwks_refresh_seconds=0.2,
+        signing_key_file=keys.private_key_file,
+        log_json=False,
+    )
+    current = keys.headers("tax", "initiator")
+    next_token, _ = next_issuer.issue("tax", frozenset({"initiator"}))
+    upcoming = {"Authorization": f"Bearer {next_token}"}
+    async with running_registry(settings, keys) as registry:
+        assert (await registry.client.get("/v1/departments", headers=current)).status_code == 200
+        refused = await registry.client.get("/v1/departments", headers=upcoming)
+        assert refused.status_code == 401
+        assert "unknown signing key" in refused.json()["message"]
+        # The next key is announced in the key set: accepted within the refresh interval.
+        document.write_text(
+            json.dumps({"keys": [keys.issuer.public_jwk(), next_issuer.public_jwk()]})
+        )
+
+        async def accepted() -> bool:
+            response = await registry.client.get("/v1/departments", headers=upcoming)
+            return response.status_code == 200
+
+        await eventually(accepted, within=10)
+        # The old key retires: its tokens are refused from the next refresh on.
+        document.write_text(json.dumps({"keys": [next_issuer.public_jwk()]}))
+
+        async def retired() -> bool:
+            response = await registry.client.get("/v1/departments", headers=current)
+            return response.status_code == 401
+
+        await eventually(retired, within=10)

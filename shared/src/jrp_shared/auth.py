@@ -261,8 +261,10 @@ class TokenVerifier:
     def replace_keys(self, public_keys: str) -> None:
         """A new key set (e.g. the registry's, fetched again): tokens signed with a key that
         left the set are refused from now on."""
-        self._keys = load_public_keys(public_keys)
-        self._verified.clear()
+        keys = load_public_keys(public_keys)
+        if keys.keys() != self._keys.keys():
+            self._keys = keys
+            self._verified.clear()
 
     def verify(self, token: str, *, at: datetime | None = None) -> Principal:
         principal = self._principal(token, at)
