@@ -103,6 +103,8 @@ def start_mesh(
         env[prefix + "KAFKA_BOOTSTRAP_SERVERS"] = bootstrap
         env[prefix + "TOPIC_NAMESPACE"] = namespace
         env[prefix + "LOG_LEVEL"] = "WARNING"
+    # Synthetic resident IDs share masked patterns by the thousand (docs/security.md).
+    env["JRP_ENFORCEMENT_BATCH_MAX_CODES_PER_MASK"] = "100000"
     var.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
         [
@@ -431,7 +433,7 @@ async def agreement(
     for port in ports:
         r = await client.post(
             f"http://127.0.0.1:{port}/v1/checks/batch",
-            json={"codes": codes},
+            json={"purpose": "licensing", "business_reference": "bench-agreement", "codes": codes},
             headers=headers,
             timeout=120,
         )

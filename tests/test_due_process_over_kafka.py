@@ -26,6 +26,7 @@ from test_loop_over_kafka import (
 )
 
 from harness import Mesh
+from jrp_appeals.adapters import orm as appeals_orm
 from jrp_enforcement.service_layer.entries import expire_entries
 from jrp_shared.clock import CHINA
 from jrp_shared.events import topics
@@ -73,6 +74,24 @@ async def entry_in_appeals(mesh: Mesh, entry_id: str) -> None:
             f"/v1/entries/{entry_id}", headers=mesh.keys.headers("credit-office", "administrator")
         )
         return r.status_code == 200
+
+    await eventually(known, within=60)
+
+
+async def order_known_to_appeals(mesh: Mesh, entry_id: str, department: str) -> None:
+    """Appeals has learnt from order-status.v1 that `department` holds an order from the entry
+    (so it may object to it, DOMAIN.md §7)."""
+    holders = appeals_orm.order_holders
+    db = mesh.followers["appeals"].runtime.db
+
+    async def known() -> bool:
+        async with db.sessions() as session:
+            found = await session.scalar(
+                select(holders.c.department).where(
+                    holders.c.entry_id == entry_id, holders.c.department == department
+                )
+            )
+        return found is not None
 
     await eventually(known, within=60)
 
@@ -242,7 +261,8 @@ async def test_an_upheld_objection_revokes_the_entry_and_lifts_every_order(mesh:
     async with TopicReader(mesh.kafka_bootstrap) as reader:
         await orders_on_topics(mesh, reader, departments, len(expected), ISSUED)
         await entry_in_appeals(mesh, entry_id)
-        # An implementing department spots the error itself (000 (二十四)).
+        await order_known_to_appeals(mesh, entry_id, "finance")
+        # An implementing department that holds an order spots the error itself (000 (二十四)).
         objection = await object_to(
             mesh, entry_id, mesh.keys.headers("finance", "implementer"), "主体名称与登记不符"
         )

@@ -65,7 +65,7 @@ def codes_of(numbers: Iterable[int]) -> list[str]:
 async def batch(client: AsyncClient, mesh: Mesh, codes: list[str]) -> dict[str, Any]:
     r = await client.post(
         "/v1/checks/batch",
-        json={"codes": codes},
+        json={"purpose": "licensing", "business_reference": "test-1", "codes": codes},
         headers=mesh.keys.headers("finance", "implementer"),
     )
     assert r.status_code == 200, r.text

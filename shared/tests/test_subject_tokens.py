@@ -54,6 +54,6 @@ def test_a_subject_token_without_its_acting_portal_is_refused() -> None:
         options={"verify_signature": False},
     )
     del claims["act"]
-    forged = jwt.encode(claims, ISSUER._key, algorithm="EdDSA")  # type: ignore[arg-type]
+    forged = jwt.encode(claims, ISSUER._key, algorithm="EdDSA")
     with pytest.raises(Unauthenticated, match="malformed subject token"):
         VERIFIER.verify(forged)

@@ -78,6 +78,7 @@ async def test_a_linked_person_and_an_implementer_may_object(appeals: AppealsUnd
     await appeals.list_entry(entry_in_force(entry_id="entry-2", record_id="r-2"))
     person = await appeals.object_to("entry-1", appeals.as_subject(LEGAL_REPRESENTATIVE))
     assert person.status_code == 201, person.text
+    await appeals.order_held("entry-2", "finance")
     finance = await appeals.object_to("entry-2", appeals.as_implementer("finance"))
     assert finance.status_code == 201, finance.text
     assert finance.json()["filed_by"] == {"kind": "department", "code": "finance", "agent": None}
@@ -86,6 +87,25 @@ async def test_a_linked_person_and_an_implementer_may_object(appeals: AppealsUnd
         f"/v1/objections/{person.json()['objection_id']}", headers=appeals.as_office()
     )
     assert seen.json()["filed_by"]["code"] == "110105********002X"
+
+
+async def test_an_implementer_holding_no_order_from_the_entry_cannot_object(
+    appeals: AppealsUnderTest,
+) -> None:
+    """Issue 11 finding 6: any implementing department could suspend any entry's measures by
+    objecting. Now only one that holds an order from that very entry may (DOMAIN.md §7)."""
+    await appeals.list_entry()
+    await appeals.list_entry(entry_in_force(entry_id="entry-2", record_id="r-2"))
+    await appeals.order_held("entry-2", "customs")  # an order from another entry only
+    refused = await appeals.object_to("entry-1", appeals.as_implementer("customs"))
+    assert refused.status_code == 403, refused.text
+    assert "holds no order from entry entry-1" in refused.json()["message"]
+    assert await appeals.emitted(FILED) == []  # nothing suspended
+    await appeals.order_held("entry-1", "customs")
+    await appeals.order_held("entry-1", "customs")  # a repeated status changes nothing
+    allowed = await appeals.object_to("entry-1", appeals.as_implementer("customs"))
+    assert allowed.status_code == 201, allowed.text
+    assert await appeals.count("order_holders") == 2
 
 
 async def test_filings_are_refused_with_reasons(appeals: AppealsUnderTest) -> None:
@@ -97,6 +117,7 @@ async def test_filings_are_refused_with_reasons(appeals: AppealsUnderTest) -> No
     initiator = await appeals.object_to("entry-1", appeals.as_department("market"))
     assert initiator.status_code == 403
     first = await appeals.object_to("entry-1", appeals.as_subject(ENTERPRISE))
+    await appeals.order_held("entry-1", "finance")
     again = await appeals.object_to("entry-1", appeals.as_implementer())
     assert again.status_code == 409
     assert again.json()["detail"][0]["case_id"] == first.json()["objection_id"]
@@ -226,6 +247,7 @@ async def test_wrong_information_is_revoked_or_corrected_with_a_restoration_duty
     assert corrected.json()["restoration_duty"]["department"] == "tax"
     assert corrected.json()["decision"]["correction"]["grounds"] == "逃避追缴欠税"
 
+    await appeals.order_held("entry-2", "finance")
     second = (await appeals.object_to("entry-2", appeals.as_implementer())).json()
     revoke_with_correction = await appeals.decide(
         f"/v1/objections/{second['objection_id']}/decision",
@@ -251,6 +273,7 @@ async def test_wrong_information_is_revoked_or_corrected_with_a_restoration_duty
 async def test_each_party_lists_what_it_may_see(appeals: AppealsUnderTest) -> None:
     await appeals.list_entry()
     await appeals.list_entry(court_entry())
+    await appeals.order_held("entry-1", "finance")
     tax_case = (await appeals.object_to("entry-1", appeals.as_implementer("finance"))).json()
     court_case = (await appeals.object_to("court-1", appeals.as_subject(PERSON))).json()
 

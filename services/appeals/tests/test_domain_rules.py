@@ -348,3 +348,14 @@ def test_a_refusal_needs_reasons_and_a_repair_is_decided_once() -> None:
     repairs.decide(repair, e, approved=True, reasons="", by="tax", now=NOW, today=TODAY)
     with pytest.raises(Conflict):
         repairs.decide(repair, e, approved=False, reasons="x", by="tax", now=NOW, today=TODAY)
+
+
+def test_only_an_implementer_holding_an_order_from_the_entry_may_object() -> None:
+    """DOMAIN.md §7: the subject, its linked persons, a department applying the entry."""
+    e = entry()
+    visibility.require_may_object(FINANCE, e, holds_order=True)
+    visibility.require_may_object(subject(ENTERPRISE), e, holds_order=False)
+    with pytest.raises(Forbidden, match="holds no order"):
+        visibility.require_may_object(FINANCE, e, holds_order=False)
+    with pytest.raises(Forbidden):
+        visibility.require_may_object(MARKET, e, holds_order=True)

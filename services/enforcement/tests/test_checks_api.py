@@ -19,6 +19,7 @@ from jrp_enforcement.adapters import check_index, orm
 from jrp_enforcement.adapters.check_index import LiveCheckIndex
 from jrp_enforcement.cli import MIGRATIONS
 from jrp_enforcement.config import EnforcementSettings
+from jrp_enforcement.domain.batches import BatchPolicy
 from jrp_enforcement.service_layer.changes import EntryChanges
 from jrp_enforcement.service_layer.checks import CheckService
 from jrp_enforcement.testing import EnforcementUnderTest, entry_in_force, running_enforcement
@@ -27,8 +28,12 @@ from jrp_shared.clock import china_date, system_clock
 from jrp_shared.db import Database
 from jrp_shared.events.payloads import DecisionDocument, ListTypePublished, Period
 from jrp_shared.events.payloads import SubjectReference as Subject
-from jrp_shared.identifiers import uscc_check_character
-from jrp_shared.testing import Keys, PostgresDatabases, eventually
+from jrp_shared.identifiers import (
+    mask_resident_id,
+    resident_id_check_character,
+    uscc_check_character,
+)
+from jrp_shared.testing import Keys, PostgresDatabases, eventually, sample_resident_id
 from jrp_shared.vocabulary import ListColour, SubjectType
 
 pytestmark = pytest.mark.integration
@@ -345,7 +350,11 @@ async def test_a_suspended_entry_is_loaded_and_answered_with_no_measure(
     assert {e["status"] for e in enterprise["entries"]} == {"in_force"}
     batch = await service.client.post(
         "/v1/checks/batch",
-        json={"codes": [SUSPENDED_CO, UNLISTED]},
+        json={
+            "purpose": "licensing",
+            "business_reference": "test-1",
+            "codes": [SUSPENDED_CO, UNLISTED],
+        },
         headers=service.as_department("tax"),
     )
     assert (batch.json()["suspended"], batch.json()["listed"]) == (1, 0)
@@ -410,7 +419,7 @@ async def test_a_batch_answers_each_code_and_refuses_bad_ones_one_by_one(
     codes = [ENTERPRISE, PERSON, "91350100M000100Y42", RED_CO, UNLISTED, "110105194912310021"]
     response = await service.client.post(
         "/v1/checks/batch",
-        json={"codes": codes},
+        json={"purpose": "licensing", "business_reference": "test-1", "codes": codes},
         headers={**service.as_department("tax"), "X-Correlation-ID": "batch-corr"},
     )
     assert response.status_code == 200, response.text
@@ -478,7 +487,11 @@ async def test_every_check_is_recorded_before_it_is_answered(
     failed = await service.client.get(f"/v1/checks/{ENTERPRISE}", headers=headers)
     assert failed.status_code == 503 and failed.json()["error"] == "audit_unavailable"
     assert "listed" not in failed.text
-    batch = await service.client.post("/v1/checks/batch", json={"codes": [RED_CO]}, headers=headers)
+    batch = await service.client.post(
+        "/v1/checks/batch",
+        json={"purpose": "licensing", "business_reference": "test-1", "codes": [RED_CO]},
+        headers=headers,
+    )
     assert batch.status_code == 503
     async with service.runtime.db.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(orm.check_audit)) == 20
@@ -491,7 +504,14 @@ async def test_who_may_ask_and_what_is_refused(service: EnforcementUnderTest) ->
     )
     assert other.status_code == 403
     batch_other = await service.client.post(
-        "/v1/checks/batch", json={"department": "finance", "codes": [ENTERPRISE]}, headers=own
+        "/v1/checks/batch",
+        json={
+            "purpose": "licensing",
+            "business_reference": "test-1",
+            "department": "finance",
+            "codes": [ENTERPRISE],
+        },
+        headers=own,
     )
     assert batch_other.status_code == 403
     office = await service.client.get(
@@ -510,10 +530,20 @@ async def test_who_may_ask_and_what_is_refused(service: EnforcementUnderTest) ->
         18,
     )
     assert "11010519491231002" not in invalid.text
-    empty = await service.client.post("/v1/checks/batch", json={"codes": []}, headers=own)
+    empty = await service.client.post(
+        "/v1/checks/batch",
+        json={"purpose": "licensing", "business_reference": "test-1", "codes": []},
+        headers=own,
+    )
     assert empty.status_code == 422
     too_many = await service.client.post(
-        "/v1/checks/batch", json={"codes": [ENTERPRISE] * 100_001}, headers=own
+        "/v1/checks/batch",
+        json={
+            "purpose": "licensing",
+            "business_reference": "test-1",
+            "codes": [ENTERPRISE] * 100_001,
+        },
+        headers=own,
     )
     assert too_many.status_code == 422
 
@@ -551,3 +581,89 @@ async def test_entries_stored_before_their_orders_come_answer_the_same(
     [tax] = at_once[PERSON]
     assert [o.department for o in tax.orders] == ["finance", "tax", "tax"]  # lifted: not kept
     assert at_once[SUSPENDED_CO][0].suspended == "complaint"
+
+
+def _ids_fitting(masked: str, *, count: int) -> list[str]:
+    """Valid resident IDs that fit a mask (first 6 and last 4 shown): the finding's batch."""
+    found: list[str] = []
+    day = date(1930, 1, 1)
+    while len(found) < count:
+        body = f"{masked[:6]}{day:%Y%m%d}{masked[14:17]}"
+        if resident_id_check_character(body) == masked[17]:
+            found.append(body + masked[17])
+        day += timedelta(days=1)
+    return found
+
+
+async def test_a_batch_enumerating_a_masked_resident_id_is_refused(
+    service: EnforcementUnderTest,
+) -> None:
+    """Issue 11 finding 4: one batch of the 2,293 codes that fit `350102********1236` found
+    the listed person. Now refused (422, naming the limit) before anything is looked up,
+    and kept for the office."""
+    codes = _ids_fitting(mask_resident_id(PERSON), count=2_293)
+    assert PERSON in codes
+    body = {"purpose": "licensing", "business_reference": "许可-2026-001", "codes": codes}
+    refused = await service.client.post(
+        "/v1/checks/batch", json=body, headers=service.as_department("youth-league")
+    )
+    assert refused.status_code == 422, refused.text
+    [problem] = refused.json()["detail"]
+    assert problem["field"] == "body.codes" and problem["reason"] == "enumerating_batch"
+    assert problem["limit"] == 50 and "at most 50" in problem["message"]
+    assert "listed" not in refused.text and PERSON not in refused.text
+    assert await _audit_rows(service) == []  # nothing was checked
+    office = await service.client.get(
+        "/v1/check-batches", params={"flagged": "true"}, headers=service.as_office()
+    )
+    [kept] = office.json()
+    assert kept["department"] == "youth-league" and kept["codes"] == 2_293
+    assert kept["business_reference"] == "许可-2026-001"
+    assert kept["flags"][0].startswith("refused: 2293 resident IDs share")
+    metrics = (await service.client.get("/metrics")).text
+    assert "jrp_check_batches_refused_total 1.0" in metrics
+    # A few such codes (a family, a register extract) are checked as usual.
+    few = {**body, "codes": codes[:50]}
+    answered = await service.client.post(
+        "/v1/checks/batch", json=few, headers=service.as_department("tax")
+    )
+    assert answered.status_code == 200, answered.text
+
+
+async def test_a_batch_names_its_purpose_and_business_reference_kept_with_it(
+    service: EnforcementUnderTest,
+) -> None:
+    own = service.as_department("tax")
+    for missing in ("purpose", "business_reference"):
+        body = {"purpose": "tender", "business_reference": "招标-7", "codes": [ENTERPRISE]}
+        del body[missing]
+        refused = await service.client.post("/v1/checks/batch", json=body, headers=own)
+        assert refused.status_code == 422
+        assert refused.json()["detail"][0]["field"] == f"body.{missing}"
+    unknown = await service.client.post(
+        "/v1/checks/batch",
+        json={"purpose": "curiosity", "business_reference": "x", "codes": [ENTERPRISE]},
+        headers=own,
+    )
+    assert unknown.status_code == 422
+    # Many natural persons: answered, but flagged for the office (here over 1 person).
+    _checks(service).batch_policy = BatchPolicy(max_codes_per_mask=50, flag_persons_over=1)
+    answered = await service.client.post(
+        "/v1/checks/batch",
+        json={
+            "purpose": "tender",
+            "business_reference": "招标-7",
+            "codes": [ENTERPRISE, PERSON, sample_resident_id(3)],
+        },
+        headers=own,
+    )
+    assert answered.status_code == 200, answered.text
+    batches = await service.client.get("/v1/check-batches", headers=service.as_office())
+    [kept] = batches.json()
+    assert (kept["purpose"], kept["business_reference"]) == ("tender", "招标-7")
+    assert (kept["codes"], kept["persons"], kept["listed"]) == (3, 2, 2)
+    assert kept["flags"] == ["2 natural persons (more than 1)"]
+    assert kept["batch_id"] == answered.json()["batch_id"]
+    assert (await service.client.get("/v1/check-batches", headers=own)).status_code == 403
+    metrics = (await service.client.get("/metrics")).text
+    assert 'jrp_check_batches_total{purpose="tender",review="flagged"} 1.0' in metrics

@@ -137,13 +137,17 @@ async def test_checks_batches_and_reloads_on_sqlite(
     assert person["entries"][0]["roles"] == ["legal_representative"]
 
     batch = await client.post(
-        "/v1/checks/batch", json={"codes": [ENTERPRISE, "x"]}, headers=headers
+        "/v1/checks/batch",
+        json={"purpose": "licensing", "business_reference": "test-1", "codes": [ENTERPRISE, "x"]},
+        headers=headers,
     )
     assert batch.status_code == 200
     assert [a.get("listed") for a in batch.json()["answers"]] == [True, None]
     # A batch of codes that are all refused checks nothing, records nothing and still answers.
     refused = await client.post(
-        "/v1/checks/batch", json={"codes": ["x", "0" * 63]}, headers=headers
+        "/v1/checks/batch",
+        json={"purpose": "licensing", "business_reference": "test-1", "codes": ["x", "0" * 63]},
+        headers=headers,
     )
     assert refused.status_code == 200, refused.text
     assert [a.get("listed") for a in refused.json()["answers"]] == [None, None]

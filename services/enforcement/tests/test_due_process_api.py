@@ -171,7 +171,11 @@ async def test_suspended_during_an_objection_then_resumed_with_the_period_moved(
     assert person["suspended"] is True and person["mandatory_measures"] == []
     batch = await enforcement.client.post(
         "/v1/checks/batch",
-        json={"codes": [ENTERPRISE, LEGAL_REPRESENTATIVE]},
+        json={
+            "purpose": "licensing",
+            "business_reference": "test-1",
+            "codes": [ENTERPRISE, LEGAL_REPRESENTATIVE],
+        },
         headers=enforcement.as_department("tax"),
     )
     assert (batch.json()["listed"], batch.json()["suspended"]) == (0, 2)

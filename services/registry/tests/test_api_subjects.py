@@ -167,3 +167,69 @@ async def test_every_call_is_attributed_to_a_department_or_refused(
     async with registry_of(registry.app).runtime.db.sessions() as session:
         created_by = await session.scalar(select(orm.subjects.c.created_by))
     assert created_by == "tax"
+
+
+async def test_an_unrelated_department_cannot_rewrite_a_subject(
+    registry: RegistryUnderTest,
+) -> None:
+    """Issue 11 finding 5: the youth league renamed a market-regulation enterprise and removed
+    its legal representative. Now refused; the registering authorities keep the history."""
+    created = await registry.client.post(
+        "/v1/subjects", json=_enterprise(), headers=registry.as_department("tax")
+    )
+    assert created.status_code == 201, created.text
+    rewrite = {"name": "改名公司", "linked_persons": []}
+    refused = await registry.client.put(
+        f"/v1/subjects/{VALID_USCC}", json=rewrite, headers=registry.as_department("youth-league")
+    )
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["error"] == "forbidden"
+    unchanged = await registry.client.get(
+        f"/v1/subjects/{VALID_USCC}", headers=registry.as_department("youth-league")
+    )
+    assert unchanged.json()["name"] == "福州示例科技有限公司"
+    assert unchanged.json()["revision"] == 1
+
+    # The market regulator keeps the register a 9… code comes from; the office coordinates.
+    by_market = await registry.client.put(
+        f"/v1/subjects/{VALID_USCC}",
+        json={**rewrite, "name": "福州示例科技股份有限公司"},
+        headers=registry.as_department("market"),
+    )
+    assert by_market.status_code == 200, by_market.text
+    by_office = await registry.client.put(
+        f"/v1/subjects/{VALID_USCC}",
+        json={
+            "name": "福州示例科技股份有限公司",
+            "linked_persons": _enterprise()["linked_persons"],
+        },
+        headers=registry.as_office(),
+    )
+    assert by_office.status_code == 200, by_office.text
+
+    history = await registry.client.get(
+        f"/v1/subjects/{VALID_USCC}/history", headers=registry.as_department("youth-league")
+    )
+    assert history.status_code == 200, history.text
+    revisions = history.json()
+    assert [(r["revision"], r["recorded_by"]) for r in revisions] == [
+        (1, "tax"),
+        (2, "market"),
+        (3, "credit-office"),
+    ]
+    assert revisions[0]["name"] == "福州示例科技有限公司"
+    assert revisions[1]["linked_persons"] == []
+    assert revisions[2]["linked_persons"][0]["resident_id_masked"] == "110105********002X"
+    assert PERSON not in history.text  # DOMAIN.md §2: never in clear
+    async with registry_of(registry.app).runtime.db.sessions() as session:
+        events = await session.scalar(
+            select(func.count())
+            .select_from(orm.messaging.outbox)
+            .where(orm.messaging.outbox.c.event_type == "cn.jrp.registry.subject.recorded.v1")
+        )
+    assert events == 3  # the refused rewrite was never republished on subjects.v1
+
+    missing = await registry.client.get(
+        "/v1/subjects/91110000802100433B/history", headers=registry.as_department()
+    )
+    assert missing.status_code == 404

@@ -76,6 +76,8 @@ def test_dev_credentials_give_the_credit_office_the_portal_role(
     office = verifier.verify(tokens["credit-office"]).roles
     assert {ROLE_ADMINISTRATOR, ROLE_PORTAL} <= office
     assert ROLE_PORTAL not in verifier.verify(tokens["tax"]).roles
+    # The tokens carry the credential version their new secret made (docs/security.md).
+    assert verifier.verify(tokens["tax"]).credential_version == 2
 
 
 def test_the_kafka_plans_come_from_the_catalogs_departments(

@@ -10,18 +10,31 @@ name check, out of scope here). The portal exchanges its own token for a short-l
 token* (`POST /v1/oauth/subject-token`) naming one subject code and the portal as the acting
 party (the `act` claim of RFC 8693). A subject token only ever reaches that subject's own
 entries and cases, and is refused wherever a department is required.
+
+Signing keys carry a key id (`kid`, the RFC 7638 thumbprint of the public key). The registry
+publishes every key a token may be signed with (`GET /.well-known/jwks.json`) and a verifier
+accepts any key of its set, so a new key is introduced before it signs and an old one stays
+until its last token has expired (docs/security.md, "Tokens": the rotation procedure).
+
+Revocation: a department's tokens carry its credential version (`cver`), which grows when its
+secret is set or its roles change; every service follows the registry's `departments.v1` and
+refuses a token older than the department's current version, or of an inactive department
+(`CredentialStates`). A subject token carries its portal's version.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Final
 
 import jwt
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from jrp_shared.errors import Forbidden, Unauthenticated
 
@@ -52,6 +65,8 @@ class Principal:
     roles: frozenset[str]
     subject_code: str | None = None
     agent: str | None = None
+    credential_version: int | None = None
+    """The `cver` the token carries (of the department, or of a subject token's portal)."""
 
     @property
     def is_subject(self) -> bool:
@@ -89,27 +104,86 @@ def generate_keypair() -> tuple[str, str]:
     return private_pem, public_pem
 
 
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _raw(public_key: Ed25519PublicKey) -> bytes:
+    return public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def public_jwk(public_key: Ed25519PublicKey) -> dict[str, str]:
+    """The public key as a JWK (RFC 8037), `kid` its RFC 7638 thumbprint: the same key always
+    has the same id, on every service, without configuring one."""
+    required = {"crv": "Ed25519", "kty": "OKP", "x": _b64url(_raw(public_key))}
+    canonical = json.dumps(required, separators=(",", ":"), sort_keys=True).encode()
+    kid = _b64url(hashlib.sha256(canonical).digest())
+    return {**required, "kid": kid, "alg": ALGORITHM, "use": "sig"}
+
+
+def load_public_keys(text: str) -> dict[str, Ed25519PublicKey]:
+    """A key set by key id, from one or more PEM public keys (one after the other) or a JWKS
+    document (`{"keys": [...]}`, as the registry publishes it)."""
+    keys: list[Any] = []
+    stripped = text.strip()
+    if stripped.startswith("{"):
+        for jwk in json.loads(stripped).get("keys", []):
+            keys.append(jwt.PyJWK(jwk, algorithm=ALGORITHM).key)
+    else:
+        marker = "-----END PUBLIC KEY-----"
+        for block in stripped.split(marker):
+            if block.strip():
+                keys.append(serialization.load_pem_public_key((block + marker).encode()))
+    found: dict[str, Ed25519PublicKey] = {}
+    for key in keys:
+        if not isinstance(key, Ed25519PublicKey):
+            raise ValueError(f"not an Ed25519 public key: {type(key).__name__}")
+        found[public_jwk(key)["kid"]] = key
+    if not found:
+        raise ValueError("no public key found (PEM blocks or a JWKS document expected)")
+    return found
+
+
 class TokenIssuer:
     def __init__(
         self, private_key_pem: str, *, issuer: str, audience: str, ttl_seconds: int = 900
     ) -> None:
-        self._key = serialization.load_pem_private_key(private_key_pem.encode(), password=None)
+        key = serialization.load_pem_private_key(private_key_pem.encode(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError("the signing key must be an Ed25519 private key")
+        self._key = key
+        self.key_id = public_jwk(key.public_key())["kid"]
         self.issuer = issuer
         self.audience = audience
         self.ttl_seconds = ttl_seconds
 
+    def public_jwk(self) -> dict[str, str]:
+        return public_jwk(self._key.public_key())
+
     def issue(
-        self, department_code: str, roles: frozenset[str], *, ttl_seconds: int | None = None
+        self,
+        department_code: str,
+        roles: frozenset[str],
+        *,
+        ttl_seconds: int | None = None,
+        credential_version: int | None = None,
     ) -> tuple[str, int]:
-        return self._sign(department_code, sorted(roles), ttl_seconds)
+        extra = {} if credential_version is None else {"cver": credential_version}
+        return self._sign(department_code, sorted(roles), ttl_seconds, **extra)
 
     def issue_for_subject(
-        self, subject_code: str, *, agent: str, ttl_seconds: int | None = None
+        self,
+        subject_code: str,
+        *,
+        agent: str,
+        ttl_seconds: int | None = None,
+        agent_credential_version: int | None = None,
     ) -> tuple[str, int]:
         """A subject token: `subject_code` acting through the portal department `agent`."""
-        return self._sign(
-            f"{_SUBJECT_PREFIX}{subject_code}", [ROLE_SUBJECT], ttl_seconds, act={"sub": agent}
-        )
+        extra: dict[str, Any] = {"act": {"sub": agent}}
+        if agent_credential_version is not None:
+            extra["cver"] = agent_credential_version
+        return self._sign(f"{_SUBJECT_PREFIX}{subject_code}", [ROLE_SUBJECT], ttl_seconds, **extra)
 
     def _sign(
         self, sub: str, roles: list[str], ttl_seconds: int | None, **extra: Any
@@ -126,19 +200,80 @@ class TokenIssuer:
             "exp": now + ttl,
             **extra,
         }
-        return jwt.encode(claims, self._key, algorithm=ALGORITHM), ttl  # type: ignore[arg-type]
+        token = jwt.encode(claims, self._key, algorithm=ALGORITHM, headers={"kid": self.key_id})
+        return token, ttl
+
+
+class CredentialStates:
+    """Each department's current credential version and active flag, as the registry
+    publishes them (`departments.v1`). A department not heard of yet is not refused here: its
+    token is judged by its signature and expiry alone (docs/security.md, "Tokens")."""
+
+    def __init__(self) -> None:
+        self._states: dict[str, tuple[int, bool]] = {}
+
+    def learn(self, department_code: str, credential_version: int, active: bool) -> None:
+        """Keep the newest state (events may repeat; a version never goes back)."""
+        known = self._states.get(department_code)
+        if known is None or credential_version >= known[0]:
+            self._states[department_code] = (credential_version, active)
+
+    def refusal(self, principal: Principal) -> str | None:
+        """Why the principal's token is revoked, or None."""
+        department = principal.agent if principal.is_subject else principal.department_code
+        state = self._states.get(department or "")
+        if state is None:
+            return None
+        version, active = state
+        if not active:
+            return f"access token revoked: department {department} is not active"
+        # A token without `cver` predates versions; only the active flag judges it.
+        if principal.credential_version is not None and principal.credential_version < version:
+            return (
+                f"access token revoked: department {department}'s credentials changed after "
+                "it was issued; request a new one"
+            )
+        return None
 
 
 class TokenVerifier:
-    def __init__(self, public_key_pem: str, *, issuer: str, audience: str) -> None:
-        self._key = serialization.load_pem_public_key(public_key_pem.encode())
+    def __init__(
+        self,
+        public_keys: str,
+        *,
+        issuer: str,
+        audience: str,
+        credentials: CredentialStates | None = None,
+    ) -> None:
+        """`public_keys`: one or more PEM public keys, or a JWKS document."""
+        self._keys = load_public_keys(public_keys)
         self._issuer = issuer
         self._audience = audience
+        self.credentials = credentials or CredentialStates()
         # A department's systems reuse one token for many calls; checking its signature once
         # (not on every must-check) keeps the hot path cheap. Expiry is still judged each time.
         self._verified: dict[str, tuple[Principal, int]] = {}
 
+    @property
+    def key_ids(self) -> frozenset[str]:
+        return frozenset(self._keys)
+
+    def replace_keys(self, public_keys: str) -> None:
+        """A new key set (e.g. the registry's, fetched again): tokens signed with a key that
+        left the set are refused from now on."""
+        keys = load_public_keys(public_keys)
+        if keys.keys() != self._keys.keys():
+            self._keys = keys
+            self._verified.clear()
+
     def verify(self, token: str, *, at: datetime | None = None) -> Principal:
+        principal = self._principal(token, at)
+        refusal = self.credentials.refusal(principal)
+        if refusal is not None:
+            raise Unauthenticated(refusal)
+        return principal
+
+    def _principal(self, token: str, at: datetime | None) -> Principal:
         if at is None:
             hit = self._verified.get(token)
             if hit is not None and time.time() <= hit[1] + _LEEWAY_SECONDS:
@@ -150,23 +285,24 @@ class TokenVerifier:
             self._verified[token] = (principal, expires)
         return principal
 
+    def _keys_for(self, token: str) -> list[Ed25519PublicKey]:
+        try:
+            kid = jwt.get_unverified_header(token).get("kid")
+        except jwt.InvalidTokenError as exc:
+            raise Unauthenticated(f"invalid access token: {exc}") from exc
+        if kid is None:  # signed before keys had ids: any key of the set may have signed it
+            return list(self._keys.values())
+        key = self._keys.get(str(kid))
+        if key is None:
+            raise Unauthenticated(f"invalid access token: unknown signing key {str(kid)[:64]!r}")
+        return [key]
+
     def _verify(self, token: str, at: datetime | None) -> tuple[Principal, int]:
         """The token's department and roles. `at`: judge expiry at that moment instead of now
         (a message's production time; the signature is checked all the same)."""
+        keys = self._keys_for(token)
         try:
-            claims = jwt.decode(
-                token,
-                self._key,  # type: ignore[arg-type]
-                algorithms=[ALGORITHM],
-                issuer=self._issuer,
-                audience=self._audience,
-                options={
-                    "require": ["exp", "iat", "sub", "iss", "aud"],
-                    "verify_exp": at is None,
-                    "verify_nbf": at is None,
-                },
-                leeway=_LEEWAY_SECONDS,
-            )
+            claims = self._decode(token, keys, at)
         except jwt.ExpiredSignatureError as exc:
             raise Unauthenticated("access token expired; request a new one") from exc
         except jwt.InvalidTokenError as exc:
@@ -178,9 +314,39 @@ class TokenVerifier:
         roles = claims.get("roles", [])
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise Unauthenticated("invalid access token: roles claim malformed")
-        return _principal(str(claims["sub"]), frozenset(roles), claims.get("act")), int(
-            claims["exp"]
+        cver = claims.get("cver")
+        if cver is not None and (not isinstance(cver, int) or isinstance(cver, bool)):
+            raise Unauthenticated("invalid access token: cver claim malformed")
+        principal = _principal(str(claims["sub"]), frozenset(roles), claims.get("act"))
+        return replace(principal, credential_version=cver), int(claims["exp"])
+
+    def _decode(
+        self, token: str, keys: list[Ed25519PublicKey], at: datetime | None
+    ) -> dict[str, Any]:
+        for key in keys[:-1]:
+            try:
+                return self._decode_with(token, key, at)
+            except jwt.InvalidSignatureError:
+                continue
+        return self._decode_with(token, keys[-1], at)
+
+    def _decode_with(
+        self, token: str, key: Ed25519PublicKey, at: datetime | None
+    ) -> dict[str, Any]:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            key,
+            algorithms=[ALGORITHM],
+            issuer=self._issuer,
+            audience=self._audience,
+            options={
+                "require": ["exp", "iat", "sub", "iss", "aud"],
+                "verify_exp": at is None,
+                "verify_nbf": at is None,
+            },
+            leeway=_LEEWAY_SECONDS,
         )
+        return claims
 
 
 def _principal(sub: str, roles: frozenset[str], act: Any) -> Principal:

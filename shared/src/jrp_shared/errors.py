@@ -72,3 +72,14 @@ class Unauthenticated(DomainError):
 class Forbidden(DomainError):
     status = 403
     code = "forbidden"
+
+
+class TooManyRequests(DomainError):
+    """A rate limit was reached; answered 429 with `Retry-After` (seconds)."""
+
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = max(1, retry_after_seconds)

@@ -14,13 +14,18 @@ from collections.abc import Callable, Coroutine, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
-from jrp_shared.auth import TokenVerifier
+import httpx
+
+from jrp_shared.auth import CredentialStates, TokenVerifier, load_public_keys
 from jrp_shared.bus.base import Bus, Record
 from jrp_shared.bus.factory import bus_from_settings
 from jrp_shared.bus.health import BrokerWatch
 from jrp_shared.db import Database
+from jrp_shared.events import topics
 from jrp_shared.events.envelope import Envelope
+from jrp_shared.events.payloads import DepartmentPublished, EventPayload
 from jrp_shared.logging import get_logger
+from jrp_shared.messaging.broadcast import Follower
 from jrp_shared.messaging.consumer import EventConsumer, Handler, Prepare
 from jrp_shared.messaging.dead_letters import DeadLetterWatch
 from jrp_shared.messaging.inbound import DepartmentAuthenticator
@@ -99,6 +104,12 @@ class ServiceRuntime:
         self._task_factories: list[tuple[str, Callable[[], Coroutine[Any, Any, None]]]] = []
         self._readiness_probes: dict[str, Callable[[], bool]] = {}
         self._consumers_started: set[str] = set()
+        # Revocation: every replica learns each department's credential version and active
+        # flag from the registry's departments.v1 (docs/security.md, "Tokens").
+        self.credentials = CredentialStates()
+        self.add_task("credentials-follower", self._follow_credentials)
+        if settings.auth_jwks_url:
+            self.add_task("key-set-refresh", self._refresh_key_set)
 
     @property
     def verifier(self) -> TokenVerifier:
@@ -109,8 +120,41 @@ class ServiceRuntime:
                 self.settings.public_key_pem(),
                 issuer=self.settings.auth_issuer,
                 audience=self.settings.auth_audience,
+                credentials=self.credentials,
             )
         return self._verifier
+
+    async def _fetch_key_set(self) -> str:
+        url = self.settings.auth_jwks_url
+        assert url is not None
+        async with httpx.AsyncClient(timeout=10.0) as client:
+            response = await client.get(url)
+            response.raise_for_status()
+        load_public_keys(response.text)  # refuse a document without a usable key
+        return response.text
+
+    async def _refresh_key_set(self) -> None:
+        """The registry's key set, fetched again every `auth_jwks_refresh_seconds`: a key
+        announced there is accepted, a key withdrawn is refused, without a restart. A failed
+        fetch keeps the set in use."""
+        while True:
+            await asyncio.sleep(self.settings.auth_jwks_refresh_seconds)
+            try:
+                self.verifier.replace_keys(await self._fetch_key_set())
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("key set not refreshed; keeping the current one", error=str(exc))
+
+    async def _follow_credentials(self) -> None:
+        def apply(_envelope: Envelope, payload: EventPayload) -> None:
+            if isinstance(payload, DepartmentPublished):
+                self.credentials.learn(payload.code, payload.credential_version, payload.active)
+
+        follower = Follower(
+            self.bus, [topics.DEPARTMENTS], name=f"{self.name}.credentials", from_beginning=True
+        )
+        await follower.run(apply)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.db, self.tables, source=self.source, on_commit=self.relay.wake)
@@ -166,6 +210,14 @@ class ServiceRuntime:
         self._readiness_probes[name] = probe
 
     async def start(self) -> None:
+        no_key_file = self._verifier is None and self.settings.auth_public_key_file is None
+        if no_key_file and self.settings.auth_jwks_url:  # the registry's key set, once now
+            self._verifier = TokenVerifier(
+                await self._fetch_key_set(),
+                issuer=self.settings.auth_issuer,
+                audience=self.settings.auth_audience,
+                credentials=self.credentials,
+            )
         _ = self.verifier  # fail at start without a key, not at the first call
         await self.bus.start()
         if self._topics_published:

@@ -108,8 +108,17 @@ class ServiceSettings(BaseSettings):
     )
 
     auth_public_key_file: Path | None = Field(
-        default=None, description="PEM public key that verifies the registry's access tokens"
+        default=None,
+        description="the public keys that verify the registry's access tokens: one or more PEM "
+        "keys, or a JWKS document (the registry's /.well-known/jwks.json saved)",
     )
+    auth_jwks_url: str | None = Field(
+        default=None,
+        description="the registry's key set (…/.well-known/jwks.json), fetched at start when "
+        "no key file is set and again every auth_jwks_refresh_seconds, so a new signing key is "
+        "accepted without a restart (docs/security.md, key rotation)",
+    )
+    auth_jwks_refresh_seconds: float = Field(default=300, gt=0, le=86_400)
     auth_issuer: str = "jrp-registry"
     auth_audience: str = "jrp"
 
@@ -236,9 +245,11 @@ class ServiceSettings(BaseSettings):
         return self
 
     def public_key_pem(self) -> str:
+        """The key file's text: PEM public keys or a JWKS document."""
         if self.auth_public_key_file is None:
             raise ValueError(
-                f"{self.service_name}: auth_public_key_file is not set; every call must be "
-                "attributed to a department, so a service cannot run without it"
+                f"{self.service_name}: neither auth_public_key_file nor auth_jwks_url is set; "
+                "every call must be attributed to a department, so a service cannot run "
+                "without the registry's public keys"
             )
         return self.auth_public_key_file.read_text(encoding="utf-8")

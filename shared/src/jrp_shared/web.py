@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from jrp_shared import limits
 from jrp_shared.auth import Principal
 from jrp_shared.correlation import HTTP_HEADER, new_correlation_id, set_correlation_id
-from jrp_shared.errors import DomainError, Unauthenticated
+from jrp_shared.errors import DomainError, TooManyRequests, Unauthenticated
 from jrp_shared.logging import get_logger
 from jrp_shared.runtime import ServiceRuntime
 from jrp_shared.transient import is_transient
@@ -382,12 +382,14 @@ def _is_json(scope: Scope) -> bool:
 
 def domain_error_response(exc: DomainError) -> JSONResponse:
     """How a DomainError is answered: its status and its JSON (401 asks for a bearer; 503,
-    e.g. the must-check audit could not be stored, says when to retry)."""
+    e.g. the must-check audit could not be stored, and 429, a rate limit, say when to retry)."""
     headers = None
     if exc.status == 401:
         headers = {"WWW-Authenticate": "Bearer"}
     elif exc.status == 503:
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    elif isinstance(exc, TooManyRequests):
+        headers = {"Retry-After": str(exc.retry_after_seconds)}
     return JSONResponse(exc.as_json(), status_code=exc.status, headers=headers)
 
 

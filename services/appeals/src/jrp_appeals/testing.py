@@ -29,12 +29,22 @@ from jrp_shared.events.payloads import (
     ListEntryInForce,
     ListTypePublished,
     MeasurePublished,
+    MeasureStatus,
+    OrderStatuses,
     Period,
+    SanctionOrderStatus,
     SubjectReference,
 )
 from jrp_shared.identifiers import resident_id_check_character
 from jrp_shared.testing import Keys, eventually, serving
-from jrp_shared.vocabulary import DisclosureClass, LinkedPersonRole, ListColour, SubjectType
+from jrp_shared.vocabulary import (
+    DisclosureClass,
+    LinkedPersonRole,
+    ListColour,
+    OrderState,
+    SubjectType,
+    TargetRole,
+)
 
 TAX_LIST = "black.tax.major-violation"
 COURT_LIST = "black.judicial.dishonest-judgment-debtor"
@@ -183,6 +193,43 @@ class AppealsUnderTest:
         await self.publish(entry)
         await self.entry_reaches(entry.entry_id, version=entry.version)
         return entry
+
+    async def order_held(self, entry_id: str, department: str = "finance") -> None:
+        """Enforcement reports an order of `department` from the entry (order-status.v1); wait
+        until this service knows that the department may object to it."""
+        now = datetime.now(UTC)
+        status = SanctionOrderStatus(
+            order_id=f"{entry_id}:{department}",
+            sequence=1,
+            revision=1,
+            entry_id=entry_id,
+            entry_version=1,
+            department=department,
+            listed_subject_code=ENTERPRISE,
+            target_role=TargetRole.SUBJECT,
+            state=OrderState.ISSUED,
+            issued_at=now,
+            receipt_due=now.date(),
+            feedback_due=now.date(),
+            received_at=None,
+            measures=[MeasureStatus(code="m", mandatory=True, outcome=None)],
+        )
+        await self.publish(
+            OrderStatuses(entry_id=entry_id, listed_subject_code=ENTERPRISE, statuses=[status]),
+            source="/jrp/enforcement",
+        )
+        holders = orm.order_holders
+
+        async def known() -> bool:
+            async with self.appeals.runtime.db.sessions() as session:
+                found = await session.scalar(
+                    select(holders.c.department).where(
+                        holders.c.entry_id == entry_id, holders.c.department == department
+                    )
+                )
+            return found is not None
+
+        await eventually(known, within=20)
 
     # --- what this service did ------------------------------------------------------------------
 

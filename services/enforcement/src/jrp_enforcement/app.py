@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from jrp_enforcement.adapters import orm
 from jrp_enforcement.config import EnforcementSettings
+from jrp_enforcement.domain.batches import BatchPolicy
 from jrp_enforcement.entrypoints import lifecycle
 from jrp_enforcement.entrypoints.http import checks
 from jrp_enforcement.service_layer.changes import EntryChanges
@@ -26,7 +27,16 @@ def create_app(settings: EnforcementSettings | None = None, *, bus: Bus | None =
     copies = RegistryCopies(runtime, orm.catalog_copy, orm.calendar_copy)
     entry_changes = EntryChanges()
     orders = lifecycle.wire_order_lifecycle(runtime, copies, entry_changes, settings)
-    check_service = wire_checks(runtime, copies.catalog, entry_changes, clock=orders.now)
+    check_service = wire_checks(
+        runtime,
+        copies.catalog,
+        entry_changes,
+        clock=orders.now,
+        batch_policy=BatchPolicy(
+            max_codes_per_mask=settings.batch_max_codes_per_mask,
+            flag_persons_over=settings.batch_flag_persons_over,
+        ),
+    )
     # The office sees an agency that stopped reading its topic (docs/operations.md).
     sanction_topics = SanctionTopicsWatch(
         runtime.bus, runtime.metrics, interval_seconds=settings.sanction_lag_refresh_seconds

@@ -29,3 +29,17 @@ class EnforcementSettings(ServiceSettings):
         description="how often the lag of the departments' consumer groups on their sanction "
         "topics is read from the broker (it lists every consumer group; docs/operations.md)",
     )
+    batch_max_codes_per_mask: int = Field(
+        default=50,
+        ge=1,
+        le=100_000,
+        description="resident IDs of one batch check that may share a masked pattern (first 6 "
+        "and last 4 characters); more are refused with 422 as an enumeration (docs/security.md)",
+    )
+    batch_flag_persons_over: int = Field(
+        default=1_000,
+        ge=0,
+        le=100_000,
+        description="a batch check with more natural-person codes is flagged for the office "
+        "(GET /v1/check-batches?flagged=true, metric jrp_check_batches_total)",
+    )

@@ -37,6 +37,7 @@ def create_app(settings: RegistrySettings | None = None, *, bus: Bus | None = No
         "legal basis for any measure (DOMAIN.md §4).",
         routers=[
             oauth.router,
+            oauth.well_known,
             subjects.router,
             cases.router,
             departments.router,

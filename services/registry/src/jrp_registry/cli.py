@@ -133,13 +133,19 @@ def _dev_credentials(args: argparse.Namespace) -> int:
                 secrets[code] = department_rules.new_client_secret()
                 async with runtime.uow() as uow:
                     await handlers.set_client_secret(uow, code, secrets[code], "dev-credentials")
+                async with runtime.db.sessions() as session:
+                    # The token carries the version the new secret made: a later rotation
+                    # revokes it (docs/security.md, "Tokens").
+                    version = await DepartmentRepository(session).credential_version(code)
                 roles = department_rules.roles_of(
                     initiates=department.initiates,
                     implements=department.implements,
                     administers=code in settings.administrator_departments,
                     portal=code in settings.portal_departments,
                 )
-                tokens[code], _ = issuer.issue(code, roles, ttl_seconds=args.ttl)
+                tokens[code], _ = issuer.issue(
+                    code, roles, ttl_seconds=args.ttl, credential_version=version
+                )
         for path, data in ((args.out, tokens), (args.secrets_out, secrets)):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from limits import parse
+from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from jrp_shared.settings import ServiceSettings
@@ -23,7 +24,34 @@ class RegistrySettings(ServiceSettings):
     signing_key_file: Path | None = Field(
         default=None, description="PEM private key that signs access tokens (registry only)"
     )
+    published_key_files: list[Path] = Field(
+        default_factory=list,
+        description="PEM public keys published in the key set besides the signing key's: the "
+        "next key before it signs, the retired one until its tokens expired (JSON list; "
+        "docs/security.md, key rotation)",
+    )
     token_ttl_seconds: int = Field(default=900, ge=60, le=86_400)
+    token_requests_per_client: str = Field(
+        default="10/minute",
+        description="token requests one client id may make (a `limits` rate, e.g. 10/minute); "
+        "more get 429 with Retry-After",
+    )
+    token_failures_per_address: str = Field(
+        default="30/minute",
+        description="refused token requests one caller address may make before it gets 429",
+    )
+    token_rate_limit_storage: str = Field(
+        default="async+memory://",
+        description="`limits` storage URI of the token rate limits; per process by default, a "
+        "shared one (async+redis://…) holds them across replicas",
+    )
+    token_hash_threads: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="secret hashes (scrypt, ~50 ms and 16 MiB each) computed at once, off the "
+        "event loop",
+    )
     administrator_departments: frozenset[str] = Field(
         default=frozenset({"credit-office"}),
         description="departments that maintain departments, catalog and calendar (JSON list)",
@@ -38,7 +66,19 @@ class RegistrySettings(ServiceSettings):
         description="a USCC whose organisation-code check fails: stored with a warning, or refused "
         "(DOMAIN.md §2: not confirmed that every real code passes it)",
     )
+    registration_authorities: dict[str, str] = Field(
+        default={"9": "market", "5": "civil-affairs"},
+        description="USCC position 1 (registration authority, DOMAIN.md §2) → the department "
+        "that keeps that register and so may change such subjects besides the department that "
+        "registered them and the office (JSON object; docs/security.md)",
+    )
     catalog_dir: Path = DEFAULT_CATALOG_DIR
+
+    @field_validator("token_requests_per_client", "token_failures_per_address")
+    @classmethod
+    def _a_rate(cls, value: str) -> str:
+        parse(value)  # raises ValueError naming what is wrong
+        return value
 
     def private_key_pem(self) -> str:
         if self.signing_key_file is None:

@@ -175,6 +175,12 @@ class DepartmentPublished(EventPayload):
     initiates: bool
     implements: bool
     active: bool = True
+    credential_version: int = Field(
+        default=1,
+        ge=1,
+        description="grows when the department's secret is set or its roles change; every "
+        "service refuses its tokens of an older version (docs/security.md)",
+    )
 
     def partition_key(self) -> str:
         return self.code

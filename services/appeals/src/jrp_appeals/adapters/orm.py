@@ -70,6 +70,17 @@ entry_linked_persons = Table(
     PrimaryKeyConstraint("entry_id", "resident_id", name="entry_linked_persons_pkey"),
 )
 
+# Which departments hold an order from which entry, from enforcement's order-status.v1: an
+# implementing department may object only to an entry it was ordered to apply (DOMAIN.md §7).
+order_holders = Table(
+    "order_holders",
+    metadata,
+    Column("entry_id", String(64), nullable=False),
+    Column("department", String(32), nullable=False),
+    Column("first_seen_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("entry_id", "department", name="order_holders_pkey"),
+)
+
 _OPEN = "state = 'open'"
 _PENDING = "state = 'pending'"
 

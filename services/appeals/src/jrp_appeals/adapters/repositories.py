@@ -5,7 +5,7 @@ stored yet."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, and_, delete, insert, or_, select, update
@@ -533,3 +533,34 @@ class NotificationRepository:
             )
             for r in rows
         ]
+
+
+class OrderHolderRepository:
+    """Which departments hold an order from which entry (enforcement's order-status.v1)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def holds(self, entry_id: str, department: str) -> bool:
+        t = orm.order_holders
+        found = await self._s.scalar(
+            select(t.c.department).where(t.c.entry_id == entry_id, t.c.department == department)
+        )
+        return found is not None
+
+    async def add(self, entry_id: str, departments: set[str], now: datetime) -> None:
+        """Idempotent: a department already known for the entry is not added again."""
+        t = orm.order_holders
+        known = set(
+            await self._s.scalars(
+                select(t.c.department).where(
+                    t.c.entry_id == entry_id, t.c.department.in_(departments)
+                )
+            )
+        )
+        new = sorted(departments - known)
+        if new:
+            await self._s.execute(
+                insert(t),
+                [{"entry_id": entry_id, "department": d, "first_seen_at": now} for d in new],
+            )

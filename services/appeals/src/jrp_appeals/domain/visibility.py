@@ -95,6 +95,21 @@ def require_office(viewer: Viewer, parties: Parties, what: str) -> None:
         raise Forbidden(f"only the joint conference office (administrator) acts on the {what}")
 
 
+def require_may_object(viewer: Viewer, entry: EntryCopy, *, holds_order: bool) -> None:
+    """Who may object (DOMAIN.md §7, 000 (二十四)): the subject, listed or linked, through the
+    portal (`require_entry` has made sure the entry concerns it); or an implementing
+    department that holds an order from the entry, which may find an error while applying
+    it. Any other department: 403, since an objection suspends the measures for everyone."""
+    if viewer.is_subject:
+        return
+    if viewer.implementer and holds_order:
+        return
+    raise Forbidden(
+        f"{viewer.name} holds no order from entry {entry.entry_id}: only the subject, its "
+        "linked persons or a department applying the entry's measures may object"
+    )
+
+
 def require_subject_of(viewer: Viewer, entry: EntryCopy, what: str) -> str:
     """The subject itself (listed or linked), acting through the portal; its code."""
     if viewer.subject_code is None:

@@ -20,6 +20,8 @@ from jrp_shared.events.payloads import (
     ListEntryRepaired,
     ListEntryRevoked,
     ListEntrySuspended,
+    OrderStatuses,
+    SanctionOrderStatus,
 )
 from jrp_shared.messaging.consumer import Handler
 from jrp_shared.messaging.uow import UnitOfWork
@@ -53,9 +55,31 @@ def list_entry_handlers(appeals: Appeals) -> dict[str, Handler]:
     }
 
 
+def order_status_handlers(appeals: Appeals) -> dict[str, Handler]:
+    """Enforcement's order statuses: which departments hold an order from which entry (who may
+    object, DOMAIN.md §7). Only that is kept here."""
+
+    async def statuses(uow: UnitOfWork, _envelope: Envelope, payload: EventPayload) -> None:
+        assert isinstance(payload, OrderStatuses)
+        await entries.take_order_holders(
+            uow, payload.entry_id, {s.department for s in payload.statuses}, appeals.clock()
+        )
+
+    async def status(uow: UnitOfWork, _envelope: Envelope, payload: EventPayload) -> None:
+        assert isinstance(payload, SanctionOrderStatus)
+        await entries.take_order_holders(
+            uow, payload.entry_id, {payload.department}, appeals.clock()
+        )
+
+    return {OrderStatuses.event_type: statuses, SanctionOrderStatus.event_type: status}
+
+
 def add_consumers(appeals: Appeals) -> None:
     appeals.runtime.add_consumer(
         "list-entries", [topics.LIST_ENTRIES], list_entry_handlers(appeals)
+    )
+    appeals.runtime.add_consumer(
+        "order-holders", [topics.ORDER_STATUS], order_status_handlers(appeals)
     )
 
     async def schedule_loaded(uow: UnitOfWork, schedule: YearSchedule) -> None:

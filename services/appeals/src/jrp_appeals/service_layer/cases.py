@@ -12,7 +12,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from jrp_appeals.adapters.repositories import CaseRepository, EntryRepository
+from jrp_appeals.adapters.repositories import (
+    CaseRepository,
+    EntryRepository,
+    OrderHolderRepository,
+)
 from jrp_appeals.domain import cases, hearings, notifications, visibility
 from jrp_appeals.domain.cases import Case, DecisionRequest
 from jrp_appeals.domain.deadlines import due_after
@@ -99,12 +103,17 @@ async def file_objection(
     grounds: str,
     evidence_references: Sequence[str],
 ) -> Case:
-    """The subject, or an implementing department that found an error (000 (二十四))."""
+    """The subject, or an implementing department that holds an order from the entry and
+    found an error (000 (二十四))."""
     if not viewer.is_subject and not viewer.implementer:
         raise Forbidden(f"{viewer.name}: objections come from the subject or an implementer")
     entry = visibility.require_entry(
         viewer, await EntryRepository(uow.session).get(entry_id, for_update=True), entry_id
     )
+    holds_order = not viewer.is_subject and await OrderHolderRepository(uow.session).holds(
+        entry_id, viewer.department
+    )
+    visibility.require_may_object(viewer, entry, holds_order=holds_order)
     today = ctx.today()
     cases.require_in_force(entry, today)
     repo = CaseRepository(uow.session)

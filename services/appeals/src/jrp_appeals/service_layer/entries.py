@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from jrp_appeals.adapters.repositories import EntryRepository
+from jrp_appeals.adapters.repositories import EntryRepository, OrderHolderRepository
 from jrp_appeals.domain import entries
 from jrp_appeals.domain.entries import EntryCopy
 from jrp_shared.events.payloads import (
@@ -72,3 +72,10 @@ async def take_revoked(uow: UnitOfWork, event: ListEntryRevoked, now: datetime) 
 
 async def take_repaired(uow: UnitOfWork, event: ListEntryRepaired, now: datetime) -> bool:
     return await take_status(uow, event.entry_id, event.version, Status.REPAIRED, now)
+
+
+async def take_order_holders(
+    uow: UnitOfWork, entry_id: str, departments: set[str], now: datetime
+) -> None:
+    """Departments that hold an order from the entry: they may object to it (DOMAIN.md §7)."""
+    await OrderHolderRepository(uow.session).add(entry_id, departments, now)

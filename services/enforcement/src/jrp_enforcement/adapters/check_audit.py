@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Text, bindparam, insert
+from sqlalchemy import Text, bindparam, cast, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from jrp_enforcement.adapters import orm
@@ -66,6 +66,21 @@ _INSERT = insert(orm.check_audit).values(
         for name in _COLUMNS
     }
 )
+
+
+class BatchRecord(NamedTuple):
+    """One batch check: what for, how many codes and persons, why the office should look."""
+
+    batch_id: str
+    asked_at: datetime
+    department: str
+    purpose: str
+    business_reference: str
+    codes: int
+    persons: int
+    listed: int
+    flags: list[str]
+    correlation_id: str | None
 
 
 class _Lane(NamedTuple):
@@ -119,6 +134,31 @@ class AuditWriter:
             raise AuditUnavailable(
                 "the checks could not be recorded; nothing was answered"
             ) from exc
+
+    async def record_batch(self, batch: BatchRecord, rows: Sequence[AuditRow]) -> None:
+        """Store a batch check's own row and its checks' rows, before the batch is answered."""
+
+        async def store() -> None:
+            async with self._db.engine.begin() as conn:
+                await conn.execute(insert(orm.check_batches).values(batch._asdict()))
+
+        try:
+            await self._retrying(store)
+        except Exception as exc:
+            log.exception("must-check batch record not stored", batch_id=batch.batch_id)
+            raise AuditUnavailable("the batch could not be recorded; nothing was answered") from exc
+        await self.record_many(rows)
+
+    async def batches(self, *, flagged: bool, limit: int, offset: int) -> list[dict[str, Any]]:
+        """Recorded batches, newest first (`flagged`: only those the office should review)."""
+        t = orm.check_batches
+        query = select(t).order_by(t.c.asked_at.desc(), t.c.batch_id).limit(limit).offset(offset)
+        if flagged:
+            # JSON arrays compare alike on SQLite and PostgreSQL as text.
+            query = query.where(cast(t.c.flags, Text) != "[]")
+        async with self._db.sessions() as session:
+            rows = await session.execute(query)
+            return [dict(r._mapping) for r in rows]
 
     async def run(self) -> None:
         self._running = True

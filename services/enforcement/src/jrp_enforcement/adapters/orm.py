@@ -134,6 +134,24 @@ order_history = Table(
     Column("detail", JSON, nullable=False),
 )
 
+# One row per batch check: what it was for (DOMAIN.md §6) and whether the office should look at
+# it (many natural persons); its checks are in check_audit under the same batch_id.
+check_batches = Table(
+    "check_batches",
+    metadata,
+    Column("batch_id", String(64), primary_key=True),
+    Column("asked_at", DateTime(timezone=True), nullable=False),
+    Column("department", String(32), nullable=False, comment="the department that asked"),
+    Column("purpose", String(24), nullable=False),
+    Column("business_reference", String(200), nullable=False),
+    Column("codes", Integer, nullable=False),
+    Column("persons", Integer, nullable=False, comment="codes shaped like a resident ID"),
+    Column("listed", Integer, nullable=False),
+    Column("flags", JSON, nullable=False, comment="why the office should review it"),
+    Column("correlation_id", String(64)),
+)
+Index("check_batches_asked_at", check_batches.c.asked_at)
+
 check_audit = Table(
     "check_audit",
     metadata,

@@ -12,9 +12,11 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 import msgspec
+from prometheus_client import CollectorRegistry, Counter
 
-from jrp_enforcement.adapters.check_audit import AuditRow, AuditWriter
+from jrp_enforcement.adapters.check_audit import AuditRow, AuditWriter, BatchRecord
 from jrp_enforcement.adapters.check_index import LiveCheckIndex
+from jrp_enforcement.domain.batches import BatchPolicy, CheckPurpose, review_batch
 from jrp_enforcement.domain.checks import (
     CheckAnswer,
     IndexNotReady,
@@ -31,8 +33,11 @@ from jrp_shared.errors import FieldProblem, InvalidInput
 from jrp_shared.events import topics
 from jrp_shared.events.envelope import Envelope
 from jrp_shared.events.payloads import EntriesChanged, EventPayload
+from jrp_shared.logging import get_logger
 from jrp_shared.messaging.broadcast import Follower
 from jrp_shared.runtime import ServiceRuntime
+
+log = get_logger(__name__)
 
 _YIELD_EVERY = 5_000
 """A big batch lets single checks in between every so many codes (the loop is shared)."""
@@ -87,10 +92,31 @@ T = TypeVar("T")
 
 
 class CheckService:
-    def __init__(self, live: LiveCheckIndex, audit: AuditWriter, clock: Clock) -> None:
+    def __init__(
+        self,
+        live: LiveCheckIndex,
+        audit: AuditWriter,
+        clock: Clock,
+        *,
+        batch_policy: BatchPolicy | None = None,
+        registry: CollectorRegistry | None = None,
+    ) -> None:
         self.live = live
         self.audit = audit
         self._clock = clock
+        self.batch_policy = batch_policy or BatchPolicy()
+        registry = registry or CollectorRegistry()
+        self.batches_checked = Counter(
+            "jrp_check_batches",
+            "Batch must-checks answered, by purpose and whether flagged for the office",
+            ["purpose", "review"],
+            registry=registry,
+        )
+        self.batches_refused = Counter(
+            "jrp_check_batches_refused",
+            "Batch must-checks refused as enumerating a masked resident ID",
+            registry=registry,
+        )
         # Check ids: a random prefix per process and a counter (no entropy call per check).
         self._id_prefix, self._id_counter = uuid.uuid4().hex[:16], itertools.count(1)
         self._empty_tails: dict[tuple[str, date], str] = {}
@@ -154,15 +180,32 @@ class CheckService:
         raw_codes: Sequence[str],
         requested_department: str | None,
         render: Callable[[BatchChecked], Awaitable[T]],
+        *,
+        purpose: CheckPurpose,
+        business_reference: str,
     ) -> T:
-        """Check every code; `render` shapes the answer while the audit rows are stored, and
-        its result is returned only once they are (a failed write fails the whole batch)."""
+        """Check every code; `render` shapes the answer while the audit rows (and the batch's
+        own row: purpose, business reference, review flags) are stored, and its result is
+        returned only once they are (a failed write fails the whole batch). A batch that
+        enumerates a masked resident ID is refused before anything is looked up."""
         now = self._clock()
         today = china_date(now)
         department = self._department(principal, requested_department)
-        self._require_ready()
         batch_id = uuid.uuid4().hex
         asker, correlation_id = principal.department_code, current_correlation_id()
+        try:
+            review = review_batch(raw_codes, self.batch_policy)
+        except InvalidInput as exc:
+            # Refused, and kept for the office: who tried, for what, how many codes.
+            self.batches_refused.inc()
+            log.warning("batch check refused", batch_id=batch_id, department=asker)
+            refusal = BatchRecord(
+                batch_id, now, asker, purpose.value, business_reference, len(raw_codes), 0, 0,
+                [f"refused: {exc.message}"], correlation_id,
+            )  # fmt: skip
+            await self.audit.record_batch(refusal, ())
+            raise
+        self._require_ready()
         lookup = self.live.index.lookup
         # Most codes of a batch are on no list: their audit answer differs only in the check
         # id, so it is written from one template instead of serialising 100,000 dicts.
@@ -198,8 +241,30 @@ class CheckService:
         batch = BatchChecked(
             batch_id, now, department, today, items, listed, rewarded, refused, suspended
         )
+        record = BatchRecord(
+            batch_id=batch_id,
+            asked_at=now,
+            department=asker,
+            purpose=purpose.value,
+            business_reference=business_reference,
+            codes=len(raw_codes),
+            persons=review.persons,
+            listed=listed,
+            flags=list(review.flags),
+            correlation_id=correlation_id,
+        )
+        if review.flags:
+            # For the office (GET /v1/check-batches?flagged=true); no code is logged.
+            log.warning(
+                "batch check flagged for review",
+                batch_id=batch_id,
+                department=asker,
+                purpose=purpose.value,
+                flags=list(review.flags),
+            )
+        self.batches_checked.labels(purpose.value, "flagged" if review.flags else "plain").inc()
         # The database stores the rows while the answer is shaped; nothing leaves before both.
-        storing = asyncio.create_task(self.audit.record_many(rows))
+        storing = asyncio.create_task(self.audit.record_batch(record, rows))
         try:
             rendered = await render(batch)
         except BaseException:
@@ -210,7 +275,11 @@ class CheckService:
 
 
 def wire_checks(
-    runtime: ServiceRuntime, catalog: CatalogCopy, changes: EntryChanges, clock: Clock
+    runtime: ServiceRuntime,
+    catalog: CatalogCopy,
+    changes: EntryChanges,
+    clock: Clock,
+    batch_policy: BatchPolicy | None = None,
 ) -> CheckService:
     """Build the index and the audit writer, run them with the service, make /readyz wait for
     the index, and have every committed entry change reload it."""
@@ -229,4 +298,6 @@ def wire_checks(
     runtime.add_task("check-index", live.run)
     runtime.add_task("check-audit", audit.run)
     runtime.add_readiness_check("check_index", lambda: live.ready)
-    return CheckService(live, audit, clock)
+    return CheckService(
+        live, audit, clock, batch_policy=batch_policy, registry=runtime.metrics.registry
+    )

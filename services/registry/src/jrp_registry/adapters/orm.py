@@ -51,6 +51,21 @@ linked_persons = Table(
 )
 Index("linked_persons_resident_id", linked_persons.c.resident_id)
 
+# Every revision of a subject as it was written, and by whom (the change history: who may
+# change a subject is checked, and what each change did stays visible).
+subject_versions = Table(
+    "subject_versions",
+    metadata,
+    Column("code", String(18), ForeignKey("subjects.code", ondelete="CASCADE"), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("division_code", String(6), nullable=False),
+    Column("linked_persons", JSON, nullable=False, comment="role, name, resident_id"),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(32), nullable=False),
+    PrimaryKeyConstraint("code", "revision", name="subject_versions_pkey"),
+)
+
 domains = Table(
     "domains",
     metadata,
@@ -66,6 +81,14 @@ departments = Table(
     Column("definition", JSON, nullable=False),
     Column("active", Boolean, nullable=False),
     Column("secret_hash", Text),
+    Column(
+        "credential_version",
+        Integer,
+        nullable=False,
+        server_default="1",
+        comment="grows when a secret is set or the roles or active flag change: older tokens "
+        "are revoked (docs/security.md)",
+    ),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("updated_by", String(32), nullable=False),
 )

@@ -16,7 +16,7 @@ from jrp_registry.domain.catalog import (
     MeasureDefinition,
     Version,
 )
-from jrp_registry.domain.subjects import LinkedPerson, Subject
+from jrp_registry.domain.subjects import LinkedPerson, Subject, SubjectRevision
 from jrp_shared.calendar import YearSchedule
 from jrp_shared.vocabulary import LinkedPersonRole, SubjectType
 
@@ -81,8 +81,51 @@ class SubjectRepository:
             )
         )
         await self._write_people(subject)
+        await self._record_version(subject, now, by)
+
+    async def created_by(self, code: str) -> str | None:
+        found: str | None = await self._s.scalar(
+            select(orm.subjects.c.created_by).where(orm.subjects.c.code == code)
+        )
+        return found
+
+    async def _record_version(self, subject: Subject, at: datetime, by: str) -> None:
+        await self._s.execute(
+            insert(orm.subject_versions).values(
+                code=subject.code,
+                revision=subject.revision,
+                name=subject.name,
+                division_code=subject.division_code,
+                linked_persons=[
+                    {"role": p.role.value, "name": p.name, "resident_id": p.resident_id}
+                    for p in subject.linked_persons
+                ],
+                recorded_at=at,
+                recorded_by=by,
+            )
+        )
+
+    async def history(self, code: str) -> list[SubjectRevision]:
+        """Every revision of a subject, oldest first."""
+        sv = orm.subject_versions
+        rows = await self._s.execute(select(sv).where(sv.c.code == code).order_by(sv.c.revision))
+        return [
+            SubjectRevision(
+                revision=r.revision,
+                name=r.name,
+                division_code=r.division_code,
+                linked_persons=tuple(
+                    LinkedPerson(LinkedPersonRole(p["role"]), p["name"], p["resident_id"])
+                    for p in r.linked_persons
+                ),
+                recorded_at=r.recorded_at,
+                recorded_by=r.recorded_by,
+            )
+            for r in rows
+        ]
 
     async def save(self, subject: Subject, by: str) -> None:
+        now = _now()
         await self._s.execute(
             update(orm.subjects)
             .where(orm.subjects.c.code == subject.code)
@@ -90,7 +133,7 @@ class SubjectRepository:
                 name=subject.name,
                 division_code=subject.division_code,
                 revision=subject.revision,
-                updated_at=_now(),
+                updated_at=now,
                 updated_by=by,
             )
         )
@@ -98,6 +141,7 @@ class SubjectRepository:
             delete(orm.linked_persons).where(orm.linked_persons.c.subject_code == subject.code)
         )
         await self._write_people(subject)
+        await self._record_version(subject, now, by)
 
     async def _write_people(self, subject: Subject) -> None:
         if subject.linked_persons:
@@ -121,10 +165,15 @@ class SubjectRepository:
         query = select(orm.subjects).order_by(orm.subjects.c.code).limit(limit).offset(offset)
         if q:
             needle = q.strip()
+            # A natural person is found by the whole resident ID only: a prefix would let a
+            # caller recover a masked ID digit by digit (DOMAIN.md §2, §12).
             query = query.where(
                 or_(
                     orm.subjects.c.code == needle.upper(),
-                    orm.subjects.c.code.startswith(needle.upper(), autoescape=True),
+                    and_(
+                        orm.subjects.c.subject_type != SubjectType.NATURAL_PERSON.value,
+                        orm.subjects.c.code.startswith(needle.upper(), autoescape=True),
+                    ),
                     orm.subjects.c.name.contains(needle, autoescape=True),
                 )
             )
@@ -260,18 +309,38 @@ class DepartmentRepository:
             return True
         if found[0] == department and found[1]:
             return False
+        # Roles come from the definition: a changed one revokes the tokens issued before.
         await self._s.execute(
             update(orm.departments)
             .where(orm.departments.c.code == department.code)
-            .values(definition=definition, active=True, updated_at=_now(), updated_by=by)
+            .values(
+                definition=definition,
+                active=True,
+                credential_version=orm.departments.c.credential_version + 1,
+                updated_at=_now(),
+                updated_by=by,
+            )
         )
         return True
 
+    async def credential_version(self, code: str) -> int:
+        """The department's current credential version (1 for a new one)."""
+        found: int | None = await self._s.scalar(
+            select(orm.departments.c.credential_version).where(orm.departments.c.code == code)
+        )
+        return found or 1
+
     async def set_secret_hash(self, code: str, secret_hash: str, by: str) -> None:
+        """A new secret revokes every token issued before it (the credential version grows)."""
         await self._s.execute(
             update(orm.departments)
             .where(orm.departments.c.code == code)
-            .values(secret_hash=secret_hash, updated_at=_now(), updated_by=by)
+            .values(
+                secret_hash=secret_hash,
+                credential_version=orm.departments.c.credential_version + 1,
+                updated_at=_now(),
+                updated_by=by,
+            )
         )
 
 

@@ -36,13 +36,23 @@ def hash_secret(secret: str) -> str:
     return f"scrypt${salt.hex()}${digest.hex()}"
 
 
+_DUMMY_HASH = f"scrypt${'00' * 16}${'00' * 64}"
+"""Checked against when a client id is unknown, inactive or has no secret: the answer takes
+as long as for a known client, so its timing does not tell which client ids exist."""
+
+
 def secret_matches(secret: str, stored: str | None) -> bool:
+    """Whether `secret` hashes to `stored`. Always runs the hash (a dummy one without a usable
+    stored hash), so every answer costs the same. CPU-bound (~50 ms): call it off the event
+    loop. A damaged stored hash refuses the client; it never raises."""
     parts = (stored or "").split("$")
-    if len(parts) != 3 or parts[0] != "scrypt":
-        return False
+    usable = len(parts) == 3 and parts[0] == "scrypt"
     try:
-        salt = bytes.fromhex(parts[1])
+        salt = bytes.fromhex(parts[1]) if usable else b""
     except ValueError:
-        return False  # a damaged stored hash refuses the client; it never raises
+        usable = False
+    if not usable:
+        parts = _DUMMY_HASH.split("$")
+        salt = bytes.fromhex(parts[1])
     digest = hashlib.scrypt(secret.encode(), salt=salt, **_SCRYPT)
-    return hmac.compare_digest(digest.hex(), parts[2])
+    return usable and hmac.compare_digest(digest.hex(), parts[2])

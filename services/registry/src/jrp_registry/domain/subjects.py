@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Literal
 
-from jrp_shared.errors import FieldProblem, InvalidInput
+from jrp_shared.errors import FieldProblem, Forbidden, InvalidInput
 from jrp_shared.identifiers import (
     IdentifierError,
     UsccCheck,
+    mask_resident_id,
     validate_resident_id,
     validate_uscc,
 )
@@ -40,6 +43,18 @@ class Subject:
     revision: int
     linked_persons: tuple[LinkedPerson, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class SubjectRevision:
+    """One revision of a subject as written, and who wrote it (the change history)."""
+
+    revision: int
+    name: str
+    division_code: str
+    linked_persons: tuple[LinkedPerson, ...]
+    recorded_at: datetime
+    recorded_by: str
 
 
 def _problem(field_name: str, exc: IdentifierError) -> FieldProblem:
@@ -186,4 +201,44 @@ def revise(
         division_code=division_code or subject.division_code,
         linked_persons=persons,
         revision=subject.revision + 1,
+    )
+
+
+# --- who may change a subject -------------------------------------------------------------------
+
+
+def registering_authority(
+    subject: Subject, registration_authorities: Mapping[str, str]
+) -> str | None:
+    """The department that keeps the register a subject's code comes from: USCC position 1
+    names the registration authority (DOMAIN.md §2: 9 market regulation, 5 civil affairs, …),
+    which `registration_authorities` maps to a department. None for a natural person (the
+    resident ID register is not a department of the mesh) or an unmapped authority."""
+    if subject.subject_type is SubjectType.NATURAL_PERSON:
+        return None
+    return registration_authorities.get(subject.code[:1])
+
+
+def require_may_change(
+    subject: Subject,
+    *,
+    created_by: str,
+    by: str,
+    office: bool,
+    registration_authorities: Mapping[str, str],
+) -> None:
+    """Only the registering authority changes a subject: the department that registered it
+    here, the one whose register its code comes from, or the joint conference office (which
+    coordinates the platform, DOMAIN.md §1). Anyone else may read it, not rewrite it: a
+    subject's name and linked persons decide whom the measures reach (§3)."""
+    if office or by in (created_by, registering_authority(subject, registration_authorities)):
+        return
+    shown = (
+        mask_resident_id(subject.code)
+        if subject.subject_type is SubjectType.NATURAL_PERSON
+        else subject.code
+    )
+    raise Forbidden(
+        f"{by} may not change subject {shown}: only the department that registered it "
+        f"({created_by}), its registration authority or the joint conference office may"
     )

@@ -3,10 +3,13 @@ events the change makes, and commits once: state and events in one transaction (
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
+
+import anyio.to_thread
+from anyio import CapacityLimiter
 
 from jrp_registry.adapters.repositories import (
     CalendarRepository,
@@ -24,7 +27,7 @@ from jrp_registry.domain.catalog import (
     ListTypeDefinition,
     MeasureDefinition,
 )
-from jrp_registry.domain.subjects import Subject
+from jrp_registry.domain.subjects import Subject, SubjectRevision
 from jrp_shared.auth import TokenIssuer
 from jrp_shared.calendar import YearSchedule
 from jrp_shared.errors import Conflict, FieldProblem, InvalidInput, NotFound, Unauthenticated
@@ -64,6 +67,18 @@ def _subject_event(subject: Subject) -> SubjectRecorded:
     )
 
 
+def _shown(code: str) -> str:
+    """A code as it may appear in a message: an 18-character one may be a resident ID (§2)."""
+    return mask_resident_id(code) if len(code.strip()) == 18 else code
+
+
+async def subject_history(uow: UnitOfWork, code: str) -> list[SubjectRevision]:
+    history = await SubjectRepository(uow.session).history(code.strip().upper())
+    if not history:
+        raise NotFound(f"no subject {_shown(code)}")
+    return history
+
+
 async def register_subject(
     uow: UnitOfWork,
     *,
@@ -100,11 +115,21 @@ async def update_subject(
     division_code: str | None,
     linked_persons: People,
     by: str,
+    office: bool,
+    registration_authorities: Mapping[str, str],
 ) -> Subject:
+    """A new revision, by the subject's registering authority or the office only."""
     repo = SubjectRepository(uow.session)
     current = await repo.get(code.strip().upper())
     if current is None:
-        raise NotFound(f"no subject {code}")
+        raise NotFound(f"no subject {_shown(code)}")
+    subjects.require_may_change(
+        current,
+        created_by=await repo.created_by(current.code) or "",
+        by=by,
+        office=office,
+        registration_authorities=registration_authorities,
+    )
     revised = subjects.revise(
         current, name=name, division_code=division_code, linked_persons=linked_persons
     )
@@ -270,10 +295,22 @@ async def load_catalog(uow: UnitOfWork, bundle: CatalogBundle, by: str) -> LoadR
 
 
 async def _put_department(uow: UnitOfWork, department: DepartmentDefinition, by: str) -> bool:
-    if not await DepartmentRepository(uow.session).put(department, by):
+    repo = DepartmentRepository(uow.session)
+    if not await repo.put(department, by):
         return False
-    uow.emit(DepartmentPublished(**department.model_dump()))
+    await _publish_department(uow, repo, department, active=True)
     return True
+
+
+async def _publish_department(
+    uow: UnitOfWork, repo: DepartmentRepository, department: DepartmentDefinition, *, active: bool
+) -> None:
+    """The department's state on `departments.v1`, with its credential version: every service
+    refuses the department's older tokens from then on (docs/security.md, "Tokens")."""
+    version = await repo.credential_version(department.code)
+    uow.emit(
+        DepartmentPublished(**department.model_dump(), active=active, credential_version=version)
+    )
 
 
 async def save_department(uow: UnitOfWork, department: DepartmentDefinition, by: str) -> None:
@@ -284,10 +321,15 @@ async def save_department(uow: UnitOfWork, department: DepartmentDefinition, by:
 
 
 async def set_client_secret(uow: UnitOfWork, code: str, secret: str, by: str) -> None:
+    """A new secret; the tokens issued with the old one are revoked (every service learns the
+    new credential version from `departments.v1`)."""
     repo = DepartmentRepository(uow.session)
-    if await repo.get(code) is None:
+    found = await repo.get(code)
+    if found is None:
         raise NotFound(f"no department {code}")
-    await repo.set_secret_hash(code, departments.hash_secret(secret), by)
+    secret_hash = await anyio.to_thread.run_sync(departments.hash_secret, secret)
+    await repo.set_secret_hash(code, secret_hash, by)
+    await _publish_department(uow, repo, found[0], active=found[1])
     await uow.commit()
 
 
@@ -314,13 +356,21 @@ async def issue_token(
     client_secret: str,
     administrators: frozenset[str],
     portals: frozenset[str],
+    hashing: CapacityLimiter,
 ) -> tuple[str, int]:
-    """OAuth2 client credentials: a short-lived token for a department with a valid secret."""
+    """OAuth2 client credentials: a short-lived token for a department with a valid secret.
+    The secret is hashed in a worker thread (never on the event loop), and hashed alike for
+    an unknown client id, so the answer's timing does not tell which ids exist."""
     found = await DepartmentRepository(uow.session).get(client_id)
-    if found is None or not found[1] or not departments.secret_matches(client_secret, found[2]):
+    stored = found[2] if found is not None and found[1] else None
+    matches = await anyio.to_thread.run_sync(
+        departments.secret_matches, client_secret, stored, limiter=hashing
+    )
+    if not matches:
         raise Unauthenticated("invalid client credentials")
     roles = await department_roles(uow, client_id, administrators, portals)
-    return issuer.issue(client_id, roles)
+    version = await DepartmentRepository(uow.session).credential_version(client_id)
+    return issuer.issue(client_id, roles, credential_version=version)
 
 
 def issue_subject_token(
@@ -328,6 +378,7 @@ def issue_subject_token(
     *,
     subject_code: str,
     portal: str,
+    portal_credential_version: int | None,
     ttl_seconds: int,
     organisation_code_policy: Literal["warn", "reject"],
 ) -> tuple[str, str, int]:
@@ -335,7 +386,13 @@ def issue_subject_token(
     must be well formed; it need not be registered here (a subject may act before any entry
     about it reached the registry)."""
     code = subjects.identify(subject_code, "body.subject_code", organisation_code_policy)
-    token, ttl = issuer.issue_for_subject(code, agent=portal, ttl_seconds=ttl_seconds)
+    # The portal's credential version goes along: revoking the portal revokes its subjects'.
+    token, ttl = issuer.issue_for_subject(
+        code,
+        agent=portal,
+        ttl_seconds=ttl_seconds,
+        agent_credential_version=portal_credential_version,
+    )
     # Audit: who obtained a token for whom; a resident ID never appears in clear (§2).
     log.info("subject token issued", portal=portal, subject=mask_resident_id(code), ttl=ttl)
     return code, token, ttl

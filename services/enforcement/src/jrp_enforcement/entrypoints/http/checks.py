@@ -18,13 +18,14 @@ from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.types import Receive, Scope, Send
 
+from jrp_enforcement.domain.batches import CheckPurpose
 from jrp_enforcement.domain.checks import MAX_BATCH, CheckAnswer, Due, Entry, Hit, Measure
 from jrp_enforcement.service_layer.checks import BatchChecked, Checked, CheckService, Refused
 from jrp_shared.auth import ROLE_ADMINISTRATOR
 from jrp_shared.errors import InvalidInput
 from jrp_shared.identifiers import mask_resident_id
 from jrp_shared.vocabulary import CaseKind, ListEntryStatus, SubjectType
-from jrp_shared.web import Department, QuietRoute, current_department, current_party
+from jrp_shared.web import Department, Offset, QuietRoute, current_department, current_party
 
 router = APIRouter(tags=["must-check"])
 
@@ -167,8 +168,27 @@ Code = Annotated[str, StringConstraints(max_length=64)]
 class BatchIn(BaseModel):
     model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
 
+    purpose: CheckPurpose = Field(description="the decision the checks are for (DOMAIN.md §6)")
+    business_reference: str = Field(
+        min_length=1,
+        max_length=200,
+        description="the department's own case or item id of that decision (kept in the audit)",
+    )
     department: str | None = Field(default=None, min_length=1, max_length=32)
     codes: list[Code] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class BatchRecordRead(BaseModel):
+    batch_id: str
+    asked_at: datetime
+    department: str
+    purpose: str
+    business_reference: str
+    codes: int
+    persons: int = Field(description="codes shaped like a resident ID")
+    listed: int
+    flags: list[str] = Field(description="why the office should review it (empty: nothing)")
+    correlation_id: str | None
 
 
 # --- answers as JSON ----------------------------------------------------------------------
@@ -374,8 +394,31 @@ async def check_batch(body: BatchIn, by: Department, checks: Checks) -> Response
     async def render(batch: BatchChecked) -> bytes:
         return await batch_body(batch, checks.live.list_type_names)
 
-    content = await checks.check_batch(by, body.codes, body.department, render)
+    content = await checks.check_batch(
+        by,
+        body.codes,
+        body.department,
+        render,
+        purpose=body.purpose,
+        business_reference=body.business_reference,
+    )
     return Response(content, media_type="application/json")
+
+
+@router.get(
+    "/v1/check-batches",
+    response_model=list[BatchRecordRead],
+    summary="Batch checks as recorded, newest first: the office reviews the flagged ones",
+)
+async def check_batches(
+    by: Department,
+    checks: Checks,
+    flagged: Annotated[bool, Query(description="only those flagged for review")] = False,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Offset = 0,
+) -> list[dict[str, Any]]:
+    by.require(ROLE_ADMINISTRATOR)
+    return await checks.audit.batches(flagged=flagged, limit=limit, offset=offset)
 
 
 @router.get("/v1/check-index", summary="The must-check index: size, memory, load time")

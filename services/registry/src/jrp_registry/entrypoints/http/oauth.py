@@ -5,13 +5,27 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Form, Request
 from pydantic import BaseModel, Field
 
 from jrp_registry.entrypoints.http.deps import Portal, RegistryDep
 from jrp_registry.service_layer import handlers
+from jrp_shared.errors import Unauthenticated
 
 router = APIRouter(prefix="/v1/oauth", tags=["authentication"])
+well_known = APIRouter(tags=["authentication"])
+
+
+class KeySet(BaseModel):
+    keys: list[dict[str, str]] = Field(description="public JWKs (RFC 7517, OKP Ed25519)")
+
+
+@well_known.get("/.well-known/jwks.json", response_model=KeySet)
+async def key_set(registry: RegistryDep) -> KeySet:
+    """Every public key a valid token may be signed with: the signing key's, a next key
+    announced before it signs, a retired one until its last token expired. Public, no token
+    needed; verifiers accept any key in it (docs/security.md, "Tokens")."""
+    return KeySet(keys=registry.published_keys)
 
 
 class TokenResponse(BaseModel):
@@ -22,20 +36,30 @@ class TokenResponse(BaseModel):
 
 @router.post("/token", response_model=TokenResponse)
 async def token(
+    request: Request,
     registry: RegistryDep,
     grant_type: Annotated[Literal["client_credentials"], Form()],
     client_id: Annotated[str, Form(max_length=32)],
     client_secret: Annotated[str, Form(max_length=200)],
 ) -> TokenResponse:
-    async with registry.runtime.uow() as uow:
-        access_token, ttl = await handlers.issue_token(
-            uow,
-            registry.issuer,
-            client_id=client_id,
-            client_secret=client_secret,
-            administrators=registry.settings.administrator_departments,
-            portals=registry.settings.portal_departments,
-        )
+    """Rate limited per client id and, for refused requests, per caller address: 429 with
+    `Retry-After` past the limits (docs/security.md, "Tokens")."""
+    address = request.client.host if request.client else "unknown"
+    await registry.token_throttle.admit(address, client_id)
+    try:
+        async with registry.runtime.uow() as uow:
+            access_token, ttl = await handlers.issue_token(
+                uow,
+                registry.issuer,
+                client_id=client_id,
+                client_secret=client_secret,
+                administrators=registry.settings.administrator_departments,
+                portals=registry.settings.portal_departments,
+                hashing=registry.hashing,
+            )
+    except Unauthenticated:
+        await registry.token_throttle.refused(address)
+        raise
     return TokenResponse(access_token=access_token, expires_in=ttl)
 
 
@@ -55,6 +79,7 @@ async def subject_token(
         registry.issuer,
         subject_code=subject_code,
         portal=portal.department_code,
+        portal_credential_version=portal.credential_version,
         ttl_seconds=registry.settings.token_ttl_seconds,
         organisation_code_policy=registry.settings.organisation_code_policy,
     )

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from jrp_registry.adapters.repositories import SubjectRepository
-from jrp_registry.domain.subjects import Subject
+from jrp_registry.domain.subjects import LinkedPerson, Subject
 from jrp_registry.entrypoints.http.deps import RegistryDep
 from jrp_registry.service_layer import handlers
+from jrp_shared.auth import ROLE_ADMINISTRATOR
 from jrp_shared.errors import NotFound
 from jrp_shared.identifiers import ResidentId, mask_resident_id
 from jrp_shared.vocabulary import LinkedPersonRole, SubjectType
@@ -75,14 +78,18 @@ class SubjectRead(BaseModel):
             name=subject.name,
             division_code=subject.division_code,
             revision=subject.revision,
-            linked_persons=[
-                LinkedPersonRead(
-                    role=p.role, name=p.name, resident_id_masked=mask_resident_id(p.resident_id)
-                )
-                for p in subject.linked_persons
-            ],
+            linked_persons=_people_read(subject.linked_persons),
             warnings=list(subject.warnings),
         )
+
+
+def _people_read(people: Sequence[LinkedPerson]) -> list[LinkedPersonRead]:
+    return [
+        LinkedPersonRead(
+            role=p.role, name=p.name, resident_id_masked=mask_resident_id(p.resident_id)
+        )
+        for p in people
+    ]
 
 
 def _people(items: list[LinkedPersonIn]) -> handlers.People:
@@ -119,8 +126,39 @@ async def update_subject(
             division_code=body.division_code,
             linked_persons=_people(body.linked_persons),
             by=by.department_code,
+            office=ROLE_ADMINISTRATOR in by.roles,
+            registration_authorities=registry.settings.registration_authorities,
         )
     return SubjectRead.of(subject)
+
+
+class SubjectRevisionRead(BaseModel):
+    revision: int
+    name: str
+    division_code: str
+    linked_persons: list[LinkedPersonRead]
+    recorded_at: datetime
+    recorded_by: str = Field(description="the department that wrote this revision")
+
+
+@router.get("/{code}/history", response_model=list[SubjectRevisionRead])
+async def subject_history(
+    code: str, _by: Department, registry: RegistryDep
+) -> list[SubjectRevisionRead]:
+    """Every revision of a subject, oldest first, with who wrote it."""
+    async with registry.runtime.uow() as uow:
+        history = await handlers.subject_history(uow, code)
+    return [
+        SubjectRevisionRead(
+            revision=r.revision,
+            name=r.name,
+            division_code=r.division_code,
+            linked_persons=_people_read(r.linked_persons),
+            recorded_at=r.recorded_at,
+            recorded_by=r.recorded_by,
+        )
+        for r in history
+    ]
 
 
 @router.get("/{code}", response_model=SubjectRead)
@@ -137,7 +175,12 @@ async def search_subjects(
     _by: Department,
     registry: RegistryDep,
     q: Annotated[
-        str | None, Query(max_length=100, description="code, code prefix or name part")
+        str | None,
+        Query(
+            max_length=100,
+            description="a whole code, a USCC prefix or a name part; a natural person is "
+            "found by the whole resident ID only (DOMAIN.md §2)",
+        ),
     ] = None,
     subject_type: SubjectType | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
