@@ -42,6 +42,9 @@ async def short_horizons(
         namespace,
         outbox_retention_hours=1 * HOURS,
         inbox_retention_hours=10 * HOURS,
+        # The settings refuse an inbox horizon shorter than the topics' retention; here every
+        # horizon is scaled down together (the rule itself: shared/tests/test_settings.py).
+        kafka_retention_hours=10 * HOURS,
         retention_sweep_seconds=1.0,
     ) as mesh:
         yield mesh

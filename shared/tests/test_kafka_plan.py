@@ -82,6 +82,13 @@ def test_each_service_gets_what_its_consumers_and_relay_need() -> None:
             assert (who, "topic", "literal", f"prod.{name}", "write") in rules
     enforcement = "User:svc-enforcement"
     assert (enforcement, "topic", "prefixed", "prod.sanctions.v1.", "write") in rules
+    # Enforcement sees how far each agency's groups read (lag), and may not read as them.
+    assert (enforcement, "group", "prefixed", "prod.dept.", "describe") in rules
+    describers = {e.principal for e in plan if e.operation == "describe"}
+    assert describers == {enforcement}
+    # Every service checks tokens against the departments' current credentials.
+    for service in SERVICES:
+        assert (f"User:svc-{service}", "topic", "literal", "prod.departments.v1", "read") in rules
     # Only enforcement writes sanction orders; no service but trigger writes list entries.
     writers = {e.principal for e in plan if e.operation == "write" and "sanctions" in e.resource}
     assert writers == {enforcement}

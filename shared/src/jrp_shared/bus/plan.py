@@ -26,7 +26,7 @@ from jrp_shared.events import topics
 
 ResourceType = Literal["topic", "group"]
 PatternType = Literal["literal", "prefixed"]
-Operation = Literal["read", "write"]
+Operation = Literal["read", "write", "describe"]
 
 REFERENCE_TOPICS: Final = (topics.CATALOG, topics.DEPARTMENTS, topics.CALENDAR)
 """Kept for ever (`retention.ms=-1`): a service started from an empty database rebuilds its
@@ -56,11 +56,14 @@ class ServiceAccess:
     reads: tuple[str, ...]
     writes: tuple[str, ...]
     writes_prefixed: tuple[str, ...] = ()
+    describes_department_groups: bool = False
+    """Lists the departments' consumer groups and their offsets (DESCRIBE on the groups
+    `<ns>.dept.`): enforcement's lag watch on the sanction topics (docs/operations.md)."""
 
 
 SERVICES: Final[Mapping[str, ServiceAccess]] = {
     "registry": ServiceAccess(
-        reads=(topics.APPEALS, topics.CALENDAR),
+        reads=(topics.APPEALS, topics.CALENDAR, topics.DEPARTMENTS),
         writes=(topics.CATALOG, topics.SUBJECTS, topics.DEPARTMENTS, topics.CALENDAR),
     ),
     "trigger": ServiceAccess(
@@ -70,6 +73,7 @@ SERVICES: Final[Mapping[str, ServiceAccess]] = {
             topics.APPEALS,
             topics.CATALOG,
             topics.CALENDAR,
+            topics.DEPARTMENTS,
         ),
         writes=(topics.LIST_ENTRIES,),
     ),
@@ -79,17 +83,27 @@ SERVICES: Final[Mapping[str, ServiceAccess]] = {
             topics.DEPARTMENT_REPORTS,
             topics.CATALOG,
             topics.CALENDAR,
+            topics.DEPARTMENTS,
             topics.ENFORCEMENT_CHANGES,
         ),
         writes=(topics.ORDER_STATUS, topics.ENFORCEMENT_CHANGES),
         writes_prefixed=(SANCTIONS_PREFIX,),
+        describes_department_groups=True,
     ),
     "appeals": ServiceAccess(
-        reads=(topics.LIST_ENTRIES, topics.CATALOG, topics.CALENDAR),
+        reads=(
+            topics.LIST_ENTRIES,
+            topics.ORDER_STATUS,
+            topics.CATALOG,
+            topics.CALENDAR,
+            topics.DEPARTMENTS,
+        ),
         writes=(topics.APPEALS, topics.SUBJECT_NOTIFICATIONS),
     ),
 }
-"""Every service also writes dead letters and reads them (`replay-dead-letters` lists them)."""
+"""Every service also writes dead letters and reads them (`replay-dead-letters` lists them).
+Every service reads `departments.v1`: tokens are checked against each department's current
+credential version (revocation, docs/security.md "Tokens")."""
 
 
 @dataclass(frozen=True)
@@ -202,6 +216,8 @@ def acl_plan(
         for prefix in access.writes_prefixed:
             entries.add(AclEntry(who, "topic", "prefixed", topic(prefix), "write"))
         entries.add(AclEntry(who, "group", "prefixed", f"{namespace}.{service}.", "read"))
+        if access.describes_department_groups:
+            entries.add(AclEntry(who, "group", "prefixed", f"{namespace}.dept.", "describe"))
     for department in departments:
         who = principals.of_department(department.code)
         sanctions = topic(topics.sanctions(department.code))

@@ -25,13 +25,13 @@ from jrp_shared.bus.plan import AclEntry, TopicSpec
 # Kafka's wire codes (org.apache.kafka.common.acl / resource).
 _RESOURCE_TYPE: Final = {"any": 1, "topic": 2, "group": 3}
 _PATTERN: Final = {"any": 1, "literal": 3, "prefixed": 4}
-_OPERATION: Final = {"any": 1, "read": 3, "write": 4}
+_OPERATION: Final = {"any": 1, "read": 3, "write": 4, "describe": 8}
 _ALLOW: Final = 3
 _ANY_PERMISSION: Final = 1
 _TOPIC_ALREADY_EXISTS: Final = 36
 _RESOURCE_NAMES: Final = {v: k for k, v in _RESOURCE_TYPE.items()}
 _PATTERN_NAMES: Final = {v: k for k, v in _PATTERN.items()}
-_OPERATION_NAMES: Final = {v: k for k, v in _OPERATION.items()} | {8: "describe", 2: "all"}
+_OPERATION_NAMES: Final = {v: k for k, v in _OPERATION.items()} | {2: "all"}
 
 
 class ProvisioningError(RuntimeError):
@@ -164,7 +164,7 @@ async def describe_acls(client_kwargs: dict[str, Any]) -> list[AclEntry]:
             if resource_type not in (2, 3):
                 continue
             for principal, _host, operation, permission in acls:
-                if permission != _ALLOW or operation not in (3, 4):
+                if permission != _ALLOW or operation not in (3, 4, 8):
                     continue
                 found.append(
                     AclEntry(
