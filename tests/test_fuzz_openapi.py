@@ -41,8 +41,21 @@ pytestmark = pytest.mark.integration
 ENTERPRISE = "91350100M000100Y43"
 LEGAL_REPRESENTATIVE = "11010519491231002X"
 TAX_LIST = "black.tax.major-violation"
-KNOWN = [ENTERPRISE, LEGAL_REPRESENTATIVE, TAX_LIST, "tax", "credit-office"]
-"""Values the fuzzer draws strings from now and then (tests/fuzzing.py), with the seeded ids."""
+MEASURE = "finance.no-government-procurement"
+
+
+def known(**ids: list[str]) -> dict[str, list[str]]:
+    """Seeded values by parameter or field name, which the fuzzer draws now and then
+    (tests/fuzzing.py): the shared ones and this service's `ids`."""
+    return {
+        "code": [ENTERPRISE, "tax", TAX_LIST, MEASURE],
+        "subject_code": [ENTERPRISE],
+        "resident_id": [LEGAL_REPRESENTATIVE],
+        "list_type": [TAX_LIST],
+        "department": ["tax", "credit-office"],
+        **ids,
+    }
+
 
 TOKEN_SECONDS = 3600
 """Longer than a `make fuzz` run of one identity (the default lifetime is 15 minutes)."""
@@ -147,7 +160,7 @@ async def test_registry(postgres: PostgresDatabases, keys: Keys, tmp_path: Path)
         )
         assert created.status_code == 201, created.text
         no_server_error(
-            await fuzz(registry.app, "registry", identities(keys), tmp_path, known=KNOWN)
+            await fuzz(registry.app, "registry", identities(keys), tmp_path, known=known())
         )
 
 
@@ -164,8 +177,10 @@ async def test_trigger(postgres: PostgresDatabases, keys: Keys, tmp_path: Path) 
             headers=trigger.as_department("tax"),
         )
         assert created.status_code == 201, created.text
-        known = [*KNOWN, created.json()["entry_id"]]
-        no_server_error(await fuzz(trigger.app, "trigger", identities(keys), tmp_path, known=known))
+        seeded = known(entry_id=[created.json()["entry_id"]])
+        no_server_error(
+            await fuzz(trigger.app, "trigger", identities(keys), tmp_path, known=seeded)
+        )
 
 
 async def test_enforcement(postgres: PostgresDatabases, keys: Keys, tmp_path: Path) -> None:
@@ -186,9 +201,9 @@ async def test_enforcement(postgres: PostgresDatabases, keys: Keys, tmp_path: Pa
             return found
 
         planned = await eventually(orders, within=30)
-        known = [*KNOWN, "entry-1", *(o["order_id"] for o in planned[:5])]
+        seeded = known(entry_id=["entry-1"], order_id=[o["order_id"] for o in planned[:5]])
         no_server_error(
-            await fuzz(enforcement.app, "enforcement", identities(keys), tmp_path, known=known)
+            await fuzz(enforcement.app, "enforcement", identities(keys), tmp_path, known=seeded)
         )
 
 
@@ -203,5 +218,7 @@ async def test_appeals(postgres: PostgresDatabases, keys: Keys, tmp_path: Path) 
         entry = await appeals.list_entry()
         objected = await appeals.object_to(entry.entry_id, appeals.as_subject(ENTERPRISE))
         assert objected.status_code == 201, objected.text
-        known = [*KNOWN, entry.entry_id, objected.json()["objection_id"]]
-        no_server_error(await fuzz(appeals.app, "appeals", identities(keys), tmp_path, known=known))
+        seeded = known(entry_id=[entry.entry_id], objection_id=[objected.json()["objection_id"]])
+        no_server_error(
+            await fuzz(appeals.app, "appeals", identities(keys), tmp_path, known=seeded)
+        )
