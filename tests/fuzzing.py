@@ -97,20 +97,24 @@ async def served(app: FastAPI) -> AsyncIterator[str]:
 def _config(directory: Path, known: Mapping[str, Sequence[str]]) -> Path:
     """A schemathesis.toml that draws the seeded values now and then, so requests reach existing
     entries, subjects and list types rather than "not found": for a parameter or body field of
-    a known name (e.g. `entry_id`) half of the time, for any other string a tenth."""
+    a known name (e.g. `entry_id`, or a nested field: `subject.code`) half of the time, for any
+    other string a tenth."""
     path = directory / "schemathesis.toml"
     everything = sorted({value for values in known.values() for value in values})
     if not everything:
         path.write_text("")
         return path
     lines = ["[dictionaries.seeded]", f"values = {json.dumps(everything)}"]
+    dictionaries = {name: f"known{i}" for i, name in enumerate(known)}
     for name, values in known.items():
-        lines += [f"[dictionaries.{name}]", f"values = {json.dumps(list(values))}"]
+        lines += [f"[dictionaries.{dictionaries[name]}]", f"values = {json.dumps(list(values))}"]
     lines += ["[generation.dictionaries.string]", 'dictionary = "seeded"', "probability = 0.1"]
     lines += ["[parameters]"]
-    for name in known:
-        binding = f'{{ dictionary = "{name}", probability = 0.5 }}'
-        lines += [f"{name} = {binding}", f'"body.{name}" = {binding}']
+    for name, dictionary in dictionaries.items():
+        binding = f'{{ dictionary = "{dictionary}", probability = 0.5 }}'
+        if name.isidentifier():  # a path or query parameter, or a top-level body field
+            lines.append(f"{name} = {binding}")
+        lines.append(f'"body.{name}" = {binding}')
     path.write_text("\n".join(lines) + "\n")
     return path
 

@@ -12,6 +12,7 @@ the same with more and its figures are in docs/security.md, "Fuzzing".
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -177,7 +178,17 @@ async def test_trigger(postgres: PostgresDatabases, keys: Keys, tmp_path: Path) 
             headers=trigger.as_department("tax"),
         )
         assert created.status_code == 201, created.text
-        seeded = known(entry_id=[created.json()["entry_id"]])
+        today = trigger.trigger.today()
+        seeded = known(
+            entry_id=[created.json()["entry_id"]],
+            **{
+                "subject.code": [ENTERPRISE],
+                "linked_persons[*].resident_id": [LEGAL_REPRESENTATIVE],
+                "decision_document.date": [str(today)],
+                "period.start": [str(today)],
+                "period.end": [str(today + timedelta(days=700))],
+            },
+        )
         no_server_error(
             await fuzz(trigger.app, "trigger", identities(keys), tmp_path, known=seeded)
         )
