@@ -5,8 +5,8 @@ PostgreSQL cannot store NUL in a text: a NUL in a query parameter failed the que
 fail the first service that stores the field as text. No field of the mesh has a use for it,
 so it is refused at the door: in the path, the query string, a JSON body (the escape
 `\\u0000`; a raw NUL byte is invalid JSON already) and a form body (`%00`). Streamed bodies
-(the NDJSON and CSV bulk import) are not buffered here: `jrp_shared.web` answers the database's
-own refusal of a NUL with the same 422.
+(the NDJSON and CSV bulk import) are not buffered here: trigger refuses such a line by itself,
+and `jrp_shared.web` answers the database's own refusal of a NUL with the same 422.
 """
 
 from __future__ import annotations
