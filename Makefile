@@ -5,7 +5,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 INFRA := deploy/local/infra.sh
 
-.PHONY: help setup run infra infra-down test test-unit bench chaos check lint format typecheck schemas catalog-doc clean
+.PHONY: help setup run infra infra-down test test-unit fuzz bench chaos check lint format typecheck schemas catalog-doc clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -30,6 +30,11 @@ test: setup check infra ## lint, types, and every test layer against real Postgr
 
 test-unit: setup ## the fast layer only (no servers needed)
 	@$(UV) run --no-sync pytest -m "not integration"
+
+FUZZ_EXAMPLES ?= 100
+fuzz: export JRP_PG_DURABLE = 0
+fuzz: setup infra ## schemathesis over the four services (FUZZ_EXAMPLES cases per operation and phase); figures for docs/security.md
+	@eval "$$($(INFRA) env)" && JRP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(UV) run --no-sync pytest tests/test_fuzz_openapi.py -s -q -p no:randomly $(FUZZ_ARGS)
 
 bench: setup infra ## benchmarks on this machine (not tests); figures into docs/benchmarks.md
 	@deploy/local/tools.sh wrk

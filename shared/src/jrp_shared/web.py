@@ -29,6 +29,8 @@ from jrp_shared.auth import Principal
 from jrp_shared.correlation import HTTP_HEADER, new_correlation_id, set_correlation_id
 from jrp_shared.errors import DomainError, TooManyRequests, Unauthenticated
 from jrp_shared.logging import get_logger
+from jrp_shared.nul_refusal import NulRefusal
+from jrp_shared.nul_refusal import refusal as nul_refused
 from jrp_shared.runtime import ServiceRuntime
 from jrp_shared.transient import is_transient
 
@@ -36,6 +38,28 @@ log = get_logger("jrp.http")
 
 RETRY_AFTER_SECONDS = 5
 """What a 503 (a dependency away, e.g. the database restarting) asks the caller to wait."""
+
+_UNSTORABLE_TEXT_SQLSTATES = frozenset({"22021", "22P05"})
+"""character_not_in_repertoire, untranslatable_character: PostgreSQL refuses U+0000 (NUL) in
+a text, wherever it comes from (a query parameter, a path, any field of a body)."""
+
+
+def _unstorable_text(exc: BaseException) -> bool:
+    """True when the database refused a text of the request (NUL): the caller's input."""
+    pending: list[BaseException] = [exc]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if getattr(current, "sqlstate", None) in _UNSTORABLE_TEXT_SQLSTATES:
+            return True
+        for linked in (getattr(current, "orig", None), current.__cause__):
+            if isinstance(linked, BaseException):
+                pending.append(linked)
+    return False
+
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from POST /v1/oauth/token")
 
@@ -140,6 +164,11 @@ class _RequestContext:
             await self.app(scope, receive, send_with_header)
         except Exception as exc:
             route_path = getattr(scope.get("route"), "path", None)
+            if _unstorable_text(exc) and not response_started:
+                # A NUL the door did not see (a streamed body; jrp_shared.nul_refusal): a 422.
+                answer = domain_error_response(nul_refused("request"))
+                await answer(scope, receive, send_with_header)
+                return
             if is_transient(exc):
                 # The database or the broker is away (restarting): not a bug, and the caller
                 # can act on it: retry later.
@@ -502,6 +531,7 @@ def create_service_app(
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.runtime = runtime
+    app.add_middleware(NulRefusal)  # innermost: the edges' limits apply to what it reads
     app.add_middleware(
         _InputEdges,
         max_header_bytes=runtime.settings.http_max_header_bytes,

@@ -27,6 +27,8 @@ from pydantic import ValidationError
 from jrp_shared import limits
 from jrp_shared.errors import FieldProblem, InvalidInput
 from jrp_shared.events.payloads import ListEntrySubmission
+from jrp_shared.nul_refusal import json_holds_nul
+from jrp_shared.nul_refusal import refusal as nul_refusal
 from jrp_trigger.service_layer.bulk import Line
 
 NDJSON: Final = "application/x-ndjson"
@@ -115,6 +117,8 @@ async def ndjson_lines(
     async for number, data in raw:
         if data is None:
             yield _too_long(number)
+        elif json_holds_nul(data):  # PostgreSQL cannot store it (jrp_shared.nul_refusal)
+            yield Line(number, None, problems=tuple(nul_refusal("body").problems))
         elif data.strip():
             if limits.nested_deeper_than(data, max_depth):
                 problem = FieldProblem(
@@ -252,6 +256,8 @@ def _csv_line(number: int, record: str | None, columns: list[str]) -> Line | Non
         return _too_long(number)
     if not record.strip():
         return None
+    if "\x00" in record:  # PostgreSQL cannot store it (jrp_shared.nul_refusal)
+        return Line(number, None, problems=tuple(nul_refusal("body").problems))
     cells = next(csv.reader([record]))
     if len(cells) != len(columns):
         problem = FieldProblem(
