@@ -124,7 +124,7 @@ def render(runs: list[dict[str, Any]], settings: dict[str, Any]) -> str:
         "retries* count what a department system sees: 503 `dependency_unavailable` with "
         "`Retry-After` while the database is away, refused connections while trigger is down.",
         "",
-        "**Before** (issue 10, the same kind of run by hand on 2026-11-27): a PostgreSQL "
+        "**Before** this work (issue 10's findings, a run of the same kind by hand): a PostgreSQL "
         "restart dead-lettered valid events — enforcement never planned 3 entries (57 orders), "
         "appeals lost 1 entry, trigger 3 status events — and the local PostgreSQL's "
         "`fsync=off` lost an acknowledged entry with its 19 orders after an immediate stop.",
