@@ -192,6 +192,21 @@ async def postgres() -> AsyncIterator[PostgresDatabases]:
     await databases.drop_all()
 
 
+async def run_script(script: Path, env: dict[str, str], *args: str) -> None:
+    """Run one of deploy/local's scripts (`postgres.sh up`, `kafka.sh down`…); its output
+    is the failure message when it fails."""
+    process = await asyncio.create_subprocess_exec(
+        str(script),
+        *args,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await process.communicate()
+    if process.returncode != 0:
+        raise AssertionError(f"{script.name} {' '.join(args)} failed:\n{output.decode()}")
+
+
 class PrivatePostgres:
     """A PostgreSQL cluster of one test's own, which the test may crash and restart (the shared
     test server must never be). Driven through `deploy/local/postgres.sh` with its own
@@ -219,16 +234,7 @@ class PrivatePostgres:
         return f"postgresql+asyncpg://jrp:jrp@127.0.0.1:{self.port}/{database}"
 
     async def _run(self, *args: str) -> None:
-        process = await asyncio.create_subprocess_exec(
-            str(self._script),
-            *args,
-            env=self._env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        output, _ = await process.communicate()
-        if process.returncode != 0:
-            raise AssertionError(f"postgres.sh {' '.join(args)} failed:\n{output.decode()}")
+        await run_script(self._script, self._env, *args)
 
     async def start(self) -> None:
         """Create (first time), start and wait until it accepts connections."""
@@ -258,16 +264,7 @@ class PrivateKafka:
         self.bootstrap = f"127.0.0.1:{port}"
 
     async def _run(self, *args: str) -> None:
-        process = await asyncio.create_subprocess_exec(
-            str(self._script),
-            *args,
-            env=self._env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        output, _ = await process.communicate()
-        if process.returncode != 0:
-            raise AssertionError(f"kafka.sh {' '.join(args)} failed:\n{output.decode()}")
+        await run_script(self._script, self._env, *args)
 
     async def start(self) -> None:
         """Start (formatting its storage the first time) and wait until it serves requests."""
@@ -415,16 +412,7 @@ class SecuredKafka:
         }
 
     async def _run(self, *args: str) -> None:
-        process = await asyncio.create_subprocess_exec(
-            str(self._script),
-            *args,
-            env=self._env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        output, _ = await process.communicate()
-        if process.returncode != 0:
-            raise AssertionError(f"kafka.sh {' '.join(args)} failed:\n{output.decode()}")
+        await run_script(self._script, self._env, *args)
 
     async def start(self) -> None:
         await self._run("up")
