@@ -423,15 +423,45 @@ async def dead_letters(service: EnforcementUnderTest) -> list[dict[str, Any]]:
         await dead.stop()
 
 
-async def test_an_entry_of_a_list_type_the_copy_lacks_is_dead_lettered_with_the_reason(
-    enforcement: EnforcementUnderTest,
+async def test_an_entry_of_a_list_type_the_copy_lacks_waits_for_the_catalog(
+    enforcement: EnforcementUnderTest, catalog: Catalog
 ) -> None:
+    """catalog.v1 and list-entries.v1 are not ordered with one another: an entry whose list
+    type has not reached this copy yet is waited for, never dead-lettered (issue 10)."""
     enforcement.set_time(NOW)
-    await enforcement.publish(entry_in_force(list_type="black.tax.not-yet-published"))
-    [letter] = await dead_letters(enforcement)
-    assert "black.tax.not-yet-published" in letter["reason"]
-    assert "not in enforcement's catalog copy" in letter["reason"]
+    list_types, measures = catalog
+    [tax] = [t for t in list_types if t.code == TAX_LIST]
+    late = tax.model_copy(update={"code": "black.tax.not-yet-published", "name": "迟到的名单"})
+    await enforcement.publish(entry_in_force(list_type=late.code))
+
+    async def waiting() -> bool:
+        """Retried at least twice, and still waiting (jrp_consumer_dependency_waits_total)."""
+        metrics = (await enforcement.client.get("/metrics")).text
+        return any(
+            line.startswith("jrp_consumer_dependency_waits_total{")
+            and "list-entries" in line
+            and float(line.rsplit(" ", 1)[1]) >= 2
+            for line in metrics.splitlines()
+        )
+
+    await eventually(waiting)
     assert await listed(enforcement) == []
+    measure = next(m for m in measures if TAX_LIST in m.list_types)
+    await enforcement.seed_catalog(
+        [late],
+        [measure.model_copy(update={"version": 2, "list_types": [*measure.list_types, late.code]})],
+    )
+
+    async def planned() -> list[Any] | None:
+        return await listed(enforcement) or None
+
+    await eventually(planned)
+    dead = enforcement.runtime.bus.subscribe("inspector", [topics.DEAD_LETTER])
+    await dead.start()
+    try:
+        assert await dead.poll(max_records=10, timeout_ms=300) == []
+    finally:
+        await dead.stop()
 
 
 async def test_the_next_unit_of_work_sees_a_catalog_change_the_handlers_had_cached(

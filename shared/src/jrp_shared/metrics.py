@@ -40,8 +40,8 @@ class ServiceMetrics:
         ).labels
         self.consumer_waits = Counter(
             "jrp_consumer_dependency_waits_total",
-            "Retries of a consumer while the database or the broker was away (not counted as "
-            "the message's attempts)",
+            "Retries of a consumer while the database or the broker was away, or what a "
+            "message needs had not arrived yet (not counted as the message's attempts)",
             ["consumer"],
             registry=self.registry,
         ).labels

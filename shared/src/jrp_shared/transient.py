@@ -50,6 +50,14 @@ _LOCAL_FILE_ERRORS: Final = (
 )
 
 
+class NotYetReceived(Exception):
+    """What a message needs has not reached this service yet: a copy fed by another topic
+    (the catalog, the calendar) is behind the topic the message came on. Topics are not
+    ordered with one another, so this is a wait, like an outage: consumers wait it out with
+    the same capped backoff and never dead-letter it (the lag metric shows a wait that does
+    not end). Not transient for HTTP: a request is answered from what the service has."""
+
+
 def _sqlstate_is_transient(sqlstate: object) -> bool:
     return isinstance(sqlstate, str) and (
         sqlstate.startswith(_TRANSIENT_SQLSTATE_CLASSES) or sqlstate in _TRANSIENT_SQLSTATES

@@ -39,7 +39,7 @@ from jrp_shared.messaging.inbound import AUTHORIZATION_HEADER
 from jrp_shared.messaging.tables import MessagingTables
 from jrp_shared.messaging.uow import UnitOfWork
 from jrp_shared.metrics import ServiceMetrics
-from jrp_shared.transient import is_transient, retry_while_transient
+from jrp_shared.transient import NotYetReceived, is_transient, retry_while_transient
 
 log = get_logger(__name__)
 
@@ -369,13 +369,17 @@ class EventConsumer:
                 # for a list type it may not initiate): retrying cannot help.
                 raise _HandlerKeepsFailing(f"refused: {_describe(exc)}") from exc
             except Exception as exc:
-                if is_transient(exc):
-                    # The database is away or restarting: wait for it for as long as it
-                    # takes; the message is not at fault, so this is no attempt of its.
+                behind = isinstance(exc, NotYetReceived)
+                if behind or is_transient(exc):
+                    # The database is away or restarting, or what the message needs has not
+                    # arrived on its own topic yet: wait for as long as it takes; the message
+                    # is not at fault, so this is no attempt of its.
                     outage += 1
                     self._metrics.consumer_waits(self.name).inc()
                     log.warning(
-                        "database unavailable; retrying",
+                        "waiting for what the message needs"
+                        if behind
+                        else "database unavailable; retrying",
                         consumer=self.name,
                         event_id=envelope.id,
                         error=str(exc),

@@ -36,15 +36,16 @@ from jrp_shared.events.payloads import (
 )
 from jrp_shared.logging import get_logger
 from jrp_shared.messaging.uow import UnitOfWork
+from jrp_shared.transient import NotYetReceived
 from jrp_shared.vocabulary import LiftReason, ListEntryStatus
 
 log = get_logger(__name__)
 
 
-class CatalogNotReady(Exception):
-    """The entry names a list type this service's catalog copy has not received. Not a
-    DomainError: the consumer retries it (the catalog may be a moment behind), then
-    dead-letters it with this message for an operator to replay."""
+class CatalogNotReady(NotYetReceived):
+    """The entry names a list type this service's catalog copy has not received yet. Trigger
+    accepted it under that list type, which reaches this service on `catalog.v1`, a topic not
+    ordered with `list-entries.v1`: the consumer waits for it (never dead-letters the entry)."""
 
 
 async def _list_type_of(
