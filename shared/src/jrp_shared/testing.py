@@ -23,7 +23,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import asyncpg
 import pytest
@@ -192,6 +192,30 @@ async def postgres() -> AsyncIterator[PostgresDatabases]:
     await databases.drop_all()
 
 
+class _Server(Protocol):
+    directory: Path
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+S = TypeVar("S", bound=_Server)
+
+
+@asynccontextmanager
+async def started(server: S) -> AsyncIterator[S]:
+    """A server of deploy/local's scripts started, then stopped and its directory removed."""
+    try:
+        await server.start()
+        yield server
+    finally:
+        try:
+            await server.stop()
+        finally:
+            shutil.rmtree(server.directory, ignore_errors=True)
+
+
 async def run_script(script: Path, env: dict[str, str], *args: str) -> None:
     """Run one of deploy/local's scripts (`postgres.sh up`, `kafka.sh down`…); its output
     is the failure message when it fails."""
@@ -261,6 +285,7 @@ class PrivateKafka:
             "JRP_KAFKA_PORT": str(port),
             "JRP_KAFKA_CONTROLLER_PORT": str(controller_port),
         }
+        self.directory = directory
         self.bootstrap = f"127.0.0.1:{port}"
 
     async def _run(self, *args: str) -> None:
@@ -280,15 +305,8 @@ async def private_kafka(pytestconfig: pytest.Config) -> AsyncIterator[PrivateKaf
     """A started Kafka broker of this test's own (its own directory and ports)."""
     script = pytestconfig.rootpath / "deploy" / "local" / "kafka.sh"
     directory = Path(tempfile.mkdtemp(prefix="jrp-kafka-"))
-    broker = PrivateKafka(script, directory, free_port(), free_port())
-    try:
-        await broker.start()
+    async with started(PrivateKafka(script, directory, free_port(), free_port())) as broker:
         yield broker
-    finally:
-        try:
-            await broker.stop()
-        finally:
-            shutil.rmtree(directory, ignore_errors=True)
 
 
 def _postgres_binaries_present() -> bool:
@@ -326,15 +344,8 @@ async def private_cluster(
     # Under /tmp, world-traversable: when run as root the server runs as `postgres`.
     directory = Path(tempfile.mkdtemp(prefix="jrp-pg-"))
     os.chmod(directory, 0o755)
-    cluster = PrivatePostgres(script, directory, free_port(), databases)
-    try:
-        await cluster.start()
+    async with started(PrivatePostgres(script, directory, free_port(), databases)) as cluster:
         yield cluster
-    finally:
-        try:
-            await cluster.stop()
-        finally:
-            shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture
@@ -429,15 +440,8 @@ async def secured_kafka(pytestconfig: pytest.Config) -> AsyncIterator[SecuredKaf
         pytest.fail(f"java not found: the secured Kafka broker runs on it; {_HOW}")
     script = pytestconfig.rootpath / "deploy" / "local" / "kafka.sh"
     directory = Path(tempfile.mkdtemp(prefix="jrp-kafka-secured-"))
-    broker = SecuredKafka(script, directory, free_port(), free_port())
-    try:
-        await broker.start()
+    async with started(SecuredKafka(script, directory, free_port(), free_port())) as broker:
         yield broker
-    finally:
-        try:
-            await broker.stop()
-        finally:
-            shutil.rmtree(directory, ignore_errors=True)
 
 
 async def eventually(
