@@ -22,6 +22,14 @@ class LinkedPersonRole(StrEnum):
     DIRECTLY_RESPONSIBLE_PERSON = "directly_responsible_person"
 
 
+class PerformanceState(StrEnum):
+    """How far a judgment debtor met the obligation when listed (DOMAIN.md §11): not at all
+    or in part (a debtor who met it in full is deleted, not listed)."""
+
+    NONE = "none"
+    PARTIAL = "partial"
+
+
 class ListColour(StrEnum):
     RED = "red"
     BLACK = "black"

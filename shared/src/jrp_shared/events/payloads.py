@@ -28,6 +28,7 @@ from jrp_shared.vocabulary import (
     ObjectionOutcome,
     OrderState,
     PartyKind,
+    PerformanceState,
     Remedy,
     RepairRoute,
     SubjectType,
@@ -105,6 +106,48 @@ class RepairRules(BaseModel):
     public_interest_service_route: bool = False
 
 
+class PeriodExtension(BaseModel):
+    """How far a listing's period may run beyond the list type's default, and on which grounds
+    (法释〔2017〕7号 第二条: two years, extended by one to three years for violent obstruction or
+    several dishonest acts; DOMAIN.md §11). A period longer than the default needs a ground."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    min_months: int = Field(ge=1)
+    max_months: int = Field(ge=1)
+    grounds: list[str] = Field(min_length=1, description="codes a submission may give")
+
+
+class DeletionRules(BaseModel):
+    """When the initiating department must delete (revoke) an entry and within how many working
+    days of the ground arising (法释〔2017〕7号 第十条: three working days, seven grounds;
+    DOMAIN.md §11). The platform tracks the deadline and reports the overdue."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    deadline_working_days: int = Field(ge=1)
+    grounds: list[str] = Field(min_length=1, description="codes of the lawful grounds")
+
+
+class ObjectionReview(BaseModel):
+    """The list type's own review of an objection in place of the provincial rule (20 working
+    days, measures suspended; DOMAIN.md §7): for the court's list a correction request is
+    reviewed within 15 days and, if right, corrected within 3 working days; an appeal to the
+    higher court within 10 days of the decision is decided within 15 days (法释〔2017〕7号
+    第十二条; DOMAIN.md §11). Whether measures are suspended meanwhile is the list type's
+    `suspend_during_objection`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    review_days: int = Field(ge=1, description="calendar days to review a request")
+    correction_working_days: int = Field(ge=1, description="working days to correct once upheld")
+    appeal_window_days: int = Field(ge=1, description="calendar days to appeal a dismissal")
+    appeal_decision_days: int = Field(ge=1, description="calendar days to decide an appeal")
+    appeal_department: str | None = Field(
+        default=None, description="the department that decides appeals (the higher court)"
+    )
+
+
 class ListTypePublished(EventPayload):
     """One version of a list type, complete, as the registry holds it."""
 
@@ -131,6 +174,18 @@ class ListTypePublished(EventPayload):
     feedback_deadline_working_days: int = Field(ge=1)
     repair: RepairRules
     sources: list[str]
+    minimum_age_years: int | None = Field(
+        default=None,
+        ge=1,
+        description="natural persons younger than this on the decision date are never listed "
+        "(the court's list: 18, 法释〔2017〕7号 第五条)",
+    )
+    court_case_required: bool = Field(
+        default=False, description="entries carry the court's case record (DOMAIN.md §11)"
+    )
+    period_extension: PeriodExtension | None = None
+    deletion: DeletionRules | None = None
+    objection_review: ObjectionReview | None = None
 
     def partition_key(self) -> str:
         return self.code
@@ -245,6 +300,34 @@ class Period(_Part):
     end: date
 
 
+class EnforcementBasis(_Part):
+    """The legally effective document being enforced: who issued it and its number."""
+
+    issuer: str = Field(min_length=1, max_length=200)
+    number: str = Field(min_length=1, max_length=100)
+
+
+class CourtCase(_Part):
+    """The court's record of a dishonest judgment debtor (DOMAIN.md §11, 法释〔2017〕7号 第六条):
+    the enforcement case behind the listing and how far the obligation was met. Required where
+    the list type says `court_case_required`."""
+
+    court: str = Field(min_length=1, max_length=200, description="the enforcing court")
+    case_number: str = Field(min_length=1, max_length=100, description="e.g. (2025)闽01执123号")
+    filing_date: date
+    enforcement_basis: EnforcementBasis
+    obligation: str = Field(min_length=1, max_length=2000, description="what the debtor owes")
+    performance: PerformanceState
+    performed_part: str | None = Field(
+        default=None, max_length=2000, description="what was met, when partly performed"
+    )
+    extension_ground: str | None = Field(
+        default=None,
+        max_length=100,
+        description="ground of a period beyond the default (the list type's period_extension)",
+    )
+
+
 class ListEntrySubmission(EventPayload):
     """What an initiating department posts, by `POST /v1/list-entries` or on the
     `list-entry-submissions.v1` topic. The department is the one the bearer token names."""
@@ -264,6 +347,7 @@ class ListEntrySubmission(EventPayload):
     disclosure_class: DisclosureClass
     linked_persons: list[LinkedPersonRecord] = Field(default_factory=list, max_length=50)
     evidence_references: list[Reference] = Field(default_factory=list, max_length=100)
+    court_case: CourtCase | None = None
 
     def partition_key(self) -> str:
         return self.subject.code
@@ -292,6 +376,7 @@ class ListEntryInForce(EventPayload):
     linked_persons: list[LinkedPersonRecord]
     evidence_references: list[str]
     recorded_at: datetime
+    court_case: CourtCase | None = None
 
     def partition_key(self) -> str:
         return self.subject.code

@@ -14,7 +14,12 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from jrp_shared.errors import Conflict
-from jrp_shared.events.payloads import RepairRules
+from jrp_shared.events.payloads import (
+    DeletionRules,
+    ObjectionReview,
+    PeriodExtension,
+    RepairRules,
+)
 from jrp_shared.vocabulary import (
     DepartmentLevel,
     LawfulArea,
@@ -70,6 +75,11 @@ class ListTypeDefinition(_Definition):
     feedback_deadline_working_days: int = Field(default=20, ge=1, le=120)
     repair: RepairRules
     sources: list[str] = Field(min_length=1)
+    minimum_age_years: int | None = Field(default=None, ge=1, le=30)
+    court_case_required: bool = False
+    period_extension: PeriodExtension | None = None
+    deletion: DeletionRules | None = None
+    objection_review: ObjectionReview | None = None
 
     @model_validator(mode="after")
     def _rules(self) -> ListTypeDefinition:
