@@ -12,7 +12,7 @@ from jrp_shared.logging import configure_logging
 from jrp_shared.web import create_service_app
 from jrp_trigger.bootstrap import Trigger, bootstrap
 from jrp_trigger.config import TriggerSettings
-from jrp_trigger.entrypoints.http import bulk, entries, recognition
+from jrp_trigger.entrypoints.http import bulk, deletions, entries, feeds, recognition
 
 
 def create_app(settings: TriggerSettings | None = None, *, bus: Bus | None = None) -> FastAPI:
@@ -31,8 +31,17 @@ def create_app(settings: TriggerSettings | None = None, *, bus: Bus | None = Non
         description=__doc__ or "",
         # The bulk route first (`/bulk` must not be taken for an entry id), with its own body
         # limit: its lines are read as they arrive.
-        large_body_routers=[(bulk.router, settings.bulk_max_body_bytes)],
-        routers=[entries.router, recognition.router, *trigger.copies.routers()],
+        large_body_routers=[
+            (bulk.router, settings.bulk_max_body_bytes),
+            (feeds.router, settings.bulk_max_body_bytes),
+        ],
+        # `/deletions` before `/{entry_id}`.
+        routers=[
+            deletions.router,
+            entries.router,
+            recognition.router,
+            *trigger.copies.routers(),
+        ],
         on_startup=[trigger.copies.restore, freeze_startup_objects],
     )
     app.state.trigger = trigger

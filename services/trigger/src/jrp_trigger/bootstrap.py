@@ -14,6 +14,7 @@ from jrp_trigger.adapters import orm
 from jrp_trigger.adapters.catalog_versions import ListTypeVersions
 from jrp_trigger.config import TriggerSettings
 from jrp_trigger.entrypoints.consumers import add_consumers
+from jrp_trigger.service_layer.deletion_gauge import DeletionsOverdue
 from jrp_trigger.service_layer.handlers import SubmissionContext
 
 
@@ -23,6 +24,7 @@ class Trigger:
     runtime: ServiceRuntime
     copies: RegistryCopies
     clock: Clock = field(default=system_clock)
+    deletions_overdue: DeletionsOverdue | None = None
 
     def today(self) -> date:
         return china_date(self.clock())
@@ -34,6 +36,7 @@ class Trigger:
             clock=self.clock,
             organisation_code_policy=self.settings.organisation_code_policy,
             list_types=ListTypeVersions(orm.catalog_copy.list_types),
+            calendar=self.copies.calendar.calendar,
         )
 
 
@@ -43,5 +46,9 @@ def bootstrap(settings: TriggerSettings, *, bus: Bus | None = None) -> Trigger:
     )
     copies = RegistryCopies(runtime, orm.catalog_copy, orm.calendar_copy)
     trigger = Trigger(settings, runtime, copies)
+    trigger.deletions_overdue = DeletionsOverdue(
+        runtime, trigger.today, settings.deletions_overdue_refresh_seconds
+    )
+    runtime.add_task("deletions-overdue", trigger.deletions_overdue.run)
     add_consumers(trigger)
     return trigger

@@ -46,3 +46,8 @@ class TriggerSettings(ServiceSettings):
         "bulk imports allocate many short-lived objects, and full collections re-scanning the "
         "frameworks' objects cost them about a fifth of their throughput",
     )
+    deletions_overdue_refresh_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="how often jrp_deletions_overdue is counted from the database",
+    )

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -75,6 +76,12 @@ list_entries = Table(
     Column("repair_id", String(64)),
     Column("repaired_by", String(32)),
     Column("repaired_at", DateTime(timezone=True)),
+    # Deletion deadline (法释〔2017〕7号 第十条): the ground, when it arose, the working day it
+    # is due, and the day (China) the revocation met it.
+    Column("deletion_ground", String(100)),
+    Column("deletion_arose_on", Date),
+    Column("deletion_due", Date),
+    Column("deletion_met_on", Date),
     UniqueConstraint("department", "record_id", name="list_entries_department_record"),
 )
 
@@ -143,4 +150,60 @@ order_statuses = Table(
     Column("payload", JSON, nullable=False, comment="the latest SanctionOrderStatus"),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("order_statuses_entry", "entry_id", "department"),
+)
+
+sync_feeds = Table(
+    "sync_feeds",
+    metadata,
+    Column("feed_id", String(36), primary_key=True),
+    Column("department", String(32), nullable=False),
+    Column("feed_ref", String(100), comment="the department's own id of the feed"),
+    Column("mode", String(16), nullable=False, comment="snapshot | delta"),
+    Column("list_type", String(100), nullable=False),
+    Column("status", String(16), nullable=False, comment="open | completing | completed"),
+    Column("absent_reason", Text),
+    Column("expected_lines", _BIGINT),
+    Column("lines_received", _BIGINT, nullable=False),
+    Column("created", _BIGINT, nullable=False),
+    Column("corrected", _BIGINT, nullable=False),
+    Column("unchanged", _BIGINT, nullable=False),
+    Column("revoked", _BIGINT, nullable=False),
+    Column("rejected", _BIGINT, nullable=False),
+    Column("skipped", _BIGINT, nullable=False),
+    Column("absent_revoked", _BIGINT, nullable=False),
+    Column("processing_seconds", Float, nullable=False, comment="time spent on lines"),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("completed_at", DateTime(timezone=True)),
+    UniqueConstraint("department", "feed_ref", name="sync_feeds_department_ref"),
+    Index("sync_feeds_department_started", "department", "started_at"),
+)
+
+sync_feed_records = Table(
+    "sync_feed_records",
+    metadata,
+    Column(
+        "feed_id",
+        String(36),
+        ForeignKey("sync_feeds.feed_id", name="sync_feed_records_feed_fkey"),
+        nullable=False,
+    ),
+    Column("record_id", String(100), nullable=False),
+    PrimaryKeyConstraint("feed_id", "record_id", name="sync_feed_records_pkey"),
+    comment="the record ids a snapshot named: what its completion does not revoke",
+)
+
+sync_feed_rejections = Table(
+    "sync_feed_rejections",
+    metadata,
+    Column(
+        "feed_id",
+        String(36),
+        ForeignKey("sync_feeds.feed_id", name="sync_feed_rejections_feed_fkey"),
+        nullable=False,
+    ),
+    Column("line", _BIGINT, nullable=False),
+    Column("record_id", String(100)),
+    Column("problems", JSON, nullable=False),
+    PrimaryKeyConstraint("feed_id", "line", name="sync_feed_rejections_pkey"),
 )

@@ -8,10 +8,21 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, func, insert, literal, select, update
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    bindparam,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from jrp_shared.clock import china_date
 from jrp_shared.events.payloads import Period, SanctionOrderStatus, SubjectReference
 from jrp_shared.vocabulary import (
     CaseKind,
@@ -32,6 +43,7 @@ from jrp_trigger.domain.entries import (
     Vote,
     status_on,
 )
+from jrp_trigger.domain.sync import DeletionGround
 
 Status = ListEntryStatus
 
@@ -101,7 +113,29 @@ def _entry_columns(entry: ListEntry) -> dict[str, Any]:
         "repair_id": repair.repair_id if repair else None,
         "repaired_by": repair.repaired_by if repair else None,
         "repaired_at": repair.repaired_at if repair else None,
+        **_deletion_columns(entry),
     }
+
+
+def _deletion_columns(entry: ListEntry) -> dict[str, Any]:
+    deletion = entry.deletion
+    if deletion is None:
+        return dict.fromkeys(
+            ("deletion_ground", "deletion_arose_on", "deletion_due", "deletion_met_on")
+        )
+    met = entry.revocation.revoked_at if entry.revocation else None
+    return {
+        "deletion_ground": deletion.ground,
+        "deletion_arose_on": deletion.arose_on,
+        "deletion_due": deletion.due,
+        "deletion_met_on": china_date(met) if met is not None else None,
+    }
+
+
+def _deletion(row: Any) -> DeletionGround | None:
+    if row.deletion_ground is None:
+        return None
+    return DeletionGround(row.deletion_ground, row.deletion_arose_on, row.deletion_due)
 
 
 def _version_row(entry_id: str, v: EntryVersion) -> dict[str, Any]:
@@ -114,6 +148,64 @@ def _version_row(entry_id: str, v: EntryVersion) -> dict[str, Any]:
         "recorded_at": v.recorded_at,
         "recorded_by": v.recorded_by,
     }
+
+
+def _entry_of(
+    row: Any,
+    versions: list[EntryVersion],
+    *,
+    votes: list[Vote] | None = None,
+    draws: list[ExpertDraw] | None = None,
+) -> ListEntry:
+    return ListEntry(
+        entry_id=row.entry_id,
+        department=row.department,
+        record_id=row.record_id,
+        status=Status(row.status),
+        colour=ListColour(row.colour),
+        recognition_departments=tuple(row.recognition_departments),
+        warnings=tuple(row.warnings),
+        original_hash=row.original_hash,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        versions=versions,
+        in_force_since=row.in_force_since,
+        revocation=(
+            Revocation(row.revoke_reason, row.revoked_by, row.revoked_at)
+            if row.revoked_at is not None
+            else None
+        ),
+        votes=votes or [],
+        draws=draws or [],
+        suspension=_suspension(row),
+        repair=_repair(row),
+        deletion=_deletion(row),
+    )
+
+
+def current_version_columns() -> tuple[Any, ...]:
+    """The columns of an entry's current version, to select joined with its row."""
+    v = orm.list_entry_versions
+    return (
+        v.c.list_type_version.label("v_ltv"),
+        v.c.content,
+        v.c.reason,
+        v.c.recorded_at,
+        v.c.recorded_by,
+    )
+
+
+def entry_with_current(row: Any) -> ListEntry:
+    """An entry with its current version only (enough to correct or revoke it)."""
+    current = EntryVersion(
+        row.version,
+        row.v_ltv,
+        EntryContent.from_json(row.content),
+        row.reason,
+        row.recorded_at,
+        row.recorded_by,
+    )
+    return _entry_of(row, [current])
 
 
 class EntryRepository:
@@ -218,29 +310,60 @@ class EntryRepository:
         row = (await self._s.execute(query)).first()
         if row is None:
             return None
-        return ListEntry(
-            entry_id=row.entry_id,
-            department=row.department,
-            record_id=row.record_id,
-            status=Status(row.status),
-            colour=ListColour(row.colour),
-            recognition_departments=tuple(row.recognition_departments),
-            warnings=tuple(row.warnings),
-            original_hash=row.original_hash,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            versions=await self._versions(entry_id),
-            in_force_since=row.in_force_since,
-            revocation=(
-                Revocation(row.revoke_reason, row.revoked_by, row.revoked_at)
-                if row.revoked_at is not None
-                else None
-            ),
+        return _entry_of(
+            row,
+            await self._versions(entry_id),
             votes=await self._votes(entry_id),
             draws=await self._draws(entry_id),
-            suspension=_suspension(row),
-            repair=_repair(row),
         )
+
+    async def current_of(self, department: str, record_ids: Sequence[str]) -> dict[str, ListEntry]:
+        """The department's entries under these record ids, each with its current version
+        only (what a correction or a revocation needs), their rows locked: one query for a
+        whole chunk of a sync feed."""
+        if not record_ids:
+            return {}
+        t, v = orm.list_entries, orm.list_entry_versions
+        wanted = sorted(set(record_ids))
+        ids = (
+            func.unnest(literal(wanted, ARRAY(String(100))))
+            .table_valued("record_id")
+            .render_derived(name="ids")
+        )
+        query = (
+            select(t, *current_version_columns())
+            .join_from(ids, t, t.c.record_id == ids.c.record_id)
+            .join(v, and_(v.c.entry_id == t.c.entry_id, v.c.version == t.c.version))
+            .where(t.c.department == department)
+            .with_for_update(of=t)
+        )
+        rows = await self._s.execute(query)
+        return {row.record_id: entry_with_current(row) for row in rows}
+
+    async def update_many(self, entries: Sequence[ListEntry]) -> None:
+        """`update` for many entries in one executemany."""
+        if not entries:
+            return
+        t = orm.list_entries
+        columns = [{"current_hash": e.content.fingerprint(), **_entry_columns(e)} for e in entries]
+        # Bound names differ from the column names (SQLAlchemy reserves those for SET).
+        rows = [
+            {"b_entry_id": e.entry_id, **{f"b_{k}": value for k, value in c.items()}}
+            for e, c in zip(entries, columns, strict=True)
+        ]
+        await self._s.execute(
+            update(t)
+            .where(t.c.entry_id == bindparam("b_entry_id"))
+            .values({name: bindparam(f"b_{name}") for name in columns[0]}),
+            rows,
+        )
+
+    async def add_versions(self, versions: Sequence[tuple[str, EntryVersion]]) -> None:
+        if versions:
+            await self._s.execute(
+                insert(orm.list_entry_versions),
+                [_version_row(entry_id, v) for entry_id, v in versions],
+            )
 
     async def _versions(self, entry_id: str) -> list[EntryVersion]:
         v = orm.list_entry_versions
@@ -391,3 +514,89 @@ class OrderStatusRepository:
             .order_by(t.c.department, t.c.order_id)
         )
         return [SanctionOrderStatus.model_validate(r.payload) for r in rows]
+
+
+@dataclass(frozen=True)
+class DeletionRow:
+    entry_id: str
+    record_id: str
+    department: str
+    list_type: str
+    ground: str
+    arose_on: date
+    due: date
+    deleted_on: date | None
+
+
+def _deletion_state_condition(state: str, today: date) -> ColumnElement[bool]:
+    """The SQL form of `domain.sync.deletion_state(...) == state`."""
+    t = orm.list_entries
+    met, due = t.c.deletion_met_on, t.c.deletion_due
+    conditions = {
+        "pending": and_(met.is_(None), t.c.revoked_at.is_(None), due >= today),
+        "overdue": and_(met.is_(None), t.c.revoked_at.is_(None), due < today),
+        "on_time": and_(met.is_not(None), met <= due),
+        "late": and_(met.is_not(None), met > due),
+    }
+    return conditions[state]
+
+
+class DeletionRepository:
+    """Entries with a deletion ground and where their deadline stands (法释〔2017〕7号 第十条)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def search(
+        self,
+        *,
+        department: str | None,
+        state: str | None,
+        today: date,
+        limit: int,
+        offset: int,
+    ) -> list[DeletionRow]:
+        t = orm.list_entries
+        where: list[ColumnElement[bool]] = [t.c.deletion_due.is_not(None)]
+        if department is not None:
+            where.append(t.c.department == department)
+        if state is not None:
+            where.append(_deletion_state_condition(state, today))
+        rows = await self._s.execute(
+            select(
+                t.c.entry_id,
+                t.c.record_id,
+                t.c.department,
+                t.c.list_type,
+                t.c.deletion_ground,
+                t.c.deletion_arose_on,
+                t.c.deletion_due,
+                t.c.deletion_met_on,
+            )
+            .where(*where)
+            .order_by(t.c.deletion_due, t.c.entry_id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [
+            DeletionRow(
+                r.entry_id,
+                r.record_id,
+                r.department,
+                r.list_type,
+                r.deletion_ground,
+                r.deletion_arose_on,
+                r.deletion_due,
+                r.deletion_met_on,
+            )
+            for r in rows
+        ]
+
+    async def overdue_count(self, today: date) -> int:
+        t = orm.list_entries
+        found = await self._s.scalar(
+            select(func.count())
+            .select_from(t)
+            .where(t.c.deletion_due.is_not(None), _deletion_state_condition("overdue", today))
+        )
+        return int(found or 0)

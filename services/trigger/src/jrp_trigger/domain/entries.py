@@ -18,6 +18,7 @@ from jrp_shared.errors import Conflict, FieldProblem, Forbidden, InvalidInput
 from jrp_shared.vocabulary import CaseKind, ListColour, ListEntryStatus, RecognitionVote
 from jrp_trigger.domain.content import EntryContent
 from jrp_trigger.domain.rules import Admission
+from jrp_trigger.domain.sync import DeletionGround
 
 Status = ListEntryStatus
 
@@ -103,6 +104,8 @@ class ListEntry:
     draws: list[ExpertDraw] = field(default_factory=list)
     suspension: Suspension | None = None
     repair: Repair | None = None
+    deletion: DeletionGround | None = None
+    """why and by when the entry must be deleted (法释〔2017〕7号 第十条), once recorded"""
 
     @property
     def current(self) -> EntryVersion:

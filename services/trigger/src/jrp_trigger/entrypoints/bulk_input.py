@@ -7,7 +7,11 @@ Two formats, one submission per record:
   subject_type, subject_name, list_type, grounds, legal_basis, decision_number,
   decision_date, period_start, period_end, disclosure_class` and, optionally,
   `linked_persons` (`role:name:resident_id` items separated by `;`) and `evidence_references`
-  (separated by `|`). Quoted cells may hold commas, quotes ("") and line breaks.
+  (separated by `|`), and the court's case record (`court_case_court`, `court_case_number`,
+  `court_case_filing_date`, `court_case_basis_issuer`, `court_case_basis_number`,
+  `court_case_obligation`, `court_case_performance`, `court_case_performed_part`,
+  `court_case_extension_ground`; DOMAIN.md §11). Quoted cells may hold commas, quotes ("")
+  and line breaks.
 
 Only one line (or one CSV record) is held at a time, and never more than `max_line_bytes`
 of it: a longer line is refused by itself and skipped. An NDJSON line nested deeper than
@@ -48,7 +52,20 @@ CSV_REQUIRED: Final = (
     "period_end",
     "disclosure_class",
 )
-CSV_OPTIONAL: Final = ("linked_persons", "evidence_references")
+CSV_COURT_CASE: Final = {
+    "court_case_court": "court",
+    "court_case_number": "case_number",
+    "court_case_filing_date": "filing_date",
+    "court_case_basis_issuer": "enforcement_basis.issuer",
+    "court_case_basis_number": "enforcement_basis.number",
+    "court_case_obligation": "obligation",
+    "court_case_performance": "performance",
+    "court_case_performed_part": "performed_part",
+    "court_case_extension_ground": "extension_ground",
+}
+"""The court's case record (DOMAIN.md §11), flattened like `decision_number`: column → field
+of `court_case` (nested with a dot). Left out, or all cells empty: no court case."""
+CSV_OPTIONAL: Final = ("linked_persons", "evidence_references", *CSV_COURT_CASE)
 
 RawLine = tuple[int, bytes | None]
 """A line number (1-based) and its bytes without the line break; None when it was too long."""
@@ -115,28 +132,32 @@ async def ndjson_lines(
     raw: AsyncIterable[RawLine], max_depth: int = limits.JSON_MAX_DEPTH
 ) -> AsyncIterator[Line]:
     async for number, data in raw:
-        if data is None:
-            yield _too_long(number)
-        elif json_holds_nul(data):  # PostgreSQL cannot store it (jrp_shared.nul_refusal)
-            yield Line(number, None, problems=tuple(nul_refusal("body").problems))
-        elif data.strip():
-            if limits.nested_deeper_than(data, max_depth):
-                problem = FieldProblem(
-                    "body",
-                    "nested_too_deep",
-                    f"the line nests JSON arrays and objects more than {max_depth} levels deep",
-                    {"limit": max_depth},
-                )
-                yield Line(number, None, problems=(problem,))
-                continue
-            try:
-                submission = ListEntrySubmission.model_validate_json(data)
-            except ValidationError as exc:
-                yield Line(
-                    number, _record_id_in(data, max_depth), problems=validation_problems(exc)
-                )
-            else:
-                yield Line(number, submission.record_id, submission)
+        line = ndjson_line(number, data, max_depth)
+        if line is not None:
+            yield line
+
+
+def ndjson_line(number: int, data: bytes | None, max_depth: int) -> Line | None:
+    """One NDJSON line as a submission, or the line refusing it; None when blank."""
+    if data is None:
+        return _too_long(number)
+    if json_holds_nul(data):  # PostgreSQL cannot store it (jrp_shared.nul_refusal)
+        return Line(number, None, problems=tuple(nul_refusal("body").problems))
+    if not data.strip():
+        return None
+    if limits.nested_deeper_than(data, max_depth):
+        problem = FieldProblem(
+            "body",
+            "nested_too_deep",
+            f"the line nests JSON arrays and objects more than {max_depth} levels deep",
+            {"limit": max_depth},
+        )
+        return Line(number, None, problems=(problem,))
+    try:
+        submission = ListEntrySubmission.model_validate_json(data)
+    except ValidationError as exc:
+        return Line(number, _record_id_in(data, max_depth), problems=validation_problems(exc))
+    return Line(number, submission.record_id, submission)
 
 
 async def limited(lines: AsyncIterable[Line], max_lines: int) -> AsyncIterator[Line]:
@@ -187,19 +208,19 @@ async def _csv_records(raw: AsyncIterable[RawLine]) -> AsyncIterator[tuple[int, 
         yield first, "\n".join(parts)
 
 
-def _header(record: str | None) -> list[str]:
+def _header(record: str | None, optional: tuple[str, ...] = CSV_OPTIONAL) -> list[str]:
     if record is None:
         raise InvalidInput.for_field("body", "csv_header", "the first line must be the header row")
     columns = [c.strip() for c in next(csv.reader([record.removeprefix("\ufeff")]))]
     missing = [c for c in CSV_REQUIRED if c not in columns]
-    unknown = [c for c in columns if c not in CSV_REQUIRED + CSV_OPTIONAL]
+    unknown = [c for c in columns if c not in CSV_REQUIRED + optional]
     repeated = sorted({c for c in columns if columns.count(c) > 1})
     if missing or unknown or repeated:
         raise InvalidInput.for_field(
             "body",
             "csv_header",
             f"CSV header: missing {missing}, unknown {unknown}, repeated {repeated}; expected "
-            f"{', '.join(CSV_REQUIRED)} and optionally {', '.join(CSV_OPTIONAL)}",
+            f"{', '.join(CSV_REQUIRED)} and optionally {', '.join(optional)}",
             missing=missing,
             unknown=unknown,
             repeated=repeated,
@@ -227,7 +248,31 @@ def _people(cell: str, problems: list[FieldProblem]) -> list[dict[str, str]]:
     return people
 
 
+def _court_case(row: dict[str, str]) -> dict[str, Any] | None:
+    cells = {field: row.get(column, "").strip() for column, field in CSV_COURT_CASE.items()}
+    if not any(cells.values()):
+        return None
+    case: dict[str, Any] = {}
+    for name, value in cells.items():
+        if not value:
+            continue
+        parent, _, child = name.partition(".")
+        if child:
+            case.setdefault(parent, {})[child] = value
+        else:
+            case[name] = value
+    return case
+
+
 def _submission_json(row: dict[str, str], problems: list[FieldProblem]) -> dict[str, Any]:
+    data = _entry_json(row, problems)
+    court_case = _court_case(row)
+    if court_case is not None:
+        data["court_case"] = court_case
+    return data
+
+
+def _entry_json(row: dict[str, str], problems: list[FieldProblem]) -> dict[str, Any]:
     return {
         "record_id": row["record_id"],
         "subject": {
@@ -251,7 +296,8 @@ def _submission_json(row: dict[str, str], problems: list[FieldProblem]) -> dict[
     }
 
 
-def _csv_line(number: int, record: str | None, columns: list[str]) -> Line | None:
+def csv_row(number: int, record: str | None, columns: list[str]) -> dict[str, str] | Line | None:
+    """One CSV record as its cells by column, or the line refusing it; None when blank."""
     if record is None:
         return _too_long(number)
     if not record.strip():
@@ -264,7 +310,11 @@ def _csv_line(number: int, record: str | None, columns: list[str]) -> Line | Non
             "body", "csv_cells", f"expected {len(columns)} cells, got {len(cells)}"
         )
         return Line(number, cells[0] if cells else None, problems=(problem,))
-    row = dict(zip(columns, cells, strict=True))
+    return dict(zip(columns, cells, strict=True))
+
+
+def submission_line(number: int, row: dict[str, str]) -> Line:
+    """A CSV row as a submission, or the line refusing it."""
     problems: list[FieldProblem] = []
     data = _submission_json(row, problems)
     if problems:
@@ -276,20 +326,28 @@ def _csv_line(number: int, record: str | None, columns: list[str]) -> Line | Non
     return Line(number, submission.record_id, submission)
 
 
-async def csv_lines(raw: AsyncIterable[RawLine]) -> AsyncIterator[Line]:
-    """Read and check the header now (a bad one refuses the whole request before anything is
-    stored); the rows follow as they arrive."""
+async def csv_records(
+    raw: AsyncIterable[RawLine], optional: tuple[str, ...] = CSV_OPTIONAL
+) -> tuple[list[str], AsyncIterator[tuple[int, str | None]]]:
+    """The checked header (a bad one refuses the whole request before anything is stored)
+    and the records that follow it, as they arrive."""
     records = aiter(_csv_records(raw))
     try:
         _, first = await anext(records)
     except StopAsyncIteration:
         first = None
-    columns = _header(first)
+    return _header(first, optional), records
+
+
+async def csv_lines(raw: AsyncIterable[RawLine]) -> AsyncIterator[Line]:
+    """Read and check the header now; the rows follow as they arrive."""
+    columns, records = await csv_records(raw)
 
     async def rows() -> AsyncIterator[Line]:
         async for number, record in records:
-            line = _csv_line(number, record, columns)
-            if line is not None:
-                yield line
+            row = csv_row(number, record, columns)
+            if row is None:
+                continue
+            yield row if isinstance(row, Line) else submission_line(number, row)
 
     return rows()

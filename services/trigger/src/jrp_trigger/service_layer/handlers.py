@@ -12,11 +12,12 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from jrp_shared.calendar import WorkingDayCalendar
 from jrp_shared.clock import Clock, china_date
 from jrp_shared.errors import Conflict, DomainError, FieldProblem, NotFound
 from jrp_shared.events.payloads import (
@@ -30,7 +31,7 @@ from jrp_shared.messaging.uow import UnitOfWork
 from jrp_shared.vocabulary import ListEntryStatus, RecognitionVote
 from jrp_trigger.adapters.catalog_versions import ListTypeVersions
 from jrp_trigger.adapters.repositories import EntryRepository, KnownRecord, OrderStatusRepository
-from jrp_trigger.domain import entries, recognition, rules
+from jrp_trigger.domain import entries, recognition, rules, sync
 from jrp_trigger.domain.content import EntryContent, Submitted
 from jrp_trigger.domain.entries import ExpertDraw, ListEntry, Revocation
 
@@ -43,6 +44,8 @@ class SubmissionContext:
     clock: Clock
     organisation_code_policy: OrganisationCodePolicy
     list_types: ListTypeVersions
+    calendar: WorkingDayCalendar = field(default_factory=WorkingDayCalendar)
+    """the service's calendar copy: working-day deadlines (DOMAIN.md §10)"""
 
 
 @dataclass(frozen=True)
@@ -276,13 +279,100 @@ async def correct_entry(
 
 
 async def revoke_entry(
-    uow: UnitOfWork, entry_id: str, *, reason: str, by: str, clock: Clock
+    uow: UnitOfWork,
+    entry_id: str,
+    *,
+    reason: str,
+    by: str,
+    clock: Clock,
+    ground: tuple[str, date] | None = None,
+    ctx: SubmissionContext | None = None,
 ) -> ListEntry:
-    """Withdraw the entry; enforcement lifts every measure when it had heard of it."""
+    """Withdraw the entry; enforcement lifts every measure when it had heard of it. With a
+    deletion `ground` (code, the day it arose) the deadline it meets is recorded first
+    (法释〔2017〕7号 第十条)."""
     repo, entry = await _locked(uow, entry_id)
     now = clock()
+    if ground is not None:
+        assert ctx is not None, "a deletion ground needs the submission context"
+        entry.require_initiator(by, "revoke")
+        await ground_entry(uow.session, entry, ground[0], ground[1], ctx)
     revocation = entries.revoke(entry, reason=reason, by=by, now=now)
     emit_revoked(uow, entry, revocation)
+    await repo.update(entry)
+    await uow.commit()
+    return entry
+
+
+async def ground_entry(
+    session: AsyncSession,
+    entry: ListEntry,
+    ground: str,
+    arose_on: date,
+    ctx: SubmissionContext,
+    field: str = "body",
+) -> None:
+    """Record why and by when `entry` must be deleted, under the deletion rules of the list
+    type version it was recorded under. A ground already recorded stands: the same again
+    changes nothing, another is a 409 (the deadline runs from the first)."""
+    deletion = await deletion_ground_for(session, entry, ground, arose_on, ctx, field)
+    if entry.deletion is not None:
+        if (entry.deletion.ground, entry.deletion.arose_on) != (ground, arose_on):
+            raise Conflict(
+                f"a deletion ground ({entry.deletion.ground}, arose on "
+                f"{entry.deletion.arose_on.isoformat()}) is already recorded; the deadline "
+                "runs from it",
+                problems=[
+                    FieldProblem(
+                        f"{field}.ground",
+                        "deletion_ground_recorded",
+                        "a deletion ground is already recorded for this entry",
+                    )
+                ],
+            )
+        return
+    entry.deletion = deletion
+
+
+async def deletion_ground_for(
+    session: AsyncSession,
+    entry: ListEntry,
+    ground: str,
+    arose_on: date,
+    ctx: SubmissionContext,
+    field: str = "body",
+) -> sync.DeletionGround:
+    code = entry.content.list_type
+    await ctx.list_types.load(session, [code])
+    versions = ctx.list_types.of(code)
+    version = next(
+        (v for v in versions if v.version == entry.current.list_type_version),
+        versions[-1] if versions else None,
+    )
+    return sync.deletion_ground(
+        version.deletion if version is not None else None,
+        ground,
+        arose_on,
+        today=china_date(ctx.clock()),
+        calendar=ctx.calendar,
+        field=field,
+    )
+
+
+async def record_deletion_ground(
+    uow: UnitOfWork, entry_id: str, ground: str, arose_on: date, ctx: SubmissionContext
+) -> ListEntry:
+    """The initiating department records the ground for deleting an entry not yet revoked;
+    the deletion is then due `deadline_working_days` working days after it arose."""
+    repo, entry = await _locked(uow, entry_id)
+    entry.require_initiator(ctx.department, "record a deletion ground for")
+    if entry.revocation is not None or entry.status is ListEntryStatus.REJECTED:
+        raise Conflict(
+            f"the entry is {entry.status.value}: there is nothing left to delete",
+            problems=[FieldProblem("entry_id", "entry_closed", "the entry is no longer listed")],
+        )
+    await ground_entry(uow.session, entry, ground, arose_on, ctx)
+    entry.updated_at = ctx.clock()
     await repo.update(entry)
     await uow.commit()
     return entry

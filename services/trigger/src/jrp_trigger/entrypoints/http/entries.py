@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from jrp_shared.auth import ROLE_ADMINISTRATOR
-from jrp_shared.errors import NotFound
+from jrp_shared.errors import InvalidInput, NotFound
 from jrp_shared.events.payloads import ListEntrySubmission
 from jrp_shared.vocabulary import ListEntryStatus
 from jrp_shared.web import Department, Offset
@@ -112,9 +112,28 @@ async def revoke_entry(
     entry_id: str, body: RevocationRequest, by: Department, trigger: TriggerDep
 ) -> EntryRead:
     """Withdraw the entry (the initiating department only, suspended or not); enforcement
-    lifts its measures."""
+    lifts its measures. With `deletion_ground` and `ground_arose_on` the deletion deadline it
+    meets is recorded first (法释〔2017〕7号 第十条)."""
+    if (body.deletion_ground is None) != (body.ground_arose_on is None):
+        missing = "ground_arose_on" if body.ground_arose_on is None else "deletion_ground"
+        raise InvalidInput.for_field(
+            f"body.{missing}",
+            "deletion_ground_incomplete",
+            "give deletion_ground and ground_arose_on together, or neither",
+        )
+    ground = (
+        None
+        if body.deletion_ground is None or body.ground_arose_on is None
+        else (body.deletion_ground, body.ground_arose_on)
+    )
     async with trigger.runtime.uow() as uow:
         await handlers.revoke_entry(
-            uow, entry_id, reason=body.reason, by=by.department_code, clock=trigger.clock
+            uow,
+            entry_id,
+            reason=body.reason,
+            by=by.department_code,
+            clock=trigger.clock,
+            ground=ground,
+            ctx=trigger.submissions_by(by.department_code),
         )
     return await read_entry(trigger, entry_id, by.department_code)

@@ -41,6 +41,15 @@ class EntryCorrection(CorrectedEntry):
 
 class RevocationRequest(_In):
     reason: str = Field(min_length=1, max_length=2000)
+    deletion_ground: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="where the list type has deletion rules: the ground (one of its codes)",
+    )
+    ground_arose_on: date | None = Field(
+        default=None, description="the day the deletion ground arose (with deletion_ground)"
+    )
 
 
 class VoteRequest(_In):
