@@ -69,9 +69,7 @@ async def complete(trigger: TriggerUnderTest, feed_id: str) -> dict[str, Any]:
 
 
 async def by_record(trigger: TriggerUnderTest) -> dict[str, dict[str, Any]]:
-    r = await trigger.client.get(
-        "/v1/list-entries?limit=500", headers=trigger.as_department()
-    )
+    r = await trigger.client.get("/v1/list-entries?limit=500", headers=trigger.as_department())
     return {e["record_id"]: e for e in r.json()}
 
 
@@ -81,7 +79,11 @@ async def test_a_second_snapshot_corrects_revokes_and_creates_exactly_the_differ
     await trigger.seed(list_type())
     today = trigger.trigger.today()
     first = await open_feed(
-        trigger, mode="snapshot", feed_ref="court-2026-01", absent_reason="不再列入", expected_lines=5
+        trigger,
+        mode="snapshot",
+        feed_ref="court-2026-01",
+        absent_reason="不再列入",
+        expected_lines=5,
     )
     assert first["status"] == "open" and first["seconds_left"] is None
     _, summary = await send(trigger, first["feed_id"], body([entry(today, n) for n in range(5)]))
@@ -104,7 +106,12 @@ async def test_a_second_snapshot_corrects_revokes_and_creates_exactly_the_differ
         (4, "r-9", "created"),
     ]
     assert summary["counts"] == {
-        "created": 1, "corrected": 1, "unchanged": 2, "revoked": 0, "rejected": 0, "skipped": 0
+        "created": 1,
+        "corrected": 1,
+        "unchanged": 2,
+        "revoked": 0,
+        "rejected": 0,
+        "skipped": 0,
     }
     done = await complete(trigger, second["feed_id"])
     assert done["status"] == "completed" and done["absent_revoked"] == 2  # r-3 and r-4
@@ -128,8 +135,12 @@ async def test_a_second_snapshot_corrects_revokes_and_creates_exactly_the_differ
     # the same ref answers the same feed; after completion no more lines
     r = await trigger.client.post(
         "/v1/sync-feeds",
-        json={"list_type": "black.tax.major-violation", "mode": "snapshot",
-              "feed_ref": "court-2026-01", "absent_reason": "x"},
+        json={
+            "list_type": "black.tax.major-violation",
+            "mode": "snapshot",
+            "feed_ref": "court-2026-01",
+            "absent_reason": "x",
+        },
         headers=trigger.as_department(),
     )
     assert r.status_code == 200 and r.json()["feed_id"] == first["feed_id"]
@@ -171,7 +182,12 @@ async def test_a_delta_upserts_and_deletes_and_refuses_by_line(
     }
     assert all(r["status"] == "rejected" for r in rows)
     assert summary["counts"] == {
-        "created": 1, "corrected": 1, "unchanged": 1, "revoked": 1, "rejected": 5, "skipped": 0
+        "created": 1,
+        "corrected": 1,
+        "unchanged": 1,
+        "revoked": 1,
+        "rejected": 5,
+        "skipped": 0,
     }
     entries = await by_record(trigger)
     assert entries["r-1"]["status"] == "revoked" and entries["r-0"]["version"] == 2
@@ -204,9 +220,7 @@ async def test_a_resumed_upload_counts_each_line_once(trigger: TriggerUnderTest)
     assert summary["seconds_left"] is not None
 
     # the whole file again (from line 1): the first 15 are skipped
-    rows, summary = await send(
-        trigger, feed["feed_id"], body(lines), "?results=all&first_line=1"
-    )
+    rows, summary = await send(trigger, feed["feed_id"], body(lines), "?results=all&first_line=1")
     assert [r["status"] for r in rows[:15]] == ["skipped"] * 15
     assert summary["lines_received"] == 30
     # and from lines_received + 1: nothing twice
@@ -227,9 +241,7 @@ async def test_a_resumed_upload_counts_each_line_once(trigger: TriggerUnderTest)
         headers={**trigger.as_department(), **NDJSON},
     )
     assert r.status_code == 422 and r.json()["detail"][0]["reason"] == "line_gap"
-    listed = (
-        await trigger.client.get("/v1/sync-feeds", headers=trigger.as_department())
-    ).json()
+    listed = (await trigger.client.get("/v1/sync-feeds", headers=trigger.as_department())).json()
     assert [f["feed_id"] for f in listed] == [feed["feed_id"]]
 
 
@@ -284,9 +296,7 @@ async def test_deletion_deadlines_in_working_days(trigger: TriggerUnderTest) -> 
     headers = trigger.as_department()
     ids = []
     for n in range(3):
-        r = await trigger.client.post(
-            "/v1/list-entries", json=entry(friday, n), headers=headers
-        )
+        r = await trigger.client.post("/v1/list-entries", json=entry(friday, n), headers=headers)
         assert r.status_code == 201, r.text
         ids.append(r.json()["entry_id"])
     for entry_id in ids:
@@ -303,7 +313,8 @@ async def test_deletion_deadlines_in_working_days(trigger: TriggerUnderTest) -> 
     )
     assert r.status_code == 422
     assert {p["reason"] for p in r.json()["detail"]} == {
-        "unknown_deletion_ground", "arose_on_in_future"
+        "unknown_deletion_ground",
+        "arose_on_in_future",
     }
     # revoked on Wednesday: on time
     trigger.trigger.clock = lambda: china_noon(date(2026, 3, 11))
@@ -340,13 +351,14 @@ async def test_deletion_deadlines_in_working_days(trigger: TriggerUnderTest) -> 
         )
     ).json() == []
     # the revocation route records a ground too
-    r = await trigger.client.post(
-        "/v1/list-entries", json=entry(friday, 7), headers=headers
-    )
+    r = await trigger.client.post("/v1/list-entries", json=entry(friday, 7), headers=headers)
     r = await trigger.client.post(
         f"/v1/list-entries/{r.json()['entry_id']}/revocation",
-        json={"reason": "判决撤销", "deletion_ground": "revoked_judgment",
-              "ground_arose_on": "2026-03-05"},
+        json={
+            "reason": "判决撤销",
+            "deletion_ground": "revoked_judgment",
+            "ground_arose_on": "2026-03-05",
+        },
         headers=headers,
     )
     assert r.status_code == 200, r.text
@@ -355,5 +367,6 @@ async def test_deletion_deadlines_in_working_days(trigger: TriggerUnderTest) -> 
     ).json()
     # arose Thursday 03-05, due Tuesday 03-10, revoked Thursday 03-12: two working days late
     assert {(x["due"], x["working_days_late"]) for x in late} == {
-        ("2026-03-11", 1), ("2026-03-10", 2)
+        ("2026-03-11", 1),
+        ("2026-03-10", 2),
     }

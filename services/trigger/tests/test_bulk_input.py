@@ -138,3 +138,52 @@ async def test_the_spool_gives_back_what_was_written_in_order() -> None:
     assert await spool.read() == b"second\nthird\n"
     assert await spool.read() is None
     spool.close()
+
+
+async def test_a_csv_row_carries_the_court_case() -> None:
+    columns = [
+        *CSV_REQUIRED,
+        "court_case_court",
+        "court_case_number",
+        "court_case_filing_date",
+        "court_case_basis_issuer",
+        "court_case_basis_number",
+        "court_case_obligation",
+        "court_case_performance",
+    ]
+    entry = tax_entry(TODAY)
+    row = {
+        "record_id": "c-1",
+        "subject_code": entry["subject"]["code"],
+        "subject_type": "legal_person",
+        "subject_name": entry["subject"]["name"],
+        "list_type": entry["list_type"],
+        "grounds": "有履行能力而拒不履行",
+        "legal_basis": "法释〔2017〕7号",
+        "decision_number": "(2026)闽01执1号之一",
+        "decision_date": str(TODAY),
+        "period_start": str(TODAY),
+        "period_end": "2028-11-23",
+        "disclosure_class": "public",
+        "court_case_court": "福州市中级人民法院",
+        "court_case_number": "(2026)闽01执1号",
+        "court_case_filing_date": "2026-01-05",
+        "court_case_basis_issuer": "福州市中级人民法院",
+        "court_case_basis_number": "(2025)闽01民初9号",
+        "court_case_obligation": "支付货款100万元",
+        "court_case_performance": "none",
+    }
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    writer.writerow([row[c] for c in columns])
+    writer.writerow([row[c] if not c.startswith("court_case") else "" for c in columns])
+    raw = body_lines(stream(out.getvalue().encode()), max_line_bytes=4096)
+    with_case, without = await collect(await csv_lines(raw))
+    assert with_case.submission is not None, with_case.problems
+    case = with_case.submission.court_case
+    assert case is not None
+    assert case.case_number == "(2026)闽01执1号"
+    assert case.enforcement_basis.number == "(2025)闽01民初9号"
+    assert case.filing_date == date(2026, 1, 5)
+    assert without.submission is not None and without.submission.court_case is None
