@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterable, AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
@@ -94,8 +94,11 @@ def _result(line: Line, outcome: Outcome) -> dict[str, Any]:
     return _rejected(line, problems)
 
 
-async def chunks_of(lines: AsyncIterable[Line], size: int) -> AsyncIterator[list[Line]]:
-    chunk: list[Line] = []
+T = TypeVar("T")
+
+
+async def chunks_of(lines: AsyncIterable[T], size: int) -> AsyncIterator[list[T]]:
+    chunk: list[T] = []
     async for line in lines:
         chunk.append(line)
         if len(chunk) >= size:

@@ -17,9 +17,11 @@ in order).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -37,6 +39,7 @@ from jrp_trigger.domain.content import EntryContent
 from jrp_trigger.domain.entries import EntryVersion, ListEntry
 from jrp_trigger.domain.sync import Action, FeedMode, FeedStatus, LineOp, LineStatus
 from jrp_trigger.service_layer import handlers
+from jrp_trigger.service_layer.bulk import chunks_of
 from jrp_trigger.service_layer.handlers import SubmissionContext
 
 
@@ -246,6 +249,41 @@ async def apply_chunk(
     except IntegrityError:
         async with new_uow() as uow:
             return await apply_lines(uow, feed_id, lines, ctx)
+
+
+async def upload(
+    new_uow: Callable[[], UnitOfWork],
+    feed_id: str,
+    lines: AsyncIterable[FeedLine],
+    ctx: SubmissionContext,
+    chunk_lines: int,
+) -> AsyncIterator[list[LineResult]]:
+    """The results of each chunk once committed. The next chunk is read and parsed while one
+    is written (a queue of one), so the body's parsing and the database's work overlap;
+    memory holds at most three chunks."""
+    ready: asyncio.Queue[list[FeedLine] | Exception | None] = asyncio.Queue(maxsize=1)
+
+    async def read() -> None:
+        try:
+            async for chunk in chunks_of(lines, chunk_lines):
+                await ready.put(chunk)
+        except Exception as exc:  # the reader's failure (e.g. the client left) ends the upload
+            await ready.put(exc)
+        else:
+            await ready.put(None)
+
+    reading = asyncio.create_task(read())
+    try:
+        while (chunk := await ready.get()) is not None:
+            if isinstance(chunk, Exception):
+                raise chunk
+            _, results = await apply_chunk(new_uow, feed_id, chunk, ctx)
+            yield results
+    finally:
+        if not reading.done():
+            reading.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reading
 
 
 def _known(entry: ListEntry, today: date) -> sync.Known:

@@ -29,7 +29,6 @@ from jrp_trigger.entrypoints.http.bulk import UnsupportedMediaType
 from jrp_trigger.entrypoints.http.deps import Initiator, TriggerDep
 from jrp_trigger.entrypoints.spooled_response import Spool, SpooledStreamingResponse
 from jrp_trigger.service_layer import sync
-from jrp_trigger.service_layer.sync import FeedLine
 
 log = get_logger(__name__)
 
@@ -209,17 +208,6 @@ _BODY_DOC = {
 }
 
 
-async def _chunks(lines: Any, size: int) -> Any:
-    chunk: list[FeedLine] = []
-    async for line in lines:
-        chunk.append(line)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 @router.post(
     "/{feed_id}/lines",
     response_class=SpooledStreamingResponse,
@@ -258,8 +246,10 @@ async def post_lines(
 
     async def produce(spool: Spool) -> None:
         try:
-            async for chunk in _chunks(lines, settings.bulk_chunk_lines):
-                _, answered = await sync.apply_chunk(trigger.runtime.uow, feed_id, chunk, ctx)
+            uploading = sync.upload(
+                trigger.runtime.uow, feed_id, lines, ctx, settings.bulk_chunk_lines
+            )
+            async for answered in uploading:
                 spool.write(
                     b"".join(
                         _ndjson(r.as_json())
