@@ -370,3 +370,17 @@ async def test_deletion_deadlines_in_working_days(trigger: TriggerUnderTest) -> 
         ("2026-03-11", 1),
         ("2026-03-10", 2),
     }
+
+
+async def test_the_lines_route_takes_bodies_beyond_the_usual_limit(
+    trigger: TriggerUnderTest,
+) -> None:
+    """Its path has a parameter; the body limit of the bulk import applies to it all the
+    same (jrp_shared.web matches the route's path pattern)."""
+    await trigger.seed(list_type())
+    today = trigger.trigger.today()
+    feed = await open_feed(trigger, mode="delta")
+    padding = b"\n" * (trigger.trigger.settings.http_max_body_bytes + 1)
+    content = body([entry(today, 1)]) + padding + body([entry(today, 2)])
+    rows, summary = await send(trigger, feed["feed_id"], content)
+    assert rows == [] and summary["counts"]["created"] == 2 and summary["lines_received"] == 2

@@ -21,7 +21,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import BaseRoute, Match
+from starlette.routing import BaseRoute, Match, compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jrp_shared import limits
@@ -285,9 +285,23 @@ class _InputEdges:
         self.app = app
         self._max_body = max_body_bytes
         self._body_limits = dict(body_limits)
+        # A route path with parameters (`/v1/sync-feeds/{feed_id}/lines`) is matched as a
+        # pattern; plain paths by a dictionary look-up.
+        self._body_patterns = [
+            (compile_path(path)[0], limit) for path, limit in body_limits.items() if "{" in path
+        ]
         self._max_header_bytes = max_header_bytes
         self._idle = body_idle_seconds
         self._max_depth = max_json_depth
+
+    def _body_limit(self, path: str) -> int:
+        found = self._body_limits.get(path)
+        if found is not None:
+            return found
+        for pattern, limit in self._body_patterns:
+            if pattern.match(path):
+                return limit
+        return self._max_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -305,7 +319,7 @@ class _InputEdges:
             )
             await refusal(scope, receive, send)
             return
-        limit = self._body_limits.get(scope["path"], self._max_body)
+        limit = self._body_limit(scope["path"])
         announced = _content_length(scope)
         if announced is not None and announced > limit:
             await body_too_large(limit)(scope, receive, send)

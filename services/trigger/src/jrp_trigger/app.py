@@ -33,11 +33,12 @@ def create_app(settings: TriggerSettings | None = None, *, bus: Bus | None = Non
         # limit: its lines are read as they arrive.
         large_body_routers=[
             (bulk.router, settings.bulk_max_body_bytes),
-            (feeds.router, settings.bulk_max_body_bytes),
+            (feeds.lines_router, settings.bulk_max_body_bytes),
         ],
         # `/deletions` before `/{entry_id}`.
         routers=[
             deletions.router,
+            feeds.router,
             entries.router,
             recognition.router,
             *trigger.copies.routers(),

@@ -33,6 +33,8 @@ from jrp_trigger.service_layer import sync
 log = get_logger(__name__)
 
 router = APIRouter(prefix="/v1/sync-feeds", tags=["sync feeds"])
+lines_router = APIRouter(prefix="/v1/sync-feeds", tags=["sync feeds"])
+"""The lines route alone: its body has the bulk import's limit, the others the usual one."""
 
 
 class FeedCreate(BaseModel):
@@ -208,7 +210,7 @@ _BODY_DOC = {
 }
 
 
-@router.post(
+@lines_router.post(
     "/{feed_id}/lines",
     response_class=SpooledStreamingResponse,
     responses={200: {"content": {NDJSON: {}}, "description": "rejected lines, then a summary"}},
