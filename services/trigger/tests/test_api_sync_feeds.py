@@ -384,3 +384,35 @@ async def test_the_lines_route_takes_bodies_beyond_the_usual_limit(
     content = body([entry(today, 1)]) + padding + body([entry(today, 2)])
     rows, summary = await send(trigger, feed["feed_id"], content)
     assert rows == [] and summary["counts"]["created"] == 2 and summary["lines_received"] == 2
+
+
+async def test_lines_apply_in_order_and_completion_goes_chunk_by_chunk(
+    trigger: TriggerUnderTest,
+) -> None:
+    await trigger.seed(list_type())
+    trigger.trigger.settings.__dict__["bulk_chunk_lines"] = 3
+    today = trigger.trigger.today()
+    feed = await open_feed(trigger, mode="snapshot", absent_reason="不在本次名单")
+    lines: list[dict[str, Any]] = [entry(today, n) for n in range(10)]
+    lines[1:1] = [
+        {"record_id": "r-0", "op": "delete", "reason": "已履行"},  # after its creation
+        entry(today, 0),  # revoked just before: closed
+    ]
+    rows, summary = await send(trigger, feed["feed_id"], body(lines), "?results=all")
+    assert [(r["record_id"], r["status"]) for r in rows[:3]] == [
+        ("r-0", "created"),
+        ("r-0", "revoked"),
+        ("r-0", "rejected"),
+    ]
+    assert summary["counts"]["created"] == 10 and summary["counts"]["revoked"] == 1
+
+    second = await open_feed(trigger, mode="snapshot", absent_reason="不在本次名单")
+    await send(trigger, second["feed_id"], body([entry(today, 8), entry(today, 9)]))
+    done = await complete(trigger, second["feed_id"])
+    assert done["absent_revoked"] == 7  # r-1 … r-7, three to a transaction
+    statuses = {k: e["status"] for k, e in (await by_record(trigger)).items()}
+    assert statuses == {
+        **{f"r-{n}": "revoked" for n in range(8)},
+        "r-8": "in_force",
+        "r-9": "in_force",
+    }

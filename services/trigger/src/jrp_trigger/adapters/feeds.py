@@ -171,10 +171,12 @@ class FeedRepository:
         )
         return [Rejection(r.line, r.record_id, r.problems) for r in rows]
 
-    async def absent_from(self, feed: Feed, today: date, limit: int) -> list[ListEntry]:
-        """Up to `limit` of the department's entries of the feed's list type that are in
-        force, suspended or awaiting recognition and whose record id the snapshot never named,
-        each with its current version, rows locked."""
+    async def absent_from(
+        self, feed: Feed, today: date, limit: int, after: str | None = None
+    ) -> list[ListEntry]:
+        """Up to `limit` (in entry id order, after `after`) of the department's entries of
+        the feed's list type that are in force, suspended or awaiting recognition and whose
+        record id the snapshot never named, each with its current version, rows locked."""
         t, v, seen = orm.list_entries, orm.list_entry_versions, orm.sync_feed_records
         named = select(seen.c.record_id).where(
             seen.c.feed_id == feed.feed_id, seen.c.record_id == t.c.record_id
@@ -196,6 +198,7 @@ class FeedRepository:
                     ),
                 ),
                 ~named.exists(),
+                *([] if after is None else [t.c.entry_id > after]),
             )
             .order_by(t.c.entry_id)
             .limit(limit)

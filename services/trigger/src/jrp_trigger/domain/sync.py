@@ -224,12 +224,14 @@ def deletion_ground(
     *,
     today: date,
     calendar: WorkingDayCalendar,
-    field: str = "body",
+    fields: tuple[str, str] = ("body.ground", "body.arose_on"),
 ) -> DeletionGround:
-    """Check the ground against the list type's codes and compute the deadline."""
+    """Check the ground against the list type's codes and compute the deadline. `fields`
+    name the ground and its date in the caller's input."""
+    ground_field, arose_field = fields
     if rules is None:
         raise InvalidInput.for_field(
-            f"{field}.ground",
+            ground_field,
             "no_deletion_rules",
             "this list type has no deletion rules: revoke the entry without a deletion ground",
         )
@@ -237,7 +239,7 @@ def deletion_ground(
     if ground not in rules.grounds:
         problems.append(
             FieldProblem(
-                f"{field}.ground",
+                ground_field,
                 "unknown_deletion_ground",
                 f"the list type's deletion grounds are {', '.join(rules.grounds)}",
                 {"allowed": list(rules.grounds)},
@@ -246,7 +248,7 @@ def deletion_ground(
     if arose_on > today:
         problems.append(
             FieldProblem(
-                f"{field}.arose_on",
+                arose_field,
                 "arose_on_in_future",
                 f"the ground cannot arise after today ({today.isoformat()})",
             )

@@ -278,6 +278,10 @@ async def correct_entry(
     return entry, True
 
 
+REVOCATION_FIELDS = ("body.deletion_ground", "body.ground_arose_on")
+"""Where a revocation, or a feed's deletion line, names the deletion ground and its date."""
+
+
 async def revoke_entry(
     uow: UnitOfWork,
     entry_id: str,
@@ -296,7 +300,7 @@ async def revoke_entry(
     if ground is not None:
         assert ctx is not None, "a deletion ground needs the submission context"
         entry.require_initiator(by, "revoke")
-        await ground_entry(uow.session, entry, ground[0], ground[1], ctx)
+        await ground_entry(uow.session, entry, ground[0], ground[1], ctx, REVOCATION_FIELDS)
     revocation = entries.revoke(entry, reason=reason, by=by, now=now)
     emit_revoked(uow, entry, revocation)
     await repo.update(entry)
@@ -310,12 +314,12 @@ async def ground_entry(
     ground: str,
     arose_on: date,
     ctx: SubmissionContext,
-    field: str = "body",
+    fields: tuple[str, str] = ("body.ground", "body.arose_on"),
 ) -> None:
     """Record why and by when `entry` must be deleted, under the deletion rules of the list
     type version it was recorded under. A ground already recorded stands: the same again
     changes nothing, another is a 409 (the deadline runs from the first)."""
-    deletion = await deletion_ground_for(session, entry, ground, arose_on, ctx, field)
+    deletion = await deletion_ground_for(session, entry, ground, arose_on, ctx, fields)
     if entry.deletion is not None:
         if (entry.deletion.ground, entry.deletion.arose_on) != (ground, arose_on):
             raise Conflict(
@@ -324,7 +328,7 @@ async def ground_entry(
                 "runs from it",
                 problems=[
                     FieldProblem(
-                        f"{field}.ground",
+                        fields[0],
                         "deletion_ground_recorded",
                         "a deletion ground is already recorded for this entry",
                     )
@@ -340,7 +344,7 @@ async def deletion_ground_for(
     ground: str,
     arose_on: date,
     ctx: SubmissionContext,
-    field: str = "body",
+    fields: tuple[str, str],
 ) -> sync.DeletionGround:
     code = entry.content.list_type
     await ctx.list_types.load(session, [code])
@@ -355,7 +359,7 @@ async def deletion_ground_for(
         arose_on,
         today=china_date(ctx.clock()),
         calendar=ctx.calendar,
-        field=field,
+        fields=fields,
     )
 
 

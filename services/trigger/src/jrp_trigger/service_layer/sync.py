@@ -400,7 +400,9 @@ async def _revoke(
 ) -> None:
     if deletion.ground is not None:
         arose_on = deletion.arose_on or china_date(now)
-        await handlers.ground_entry(uow.session, entry, deletion.ground, arose_on, ctx)
+        await handlers.ground_entry(
+            uow.session, entry, deletion.ground, arose_on, ctx, handlers.REVOCATION_FIELDS
+        )
     revocation = entries.revoke(entry, reason=deletion.reason, by=ctx.department, now=now)
     handlers.emit_revoked(uow, entry, revocation)
 
@@ -453,13 +455,18 @@ async def complete(new_uow: Any, feed_id: str, ctx: SubmissionContext, chunk: in
         await uow.commit()
         if feed.status is FeedStatus.COMPLETED:
             return feed
+    after: str | None = None  # keyset: each chunk reads on from the last entry seen
     while True:
         async with new_uow() as uow:
             feed = await _locked_feed(uow, feed_id, ctx.department)
             if feed.status is FeedStatus.COMPLETED:
                 return feed
             now = ctx.clock()
-            absent = await FeedRepository(uow.session).absent_from(feed, china_date(now), chunk)
+            absent = await FeedRepository(uow.session).absent_from(
+                feed, china_date(now), chunk, after
+            )
+            if absent:
+                after = absent[-1].entry_id
             for entry in absent:
                 revocation = entries.withdraw(
                     entry,
