@@ -14,7 +14,7 @@ from jrp_shared.vocabulary import ListEntryStatus as Status
 from jrp_trigger.domain import sync
 from jrp_trigger.domain.sync import Action, DeletionState, FeedStatus, LineOp
 
-LIST = "black.court.dishonest-debtor"
+LIST = "black.judicial.dishonest-judgment-debtor"
 RULES = DeletionRules(deadline_working_days=3, grounds=["performed", "revoked_judgment"])
 
 
