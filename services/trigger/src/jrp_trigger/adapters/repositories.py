@@ -208,6 +208,28 @@ def entry_with_current(row: Any) -> ListEntry:
     return _entry_of(row, [current])
 
 
+class CurrentEntry:
+    """An entry's row read with its current version: what comparing a line needs (status,
+    fingerprint, suspension) without parsing the content, which `entry()` does on demand (a
+    line changing it)."""
+
+    def __init__(self, row: Any) -> None:
+        self._row = row
+        self._entry: ListEntry | None = None
+        self.entry_id: str = row.entry_id
+        self.list_type: str = row.list_type
+        self.fingerprint: str = row.current_hash
+        self.suspension = _suspension(row)
+
+    def status_on(self, today: date) -> Status:
+        return status_on(Status(self._row.status), self._row.period_end, today)
+
+    def entry(self) -> ListEntry:
+        if self._entry is None:
+            self._entry = entry_with_current(self._row)
+        return self._entry
+
+
 class EntryRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
@@ -317,7 +339,9 @@ class EntryRepository:
             draws=await self._draws(entry_id),
         )
 
-    async def current_of(self, department: str, record_ids: Sequence[str]) -> dict[str, ListEntry]:
+    async def current_of(
+        self, department: str, record_ids: Sequence[str]
+    ) -> dict[str, CurrentEntry]:
         """The department's entries under these record ids, each with its current version
         only (what a correction or a revocation needs), their rows locked: one query for a
         whole chunk of a sync feed."""
@@ -338,7 +362,7 @@ class EntryRepository:
             .with_for_update(of=t)
         )
         rows = await self._s.execute(query)
-        return {row.record_id: entry_with_current(row) for row in rows}
+        return {row.record_id: CurrentEntry(row) for row in rows}
 
     async def update_many(self, entries: Sequence[ListEntry]) -> None:
         """`update` for many entries in one executemany."""

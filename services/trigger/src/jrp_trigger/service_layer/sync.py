@@ -33,7 +33,7 @@ from jrp_shared.errors import Conflict, DomainError, FieldProblem, Forbidden, No
 from jrp_shared.events.payloads import ListEntrySubmission
 from jrp_shared.messaging.uow import UnitOfWork
 from jrp_trigger.adapters.feeds import Feed, FeedRepository, Rejection
-from jrp_trigger.adapters.repositories import EntryRepository
+from jrp_trigger.adapters.repositories import CurrentEntry, EntryRepository
 from jrp_trigger.domain import entries, rules, sync
 from jrp_trigger.domain.content import EntryContent
 from jrp_trigger.domain.entries import EntryVersion, ListEntry
@@ -286,20 +286,20 @@ async def upload(
                 await reading
 
 
-def _known(entry: ListEntry, today: date) -> sync.Known:
+def _known(found: CurrentEntry, today: date) -> sync.Known:
     note = None
-    if entry.suspension is not None:
-        s = entry.suspension
+    if found.suspension is not None:
+        s = found.suspension
         note = (
             f"the entry is suspended pending {s.case_kind.value} {s.case_id}: it is corrected "
             f"through that case's decision (POST /v1/{s.case_kind.value}s/{s.case_id}/decision "
             "on appeals)"
         )
     return sync.Known(
-        entry_id=entry.entry_id,
-        status=entry.status_on(today),
-        list_type=entry.content.list_type,
-        fingerprint=entry.content.fingerprint(),
+        entry_id=found.entry_id,
+        status=found.status_on(today),
+        list_type=found.list_type,
+        fingerprint=found.fingerprint,
         suspension_note=note,
     )
 
@@ -324,16 +324,16 @@ async def _apply_segment(
             )
             continue
         assert line.record_id is not None
-        entry = current.get(line.record_id)
+        found = current.get(line.record_id)
         content = EntryContent.of(line.submission) if line.submission is not None else None
         decision = sync.decide(
             line.op,
-            None if entry is None else _known(entry, today),
+            None if found is None else _known(found, today),
             feed_list_type=feed.list_type,
             line_list_type=None if content is None else content.list_type,
             fingerprint=None if content is None else content.fingerprint(),
         )
-        entry_id = None if entry is None else entry.entry_id
+        entry_id = None if found is None else found.entry_id
         try:
             if decision.action is Action.REJECT:
                 assert decision.problem is not None
@@ -341,11 +341,12 @@ async def _apply_segment(
             if decision.action is Action.INITIATE:
                 new_lines.append(line)
                 continue
-            assert entry is not None
-            if decision.action is Action.UNCHANGED:
+            assert found is not None
+            if decision.action is Action.UNCHANGED:  # the content is never parsed
                 status = LineStatus.UNCHANGED
             elif decision.action is Action.CORRECT:
                 assert content is not None
+                entry = found.entry()
                 reason = line.correction_reason or f"sync feed {feed_name} line {line.number}"
                 version = _correct(entry, content, reason, ctx, now, today)
                 if version is None:
@@ -357,6 +358,7 @@ async def _apply_segment(
                     status = LineStatus.CORRECTED
             else:
                 assert line.deletion is not None
+                entry = found.entry()
                 await _revoke(uow, entry, line.deletion, ctx, now)
                 changed.append(entry)
                 status = LineStatus.REVOKED
