@@ -416,3 +416,54 @@ async def test_lines_apply_in_order_and_completion_goes_chunk_by_chunk(
         "r-8": "in_force",
         "r-9": "in_force",
     }
+
+
+async def test_a_revocation_gives_the_ground_with_its_date_and_under_the_list_types_rules(
+    trigger: TriggerUnderTest,
+) -> None:
+    await trigger.seed(list_type(deletion=DELETION), list_type("black.tax.other"))
+    today = trigger.trigger.today()
+    headers = trigger.as_department()
+    made = await trigger.client.post("/v1/list-entries", json=entry(today, 1), headers=headers)
+    entry_id = made.json()["entry_id"]
+    r = await trigger.client.post(
+        f"/v1/list-entries/{entry_id}/revocation",
+        json={"reason": "已履行", "deletion_ground": "performed"},
+        headers=headers,
+    )
+    assert r.status_code == 422
+    assert r.json()["detail"][0] == {
+        "field": "body.ground_arose_on",
+        "reason": "deletion_ground_incomplete",
+        "message": "give deletion_ground and ground_arose_on together, or neither",
+    }
+    r = await trigger.client.post(
+        f"/v1/list-entries/{entry_id}/revocation",
+        json={"reason": "已履行", "deletion_ground": "paid", "ground_arose_on": str(today)},
+        headers=headers,
+    )
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["field"] == "body.deletion_ground"
+    assert r.json()["detail"][0]["allowed"] == ["performed", "revoked_judgment"]
+    # nothing changed: the entry is still in force
+    got = await trigger.client.get(f"/v1/list-entries/{entry_id}", headers=headers)
+    assert got.json()["status"] == "in_force"
+    # a list type without deletion rules takes no ground
+    other = await trigger.client.post(
+        "/v1/list-entries",
+        json=entry(today, 2, list_type="black.tax.other"),
+        headers=headers,
+    )
+    r = await trigger.client.post(
+        f"/v1/list-entries/{other.json()['entry_id']}/deletion-ground",
+        json={"ground": "performed", "arose_on": str(today)},
+        headers=headers,
+    )
+    assert r.status_code == 422 and r.json()["detail"][0]["reason"] == "no_deletion_rules"
+    # only the initiating department records a ground
+    r = await trigger.client.post(
+        f"/v1/list-entries/{entry_id}/deletion-ground",
+        json={"ground": "performed", "arose_on": str(today)},
+        headers=trigger.as_department("customs"),
+    )
+    assert r.status_code == 403
