@@ -90,6 +90,29 @@ async def test_a_second_snapshot_corrects_revokes_and_creates_exactly_the_differ
     assert summary["counts"]["created"] == 5 and summary["lines_received"] == 5
     assert summary["rate_lines_per_second"] > 0
     assert summary["seconds_left"] == 0
+    view = (
+        await trigger.client.get(
+            f"/v1/sync-feeds/{first['feed_id']}", headers=trigger.as_department()
+        )
+    ).json()
+    assert set(view) == {
+        "feed_id",
+        "feed_ref",
+        "mode",
+        "list_type",
+        "status",
+        "lines_received",
+        "counts",
+        "absent_revoked",
+        "expected_lines",
+        "rate_lines_per_second",
+        "seconds_left",
+        "started_at",
+        "updated_at",
+        "completed_at",
+    }
+    assert view["lines_received"] == 5 and view["feed_ref"] == "court-2026-01"
+    assert view["expected_lines"] == 5 and view["completed_at"] is None
     done = await complete(trigger, first["feed_id"])
     assert done["status"] == "completed" and done["absent_revoked"] == 0
     assert len(await trigger.outbox(IN_FORCE)) == 5
