@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
-from jrp_shared.events.payloads import DeletionRules
+from jrp_shared.calendar import statutory_holidays
+from jrp_shared.events.payloads import CalendarScheduleLoaded, DeletionRules
+from jrp_shared.testing import eventually
 from jrp_trigger.testing import TriggerUnderTest, list_type, tax_entry
 
 pytestmark = pytest.mark.integration
@@ -490,3 +492,44 @@ async def test_a_revocation_gives_the_ground_with_its_date_and_under_the_list_ty
         headers=trigger.as_department("customs"),
     )
     assert r.status_code == 403
+
+
+async def test_a_provisional_deletion_deadline_is_counted_again_on_the_official_schedule(
+    trigger: TriggerUnderTest,
+) -> None:
+    """DOMAIN.md §10: a deadline reaching a year without its official schedule is provisional
+    (statutory holidays only) and computed again when the registry publishes the schedule."""
+    calendar = trigger.trigger.copies.calendar.calendar
+    if calendar.source_of(2027) != "provisional":
+        pytest.fail("this test needs 2027 to have no schedule yet; pick a later year")
+    await trigger.seed(list_type(deletion=DELETION))
+    thursday = date(2026, 12, 31)
+    trigger.trigger.clock = lambda: china_noon(thursday)
+    headers = trigger.as_department()
+    made = await trigger.client.post("/v1/list-entries", json=entry(thursday, 1), headers=headers)
+    assert made.status_code == 201, made.text
+    r = await trigger.client.post(
+        f"/v1/list-entries/{made.json()['entry_id']}/deletion-ground",
+        json={"ground": "performed", "arose_on": thursday.isoformat()},
+        headers=headers,
+    )
+    assert r.status_code == 200, r.text
+    [pending] = (await trigger.client.get("/v1/list-entries/deletions", headers=headers)).json()
+    # Friday Jan 1 is New Year's Day; Mon 4, Tue 5, Wed 6
+    assert (pending["due"], pending["due_provisional"]) == ("2027-01-06", True)
+
+    # the official schedule adds a bridging day off on Monday Jan 4
+    holidays = sorted(statutory_holidays(2027) | {date(2027, 1, 4)})
+    await trigger.publish(
+        CalendarScheduleLoaded(
+            year=2027, source="国办发明电〔2026〕测试", holidays=holidays, adjusted_workdays=[]
+        ),
+        source="/jrp/registry",
+    )
+
+    async def recomputed() -> dict[str, Any] | None:
+        [found] = (await trigger.client.get("/v1/list-entries/deletions", headers=headers)).json()
+        return found if found["due_provisional"] is False else None
+
+    final = await eventually(recomputed)
+    assert final["due"] == "2027-01-07"

@@ -6,14 +6,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from jrp_shared.bus.base import Bus
+from jrp_shared.calendar import YearSchedule
 from jrp_shared.catalog_copy import RegistryCopies
 from jrp_shared.clock import Clock, china_date, system_clock
 from jrp_shared.events import topics
+from jrp_shared.messaging.uow import UnitOfWork
 from jrp_shared.runtime import ServiceRuntime
 from jrp_trigger.adapters import orm
 from jrp_trigger.adapters.catalog_versions import ListTypeVersions
 from jrp_trigger.config import TriggerSettings
 from jrp_trigger.entrypoints.consumers import add_consumers
+from jrp_trigger.service_layer import deletions
 from jrp_trigger.service_layer.deletion_gauge import DeletionsOverdue
 from jrp_trigger.service_layer.handlers import SubmissionContext
 
@@ -50,5 +53,10 @@ def bootstrap(settings: TriggerSettings, *, bus: Bus | None = None) -> Trigger:
         runtime, trigger.today, settings.deletions_overdue_refresh_seconds
     )
     runtime.add_task("deletions-overdue", trigger.deletions_overdue.run)
+
+    async def schedule_loaded(uow: UnitOfWork, schedule: YearSchedule) -> None:
+        await deletions.recompute_provisional(uow, copies.calendar.calendar, schedule)
+
+    copies.calendar.on_schedule_loaded(schedule_loaded)
     add_consumers(trigger)
     return trigger

@@ -13,6 +13,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -81,6 +82,8 @@ list_entries = Table(
     Column("deletion_ground", String(100)),
     Column("deletion_arose_on", Date),
     Column("deletion_due", Date),
+    Column("deletion_working_days", Integer),
+    Column("deletion_due_provisional", Boolean, comment="counted without an official schedule"),
     Column("deletion_met_on", Date),
     UniqueConstraint("department", "record_id", name="list_entries_department_record"),
 )

@@ -121,13 +121,22 @@ def _deletion_columns(entry: ListEntry) -> dict[str, Any]:
     deletion = entry.deletion
     if deletion is None:
         return dict.fromkeys(
-            ("deletion_ground", "deletion_arose_on", "deletion_due", "deletion_met_on")
+            (
+                "deletion_ground",
+                "deletion_arose_on",
+                "deletion_due",
+                "deletion_working_days",
+                "deletion_due_provisional",
+                "deletion_met_on",
+            )
         )
     met = entry.revocation.revoked_at if entry.revocation else None
     return {
         "deletion_ground": deletion.ground,
         "deletion_arose_on": deletion.arose_on,
         "deletion_due": deletion.due,
+        "deletion_working_days": deletion.working_days,
+        "deletion_due_provisional": deletion.provisional,
         "deletion_met_on": china_date(met) if met is not None else None,
     }
 
@@ -135,7 +144,13 @@ def _deletion_columns(entry: ListEntry) -> dict[str, Any]:
 def _deletion(row: Any) -> DeletionGround | None:
     if row.deletion_ground is None:
         return None
-    return DeletionGround(row.deletion_ground, row.deletion_arose_on, row.deletion_due)
+    return DeletionGround(
+        row.deletion_ground,
+        row.deletion_arose_on,
+        row.deletion_due,
+        row.deletion_working_days,
+        bool(row.deletion_due_provisional),
+    )
 
 
 def _version_row(entry_id: str, v: EntryVersion) -> dict[str, Any]:
@@ -549,6 +564,7 @@ class DeletionRow:
     ground: str
     arose_on: date
     due: date
+    due_provisional: bool
     deleted_on: date | None
 
 
@@ -595,6 +611,7 @@ class DeletionRepository:
                 t.c.deletion_ground,
                 t.c.deletion_arose_on,
                 t.c.deletion_due,
+                t.c.deletion_due_provisional,
                 t.c.deletion_met_on,
             )
             .where(*where)
@@ -611,10 +628,45 @@ class DeletionRepository:
                 r.deletion_ground,
                 r.deletion_arose_on,
                 r.deletion_due,
+                bool(r.deletion_due_provisional),
                 r.deletion_met_on,
             )
             for r in rows
         ]
+
+    async def provisional(self) -> list[tuple[str, DeletionGround]]:
+        """The entries whose deletion deadline was counted without an official schedule."""
+        t = orm.list_entries
+        rows = await self._s.execute(
+            select(
+                t.c.entry_id,
+                t.c.deletion_ground,
+                t.c.deletion_arose_on,
+                t.c.deletion_due,
+                t.c.deletion_working_days,
+                t.c.deletion_due_provisional,
+            )
+            .where(t.c.deletion_due_provisional.is_(True))
+            .with_for_update()
+        )
+        return [(r.entry_id, ground) for r in rows if (ground := _deletion(r)) is not None]
+
+    async def set_dues(self, grounds: Sequence[tuple[str, DeletionGround]]) -> None:
+        """New due dates, one executemany."""
+        if grounds:
+            t = orm.list_entries
+            await self._s.execute(
+                update(t)
+                .where(t.c.entry_id == bindparam("b_entry_id"))
+                .values(
+                    deletion_due=bindparam("b_due"),
+                    deletion_due_provisional=bindparam("b_provisional"),
+                ),
+                [
+                    {"b_entry_id": e, "b_due": g.due, "b_provisional": g.provisional}
+                    for e, g in grounds
+                ],
+            )
 
     async def overdue_count(self, today: date) -> int:
         t = orm.list_entries

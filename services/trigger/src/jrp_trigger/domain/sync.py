@@ -215,6 +215,16 @@ class DeletionGround:
     ground: str
     arose_on: date
     due: date
+    working_days: int
+    provisional: bool = False
+    """`due` was counted without the official schedule of a year it reaches (DOMAIN.md §10):
+    computed again when that schedule arrives (`recomputed`)."""
+
+    def recomputed(self, calendar: WorkingDayCalendar) -> DeletionGround:
+        deadline = calendar.add_working_days(self.arose_on, self.working_days)
+        return DeletionGround(
+            self.ground, self.arose_on, deadline.due, self.working_days, deadline.provisional
+        )
 
 
 def deletion_ground(
@@ -255,8 +265,10 @@ def deletion_ground(
         )
     if problems:
         raise InvalidInput("deletion ground refused", problems=problems)
-    due = calendar.add_working_days(arose_on, rules.deadline_working_days).due
-    return DeletionGround(ground, arose_on, due)
+    deadline = calendar.add_working_days(arose_on, rules.deadline_working_days)
+    return DeletionGround(
+        ground, arose_on, deadline.due, rules.deadline_working_days, deadline.provisional
+    )
 
 
 def deletion_state(due: date, deleted_on: date | None, today: date) -> DeletionState:

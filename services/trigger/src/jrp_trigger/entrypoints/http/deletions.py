@@ -44,6 +44,10 @@ class DeletionRead(BaseModel):
     ground: str
     arose_on: date
     due: date = Field(description="the working day the deletion is due by")
+    due_provisional: bool = Field(
+        description="counted without the official schedule of a year it reaches (DOMAIN.md "
+        "§10); computed again when the schedule arrives"
+    )
     deleted_on: date | None = Field(description="the day (China) the entry was revoked")
     state: DeletionState
     working_days_late: int = Field(
@@ -80,6 +84,7 @@ async def list_deletions(
             ground=r.ground,
             arose_on=r.arose_on,
             due=r.due,
+            due_provisional=r.due_provisional,
             deleted_on=r.deleted_on,
             state=deletion_state(r.due, r.deleted_on, today),
             working_days_late=working_days_late(r.due, r.deleted_on, today, calendar),

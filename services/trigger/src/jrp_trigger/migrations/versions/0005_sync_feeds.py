@@ -24,6 +24,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('deletion_ground', sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column('deletion_arose_on', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('deletion_due', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('deletion_working_days', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('deletion_due_provisional', sa.Boolean(), nullable=True, comment='counted without an official schedule'))
         batch_op.add_column(sa.Column('deletion_met_on', sa.Date(), nullable=True))
     op.create_table('sync_feeds',
     sa.Column('feed_id', sa.String(length=36), nullable=False),
@@ -74,6 +76,8 @@ def downgrade() -> None:
     op.drop_table('sync_feeds')
     with op.batch_alter_table('list_entries', schema=None) as batch_op:
         batch_op.drop_column('deletion_met_on')
+        batch_op.drop_column('deletion_due_provisional')
+        batch_op.drop_column('deletion_working_days')
         batch_op.drop_column('deletion_due')
         batch_op.drop_column('deletion_arose_on')
         batch_op.drop_column('deletion_ground')
