@@ -8,6 +8,7 @@ import json
 import re
 from collections import Counter
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -28,17 +29,18 @@ from bench.court_data import (
 from jrp_shared.events.payloads import ListEntrySubmission
 from jrp_shared.identifiers import validate_resident_id, validate_uscc
 
+Entry = dict[str, Any]
 AS_OF = date(2026, 11, 29)
 OPTIONS = Options(entries=2_000, seed=7, as_of=AS_OF)
 
 
 @pytest.fixture(scope="module")
-def entries() -> list[dict]:
+def entries() -> list[Entry]:
     return list(snapshot(OPTIONS))
 
 
 def test_every_identifier_is_valid_and_every_person_an_adult_on_the_decision_date(
-    entries: list[dict],
+    entries: list[Entry],
 ) -> None:
     people = 0
     for entry in entries:
@@ -62,7 +64,7 @@ def test_every_identifier_is_valid_and_every_person_an_adult_on_the_decision_dat
     assert people == len(entries)  # the debtor, or the company's legal representative
 
 
-def test_every_entry_is_a_valid_submission_of_the_court_list(entries: list[dict]) -> None:
+def test_every_entry_is_a_valid_submission_of_the_court_list(entries: list[Entry]) -> None:
     for entry in entries:
         submission = ListEntrySubmission.model_validate(entry)
         assert submission.list_type == "black.judicial.dishonest-judgment-debtor"
@@ -70,7 +72,7 @@ def test_every_entry_is_a_valid_submission_of_the_court_list(entries: list[dict]
         assert submission.court_case is not None
 
 
-def test_records_and_codes_are_unique(entries: list[dict]) -> None:
+def test_records_and_codes_are_unique(entries: list[Entry]) -> None:
     ids = [e["record_id"] for e in entries]
     codes = [e["subject"]["code"] for e in entries] + [
         p["resident_id"] for e in entries for p in e["linked_persons"]
@@ -80,14 +82,14 @@ def test_records_and_codes_are_unique(entries: list[dict]) -> None:
 
 
 def test_the_same_seed_gives_the_same_data_and_another_seed_other_data(
-    entries: list[dict],
+    entries: list[Entry],
 ) -> None:
     assert list(snapshot(OPTIONS)) == entries
     other = list(snapshot(Options(entries=2_000, seed=8, as_of=AS_OF)))
     assert {e["subject"]["code"] for e in other}.isdisjoint({e["subject"]["code"] for e in entries})
 
 
-def test_shares_dates_and_periods_follow_the_court_rules(entries: list[dict]) -> None:
+def test_shares_dates_and_periods_follow_the_court_rules(entries: list[Entry]) -> None:
     persons = sum(e["subject"]["subject_type"] == "natural_person" for e in entries)
     assert 0.65 < persons / len(entries) < 0.75  # the default share 0.7
     years = Counter(int(e["decision_document"]["date"][:4]) for e in entries)
@@ -121,7 +123,7 @@ def test_persons_share_is_configurable() -> None:
     assert all(e["subject"]["subject_type"] == "legal_person" for e in companies)
 
 
-def test_a_delta_has_the_asked_mix_and_changes_only_entries_in_force(entries: list[dict]) -> None:
+def test_a_delta_has_the_asked_mix_and_changes_only_entries_in_force(entries: list[Entry]) -> None:
     lines = list(delta(OPTIONS, 300))
     assert list(delta(OPTIONS, 300)) == lines  # deterministic too
     by_id = {e["record_id"]: e for e in entries}
@@ -155,7 +157,7 @@ def test_a_delta_has_the_asked_mix_and_changes_only_entries_in_force(entries: li
             ListEntrySubmission.model_validate(fields)
 
 
-def test_the_expected_outcome_names_every_record(entries: list[dict]) -> None:
+def test_the_expected_outcome_names_every_record(entries: list[Entry]) -> None:
     lines = list(delta(OPTIONS, 300))
     outcome = expected_outcome(entries, lines, AS_OF)
     expired = {e["record_id"] for e in entries if not in_force(e, AS_OF)}
@@ -172,7 +174,7 @@ def test_a_delta_smaller_than_what_is_in_force_moves_the_rest_to_additions() -> 
     assert DeltaMix().split(10, 1_000) == (4, 3, 3)
 
 
-def test_csv_and_ndjson_read_back_to_the_same_entries(entries: list[dict]) -> None:
+def test_csv_and_ndjson_read_back_to_the_same_entries(entries: list[Entry]) -> None:
     out = io.StringIO()
     assert court_data.write_csv(entries[:300], out) == 300
     assert court_data.read_csv(out.getvalue()) == entries[:300]
