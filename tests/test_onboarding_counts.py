@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bench import court_data
+from bench import court_data, report
 from bench.onboarding import (
     catalog_fanout,
     codes_of,
@@ -137,3 +137,33 @@ def test_rss_is_read_from_proc() -> None:
     rss = rss_bytes(os.getpid())
     assert rss is not None and rss > 1_000_000
     assert rss_bytes(2**22 + 12345) is None
+
+
+def test_the_report_labels_the_extrapolations_and_judges_them_against_the_targets() -> None:
+    memory = {"samples": 90, "peak_mib": {"trigger": 210.4}, "end_mib": {"trigger": 180.0}}
+    run = {
+        "entries": 20_000,
+        "in_force": 4_100,
+        "expired_on_arrival": 15_900,
+        "format": "ndjson",
+        "changes": 5_000,
+        "added": 2_000,
+        "corrected": 1_500,
+        "deleted": 1_500,
+        "onboarding": {
+            "seconds_to_must_check": 300.0,
+            "seconds_to_all_orders": 290.0,
+            "lines_per_second": 66.7,
+            "messages": 80_000,
+            "memory": memory,
+        },
+        "delta": {"seconds_to_must_check": 5.0, "messages": 90_000, "memory": memory},
+        "extrapolated": {"onboarding_1m_seconds": 15_000, "delta_20k_seconds": 20.0},
+    }
+    onboarding, delta, rss = report.onboarding_rows(run)
+    assert "**extrapolated** to 1,000,000: 250 min" in onboarding
+    assert "**missed** (16.7× the target, extrapolated)" in onboarding
+    assert "**extrapolated** to 20,000: 20.0 s | met |" in delta
+    assert "trigger 210 → 180" in rss
+    table = report.render(None, [], None, run)
+    assert onboarding in table and rss in table
