@@ -160,18 +160,21 @@ def service_name(cmdline: str, environ: bytes) -> str | None:
     return name
 
 
-def service_processes() -> dict[int, str]:
-    """The running mesh services' process ids and names (Linux /proc)."""
+def service_processes(namespace: str | None = None) -> dict[int, str]:
+    """The running mesh services' process ids and names (Linux /proc); with `namespace`, only
+    those of the mesh on that topic namespace (not a test's mesh running beside it)."""
     found = {}
+    wanted = f"_TOPIC_NAMESPACE={namespace}\0".encode() if namespace else b""
     for proc in Path("/proc").glob("[0-9]*"):
         try:
             cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
             if "jrp_" not in cmdline:
                 continue
-            name = service_name(cmdline, (proc / "environ").read_bytes())
+            environ = (proc / "environ").read_bytes() + b"\0"
+            name = service_name(cmdline, environ)
         except (OSError, UnicodeDecodeError):
             continue
-        if name:
+        if name and wanted in environ:
             found[int(proc.name)] = name
     return found
 
@@ -216,6 +219,7 @@ class SanctionOffsets:
 
     def __init__(self, consumer: AIOKafkaConsumer, namespace: str) -> None:
         self._consumer = consumer
+        self.namespace = namespace
         self._pattern = re.compile(rf"^{re.escape(namespace)}\.sanctions\.v1\.")
         self._partitions: list[TopicPartition] = []
         self._listed_at = 0.0

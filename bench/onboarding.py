@@ -163,6 +163,7 @@ def rss_bytes(pid: int) -> int | None:
 class MemorySampler:
     """Every service's RSS once a second while running: the peak and the last reading."""
 
+    namespace: str | None = None
     interval: float = 1.0
     peak: dict[str, int] = field(default_factory=dict)
     last: dict[str, int] = field(default_factory=dict)
@@ -170,7 +171,7 @@ class MemorySampler:
 
     def sample(self) -> None:
         totals: dict[str, int] = {}
-        for pid, name in service_processes().items():
+        for pid, name in service_processes(self.namespace).items():
             rss = rss_bytes(pid)
             if rss is not None:
                 totals[name] = totals.get(name, 0) + rss
@@ -243,7 +244,7 @@ async def timed_feed(
     """Send a file through the feed; the time until `messages` more messages are on the
     department topics, and until the must-check answers as expected for the samples."""
     before = await offsets.total()
-    memory = MemorySampler()
+    memory = MemorySampler(offsets.namespace)
     stop = asyncio.Event()
     sampler = asyncio.create_task(memory.run(stop))
     cpu_before = cpu_by_process()

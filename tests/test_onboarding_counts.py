@@ -5,6 +5,9 @@ exactly with enforcement's own planning; the delta size and the labelled extrapo
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
@@ -12,7 +15,9 @@ from typing import Any
 import pytest
 
 from bench import court_data, report
+from bench.loop import service_processes
 from bench.onboarding import (
+    MemorySampler,
     catalog_fanout,
     codes_of,
     default_changes,
@@ -167,3 +172,26 @@ def test_the_report_labels_the_extrapolations_and_judges_them_against_the_target
     assert "trigger 210 → 180" in rss
     table = report.render(None, [], None, run)
     assert onboarding in table and rss in table
+
+
+def test_memory_is_sampled_for_the_services_of_the_benchmarks_mesh_only() -> None:
+    """A process that looks like `python -m jrp_trigger.cli serve` on namespace `onb-1`."""
+    env = {**os.environ, "JRP_TRIGGER_TOPIC_NAMESPACE": "onb-1"}
+    fake = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(60)", "jrp_trigger.cli", "serve"],
+        env=env,
+    )
+    try:
+        for _ in range(50):  # until the interpreter has replaced the fork's environment
+            if fake.pid in service_processes("onb-1"):
+                break
+            time.sleep(0.05)
+        assert service_processes("onb-1")[fake.pid] == "trigger"
+        assert fake.pid not in service_processes("onb-2")
+        sampler = MemorySampler("onb-1")
+        sampler.sample()
+        assert sampler.peak["trigger"] > 1_000_000
+        assert sampler.report()["end_mib"]["trigger"] > 1
+    finally:
+        fake.kill()
+        fake.wait()
