@@ -58,13 +58,14 @@ EXTENSION_GROUNDS: Final = ("violent_obstruction", "multiple_dishonest_acts")
 DELETION_GROUNDS: Final = (
     "obligations_performed",
     "settlement_performed",
-    "applicant_requested",
-    "no_assets_found",
-    "enforcement_suspended",
-    "enforcement_not_allowed",
+    "applicant_requested_deletion",
+    "no_assets_after_termination",
+    "suspended_for_review_or_bankruptcy",
+    "enforcement_refused",
     "enforcement_terminated",
 )
-"""The seven grounds of 法释〔2017〕7号 第十条 (deleted within three working days)."""
+"""The seven grounds of 法释〔2017〕7号 第十条 (deleted within three working days), by the
+codes of the court list type's `deletion.grounds` in the catalog."""
 
 FIRST_DECISION: Final = date(2014, 1, 1)
 MINIMUM_AGE: Final = 18
@@ -253,6 +254,14 @@ def add_months(start: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
+def period_end(start: date, months: int, extended: bool) -> date:
+    """The last day of a listing of `months` from `start`: the day before the same day
+    `months` later; an extension runs to that day itself, as the platform measures one (at
+    least the default plus `min_months` from the start, at most plus `max_months`)."""
+    end = add_months(start, months)
+    return end if extended else end - timedelta(days=1)
+
+
 def age_on(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
@@ -366,11 +375,11 @@ def _entry(
     extended = rng.random() < options.extended_share
     ground = rng.choice(EXTENSION_GROUNDS) if extended else None
     months = DEFAULT_PERIOD_MONTHS + (rng.randint(*EXTENSION_MONTHS) if extended else 0)
-    end = add_months(decided, months) - timedelta(days=1)
+    end = period_end(decided, months, extended)
     # Keep clear of the expiry boundary: the platform judges it on its own clock.
     if abs((end - options.as_of).days) <= 2:
         decided -= timedelta(days=5)
-        end = add_months(decided, months) - timedelta(days=1)
+        end = period_end(decided, months, extended)
     person = rng.random() < options.persons_share
     linked: list[dict[str, str]] = []
     if person:
@@ -471,10 +480,10 @@ def _deletion(rng: random.Random, entry: dict[str, Any], as_of: date) -> dict[st
     reasons = {
         "obligations_performed": "被执行人已履行生效法律文书确定的全部义务",
         "settlement_performed": "当事人达成执行和解协议且已履行完毕",
-        "applicant_requested": "申请执行人书面申请删除失信信息，经审查同意",
-        "no_assets_found": "终结本次执行程序后两次查询未发现可供执行财产",
-        "enforcement_suspended": "因审判监督或破产程序裁定中止执行",
-        "enforcement_not_allowed": "人民法院依法裁定不予执行",
+        "applicant_requested_deletion": "申请执行人书面申请删除失信信息，经审查同意",
+        "no_assets_after_termination": "终结本次执行程序后两次查询未发现可供执行财产",
+        "suspended_for_review_or_bankruptcy": "因审判监督或破产程序裁定中止执行",
+        "enforcement_refused": "人民法院依法裁定不予执行",
         "enforcement_terminated": "人民法院依法裁定终结执行",
     }
     arose = max(
@@ -583,17 +592,17 @@ CSV_COLUMNS: Final = (
     "disclosure_class",
     "linked_persons",
     "evidence_references",
-    "court",
-    "case_number",
-    "filing_date",
-    "enforcement_basis_issuer",
-    "enforcement_basis_number",
-    "obligation",
-    "performance",
-    "performed_part",
-    "extension_ground",
+    "court_case_court",
+    "court_case_number",
+    "court_case_filing_date",
+    "court_case_basis_issuer",
+    "court_case_basis_number",
+    "court_case_obligation",
+    "court_case_performance",
+    "court_case_performed_part",
+    "court_case_extension_ground",
 )
-"""The bulk import's CSV columns (trigger's `bulk_input`) and the court case's, flattened."""
+"""The bulk import's CSV columns and the court case's, flattened (trigger's `bulk_input`)."""
 
 
 def csv_row(entry: dict[str, Any]) -> list[str]:
@@ -635,19 +644,19 @@ def entry_from_csv(row: dict[str, str]) -> dict[str, Any]:
         role, name, resident_id = item.split(":")
         people.append({"role": role, "name": name, "resident_id": resident_id})
     case: dict[str, Any] = {
-        "court": row["court"],
-        "case_number": row["case_number"],
-        "filing_date": row["filing_date"],
+        "court": row["court_case_court"],
+        "case_number": row["court_case_number"],
+        "filing_date": row["court_case_filing_date"],
         "enforcement_basis": {
-            "issuer": row["enforcement_basis_issuer"],
-            "number": row["enforcement_basis_number"],
+            "issuer": row["court_case_basis_issuer"],
+            "number": row["court_case_basis_number"],
         },
-        "obligation": row["obligation"],
-        "performance": row["performance"],
+        "obligation": row["court_case_obligation"],
+        "performance": row["court_case_performance"],
     }
     for optional in ("performed_part", "extension_ground"):
-        if row[optional]:
-            case[optional] = row[optional]
+        if row[f"court_case_{optional}"]:
+            case[optional] = row[f"court_case_{optional}"]
     return {
         "record_id": row["record_id"],
         "subject": {

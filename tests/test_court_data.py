@@ -7,7 +7,7 @@ import io
 import json
 import re
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -26,6 +26,8 @@ from bench.court_data import (
     in_force,
     snapshot,
 )
+from jrp_registry.adapters.catalog_files import read_catalog
+from jrp_registry.config import DEFAULT_CATALOG_DIR
 from jrp_shared.events.payloads import ListEntrySubmission
 from jrp_shared.identifiers import validate_resident_id, validate_uscc
 
@@ -102,13 +104,13 @@ def test_shares_dates_and_periods_follow_the_court_rules(entries: list[Entry]) -
         end = date.fromisoformat(entry["period"]["end"])
         case = entry["court_case"]
         assert start == date.fromisoformat(entry["decision_document"]["date"]) < AS_OF
-        months = next(m for m in range(24, 61) if add_months(start, m) > end)
         if "extension_ground" in case:
             extended += 1
             assert case["extension_ground"] in EXTENSION_GROUNDS
-            assert 36 <= months <= 60  # 2 years, extended by 1-3 (法释〔2017〕7号 第二条)
+            # 2 years, extended by 1-3 (法释〔2017〕7号 第二条), as the platform measures it
+            assert add_months(start, 36) <= end <= add_months(start, 60)
         else:
-            assert months == 24
+            assert end == add_months(start, 24) - timedelta(days=1)
         filed = date.fromisoformat(case["filing_date"])
         assert filed < start
         assert re.fullmatch(rf"\({filed.year}\)闽\d{{2,4}}执\d+号", case["case_number"])
@@ -193,3 +195,17 @@ def test_the_command_line_writes_a_snapshot_and_a_delta(
     assert court_data.main(["delta", *args, "--changes", "10"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert lines == list(delta(Options(entries=50, seed=3, as_of=AS_OF), 10))
+
+
+def test_the_codes_and_texts_are_the_catalogs() -> None:
+    """The generator's grounds of extension and deletion are the court list type's codes in
+    the catalog (once the catalog carries them), its department is the list's initiator."""
+    catalog = read_catalog(DEFAULT_CATALOG_DIR)
+    court = next(t for t in catalog.list_types if t.code == court_data.LIST_TYPE)
+    assert court.initiating_departments == [court_data.DEPARTMENT]
+    assert court.default_period_months == court_data.DEFAULT_PERIOD_MONTHS
+    assert court.max_period_months >= court_data.DEFAULT_PERIOD_MONTHS + 36
+    if court.period_extension is not None:
+        assert set(EXTENSION_GROUNDS) <= set(court.period_extension.grounds)
+    if court.deletion is not None:
+        assert set(DELETION_GROUNDS) <= set(court.deletion.grounds)

@@ -39,6 +39,7 @@ class FakeTrigger:
         self.line_requests = 0
         self.fail_statuses: list[int] = []  # answered (in order) to the next line requests
         self.cut_summary = False
+        self.stop_after: int | None = None  # lines taken before the platform stops the upload
         self.status = "receiving"
         self.created: dict[str, Any] | None = None
         self.headers: list[str] = []
@@ -86,6 +87,11 @@ class FakeTrigger:
         for number, data in enumerate(body, start=first):
             if drop is not None and number >= first + drop:
                 raise httpx.ReadError("connection reset")
+            if self.stop_after is not None and number >= first + self.stop_after:
+                self.stop_after = None
+                answer.append({"error": "internal_error", "message": "the upload stopped"})
+                self.cut_summary = True
+                break
             if number in self.lines:
                 continue
             assert number == len(self.lines) + 1, "a gap: the client skipped lines"
@@ -261,3 +267,29 @@ def test_the_command_needs_a_token_and_never_takes_one_on_the_command_line(
         )
         == 2
     )
+
+
+def test_an_upload_the_platform_stopped_is_resumed_after_its_last_stored_line(
+    tmp_path: Path,
+) -> None:
+    lines = write_lines(tmp_path / "court.ndjson", 10)
+    fake = FakeTrigger()
+    fake.stop_after = 6
+    said: list[str] = []
+    http = httpx.Client(transport=httpx.MockTransport(fake))
+    client = FeedClient(http, BASE, StaticToken("good"), sleep=lambda _: None, log=said.append)
+    rejected = io.StringIO()
+    client.sync(SourceFile(tmp_path / "court.ndjson"), REQUEST, rejected)
+    assert [fake.lines[n] for n in sorted(fake.lines)] == lines
+    firsts = [p["first_line"] for _, path, p in fake.requests if path.endswith("/lines")]
+    assert firsts == ["1", "7"]
+    assert any("stopped the upload: internal_error" in s for s in said)
+    assert rejected.getvalue() == ""  # the stop is not a rejected line
+
+
+def test_blank_lines_are_not_counted_as_the_platform_does_not(tmp_path: Path) -> None:
+    path = tmp_path / "court.ndjson"
+    path.write_bytes(b'{"record_id": "a"}\n\n{"record_id": "b"}\n  \n{"record_id": "c"}')
+    source = SourceFile(path)
+    assert source.lines == 3
+    assert list(source.read(2, 2)) == [b'{"record_id": "b"}\n', b'{"record_id": "c"}\n']

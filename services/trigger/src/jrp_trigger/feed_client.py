@@ -7,10 +7,11 @@ What `jrp-trigger sync-feed` does, and what the onboarding benchmark calls:
    a client that died can be started again and carries on where the platform stands);
 2. the file goes up in parts of `part_lines` lines, each streamed as it is read
    (`POST /v1/sync-feeds/{feed_id}/lines?first_line=N`); lines are numbered across the feed
-   from 1 (CSV: the data records, the header repeated at the head of every part and not
-   counted). After a failed request (connection lost, 5xx, 429, an answer cut short) the client
-   waits (doubling, at most `max_backoff_seconds`), asks the feed how far it got
-   (`lines_received`) and resumes from the next line: the platform skips lines it already has,
+   from 1, blank lines not counted (CSV: the records after the header, which is repeated at
+   the head of every part). After a failed request (connection lost, 5xx, 429, an answer cut
+   short or stopped by the platform) the client waits (doubling, at most
+   `max_backoff_seconds`), asks the feed how far it got (`lines_received`) and resumes from
+   the next line: the platform skips lines it already has,
    so nothing is applied twice;
 3. the lines the platform refuses are written, one JSON object each, to the rejected file;
 4. `POST /v1/sync-feeds/{feed_id}/completion` ends it (a snapshot then revokes the
@@ -118,8 +119,12 @@ class SourceFile:
                 self.lines += 1
 
     def _records(self, f: IO[bytes]) -> Iterator[bytes]:
+        """Records ending in a line break; blank lines are left out (the platform does not
+        count them either)."""
         parts: list[bytes] = []
         for line in iter(f.readline, b""):
+            if not parts and not line.strip():
+                continue
             parts.append(line)
             if not self.is_csv or b"".join(parts).count(b'"') % 2 == 0:
                 record = b"".join(parts)
@@ -308,6 +313,8 @@ class FeedClient:
                     answer = json.loads(text)
                     if "summary" in answer:
                         summary = answer["summary"]
+                    elif "error" in answer:  # the upload stopped; what came before is stored
+                        self.log(f"the platform stopped the upload: {answer['error']}")
                     else:
                         on_rejected(answer)
         except httpx.TransportError as exc:
