@@ -82,7 +82,7 @@ class FakeTrigger:
         body = records(request.read(), csv=request.headers["Content-Type"] == "text/csv")
         if request.headers["Content-Type"] == "text/csv":
             self.headers.append(body.pop(0).decode())
-        answer = []
+        answer: list[dict[str, Any]] = []
         drop = self.drop_after.pop(self.line_requests, None)
         for number, data in enumerate(body, start=first):
             if drop is not None and number >= first + drop:
