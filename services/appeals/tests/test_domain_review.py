@@ -153,7 +153,12 @@ def test_upheld_opens_a_correction_duty_overdue_until_trigger_reports_the_correc
     assert not cases.correction_met(case, 1, ListEntryStatus.IN_FORCE, decided_at, "appeals")
     assert cases.correction_met(case, 1, ListEntryStatus.REVOKED, decided_at, "appeals")
     assert not case.overdue(date(2026, 10, 12))
-    assert [a.action for a in case.history] == ["filed", "decided", "correction_due", "correction_met"]
+    assert [a.action for a in case.history] == [
+        "filed",
+        "decided",
+        "correction_due",
+        "correction_met",
+    ]
     # Met once: a later event changes nothing.
     assert not cases.correction_met(case, 2, ListEntryStatus.IN_FORCE, decided_at, "appeals")
 
