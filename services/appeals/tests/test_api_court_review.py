@@ -282,6 +282,12 @@ async def test_only_the_higher_court_decides_the_appeal_and_upheld_owes_a_correc
     assert event["correction_due"] == str(correction_due) and event["decided_by"] == "high-court"
     twice = await court.client.post(path, json=body, headers=court.as_department("high-court"))
     assert twice.status_code == 409
+    # The subject was told of the dismissal (with the way to appeal) and of the appeal's answer.
+    notes = await court.client.get("/v1/notifications", headers=court.as_subject(PERSON))
+    bodies = {n["about"]: n["body"] for n in notes.json()}
+    window_end = str(_today() + timedelta(days=10))
+    assert window_end in bodies["objection"] and "high-court" in bodies["objection"]
+    assert bodies["appeal"].startswith("复议成立") and str(correction_due) in bodies["appeal"]
     # The court corrects the entry (trigger reports version 2): met in time.
     await court.list_entry(court_entry(record_id="rec-court-1", list_type_version=2, version=2))
 

@@ -382,6 +382,11 @@ async def decide_appeal(
         by=viewer.department,
     )
     await repo.save(objection)
+    for code in notifications.recipients(objection.subject_code, objection.filing_subject):
+        await notify(
+            uow,
+            notifications.of_appeal(objection, appeal, decision, str(uuid.uuid4()), to=code),
+        )
     duty = objection.correction_duty
     uow.emit(
         ObjectionAppealDecided(
