@@ -39,7 +39,8 @@ async def read_objection(appeals: Appeals, viewer: Viewer, objection_id: str) ->
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ObjectionRead)
 async def file_objection(body: ObjectionRequest, by: Caller, appeals: AppealsDep) -> ObjectionRead:
     """Object to an entry (the subject, or an implementing department that found an error).
-    The due date is 20 working days on; `suspends` tells whether the list type suspends the
+    The due date is 20 working days on, or the list type's own review days (the court's list:
+    15 calendar days, 法释〔2017〕7号 第十二条); `suspends` tells whether the list type suspends the
     measures meanwhile (trigger does it on `ObjectionFiled`)."""
     async with appeals.runtime.uow() as uow:
         case = await cases.file_objection(
