@@ -18,10 +18,15 @@ from jrp_appeals.testing import (
     court_entry,
     entry_in_force,
 )
-from jrp_shared.calendar import WorkingDayCalendar
-from jrp_shared.clock import china_date
+from jrp_shared.calendar import WorkingDayCalendar, statutory_holidays
+from jrp_shared.clock import CHINA, china_date
 from jrp_shared.events import topics
-from jrp_shared.events.payloads import ListEntryRevoked, ListTypePublished, ObjectionReview
+from jrp_shared.events.payloads import (
+    CalendarScheduleLoaded,
+    ListEntryRevoked,
+    ListTypePublished,
+    ObjectionReview,
+)
 from jrp_shared.testing import eventually
 
 COURT_REVIEW = ObjectionReview(
@@ -295,3 +300,45 @@ async def test_only_the_higher_court_decides_the_appeal_and_upheld_owes_a_correc
         return (await _get(court, objection_id))["review"]["correction_due"]["met"] is True
 
     await eventually(met, within=20)
+
+
+async def test_a_provisional_correction_due_date_is_made_final_by_the_official_schedule(
+    court: AppealsUnderTest,
+) -> None:
+    """Upheld on Wednesday 30 December 2026: the third working day falls in 2027, whose
+    schedule is not out, so the due date is provisional until it is (DOMAIN.md §10)."""
+    if court.appeals.copies.calendar.calendar.source_of(2027) != "provisional":
+        pytest.fail("this test needs 2027 to have no schedule yet; pick a later year")
+    await court.list_entry(
+        court_entry(
+            record_id="rec-court-1",
+            list_type_version=2,
+            period={"start": "2026-09-01", "end": "2028-08-01"},
+        )
+    )
+    court.set_time(datetime(2026, 12, 30, 10, 0, tzinfo=CHINA))
+    objection_id = (await _object(court))["objection_id"]
+    decided = await _decide(
+        court, objection_id, outcome="information_wrong", reasons="有误", remedy="revoke"
+    )
+    provisional = decided["review"]["correction_due"]
+    assert provisional["provisional"] is True and provisional["due"].startswith("2027-")
+    await court.publish(
+        CalendarScheduleLoaded(
+            year=2027,
+            source="国办发明电〔2026〕测试",
+            holidays=sorted(statutory_holidays(2027)),
+            adjusted_workdays=[],
+        ),
+        source="/jrp/registry",
+    )
+
+    async def final() -> dict[str, Any] | None:
+        body = await _get(court, objection_id)
+        return body if body["review"]["correction_due"]["provisional"] is False else None
+
+    body = await eventually(final)
+    assert body is not None
+    assert body["history"][-1]["action"] == "correction_due_recomputed"
+    notes = await court.client.get("/v1/notifications", headers=court.as_subject(PERSON))
+    assert "correction" in {n["about"] for n in notes.json()}

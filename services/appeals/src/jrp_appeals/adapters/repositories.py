@@ -481,6 +481,16 @@ class CaseRepository:
         )
         return list(found)
 
+    async def provisional_corrections(self) -> list[str]:
+        """Cases owing a correction whose due date was computed without an official schedule."""
+        t = orm.cases
+        found = await self._s.scalars(
+            select(t.c.case_id).where(
+                t.c.correction_due_provisional.is_(True), t.c.correction_met_at.is_(None)
+            )
+        )
+        return list(found)
+
     async def add_draw(self, draw: ExpertDraw) -> None:
         await self._s.execute(
             insert(orm.expert_draws).values(

@@ -344,3 +344,34 @@ def correction_met(
     duty.met_at = at
     case.record(at, actor, "correction_met", version=version, status=str(status))
     return True
+
+
+def correction_started_at(case: Case) -> datetime | None:
+    """The decision that opened the correction duty: the higher court's upheld appeal, else the
+    objection's own decision."""
+    appeal = case.appeal
+    if appeal is not None and appeal.decision is not None:
+        return appeal.decision.decided_at
+    return case.decision.decided_at if case.decision else None
+
+
+def recompute_correction(
+    case: Case, calendar: WorkingDays, decided_on: date, year: int, at: datetime
+) -> date | None:
+    """A provisional correction due date made final by the year's official schedule
+    (DOMAIN.md §10); returns the provisional date it replaces."""
+    duty, rules = case.correction_duty, case.review
+    if duty is None or rules is None or not duty.provisional:
+        return None
+    due = review.correction_due(rules, calendar, decided_on)
+    before = duty.due
+    duty.due, duty.provisional = due.due, due.provisional
+    case.record(
+        at,
+        "appeals",
+        "correction_due_recomputed",
+        year=year,
+        before=before.isoformat(),
+        after=due.due.isoformat(),
+    )
+    return before

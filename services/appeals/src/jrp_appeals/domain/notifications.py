@@ -121,7 +121,12 @@ def of_recomputed_due(
 ) -> Notification:
     """A due date computed provisionally is final now that the year's official schedule is
     out; the people concerned are told (DOMAIN.md §10)."""
-    what = {"objection": "异议", "complaint": "投诉", "repair": "信用修复申请"}.get(about, about)
+    what = {
+        "objection": "异议",
+        "complaint": "投诉",
+        "repair": "信用修复申请",
+        "correction": "异议成立后的更正",
+    }.get(about, about)
     return Notification(
         notification_id=notification_id,
         subject_code=to,
