@@ -272,29 +272,29 @@ def test_measure_needs_a_legal_basis_and_a_list_type() -> None:
 def test_first_definition_is_version_1() -> None:
     definition = ListTypeDefinition.model_validate(black_list_type())
 
-    version = next_version(None, definition, DAY_ONE)
+    version = next_version([], definition, DAY_ONE)
 
     assert version == Version(BLACK_CODE, 1, DAY_ONE, definition)
 
 
 def test_identical_definition_makes_no_new_version() -> None:
     definition = ListTypeDefinition.model_validate(black_list_type())
-    first = next_version(None, definition, DAY_ONE)
+    first = next_version([], definition, DAY_ONE)
     assert first is not None
     same = ListTypeDefinition.model_validate(black_list_type())
 
-    assert next_version(first, same, date(2026, 6, 1)) is None
+    assert next_version([first], same, date(2026, 6, 1)) is None
     # Idempotent even when the date given is earlier: nothing changed, nothing to refuse.
-    assert next_version(first, same, date(2025, 1, 1)) is None
+    assert next_version([first], same, date(2025, 1, 1)) is None
 
 
 def test_changed_definition_is_the_next_version() -> None:
-    first = next_version(None, ListTypeDefinition.model_validate(black_list_type()), DAY_ONE)
+    first = next_version([], ListTypeDefinition.model_validate(black_list_type()), DAY_ONE)
     assert first is not None
     changed = ListTypeDefinition.model_validate(black_list_type(default_period_months=24))
     later = date(2026, 7, 1)
 
-    second = next_version(first, changed, later)
+    second = next_version([first], changed, later)
 
     assert second is not None
     assert second.version == 2
@@ -303,32 +303,32 @@ def test_changed_definition_is_the_next_version() -> None:
     assert second.definition == changed
 
     third = next_version(
-        second, ListTypeDefinition.model_validate(black_list_type(grounds="新的情形")), later
+        [first, second], ListTypeDefinition.model_validate(black_list_type(grounds="新的情形")), later
     )
     assert third is not None
     assert third.version == 3
 
 
 def test_changed_definition_with_earlier_date_is_a_conflict() -> None:
-    first = next_version(None, ListTypeDefinition.model_validate(black_list_type()), DAY_ONE)
+    first = next_version([], ListTypeDefinition.model_validate(black_list_type()), DAY_ONE)
     assert first is not None
     changed = ListTypeDefinition.model_validate(black_list_type(default_period_months=24))
 
     with pytest.raises(Conflict, match=BLACK_CODE):
-        next_version(first, changed, date(2025, 12, 31))
+        next_version([first], changed, date(2025, 12, 31))
 
 
 def test_measures_are_versioned_the_same_way() -> None:
-    first = next_version(None, MeasureDefinition.model_validate(measure()), DAY_ONE)
+    first = next_version([], MeasureDefinition.model_validate(measure()), DAY_ONE)
     assert first is not None
     changed = MeasureDefinition.model_validate(measure(mandatory=False))
 
-    second = next_version(first, changed, DAY_ONE)
+    second = next_version([first], changed, DAY_ONE)
 
     assert second is not None
     assert second.version == 2
     assert (
-        next_version(second, MeasureDefinition.model_validate(measure(mandatory=False)), DAY_ONE)
+        next_version([first, second], MeasureDefinition.model_validate(measure(mandatory=False)), DAY_ONE)
         is None
     )
 

@@ -26,8 +26,6 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Table,
-    and_,
-    func,
     insert,
     select,
 )
@@ -142,19 +140,18 @@ class CatalogCopy:
     async def _in_force(
         self, session: AsyncSession, table: Table, on: date, code: str | None = None
     ) -> list[dict[str, Any]]:
-        latest = (
-            select(table.c.code, func.max(table.c.version).label("version"))
+        """Per code, the version in force on `on`: of those in force by then, the latest
+        effective date, then the highest version (the registry's `version_on`): a past catalog
+        edition loaded later has a higher version number and an older date."""
+        query = (
+            select(table.c.payload)
             .where(table.c.effective_from <= on)
-            .group_by(table.c.code)
+            .distinct(table.c.code)
+            .order_by(table.c.code, table.c.effective_from.desc(), table.c.version.desc())
         )
         if code is not None:
-            latest = latest.where(table.c.code == code)
-        sub = latest.subquery()
-        rows = await session.execute(
-            select(table.c.payload)
-            .join(sub, and_(table.c.code == sub.c.code, table.c.version == sub.c.version))
-            .order_by(table.c.code)
-        )
+            query = query.where(table.c.code == code)
+        rows = await session.execute(query)
         return [dict(r.payload) for r in rows]
 
     async def list_types_in_force(self, session: AsyncSession, on: date) -> list[ListTypePublished]:

@@ -42,11 +42,15 @@ def add_months(day: date, months: int) -> date:
 
 
 def list_type_on(versions: Sequence[ListTypePublished], on: date) -> ListTypePublished | None:
-    """The version in force on `on`: the highest version that took effect by then (the same
-    answer as the catalog copy's `list_type_in_force`)."""
+    """The version in force on `on`: of the versions that took effect by then, the one with
+    the latest `effective_from`, and of those the highest version (the same answer as the
+    catalog copy's `list_type_in_force` and the registry's `version_on`). A past catalog
+    edition loaded later has a higher version number and an older date."""
     best: ListTypePublished | None = None
     for v in versions:
-        if v.effective_from <= on and (best is None or v.version > best.version):
+        if v.effective_from <= on and (
+            best is None or (v.effective_from, v.version) > (best.effective_from, best.version)
+        ):
             best = v
     return best
 
