@@ -303,7 +303,9 @@ def test_changed_definition_is_the_next_version() -> None:
     assert second.definition == changed
 
     third = next_version(
-        [first, second], ListTypeDefinition.model_validate(black_list_type(grounds="新的情形")), later
+        [first, second],
+        ListTypeDefinition.model_validate(black_list_type(grounds="新的情形")),
+        later,
     )
     assert third is not None
     assert third.version == 3
@@ -328,7 +330,9 @@ def test_measures_are_versioned_the_same_way() -> None:
     assert second is not None
     assert second.version == 2
     assert (
-        next_version([first, second], MeasureDefinition.model_validate(measure(mandatory=False)), DAY_ONE)
+        next_version(
+            [first, second], MeasureDefinition.model_validate(measure(mandatory=False)), DAY_ONE
+        )
         is None
     )
 

@@ -88,8 +88,10 @@ def read_past_editions(directory: Path, problems: list[FieldProblem]) -> list[Pa
                 FieldProblem(f"{path.name}.effective_from", "date_type", "must be an ISO date")
             )
             continue
-        if not isinstance(sources, list) or not sources or not all(
-            isinstance(x, str) and x.strip() for x in sources
+        if (
+            not isinstance(sources, list)
+            or not sources
+            or not all(isinstance(x, str) and x.strip() for x in sources)
         ):
             problems.append(
                 FieldProblem(

@@ -240,13 +240,13 @@ def problems_of_list_type(item: ListTypeDefinition, ctx: CatalogContext) -> list
         if dept not in ctx.initiators:
             problems.append(f"{item.code}: {dept!r} is not a department that initiates")
     review = item.objection_review
-    if review is not None and review.appeal_department is not None:
-        # 法释〔2017〕7号 第十二条: the higher court decides appeals; it must be a known department.
-        if review.appeal_department not in ctx.departments:
-            problems.append(
-                f"{item.code}: objection_review.appeal_department "
-                f"{review.appeal_department!r} is not a known department"
-            )
+    # 法释〔2017〕7号 第十二条: the higher court decides appeals; it must be a known department.
+    appeal_to = review.appeal_department if review is not None else None
+    if appeal_to is not None and appeal_to not in ctx.departments:
+        problems.append(
+            f"{item.code}: objection_review.appeal_department {appeal_to!r} "
+            "is not a known department"
+        )
     return problems
 
 
