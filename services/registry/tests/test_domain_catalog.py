@@ -19,6 +19,7 @@ from jrp_registry.domain.catalog import (
     next_version,
     problems_of_list_type,
     problems_of_measure,
+    version_on,
 )
 from jrp_registry.domain.departments import (
     hash_secret,
@@ -534,3 +535,89 @@ def test_new_client_secrets_are_random_and_long() -> None:
 
     assert len(secrets) == 5
     assert all(len(s) >= 32 for s in secrets)
+
+
+# --- the court list's rules and past editions (法释〔2017〕7号; DOMAIN.md §11) --------------------
+
+COURT_RULES: dict[str, Any] = {
+    "default_period_months": 24,
+    "max_period_months": 60,
+    "minimum_age_years": 18,
+    "court_case_required": True,
+    "period_extension": {
+        "min_months": 12,
+        "max_months": 36,
+        "grounds": ["violent_obstruction", "multiple_dishonest_acts"],
+    },
+    "deletion": {"deadline_working_days": 3, "grounds": ["obligations_performed"]},
+    "objection_review": {
+        "review_days": 15,
+        "correction_working_days": 3,
+        "appeal_window_days": 10,
+        "appeal_decision_days": 15,
+        "appeal_department": "high-court",
+    },
+}
+
+
+def court_rules(**overrides: Any) -> dict[str, Any]:
+    data = {**COURT_RULES, **overrides}
+    return black_list_type(**data)
+
+
+def test_the_court_rules_are_a_valid_list_type() -> None:
+    definition = ListTypeDefinition.model_validate(court_rules())
+    assert definition.period_extension is not None
+    assert definition.period_extension.max_months == 36
+
+
+def test_default_plus_the_longest_extension_must_fit_the_maximum_period() -> None:
+    assert "exceeds max_period_months" in _refusal(court_rules(max_period_months=59))
+    extension = {**COURT_RULES["period_extension"], "min_months": 40}
+    assert "min_months exceeds" in _refusal(court_rules(period_extension=extension))
+
+
+def test_grounds_are_unique_and_not_empty() -> None:
+    extension = {**COURT_RULES["period_extension"], "grounds": ["a", "a"]}
+    assert "repeats a" in _refusal(court_rules(period_extension=extension))
+    assert "grounds" in _refusal(court_rules(period_extension={**extension, "grounds": []}))
+    deletion = {"deadline_working_days": 3, "grounds": ["x", " "]}
+    assert "empty ground" in _refusal(court_rules(deletion=deletion))
+
+
+def test_the_appeal_department_must_be_known() -> None:
+    definition = ListTypeDefinition.model_validate(court_rules())
+    problems = problems_of_list_type(definition, context())
+    assert problems == [
+        f"{BLACK_CODE}: objection_review.appeal_department 'high-court' is not a known department"
+    ]
+    assert problems_of_list_type(definition, context(departments=frozenset({"high-court"}))) == []
+
+
+def _v(version: int, effective_from: date, **overrides: Any) -> Version[ListTypeDefinition]:
+    definition = ListTypeDefinition.model_validate(black_list_type(**overrides))
+    return Version(BLACK_CODE, version, effective_from, definition)
+
+
+def test_in_force_is_the_latest_effective_date_then_the_highest_version() -> None:
+    current = _v(1, date(2026, 1, 1))
+    v2013 = _v(2, date(2013, 10, 1), grounds="2013")
+    v2017 = _v(3, date(2017, 5, 1), grounds="2017")
+    same_day = _v(4, date(2026, 1, 1), grounds="same day, later")
+    history = [current, v2013, v2017]
+    assert version_on(history, date(2015, 6, 1)) == v2013
+    assert version_on(history, date(2018, 1, 1)) == v2017
+    assert version_on(history, date(2026, 11, 29)) == current
+    assert version_on(history, date(2013, 9, 30)) is None
+    assert version_on([*history, same_day], date(2026, 11, 29)) == same_day
+
+
+def test_a_past_edition_adds_history_before_the_latest_and_is_idempotent() -> None:
+    current = _v(1, date(2026, 1, 1))
+    past = ListTypeDefinition.model_validate(black_list_type(grounds="2013"))
+    added = next_version([current], past, date(2013, 10, 1), past_edition=True)
+    assert added == Version(BLACK_CODE, 2, date(2013, 10, 1), past)
+    assert next_version([current, added], past, date(2013, 10, 1), past_edition=True) is None
+    # The same past change made as a change of today is refused: history is not rewritten.
+    with pytest.raises(Conflict):
+        next_version([current], past, date(2013, 10, 1))

@@ -26,6 +26,7 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Table,
+    func,
     insert,
     select,
 )
@@ -143,15 +144,21 @@ class CatalogCopy:
         """Per code, the version in force on `on`: of those in force by then, the latest
         effective date, then the highest version (the registry's `version_on`): a past catalog
         edition loaded later has a higher version number and an older date."""
-        query = (
-            select(table.c.payload)
-            .where(table.c.effective_from <= on)
-            .distinct(table.c.code)
-            .order_by(table.c.code, table.c.effective_from.desc(), table.c.version.desc())
+        rank = (
+            func.row_number()
+            .over(
+                partition_by=table.c.code,
+                order_by=(table.c.effective_from.desc(), table.c.version.desc()),
+            )
+            .label("rank")
         )
+        ranked = select(table.c.code, table.c.payload, rank).where(table.c.effective_from <= on)
         if code is not None:
-            query = query.where(table.c.code == code)
-        rows = await session.execute(query)
+            ranked = ranked.where(table.c.code == code)
+        sub = ranked.subquery()
+        rows = await session.execute(
+            select(sub.c.payload).where(sub.c.rank == 1).order_by(sub.c.code)
+        )
         return [dict(r.payload) for r in rows]
 
     async def list_types_in_force(self, session: AsyncSession, on: date) -> list[ListTypePublished]:

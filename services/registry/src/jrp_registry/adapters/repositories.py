@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Table, and_, delete, insert, or_, select, update
+from sqlalchemy import Table, and_, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jrp_registry.adapters import orm
@@ -216,15 +216,17 @@ class VersionRepository(Generic[D]):
         """Per code, `catalog.version_on`: of the versions in force by `on`, the latest
         effective date, then the highest version (a past edition loaded later has a higher
         version number and an older date)."""
-        query = (
-            select(self._t)
-            .where(self._t.c.effective_from <= on)
-            .distinct(self._t.c.code)
-            .order_by(self._t.c.code, self._t.c.effective_from.desc(), self._t.c.version.desc())
+        t = self._t
+        rank = (
+            func.row_number()
+            .over(partition_by=t.c.code, order_by=(t.c.effective_from.desc(), t.c.version.desc()))
+            .label("rank")
         )
+        ranked = select(t, rank).where(t.c.effective_from <= on)
         if code is not None:
-            query = query.where(self._t.c.code == code)
-        rows = await self._s.execute(query)
+            ranked = ranked.where(t.c.code == code)
+        sub = ranked.subquery()
+        rows = await self._s.execute(select(sub).where(sub.c.rank == 1).order_by(sub.c.code))
         return [self._version(r) for r in rows]
 
     async def add(self, version: Version[D], by: str) -> None:
