@@ -126,5 +126,18 @@ async def test_a_changed_court_case_under_the_same_record_id_is_a_conflict(
     assert (await post(trigger, changed)).status_code == 409
 
 
-def test_the_list_type_under_test_is_the_court_list() -> None:
-    assert CURRENT.code == COURT_LIST
+async def test_the_catalog_copy_answers_the_version_of_the_latest_effective_date(
+    trigger: TriggerUnderTest,
+) -> None:
+    """The same answer as `rules.list_type_on` and the registry (jrp_shared.catalog_copy)."""
+    await trigger.seed(CURRENT, EDITION_2013, EDITION_2017)
+    path = f"/v1/catalog/list-types/{COURT_LIST}"
+    headers = trigger.as_department("court")
+    for on, version in (("2015-06-01", 2), ("2018-01-01", 3), (None, 1)):
+        params = {"on": on} if on else {}
+        r = await trigger.client.get(path, params=params, headers=headers)
+        assert r.status_code == 200 and r.json()["version"] == version, (on, r.text)
+    listed = await trigger.client.get(
+        "/v1/catalog/list-types", params={"on": "2015-06-01"}, headers=headers
+    )
+    assert [(t["code"], t["version"]) for t in listed.json()] == [(COURT_LIST, 2)]
