@@ -688,6 +688,7 @@ class CorrectedEntry(_Part):
     disclosure_class: DisclosureClass
     linked_persons: list[LinkedPersonRecord] = Field(default_factory=list, max_length=50)
     evidence_references: list[Reference] = Field(default_factory=list, max_length=100)
+    court_case: CourtCase | None = None
 
 
 class _CaseFiled(EventPayload):
