@@ -28,8 +28,10 @@ from bench.court_data import (
 )
 from jrp_registry.adapters.catalog_files import read_catalog
 from jrp_registry.config import DEFAULT_CATALOG_DIR
-from jrp_shared.events.payloads import ListEntrySubmission
+from jrp_shared.events.payloads import ListEntrySubmission, ListTypePublished
 from jrp_shared.identifiers import validate_resident_id, validate_uscc
+from jrp_trigger.domain.content import EntryContent
+from jrp_trigger.domain.rules import admit
 
 Entry = dict[str, Any]
 AS_OF = date(2026, 11, 29)
@@ -209,3 +211,35 @@ def test_the_codes_and_texts_are_the_catalogs() -> None:
         assert set(EXTENSION_GROUNDS) <= set(court.period_extension.grounds)
     if court.deletion is not None:
         assert set(DELETION_GROUNDS) <= set(court.deletion.grounds)
+
+
+def test_the_platform_admits_every_generated_entry_under_the_edition_of_its_decision_date(
+    entries: list[Entry],
+) -> None:
+    """Trigger's admission rules (adults only, the court case record, the period and its
+    extension, the catalog edition in force on the decision date: 法释〔2013〕17号 from
+    2013-10-01, 法释〔2017〕7号 from 2017-05-01) take every snapshot entry and delta line."""
+    catalog = read_catalog(DEFAULT_CATALOG_DIR)
+    editions = [
+        (catalog.effective_from, catalog.list_types),
+        *((e.effective_from, e.list_types) for e in catalog.past_editions),
+    ]
+    versions = [
+        ListTypePublished(version=n, effective_from=on, **t.model_dump())
+        for n, (on, types) in enumerate(editions, start=1)
+        for t in types
+        if t.code == court_data.LIST_TYPE
+    ]
+    assert len(versions) >= 2  # history: an edition before 2026
+    lines = [line for line in delta(OPTIONS, 300) if line.get("op") != "delete"]
+    for entry in [*entries, *lines]:
+        fields = {k: v for k, v in entry.items() if k not in ("op", "correction_reason")}
+        submission = ListEntrySubmission.model_validate(fields)
+        admitted = admit(
+            EntryContent.of(submission),
+            versions,
+            department=court_data.DEPARTMENT,
+            today=AS_OF,
+            organisation_code_policy="reject",
+        )
+        assert admitted.warnings == ()
