@@ -70,20 +70,25 @@ codes of the court list type's `deletion.grounds` in the catalog."""
 FIRST_DECISION: Final = date(2014, 1, 1)
 MINIMUM_AGE: Final = 18
 
-GROUNDS: Final = (
-    "被执行人未履行生效法律文书确定的义务，有履行能力而拒不履行"
-    "（法释〔2017〕7号 第一条第（一）项）",
-    "被执行人以伪造证据、暴力、威胁等方法妨碍、抗拒执行（法释〔2017〕7号 第一条第（二）项）",
-    "被执行人以虚假诉讼、虚假仲裁或者以隐匿、转移财产等方法规避执行"
-    "（法释〔2017〕7号 第一条第（三）项）",
-    "被执行人违反财产报告制度（法释〔2017〕7号 第一条第（四）项）",
-    "被执行人违反限制消费令（法释〔2017〕7号 第一条第（五）项）",
-    "被执行人无正当理由拒不履行执行和解协议（法释〔2017〕7号 第一条第（六）项）",
+SITUATIONS: Final = (
+    "有履行能力而拒不履行",
+    "以伪造证据、暴力、威胁等方法妨碍、抗拒执行",
+    "以虚假诉讼、虚假仲裁或者以隐匿、转移财产等方法规避执行",
+    "违反财产报告制度",
+    "违反限制消费令",
+    "无正当理由拒不履行执行和解协议",
+)
+"""The six situations of 法释〔2017〕7号 第一条, as the catalog's court list grounds name them."""
+_ITEMS: Final = "一二三四五六"
+GROUNDS: Final = tuple(
+    f"被执行人未履行生效法律文书确定的义务，{situation}（法释〔2017〕7号 第一条第（{item}）项）"
+    for situation, item in zip(SITUATIONS, _ITEMS, strict=True)
 )
 LEGAL_BASIS: Final = (
     "《中华人民共和国民事诉讼法》; 《最高人民法院关于公布失信被执行人名单信息的若干规定》"
     "(法释〔2017〕7号)"
 )
+"""The first two documents of the catalog's legal basis for the court list."""
 _VIOLENT_GROUND: Final = GROUNDS[1]
 
 # --- word lists ---------------------------------------------------------------------------------

@@ -207,6 +207,10 @@ def test_the_codes_and_texts_are_the_catalogs() -> None:
     assert court.initiating_departments == [court_data.DEPARTMENT]
     assert court.default_period_months == court_data.DEFAULT_PERIOD_MONTHS
     assert court.max_period_months >= court_data.DEFAULT_PERIOD_MONTHS + 36
+    for situation in court_data.SITUATIONS:  # the six of 法释〔2017〕7号 第一条
+        assert situation in court.grounds
+    for document in court_data.LEGAL_BASIS.split("; "):
+        assert document in court.legal_basis
     if court.period_extension is not None:
         assert set(EXTENSION_GROUNDS) <= set(court.period_extension.grounds)
     if court.deletion is not None:
