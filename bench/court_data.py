@@ -507,18 +507,23 @@ def _deletion(rng: random.Random, entry: dict[str, Any], as_of: date) -> dict[st
 def delta(options: Options, changes: int, mix: DeltaMix | None = None) -> Iterator[dict[str, Any]]:
     """`changes` feed lines against the snapshot of `options`: new listings (decided within
     the last 30 days, so in force), corrections and deletions of entries in force. Lines come
-    shuffled, each record at most once."""
+    shuffled, each record at most once. Holds the codes and the ids in force, not the
+    snapshot."""
     mix = mix or DeltaMix()
     rng = random.Random(f"delta:{options.seed}:{changes}")
     names = _Names()
-    changeable: list[dict[str, Any]] = []
+    changeable: list[str] = []
     for entry in snapshot(options):
         names.codes.add(entry["subject"]["code"])
         names.codes.update(p["resident_id"] for p in entry["linked_persons"])
         if in_force(entry, options.as_of):
-            changeable.append(entry)
+            changeable.append(entry["record_id"])
     additions, corrections, deletions = mix.split(changes, len(changeable))
-    chosen = rng.sample(changeable, corrections + deletions)
+    chosen_ids = rng.sample(changeable, corrections + deletions)
+    # A second pass for the chosen entries: a million entries are never all held at once.
+    wanted = set(chosen_ids)
+    found = {e["record_id"]: e for e in snapshot(options) if e["record_id"] in wanted}
+    chosen = [found[record_id] for record_id in chosen_ids]
     lines: list[dict[str, Any]] = [_corrected(rng, e) for e in chosen[:corrections]]
     lines += [_deletion(rng, e, options.as_of) for e in chosen[corrections:]]
     recent = options.as_of - timedelta(days=30)
@@ -560,6 +565,15 @@ def expected_outcome(
     expired: set[str] = set()
     for entry in snapshot_entries:
         (created if in_force(entry, as_of) else expired).add(entry["record_id"])
+    return outcome_of(created, expired, delta_lines)
+
+
+def outcome_of(
+    created: Iterable[str], expired: Iterable[str], delta_lines: Iterable[dict[str, Any]]
+) -> Outcome:
+    """The outcome from the snapshot's record ids in force and expired (what a caller that
+    streams the snapshot keeps) and the delta's lines."""
+    created, expired = set(created), set(expired)
     added: set[str] = set()
     corrected: set[str] = set()
     deleted: set[str] = set()

@@ -28,7 +28,7 @@ import contextlib
 import json
 import random
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -109,21 +109,21 @@ class Expected:
 
 
 def expected_messages(
-    snapshot: list[dict[str, Any]],
+    snapshot_orders: Mapping[str, int],
     delta: list[dict[str, Any]],
     outcome: court_data.Outcome,
     fanout: Fanout,
 ) -> Expected:
-    """Entries in force issue their orders; expired ones none. In the delta, additions
-    issue, corrections re-issue every order (same targets, new revision), deletions lift
-    every order (`jrp_enforcement.service_layer.entries`)."""
-    by_id = {e["record_id"]: e for e in snapshot}
+    """Entries in force issue their orders (`snapshot_orders`: record id → orders, of the
+    entries in force); expired ones none. In the delta, additions issue, corrections re-issue
+    every order (same targets, new revision), deletions lift every order
+    (`jrp_enforcement.service_layer.entries`)."""
     lines = {line["record_id"]: line for line in delta}
     return Expected(
-        onboarding_orders=sum(fanout.orders(by_id[r]) for r in outcome.created),
+        onboarding_orders=sum(snapshot_orders[r] for r in outcome.created),
         delta_issued=sum(fanout.orders(lines[r]) for r in outcome.added),
         delta_reissued=sum(fanout.orders(lines[r]) for r in outcome.corrected),
-        delta_lifted=sum(fanout.orders(by_id[r]) for r in outcome.deleted),
+        delta_lifted=sum(snapshot_orders[r] for r in outcome.deleted),
     )
 
 
@@ -287,50 +287,102 @@ async def timed_feed(
     }
 
 
-def sample(codes: list[str], rng: random.Random, size: int = SAMPLE) -> list[str]:
-    return rng.sample(codes, min(size, len(codes)))
+@dataclass
+class Plan:
+    """The files to send and what they must cause, computed while the snapshot is written
+    (a million entries are never held at once: only their ids, orders and codes)."""
+
+    snapshot_path: Path
+    delta_path: Path
+    outcome: court_data.Outcome
+    expected: Expected
+    samples: dict[str, list[str]]
+    """Codes for the must-check: listed / not listed after the onboarding, after the delta."""
+
+    def summary(self) -> dict[str, Any]:
+        o, e = self.outcome, self.expected
+        return {
+            "in_force": len(o.created),
+            "expired_on_arrival": len(o.expired_on_arrival),
+            "added": len(o.added),
+            "corrected": len(o.corrected),
+            "deleted": len(o.deleted),
+            "expected": {
+                "onboarding_orders": e.onboarding_orders,
+                "delta_issued": e.delta_issued,
+                "delta_reissued": e.delta_reissued,
+                "delta_lifted": e.delta_lifted,
+            },
+        }
+
+
+def prepare(
+    options: court_data.Options,
+    changes: int,
+    fmt: str,
+    directory: Path,
+    fanout: Fanout,
+    sample_size: int = SAMPLE,
+) -> Plan:
+    """Write the snapshot (NDJSON or CSV) and the delta into `directory`; the expected
+    outcome, orders and must-check samples."""
+    directory.mkdir(parents=True, exist_ok=True)
+    snapshot_path = directory / f"court-snapshot.{fmt}"
+    delta_path = directory / "court-delta.ndjson"
+    orders: dict[str, int] = {}
+    codes: dict[str, list[str]] = {}
+    expired: list[str] = []
+    expired_codes: list[str] = []
+
+    def noted(entries: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for entry in entries:
+            if court_data.in_force(entry, options.as_of):
+                orders[entry["record_id"]] = fanout.orders(entry)
+                codes[entry["record_id"]] = codes_of([entry])
+            else:
+                expired.append(entry["record_id"])
+                expired_codes.extend(codes_of([entry]))
+            yield entry
+
+    write = court_data.write_csv if fmt == "csv" else court_data.write_ndjson
+    with snapshot_path.open("w", encoding="utf-8") as out:
+        write(noted(court_data.snapshot(options)), out)
+    delta = list(court_data.delta(options, changes))
+    with delta_path.open("w", encoding="utf-8") as out:
+        court_data.write_ndjson(delta, out)
+    outcome = court_data.outcome_of(orders, expired, delta)
+    rng = random.Random(options.seed)
+    lines = {line["record_id"]: line for line in delta}
+
+    def pick(found: Iterable[str]) -> list[str]:
+        population = list(found)
+        return rng.sample(population, min(sample_size, len(population)))
+
+    samples = {
+        "onboarding_listed": pick(c for r in sorted(outcome.created) for c in codes[r]),
+        "onboarding_not_listed": pick(expired_codes),
+        "delta_listed": pick(codes_of(lines[r] for r in sorted(outcome.added | outcome.corrected))),
+        "delta_not_listed": pick(c for r in sorted(outcome.deleted) for c in codes[r]),
+    }
+    expected = expected_messages(orders, delta, outcome, fanout)
+    return Plan(snapshot_path, delta_path, outcome, expected, samples)
 
 
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
-    as_of = date.today()
     options = court_data.Options(
-        entries=args.entries, seed=args.seed, as_of=as_of, persons_share=args.persons_share
+        entries=args.entries, seed=args.seed, as_of=date.today(), persons_share=args.persons_share
     )
     changes = args.changes or default_changes(args.entries)
-    var = ROOT / "var" / "bench"
-    var.mkdir(parents=True, exist_ok=True)
-    snapshot_path = var / f"court-snapshot.{args.format}"
-    delta_path = var / "court-delta.ndjson"
     log(f"generating {args.entries:,} court-list entries and a delta of {changes:,} changes")
-    snapshot = list(court_data.snapshot(options))
-    delta = list(court_data.delta(options, changes))
-    with snapshot_path.open("w", encoding="utf-8") as out:
-        (court_data.write_csv if args.format == "csv" else court_data.write_ndjson)(snapshot, out)
-    with delta_path.open("w", encoding="utf-8") as out:
-        court_data.write_ndjson(delta, out)
-    outcome = court_data.expected_outcome(snapshot, delta, as_of)
-    expected = expected_messages(snapshot, delta, outcome, catalog_fanout())
-    by_id = {e["record_id"]: e for e in snapshot}
-    lines = {line["record_id"]: line for line in delta}
-    rng = random.Random(args.seed)
-
+    plan = prepare(options, changes, args.format, ROOT / "var" / "bench", catalog_fanout())
     results: dict[str, Any] = {
         "entries": args.entries,
-        "in_force": len(outcome.created),
-        "expired_on_arrival": len(outcome.expired_on_arrival),
         "persons_share": args.persons_share,
         "format": args.format,
         "changes": changes,
-        "added": len(outcome.added),
-        "corrected": len(outcome.corrected),
-        "deleted": len(outcome.deleted),
-        "expected": {
-            "onboarding_orders": expected.onboarding_orders,
-            "delta_issued": expected.delta_issued,
-            "delta_reissued": expected.delta_reissued,
-            "delta_lifted": expected.delta_lifted,
-        },
+        **plan.summary(),
     }
+    expected, samples = plan.expected, plan.samples
     async with bench_mesh("onboard") as (bootstrap, namespace, credentials):
         results["namespace"] = namespace
         token, check_token = credentials[court_data.DEPARTMENT], credentials[CHECKER]
@@ -340,11 +392,11 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
             async with httpx.AsyncClient(timeout=60) as client:
                 await wait_for_catalog(client, token, court_data.LIST_TYPE)
                 offsets = SanctionOffsets(probe, namespace)
-                log(f"onboarding {args.entries:,} entries ({len(outcome.created):,} in force)")
+                log(f"onboarding {args.entries:,} entries ({results['in_force']:,} in force)")
                 results["onboarding"] = await timed_feed(
                     client=client,
                     offsets=offsets,
-                    path=snapshot_path,
+                    path=plan.snapshot_path,
                     token=token,
                     check_token=check_token,
                     request=FeedRequest(
@@ -354,8 +406,8 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
                         "不在法院失信被执行人名单全量数据中",
                     ),
                     messages=expected.onboarding_orders,
-                    listed=sample(codes_of(by_id[r] for r in outcome.created), rng),
-                    not_listed=sample(codes_of(by_id[r] for r in outcome.expired_on_arrival), rng),
+                    listed=samples["onboarding_listed"],
+                    not_listed=samples["onboarding_not_listed"],
                     give_up_after=args.timeout,
                 )
                 log(f"onboarding: {json.dumps(results['onboarding'], ensure_ascii=False)}")
@@ -363,15 +415,13 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
                 results["delta"] = await timed_feed(
                     client=client,
                     offsets=offsets,
-                    path=delta_path,
+                    path=plan.delta_path,
                     token=token,
                     check_token=check_token,
                     request=FeedRequest("delta", court_data.LIST_TYPE, f"bench-delta-{namespace}"),
                     messages=expected.delta_messages,
-                    listed=sample(
-                        codes_of(lines[r] for r in outcome.added | outcome.corrected), rng
-                    ),
-                    not_listed=sample(codes_of(by_id[r] for r in outcome.deleted), rng),
+                    listed=samples["delta_listed"],
+                    not_listed=samples["delta_not_listed"],
                     give_up_after=args.timeout,
                 )
                 log(f"delta: {json.dumps(results['delta'], ensure_ascii=False)}")

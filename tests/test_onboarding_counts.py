@@ -4,12 +4,14 @@ exactly with enforcement's own planning; the delta size and the labelled extrapo
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import time
 from datetime import UTC, date, datetime
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +25,7 @@ from bench.onboarding import (
     default_changes,
     expected_messages,
     extrapolated_seconds,
+    prepare,
     rss_bytes,
 )
 from jrp_enforcement.domain.planning import plan_orders
@@ -89,7 +92,10 @@ def test_the_expected_messages_of_a_snapshot_and_a_delta() -> None:
     delta = list(court_data.delta(OPTIONS, 60))
     outcome = court_data.expected_outcome(snapshot, delta, AS_OF)
     fanout = catalog_fanout()
-    expected = expected_messages(snapshot, delta, outcome, fanout)
+    orders = {
+        e["record_id"]: fanout.orders(e) for e in snapshot if e["record_id"] in outcome.created
+    }
+    expected = expected_messages(orders, delta, outcome, fanout)
     person = fanout.orders({"subject": {"subject_type": "natural_person"}})
     company = fanout.orders(
         {
@@ -195,3 +201,27 @@ def test_memory_is_sampled_for_the_services_of_the_benchmarks_mesh_only() -> Non
     finally:
         fake.kill()
         fake.wait()
+
+
+def test_prepare_writes_the_files_and_keeps_only_what_the_run_needs(tmp_path: Path) -> None:
+    fanout = catalog_fanout()
+    plan = prepare(OPTIONS, 60, "csv", tmp_path, fanout, sample_size=50)
+    snapshot = list(court_data.snapshot(OPTIONS))
+    delta = list(court_data.delta(OPTIONS, 60))
+    assert court_data.read_csv(plan.snapshot_path.read_text()) == snapshot
+    assert [json.loads(x) for x in plan.delta_path.read_text().splitlines()] == delta
+    assert plan.outcome == court_data.expected_outcome(snapshot, delta, AS_OF)
+    orders = {e["record_id"]: fanout.orders(e) for e in snapshot if court_data.in_force(e, AS_OF)}
+    assert plan.expected == expected_messages(orders, delta, plan.outcome, fanout)
+    by_id = {e["record_id"]: e for e in snapshot}
+    in_force = set(codes_of(by_id[r] for r in plan.outcome.created))
+    expired = set(codes_of(by_id[r] for r in plan.outcome.expired_on_arrival))
+    deleted = set(codes_of(by_id[r] for r in plan.outcome.deleted))
+    assert len(plan.samples["onboarding_listed"]) == 50
+    assert set(plan.samples["onboarding_listed"]) <= in_force
+    assert set(plan.samples["onboarding_not_listed"]) <= expired
+    assert set(plan.samples["delta_not_listed"]) <= deleted
+    assert not set(plan.samples["delta_listed"]) & (deleted | expired)
+    assert plan.summary()["in_force"] == len(plan.outcome.created)
+    again = prepare(OPTIONS, 60, "csv", tmp_path / "again", fanout, sample_size=50)
+    assert again.samples == plan.samples  # the same seed, the same run
