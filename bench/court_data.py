@@ -730,6 +730,12 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--persons-share", type=float, default=0.7)
         p.add_argument("--extended-share", type=float, default=0.1)
         p.add_argument(
+            "--since",
+            type=date.fromisoformat,
+            default=FIRST_DECISION,
+            help="the earliest decision date (later: more entries still in force)",
+        )
+        p.add_argument(
             "--as-of",
             type=date.fromisoformat,
             default=date.today(),
@@ -746,6 +752,7 @@ def main(argv: list[str] | None = None) -> int:
         as_of=args.as_of,
         persons_share=args.persons_share,
         extended_share=args.extended_share,
+        first_decision=args.since,
     )
     if args.command == "snapshot":
         write = write_csv if args.format == "csv" else write_ndjson

@@ -370,7 +370,11 @@ def prepare(
 
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     options = court_data.Options(
-        entries=args.entries, seed=args.seed, as_of=date.today(), persons_share=args.persons_share
+        entries=args.entries,
+        seed=args.seed,
+        as_of=date.today(),
+        persons_share=args.persons_share,
+        first_decision=args.since,
     )
     changes = args.changes or default_changes(args.entries)
     log(f"generating {args.entries:,} court-list entries and a delta of {changes:,} changes")
@@ -378,6 +382,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {
         "entries": args.entries,
         "persons_share": args.persons_share,
+        "decided_since": args.since.isoformat(),
         "format": args.format,
         "changes": changes,
         **plan.summary(),
@@ -447,6 +452,13 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--persons-share", type=float, default=0.7)
+    parser.add_argument(
+        "--since",
+        type=date.fromisoformat,
+        default=court_data.FIRST_DECISION,
+        help="earliest decision date (e.g. a year ago: nearly every entry in force, the most "
+        "orders)",
+    )
     parser.add_argument("--format", choices=("ndjson", "csv"), default="ndjson")
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per phase")
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench" / "onboarding.json")

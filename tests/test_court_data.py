@@ -127,6 +127,14 @@ def test_persons_share_is_configurable() -> None:
     assert all(e["subject"]["subject_type"] == "legal_person" for e in companies)
 
 
+def test_recent_decisions_keep_every_entry_in_force(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["snapshot", "--entries", "100", "--since", "2025-12-01", "--as-of", AS_OF.isoformat()]
+    assert court_data.main(args) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(lines) == 100 and all(in_force(e, AS_OF) for e in lines)
+    assert min(e["decision_document"]["date"] for e in lines) >= "2025-11-26"  # 5 days' nudge
+
+
 def test_a_delta_has_the_asked_mix_and_changes_only_entries_in_force(entries: list[Entry]) -> None:
     lines = list(delta(OPTIONS, 300))
     assert list(delta(OPTIONS, 300)) == lines  # deterministic too
