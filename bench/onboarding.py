@@ -27,6 +27,7 @@ import asyncio
 import contextlib
 import json
 import random
+import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -38,7 +39,6 @@ import httpx
 from aiokafka import AIOKafkaConsumer
 
 from bench import court_data
-from bench.checks import log
 from bench.loop import (
     CATALOG,
     ROOT,
@@ -55,6 +55,11 @@ from jrp_trigger.feed_client import FeedClient, FeedRequest, Progress, SourceFil
 CHECKER = "finance"
 SAMPLE = 1_000
 ONE_MILLION = 1_000_000
+
+
+def log(message: str) -> None:
+    print(f"[bench.onboarding] {message}", file=sys.stderr, flush=True)
+
 
 # --- the expected orders (pure) -----------------------------------------------------------------
 
