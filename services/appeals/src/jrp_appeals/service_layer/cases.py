@@ -121,7 +121,7 @@ async def file_objection(
     cases.require_in_force(entry, today)
     repo = CaseRepository(uow.session)
     cases.require_no_open_case(await repo.open_case_of(entry_id), entry_id)
-    list_type = await ctx.list_type(uow.session, entry)
+    list_type = await ctx.procedure(uow.session, entry)
     rules = list_type.objection_review
     days = ctx.settings.objection_decision_working_days
     # The list type's own review (法释〔2017〕7号 第十二条: 15 calendar days) replaces the
