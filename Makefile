@@ -43,6 +43,7 @@ bench: setup infra ## benchmarks on this machine (not tests); figures into docs/
 	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.loop --enforcement-replicas 2 --out var/bench/loop-2.json $(BENCH_LOOP_ARGS)
 	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.objections --rate 50 --entries 1500 $(BENCH_OBJECTIONS_ARGS)
 	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.objections --rate 20 --entries 600 --out var/bench/objections-20.json $(BENCH_OBJECTIONS_ARGS)
+	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.onboarding $(BENCH_ONBOARDING_ARGS)
 	@$(UV) run --no-sync python -m bench.report
 
 chaos: setup infra ## fault runs under load (crash PostgreSQL, kill each service, kill Kafka); figures into docs/reliability.md

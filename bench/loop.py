@@ -127,12 +127,14 @@ def start_mesh(
     raise SystemExit("the mesh did not come up; see var/bench/logs")
 
 
-async def wait_for_catalog(client: httpx.AsyncClient, token: str) -> None:
+async def wait_for_catalog(
+    client: httpx.AsyncClient, token: str, list_type: str = LIST_TYPE
+) -> None:
     headers = {"Authorization": f"Bearer {token}"}
     for port in (8002, 8003):
         for _ in range(600):
             r = await client.get(
-                f"http://127.0.0.1:{port}/v1/catalog/list-types/{LIST_TYPE}", headers=headers
+                f"http://127.0.0.1:{port}/v1/catalog/list-types/{list_type}", headers=headers
             )
             if r.status_code == 200:
                 break
@@ -143,6 +145,38 @@ async def wait_for_catalog(client: httpx.AsyncClient, token: str) -> None:
 
 
 _TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def service_name(cmdline: str, environ: bytes) -> str | None:
+    """Which mesh service a process is (`jrp-<name> serve`), enforcement replicas apart by
+    port (`enforcement@8013`); None for any other process."""
+    match = re.search(r"jrp_(\w+)\.cli serve", cmdline)
+    if not match:
+        return None
+    name = match.group(1)
+    port = re.search(rb"JRP_ENFORCEMENT_PORT=(\d+)", environ)
+    if name == "enforcement" and port and port.group(1) != b"8003":
+        name += f"@{port.group(1).decode()}"
+    return name
+
+
+def service_processes(namespace: str | None = None) -> dict[int, str]:
+    """The running mesh services' process ids and names (Linux /proc); with `namespace`, only
+    those of the mesh on that topic namespace (not a test's mesh running beside it)."""
+    found = {}
+    wanted = f"_TOPIC_NAMESPACE={namespace}\0".encode() if namespace else b""
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            if "jrp_" not in cmdline:
+                continue
+            environ = (proc / "environ").read_bytes() + b"\0"
+            name = service_name(cmdline, environ)
+        except (OSError, UnicodeDecodeError):
+            continue
+        if name and wanted in environ:
+            found[int(proc.name)] = name
+    return found
 
 
 def cpu_by_process() -> dict[str, float]:
@@ -157,12 +191,8 @@ def cpu_by_process() -> dict[str, float]:
         except (OSError, IndexError, UnicodeDecodeError):
             continue
         seconds = (int(fields[11]) + int(fields[12])) / _TICKS
-        match = re.search(r"jrp_(\w+)\.cli serve", cmdline)
-        if match:
-            port = re.search(rb"JRP_ENFORCEMENT_PORT=(\d+)", environ)
-            name = match.group(1)
-            if name == "enforcement" and port and port.group(1) != b"8003":
-                name += f"@{port.group(1).decode()}"
+        name = service_name(cmdline, environ)
+        if name:
             totals[name] += seconds
         elif cmdline.startswith("postgres"):
             totals["postgresql"] += seconds
@@ -189,6 +219,7 @@ class SanctionOffsets:
 
     def __init__(self, consumer: AIOKafkaConsumer, namespace: str) -> None:
         self._consumer = consumer
+        self.namespace = namespace
         self._pattern = re.compile(rf"^{re.escape(namespace)}\.sanctions\.v1\.")
         self._partitions: list[TopicPartition] = []
         self._listed_at = 0.0

@@ -1,9 +1,9 @@
 """Writes the figures of `make bench` into docs/benchmarks.md, with the machine and the date.
 
 Reads var/bench/checks.json (bench.checks), var/bench/loop.json and loop-2.json (bench.loop
-with one and with two enforcement replicas) and var/bench/objections.json (bench.objections)
-and replaces the part of docs/benchmarks.md between the figure markers; the hand-written
-analysis around them stays.
+with one and with two enforcement replicas), var/bench/objections.json (bench.objections) and
+var/bench/onboarding.json (bench.onboarding), and replaces the part of docs/benchmarks.md
+between the figure markers; the hand-written analysis around them stays.
 """
 
 from __future__ import annotations
@@ -170,10 +170,45 @@ def objections_row(data: dict[str, Any]) -> str:
     )
 
 
+def onboarding_rows(data: dict[str, Any]) -> list[str]:
+    """The court list through the sync feed (bench/onboarding.py, issue 12): the measured run
+    at N entries, its linear extrapolation to 1,000,000 (labelled so), the delta, memory."""
+    onb, delta, extra = data["onboarding"], data["delta"], data["extrapolated"]
+    seconds = onb["seconds_to_must_check"]
+    million = extra["onboarding_1m_seconds"]
+    d_seconds = delta["seconds_to_must_check"]
+    d20k = extra["delta_20k_seconds"]
+    scaled = data["changes"] != 20_000
+    memory = onb["memory"]
+    peaks = ", ".join(
+        f"{name} {mib:,.0f} → {memory['end_mib'].get(name, 0):,.0f}"
+        for name, mib in memory["peak_mib"].items()
+    )
+    return [
+        f"| onboard {data['entries']:,} court-list entries ({data['in_force']:,} in force, "
+        f"{data['expired_on_arrival']:,} expired on arrival) from a {data['format'].upper()} "
+        f"file through the sync feed → {onb['messages']:,} orders on the topics, must-check "
+        f"`listed` for a sample | 1,000,000 in ≤ 15 min (goal 5) | {seconds:,.1f} s "
+        f"({onb['lines_per_second']:,.0f} lines/s; orders on the topics after "
+        f"{onb['seconds_to_all_orders']:,.1f} s); **extrapolated** to 1,000,000: "
+        f"{million / 60:,.0f} min | "
+        f"{verdict(million <= 900, f'{million / 900:.1f}× the target, extrapolated')} |",
+        f"| delta of {data['changes']:,} changes ({data['added']:,} added, "
+        f"{data['corrected']:,} corrected, {data['deleted']:,} deleted) → "
+        f"{delta['messages']:,} orders issued, re-issued and lifted on the topics, must-check "
+        f"agreeing | 20,000 in ≤ 30 s (goal 10) | {d_seconds:,.1f} s"
+        + (f"; **extrapolated** to 20,000: {d20k:,.1f} s" if scaled else "")
+        + f" | {verdict(d20k <= 30, f'{d20k / 30:.1f}× the target')} |",
+        f"| memory of every service during the onboarding (RSS, sampled every second, peak → "
+        f"end, MiB) | bounded, reported | {peaks} | reported |",
+    ]
+
+
 def render(
     checks: dict[str, Any] | None,
     loops: list[dict[str, Any]],
     objections: list[dict[str, Any]] | None = None,
+    onboarding: dict[str, Any] | None = None,
 ) -> str:
     lines = [
         START,
@@ -188,6 +223,8 @@ def render(
         lines += loop_rows(loop)
     for run in objections or []:
         lines.append(objections_row(run))
+    if onboarding:
+        lines += onboarding_rows(onboarding)
     for loop in loops:
         if loop.get("enforcement_replicas", 1) > 1 and "agreement" in loop:
             lines.append(agreement_row(loop))
@@ -210,6 +247,7 @@ def main() -> int:
         load("checks.json"),
         [r for r in (load("loop.json"), load("loop-2.json")) if r],
         [r for r in (load("objections.json"), load("objections-20.json")) if r],
+        load("onboarding.json"),
     )
     text = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
     head, _, rest = text.partition(START)

@@ -32,6 +32,7 @@ from jrp_shared.clock import CHINA
 from jrp_shared.events import topics
 from jrp_shared.testing import Delivered, TopicReader, eventually
 from jrp_trigger.app import trigger_of
+from jrp_trigger.testing import court_case
 
 pytestmark = pytest.mark.integration
 
@@ -296,6 +297,7 @@ async def test_a_court_list_objection_suspends_nothing(mesh: Mesh) -> None:
         "decision_document": {"number": "(2026)闽0102执1234号", "date": str(today)},
         "period": {"start": str(today), "end": str(today + timedelta(days=700))},
         "disclosure_class": "public",
+        "court_case": court_case(case_number="(2026)闽0102执1234号"),
     }
     entry_id = await post_entry(mesh, body, department="court")
     expected = expected_orders(COURT_LIST, subject_type="natural_person", with_person=False)

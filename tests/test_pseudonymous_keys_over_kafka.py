@@ -28,6 +28,7 @@ from harness import Mesh, key_secret_file
 from jrp_shared.events import topics
 from jrp_shared.pseudonyms import SubjectPseudonyms
 from jrp_shared.testing import Delivered, TopicReader, eventually
+from jrp_trigger.testing import court_case
 
 pytestmark = pytest.mark.integration
 
@@ -48,6 +49,7 @@ async def test_no_resident_id_in_any_key_or_ce_subject(mesh: Mesh) -> None:
             "decision_document": {"number": "(2026)闽0102执5678号", "date": str(today)},
             "period": {"start": str(today), "end": str(today + timedelta(days=700))},
             "disclosure_class": "public",
+            "court_case": court_case(case_number="(2026)闽0102执5678号"),
         },
         department="court",
     )

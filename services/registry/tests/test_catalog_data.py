@@ -41,6 +41,7 @@ def _context(bundle: CatalogBundle) -> CatalogContext:
         initiators=frozenset(d.code for d in bundle.departments if d.initiates),
         implementers=frozenset(d.code for d in bundle.departments if d.implements),
         list_type_colours={t.code: t.colour for t in bundle.list_types},
+        departments=frozenset(d.code for d in bundle.departments),
     )
 
 

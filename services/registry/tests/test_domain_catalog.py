@@ -19,6 +19,7 @@ from jrp_registry.domain.catalog import (
     next_version,
     problems_of_list_type,
     problems_of_measure,
+    version_on,
 )
 from jrp_registry.domain.departments import (
     hash_secret,
@@ -272,29 +273,29 @@ def test_measure_needs_a_legal_basis_and_a_list_type() -> None:
 def test_first_definition_is_version_1() -> None:
     definition = ListTypeDefinition.model_validate(black_list_type())
 
-    version = next_version(None, definition, DAY_ONE)
+    version = next_version([], definition, DAY_ONE)
 
     assert version == Version(BLACK_CODE, 1, DAY_ONE, definition)
 
 
 def test_identical_definition_makes_no_new_version() -> None:
     definition = ListTypeDefinition.model_validate(black_list_type())
-    first = next_version(None, definition, DAY_ONE)
+    first = next_version([], definition, DAY_ONE)
     assert first is not None
     same = ListTypeDefinition.model_validate(black_list_type())
 
-    assert next_version(first, same, date(2026, 6, 1)) is None
+    assert next_version([first], same, date(2026, 6, 1)) is None
     # Idempotent even when the date given is earlier: nothing changed, nothing to refuse.
-    assert next_version(first, same, date(2025, 1, 1)) is None
+    assert next_version([first], same, date(2025, 1, 1)) is None
 
 
 def test_changed_definition_is_the_next_version() -> None:
-    first = next_version(None, ListTypeDefinition.model_validate(black_list_type()), DAY_ONE)
+    first = next_version([], ListTypeDefinition.model_validate(black_list_type()), DAY_ONE)
     assert first is not None
     changed = ListTypeDefinition.model_validate(black_list_type(default_period_months=24))
     later = date(2026, 7, 1)
 
-    second = next_version(first, changed, later)
+    second = next_version([first], changed, later)
 
     assert second is not None
     assert second.version == 2
@@ -303,32 +304,36 @@ def test_changed_definition_is_the_next_version() -> None:
     assert second.definition == changed
 
     third = next_version(
-        second, ListTypeDefinition.model_validate(black_list_type(grounds="新的情形")), later
+        [first, second],
+        ListTypeDefinition.model_validate(black_list_type(grounds="新的情形")),
+        later,
     )
     assert third is not None
     assert third.version == 3
 
 
 def test_changed_definition_with_earlier_date_is_a_conflict() -> None:
-    first = next_version(None, ListTypeDefinition.model_validate(black_list_type()), DAY_ONE)
+    first = next_version([], ListTypeDefinition.model_validate(black_list_type()), DAY_ONE)
     assert first is not None
     changed = ListTypeDefinition.model_validate(black_list_type(default_period_months=24))
 
     with pytest.raises(Conflict, match=BLACK_CODE):
-        next_version(first, changed, date(2025, 12, 31))
+        next_version([first], changed, date(2025, 12, 31))
 
 
 def test_measures_are_versioned_the_same_way() -> None:
-    first = next_version(None, MeasureDefinition.model_validate(measure()), DAY_ONE)
+    first = next_version([], MeasureDefinition.model_validate(measure()), DAY_ONE)
     assert first is not None
     changed = MeasureDefinition.model_validate(measure(mandatory=False))
 
-    second = next_version(first, changed, DAY_ONE)
+    second = next_version([first], changed, DAY_ONE)
 
     assert second is not None
     assert second.version == 2
     assert (
-        next_version(second, MeasureDefinition.model_validate(measure(mandatory=False)), DAY_ONE)
+        next_version(
+            [first, second], MeasureDefinition.model_validate(measure(mandatory=False)), DAY_ONE
+        )
         is None
     )
 
@@ -530,3 +535,89 @@ def test_new_client_secrets_are_random_and_long() -> None:
 
     assert len(secrets) == 5
     assert all(len(s) >= 32 for s in secrets)
+
+
+# --- the court list's rules and past editions (法释〔2017〕7号; DOMAIN.md §11) --------------------
+
+COURT_RULES: dict[str, Any] = {
+    "default_period_months": 24,
+    "max_period_months": 60,
+    "minimum_age_years": 18,
+    "court_case_required": True,
+    "period_extension": {
+        "min_months": 12,
+        "max_months": 36,
+        "grounds": ["violent_obstruction", "multiple_dishonest_acts"],
+    },
+    "deletion": {"deadline_working_days": 3, "grounds": ["obligations_performed"]},
+    "objection_review": {
+        "review_days": 15,
+        "correction_working_days": 3,
+        "appeal_window_days": 10,
+        "appeal_decision_days": 15,
+        "appeal_department": "high-court",
+    },
+}
+
+
+def court_rules(**overrides: Any) -> dict[str, Any]:
+    data = {**COURT_RULES, **overrides}
+    return black_list_type(**data)
+
+
+def test_the_court_rules_are_a_valid_list_type() -> None:
+    definition = ListTypeDefinition.model_validate(court_rules())
+    assert definition.period_extension is not None
+    assert definition.period_extension.max_months == 36
+
+
+def test_default_plus_the_longest_extension_must_fit_the_maximum_period() -> None:
+    assert "exceeds max_period_months" in _refusal(court_rules(max_period_months=59))
+    extension = {**COURT_RULES["period_extension"], "min_months": 40}
+    assert "min_months exceeds" in _refusal(court_rules(period_extension=extension))
+
+
+def test_grounds_are_unique_and_not_empty() -> None:
+    extension = {**COURT_RULES["period_extension"], "grounds": ["a", "a"]}
+    assert "repeats a" in _refusal(court_rules(period_extension=extension))
+    assert "grounds" in _refusal(court_rules(period_extension={**extension, "grounds": []}))
+    deletion = {"deadline_working_days": 3, "grounds": ["x", " "]}
+    assert "empty ground" in _refusal(court_rules(deletion=deletion))
+
+
+def test_the_appeal_department_must_be_known() -> None:
+    definition = ListTypeDefinition.model_validate(court_rules())
+    problems = problems_of_list_type(definition, context())
+    assert problems == [
+        f"{BLACK_CODE}: objection_review.appeal_department 'high-court' is not a known department"
+    ]
+    assert problems_of_list_type(definition, context(departments=frozenset({"high-court"}))) == []
+
+
+def _v(version: int, effective_from: date, **overrides: Any) -> Version[ListTypeDefinition]:
+    definition = ListTypeDefinition.model_validate(black_list_type(**overrides))
+    return Version(BLACK_CODE, version, effective_from, definition)
+
+
+def test_in_force_is_the_latest_effective_date_then_the_highest_version() -> None:
+    current = _v(1, date(2026, 1, 1))
+    v2013 = _v(2, date(2013, 10, 1), grounds="2013")
+    v2017 = _v(3, date(2017, 5, 1), grounds="2017")
+    same_day = _v(4, date(2026, 1, 1), grounds="same day, later")
+    history = [current, v2013, v2017]
+    assert version_on(history, date(2015, 6, 1)) == v2013
+    assert version_on(history, date(2018, 1, 1)) == v2017
+    assert version_on(history, date(2026, 11, 29)) == current
+    assert version_on(history, date(2013, 9, 30)) is None
+    assert version_on([*history, same_day], date(2026, 11, 29)) == same_day
+
+
+def test_a_past_edition_adds_history_before_the_latest_and_is_idempotent() -> None:
+    current = _v(1, date(2026, 1, 1))
+    past = ListTypeDefinition.model_validate(black_list_type(grounds="2013"))
+    added = next_version([current], past, date(2013, 10, 1), past_edition=True)
+    assert added == Version(BLACK_CODE, 2, date(2013, 10, 1), past)
+    assert next_version([current, added], past, date(2013, 10, 1), past_edition=True) is None
+    # The same past change made as a change of today is refused: history is not rewritten.
+    with pytest.raises(Conflict):
+        next_version([current], past, date(2013, 10, 1))

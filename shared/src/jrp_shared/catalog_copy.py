@@ -26,7 +26,6 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Table,
-    and_,
     func,
     insert,
     select,
@@ -142,18 +141,23 @@ class CatalogCopy:
     async def _in_force(
         self, session: AsyncSession, table: Table, on: date, code: str | None = None
     ) -> list[dict[str, Any]]:
-        latest = (
-            select(table.c.code, func.max(table.c.version).label("version"))
-            .where(table.c.effective_from <= on)
-            .group_by(table.c.code)
+        """Per code, the version in force on `on`: of those in force by then, the latest
+        effective date, then the highest version (the registry's `version_on`): a past catalog
+        edition loaded later has a higher version number and an older date."""
+        rank = (
+            func.row_number()
+            .over(
+                partition_by=table.c.code,
+                order_by=(table.c.effective_from.desc(), table.c.version.desc()),
+            )
+            .label("rank")
         )
+        ranked = select(table.c.code, table.c.payload, rank).where(table.c.effective_from <= on)
         if code is not None:
-            latest = latest.where(table.c.code == code)
-        sub = latest.subquery()
+            ranked = ranked.where(table.c.code == code)
+        sub = ranked.subquery()
         rows = await session.execute(
-            select(table.c.payload)
-            .join(sub, and_(table.c.code == sub.c.code, table.c.version == sub.c.version))
-            .order_by(table.c.code)
+            select(sub.c.payload).where(sub.c.rank == 1).order_by(sub.c.code)
         )
         return [dict(r.payload) for r in rows]
 

@@ -148,6 +148,16 @@ class ObjectionOutcome(StrEnum):
     """The entry stays; measures resume and the period resumes from the decision date."""
 
 
+class AppealOutcome(StrEnum):
+    """The higher court's answer to an appeal against a dismissed correction request
+    (法释〔2017〕7号 第十二条; DOMAIN.md §11)."""
+
+    UPHELD = "upheld"
+    """The request was right after all: the listing court must correct or revoke."""
+    DISMISSED = "dismissed"
+    """The listing stands."""
+
+
 class Remedy(StrEnum):
     """How wrong information is put right through the trigger service (DOMAIN.md §7)."""
 

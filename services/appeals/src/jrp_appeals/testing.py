@@ -23,7 +23,9 @@ from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_IMPLEMENTER, ROLE_INITIATOR
 from jrp_shared.events import topics
 from jrp_shared.events.envelope import Envelope
 from jrp_shared.events.payloads import (
+    CourtCase,
     DecisionDocument,
+    EnforcementBasis,
     EventPayload,
     LinkedPersonRecord,
     ListEntryInForce,
@@ -42,6 +44,7 @@ from jrp_shared.vocabulary import (
     LinkedPersonRole,
     ListColour,
     OrderState,
+    PerformanceState,
     SubjectType,
     TargetRole,
 )
@@ -104,6 +107,16 @@ def court_entry(**changes: Any) -> ListEntryInForce:
         ),
         "list_type": COURT_LIST,
         "linked_persons": [],
+        "court_case": CourtCase(
+            court="福州市鼓楼区人民法院",
+            case_number="(2026)闽0102执1234号",
+            filing_date=date(2026, 1, 5),
+            enforcement_basis=EnforcementBasis(
+                issuer="福州市鼓楼区人民法院", number="(2025)闽0102民初88号"
+            ),
+            obligation="偿还借款本金人民币十万元",
+            performance=PerformanceState.NONE,
+        ),
     }
     fields.update(changes)
     return entry_in_force(**fields)

@@ -60,7 +60,8 @@ def _load_catalog(args: argparse.Namespace) -> int:
             f"catalog loaded: {len(bundle.list_types)} list types, {len(bundle.measures)} "
             f"measures, {len(bundle.departments)} departments, {len(bundle.domains)} domains; "
             f"new versions: {len(report.list_types)} list types, {len(report.measures)} "
-            f"measures; changed departments: {len(report.departments)} "
+            f"measures; past editions: {len(bundle.past_editions)}, new versions from them: "
+            f"{len(report.past_list_types)}; changed departments: {len(report.departments)} "
             "(events queued in the outbox; the running service publishes them)"
         )
         return 0

@@ -23,6 +23,7 @@ from jrp_trigger.adapters import orm
 from jrp_trigger.app import create_app, trigger_of
 from jrp_trigger.bootstrap import Trigger
 from jrp_trigger.config import TriggerSettings
+from jrp_trigger.domain.rules import add_months
 
 TAX_LIST = "black.tax.major-violation"
 ENTERPRISE = "91350100M000100Y43"
@@ -76,6 +77,66 @@ def list_type(code: str = TAX_LIST, **changes: Any) -> ListTypePublished:
     }
     fields.update(changes)
     return ListTypePublished.model_validate(fields)
+
+
+COURT_LIST = "black.judicial.dishonest-judgment-debtor"
+DEBTOR = OTHER_PERSON
+"""An adult natural person (born 1980-01-01): a judgment debtor the court may list."""
+
+
+def court_case(**changes: Any) -> dict[str, Any]:
+    """The court's record of an entry on the court list (DOMAIN.md §11)."""
+    case: dict[str, Any] = {
+        "court": "福州市中级人民法院",
+        "case_number": "(2025)闽01执123号",
+        "filing_date": "2013-01-15",
+        "enforcement_basis": {"issuer": "福州市中级人民法院", "number": "(2024)闽01民初45号"},
+        "obligation": "偿还借款本金人民币五十万元及利息",
+        "performance": "none",
+    }
+    case.update(changes)
+    return case
+
+
+def court_entry(today: date, **changes: Any) -> dict[str, Any]:
+    """A court-list listing of an adult debtor, decided `today`, for the default two years."""
+    body: dict[str, Any] = {
+        "record_id": "闽01执-2026-0001",
+        "subject": {"code": DEBTOR, "subject_type": "natural_person", "name": "李四"},
+        "list_type": COURT_LIST,
+        "grounds": "有履行能力而拒不履行生效法律文书确定的义务",
+        "legal_basis": "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条",
+        "decision_document": {"number": "(2025)闽01执123号之一", "date": str(today)},
+        "period": {"start": str(today), "end": str(add_months(today, 24))},
+        "disclosure_class": "public",
+        "court_case": court_case(),
+    }
+    body.update(changes)
+    return body
+
+
+def court_list_type(**changes: Any) -> ListTypePublished:
+    """The court's list as the current catalog has it: adults only, a court case record, two
+    years extended by one to three (法释〔2017〕7号)."""
+    fields: dict[str, Any] = {
+        "name": "失信被执行人",
+        "name_en": "Dishonest judgment debtors",
+        "initiating_departments": ["court"],
+        "lawful_area": "legal-obligations",
+        "default_period_months": 24,
+        "max_period_months": 60,
+        "suspend_during_objection": False,
+        "minimum_age_years": 18,
+        "court_case_required": True,
+        "period_extension": {
+            "min_months": 12,
+            "max_months": 36,
+            "grounds": ["violent_obstruction", "multiple_dishonest_acts"],
+        },
+        "deletion": {"deadline_working_days": 3, "grounds": ["obligations_performed"]},
+    }
+    fields.update(changes)
+    return list_type(COURT_LIST, **fields)
 
 
 @dataclass

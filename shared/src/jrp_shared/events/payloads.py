@@ -16,6 +16,7 @@ from jrp_shared.bus.base import Message
 from jrp_shared.events import topics
 from jrp_shared.events.envelope import SCHEMA_BASE, Envelope
 from jrp_shared.vocabulary import (
+    AppealOutcome,
     CaseKind,
     DepartmentLevel,
     DisclosureClass,
@@ -687,6 +688,7 @@ class CorrectedEntry(_Part):
     disclosure_class: DisclosureClass
     linked_persons: list[LinkedPersonRecord] = Field(default_factory=list, max_length=50)
     evidence_references: list[Reference] = Field(default_factory=list, max_length=100)
+    court_case: CourtCase | None = None
 
 
 class _CaseFiled(EventPayload):
@@ -759,6 +761,54 @@ class ComplaintDecided(_CaseDecided):
     topic: ClassVar[str] = topics.APPEALS
 
     objection_id: str
+
+
+class ObjectionAppealFiled(EventPayload):
+    """The subject appeals a dismissed objection to the higher court named by the list type's
+    `objection_review` (法释〔2017〕7号 第十二条: within 10 days, decided within 15; DOMAIN.md
+    §11). The listing stays in force meanwhile: nothing is suspended."""
+
+    event_type: ClassVar[str] = "cn.jrp.appeals.objection-appeal.filed.v1"
+    topic: ClassVar[str] = topics.APPEALS
+
+    appeal_id: str
+    objection_id: str
+    entry_id: str
+    subject_code: str = Field(description="the listed subject's code (the partition key)")
+    list_type: str
+    appeal_department: str = Field(description="the higher court, which alone decides")
+    filed_by: CaseParty
+    grounds: str
+    evidence_references: list[str]
+    filed_at: datetime
+    decision_due: date = Field(description="calendar days after filing (not working days)")
+
+    def partition_key(self) -> str:
+        return self.subject_code
+
+
+class ObjectionAppealDecided(EventPayload):
+    """The higher court's answer. Upheld: the listing court must correct (`remedy`, with the
+    corrected entry for `correct`) within the list type's correction working days; dismissed:
+    the listing stands."""
+
+    event_type: ClassVar[str] = "cn.jrp.appeals.objection-appeal.decided.v1"
+    topic: ClassVar[str] = topics.APPEALS
+
+    appeal_id: str
+    objection_id: str
+    entry_id: str
+    subject_code: str
+    outcome: AppealOutcome
+    remedy: Remedy | None = Field(description="how the listing court must put it right (upheld)")
+    correction: CorrectedEntry | None = Field(description="the corrected entry (remedy correct)")
+    reasons: str
+    decided_by: str
+    decided_at: datetime
+    correction_due: date | None = Field(description="by when the listing court must correct")
+
+    def partition_key(self) -> str:
+        return self.subject_code
 
 
 class RepairApplied(EventPayload):

@@ -125,6 +125,13 @@ cases = Table(
     Column("decided_at", DateTime(timezone=True)),
     Column("restoration_department", String(32)),
     Column("restoration_recorded_at", DateTime(timezone=True)),
+    # The list type's own review, as at filing (the court's list, 法释〔2017〕7号 第十二条).
+    Column("review", JSON, comment="ObjectionReview; null: the provincial rule (§7)"),
+    Column("correction_due", Date, comment="upheld under review: correct by this day"),
+    Column("correction_due_provisional", Boolean),
+    Column("correction_entry_version", Integer, comment="the version the correction replaces"),
+    Column("correction_met_at", DateTime(timezone=True)),
+    Column("appeal_window_ends", Date, comment="dismissed under review: appeal until this day"),
     # One open case per entry, one complaint per objection, whatever races past the checks.
     Index(
         "cases_one_open_per_entry",
@@ -134,6 +141,36 @@ cases = Table(
         sqlite_where=text(_OPEN),
     ),
     Index("cases_one_complaint_per_objection", "objection_id", unique=True),
+)
+
+# Appeals to the higher court against a dismissed objection (法释〔2017〕7号 第十二条), one per
+# objection; the history goes to case_actions under the objection.
+objection_appeals = Table(
+    "objection_appeals",
+    metadata,
+    Column("appeal_id", String(36), primary_key=True),
+    Column(
+        "objection_id",
+        String(36),
+        ForeignKey("cases.case_id", name="objection_appeals_objection_fkey"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("department", String(32), nullable=False, index=True, comment="the higher court"),
+    Column("filed_by_kind", String(16), nullable=False),
+    Column("filed_by_code", String(32), nullable=False),
+    Column("filed_by_agent", String(32)),
+    Column("grounds", Text, nullable=False),
+    Column("evidence_references", JSON, nullable=False),
+    Column("filed_at", DateTime(timezone=True), nullable=False),
+    Column("decision_due", Date, nullable=False),
+    Column("state", String(16), nullable=False, comment="CaseState"),
+    Column("outcome", String(16), comment="AppealOutcome"),
+    Column("remedy", String(16)),
+    Column("correction", JSON),
+    Column("reasons", Text),
+    Column("decided_by", String(64)),
+    Column("decided_at", DateTime(timezone=True)),
 )
 
 case_actions = Table(

@@ -17,9 +17,11 @@ from jrp_appeals.domain.entries import EntryCopy
 from jrp_appeals.domain.hearings import ExpertDraw
 from jrp_appeals.domain.notifications import Notification
 from jrp_appeals.domain.repairs import CreditCommitment, Evidence, Repair, RepairDecision
+from jrp_appeals.domain.review import Appeal, AppealDecision, CorrectionDuty
 from jrp_appeals.domain.visibility import Viewer
-from jrp_shared.events.payloads import CaseParty, CorrectedEntry
+from jrp_shared.events.payloads import CaseParty, CorrectedEntry, ObjectionReview
 from jrp_shared.vocabulary import (
+    AppealOutcome,
     CaseKind,
     CaseState,
     ListColour,
@@ -176,7 +178,31 @@ def _case_values(case: Case) -> dict[str, Any]:
         "decided_at": d.decided_at if d else None,
         "restoration_department": r.department if r else None,
         "restoration_recorded_at": r.recorded_at if r else None,
+        **_review_values(case),
     }
+
+
+def _review_values(case: Case) -> dict[str, Any]:
+    duty = case.correction_duty
+    return {
+        "review": case.review.model_dump(mode="json") if case.review else None,
+        "correction_due": duty.due if duty else None,
+        "correction_due_provisional": duty.provisional if duty else None,
+        "correction_entry_version": duty.entry_version if duty else None,
+        "correction_met_at": duty.met_at if duty else None,
+        "appeal_window_ends": case.appeal_window_ends,
+    }
+
+
+def _correction_duty(row: Row[Any]) -> CorrectionDuty | None:
+    if row.correction_due is None:
+        return None
+    return CorrectionDuty(
+        due=row.correction_due,
+        provisional=bool(row.correction_due_provisional),
+        entry_version=row.correction_entry_version,
+        met_at=row.correction_met_at,
+    )
 
 
 def _case(row: Row[Any], history: list[Action]) -> Case:
@@ -216,7 +242,50 @@ def _case(row: Row[Any], history: list[Action]) -> Case:
         decision=decision,
         restoration=restoration,
         history=history,
+        review=ObjectionReview.model_validate(row.review) if row.review else None,
+        correction_duty=_correction_duty(row),
+        appeal_window_ends=row.appeal_window_ends,
     )
+
+
+def _appeal(row: Row[Any]) -> Appeal:
+    decision = None
+    if row.outcome is not None:
+        decision = AppealDecision(
+            outcome=AppealOutcome(row.outcome),
+            remedy=Remedy(row.remedy) if row.remedy else None,
+            correction=CorrectedEntry.model_validate(row.correction) if row.correction else None,
+            reasons=row.reasons,
+            decided_by=row.decided_by,
+            decided_at=row.decided_at,
+        )
+    return Appeal(
+        appeal_id=row.appeal_id,
+        objection_id=row.objection_id,
+        department=row.department,
+        filed_by=CaseParty(
+            kind=PartyKind(row.filed_by_kind), code=row.filed_by_code, agent=row.filed_by_agent
+        ),
+        grounds=row.grounds,
+        evidence_references=tuple(row.evidence_references),
+        filed_at=row.filed_at,
+        decision_due=row.decision_due,
+        state=CaseState(row.state),
+        decision=decision,
+    )
+
+
+def _appeal_values(appeal: Appeal) -> dict[str, Any]:
+    d = appeal.decision
+    return {
+        "state": str(appeal.state),
+        "outcome": str(d.outcome) if d else None,
+        "remedy": str(d.remedy) if d and d.remedy else None,
+        "correction": d.correction.model_dump(mode="json") if d and d.correction else None,
+        "reasons": d.reasons if d else None,
+        "decided_by": d.decided_by if d else None,
+        "decided_at": d.decided_at if d else None,
+    }
 
 
 class CaseRepository:
@@ -253,7 +322,55 @@ class CaseRepository:
         await self._s.execute(
             update(t).where(t.c.case_id == case.case_id).values(_case_values(case))
         )
+        await self._save_appeal(case.appeal)
         await self._histories.append(case.case_id, case.history)
+
+    async def _save_appeal(self, appeal: Appeal | None) -> None:
+        if appeal is None:
+            return
+        a = orm.objection_appeals
+        stored = await self._s.scalar(
+            select(a.c.appeal_id).where(a.c.appeal_id == appeal.appeal_id)
+        )
+        if stored is not None:
+            await self._s.execute(
+                update(a).where(a.c.appeal_id == appeal.appeal_id).values(_appeal_values(appeal))
+            )
+            return
+        await self._s.execute(
+            insert(a).values(
+                appeal_id=appeal.appeal_id,
+                objection_id=appeal.objection_id,
+                department=appeal.department,
+                filed_by_kind=str(appeal.filed_by.kind),
+                filed_by_code=appeal.filed_by.code,
+                filed_by_agent=appeal.filed_by.agent,
+                grounds=appeal.grounds,
+                evidence_references=list(appeal.evidence_references),
+                filed_at=appeal.filed_at,
+                decision_due=appeal.decision_due,
+                **_appeal_values(appeal),
+            )
+        )
+
+    async def _appeals_of(self, case_ids: Sequence[str]) -> dict[str, Appeal]:
+        if not case_ids:
+            return {}
+        a = orm.objection_appeals
+        rows = await self._s.execute(select(a).where(a.c.objection_id.in_(case_ids)))
+        return {r.objection_id: _appeal(r) for r in rows}
+
+    async def awaiting_correction(self, entry_id: str) -> list[str]:
+        """Cases on the entry whose correction is due and not met yet."""
+        t = orm.cases
+        found = await self._s.scalars(
+            select(t.c.case_id).where(
+                t.c.entry_id == entry_id,
+                t.c.correction_due.is_not(None),
+                t.c.correction_met_at.is_(None),
+            )
+        )
+        return list(found)
 
     async def get(
         self, case_id: str, kind: CaseKind | None = None, *, for_update: bool = False
@@ -267,7 +384,9 @@ class CaseRepository:
         row = (await self._s.execute(query)).first()
         if row is None:
             return None
-        return _case(row, await self._histories.load(case_id))
+        case = _case(row, await self._histories.load(case_id))
+        case.appeal = (await self._appeals_of([case_id])).get(case_id)
+        return case
 
     async def open_case_of(self, entry_id: str) -> tuple[CaseKind, str] | None:
         t = orm.cases
@@ -310,22 +429,47 @@ class CaseRepository:
                     t.c.filed_by_kind == str(PartyKind.DEPARTMENT),
                     t.c.filed_by_code == viewer.department,
                 ),
+                # The higher court, for the objections appealed to it.
+                t.c.case_id.in_(
+                    select(orm.objection_appeals.c.objection_id).where(
+                        orm.objection_appeals.c.department == viewer.department
+                    )
+                ),
             ),
         )
         if state is not None:
             where.append(t.c.state == str(state))
         if overdue_on is not None:
-            where += [t.c.state == str(CaseState.OPEN), t.c.decision_due < overdue_on]
+            a = orm.objection_appeals
+            # Late with the decision, the correction after an upheld request or appeal, or
+            # the appeal's decision (the same rule as Case.overdue).
+            where.append(
+                or_(
+                    and_(t.c.state == str(CaseState.OPEN), t.c.decision_due < overdue_on),
+                    and_(t.c.correction_met_at.is_(None), t.c.correction_due < overdue_on),
+                    t.c.case_id.in_(
+                        select(a.c.objection_id).where(
+                            a.c.state == str(CaseState.OPEN), a.c.decision_due < overdue_on
+                        )
+                    ),
+                )
+            )
         if entry_id:
             where.append(t.c.entry_id == entry_id)
-        rows = await self._s.execute(
-            select(t)
-            .where(*where)
-            .order_by(t.c.filed_at.desc(), t.c.case_id)
-            .limit(limit)
-            .offset(offset)
+        rows = list(
+            await self._s.execute(
+                select(t)
+                .where(*where)
+                .order_by(t.c.filed_at.desc(), t.c.case_id)
+                .limit(limit)
+                .offset(offset)
+            )
         )
-        return [_case(r, []) for r in rows]
+        found = [_case(r, []) for r in rows]
+        appeals = await self._appeals_of([c.case_id for c in found])
+        for case in found:
+            case.appeal = appeals.get(case.case_id)
+        return found
 
     async def provisional_open(self) -> list[str]:
         """Open cases whose due date was computed without an official schedule."""
@@ -333,6 +477,16 @@ class CaseRepository:
         found = await self._s.scalars(
             select(t.c.case_id).where(
                 t.c.state == str(CaseState.OPEN), t.c.due_provisional.is_(True)
+            )
+        )
+        return list(found)
+
+    async def provisional_corrections(self) -> list[str]:
+        """Cases owing a correction whose due date was computed without an official schedule."""
+        t = orm.cases
+        found = await self._s.scalars(
+            select(t.c.case_id).where(
+                t.c.correction_due_provisional.is_(True), t.c.correction_met_at.is_(None)
             )
         )
         return list(found)

@@ -7,6 +7,10 @@ suspended where its list type says so (§7 and §11: not for the court's list). 
 wrong is revoked or corrected, and the provider owes the subject the restoration of its
 reputation; information found right stays, and the period resumes from the decision.
 
+A list type with its own `objection_review` (the court's list, 法释〔2017〕7号 第十二条) replaces
+the 20 working days by its own calendar-day review, tracks the correction after an upheld
+request and opens an appeal to the higher court after a dismissed one (`domain/review.py`).
+
 Every action is kept in the case's history (who, when, what): the record of due process.
 """
 
@@ -16,13 +20,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from jrp_appeals.domain.deadlines import is_overdue
+from jrp_appeals.domain import review
+from jrp_appeals.domain.deadlines import WorkingDays, is_overdue
 from jrp_appeals.domain.entries import EntryCopy
+from jrp_appeals.domain.review import Appeal, CorrectionDuty
 from jrp_appeals.domain.visibility import Parties
 from jrp_shared.calendar import Deadline
 from jrp_shared.errors import Conflict, FieldProblem, InvalidInput
-from jrp_shared.events.payloads import CaseParty, CorrectedEntry
-from jrp_shared.vocabulary import CaseKind, CaseState, ObjectionOutcome, PartyKind, Remedy
+from jrp_shared.events.payloads import CaseParty, CorrectedEntry, ObjectionReview
+from jrp_shared.vocabulary import (
+    CaseKind,
+    CaseState,
+    ListEntryStatus,
+    ObjectionOutcome,
+    PartyKind,
+    Remedy,
+)
 
 
 @dataclass(frozen=True)
@@ -73,9 +86,20 @@ class Case:
     decision: Decision | None = None
     restoration: Restoration | None = None
     history: list[Action] = field(default_factory=list)
+    review: ObjectionReview | None = None
+    """The list type's own review as it was at filing (the court's list); None: §7's rule."""
+    correction_duty: CorrectionDuty | None = None
+    appeal_window_ends: date | None = None
+    appeal: Appeal | None = None
 
     def overdue(self, today: date) -> bool:
-        return is_overdue(self.state, self.decision_due, today)
+        """Late with the decision, with the correction after an upheld request or appeal, or
+        (the higher court) with the appeal's decision."""
+        return (
+            is_overdue(self.state, self.decision_due, today)
+            or (self.correction_duty is not None and self.correction_duty.overdue(today))
+            or (self.appeal is not None and self.appeal.overdue(today))
+        )
 
     def parties(self, entry: EntryCopy) -> Parties:
         return Parties(entry, self.filed_by.kind, self.filed_by.code)
@@ -135,6 +159,7 @@ def open_case(
     due: Deadline,
     working_days: int,
     objection_id: str | None = None,
+    review: ObjectionReview | None = None,
 ) -> Case:
     case = Case(
         case_id=case_id,
@@ -153,6 +178,7 @@ def open_case(
         due_provisional=due.provisional,
         working_days=working_days,
         objection_id=objection_id,
+        review=review,
     )
     actor = f"{filed_by.kind}:{filed_by.code}"
     case.record(now, actor, "filed", suspends=suspends, decision_due=due.due.isoformat())
@@ -279,3 +305,73 @@ def require_no_complaint(objection: Case, complaint_id: str | None) -> None:
 
 def filer(kind: PartyKind, code: str, agent: str | None = None) -> CaseParty:
     return CaseParty(kind=kind, code=code, agent=agent)
+
+
+def after_review_decision(
+    case: Case,
+    *,
+    upheld: bool,
+    entry_version: int,
+    calendar: WorkingDays,
+    decided_on: date,
+    at: datetime,
+    by: str,
+) -> None:
+    """What follows a decision under the list type's own review (法释〔2017〕7号 第十二条):
+    upheld (an objection found the information wrong, or the higher court upheld the appeal) →
+    the listing department must correct within the correction working days; a dismissed
+    objection → the appeal window opens. Nothing follows under the provincial rule."""
+    rules = case.review
+    if rules is None:
+        return
+    if upheld:
+        due = review.correction_due(rules, calendar, decided_on)
+        case.correction_duty = CorrectionDuty(due.due, due.provisional, entry_version)
+        case.record(at, by, "correction_due", due=due.due.isoformat(), provisional=due.provisional)
+    elif case.appeal is None:
+        case.appeal_window_ends = review.appeal_window_end(rules, decided_on)
+        case.record(at, by, "appeal_window_open", until=case.appeal_window_ends.isoformat())
+
+
+def correction_met(
+    case: Case, version: int, status: ListEntryStatus, at: datetime, actor: str
+) -> bool:
+    """Trigger reported the entry corrected (a newer version) or ended: the duty is met.
+    Returns whether this changed the case."""
+    duty = case.correction_duty
+    if duty is None or duty.met_at is not None or not duty.met_by(version, status):
+        return False
+    duty.met_at = at
+    case.record(at, actor, "correction_met", version=version, status=str(status))
+    return True
+
+
+def correction_started_at(case: Case) -> datetime | None:
+    """The decision that opened the correction duty: the higher court's upheld appeal, else the
+    objection's own decision."""
+    appeal = case.appeal
+    if appeal is not None and appeal.decision is not None:
+        return appeal.decision.decided_at
+    return case.decision.decided_at if case.decision else None
+
+
+def recompute_correction(
+    case: Case, calendar: WorkingDays, decided_on: date, year: int, at: datetime
+) -> date | None:
+    """A provisional correction due date made final by the year's official schedule
+    (DOMAIN.md §10); returns the provisional date it replaces."""
+    duty, rules = case.correction_duty, case.review
+    if duty is None or rules is None or not duty.provisional:
+        return None
+    due = review.correction_due(rules, calendar, decided_on)
+    before = duty.due
+    duty.due, duty.provisional = due.due, due.provisional
+    case.record(
+        at,
+        "appeals",
+        "correction_due_recomputed",
+        year=year,
+        before=before.isoformat(),
+        after=due.due.isoformat(),
+    )
+    return before

@@ -9,7 +9,8 @@ from datetime import date, datetime
 
 from jrp_appeals.domain.cases import Case, Decision
 from jrp_appeals.domain.repairs import Repair, RepairDecision
-from jrp_shared.vocabulary import CaseKind, ObjectionOutcome, Remedy
+from jrp_appeals.domain.review import Appeal, AppealDecision
+from jrp_shared.vocabulary import AppealOutcome, CaseKind, ObjectionOutcome, Remedy
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,16 @@ class Notification:
 _KIND = {CaseKind.OBJECTION: "异议", CaseKind.COMPLAINT: "投诉"}
 
 
-def _case_result(decision: Decision) -> str:
+def _case_result(decision: Decision, case: Case | None = None) -> str:
     if decision.outcome is ObjectionOutcome.INFORMATION_RIGHT:
+        if case is not None and case.review is not None and case.appeal_window_ends:
+            # The court's list: nothing was suspended; the way up is the higher court
+            # (法释〔2017〕7号 第十二条).
+            court = case.review.appeal_department or "上一级部门"
+            return (
+                f"经审查信息无误，名单继续有效。如不服，可于{case.appeal_window_ends.isoformat()}"
+                f"前（含当日）向{court}申请复议。"
+            )
         return "经核查信息无误，名单继续有效，惩戒期限自决定之日起恢复计算。"
     remedy = "撤销" if decision.remedy is Remedy.REVOKE else "更正"
     return f"经核查信息有误，名单予以{remedy}，信息提供单位负责恢复您的信誉。"
@@ -51,7 +60,30 @@ def of_case(case: Case, decision: Decision, notification_id: str, *, to: str) ->
         case_id=case.case_id,
         entry_id=case.entry_id,
         title=f"您的{kind}已处理",
-        body=f"{_case_result(decision)}理由：{decision.reasons}",
+        body=f"{_case_result(decision, case)}理由：{decision.reasons}",
+        created_at=decision.decided_at,
+    )
+
+
+def of_appeal(
+    case: Case, appeal: Appeal, decision: AppealDecision, notification_id: str, *, to: str
+) -> Notification:
+    """The higher court's answer to an appeal (法释〔2017〕7号 第十二条)."""
+    if decision.outcome is AppealOutcome.UPHELD:
+        remedy = "撤销" if decision.remedy is Remedy.REVOKE else "更正"
+        result = f"复议成立，名单将由原决定部门予以{remedy}。"
+        if case.correction_duty is not None:
+            result += f"期限：{case.correction_duty.due.isoformat()}前。"
+    else:
+        result = "复议驳回，名单继续有效。"
+    return Notification(
+        notification_id=notification_id,
+        subject_code=to,
+        about="appeal",
+        case_id=appeal.appeal_id,
+        entry_id=case.entry_id,
+        title="您的复议申请已处理",
+        body=f"{result}理由：{decision.reasons}",
         created_at=decision.decided_at,
     )
 
@@ -89,7 +121,12 @@ def of_recomputed_due(
 ) -> Notification:
     """A due date computed provisionally is final now that the year's official schedule is
     out; the people concerned are told (DOMAIN.md §10)."""
-    what = {"objection": "异议", "complaint": "投诉", "repair": "信用修复申请"}.get(about, about)
+    what = {
+        "objection": "异议",
+        "complaint": "投诉",
+        "repair": "信用修复申请",
+        "correction": "异议成立后的更正",
+    }.get(about, about)
     return Notification(
         notification_id=notification_id,
         subject_code=to,

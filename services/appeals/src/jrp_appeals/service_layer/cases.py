@@ -17,7 +17,7 @@ from jrp_appeals.adapters.repositories import (
     EntryRepository,
     OrderHolderRepository,
 )
-from jrp_appeals.domain import cases, hearings, notifications, visibility
+from jrp_appeals.domain import cases, hearings, notifications, review, visibility
 from jrp_appeals.domain.cases import Case, DecisionRequest
 from jrp_appeals.domain.deadlines import due_after
 from jrp_appeals.domain.entries import EntryCopy
@@ -25,17 +25,20 @@ from jrp_appeals.domain.hearings import ExpertDraw
 from jrp_appeals.domain.visibility import Viewer
 from jrp_appeals.service_layer.context import AppealsContext, Listing
 from jrp_appeals.service_layer.notices import notify
+from jrp_shared.calendar import Deadline
 from jrp_shared.clock import china_date
 from jrp_shared.errors import Forbidden, NotFound
 from jrp_shared.events.payloads import (
     CaseParty,
     ComplaintDecided,
     ComplaintFiled,
+    ObjectionAppealDecided,
+    ObjectionAppealFiled,
     ObjectionDecided,
     ObjectionFiled,
 )
 from jrp_shared.messaging.uow import UnitOfWork
-from jrp_shared.vocabulary import CaseKind, CaseState, PartyKind
+from jrp_shared.vocabulary import AppealOutcome, CaseKind, CaseState, ObjectionOutcome, PartyKind
 
 _WHAT = {CaseKind.OBJECTION: "objection", CaseKind.COMPLAINT: "complaint"}
 
@@ -118,8 +121,16 @@ async def file_objection(
     cases.require_in_force(entry, today)
     repo = CaseRepository(uow.session)
     cases.require_no_open_case(await repo.open_case_of(entry_id), entry_id)
-    list_type = await ctx.list_type(uow.session, entry)
+    list_type = await ctx.procedure(uow.session, entry)
+    rules = list_type.objection_review
     days = ctx.settings.objection_decision_working_days
+    # The list type's own review (法释〔2017〕7号 第十二条: 15 calendar days) replaces the
+    # provincial 20 working days (000 (二十四)).
+    due = (
+        Deadline(review.review_due(rules, today), provisional=False)
+        if rules is not None
+        else due_after(ctx.calendar, today, days)
+    )
     case = cases.open_case(
         case_id=str(uuid.uuid4()),
         kind=CaseKind.OBJECTION,
@@ -129,8 +140,9 @@ async def file_objection(
         evidence_references=tuple(evidence_references),
         suspends=list_type.suspend_during_objection,
         now=ctx.now(),
-        due=due_after(ctx.calendar, today, days),
-        working_days=days,
+        due=due,
+        working_days=rules.review_days if rules is not None else days,
+        review=rules,
     )
     await repo.add(case)
     uow.emit(ObjectionFiled.model_validate(_filed_fields(case)))
@@ -154,7 +166,17 @@ async def _decide(
         visibility.require_provider(viewer, parties, "objection")
     else:
         visibility.require_office(viewer, parties, "complaint")
-    decision = cases.decide(case, request, entry, by=viewer.department, now=ctx.now())
+    now = ctx.now()
+    decision = cases.decide(case, request, entry, by=viewer.department, now=now)
+    cases.after_review_decision(
+        case,
+        upheld=decision.outcome is ObjectionOutcome.INFORMATION_WRONG,
+        entry_version=entry.version,
+        calendar=ctx.calendar,
+        decided_on=china_date(now),
+        at=now,
+        by=viewer.department,
+    )
     await repo.save(case)
     if kind is CaseKind.OBJECTION:
         uow.emit(ObjectionDecided.model_validate(_decided_fields(case)))
@@ -235,6 +257,156 @@ async def file_complaint(
     return complaint
 
 
+async def file_appeal(
+    uow: UnitOfWork,
+    ctx: AppealsContext,
+    viewer: Viewer,
+    objection_id: str,
+    *,
+    grounds: str,
+    evidence_references: Sequence[str],
+) -> Case:
+    """The subject (or the department that filed the objection) appeals a dismissed objection
+    to the higher court the list type names, within its window (法释〔2017〕7号 第十二条).
+    Nothing is suspended: the listing stays in force (DOMAIN.md §11)."""
+    repo = CaseRepository(uow.session)
+    objection = await _case(repo, objection_id, CaseKind.OBJECTION)
+    entry = await _entry(uow.session, objection.entry_id, for_update=True)
+    visibility.require_visible(viewer, objection.parties(entry), "objection")
+    _require_may_appeal(viewer, objection, entry)
+    rules = review.require_review(objection.review, objection.list_type)
+    department = review.require_appeal_department(rules, objection.list_type)
+    outcome = objection.decision.outcome if objection.decision else None
+    review.require_dismissed(objection.state, outcome, objection_id)
+    review.require_no_appeal(objection.appeal, objection_id)
+    assert objection.appeal_window_ends is not None, "set when the objection was dismissed"
+    today = ctx.today()
+    review.require_within_appeal_window(objection.appeal_window_ends, today)
+    now = ctx.now()
+    appeal = review.Appeal(
+        appeal_id=str(uuid.uuid4()),
+        objection_id=objection_id,
+        department=department,
+        filed_by=_filer(viewer),
+        grounds=grounds,
+        evidence_references=tuple(evidence_references),
+        filed_at=now,
+        decision_due=review.appeal_decision_due(rules, today),
+    )
+    objection.appeal = appeal
+    objection.record(
+        now,
+        viewer.name,
+        "appeal_filed",
+        appeal_id=appeal.appeal_id,
+        department=department,
+        decision_due=appeal.decision_due.isoformat(),
+    )
+    await repo.save(objection)
+    uow.emit(
+        ObjectionAppealFiled(
+            appeal_id=appeal.appeal_id,
+            objection_id=objection_id,
+            entry_id=objection.entry_id,
+            subject_code=objection.subject_code,
+            list_type=objection.list_type,
+            appeal_department=department,
+            filed_by=appeal.filed_by,
+            grounds=grounds,
+            evidence_references=list(evidence_references),
+            filed_at=now,
+            decision_due=appeal.decision_due,
+        )
+    )
+    await uow.commit()
+    return objection
+
+
+def _appeal_decider(viewer: Viewer, case: Case) -> bool:
+    """The higher court sees the objections appealed to it (besides the parties)."""
+    appeal = case.appeal
+    return appeal is not None and not viewer.is_subject and viewer.department == appeal.department
+
+
+def _require_may_appeal(viewer: Viewer, objection: Case, entry: EntryCopy) -> None:
+    """Whoever could object: the subject (listed or linked), or the implementing department
+    that filed this objection."""
+    if viewer.is_subject:
+        visibility.require_subject_of(viewer, entry, "appeal")
+        return
+    filed = objection.filed_by
+    if not (filed.kind is PartyKind.DEPARTMENT and filed.code == viewer.department):
+        raise Forbidden(
+            f"{viewer.name}: an appeal comes from the subject or the department that objected"
+        )
+
+
+async def decide_appeal(
+    uow: UnitOfWork,
+    ctx: AppealsContext,
+    viewer: Viewer,
+    objection_id: str,
+    request: review.AppealDecisionRequest,
+) -> Case:
+    """The higher court's answer (法释〔2017〕7号 第十二条): only the list type's appeal
+    department decides. Upheld: the listing court must correct within the correction working
+    days, as after an upheld objection."""
+    repo = CaseRepository(uow.session)
+    objection = await _case(repo, objection_id, CaseKind.OBJECTION)
+    entry = await _entry(uow.session, objection.entry_id)
+    appeal = objection.appeal
+    if not _appeal_decider(viewer, objection):
+        visibility.require_visible(viewer, objection.parties(entry), "objection")
+    if appeal is None:
+        raise NotFound(f"objection {objection_id} has no appeal")
+    review.require_appeal_decider(
+        viewer.department, appeal.department, is_subject=viewer.is_subject
+    )
+    now = ctx.now()
+    decision = review.decide_appeal(appeal, request, entry, by=viewer.department, now=now)
+    objection.record(
+        now,
+        viewer.department,
+        "appeal_decided",
+        appeal_id=appeal.appeal_id,
+        outcome=str(decision.outcome),
+        remedy=str(decision.remedy) if decision.remedy else None,
+    )
+    cases.after_review_decision(
+        objection,
+        upheld=decision.outcome is AppealOutcome.UPHELD,
+        entry_version=entry.version,
+        calendar=ctx.calendar,
+        decided_on=china_date(now),
+        at=now,
+        by=viewer.department,
+    )
+    await repo.save(objection)
+    for code in notifications.recipients(objection.subject_code, objection.filing_subject):
+        await notify(
+            uow,
+            notifications.of_appeal(objection, appeal, decision, str(uuid.uuid4()), to=code),
+        )
+    duty = objection.correction_duty
+    uow.emit(
+        ObjectionAppealDecided(
+            appeal_id=appeal.appeal_id,
+            objection_id=objection_id,
+            entry_id=objection.entry_id,
+            subject_code=objection.subject_code,
+            outcome=decision.outcome,
+            remedy=decision.remedy,
+            correction=decision.correction,
+            reasons=decision.reasons,
+            decided_by=decision.decided_by,
+            decided_at=now,
+            correction_due=duty.due if duty and decision.outcome is AppealOutcome.UPHELD else None,
+        )
+    )
+    await uow.commit()
+    return objection
+
+
 async def draw_experts(
     uow: UnitOfWork,
     ctx: AppealsContext,
@@ -280,7 +452,8 @@ async def read_case(
     if case is None:
         raise NotFound(f"no {_WHAT[kind]} {case_id}")
     entry = await _entry(session, case.entry_id)
-    visibility.require_visible(viewer, case.parties(entry), f"{_WHAT[kind]} {case_id}")
+    if not _appeal_decider(viewer, case):
+        visibility.require_visible(viewer, case.parties(entry), f"{_WHAT[kind]} {case_id}")
     complaint_id = await repo.complaint_of(case_id) if kind is CaseKind.OBJECTION else None
     draws = await repo.draws(case_id) if kind is CaseKind.COMPLAINT else []
     return CaseView(case, entry, complaint_id, draws)

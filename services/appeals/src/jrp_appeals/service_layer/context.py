@@ -54,3 +54,10 @@ class AppealsContext:
                 "retry once the registry's catalog has reached it"
             )
         return found
+
+    async def procedure(self, session: AsyncSession, entry: EntryCopy) -> ListTypePublished:
+        """The list type version whose procedure a case filed today follows: the one in force
+        today (a 2015 listing of the court's list is reviewed under today's rules, 法释〔2017〕7号
+        第十二条), else the entry's own."""
+        today = await self.catalog.list_type_in_force(session, entry.list_type, self.today())
+        return today if today is not None else await self.list_type(session, entry)

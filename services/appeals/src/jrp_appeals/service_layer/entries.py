@@ -9,8 +9,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from jrp_appeals.adapters.repositories import EntryRepository, OrderHolderRepository
-from jrp_appeals.domain import entries
+from jrp_appeals.adapters.repositories import (
+    CaseRepository,
+    EntryRepository,
+    OrderHolderRepository,
+)
+from jrp_appeals.domain import cases, entries
 from jrp_appeals.domain.entries import EntryCopy
 from jrp_shared.events.payloads import (
     ListEntryInForce,
@@ -22,6 +26,9 @@ from jrp_shared.messaging.uow import UnitOfWork
 from jrp_shared.vocabulary import ListEntryStatus
 
 Status = ListEntryStatus
+
+ACTOR = "appeals"
+"""Who the history names when this service itself changed a case."""
 
 
 async def take_in_force(uow: UnitOfWork, event: ListEntryInForce, now: datetime) -> bool:
@@ -47,7 +54,22 @@ async def take_in_force(uow: UnitOfWork, event: ListEntryInForce, now: datetime)
         updated_at=now,
     )
     await repo.save(entry, exists=stored is not None)
+    await _corrections_met(uow, event.entry_id, event.version, Status.IN_FORCE, now)
     return True
+
+
+async def _corrections_met(
+    uow: UnitOfWork, entry_id: str, version: int, status: Status, now: datetime
+) -> None:
+    """Trigger reported the entry corrected (a newer version) or ended: a correction owed
+    after an upheld request or appeal under the list type's own review is met
+    (法释〔2017〕7号 第十二条; docs/due-process.md)."""
+    repo = CaseRepository(uow.session)
+    for case_id in await repo.awaiting_correction(entry_id):
+        case = await repo.get(case_id, for_update=True)
+        assert case is not None
+        if cases.correction_met(case, version, status, now, ACTOR):
+            await repo.save(case)
 
 
 async def take_status(
@@ -59,6 +81,7 @@ async def take_status(
     if stored is None or not entries.takes(stored, version, status):
         return False
     await repo.save(replace(stored, version=version, status=status, updated_at=now), exists=True)
+    await _corrections_met(uow, entry_id, version, status, now)
     return True
 
 

@@ -1,7 +1,8 @@
 """Provisional due dates made final (DOMAIN.md §10): when an official schedule arrives, every
-open case and pending repair whose due date was computed from the statutory holidays alone is
-computed again on the calendar that now knows the year, the change is recorded in its history,
-and the subjects concerned are told. Runs in the transaction that stores the schedule (no
+open case and pending repair whose due date was computed from the statutory holidays alone, and
+every correction still owed under a list type's own review (the court's list), is computed
+again on the calendar that now knows the year, the change is recorded in its history, and the
+subjects concerned are told. Runs in the transaction that stores the schedule (no
 commit here)."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import uuid
 from datetime import date, datetime
 
 from jrp_appeals.adapters.repositories import CaseRepository, RepairRepository
+from jrp_appeals.domain import cases as case_domain
 from jrp_appeals.domain import notifications
 from jrp_appeals.domain.cases import Action, Case
 from jrp_appeals.domain.deadlines import WorkingDays, due_after
@@ -90,6 +92,34 @@ async def recompute_provisional(
             before=before,
             now=now,
         )
+        changed += 1
+    for case_id in await cases.provisional_corrections():
+        case = await cases.get(case_id, for_update=True)
+        assert case is not None
+        started = case_domain.correction_started_at(case)
+        assert started is not None, "a correction is owed after a decision"
+        replaced = case_domain.recompute_correction(
+            case, calendar, china_date(started), schedule.year, now
+        )
+        if replaced is None:
+            continue
+        await cases.save(case)
+        assert case.correction_duty is not None
+        for code in notifications.recipients(case.subject_code, case.filing_subject):
+            await notify(
+                uow,
+                notifications.of_recomputed_due(
+                    about="correction",
+                    case_id=case.case_id,
+                    entry_id=case.entry_id,
+                    year=schedule.year,
+                    before=replaced,
+                    after=case.correction_duty.due,
+                    at=now,
+                    notification_id=str(uuid.uuid4()),
+                    to=code,
+                ),
+            )
         changed += 1
     repairs = RepairRepository(uow.session)
     for repair_id in await repairs.provisional_pending():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from jrp_registry.domain.catalog import ListTypeDefinition
 from jrp_registry.service_layer.handlers import CatalogBundle
 
 
@@ -51,6 +52,8 @@ def render_catalog(bundle: CatalogBundle) -> str:
             f"| {'yes' if t.includes_linked_persons else 'no'} | {repair} "
             f"| {_cell(t.legal_basis)} |"
         )
+    lines += _own_rules(bundle.list_types)
+    lines += _past_editions(bundle)
     lines += ["", "## Measures by list type", ""]
     by_code = {m.code: m for m in bundle.measures}
     for t in bundle.list_types:
@@ -81,3 +84,67 @@ def render_catalog(bundle: CatalogBundle) -> str:
             f"| {'yes' if d.initiates else 'no'} | {'yes' if d.implements else 'no'} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _own_rules(list_types: list[ListTypeDefinition]) -> list[str]:
+    """The list types with rules of their own (the court's list, 法释〔2017〕7号)."""
+    own = [
+        t
+        for t in list_types
+        if t.minimum_age_years or t.court_case_required or t.period_extension or t.deletion
+    ]
+    if not own:
+        return []
+    lines = ["", "## List types with rules of their own", ""]
+    for t in own:
+        lines += [f"### `{t.code}` {t.name}", ""]
+        if t.minimum_age_years:
+            lines.append(f"- never lists a person under {t.minimum_age_years} on the decision date")
+        if t.court_case_required:
+            lines.append("- every entry carries the court's case record (`court_case`)")
+        if t.period_extension:
+            e = t.period_extension
+            lines.append(
+                f"- period {t.default_period_months} months, extended by {e.min_months}–"
+                f"{e.max_months} months on the grounds: {', '.join(e.grounds)}"
+            )
+        if t.deletion:
+            lines.append(
+                f"- deleted within {t.deletion.deadline_working_days} working days on the "
+                f"grounds: {', '.join(t.deletion.grounds)}"
+            )
+        if t.objection_review:
+            r = t.objection_review
+            lines.append(
+                f"- a correction request reviewed within {r.review_days} days, corrected within "
+                f"{r.correction_working_days} working days; an appeal within "
+                f"{r.appeal_window_days} days to `{r.appeal_department or '—'}`, decided within "
+                f"{r.appeal_decision_days} days; measures "
+                f"{'suspended' if t.suspend_during_objection else 'stay in force'} meanwhile"
+            )
+        lines.append("")
+    return lines[:-1]
+
+
+def _past_editions(bundle: CatalogBundle) -> list[str]:
+    """The editions in force before this one (`editions/`): entries decided then are judged by
+    them; measures are applied under the current edition."""
+    if not bundle.past_editions:
+        return []
+    lines = [
+        "",
+        "## Past editions",
+        "",
+        "Entries decided before this edition took effect are judged by the edition in force on "
+        "their decision date; their measures are those of the current edition.",
+        "",
+        "| in force from | list types | period (months) | sources |",
+        "| --- | --- | --- | --- |",
+    ]
+    for e in bundle.past_editions:
+        for t in e.list_types:
+            lines.append(
+                f"| {e.effective_from} | `{t.code}` | {t.default_period_months} / max "
+                f"{t.max_period_months} | {_cell('; '.join(e.sources))} |"
+            )
+    return lines

@@ -202,15 +202,9 @@ class VersionRepository(Generic[D]):
         )
 
     async def latest(self, code: str) -> Version[D] | None:
-        row = (
-            await self._s.execute(
-                select(self._t)
-                .where(self._t.c.code == code)
-                .order_by(self._t.c.version.desc())
-                .limit(1)
-            )
-        ).first()
-        return self._version(row) if row else None
+        """The version in force from the latest date (ties: the highest version)."""
+        found = await self.in_force(date.max, code)
+        return found[0] if found else None
 
     async def history(self, code: str) -> list[Version[D]]:
         rows = await self._s.execute(
@@ -219,19 +213,20 @@ class VersionRepository(Generic[D]):
         return [self._version(r) for r in rows]
 
     async def in_force(self, on: date, code: str | None = None) -> list[Version[D]]:
-        latest = (
-            select(self._t.c.code, func.max(self._t.c.version).label("version"))
-            .where(self._t.c.effective_from <= on)
-            .group_by(self._t.c.code)
+        """Per code, `catalog.version_on`: of the versions in force by `on`, the latest
+        effective date, then the highest version (a past edition loaded later has a higher
+        version number and an older date)."""
+        t = self._t
+        rank = (
+            func.row_number()
+            .over(partition_by=t.c.code, order_by=(t.c.effective_from.desc(), t.c.version.desc()))
+            .label("rank")
         )
+        ranked = select(t, rank).where(t.c.effective_from <= on)
         if code is not None:
-            latest = latest.where(self._t.c.code == code)
-        sub = latest.subquery()
-        rows = await self._s.execute(
-            select(self._t)
-            .join(sub, and_(self._t.c.code == sub.c.code, self._t.c.version == sub.c.version))
-            .order_by(self._t.c.code)
-        )
+            ranked = ranked.where(t.c.code == code)
+        sub = ranked.subquery()
+        rows = await self._s.execute(select(sub).where(sub.c.rank == 1).order_by(sub.c.code))
         return [self._version(r) for r in rows]
 
     async def add(self, version: Version[D], by: str) -> None:

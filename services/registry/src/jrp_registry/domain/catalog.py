@@ -6,7 +6,7 @@ takes effect, so a decision can always be checked against the catalog in force o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Generic, TypeVar
@@ -98,7 +98,33 @@ class ListTypeDefinition(_Definition):
         earliest = self.repair.earliest_after_months
         if earliest is not None and earliest > self.max_period_months:
             raise ValueError("repair.earliest_after_months exceeds the maximum period")
+        self._court_rules()
         return self
+
+    def _court_rules(self) -> None:
+        """The court list's rules hold together (法释〔2017〕7号 第二条、第十条; DOMAIN.md §11)."""
+        extension = self.period_extension
+        if extension is not None:
+            if extension.min_months > extension.max_months:
+                raise ValueError("period_extension.min_months exceeds period_extension.max_months")
+            if self.default_period_months + extension.max_months > self.max_period_months:
+                raise ValueError(
+                    f"default_period_months ({self.default_period_months}) + "
+                    f"period_extension.max_months ({extension.max_months}) exceeds "
+                    f"max_period_months ({self.max_period_months})"
+                )
+            _codes("period_extension.grounds", extension.grounds)
+        if self.deletion is not None:
+            _codes("deletion.grounds", self.deletion.grounds)
+
+
+def _codes(where: str, codes: list[str]) -> None:
+    """A list of ground codes: each a non-empty code, none repeated."""
+    if any(not c.strip() for c in codes):
+        raise ValueError(f"{where} has an empty ground")
+    repeated = sorted({c for c in codes if codes.count(c) > 1})
+    if repeated:
+        raise ValueError(f"{where} repeats {', '.join(repeated)}")
 
 
 class MeasureDefinition(_Definition):
@@ -134,12 +160,43 @@ class Version(Generic[D]):
     definition: D
 
 
+def version_on(versions: Iterable[Version[D]], on: date) -> Version[D] | None:
+    """The version in force on `on`: among those that took effect by then, the one with the
+    latest `effective_from`, and of those the highest version. The one rule every service
+    applies (the catalog copies' `list_type_in_force`, the trigger's `list_type_on`): a past
+    edition loaded later has a higher version number but an older date, so the version number
+    alone does not tell which is in force."""
+    best: Version[D] | None = None
+    for v in versions:
+        if v.effective_from <= on and (
+            best is None or (v.effective_from, v.version) > (best.effective_from, best.version)
+        ):
+            best = v
+    return best
+
+
 def next_version(
-    latest: Version[D] | None, definition: D, effective_from: date
+    history: Sequence[Version[D]],
+    definition: D,
+    effective_from: date,
+    *,
+    past_edition: bool = False,
 ) -> Version[D] | None:
-    """The version a change makes, or None when nothing changed (loading is idempotent)."""
-    if latest is None:
+    """The version a change makes, or None when nothing changed (loading is idempotent): the
+    latest version already says it, or, for a past edition, the version in force on its date
+    does. A version may take effect before the latest one
+    only from a past catalog edition (`past_edition`, the files of `data/catalog/editions/`):
+    that records what applied then; a change made today never rewrites history."""
+    if not history:
         return Version(definition.code, 1, effective_from, definition)
+    if past_edition:
+        in_force = version_on(history, effective_from)
+        if in_force is not None and in_force.definition == definition:
+            return None
+        highest = max(v.version for v in history)
+        return Version(definition.code, highest + 1, effective_from, definition)
+    latest = version_on(history, date.max)
+    assert latest is not None
     if latest.definition == definition:
         return None
     if effective_from < latest.effective_from:
@@ -147,7 +204,20 @@ def next_version(
             f"{definition.code}: a new version cannot take effect ({effective_from}) before "
             f"version {latest.version} ({latest.effective_from}); history is not rewritten"
         )
-    return Version(definition.code, latest.version + 1, effective_from, definition)
+    highest = max(v.version for v in history)
+    return Version(definition.code, highest + 1, effective_from, definition)
+
+
+@dataclass(frozen=True)
+class PastEdition:
+    """A catalog edition that applied before the current one: the list types in force from
+    `effective_from` (e.g. the court list as of 法释〔2013〕17号 from 2013-10-01), with the
+    documents it rests on. Entries decided while it applied are judged by it (DOMAIN.md §4)."""
+
+    name: str
+    effective_from: date
+    sources: tuple[str, ...]
+    list_types: tuple[ListTypeDefinition, ...]
 
 
 @dataclass(frozen=True)
@@ -158,6 +228,8 @@ class CatalogContext:
     initiators: frozenset[str]
     implementers: frozenset[str]
     list_type_colours: dict[str, ListColour]
+    departments: frozenset[str] = frozenset()
+    """Every known department (any role): what an appeal department must be one of."""
 
 
 def problems_of_list_type(item: ListTypeDefinition, ctx: CatalogContext) -> list[str]:
@@ -167,6 +239,14 @@ def problems_of_list_type(item: ListTypeDefinition, ctx: CatalogContext) -> list
     for dept in item.initiating_departments:
         if dept not in ctx.initiators:
             problems.append(f"{item.code}: {dept!r} is not a department that initiates")
+    review = item.objection_review
+    # 法释〔2017〕7号 第十二条: the higher court decides appeals; it must be a known department.
+    appeal_to = review.appeal_department if review is not None else None
+    if appeal_to is not None and appeal_to not in ctx.departments:
+        problems.append(
+            f"{item.code}: objection_review.appeal_department {appeal_to!r} "
+            "is not a known department"
+        )
     return problems
 
 

@@ -151,6 +151,8 @@ class CatalogBundle:
     departments: list[DepartmentDefinition]
     list_types: list[ListTypeDefinition]
     measures: list[MeasureDefinition]
+    past_editions: list[catalog.PastEdition] = field(default_factory=list)
+    """Editions in force before `effective_from`, loaded first, oldest first."""
 
 
 @dataclass
@@ -159,6 +161,8 @@ class LoadReport:
     departments: list[str] = field(default_factory=list)
     list_types: list[str] = field(default_factory=list)
     measures: list[str] = field(default_factory=list)
+    past_list_types: list[str] = field(default_factory=list)
+    """`code@effective_from` of every past-edition version stored."""
 
 
 async def _context(uow: UnitOfWork) -> CatalogContext:
@@ -172,6 +176,7 @@ async def _context(uow: UnitOfWork) -> CatalogContext:
         initiators=frozenset(d.code for d in depts if d.initiates),
         implementers=frozenset(d.code for d in depts if d.implements),
         list_type_colours=colours,
+        departments=frozenset(d.code for d in depts),
     )
 
 
@@ -195,9 +200,13 @@ async def _put_version(
     effective_from: date,
     by: str,
     payload: Callable[[catalog.Version[D]], EventPayload],
+    *,
+    past_edition: bool = False,
 ) -> catalog.Version[D] | None:
     """Store the version a change makes and emit it; None when nothing changed."""
-    version = catalog.next_version(await repo.latest(definition.code), definition, effective_from)
+    version = catalog.next_version(
+        await repo.history(definition.code), definition, effective_from, past_edition=past_edition
+    )
     if version is not None:
         await repo.add(version, by)
         uow.emit(payload(version))
@@ -250,7 +259,10 @@ async def publish_measure(
 
 async def load_catalog(uow: UnitOfWork, bundle: CatalogBundle, by: str) -> LoadReport:
     """Load a whole catalog edition atomically: every reference checked, all or nothing;
-    unchanged entries make no new version, so loading twice changes nothing."""
+    unchanged entries make no new version, so loading twice changes nothing. The past editions
+    go first, oldest first, each list type under the edition's date (a version in force on
+    that date that already says the same makes none), then the current edition."""
+    past = sorted(bundle.past_editions, key=lambda e: e.effective_from)
     problems = [
         f"repeated {kind} code {code}"
         for kind, items in (
@@ -258,8 +270,15 @@ async def load_catalog(uow: UnitOfWork, bundle: CatalogBundle, by: str) -> LoadR
             ("department", [d.code for d in bundle.departments]),
             ("list type", [t.code for t in bundle.list_types]),
             ("measure", [m.code for m in bundle.measures]),
+            *((f"list type of edition {e.name}", [t.code for t in e.list_types]) for e in past),
         )
         for code in catalog.duplicates(items)
+    ]
+    problems += [
+        f"past edition {e.name} takes effect {e.effective_from}, not before the current "
+        f"edition ({bundle.effective_from})"
+        for e in past
+        if e.effective_from >= bundle.effective_from
     ]
     _refuse(problems, "catalog")
     report = LoadReport()
@@ -274,9 +293,27 @@ async def load_catalog(uow: UnitOfWork, bundle: CatalogBundle, by: str) -> LoadR
     ctx.list_type_colours.update({t.code: t.colour for t in bundle.list_types})
     for list_type in bundle.list_types:
         problems += catalog.problems_of_list_type(list_type, ctx)
+    for edition in past:
+        for list_type in edition.list_types:
+            problems += catalog.problems_of_list_type(list_type, ctx)
+            if ctx.list_type_colours.get(list_type.code, list_type.colour) is not list_type.colour:
+                problems.append(f"{list_type.code}: edition {edition.name} changes its colour")
     for measure in bundle.measures:
         problems += catalog.problems_of_measure(measure, ctx)
     _refuse(problems, "catalog")
+    for edition in past:
+        for list_type in edition.list_types:
+            stored = await _put_version(
+                uow,
+                catalog_repo.list_types,
+                list_type,
+                edition.effective_from,
+                by,
+                list_type_payload,
+                past_edition=True,
+            )
+            if stored:
+                report.past_list_types.append(f"{list_type.code}@{edition.effective_from}")
     for list_type in bundle.list_types:
         if await _put_version(
             uow, catalog_repo.list_types, list_type, bundle.effective_from, by, list_type_payload

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from jrp_shared.events.payloads import (
+    CourtCase,
     DecisionDocument,
     LinkedPersonRecord,
     Period,
@@ -39,6 +40,8 @@ class Submitted(Protocol):
     def linked_persons(self) -> Sequence[LinkedPersonRecord]: ...
     @property
     def evidence_references(self) -> Sequence[str]: ...
+    @property
+    def court_case(self) -> CourtCase | None: ...
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class EntryContent:
     disclosure_class: DisclosureClass
     linked_persons: tuple[LinkedPersonRecord, ...] = ()
     evidence_references: tuple[str, ...] = ()
+    court_case: CourtCase | None = None
+    """The court's record (DOMAIN.md §11), where the list type takes one."""
 
     @classmethod
     def of(cls, source: Submitted) -> EntryContent:
@@ -65,6 +70,7 @@ class EntryContent:
             disclosure_class=source.disclosure_class,
             linked_persons=tuple(source.linked_persons),
             evidence_references=tuple(source.evidence_references),
+            court_case=source.court_case,
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -89,6 +95,9 @@ class EntryContent:
                 for p in self.linked_persons
             ],
             "evidence_references": list(self.evidence_references),
+            "court_case": (
+                None if self.court_case is None else self.court_case.model_dump(mode="json")
+            ),
         }
 
     @classmethod
@@ -105,6 +114,10 @@ class EntryContent:
                 LinkedPersonRecord.model_validate(p) for p in data["linked_persons"]
             ),
             evidence_references=tuple(data["evidence_references"]),
+            # Versions stored before the court case existed have no such key.
+            court_case=(
+                CourtCase.model_validate(data["court_case"]) if data.get("court_case") else None
+            ),
         )
 
     def fingerprint(self) -> str:
@@ -112,7 +125,7 @@ class EntryContent:
         repeated post (same entry) from a changed one under the same record id. A flat JSON
         list, not `as_json`: bulk imports compute one per line."""
         s, d, p = self.subject, self.decision_document, self.period
-        canonical = [
+        canonical: list[Any] = [
             s.code.strip().upper(),
             str(s.subject_type),
             s.name,
@@ -127,5 +140,8 @@ class EntryContent:
             [[str(x.role), x.name, x.resident_id.strip().upper()] for x in self.linked_persons],
             list(self.evidence_references),
         ]
+        if self.court_case is not None:
+            # Appended only when present: the fingerprints of entries without one are unchanged.
+            canonical.append(self.court_case.model_dump(mode="json"))
         text = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()

@@ -17,6 +17,7 @@ from jrp_shared.events.payloads import LinkedPersonRecord, ListTypePublished, Su
 from jrp_shared.identifiers import (
     IdentifierError,
     OrganisationCodePolicy,
+    birth_date_of,
     validate_resident_id,
     validate_uscc,
 )
@@ -42,11 +43,15 @@ def add_months(day: date, months: int) -> date:
 
 
 def list_type_on(versions: Sequence[ListTypePublished], on: date) -> ListTypePublished | None:
-    """The version in force on `on`: the highest version that took effect by then (the same
-    answer as the catalog copy's `list_type_in_force`)."""
+    """The version in force on `on`: of the versions that took effect by then, the one with
+    the latest `effective_from`, and of those the highest version (the same answer as the
+    catalog copy's `list_type_in_force` and the registry's `version_on`). A past catalog
+    edition loaded later has a higher version number and an older date."""
     best: ListTypePublished | None = None
     for v in versions:
-        if v.effective_from <= on and (best is None or v.version > best.version):
+        if v.effective_from <= on and (
+            best is None or (v.effective_from, v.version) > (best.effective_from, best.version)
+        ):
             best = v
     return best
 
@@ -69,6 +74,10 @@ def admit(
     people = _linked_persons(content, list_type, today, problems)
     _texts(content, problems)
     _dates(content, list_type, today, problems)
+    if list_type is not None:
+        _minors(subject, people, content, list_type, problems)
+        _court_case(content, list_type, problems)
+        _extension(content, list_type, problems)
     if problems or list_type is None:
         fields = ", ".join(sorted({p.field for p in problems}))
         raise InvalidInput(
@@ -269,7 +278,8 @@ def _dates(
                 f"the period ends {period.end}, before it starts ({period.start})",
             )
         )
-    elif list_type is not None:
+    elif list_type is not None and list_type.period_extension is None:
+        # A list type with a period extension rule is judged by `_extension` instead.
         latest = add_months(period.start, list_type.max_period_months)
         if period.end > latest:
             problems.append(
@@ -281,3 +291,148 @@ def _dates(
                     {"max_period_months": list_type.max_period_months, "latest_end": str(latest)},
                 )
             )
+
+
+def _minors(
+    subject: SubjectReference,
+    people: Sequence[LinkedPersonRecord],
+    content: EntryContent,
+    list_type: ListTypePublished,
+    problems: list[FieldProblem],
+) -> None:
+    """No natural person younger than the list type's `minimum_age_years` on the decision date
+    is listed, as the subject or as a linked person (the court's list: 18, 法释〔2017〕7号
+    第五条). The age comes from the resident ID's birth date (DOMAIN.md §2); the message
+    never shows the ID."""
+    minimum = list_type.minimum_age_years
+    if minimum is None:
+        return
+    decided = content.decision_document.date
+    persons: list[tuple[str, str]] = []
+    if subject.subject_type is SubjectType.NATURAL_PERSON:
+        persons.append(("body.subject.code", subject.code))
+    persons += [
+        (f"body.linked_persons.{i}.resident_id", p.resident_id) for i, p in enumerate(people)
+    ]
+    for field, resident_id in persons:
+        try:
+            born = birth_date_of(resident_id)
+        except IdentifierError:
+            continue  # already refused by the identifier checks
+        if decided < add_months(born, 12 * minimum):
+            problems.append(
+                FieldProblem(
+                    field,
+                    "minor",
+                    f"the person was under {minimum} on the decision date {decided}: a minor "
+                    f"is never listed on {list_type.code!r} (minimum_age_years; "
+                    "法释〔2017〕7号 第五条); do not submit this listing",
+                    {"minimum_age_years": minimum, "decision_date": decided.isoformat()},
+                )
+            )
+
+
+def _court_case(
+    content: EntryContent, list_type: ListTypePublished, problems: list[FieldProblem]
+) -> None:
+    """The court's record goes with a list type that requires it, and only there (DOMAIN.md
+    §11, 法释〔2017〕7号 第六条)."""
+    case = content.court_case
+    if case is None:
+        if list_type.court_case_required:
+            problems.append(
+                FieldProblem(
+                    "body.court_case",
+                    "court_case_required",
+                    f"list type {list_type.code!r} requires the court's case record "
+                    "(court, case number, filing date, enforcement basis, obligation, "
+                    "performance); add `court_case`",
+                )
+            )
+        return
+    if not list_type.court_case_required:
+        problems.append(
+            FieldProblem(
+                "body.court_case",
+                "court_case_not_applicable",
+                f"list type {list_type.code!r} takes no court case record; leave it out",
+            )
+        )
+        return
+    decided = content.decision_document.date
+    if case.filing_date > decided:
+        problems.append(
+            FieldProblem(
+                "body.court_case.filing_date",
+                "filing_after_decision",
+                f"the case was filed {case.filing_date}, after the decision date {decided}; "
+                "the enforcement case is filed before the listing decision",
+                {"decision_date": decided.isoformat()},
+            )
+        )
+
+
+def _extension(
+    content: EntryContent, list_type: ListTypePublished, problems: list[FieldProblem]
+) -> None:
+    """A period beyond the list type's default is an extension: it needs a ground the list
+    type names and lasts between its `min_months` and `max_months` (法释〔2017〕7号 第二条:
+    two years, extended by one to three years for violent obstruction or several dishonest
+    acts; DOMAIN.md §11)."""
+    rule, period = list_type.period_extension, content.period
+    if rule is None or period.end < period.start:
+        return
+    default = list_type.default_period_months
+    if period.end <= add_months(period.start, default):
+        return
+    ground = content.court_case.extension_ground if content.court_case is not None else None
+    shortest = add_months(period.start, default + rule.min_months)
+    longest = add_months(period.start, default + rule.max_months)
+    limits = {
+        "default_period_months": default,
+        "min_months": rule.min_months,
+        "max_months": rule.max_months,
+        "grounds": list(rule.grounds),
+    }
+    if ground is None:
+        problems.append(
+            FieldProblem(
+                "body.court_case.extension_ground",
+                "period_extension_ground_required",
+                f"the period runs beyond the default {default} months of {list_type.code!r}: "
+                f"name the ground of the extension (one of {', '.join(rule.grounds)}) in "
+                "court_case.extension_ground, or end the period by "
+                f"{add_months(period.start, default)}",
+                limits,
+            )
+        )
+    elif ground not in rule.grounds:
+        problems.append(
+            FieldProblem(
+                "body.court_case.extension_ground",
+                "period_extension_ground_unknown",
+                f"{ground!r} is not a ground of extension of {list_type.code!r}; "
+                f"use one of {', '.join(rule.grounds)}",
+                limits,
+            )
+        )
+    if period.end > longest:
+        problems.append(
+            FieldProblem(
+                "body.period.end",
+                "period_extension_exceeds_max",
+                f"the period may last at most {default} months extended by {rule.max_months} "
+                f"(period_extension of {list_type.code!r}): it must end by {longest}",
+                {**limits, "latest_end": longest.isoformat()},
+            )
+        )
+    elif period.end < shortest:
+        problems.append(
+            FieldProblem(
+                "body.period.end",
+                "period_extension_below_min",
+                f"an extension lasts at least {rule.min_months} months: end the period by "
+                f"{add_months(period.start, default)} (no extension) or from {shortest}",
+                {**limits, "earliest_extended_end": shortest.isoformat()},
+            )
+        )

@@ -89,6 +89,7 @@ def in_force_event(entry: ListEntry) -> ListEntryInForce:
         linked_persons=list(c.linked_persons),
         evidence_references=list(c.evidence_references),
         recorded_at=entry.current.recorded_at,
+        court_case=c.court_case,
     )
 
 

@@ -1,6 +1,7 @@
 """Objections: filed by the subject or an implementing department, decided by the information
-provider within 20 working days (DOMAIN.md §7, 000 (二十四)); the complaint about the answer
-is filed here too."""
+provider within 20 working days (DOMAIN.md §7, 000 (二十四)), or within the list type's own
+review (the court's list: 15 days, 法释〔2017〕7号 第十二条); the complaint about the answer, and
+under the list type's own review the appeal to the higher court, are filed here too."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from jrp_appeals.domain.visibility import Viewer
 from jrp_appeals.entrypoints.http.complaints import read_complaint
 from jrp_appeals.entrypoints.http.deps import AppealsDep, Caller, ListingDep
 from jrp_appeals.entrypoints.http.schemas import (
+    AppealDecisionBody,
+    AppealRequest,
     ComplaintRead,
     ComplaintRequest,
     DecisionRequestBody,
@@ -36,7 +39,8 @@ async def read_objection(appeals: Appeals, viewer: Viewer, objection_id: str) ->
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ObjectionRead)
 async def file_objection(body: ObjectionRequest, by: Caller, appeals: AppealsDep) -> ObjectionRead:
     """Object to an entry (the subject, or an implementing department that found an error).
-    The due date is 20 working days on; `suspends` tells whether the list type suspends the
+    The due date is 20 working days on, or the list type's own review days (the court's list:
+    15 calendar days, 法释〔2017〕7号 第十二条); `suspends` tells whether the list type suspends the
     measures meanwhile (trigger does it on `ObjectionFiled`)."""
     async with appeals.runtime.uow() as uow:
         case = await cases.file_objection(
@@ -105,3 +109,37 @@ async def file_complaint(
             evidence_references=body.evidence_references,
         )
     return await read_complaint(appeals, by, complaint.case_id)
+
+
+@router.post(
+    "/{objection_id}/appeal", status_code=status.HTTP_201_CREATED, response_model=ObjectionRead
+)
+async def file_appeal(
+    objection_id: str, body: AppealRequest, by: Caller, appeals: AppealsDep
+) -> ObjectionRead:
+    """Appeal a dismissed objection to the higher court the list type names (the subject, or
+    the department that objected), within the appeal window after the decision
+    (法释〔2017〕7号 第十二条: 10 days). The listing stays in force. 409 `appeal_window_closed`
+    (`closes_on`), `not_dismissed`, `not_decided`, `appeal_exists`, `no_objection_review`."""
+    async with appeals.runtime.uow() as uow:
+        await cases.file_appeal(
+            uow,
+            appeals.context(),
+            by,
+            objection_id,
+            grounds=body.grounds,
+            evidence_references=body.evidence_references,
+        )
+    return await read_objection(appeals, by, objection_id)
+
+
+@router.post("/{objection_id}/appeal-decision", response_model=ObjectionRead)
+async def decide_appeal(
+    objection_id: str, body: AppealDecisionBody, by: Caller, appeals: AppealsDep
+) -> ObjectionRead:
+    """The higher court's answer (only the list type's appeal department), within the appeal's
+    decision days (15). Upheld: the listing court must correct within the correction working
+    days (3), tracked on the objection."""
+    async with appeals.runtime.uow() as uow:
+        await cases.decide_appeal(uow, appeals.context(), by, objection_id, body.command())
+    return await read_objection(appeals, by, objection_id)

@@ -8,14 +8,17 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from jrp_appeals.domain.cases import DecisionRequest
+from jrp_appeals.domain.review import AppealDecisionRequest
 from jrp_shared.events.payloads import (
     CorrectedEntry,
     Identifier,
+    ObjectionReview,
     Period,
     Reference,
     SubjectReference,
 )
 from jrp_shared.vocabulary import (
+    AppealOutcome,
     CaseState,
     ListColour,
     ListEntryStatus,
@@ -57,6 +60,31 @@ class DecisionRequestBody(_In):
 
     def command(self) -> DecisionRequest:
         return DecisionRequest(
+            outcome=self.outcome,
+            reasons=self.reasons,
+            remedy=self.remedy,
+            correction=self.correction,
+        )
+
+
+class AppealRequest(_In):
+    """An appeal to the higher court against a dismissed objection (法释〔2017〕7号 第十二条)."""
+
+    grounds: str = _Grounds
+    evidence_references: list[Reference] = Field(default_factory=list, max_length=100)
+
+
+class AppealDecisionBody(_In):
+    """`upheld` needs `remedy` (and `correction` when the remedy is `correct`): what the
+    listing court must do; `dismissed` takes neither."""
+
+    outcome: AppealOutcome
+    reasons: str = Field(min_length=1, max_length=4000)
+    remedy: Remedy | None = None
+    correction: CorrectedEntry | None = None
+
+    def command(self) -> AppealDecisionRequest:
+        return AppealDecisionRequest(
             outcome=self.outcome,
             reasons=self.reasons,
             remedy=self.remedy,
@@ -157,13 +185,68 @@ class _CaseRead(_CaseSummary):
     history: list[ActionRead]
 
 
+class DeadlineRead(BaseModel):
+    due: date = Field(description="still in time on this day (today in China)")
+    provisional: bool = Field(description="computed without the year's official schedule")
+    done_at: datetime | None = Field(description="when it was done (decided, corrected)")
+    met: bool = Field(description="done on or before the due date")
+    overdue: bool = Field(description="not done and the due date has passed")
+
+
+class AppealWindowRead(BaseModel):
+    ends_on: date = Field(description="the last day to appeal, inclusive")
+    closed: bool = Field(description="the day has passed (today in China)")
+    appealed_at: datetime | None
+
+
+class AppealDecisionRead(BaseModel):
+    outcome: AppealOutcome
+    remedy: Remedy | None
+    correction: CorrectedEntry | None
+    reasons: str
+    decided_by: str
+    decided_at: datetime
+
+
+class AppealRead(BaseModel):
+    appeal_id: str
+    department: str = Field(description="the higher court, which alone decides")
+    filed_by: PartyRead
+    grounds: str
+    evidence_references: list[str]
+    state: CaseState
+    filed_at: datetime
+    decision_due: DeadlineRead = Field(description="calendar days after the appeal")
+    decision: AppealDecisionRead | None
+
+
+class ReviewRead(BaseModel):
+    """The list type's own review (the court's list, 法释〔2017〕7号 第十二条) and where the case
+    stands against each of its deadlines; the listing stays in force throughout."""
+
+    rules: ObjectionReview
+    review_due: DeadlineRead = Field(description="calendar days after filing")
+    correction_due: DeadlineRead | None = Field(
+        description="working days after an upheld request or appeal; met when trigger reports "
+        "the entry corrected (a newer version) or revoked"
+    )
+    appeal_window: AppealWindowRead | None = Field(description="after a dismissed request")
+    appeal: AppealRead | None
+
+
 class ObjectionSummaryRead(_CaseSummary):
     objection_id: str
+    review: ReviewRead | None = Field(
+        default=None, description="the list type's own review; null: the provincial rule (§7)"
+    )
 
 
 class ObjectionRead(_CaseRead):
     objection_id: str
     complaint_id: str | None
+    review: ReviewRead | None = Field(
+        default=None, description="the list type's own review; null: the provincial rule (§7)"
+    )
 
 
 class ComplaintSummaryRead(_CaseSummary):

@@ -5,7 +5,7 @@ masked."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from jrp_appeals.domain.cases import Action, Case
 from jrp_appeals.domain.entries import EntryCopy
@@ -15,9 +15,13 @@ from jrp_appeals.domain.repairs import Repair
 from jrp_appeals.domain.visibility import Viewer
 from jrp_appeals.entrypoints.http.schemas import (
     ActionRead,
+    AppealDecisionRead,
+    AppealRead,
+    AppealWindowRead,
     ComplaintRead,
     ComplaintSummaryRead,
     CreditCommitmentRead,
+    DeadlineRead,
     DecisionRead,
     EntryRead,
     EvidenceRead,
@@ -30,8 +34,10 @@ from jrp_appeals.entrypoints.http.schemas import (
     RepairRead,
     RepairSummaryRead,
     RestorationRead,
+    ReviewRead,
 )
 from jrp_appeals.service_layer.cases import CaseView
+from jrp_shared.clock import china_date
 from jrp_shared.events.payloads import Period, SubjectReference
 from jrp_shared.identifiers import IdentifierError, mask_resident_id, validate_resident_id
 
@@ -127,7 +133,71 @@ def objection_read(view: CaseView, viewer: Viewer, today: date) -> ObjectionRead
     case = view.case
     fields = _read_fields(case, Masker(viewer, case.provider), today)
     return ObjectionRead.model_validate(
-        {**fields, "objection_id": case.case_id, "complaint_id": view.complaint_id}
+        {
+            **fields,
+            "objection_id": case.case_id,
+            "complaint_id": view.complaint_id,
+            "review": review_read(case, Masker(viewer, case.provider), today),
+        }
+    )
+
+
+def _deadline(due: date, provisional: bool, done_at: datetime | None, today: date) -> DeadlineRead:
+    return DeadlineRead(
+        due=due,
+        provisional=provisional,
+        done_at=done_at,
+        met=done_at is not None and china_date(done_at) <= due,
+        overdue=done_at is None and today > due,
+    )
+
+
+def review_read(case: Case, mask: Masker, today: date) -> ReviewRead | None:
+    """Every deadline of the list type's own review, and whether it was met."""
+    if case.review is None:
+        return None
+    decided_at = case.decision.decided_at if case.decision else None
+    duty, appeal = case.correction_duty, case.appeal
+    window = None
+    if case.appeal_window_ends is not None:
+        window = AppealWindowRead(
+            ends_on=case.appeal_window_ends,
+            closed=today > case.appeal_window_ends,
+            appealed_at=appeal.filed_at if appeal else None,
+        )
+    appeal_read = None
+    if appeal is not None:
+        d = appeal.decision
+        appeal_read = AppealRead(
+            appeal_id=appeal.appeal_id,
+            department=appeal.department,
+            filed_by=PartyRead(
+                kind=appeal.filed_by.kind,
+                code=mask.code(appeal.filed_by.code),
+                agent=appeal.filed_by.agent,
+            ),
+            grounds=appeal.grounds,
+            evidence_references=list(appeal.evidence_references),
+            state=appeal.state,
+            filed_at=appeal.filed_at,
+            decision_due=_deadline(appeal.decision_due, False, d.decided_at if d else None, today),
+            decision=AppealDecisionRead(
+                outcome=d.outcome,
+                remedy=d.remedy,
+                correction=d.correction,
+                reasons=d.reasons,
+                decided_by=d.decided_by,
+                decided_at=d.decided_at,
+            )
+            if d
+            else None,
+        )
+    return ReviewRead(
+        rules=case.review,
+        review_due=_deadline(case.decision_due, case.due_provisional, decided_at, today),
+        correction_due=_deadline(duty.due, duty.provisional, duty.met_at, today) if duty else None,
+        appeal_window=window,
+        appeal=appeal_read,
     )
 
 
@@ -145,8 +215,11 @@ def complaint_read(view: CaseView, viewer: Viewer, today: date) -> ComplaintRead
 
 
 def objection_summary(case: Case, viewer: Viewer, today: date) -> ObjectionSummaryRead:
-    fields = _summary_fields(case, Masker(viewer, case.provider), today)
-    return ObjectionSummaryRead.model_validate({**fields, "objection_id": case.case_id})
+    mask = Masker(viewer, case.provider)
+    fields = _summary_fields(case, mask, today)
+    return ObjectionSummaryRead.model_validate(
+        {**fields, "objection_id": case.case_id, "review": review_read(case, mask, today)}
+    )
 
 
 def complaint_summary(case: Case, viewer: Viewer, today: date) -> ComplaintSummaryRead:

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from jrp_shared.events.payloads import (
     CorrectedEntry,
+    CourtCase,
     DecisionDocument,
     Identifier,
     MeasureStatus,
@@ -84,6 +85,9 @@ class ContentRead(BaseModel):
     disclosure_class: DisclosureClass
     linked_persons: list[LinkedPersonRead]
     evidence_references: list[str]
+    court_case: CourtCase | None = Field(
+        default=None, description="the court's record, on the court's list (DOMAIN.md §11)"
+    )
 
 
 class VersionRead(ContentRead):

@@ -56,6 +56,7 @@ def _content(content: EntryContent, masked: bool) -> dict[str, Any]:
             for p in content.linked_persons
         ],
         "evidence_references": list(content.evidence_references),
+        "court_case": content.court_case,
     }
 
 
