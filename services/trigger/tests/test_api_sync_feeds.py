@@ -10,10 +10,17 @@ from typing import Any
 
 import pytest
 
+from bench import court_data
 from jrp_shared.calendar import statutory_holidays
 from jrp_shared.events.payloads import CalendarScheduleLoaded, DeletionRules
 from jrp_shared.testing import eventually
-from jrp_trigger.testing import TriggerUnderTest, list_type, tax_entry
+from jrp_trigger.testing import (
+    COURT_LIST,
+    TriggerUnderTest,
+    court_list_type,
+    list_type,
+    tax_entry,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -533,3 +540,56 @@ async def test_a_provisional_deletion_deadline_is_counted_again_on_the_official_
 
     final = await eventually(recomputed)
     assert final["due"] == "2027-01-07"
+
+
+async def test_a_generated_court_snapshot_and_delta_give_exactly_the_expected_outcome(
+    trigger: TriggerUnderTest,
+) -> None:
+    """The court-list generator's data (bench/court_data.py) through the feed: every line
+    taken, and the delta corrects, revokes and adds exactly the records it names."""
+    await trigger.seed(
+        court_list_type(
+            effective_from=date(2013, 1, 1),
+            deletion={"deadline_working_days": 3, "grounds": list(court_data.DELETION_GROUNDS)},
+        )
+    )
+    today = trigger.trigger.today()
+    options = court_data.Options(entries=120, seed=7, as_of=today)
+    snapshot = list(court_data.snapshot(options))
+    changes = list(court_data.delta(options, 40))
+    expected = court_data.expected_outcome(snapshot, changes, today)
+    court = trigger.as_department("court")
+
+    async def feed(mode: str, lines: list[dict[str, Any]]) -> dict[str, Any]:
+        r = await trigger.client.post(
+            "/v1/sync-feeds",
+            json={"list_type": COURT_LIST, "mode": mode, "absent_reason": "不在全量数据中"},
+            headers=court,
+        )
+        feed_id = r.json()["feed_id"]
+        r = await trigger.client.post(
+            f"/v1/sync-feeds/{feed_id}/lines", content=body(lines), headers={**court, **NDJSON}
+        )
+        rows, _ = answer(r.text)
+        assert rows == []  # nothing refused
+        r = await trigger.client.post(f"/v1/sync-feeds/{feed_id}/completion", headers=court)
+        done: dict[str, Any] = r.json()
+        return done
+
+    first = await feed("snapshot", snapshot)
+    assert first["counts"]["created"] == len(expected.created | expected.expired_on_arrival)
+    assert first["absent_revoked"] == 0
+    second = await feed("delta", changes)
+    assert second["counts"] == {
+        "created": len(expected.added),
+        "corrected": len(expected.corrected),
+        "unchanged": 0,
+        "revoked": len(expected.deleted),
+        "rejected": 0,
+        "skipped": 0,
+    }
+    r = await trigger.client.get(
+        "/v1/list-entries/deletions?limit=500", headers=trigger.as_department("court")
+    )
+    assert {x["record_id"] for x in r.json()} == expected.deleted
+    assert {x["state"] for x in r.json()} == {"on_time"}
