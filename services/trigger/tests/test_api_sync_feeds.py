@@ -442,6 +442,8 @@ async def test_lines_apply_in_order_and_completion_goes_chunk_by_chunk(
     await send(trigger, second["feed_id"], body([entry(today, 8), entry(today, 9)]))
     done = await complete(trigger, second["feed_id"])
     assert done["absent_revoked"] == 7  # r-1 … r-7, three to a transaction
+    # the completed snapshot's record ids are forgotten; the open one keeps its ten
+    assert await trigger.count("sync_feed_records") == 10
     statuses = {k: e["status"] for k, e in (await by_record(trigger)).items()}
     assert statuses == {
         **{f"r-{n}": "revoked" for n in range(8)},

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -145,6 +145,11 @@ class FeedRepository:
                 pg_insert(t).on_conflict_do_nothing(),
                 [{"feed_id": feed_id, "record_id": r} for r in sorted(set(record_ids))],
             )
+
+    async def forget_seen(self, feed_id: str) -> None:
+        """A completed snapshot's record ids are needed no more (a million rows a day)."""
+        t = orm.sync_feed_records
+        await self._s.execute(delete(t).where(t.c.feed_id == feed_id))
 
     async def add_rejections(self, feed_id: str, rejections: Sequence[Rejection]) -> None:
         if rejections:

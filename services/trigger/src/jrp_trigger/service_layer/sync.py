@@ -483,6 +483,7 @@ async def complete(new_uow: Any, feed_id: str, ctx: SubmissionContext, chunk: in
             if len(absent) < chunk:
                 feed.status = FeedStatus.COMPLETED
                 feed.completed_at = now
+                await FeedRepository(uow.session).forget_seen(feed.feed_id)
             await FeedRepository(uow.session).save(feed)
             await uow.commit()
             if feed.status is FeedStatus.COMPLETED:
