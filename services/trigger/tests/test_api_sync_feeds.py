@@ -200,7 +200,7 @@ async def test_a_delta_upserts_and_deletes_and_refuses_by_line(
         entry(today, 5),
         entry(today, 6, list_type="black.other"),
         {"record_id": "r-7", "op": "merge"},
-        entry(today, 1),  # revoked above: closed
+        entry(today, 1, grounds="再次列入"),  # revoked above: closed to a change
         {"record_id": "r-2", "op": "delete"},  # no reason
     ]
     rows, summary = await send(trigger, delta["feed_id"], body(lines))
@@ -428,7 +428,7 @@ async def test_lines_apply_in_order_and_completion_goes_chunk_by_chunk(
     lines: list[dict[str, Any]] = [entry(today, n) for n in range(10)]
     lines[1:1] = [
         {"record_id": "r-0", "op": "delete", "reason": "已履行"},  # after its creation
-        entry(today, 0),  # revoked just before: closed
+        entry(today, 0, grounds="再次列入"),  # revoked just before: closed to a change
     ]
     rows, summary = await send(trigger, feed["feed_id"], body(lines), "?results=all")
     assert [(r["record_id"], r["status"]) for r in rows[:3]] == [
@@ -581,6 +581,9 @@ async def test_a_generated_court_snapshot_and_delta_give_exactly_the_expected_ou
     first = await feed("snapshot", snapshot)
     assert first["counts"]["created"] == len(expected.created | expected.expired_on_arrival)
     assert first["absent_revoked"] == 0
+    # the same snapshot again (expired entries included) changes nothing and refuses nothing
+    again = await feed("snapshot", snapshot)
+    assert again["counts"]["unchanged"] == len(snapshot) and again["absent_revoked"] == 0
     second = await feed("delta", changes)
     assert second["counts"] == {
         "created": len(expected.added),

@@ -48,10 +48,12 @@ def test_an_unknown_record_is_initiated_and_a_changed_one_corrected() -> None:
 @pytest.mark.parametrize(
     "status", [Status.REVOKED, Status.REJECTED, Status.EXPIRED, Status.REPAIRED]
 )
-def test_a_closed_record_is_refused(status: Status) -> None:
+def test_a_closed_record_is_refused_a_change(status: Status) -> None:
     decision = upsert(known(status), "b")
     assert decision.action is Action.REJECT
     assert decision.problem is not None and decision.problem.reason == "record_closed"
+    # the same content again asks nothing: a snapshot sent twice is taken the same way
+    assert upsert(known(status), "a").action is Action.UNCHANGED
 
 
 def test_a_suspended_record_is_refused_with_the_suspension() -> None:
@@ -60,6 +62,7 @@ def test_a_suspended_record_is_refused_with_the_suspension() -> None:
     assert decision.problem is not None
     assert decision.problem.reason == "entry_suspended"
     assert decision.problem.message == "pending objection o-1"
+    assert upsert(k, "a").action is Action.UNCHANGED
 
 
 def test_another_list_type_is_refused() -> None:

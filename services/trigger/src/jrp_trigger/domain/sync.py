@@ -80,7 +80,6 @@ class Decision:
     problem: FieldProblem | None = None
 
 
-_CORRECTABLE = (Status.IN_FORCE, Status.AWAITING_RECOGNITION)
 _DELETABLE = (Status.IN_FORCE, Status.AWAITING_RECOGNITION, Status.SUSPENDED)
 _CLOSED = (Status.REVOKED, Status.REJECTED, Status.EXPIRED, Status.REPAIRED)
 
@@ -119,6 +118,10 @@ def decide(
         return _decide_delete(known)
     if known is None:
         return Decision(Action.INITIATE)
+    if known.fingerprint == fingerprint:
+        # Nothing asked of it, whatever its status: the same snapshot sent again is taken
+        # line for line as it was (idempotent), expired and revoked entries included.
+        return Decision(Action.UNCHANGED)
     if known.status is Status.SUSPENDED:
         return _reject(
             "body.record_id",
@@ -136,9 +139,7 @@ def decide(
             "listing needs a new record id",
             entry_id=known.entry_id,
         )
-    if known.status in _CORRECTABLE and known.fingerprint != fingerprint:
-        return Decision(Action.CORRECT)
-    return Decision(Action.UNCHANGED)
+    return Decision(Action.CORRECT)
 
 
 def _decide_delete(known: Known | None) -> Decision:
