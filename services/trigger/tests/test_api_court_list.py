@@ -141,3 +141,43 @@ async def test_the_catalog_copy_answers_the_version_of_the_latest_effective_date
         "/v1/catalog/list-types", params={"on": "2015-06-01"}, headers=headers
     )
     assert [(t["code"], t["version"]) for t in listed.json()] == [(COURT_LIST, 2)]
+
+
+async def test_a_listing_of_2017_is_deleted_under_todays_grounds_and_deadline(
+    trigger: TriggerUnderTest,
+) -> None:
+    """The duty to delete is today's procedure (法释〔2017〕7号 第十条), whatever edition the
+    listing was recorded under: a ground the 2013 rules did not know is accepted."""
+    today_rules = court_list_type(
+        version=1,
+        effective_from=date(2026, 1, 1),
+        deletion={
+            "deadline_working_days": 3,
+            "grounds": ["obligations_performed", "no_assets_after_termination"],
+        },
+    )
+    old_rules = court_list_type(
+        version=2,
+        effective_from=date(2013, 10, 1),
+        default_period_months=60,
+        max_period_months=120,
+        period_extension=None,
+        deletion={"deadline_working_days": 10, "grounds": ["obligations_performed"]},
+    )
+    await trigger.seed(today_rules, old_rules)
+    made = await post(trigger, decided_on(date(2017, 3, 1), 120))
+    assert made.status_code == 201 and made.json()["list_type_version"] == 2, made.text
+    today = trigger.trigger.today()
+    r = await trigger.client.post(
+        f"/v1/list-entries/{made.json()['entry_id']}/deletion-ground",
+        json={"ground": "no_assets_after_termination", "arose_on": str(today)},
+        headers=trigger.as_department("court"),
+    )
+    assert r.status_code == 200, r.text
+    listed = await trigger.client.get(
+        "/v1/list-entries/deletions?state=pending", headers=trigger.as_department("court")
+    )
+    [deletion] = listed.json()
+    assert deletion["ground"] == "no_assets_after_termination"
+    # Today's three working days, not the old edition's ten (at least 14 calendar days).
+    assert (date.fromisoformat(deletion["due"]) - today).days < 14

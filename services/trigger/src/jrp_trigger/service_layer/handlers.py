@@ -318,7 +318,7 @@ async def ground_entry(
     fields: tuple[str, str] = ("body.ground", "body.arose_on"),
 ) -> None:
     """Record why and by when `entry` must be deleted, under the deletion rules of the list
-    type version it was recorded under. A ground already recorded stands: the same again
+    type version in force today. A ground already recorded stands: the same again
     changes nothing, another is a 409 (the deadline runs from the first)."""
     deletion = await deletion_ground_for(session, entry, ground, arose_on, ctx, fields)
     if entry.deletion is not None:
@@ -350,15 +350,17 @@ async def deletion_ground_for(
     code = entry.content.list_type
     await ctx.list_types.load(session, [code])
     versions = ctx.list_types.of(code)
-    version = next(
-        (v for v in versions if v.version == entry.current.list_type_version),
-        versions[-1] if versions else None,
+    today = china_date(ctx.clock())
+    # The duty to delete is today's procedure (a 2015 listing is deleted under 法释〔2017〕7号
+    # 第十条), else the rules of the version the entry was recorded under.
+    version = rules.list_type_on(versions, today) or next(
+        (v for v in versions if v.version == entry.current.list_type_version), None
     )
     return sync.deletion_ground(
         version.deletion if version is not None else None,
         ground,
         arose_on,
-        today=china_date(ctx.clock()),
+        today=today,
         calendar=ctx.calendar,
         fields=fields,
     )
