@@ -54,7 +54,8 @@ async def test_a_restarted_service_catches_up_exactly_once(
         )
         assert changed.status_code == 200, changed.text
 
-    expected = len(report.list_types) + len(report.measures) + 2  # the seed and two changes
+    # The seed (past editions too) and two changes.
+    expected = len(report.list_types) + len(report.past_list_types) + len(report.measures) + 2
     app = create_app(settings)
     tables = app.state.catalog_copy.tables
 

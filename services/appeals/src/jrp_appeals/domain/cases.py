@@ -210,26 +210,7 @@ def check_decision(request: DecisionRequest, entry: EntryCopy) -> None:
         raise _invalid(
             "remedy", "missing", "information found wrong needs a remedy: revoke|correct"
         )
-    if request.remedy is Remedy.REVOKE:
-        if request.correction is not None:
-            raise _invalid("correction", "not_allowed", "a revoked entry takes no correction")
-        return
-    correction = request.correction
-    if correction is None:
-        raise _invalid("correction", "missing", "remedy correct needs the corrected entry")
-    if correction.subject.code != entry.subject_code:
-        raise _invalid(
-            "correction.subject.code",
-            "subject_changed",
-            "a correction cannot change who is listed; revoke the entry instead",
-        )
-    if correction.list_type != entry.list_type:
-        raise _invalid(
-            "correction.list_type",
-            "list_type_changed",
-            f"a correction cannot change the list type {entry.list_type!r}; revoke instead",
-            expected=entry.list_type,
-        )
+    review.check_remedy(request.remedy, request.correction, entry)
 
 
 def decide(

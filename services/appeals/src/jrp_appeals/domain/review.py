@@ -229,11 +229,17 @@ def check_appeal_decision(request: AppealDecisionRequest, entry: EntryCopy) -> N
         return
     if request.remedy is None:
         raise _invalid("remedy", "missing", "an upheld appeal needs a remedy: revoke|correct")
-    if request.remedy is Remedy.REVOKE:
-        if request.correction is not None:
+    check_remedy(request.remedy, request.correction, entry)
+
+
+def check_remedy(remedy: Remedy, correction: CorrectedEntry | None, entry: EntryCopy) -> None:
+    """What an upheld objection or appeal orders: a revocation takes no correction; a
+    correction needs the corrected entry, about the same subject and list (who and which list
+    cannot change: such an entry is revoked and posted anew)."""
+    if remedy is Remedy.REVOKE:
+        if correction is not None:
             raise _invalid("correction", "not_allowed", "a revoked entry takes no correction")
         return
-    correction = request.correction
     if correction is None:
         raise _invalid("correction", "missing", "remedy correct needs the corrected entry")
     if correction.subject.code != entry.subject_code:
