@@ -8,13 +8,17 @@ import json
 import os
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import time
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+from bench import court_data
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("registry", "trigger", "enforcement", "appeals")
@@ -80,6 +84,33 @@ def test_make_run_serves_the_four_services_on_the_embedded_default(tmp_path: Pat
             )
             assert copy
         assert (tmp_path / "bus.sqlite3").exists()
+        # Others may pass through var/ (make infra's PostgreSQL lives under it), not read it.
+        assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o711
+        assert stat.S_IMODE((tmp_path / "dev-credentials.json").stat().st_mode) == 0o600
+
+        # The court's sync feed on the embedded SQLite: new lines, then the same again.
+        court = {"Authorization": f"Bearer {tokens['court']}"}
+        today = date.today()
+        recent = court_data.Options(
+            entries=3, seed=5, as_of=today, first_decision=today - timedelta(days=60)
+        )
+        lines = list(court_data.snapshot(recent))
+        for expected in ("created", "unchanged"):
+            feed = httpx.post(
+                f"{urls['trigger']}/v1/sync-feeds",
+                json={"mode": "delta", "list_type": court_data.LIST_TYPE},
+                headers=court,
+            )
+            assert feed.status_code == 201, feed.text
+            sent = httpx.post(
+                f"{urls['trigger']}/v1/sync-feeds/{feed.json()['feed_id']}/lines",
+                content=b"".join(json.dumps(x).encode() + b"\n" for x in lines),
+                headers={**court, "content-type": "application/x-ndjson"},
+                timeout=30,
+            )
+            summary = json.loads(sent.text.splitlines()[-1])
+            assert "summary" in summary, sent.text
+            assert summary["summary"]["counts"][expected] == len(lines), summary
     finally:
         launcher.send_signal(signal.SIGINT)
         output, _ = launcher.communicate(timeout=30)

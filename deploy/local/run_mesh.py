@@ -45,8 +45,11 @@ def main() -> int:
     args = parser.parse_args()
     var: Path = args.var_dir.resolve()
     os.umask(0o077)  # the logs, keys and databases under var/ are the owner's only
-    var.mkdir(mode=0o700, parents=True, exist_ok=True)
-    var.chmod(0o700)
+    var.mkdir(mode=0o711, parents=True, exist_ok=True)
+    # Others may pass through but not list it: the PostgreSQL of `make infra` runs as its own
+    # OS user under var/infra/pg (0700, its own). Everything the mesh keeps here is 0600 in
+    # 0700 directories (the umask above; jrp_shared.files).
+    var.chmod(0o711)
     private, public = ensure_keys(var)
     env = service_env(var, private, public)
     replicas = max(args.enforcement_replicas, 1)

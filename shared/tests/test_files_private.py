@@ -13,7 +13,7 @@ from sqlalchemy import text
 from jrp_shared.bus.embedded import EmbeddedBus
 from jrp_shared.db import Database
 from jrp_shared.events.payloads import CalendarScheduleLoaded
-from jrp_shared.files import restrict_new_files, sqlite_file
+from jrp_shared.files import ExposedSecret, read_secret, restrict_new_files, sqlite_file
 
 
 def mode(path: Path) -> int:
@@ -80,3 +80,13 @@ def test_a_service_command_creates_nothing_others_can_read(
         os.umask(previous)
     assert mode(tmp_path / "logs") == 0o700
     assert mode(tmp_path / "logs" / "service.log") == 0o600
+
+
+def test_a_credential_file_others_may_read_is_refused(tmp_path: Path) -> None:
+    token = tmp_path / "court.token"
+    token.write_text("eyJ.secret.value\n")
+    token.chmod(0o644)
+    with pytest.raises(ExposedSecret, match="chmod 600"):
+        read_secret(token)
+    token.chmod(0o600)
+    assert read_secret(token) == "eyJ.secret.value"

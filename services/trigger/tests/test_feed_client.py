@@ -293,3 +293,31 @@ def test_blank_lines_are_not_counted_as_the_platform_does_not(tmp_path: Path) ->
     source = SourceFile(path)
     assert source.lines == 3
     assert list(source.read(2, 2)) == [b'{"record_id": "b"}\n', b'{"record_id": "c"}\n']
+
+
+def test_the_command_refuses_a_token_file_others_may_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A credential in a world-readable file is refused before anything is sent."""
+    feed = tmp_path / "court.ndjson"
+    feed.write_text('{"record_id": "r1"}\n')
+    token = tmp_path / "court.token"
+    token.write_text("eyJ.secret.value")
+    token.chmod(0o644)
+    code = cli.main(
+        [
+            "sync-feed",
+            str(feed),
+            "--token-file",
+            str(token),
+            "--mode",
+            "delta",
+            "--list-type",
+            "black.judicial.dishonest-judgment-debtor",
+            "--url",
+            "http://127.0.0.1:9",
+        ]
+    )
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "readable by others" in err and "eyJ.secret.value" not in err

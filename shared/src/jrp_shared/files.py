@@ -59,3 +59,18 @@ def sqlite_file(url: str) -> Path | None:
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
     return Path(database)
+
+
+class ExposedSecret(Exception):
+    """A credential file others may read: refused, as ssh refuses an open private key."""
+
+
+def read_secret(path: Path) -> str:
+    """The stripped text of a credential file (a token, a client secret) that only its owner
+    may read; one readable by the group or others is refused with how to fix it."""
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        raise ExposedSecret(
+            f"{path} holds a credential and is readable by others (mode {mode:o}): chmod 600 {path}"
+        )
+    return path.read_text().strip()

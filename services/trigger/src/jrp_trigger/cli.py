@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 
 from jrp_shared import cli
+from jrp_shared.files import ExposedSecret, read_secret
 from jrp_trigger.config import TriggerSettings
 from jrp_trigger.feed_client import (
     PART_LINES,
@@ -61,10 +62,10 @@ def _credentials(args: argparse.Namespace) -> Credentials:
     if args.client_id:
         if not args.client_secret_file:
             raise FeedError("--client-id needs --client-secret-file")
-        secret = args.client_secret_file.read_text().strip()
+        secret = read_secret(args.client_secret_file)
         return ClientCredentials(args.token_url, args.client_id, secret)
     if args.token_file:
-        return StaticToken(args.token_file.read_text())
+        return StaticToken(read_secret(args.token_file))
     token = os.environ.get("JRP_TOKEN")
     if not token:
         raise FeedError("no token: give --token-file, set JRP_TOKEN, or use --client-id")
@@ -89,7 +90,7 @@ def _sync_feed(args: argparse.Namespace) -> int:
         ):
             feed = FeedClient(client, args.url, credentials, log=log)
             summary = feed.sync(source, request, rejected, Progress(source.lines, log))
-    except (FeedError, OSError) as exc:
+    except (FeedError, ExposedSecret, OSError) as exc:
         log(str(exc))
         return 1
     print(json.dumps(summary, ensure_ascii=False, indent=2))

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     String,
     and_,
     bindparam,
@@ -256,23 +257,27 @@ class EntryRepository:
         if not record_ids:
             return {}
         t = orm.list_entries
-        wanted = sorted(set(record_ids))
         columns = (t.c.record_id, t.c.entry_id, t.c.original_hash, t.c.current_hash)
-        if self._s.get_bind().dialect.name == "postgresql":
-            # A join on unnest(array) looks each id up in the (department, record_id) index. An
-            # IN list of 500 parameters may be planned (no statistics yet, generic plan) as a
-            # scan of all the department's rows, each compared with every id: slower with
-            # every chunk a bulk import adds.
-            ids = (
-                func.unnest(literal(wanted, ARRAY(String(100))))
-                .table_valued("record_id")
-                .render_derived(name="ids")
-            )
-            query = select(*columns).join_from(ids, t, t.c.record_id == ids.c.record_id)
-        else:
-            query = select(*columns).where(t.c.record_id.in_(wanted))
+        query = self._of_records(select(*columns), record_ids)
         rows = await self._s.execute(query.where(t.c.department == department))
         return {r.record_id: KnownRecord(r.entry_id, r.original_hash, r.current_hash) for r in rows}
+
+    def _of_records(self, query: Select[Any], record_ids: Sequence[str]) -> Select[Any]:
+        """`query` over `list_entries` narrowed to these record ids. On PostgreSQL a join on
+        unnest(array) looks each id up in the (department, record_id) index: an IN list of
+        500 parameters may be planned (no statistics yet, generic plan) as a scan of all the
+        department's rows, each compared with every id, slower with every chunk an import
+        adds. Elsewhere (the embedded SQLite of `make run`) an IN list."""
+        t = orm.list_entries
+        wanted = sorted(set(record_ids))
+        if self._s.get_bind().dialect.name != "postgresql":
+            return query.where(t.c.record_id.in_(wanted))
+        ids = (
+            func.unnest(literal(wanted, ARRAY(String(100))))
+            .table_valued("record_id")
+            .render_derived(name="ids")
+        )
+        return query.select_from(ids).join(t, t.c.record_id == ids.c.record_id)
 
     async def add_many(self, entries: Sequence[ListEntry]) -> None:
         if not entries:
@@ -363,15 +368,8 @@ class EntryRepository:
         if not record_ids:
             return {}
         t, v = orm.list_entries, orm.list_entry_versions
-        wanted = sorted(set(record_ids))
-        ids = (
-            func.unnest(literal(wanted, ARRAY(String(100))))
-            .table_valued("record_id")
-            .render_derived(name="ids")
-        )
         query = (
-            select(t, *current_version_columns())
-            .join_from(ids, t, t.c.record_id == ids.c.record_id)
+            self._of_records(select(t, *current_version_columns()), record_ids)
             .join(v, and_(v.c.entry_id == t.c.entry_id, v.c.version == t.c.version))
             .where(t.c.department == department)
             .with_for_update(of=t)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
-from jrp_shared.errors import InvalidInput
+from jrp_shared.errors import DomainError, InvalidInput
 from jrp_shared.logging import get_logger
 from jrp_shared.web import Offset
 from jrp_trigger.adapters.feeds import Feed, FeedRepository
@@ -267,11 +267,13 @@ async def post_lines(
                 raise
             spool.write(_ndjson(_stopped(trigger, feed_id, "too_large")))
             return
-        except Exception as exc:
-            code = getattr(exc, "code", "internal_error")
-            if code == "internal_error":
-                log.exception("sync feed failed", feed_id=feed_id)
-            spool.write(_ndjson(_stopped(trigger, feed_id, code, str(exc)[:300])))
+        except DomainError as exc:  # e.g. the body's shape: the client's to fix
+            spool.write(_ndjson(_stopped(trigger, feed_id, exc.code, exc.message[:300])))
+            return
+        except Exception:
+            # Anything else is ours (or a dependency away): logged, never echoed to the client.
+            log.exception("sync feed failed", feed_id=feed_id)
+            spool.write(_ndjson(_stopped(trigger, feed_id, "internal_error")))
             return
         async with trigger.runtime.uow() as uow:
             done = await sync.feed_of(uow, feed_id, department)
