@@ -36,6 +36,7 @@ from bench.loop import (
     SanctionOffsets,
     bench_mesh,
     entry,
+    listed_subject_of,
     listening_to_sanctions,
     orders_per_entry,
     paced,
@@ -127,8 +128,10 @@ async def objections(
     errors = 0
 
     def on_record(record: Any, now: float) -> None:
-        if record.key is not None and ("ce_type", SUSPENDED) in record.headers:
-            code = record.key.decode()
+        if ("ce_type", SUSPENDED) in record.headers:
+            code = listed_subject_of(record)
+            if code is None:
+                return
             suspended_at[code].append(now)
             if len(suspended_at[code]) >= per_entry:
                 complete[code].set()
@@ -152,11 +155,13 @@ async def objections(
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(complete[code].wait(), timeout=30)
         checked: float | None = None
+        answer = ""
         while checked is None and time.perf_counter() < deadline:
             c = await client.get(f"{ENFORCEMENT}/v1/checks/{code}", headers=bearer(checker))
             if c.status_code == 200 and c.json().get("suspended"):
                 checked = time.perf_counter()
             else:
+                answer = f"{c.status_code} {c.text[:400]}"
                 await asyncio.sleep(0.01)
         if checked is not None and len(suspended_at[code]) >= per_entry:
             topics_done = sorted(suspended_at[code])[per_entry - 1]
@@ -165,7 +170,10 @@ async def objections(
             return
         errors += 1
         if errors == 1:
-            log(f"no suspension for {code} within 30 s (check: {checked is not None})")
+            log(
+                f"no suspension for {code} within 30 s (check: {checked is not None}; "
+                f"last answer: {answer})"
+            )
 
     async with listening_to_sanctions(bootstrap, namespace, on_record):
         await paced(rate, [partial(object_and_watch, e, c) for e, c in listed])

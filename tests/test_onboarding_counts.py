@@ -225,3 +225,21 @@ def test_prepare_writes_the_files_and_keeps_only_what_the_run_needs(tmp_path: Pa
     assert plan.summary()["in_force"] == len(plan.outcome.created)
     again = prepare(OPTIONS, 60, "csv", tmp_path / "again", fanout, sample_size=50)
     assert again.samples == plan.samples  # the same seed, the same run
+
+
+def test_the_benchmarks_take_the_subject_from_the_body_not_the_pseudonymised_key() -> None:
+    """An all-digit USCC has a resident ID's shape, so its key is a keyed pseudonym
+    (jrp_shared.pseudonyms): the benchmarks count a subject's orders by the body."""
+    from types import SimpleNamespace
+
+    from bench.loop import listed_subject_of
+
+    suspended = SimpleNamespace(
+        key=b"p-99c37961177f650cf3bec66b5ab935f1",
+        value=json.dumps({"listed_subject_code": "913501000000000279"}).encode(),
+    )
+    issued = SimpleNamespace(
+        key=b"p-99c37961177f650cf3bec66b5ab935f1",
+        value=json.dumps({"listed_subject": {"code": "913501000000000279"}}).encode(),
+    )
+    assert listed_subject_of(suspended) == listed_subject_of(issued) == "913501000000000279"

@@ -82,6 +82,7 @@ order_holders = Table(
 )
 
 _OPEN = "state = 'open'"
+_AWAITING_CORRECTION = "correction_due IS NOT NULL AND correction_met_at IS NULL"
 _PENDING = "state = 'pending'"
 
 cases = Table(
@@ -141,6 +142,13 @@ cases = Table(
         sqlite_where=text(_OPEN),
     ),
     Index("cases_one_complaint_per_objection", "objection_id", unique=True),
+    # Every entry event asks for the corrections it may meet: few rows, looked up by entry.
+    Index(
+        "cases_awaiting_correction",
+        "entry_id",
+        postgresql_where=text(_AWAITING_CORRECTION),
+        sqlite_where=text(_AWAITING_CORRECTION),
+    ),
 )
 
 # Appeals to the higher court against a dismissed objection (法释〔2017〕7号 第十二条), one per
