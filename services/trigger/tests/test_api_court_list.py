@@ -179,5 +179,13 @@ async def test_a_listing_of_2017_is_deleted_under_todays_grounds_and_deadline(
     )
     [deletion] = listed.json()
     assert deletion["ground"] == "no_assets_after_termination"
+    # The entry itself says why and by when it must be deleted.
+    assert r.json()["deletion"] == {
+        "ground": "no_assets_after_termination",
+        "arose_on": str(today),
+        "due": deletion["due"],
+        "due_provisional": deletion["due_provisional"],
+        "state": "pending",
+    }
     # Today's three working days, not the old edition's ten (at least 14 calendar days).
     assert (date.fromisoformat(deletion["due"]) - today).days < 14

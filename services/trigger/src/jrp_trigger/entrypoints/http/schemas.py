@@ -26,6 +26,7 @@ from jrp_shared.vocabulary import (
     RecognitionVote,
     TargetRole,
 )
+from jrp_trigger.domain.sync import DeletionState
 
 
 class _In(BaseModel):
@@ -166,6 +167,16 @@ class DepartmentOrdersRead(BaseModel):
     orders: list[OrderRead]
 
 
+class EntryDeletionRead(BaseModel):
+    """Why and by when the entry must be deleted, and whether the deletion came in time."""
+
+    ground: str
+    arose_on: date
+    due: date = Field(description="the working day the deletion is due by")
+    due_provisional: bool
+    state: DeletionState
+
+
 class EntryRead(ContentRead):
     entry_id: str
     record_id: str
@@ -182,6 +193,9 @@ class EntryRead(ContentRead):
     revocation: RevocationRead | None
     suspension: SuspensionRead | None = Field(description="set while status is suspended")
     repair: RepairRead | None = Field(description="set when status is repaired")
+    deletion: EntryDeletionRead | None = Field(
+        default=None, description="set once a deletion ground is recorded (法释〔2017〕7号 第十条)"
+    )
     recognition: RecognitionRead | None
     versions: list[VersionRead]
     departments: list[DepartmentOrdersRead] = Field(

@@ -9,15 +9,17 @@ from datetime import date
 from typing import Any
 
 from jrp_shared import overdue
+from jrp_shared.clock import china_date
 from jrp_shared.events.payloads import SanctionOrderStatus, SubjectReference
 from jrp_shared.identifiers import mask_resident_id
 from jrp_shared.vocabulary import ListEntryStatus, SubjectType
 from jrp_trigger.adapters.repositories import EntrySummary
-from jrp_trigger.domain import recognition
+from jrp_trigger.domain import recognition, sync
 from jrp_trigger.domain.content import EntryContent
 from jrp_trigger.domain.entries import ExpertDraw, ListEntry, Repair, Suspension
 from jrp_trigger.entrypoints.http.schemas import (
     DepartmentOrdersRead,
+    EntryDeletionRead,
     EntryRead,
     EntrySummaryRead,
     ExpertDrawRead,
@@ -135,6 +137,21 @@ def _departments(statuses: list[SanctionOrderStatus], today: date) -> list[Depar
     return [DepartmentOrdersRead(department=d, orders=o) for d, o in sorted(by_department.items())]
 
 
+def _deletion(entry: ListEntry, today: date) -> EntryDeletionRead | None:
+    ground = entry.deletion
+    if ground is None:
+        return None
+    revoked = entry.revocation
+    deleted_on = china_date(revoked.revoked_at) if revoked else None
+    return EntryDeletionRead(
+        ground=ground.ground,
+        arose_on=ground.arose_on,
+        due=ground.due,
+        due_provisional=ground.provisional,
+        state=sync.deletion_state(ground.due, deleted_on, today),
+    )
+
+
 def entry_read(
     entry: ListEntry, statuses: list[SanctionOrderStatus], *, viewer: str, today: date
 ) -> EntryRead:
@@ -163,6 +180,7 @@ def entry_read(
         else None,
         suspension=_suspension(entry.suspension),
         repair=_repair(entry.repair),
+        deletion=_deletion(entry, today),
         recognition=_recognition(entry),
         versions=[
             VersionRead(
