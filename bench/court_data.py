@@ -21,8 +21,8 @@ The rules it follows (DOMAIN.md §2, §3, §11 "Court list"):
   `(2023)闽0102执1234号` (the year is the filing year), filing date before the decision, the
   enforcement basis (issuer, number), the obligation and whether it was met in part.
 
-A plain module: nothing from the services, only `jrp_shared`; deterministic for a seed and an
-`as_of` date. Command line::
+A plain module: `jrp_shared`, and the CSV layout from trigger's `bulk_input` (one layout);
+deterministic for a seed and an `as_of` date. Command line::
 
     python -m bench.court_data snapshot --entries 20000 --seed 1 > court.ndjson
     python -m bench.court_data delta --entries 20000 --seed 1 --changes 2000 > delta.ndjson
@@ -47,6 +47,7 @@ from jrp_shared.identifiers import (
     resident_id_check_character,
     uscc_check_character,
 )
+from jrp_trigger.entrypoints.bulk_input import CSV_OPTIONAL, CSV_REQUIRED
 
 LIST_TYPE: Final = "black.judicial.dishonest-judgment-debtor"
 DEPARTMENT: Final = "court"
@@ -596,32 +597,8 @@ def outcome_of(
 
 # --- formats ------------------------------------------------------------------------------------
 
-CSV_COLUMNS: Final = (
-    "record_id",
-    "subject_code",
-    "subject_type",
-    "subject_name",
-    "list_type",
-    "grounds",
-    "legal_basis",
-    "decision_number",
-    "decision_date",
-    "period_start",
-    "period_end",
-    "disclosure_class",
-    "linked_persons",
-    "evidence_references",
-    "court_case_court",
-    "court_case_number",
-    "court_case_filing_date",
-    "court_case_basis_issuer",
-    "court_case_basis_number",
-    "court_case_obligation",
-    "court_case_performance",
-    "court_case_performed_part",
-    "court_case_extension_ground",
-)
-"""The bulk import's CSV columns and the court case's, flattened (trigger's `bulk_input`)."""
+CSV_COLUMNS: Final = (*CSV_REQUIRED, *CSV_OPTIONAL)
+"""The bulk import's CSV columns and the court case's, flattened: trigger's own layout."""
 
 
 def csv_row(entry: dict[str, Any]) -> list[str]:
