@@ -186,3 +186,50 @@ class RepairState(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REFUSED = "refused"
+
+
+class PublicityKind(StrEnum):
+    """DOMAIN.md §9, §12: the two kinds of decision double publicity (双公示) publishes."""
+
+    LICENCE = "licence"
+    PENALTY = "penalty"
+
+
+class LicenceCategory(StrEnum):
+    """DOMAIN.md §12: 许可类别 — ordinary, special, approval, verification, registration, other."""
+
+    ORDINARY = "ordinary"
+    SPECIAL = "special"
+    APPROVAL = "approval"
+    VERIFICATION = "verification"
+    REGISTRATION = "registration"
+    OTHER = "other"
+
+
+class PenaltyType(StrEnum):
+    """DOMAIN.md §12: 处罚类别."""
+
+    WARNING = "warning"
+    FINE = "fine"
+    CONFISCATION = "confiscation"
+    """Confiscation of illegal gains or property (没收违法所得、没收非法财物)."""
+    LICENCE_SUSPENSION_OR_REVOCATION = "licence_suspension_or_revocation"
+    DETENTION = "detention"
+    OTHER = "other"
+
+
+class DishonestySeverity(StrEnum):
+    """DOMAIN.md §11 (国办发〔2025〕22号, NDRC Order No. 36): a penalty's tier, which sets how long
+    it is published — minor: may be left unpublished, at most 3 months; general: 3 months to
+    1 year; serious: 1 to 3 years."""
+
+    MINOR = "minor"
+    GENERAL = "general"
+    SERIOUS = "serious"
+
+
+class PublicationEnd(StrEnum):
+    """Why a published record stopped being shown before its publication period ended."""
+
+    REPAIRED = "repaired"
+    REVOKED = "revoked"

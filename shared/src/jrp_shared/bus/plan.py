@@ -41,6 +41,7 @@ EVENT_TOPICS: Final = (
     topics.ORDER_STATUS,
     topics.APPEALS,
     topics.SUBJECT_NOTIFICATIONS,
+    topics.PUBLICITY,
     topics.ENFORCEMENT_CHANGES,
     topics.DEAD_LETTER,
 )
@@ -63,7 +64,13 @@ class ServiceAccess:
 
 SERVICES: Final[Mapping[str, ServiceAccess]] = {
     "registry": ServiceAccess(
-        reads=(topics.APPEALS, topics.CALENDAR, topics.DEPARTMENTS),
+        reads=(
+            topics.APPEALS,
+            topics.CALENDAR,
+            topics.DEPARTMENTS,
+            topics.LIST_ENTRIES,
+            topics.PUBLICITY,
+        ),
         writes=(topics.CATALOG, topics.SUBJECTS, topics.DEPARTMENTS, topics.CALENDAR),
     ),
     "trigger": ServiceAccess(
@@ -75,7 +82,7 @@ SERVICES: Final[Mapping[str, ServiceAccess]] = {
             topics.CALENDAR,
             topics.DEPARTMENTS,
         ),
-        writes=(topics.LIST_ENTRIES,),
+        writes=(topics.LIST_ENTRIES, topics.PUBLICITY),
     ),
     "enforcement": ServiceAccess(
         reads=(
@@ -94,6 +101,7 @@ SERVICES: Final[Mapping[str, ServiceAccess]] = {
         reads=(
             topics.LIST_ENTRIES,
             topics.ORDER_STATUS,
+            topics.PUBLICITY,
             topics.CATALOG,
             topics.CALENDAR,
             topics.DEPARTMENTS,

@@ -20,8 +20,10 @@ from jrp_shared.vocabulary import (
     CaseKind,
     DepartmentLevel,
     DisclosureClass,
+    DishonestySeverity,
     FeedbackOutcome,
     LawfulArea,
+    LicenceCategory,
     LiftReason,
     LinkedPersonRole,
     ListColour,
@@ -29,7 +31,10 @@ from jrp_shared.vocabulary import (
     ObjectionOutcome,
     OrderState,
     PartyKind,
+    PenaltyType,
     PerformanceState,
+    PublicationEnd,
+    PublicityKind,
     Remedy,
     RepairRoute,
     SubjectType,
@@ -149,6 +154,28 @@ class ObjectionReview(BaseModel):
     )
 
 
+class PublicationRules(BaseModel):
+    """How the list type's entries of disclosure class `public` appear in the public lookup
+    (DOMAIN.md §3, §11, §12). An entry is shown while it is in force, never after its
+    publication stops: at the period's end, on repair or revocation, and at the latest
+    `max_disclosure_months` after the period starts (国办发〔2025〕22号: serious dishonesty is
+    published 1 to 3 years)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    natural_persons_public: bool = Field(
+        default=False,
+        description="natural persons on this list are published by law (the court's list, "
+        "法释〔2017〕7号 第七条), with the resident ID masked; otherwise only organisations",
+    )
+    max_disclosure_months: int | None = Field(
+        default=None,
+        ge=1,
+        description="publication stops this many months after the period starts, even while the "
+        "entry is still in force; none: publication follows the period",
+    )
+
+
 class ListTypePublished(EventPayload):
     """One version of a list type, complete, as the registry holds it."""
 
@@ -187,6 +214,7 @@ class ListTypePublished(EventPayload):
     period_extension: PeriodExtension | None = None
     deletion: DeletionRules | None = None
     objection_review: ObjectionReview | None = None
+    publication: PublicationRules = Field(default_factory=PublicationRules)
 
     def partition_key(self) -> str:
         return self.code
@@ -867,6 +895,96 @@ class SubjectNotified(EventPayload):
 
     def partition_key(self) -> str:
         return self.subject_code
+
+
+# --- double publicity (双公示), DOMAIN.md §9, §12 (trigger → registry, appeals) ----------------
+
+
+class PublicityCounterpart(_Part):
+    """The administrative counterpart (行政相对人) of a licence or penalty decision. A resident
+    ID travels inside the mesh only; it is masked wherever a record is published."""
+
+    name: str = Field(min_length=1, max_length=200)
+    category: SubjectType
+    code: str = Field(min_length=18, max_length=18, description="USCC, or the person's resident ID")
+    legal_representative: str | None = Field(default=None, max_length=100)
+
+
+class LicenceDetails(_Part):
+    """What a licence decision publishes (DOMAIN.md §12)."""
+
+    document_name: str = Field(min_length=1, max_length=200, description="决定文书名称")
+    category: LicenceCategory
+    certificate_name: str | None = Field(default=None, max_length=200)
+    certificate_number: str | None = Field(default=None, max_length=100)
+    content: str = Field(min_length=1, max_length=4000)
+    valid_from: date
+    valid_to: date | None = None
+
+
+class PenaltyDetails(_Part):
+    """What a penalty decision publishes (DOMAIN.md §12)."""
+
+    illegal_act: str = Field(min_length=1, max_length=4000, description="违法行为类型/事实")
+    provision_violated: str = Field(min_length=1, max_length=2000)
+    legal_basis: str = Field(min_length=1, max_length=2000, description="处罚依据")
+    penalty_types: list[PenaltyType] = Field(min_length=1, max_length=6)
+    content: str = Field(min_length=1, max_length=4000, description="处罚内容")
+    fine_amount: Annotated[float, Field(ge=0, le=1e13)] | None = Field(
+        default=None, description="yuan"
+    )
+    confiscated_amount: Annotated[float, Field(ge=0, le=1e13)] | None = Field(
+        default=None, description="yuan"
+    )
+    severity: DishonestySeverity = Field(description="sets the publication period (§11)")
+
+
+class PublicityDecisionPublished(EventPayload):
+    """A licence or penalty decision as the platform publishes it, sent when it is first
+    published and again, with a higher version, after a correction. The public lookup shows it
+    from `published_at` to `publication_ends` inclusive, unless withdrawn."""
+
+    event_type: ClassVar[str] = "cn.jrp.trigger.publicity-decision.published.v1"
+    topic: ClassVar[str] = topics.PUBLICITY
+
+    decision_id: str
+    version: int = Field(ge=1)
+    record_id: str = Field(description="the deciding department's own id")
+    kind: PublicityKind
+    department: str = Field(description="the deciding department (the posting one)")
+    counterpart: PublicityCounterpart
+    decision_number: str = Field(description="决定文书号")
+    decision_date: date
+    licence: LicenceDetails | None = None
+    penalty: PenaltyDetails | None = None
+    publication_due: date = Field(description="7 working days after the decision (§9)")
+    published_at: datetime
+    late: bool = Field(description="published after `publication_due`")
+    publication_ends: date = Field(description="公示截止期: last day it is shown")
+    repair_guidance: str | None = Field(
+        default=None, description="for a penalty: how to repair (两书同达, DOMAIN.md §11)"
+    )
+
+    def partition_key(self) -> str:
+        return self.counterpart.code
+
+
+class PublicityDecisionWithdrawn(EventPayload):
+    """A published decision stops being shown before its publication period ends: repaired
+    (DOMAIN.md §8, §12) or revoked by the deciding department."""
+
+    event_type: ClassVar[str] = "cn.jrp.trigger.publicity-decision.withdrawn.v1"
+    topic: ClassVar[str] = topics.PUBLICITY
+
+    decision_id: str
+    version: int = Field(ge=1, description="the version that was withdrawn")
+    counterpart_code: str
+    reason: PublicationEnd
+    withdrawn_by: str
+    withdrawn_at: datetime
+
+    def partition_key(self) -> str:
+        return self.counterpart_code
 
 
 # --- working-day calendar, DOMAIN.md §10 --------------------------------------------------------

@@ -50,6 +50,12 @@ APPEALS: Final = "appeals.v1"
 decisions (appeals → trigger, registry). Key: the listed subject's code, so a case's filing
 and decision reach the entry's owner in order (DOMAIN.md §7, §8)."""
 
+PUBLICITY: Final = "publicity.v1"
+"""Double-publicity records (双公示, DOMAIN.md §9, §12): administrative licence and penalty
+decisions as published, and their withdrawal on repair or revocation (trigger → registry, which
+serves them in the public lookup; appeals, which delivers a penalty with its repair guidance).
+Key: the counterpart's code."""
+
 SUBJECT_NOTIFICATIONS: Final = "subject-notifications.v1"
 """What a subject is told (a case decided, a repair granted or refused), for the portal to
 deliver (appeals → portal). Key: the subject's code."""
