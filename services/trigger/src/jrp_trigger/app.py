@@ -12,7 +12,7 @@ from jrp_shared.logging import configure_logging
 from jrp_shared.web import create_service_app
 from jrp_trigger.bootstrap import Trigger, bootstrap
 from jrp_trigger.config import TriggerSettings
-from jrp_trigger.entrypoints.http import bulk, deletions, entries, feeds, recognition
+from jrp_trigger.entrypoints.http import bulk, deletions, entries, feeds, publicity, recognition
 
 
 def create_app(settings: TriggerSettings | None = None, *, bus: Bus | None = None) -> FastAPI:
@@ -34,6 +34,7 @@ def create_app(settings: TriggerSettings | None = None, *, bus: Bus | None = Non
         large_body_routers=[
             (bulk.router, settings.bulk_max_body_bytes),
             (feeds.lines_router, settings.bulk_max_body_bytes),
+            (publicity.bulk_router, settings.publicity_bulk_max_bytes),
         ],
         # `/deletions` before `/{entry_id}`.
         routers=[
@@ -41,6 +42,7 @@ def create_app(settings: TriggerSettings | None = None, *, bus: Bus | None = Non
             feeds.router,
             entries.router,
             recognition.router,
+            publicity.router,
             *trigger.copies.routers(),
         ],
         on_startup=[trigger.copies.restore, freeze_startup_objects],

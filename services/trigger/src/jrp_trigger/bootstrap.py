@@ -16,9 +16,10 @@ from jrp_trigger.adapters import orm
 from jrp_trigger.adapters.catalog_versions import ListTypeVersions
 from jrp_trigger.config import TriggerSettings
 from jrp_trigger.entrypoints.consumers import add_consumers
-from jrp_trigger.service_layer import deletions
+from jrp_trigger.service_layer import deletions, publicity
 from jrp_trigger.service_layer.deletion_gauge import DeletionsOverdue
 from jrp_trigger.service_layer.handlers import SubmissionContext
+from jrp_trigger.service_layer.publicity_gauge import PublicityOverdue
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Trigger:
     copies: RegistryCopies
     clock: Clock = field(default=system_clock)
     deletions_overdue: DeletionsOverdue | None = None
+    publicity_overdue: PublicityOverdue | None = None
 
     def today(self) -> date:
         return china_date(self.clock())
@@ -42,10 +44,23 @@ class Trigger:
             calendar=self.copies.calendar.calendar,
         )
 
+    def publicity_by(self, department: str) -> publicity.PublicityContext:
+        """What a double-publicity post of `department` is checked with."""
+        return publicity.PublicityContext(
+            department=department,
+            clock=self.clock,
+            calendar=self.copies.calendar.calendar,
+            periods=self.settings.publication_periods,
+            organisation_code_policy=self.settings.organisation_code_policy,
+        )
+
 
 def bootstrap(settings: TriggerSettings, *, bus: Bus | None = None) -> Trigger:
     runtime = ServiceRuntime(
-        settings, orm.messaging, bus=bus, topics_published=[topics.LIST_ENTRIES]
+        settings,
+        orm.messaging,
+        bus=bus,
+        topics_published=[topics.LIST_ENTRIES, topics.PUBLICITY],
     )
     copies = RegistryCopies(runtime, orm.catalog_copy, orm.calendar_copy)
     trigger = Trigger(settings, runtime, copies)
@@ -53,9 +68,14 @@ def bootstrap(settings: TriggerSettings, *, bus: Bus | None = None) -> Trigger:
         runtime, trigger.today, settings.deletions_overdue_refresh_seconds
     )
     runtime.add_task("deletions-overdue", trigger.deletions_overdue.run)
+    trigger.publicity_overdue = PublicityOverdue(
+        runtime, trigger.today, settings.publicity_overdue_refresh_seconds
+    )
+    runtime.add_task("publicity-overdue", trigger.publicity_overdue.run)
 
     async def schedule_loaded(uow: UnitOfWork, schedule: YearSchedule) -> None:
         await deletions.recompute_provisional(uow, copies.calendar.calendar, schedule)
+        await publicity.recompute_provisional(uow, copies.calendar.calendar, schedule)
 
     copies.calendar.on_schedule_loaded(schedule_loaded)
     add_consumers(trigger)

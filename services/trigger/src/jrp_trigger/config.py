@@ -8,6 +8,7 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from jrp_shared.settings import ServiceSettings
+from jrp_trigger.domain.publicity import PublicationPeriods
 
 
 class TriggerSettings(ServiceSettings):
@@ -50,4 +51,26 @@ class TriggerSettings(ServiceSettings):
         default=60.0,
         gt=0,
         description="how often jrp_deletions_overdue is counted from the database",
+    )
+    publicity_overdue_refresh_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="how often jrp_publicity_overdue is counted from the database",
+    )
+    publication_periods: PublicationPeriods = Field(
+        default_factory=PublicationPeriods,
+        description="double publicity: how long decisions are published, as data (JSON in "
+        "JRP_TRIGGER_PUBLICATION_PERIODS): penalty tiers by severity (DOMAIN.md §11) and the "
+        "licence period (a platform default, set it from the province's rule)",
+    )
+    publicity_bulk_max_bytes: int = Field(
+        default=8 * 1024 * 1024,
+        ge=1_024,
+        description="double publicity bulk post: request body (413 past it)",
+    )
+    publicity_bulk_max_lines: int = Field(
+        default=5_000, ge=1, description="double publicity bulk post: decisions (413 past it)"
+    )
+    publicity_bulk_chunk_lines: int = Field(
+        default=200, ge=1, le=5_000, description="double publicity bulk post: per transaction"
     )

@@ -210,3 +210,55 @@ sync_feed_rejections = Table(
     Column("problems", JSON, nullable=False),
     PrimaryKeyConstraint("feed_id", "line", name="sync_feed_rejections_pkey"),
 )
+
+# Double publicity (双公示, DOMAIN.md §9, §12): one row per decision with what listing, deadlines
+# and publication need; every version's content in `publicity_decision_versions`.
+publicity_decisions = Table(
+    "publicity_decisions",
+    metadata,
+    Column("decision_id", String(36), primary_key=True),
+    Column("department", String(32), nullable=False, comment="the deciding department"),
+    Column("record_id", String(100), nullable=False, comment="the department's own id"),
+    Column("version", Integer, nullable=False),
+    Column("kind", String(16), nullable=False, comment="licence | penalty"),
+    Column("state", String(16), nullable=False, comment="pending|published|withheld|withdrawn"),
+    Column("withheld_reason", String(24), comment="privacy | minor_unpublished"),
+    Column("counterpart_code", String(18), nullable=False, index=True),
+    Column("severity", String(16), comment="penalties: DishonestySeverity"),
+    Column("decision_date", Date, nullable=False),
+    Column("publication_due", Date, nullable=False, comment="7 working days after the decision"),
+    Column("due_provisional", Boolean, nullable=False, comment="counted without a schedule"),
+    Column("publication_months", Integer, nullable=False),
+    Column("publication_ends", Date, nullable=False, comment="公示截止期: last day shown"),
+    Column("repair_from", Date, comment="penalties: first day repair may be asked"),
+    Column("repair_guidance", Text),
+    Column("content", JSON, nullable=False, comment="the current version's submission"),
+    Column("fingerprint", String(64), nullable=False, comment="of the current content"),
+    Column("warnings", JSON, nullable=False),
+    Column("published_at", DateTime(timezone=True), comment="first publication"),
+    Column("late", Boolean, comment="first published after publication_due"),
+    Column("withdrawn_at", DateTime(timezone=True)),
+    Column("withdrawn_by", String(32)),
+    Column("withdrawal_reason", String(16), comment="PublicationEnd"),
+    Column("withdrawal_note", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("department", "record_id", name="publicity_decisions_department_record"),
+    Index("publicity_decisions_due", "department", "state", "publication_due"),
+)
+
+publicity_decision_versions = Table(
+    "publicity_decision_versions",
+    metadata,
+    Column(
+        "decision_id",
+        String(36),
+        ForeignKey("publicity_decisions.decision_id", name="publicity_decision_versions_fkey"),
+        nullable=False,
+    ),
+    Column("version", Integer, nullable=False),
+    Column("content", JSON, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(32), nullable=False),
+    PrimaryKeyConstraint("decision_id", "version", name="publicity_decision_versions_pkey"),
+)
