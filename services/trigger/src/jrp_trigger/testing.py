@@ -139,6 +139,58 @@ def court_list_type(**changes: Any) -> ListTypePublished:
     return list_type(COURT_LIST, **fields)
 
 
+def publicity_penalty(decided: date, severity: str = "general", **changes: Any) -> dict[str, Any]:
+    """A general penalty decision of market regulation (DOMAIN.md §12), decided `decided`."""
+    body: dict[str, Any] = {
+        "record_id": "闽市监罚-2026-0001",
+        "kind": "penalty",
+        "counterpart": {
+            "name": "福州示例科技有限公司",
+            "category": "legal_person",
+            "code": ENTERPRISE,
+            "legal_representative": "张三",
+        },
+        "decision_number": "榕市监罚〔2026〕12号",
+        "decision_date": str(decided),
+        "penalty": {
+            "illegal_act": "发布虚假广告",
+            "provision_violated": "《中华人民共和国广告法》第二十八条",
+            "legal_basis": "《中华人民共和国广告法》第五十五条",
+            "penalty_types": ["fine"],
+            "content": "罚款人民币五万元",
+            "fine_amount": 50000,
+            "severity": severity,
+        },
+    }
+    body.update(changes)
+    return body
+
+
+def publicity_licence(decided: date, **changes: Any) -> dict[str, Any]:
+    """A licence decision (DOMAIN.md §12), decided `decided`."""
+    body: dict[str, Any] = {
+        "record_id": "闽市监许-2026-0001",
+        "kind": "licence",
+        "counterpart": {
+            "name": "福州示例科技有限公司",
+            "category": "legal_person",
+            "code": ENTERPRISE,
+        },
+        "decision_number": "榕市监许〔2026〕3号",
+        "decision_date": str(decided),
+        "licence": {
+            "document_name": "食品经营许可决定书",
+            "category": "ordinary",
+            "certificate_name": "食品经营许可证",
+            "certificate_number": "JY13501000000001",
+            "content": "预包装食品销售",
+            "valid_from": str(decided),
+        },
+    }
+    body.update(changes)
+    return body
+
+
 @dataclass
 class TriggerUnderTest:
     app: FastAPI
