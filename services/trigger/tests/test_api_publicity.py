@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from jrp_shared.testing import Keys, PostgresDatabases
+from jrp_shared.calendar import statutory_holidays
+from jrp_shared.events.payloads import CalendarScheduleLoaded
+from jrp_shared.testing import Keys, PostgresDatabases, eventually
 from jrp_trigger.adapters import orm
 from jrp_trigger.cli import MIGRATIONS
 from jrp_trigger.config import TriggerSettings
@@ -164,6 +166,49 @@ async def test_overdue_and_late_with_a_frozen_clock(trigger: TriggerUnderTest) -
     [late] = r.json()
     assert late["punctuality"] == "late"
     assert await trigger.trigger.publicity_overdue.refresh() == 1
+
+    # The tax licence was revoked before publication: no longer overdue, nothing to withdraw
+    # downstream.
+    r = await trigger.client.post(
+        f"{URL}/{other.json()['decision_id']}/withdrawal",
+        json={"reason": "revoked"},
+        headers=trigger.as_department("tax"),
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["state"] == "withdrawn"
+    assert await trigger.trigger.publicity_overdue.refresh() == 0
+    assert await trigger.outbox(WITHDRAWN) == []
+
+
+async def test_a_provisional_deadline_is_counted_again_on_the_official_schedule(
+    trigger: TriggerUnderTest,
+) -> None:
+    """DOMAIN.md §10: due in a year without its schedule → provisional, counted again when the
+    registry publishes the schedule."""
+    if trigger.trigger.copies.calendar.calendar.source_of(2027) != "provisional":
+        pytest.fail("this test needs 2027 to have no schedule yet; pick a later year")
+    monday = date(2026, 12, 28)
+    at(trigger, monday)
+    r = await post(trigger, penalty(monday, publish=False))
+    # 12/29, 12/30, 12/31, (Jan 1 off), Jan 4, 5, 6, 7
+    assert (r.json()["publication_due"], r.json()["due_provisional"]) == ("2027-01-07", True)
+    holidays = sorted(statutory_holidays(2027) | {date(2027, 1, 4)})
+    await trigger.publish(
+        CalendarScheduleLoaded(
+            year=2027, source="国办发明电〔2026〕测试", holidays=holidays, adjusted_workdays=[]
+        ),
+        source="/jrp/registry",
+    )
+    url = f"{URL}/{r.json()['decision_id']}"
+
+    async def recomputed() -> dict[str, Any] | None:
+        found: dict[str, Any] = (
+            await trigger.client.get(url, headers=trigger.as_department("market"))
+        ).json()
+        return found if found["due_provisional"] is False else None
+
+    final = await eventually(recomputed)
+    assert final["publication_due"] == "2027-01-08"
 
 
 async def test_withdrawal_and_authority(trigger: TriggerUnderTest) -> None:

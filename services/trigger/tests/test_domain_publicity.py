@@ -147,6 +147,14 @@ def test_repair_too_early_names_the_date() -> None:
     assert not require_withdrawable(
         DecisionState.WITHDRAWN, PublicationEnd.REPAIRED, today=date(2026, 3, 11), **args
     )
+    # Never published: revoked yes (it stops being overdue), repaired no.
+    assert require_withdrawable(
+        DecisionState.PENDING, PublicationEnd.REVOKED, today=date(2026, 7, 1), **args
+    )
+    with pytest.raises(Conflict):
+        require_withdrawable(
+            DecisionState.PENDING, PublicationEnd.REPAIRED, today=date(2026, 7, 1), **args
+        )
 
 
 def test_punctuality() -> None:

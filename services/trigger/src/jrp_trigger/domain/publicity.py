@@ -386,17 +386,20 @@ def require_withdrawable(
     today: date,
 ) -> bool:
     """True when withdrawing does something; False when it is withdrawn already (idempotent).
-    Repair of a penalty before the tier's minimum has run is refused (DOMAIN.md §11)."""
+    A decision not published yet (pending, withheld) may be withdrawn as revoked, so that it
+    stops counting as overdue; repair ends a publication, so it needs a published penalty whose
+    tier's minimum has run (DOMAIN.md §11)."""
     if state is DecisionState.WITHDRAWN:
         return False
-    if state is not DecisionState.PUBLISHED:
+    if reason is PublicationEnd.REPAIRED and state is not DecisionState.PUBLISHED:
         raise Conflict(
-            "only a published decision is withdrawn",
+            "only a published decision is repaired",
             problems=[
                 FieldProblem(
-                    "decision_id",
+                    "body.reason",
                     "not_published",
-                    f"the decision is {state.value}: nothing is shown to withdraw",
+                    f"the decision is {state.value}: nothing is shown to stop; withdraw it as "
+                    "revoked if the decision itself was revoked",
                 )
             ],
         )

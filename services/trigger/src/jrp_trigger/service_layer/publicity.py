@@ -69,8 +69,10 @@ def may_see(principal: Principal, decision: StoredDecision) -> None:
         )
 
 
-async def load(uow: UnitOfWork, decision_id: str, principal: Principal) -> StoredDecision:
-    found = await PublicityRepository(uow.session).get(decision_id, for_update=True)
+async def load(
+    uow: UnitOfWork, decision_id: str, principal: Principal, *, for_update: bool = True
+) -> StoredDecision:
+    found = await PublicityRepository(uow.session).get(decision_id, for_update=for_update)
     if found is None:
         raise NotFound(f"no publicity decision {decision_id}")
     may_see(principal, found)
@@ -225,6 +227,8 @@ async def withdraw(
     await PublicityRepository(uow.session).save(
         decision, new_version=False, recorded_by=principal.department_code
     )
+    if known.state is not DecisionState.PUBLISHED:
+        return decision  # never shown: nobody downstream knows it
     uow.emit(
         PublicityDecisionWithdrawn(
             decision_id=decision.decision_id,

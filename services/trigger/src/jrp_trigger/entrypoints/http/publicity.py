@@ -225,7 +225,7 @@ def _scope(own: str, office: bool, asked: str | None) -> str | None:
 async def read_decision(decision_id: str, by: Department, trigger: TriggerDep) -> DecisionRead:
     """One decision: the deciding department or the office."""
     async with trigger.runtime.uow() as uow:
-        found = await handlers.load(uow, decision_id, by)
+        found = await handlers.load(uow, decision_id, by, for_update=False)
     return decision_read(trigger, found)
 
 
