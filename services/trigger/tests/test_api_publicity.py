@@ -301,6 +301,8 @@ async def test_bulk_ndjson_and_array(trigger: TriggerUnderTest) -> None:
         licence(decided, record_id="b-2", licence=None),
         licence(decided, record_id="b-3"),
         penalty(decided, record_id="b-1"),
+        b'{"record_id": "b-6\\u0000"}',
+        b"[" * 200 + b"]" * 200,
     )
     headers = {**trigger.as_department("market"), "content-type": "application/x-ndjson"}
     r = await trigger.client.post(f"{URL}/bulk", content=body, headers=headers)
@@ -312,10 +314,14 @@ async def test_bulk_ndjson_and_array(trigger: TriggerUnderTest) -> None:
         (3, "rejected"),
         (4, "created"),
         (5, "unchanged"),
+        (6, "rejected"),
+        (7, "rejected"),
     ]
+    assert results[5]["problems"][0]["reason"] == "nul_character"
+    assert results[6]["problems"][0]["reason"] == "nested_too_deep"
     assert results[2]["record_id"] == "b-2"
     assert results[2]["problems"][0]["field"] == "body.licence"
-    assert r.json()["summary"] == {"lines": 5, "created": 2, "rejected": 2, "unchanged": 1}
+    assert r.json()["summary"] == {"lines": 7, "created": 2, "rejected": 4, "unchanged": 1}
     assert len(await trigger.outbox(PUBLISHED)) == 2
 
     r = await trigger.client.post(

@@ -17,10 +17,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from jrp_shared import limits
 from jrp_shared.auth import ROLE_ADMINISTRATOR
 from jrp_shared.clock import china_date
 from jrp_shared.errors import DomainError, FieldProblem, Forbidden, InvalidInput
 from jrp_shared.events.payloads import LicenceDetails, PenaltyDetails, PublicityCounterpart
+from jrp_shared.nul_refusal import json_holds_nul
+from jrp_shared.nul_refusal import refusal as nul_refusal
 from jrp_shared.vocabulary import PublicationEnd, PublicityKind
 from jrp_shared.web import Department, Offset
 from jrp_trigger.adapters.publicity import PublicityRepository, StoredDecision
@@ -286,7 +289,7 @@ async def bulk_post(request: Request, by: Department, trigger: TriggerDep) -> di
     settings = trigger.settings
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     raw = await request.body()  # bounded by the route's body limit (413 past it)
-    items = _items(raw, media_type, settings.publicity_bulk_max_lines)
+    items = _items(raw, media_type, settings.publicity_bulk_max_lines, settings.json_max_depth)
     lines = [_line(number, item) for number, item in items]
     ctx = trigger.publicity_by(by.department_code)
     results: list[dict[str, Any]] = []
@@ -301,7 +304,7 @@ async def bulk_post(request: Request, by: Department, trigger: TriggerDep) -> di
     return {"results": results, "summary": summary}
 
 
-def _items(raw: bytes, media_type: str, max_lines: int) -> list[tuple[int, Any]]:
+def _items(raw: bytes, media_type: str, max_lines: int, max_depth: int) -> list[tuple[int, Any]]:
     """(line number, parsed JSON or the problem) per decision: for a JSON array the number is
     the element's position (1-based)."""
     if media_type == JSON:
@@ -322,13 +325,26 @@ def _items(raw: bytes, media_type: str, max_lines: int) -> list[tuple[int, Any]]
         if not text.strip():
             continue
         _bound(len(found) + 1, max_lines)
-        try:
-            found.append((number, json.loads(text)))
-        except (ValueError, RecursionError):
-            found.append(
-                (number, FieldProblem("body", "json_invalid", "the line is not a JSON object"))
-            )
+        found.append((number, _ndjson_line(text, max_depth)))
     return found
+
+
+def _ndjson_line(text: bytes, max_depth: int) -> Any:
+    """The line's JSON, or the problem refusing it by itself (as the list entries' bulk does:
+    `jrp_trigger.entrypoints.bulk_input`)."""
+    if json_holds_nul(text):  # PostgreSQL cannot store it (jrp_shared.nul_refusal)
+        return nul_refusal("body").problems[0]
+    if limits.nested_deeper_than(text, max_depth):
+        return FieldProblem(
+            "body",
+            "nested_too_deep",
+            f"the line nests JSON arrays and objects more than {max_depth} levels deep",
+            {"limit": max_depth},
+        )
+    try:
+        return json.loads(text)
+    except ValueError:
+        return FieldProblem("body", "json_invalid", "the line is not JSON")
 
 
 def _bound(count: int, max_lines: int) -> None:
