@@ -78,6 +78,14 @@ async def test_post_repost_and_correction(trigger: TriggerUnderTest) -> None:
     assert events[0]["repair_guidance"] == first["repair_guidance"]
     assert events[0]["late"] is False
     assert await trigger.count("publicity_decision_versions") == 2
+    outbox = orm.messaging.outbox
+    async with trigger.trigger.runtime.db.sessions() as session:
+        rows = (
+            await session.execute(
+                select(outbox.c.topic, outbox.c.key).where(outbox.c.event_type == PUBLISHED)
+            )
+        ).all()
+    assert {tuple(r) for r in rows} == {("publicity.v1", first["counterpart"]["code"])}
 
 
 async def test_refusals_name_the_field(trigger: TriggerUnderTest) -> None:
