@@ -1,5 +1,5 @@
 """Wire the appeals service once from its settings: runtime, registry copies, consumers,
-clock."""
+the exit-notice sweep, clock."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import date
 from jrp_appeals.adapters import orm
 from jrp_appeals.config import AppealsSettings
 from jrp_appeals.entrypoints.consumers import add_consumers
+from jrp_appeals.entrypoints.expiry import run_exit_sweep
 from jrp_appeals.service_layer.context import AppealsContext
 from jrp_shared.bus.base import Bus
 from jrp_shared.catalog_copy import RegistryCopies
@@ -48,4 +49,8 @@ def bootstrap(settings: AppealsSettings, *, bus: Bus | None = None) -> Appeals:
     copies = RegistryCopies(runtime, orm.catalog_copy, orm.calendar_copy)
     appeals = Appeals(settings, runtime, copies)
     add_consumers(appeals)
+    runtime.add_task(
+        "exit-notices",
+        lambda: run_exit_sweep(runtime.uow, appeals.context, settings.exit_sweep_interval_seconds),
+    )
     return appeals

@@ -46,3 +46,9 @@ class AppealsSettings(ServiceSettings):
         description="the department answers a repair application within this many working "
         "days (DOMAIN.md §11: the credit portal answers within 10)",
     )
+    exit_sweep_interval_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="how often entries whose period ended are looked for, to send their exit "
+        "notices (DOMAIN.md §11)",
+    )

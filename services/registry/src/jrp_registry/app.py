@@ -7,7 +7,15 @@ from fastapi import FastAPI
 from jrp_registry.adapters.repositories import CalendarRepository
 from jrp_registry.bootstrap import Registry, bootstrap
 from jrp_registry.config import RegistrySettings
-from jrp_registry.entrypoints.http import calendar, cases, catalog, departments, oauth, subjects
+from jrp_registry.entrypoints.http import (
+    calendar,
+    cases,
+    catalog,
+    departments,
+    oauth,
+    public_decisions,
+    subjects,
+)
 from jrp_shared.bus.base import Bus
 from jrp_shared.calendar_copy import deadline_router, follow_calendar
 from jrp_shared.logging import configure_logging
@@ -43,6 +51,7 @@ def create_app(settings: RegistrySettings | None = None, *, bus: Bus | None = No
             departments.router,
             catalog.router,
             calendar.router,
+            public_decisions.router,
             deadline_router(lambda _request: registry.calendar),
         ],
         on_startup=[load_calendar],

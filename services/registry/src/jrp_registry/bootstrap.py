@@ -1,19 +1,22 @@
-"""Wire the registry once from its settings: runtime (with its appeals.v1 consumer), token
-issuer, working-day calendar."""
+"""Wire the registry once from its settings: runtime (with its appeals.v1 and publicity.v1
+consumers), token issuer, working-day calendar, the public routes' rate limit, clock."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 from anyio import CapacityLimiter
 
 from jrp_registry.adapters import orm
+from jrp_registry.adapters.public_throttle import PublicThrottle
 from jrp_registry.adapters.throttle import TokenThrottle
 from jrp_registry.config import RegistrySettings
-from jrp_registry.entrypoints.consumers import add_consumers
+from jrp_registry.entrypoints.consumers import add_consumers, add_publicity_consumer
 from jrp_shared.auth import TokenIssuer, load_public_keys, public_jwk
 from jrp_shared.bus.base import Bus
 from jrp_shared.calendar import WorkingDayCalendar
+from jrp_shared.clock import Clock, china_date, system_clock
 from jrp_shared.events import topics
 from jrp_shared.runtime import ServiceRuntime
 
@@ -29,6 +32,14 @@ class Registry:
     """Bounds the secret hashes computed at once in worker threads."""
     published_keys: list[dict[str, str]]
     """The key set `/.well-known/jwks.json` publishes: the signing key first."""
+    public_throttle: PublicThrottle
+    """The one rate limit of the public routes (no token)."""
+    clock: Clock = field(default=system_clock)
+    """Replaceable, so tests can move time (what the public lookup shows on a day)."""
+
+    def today(self) -> date:
+        """Today in China: publication periods are judged by it (DOMAIN.md §12)."""
+        return china_date(self.clock())
 
 
 def bootstrap(settings: RegistrySettings, *, bus: Bus | None = None) -> Registry:
@@ -39,6 +50,7 @@ def bootstrap(settings: RegistrySettings, *, bus: Bus | None = None) -> Registry
         topics_published=[topics.CATALOG, topics.SUBJECTS, topics.DEPARTMENTS, topics.CALENDAR],
     )
     add_consumers(runtime)
+    add_publicity_consumer(runtime)
     issuer = TokenIssuer(
         settings.private_key_pem(),
         issuer=settings.auth_issuer,
@@ -58,6 +70,9 @@ def bootstrap(settings: RegistrySettings, *, bus: Bus | None = None) -> Registry
         throttle,
         CapacityLimiter(settings.token_hash_threads),
         _key_set(issuer, settings),
+        PublicThrottle(
+            per_address=settings.public_rate_limit, storage_uri=settings.token_rate_limit_storage
+        ),
     )
 
 

@@ -73,8 +73,14 @@ class RegistrySettings(ServiceSettings):
         "registered them and the office (JSON object; docs/security.md)",
     )
     catalog_dir: Path = DEFAULT_CATALOG_DIR
+    public_rate_limit: str = Field(
+        default="60/minute",
+        description="requests one caller address may make to the public routes (no token), "
+        "together (a `limits` rate); more get 429 with Retry-After. Kept in the storage of "
+        "`token_rate_limit_storage`",
+    )
 
-    @field_validator("token_requests_per_client", "token_failures_per_address")
+    @field_validator("token_requests_per_client", "token_failures_per_address", "public_rate_limit")
     @classmethod
     def _a_rate(cls, value: str) -> str:
         parse(value)  # raises ValueError naming what is wrong

@@ -879,14 +879,20 @@ class RepairDecided(EventPayload):
 
 class SubjectNotified(EventPayload):
     """A notice to a subject: the result of its objection, complaint or repair (§7: the
-    result is told to the subject). Kept as a record in appeals and sent for the portal."""
+    result is told to the subject), the exit notice when an entry ends (§11), the penalty
+    decision with its repair guidance (两书同达, §11). Kept as a record in appeals and sent for
+    the portal."""
 
     event_type: ClassVar[str] = "cn.jrp.appeals.subject.notified.v1"
     topic: ClassVar[str] = topics.SUBJECT_NOTIFICATIONS
 
     notification_id: str
     subject_code: str
-    about: str = Field(description="objection, complaint or repair")
+    about: str = Field(
+        description="objection, complaint, repair, appeal, correction; exit (an entry ended: "
+        "revoked, repaired or expired; case_id is the entry); penalty_decision (两书同达: "
+        "case_id is the decision_id, entry_id empty)"
+    )
     case_id: str
     entry_id: str
     title: str

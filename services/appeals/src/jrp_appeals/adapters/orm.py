@@ -38,6 +38,8 @@ calendar_copy = calendar_copy_table(metadata)
 
 _BIGINT = BigInteger().with_variant(Integer(), "sqlite")
 
+_AWAITING_EXIT = "status = 'in_force' AND exit_notified_at IS NULL"
+
 entries = Table(
     "entries",
     metadata,
@@ -55,6 +57,15 @@ entries = Table(
     # in_force | suspended | revoked | repaired; expired is computed on reading.
     Column("status", String(24), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # Set once, by whoever sends the exit notice first (the consumer on revoked or repaired,
+    # or the expiry sweep): a conditional UPDATE claims it, so one notice per entry, ever.
+    Column("exit_notified_at", DateTime(timezone=True)),
+    Index(
+        "entries_awaiting_exit_notice",
+        "period_end",
+        postgresql_where=text(_AWAITING_EXIT),
+        sqlite_where=text(_AWAITING_EXIT),
+    ),
 )
 
 entry_linked_persons = Table(
@@ -248,15 +259,36 @@ repairs = Table(
     ),
 )
 
+_EXIT = "about = 'exit'"
+_PENALTY_DECISION = "about = 'penalty_decision'"
+
 notifications = Table(
     "notifications",
     metadata,
     Column("notification_id", String(36), primary_key=True),
     Column("subject_code", String(18), nullable=False, index=True),
     Column("about", String(16), nullable=False),
-    Column("case_id", String(36), nullable=False),
+    Column("case_id", String(64), nullable=False, comment="case, repair, entry or decision"),
     Column("entry_id", String(64), nullable=False),
     Column("title", String(200), nullable=False),
     Column("body", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Whatever races past the claims: one exit notice per entry and recipient, one 两书同达
+    # notice per penalty decision and recipient.
+    Index(
+        "notifications_one_exit",
+        "entry_id",
+        "subject_code",
+        unique=True,
+        postgresql_where=text(_EXIT),
+        sqlite_where=text(_EXIT),
+    ),
+    Index(
+        "notifications_one_penalty_decision",
+        "case_id",
+        "subject_code",
+        unique=True,
+        postgresql_where=text(_PENALTY_DECISION),
+        sqlite_where=text(_PENALTY_DECISION),
+    ),
 )

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Row, and_, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Row, and_, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jrp_appeals.adapters import orm
@@ -87,6 +87,38 @@ class EntryRepository:
         )
         found = [await self.get(entry_id) for entry_id in ids]
         return [e for e in found if e is not None]
+
+    async def claim_exit_notice(self, entry_id: str, at: datetime) -> bool:
+        """Claim the entry's one exit notice: true for the first caller only (a conditional
+        UPDATE, so a redelivered event or a second replica's sweep finds it taken)."""
+        t = orm.entries
+        result = cast(
+            CursorResult[Any],
+            await self._s.execute(
+                update(t)
+                .where(t.c.entry_id == entry_id, t.c.exit_notified_at.is_(None))
+                .values(exit_notified_at=at)
+            ),
+        )
+        return int(result.rowcount or 0) == 1
+
+    async def awaiting_exit_notice(self, today: date, limit: int) -> list[str]:
+        """Entries in force whose period ended before `today` and whose subject has not been
+        told, locked; another replica's sweep skips them rather than waiting. Never a
+        suspended entry: its period is not running (DOMAIN.md §7)."""
+        t = orm.entries
+        rows = await self._s.scalars(
+            select(t.c.entry_id)
+            .where(
+                t.c.status == ListEntryStatus.IN_FORCE.value,
+                t.c.exit_notified_at.is_(None),
+                t.c.period_end < today,
+            )
+            .order_by(t.c.period_end, t.c.entry_id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return list(rows)
 
     async def save(self, entry: EntryCopy, *, exists: bool) -> None:
         values = {
@@ -663,6 +695,14 @@ class NotificationRepository:
                 created_at=n.created_at,
             )
         )
+
+    async def sent(self, about: str, case_id: str) -> bool:
+        """Whether a notice `about` this case (or decision) went out already."""
+        t = orm.notifications
+        found = await self._s.scalar(
+            select(t.c.notification_id).where(t.c.about == about, t.c.case_id == case_id).limit(1)
+        )
+        return found is not None
 
     async def search(
         self, subject_code: str | None, *, limit: int, offset: int

@@ -1,6 +1,7 @@
 """What the subject is told when its case or repair is decided (DOMAIN.md §7: "the result is
-told to the subject"; §8: the result of repair). A notice is a record the subject reads
-(`GET /v1/notifications`) and an event the portal delivers."""
+told to the subject"; §8: the result of repair), when one of its entries ends (the exit
+notice, §11), and when a penalty decision is published (两书同达, §11). A notice is a record
+the subject reads (`GET /v1/notifications`) and an event the portal delivers."""
 
 from __future__ import annotations
 
@@ -8,9 +9,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from jrp_appeals.domain.cases import Case, Decision
+from jrp_appeals.domain.entries import EntryCopy
 from jrp_appeals.domain.repairs import Repair, RepairDecision
 from jrp_appeals.domain.review import Appeal, AppealDecision
-from jrp_shared.vocabulary import AppealOutcome, CaseKind, ObjectionOutcome, Remedy
+from jrp_shared.vocabulary import (
+    AppealOutcome,
+    CaseKind,
+    ListColour,
+    ListEntryStatus,
+    ObjectionOutcome,
+    Remedy,
+)
 
 
 @dataclass(frozen=True)
@@ -136,5 +145,89 @@ def of_recomputed_due(
         title="处理期限已按正式放假安排确定",
         body=f"{year}年放假安排已公布，您的{what}处理期限由{before.isoformat()}（暂定）"
         f"确定为{after.isoformat()}。",
+        created_at=at,
+    )
+
+
+# --- exit notices (发改财金规〔2017〕1798号; DOMAIN.md §8, §11 "list lifecycle") ---------------
+
+EXIT = "exit"
+"""`about` of an exit notice; one per entry and recipient, ever."""
+
+_EXIT_CAUSE = {
+    ListEntryStatus.REVOKED: "已由认定部门撤销",
+    ListEntryStatus.REPAIRED: "经信用修复提前移出",
+    ListEntryStatus.EXPIRED: "有效期已届满，自动移出",
+}
+
+
+def exit_recipients(entry: EntryCopy) -> tuple[str, ...]:
+    """Who is told the entry ended: the listed subject, and every linked person the listing
+    reached (DOMAIN.md §3: the measures applied to them too, 000 (十八), 001 (九)), so each
+    of them learns that the measures stop."""
+    return (entry.subject_code, *(c for c in entry.linked_person_codes if c != entry.subject_code))
+
+
+def of_exit(
+    entry: EntryCopy,
+    cause: ListEntryStatus,
+    notification_id: str,
+    *,
+    to: str,
+    at: datetime,
+    list_type_name: str | None = None,
+    detail: str | None = None,
+) -> Notification:
+    """On exit an exit notice goes out through the channel the listing used; joint measures
+    stop and the record stays in the back end, no longer applied (发改财金规〔2017〕1798号,
+    DOMAIN.md §11; §8: "when the period ends the entry leaves the joint punishment system
+    automatically", 002 二(三)1)."""
+    listed = "红名单" if entry.colour is ListColour.RED else "黑名单"
+    name = list_type_name or entry.list_type
+    why = _EXIT_CAUSE[cause]
+    if cause is ListEntryStatus.EXPIRED:
+        why += f"（有效期至{entry.period_end.isoformat()}）"
+    if detail:
+        why += f"，理由：{detail}"
+    measures = "联合激励措施" if entry.colour is ListColour.RED else "联合惩戒措施"
+    return Notification(
+        notification_id=notification_id,
+        subject_code=to,
+        about=EXIT,
+        case_id=entry.entry_id,
+        entry_id=entry.entry_id,
+        title=f"{listed}移出通知",
+        body=f"您在“{name}”（{listed}）中的名单记录{why}。自即日起各部门不再据此实施"
+        f"{measures}。该记录依法在后台留存，不再公开、不再应用。",
+        created_at=at,
+    )
+
+
+# --- 两书同达: the penalty decision with the repair guidance (DOMAIN.md §11, 国办发〔2025〕22号) --
+
+PENALTY_DECISION = "penalty_decision"
+
+
+def of_penalty_decision(
+    *,
+    decision_id: str,
+    decision_number: str,
+    department: str,
+    repair_guidance: str,
+    notification_id: str,
+    to: str,
+    at: datetime,
+) -> Notification:
+    """The penalty decision is delivered together with the credit repair guidance (两书同达,
+    DOMAIN.md §11). There is no list entry: `case_id` is the decision; `entry_id` is empty."""
+    return Notification(
+        notification_id=notification_id,
+        subject_code=to,
+        about=PENALTY_DECISION,
+        case_id=decision_id,
+        entry_id="",
+        title="行政处罚决定书及信用修复告知书",
+        body=f"{department}已作出行政处罚决定（{decision_number}），并在信用网站公示。"
+        f"信用修复告知：{repair_guidance}",
         created_at=at,
     )

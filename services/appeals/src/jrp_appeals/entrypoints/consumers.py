@@ -1,5 +1,7 @@
-"""The appeals service's consumers: trigger's list entries, into this service's copy, and
-the official calendar's arrival, which makes provisional due dates final (DOMAIN.md §10).
+"""The appeals service's consumers: trigger's list entries, into this service's copy (an
+entry revoked or repaired sends its exit notice, DOMAIN.md §11), trigger's published penalty
+decisions (两书同达), and the official calendar's arrival, which makes provisional due dates
+final (DOMAIN.md §10).
 
 Duplicates are the shared consumer's business (inbox in the effect's transaction); the
 handlers here never commit.
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jrp_appeals.service_layer import entries
+from jrp_appeals.service_layer import entries, exits, publicity
 from jrp_appeals.service_layer.recompute import recompute_provisional
 from jrp_shared.calendar import YearSchedule
 from jrp_shared.events import topics
@@ -21,10 +23,12 @@ from jrp_shared.events.payloads import (
     ListEntryRevoked,
     ListEntrySuspended,
     OrderStatuses,
+    PublicityDecisionPublished,
     SanctionOrderStatus,
 )
 from jrp_shared.messaging.consumer import Handler
 from jrp_shared.messaging.uow import UnitOfWork
+from jrp_shared.vocabulary import ListEntryStatus as Status
 
 if TYPE_CHECKING:
     from jrp_appeals.bootstrap import Appeals
@@ -41,11 +45,17 @@ def list_entry_handlers(appeals: Appeals) -> dict[str, Handler]:
 
     async def revoked(uow: UnitOfWork, _envelope: Envelope, payload: EventPayload) -> None:
         assert isinstance(payload, ListEntryRevoked)
-        await entries.take_revoked(uow, payload, appeals.clock())
+        now = appeals.clock()
+        if await entries.take_revoked(uow, payload, now):
+            await exits.notify_exit(
+                uow, appeals.context(), payload.entry_id, Status.REVOKED, now, detail=payload.reason
+            )
 
     async def repaired(uow: UnitOfWork, _envelope: Envelope, payload: EventPayload) -> None:
         assert isinstance(payload, ListEntryRepaired)
-        await entries.take_repaired(uow, payload, appeals.clock())
+        now = appeals.clock()
+        if await entries.take_repaired(uow, payload, now):
+            await exits.notify_exit(uow, appeals.context(), payload.entry_id, Status.REPAIRED, now)
 
     return {
         ListEntryInForce.event_type: in_force,
@@ -74,6 +84,17 @@ def order_status_handlers(appeals: Appeals) -> dict[str, Handler]:
     return {OrderStatuses.event_type: statuses, SanctionOrderStatus.event_type: status}
 
 
+def publicity_handlers(appeals: Appeals) -> dict[str, Handler]:
+    """Trigger's published decisions: a penalty's counterpart gets the decision with the
+    repair guidance (两书同达, DOMAIN.md §11). Withdrawals are none of this service's business."""
+
+    async def published(uow: UnitOfWork, _envelope: Envelope, payload: EventPayload) -> None:
+        assert isinstance(payload, PublicityDecisionPublished)
+        await publicity.take_decision_published(uow, payload, appeals.clock())
+
+    return {PublicityDecisionPublished.event_type: published}
+
+
 def add_consumers(appeals: Appeals) -> None:
     appeals.runtime.add_consumer(
         "list-entries", [topics.LIST_ENTRIES], list_entry_handlers(appeals)
@@ -81,6 +102,7 @@ def add_consumers(appeals: Appeals) -> None:
     appeals.runtime.add_consumer(
         "order-holders", [topics.ORDER_STATUS], order_status_handlers(appeals)
     )
+    appeals.runtime.add_consumer("publicity", [topics.PUBLICITY], publicity_handlers(appeals))
 
     async def schedule_loaded(uow: UnitOfWork, schedule: YearSchedule) -> None:
         calendar = appeals.copies.calendar.calendar

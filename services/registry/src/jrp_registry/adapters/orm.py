@@ -140,3 +140,35 @@ subject_cases = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 Index("subject_cases_subject", subject_cases.c.subject_code, subject_cases.c.opened_at)
+
+# Double-publicity decisions (双公示) as trigger publishes them (publicity.v1): the latest
+# version of each, with the columns the public lookup filters on, and the whole payload to show
+# (DOMAIN.md §12). A withdrawal (repaired or revoked) is its own row: it hides every version.
+publicity_decisions = Table(
+    "publicity_decisions",
+    metadata,
+    Column("decision_id", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("kind", String(16), nullable=False, comment="PublicityKind"),
+    Column("counterpart_code", String(18), nullable=False),
+    Column("counterpart_name", String(200), nullable=False),
+    Column("decision_number", String(200), nullable=False),
+    Column("decision_date", Date, nullable=False),
+    Column("published_on", Date, nullable=False, comment="published_at, as a date in China"),
+    Column("publication_ends", Date, nullable=False, comment="公示截止期, the last day shown"),
+    Column("payload", JSON, nullable=False, comment="PublicityDecisionPublished"),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+Index("publicity_decisions_counterpart", publicity_decisions.c.counterpart_code)
+Index("publicity_decisions_number", publicity_decisions.c.decision_number)
+Index("publicity_decisions_ends", publicity_decisions.c.publication_ends)
+
+publicity_withdrawals = Table(
+    "publicity_withdrawals",
+    metadata,
+    Column("decision_id", String(64), primary_key=True),
+    Column("version", Integer, nullable=False, comment="the version that was withdrawn"),
+    Column("reason", String(16), nullable=False, comment="PublicationEnd"),
+    Column("withdrawn_by", String(64), nullable=False),
+    Column("withdrawn_at", DateTime(timezone=True), nullable=False),
+)
