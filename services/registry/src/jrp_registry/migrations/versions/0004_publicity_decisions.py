@@ -1,8 +1,8 @@
 """publicity decisions: the double-publicity (双公示) decisions of publicity.v1 and their
 withdrawals, for the public lookup (DOMAIN.md §12)
 
-Revision ID: 0006
-Revises: 0003 (the lead re-chains it after the registry's 0004/0005 at merge)
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-29 06:00:00.000000
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
+revision: str = "0004"
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
