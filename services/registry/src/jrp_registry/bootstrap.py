@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from anyio import CapacityLimiter
 
 from jrp_registry.adapters import orm
-from jrp_registry.adapters.throttle import TokenThrottle
+from jrp_registry.adapters.throttle import PublicThrottle, TokenThrottle
 from jrp_registry.config import RegistrySettings
 from jrp_registry.entrypoints.consumers import add_consumers
 from jrp_shared.auth import TokenIssuer, load_public_keys, public_jwk
 from jrp_shared.bus.base import Bus
 from jrp_shared.calendar import WorkingDayCalendar
+from jrp_shared.clock import Clock, system_clock
 from jrp_shared.events import topics
 from jrp_shared.runtime import ServiceRuntime
 
@@ -29,9 +30,15 @@ class Registry:
     """Bounds the secret hashes computed at once in worker threads."""
     published_keys: list[dict[str, str]]
     """The key set `/.well-known/jwks.json` publishes: the signing key first."""
+    public_throttle: PublicThrottle
+    """The public routes' rate limit per caller address."""
+    clock: Clock = system_clock
+    """The receiver's clock: the public lookup judges 'today' by its china date."""
 
 
-def bootstrap(settings: RegistrySettings, *, bus: Bus | None = None) -> Registry:
+def bootstrap(
+    settings: RegistrySettings, *, bus: Bus | None = None, clock: Clock = system_clock
+) -> Registry:
     runtime = ServiceRuntime(
         settings,
         orm.messaging,
@@ -58,6 +65,10 @@ def bootstrap(settings: RegistrySettings, *, bus: Bus | None = None) -> Registry
         throttle,
         CapacityLimiter(settings.token_hash_threads),
         _key_set(issuer, settings),
+        PublicThrottle(
+            rate=settings.public_rate_limit, storage_uri=settings.public_rate_limit_storage
+        ),
+        clock,
     )
 
 

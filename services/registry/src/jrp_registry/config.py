@@ -73,8 +73,18 @@ class RegistrySettings(ServiceSettings):
         "registered them and the office (JSON object; docs/security.md)",
     )
     catalog_dir: Path = DEFAULT_CATALOG_DIR
+    public_rate_limit: str = Field(
+        default="120/minute",
+        description="requests one caller address may make to the public routes (a `limits` "
+        "rate); more get 429 with Retry-After (docs/public-lookup.md)",
+    )
+    public_rate_limit_storage: str = Field(
+        default="async+memory://",
+        description="`limits` storage URI of the public rate limit; per process by default, a "
+        "shared one (async+redis://…) holds it across replicas",
+    )
 
-    @field_validator("token_requests_per_client", "token_failures_per_address")
+    @field_validator("token_requests_per_client", "token_failures_per_address", "public_rate_limit")
     @classmethod
     def _a_rate(cls, value: str) -> str:
         parse(value)  # raises ValueError naming what is wrong

@@ -1,0 +1,144 @@
+"""The public credit lookup's reads (issue 13 part 1; docs/public-lookup.md): a subject by code,
+subjects by name. Read only; the rules of what may be shown are `domain.publication`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jrp_registry.adapters.entries import EntryRepository
+from jrp_registry.adapters.repositories import (
+    CatalogRepository,
+    DepartmentRepository,
+    SubjectRepository,
+)
+from jrp_registry.domain import names, publication
+from jrp_registry.domain.catalog import ListTypeDefinition, MeasureDefinition
+from jrp_registry.domain.entries import StoredEntry
+from jrp_registry.domain.subjects import Subject
+from jrp_shared.errors import InvalidInput
+from jrp_shared.events.payloads import ListEntryInForce
+from jrp_shared.vocabulary import SubjectType
+
+
+@dataclass(frozen=True)
+class PublicCatalog:
+    """The catalog in force today, as the public lookup words it."""
+
+    list_types: dict[str, ListTypeDefinition]
+    measures: list[MeasureDefinition]
+    department_names: dict[str, str]
+
+    def shows(self, entry: StoredEntry, today: date) -> bool:
+        list_type = self.list_types.get(entry.list_type)
+        rules = list_type.publication if list_type is not None else None
+        return publication.is_public(entry, rules, today)
+
+    def measures_of(self, entry: StoredEntry) -> list[MeasureDefinition]:
+        """The catalog's measures in force for the entry's list type and subject type."""
+        return [
+            m
+            for m in self.measures
+            if entry.list_type in m.list_types and entry.subject_type in m.applies_to
+        ]
+
+
+async def public_catalog(session: AsyncSession, today: date) -> PublicCatalog:
+    catalog = CatalogRepository(session)
+    return PublicCatalog(
+        list_types={v.code: v.definition for v in await catalog.list_types.in_force(today)},
+        measures=[v.definition for v in await catalog.measures.in_force(today)],
+        department_names={d.code: d.name for d, _ in await DepartmentRepository(session).all()},
+    )
+
+
+@dataclass(frozen=True)
+class PublicEntry:
+    entry: StoredEntry
+    record: ListEntryInForce
+    list_type: ListTypeDefinition
+    publication_ends: date
+    measures: list[MeasureDefinition]
+
+
+@dataclass(frozen=True)
+class PublicSubject:
+    subject: Subject
+    entries: list[PublicEntry]
+    publicity_decisions: list[dict[str, Any]] = field(default_factory=list)
+    """Hook for the double-publicity records within their publication period (issue 13 part 4:
+    the registry's publicity projection, `published_for(code, today)`); empty until then."""
+
+
+async def public_subject(session: AsyncSession, code: str, today: date) -> PublicSubject | None:
+    """The subject and its entries public today; None for an unknown code and for a natural
+    person with nothing public (the lookup never confirms that a person exists)."""
+    subject = await SubjectRepository(session).get(code.strip().upper())
+    if subject is None:
+        return None
+    catalog = await public_catalog(session, today)
+    shown = [
+        PublicEntry(
+            entry=e,
+            record=ListEntryInForce.model_validate(e.payload),
+            list_type=catalog.list_types[e.list_type],
+            publication_ends=publication.publication_ends(
+                e, catalog.list_types[e.list_type].publication
+            ),
+            measures=catalog.measures_of(e),
+        )
+        for e in await EntryRepository(session).public_candidates([subject.code], today)
+        if catalog.shows(e, today)
+    ]
+    if subject.subject_type is SubjectType.NATURAL_PERSON and not shown:
+        return None
+    return PublicSubject(subject, shown)
+
+
+@dataclass(frozen=True)
+class Found:
+    code: str
+    name: str
+    subject_type: SubjectType
+    public_entries: int
+
+
+async def public_search(
+    session: AsyncSession, q: str, limit: int, offset: int, today: date
+) -> list[Found]:
+    """Organisations found by name (registered or listed), with how many entries are public
+    today; natural persons only when they have one (on a list type that publishes persons).
+    A complete USCC answers that subject; a digit run of an identifier is refused."""
+    subjects = SubjectRepository(session)
+    code = publication.code_in_query(q)
+    if code is not None:
+        found = await subjects.get(code)
+        ranked_codes = [(found.code, found.name, found.subject_type)] if found else []
+    else:
+        query = names.query_of(q)
+        if query is None:
+            raise InvalidInput.for_field(
+                "query.q",
+                "nothing_searchable",
+                "the query holds no letter, digit or character to search by; give a name",
+            )
+        candidates = await subjects.name_candidates(query)
+        order = {
+            c: i for i, (c, _) in enumerate(names.ranked(query, [(c, n) for c, n, _ in candidates]))
+        }
+        ranked_codes = sorted((c for c in candidates if c[0] in order), key=lambda c: order[c[0]])
+    catalog = await public_catalog(session, today)
+    entries = await EntryRepository(session).public_candidates(
+        [c for c, _, _ in ranked_codes], today
+    )
+    counts = Counter(e.subject_code for e in entries if catalog.shows(e, today))
+    shown = [
+        Found(c, name, kind, counts[c])
+        for c, name, kind in ranked_codes
+        if kind is not SubjectType.NATURAL_PERSON or counts[c] > 0
+    ]
+    return shown[offset : offset + limit]
