@@ -15,9 +15,9 @@ from jrp_registry.adapters.catalog_files import read_catalog
 from jrp_registry.app import create_app, registry_of
 from jrp_registry.config import DEFAULT_CATALOG_DIR, RegistrySettings
 from jrp_registry.service_layer import handlers
+from jrp_registry.service_layer.entries import record_entry_event
 from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_IMPLEMENTER, ROLE_INITIATOR, ROLE_PORTAL
 from jrp_shared.bus.base import Message
-from jrp_registry.service_layer.entries import record_entry_event
 from jrp_shared.clock import Clock, china_date
 from jrp_shared.events.payloads import (
     CaseParty,
