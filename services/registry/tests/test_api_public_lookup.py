@@ -361,3 +361,40 @@ async def test_the_public_routes_are_rate_limited_per_address(
     # The department routes are not counted against it.
     inside = await throttled.client.get("/v1/subjects", headers=throttled.as_department())
     assert inside.status_code == 200
+
+
+async def test_a_listed_subject_follows_later_listings_until_a_department_writes_it(
+    registry: RegistryUnderTest,
+) -> None:
+    def named(name: str, entry_id: str) -> Any:
+        return entry_in_force(
+            entry_id=entry_id,
+            subject=SubjectReference(
+                code=LISTED_ENTERPRISE, subject_type=SubjectType.LEGAL_PERSON, name=name
+            ),
+        )
+
+    async def name() -> str:
+        r = await registry.client.get(
+            f"/v1/subjects/{LISTED_ENTERPRISE}", headers=registry.as_department()
+        )
+        assert r.status_code == 200, r.text
+        found: str = r.json()["name"]
+        return found
+
+    await registry.feed(named("福州甲公司", "e-1"), named("福州乙公司", "e-2"))
+    assert await name() == "福州乙公司"  # still only listed: the later listing renames it
+    assert [f["code"] for f in await _search(registry, "乙公司")] == [LISTED_ENTERPRISE]
+    assert await _search(registry, "甲公司") == []
+    # Its registration authority (market, USCC position 1 = 9) corrects it; no one else may.
+    body = {"name": "福州丙公司"}
+    refused = await registry.client.put(
+        f"/v1/subjects/{LISTED_ENTERPRISE}", json=body, headers=registry.as_department("tax")
+    )
+    assert refused.status_code == 403
+    changed = await registry.client.put(
+        f"/v1/subjects/{LISTED_ENTERPRISE}", json=body, headers=registry.as_department("market")
+    )
+    assert changed.status_code == 200, changed.text
+    await registry.feed(named("福州丁公司", "e-3"))
+    assert await name() == "福州丙公司"

@@ -196,6 +196,8 @@ class SubjectRepository:
         ]
 
     async def save(self, subject: Subject, by: str) -> None:
+        """A new revision. Written by a department (not by a listing), a listed subject is
+        the registry's own from then on: later listings no longer rename it."""
         now = _now()
         await self._s.execute(
             update(orm.subjects)
@@ -206,6 +208,7 @@ class SubjectRepository:
                 revision=subject.revision,
                 updated_at=now,
                 updated_by=by,
+                **({} if by == LISTED_BY else {"source": REGISTERED}),
             )
         )
         await self._s.execute(
