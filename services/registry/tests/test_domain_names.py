@@ -1,7 +1,16 @@
 """Name search (jrp_registry.domain.names): traditional characters, pinyin, initials,
 non-contiguous words, ranking (issue 13 part 3)."""
 
-from jrp_registry.domain.names import Fit, keys_of, like_pattern, query_of, rank, ranked
+from jrp_registry.domain.names import (
+    Fit,
+    NameQuery,
+    Rank,
+    keys_of,
+    like_pattern,
+    query_of,
+    rank,
+    ranked,
+)
 
 MINJIANG = "福州市闽江科技有限公司"
 NAMES = [
@@ -13,16 +22,24 @@ NAMES = [
 ]
 
 
+def _ranked(query: NameQuery, names: list[tuple[str, str]]) -> list[tuple[str, Rank]]:
+    return ranked(query, [(code, keys_of(name)) for code, name in names])
+
+
+def _rank(query: NameQuery, name: str, code: str) -> Rank | None:
+    return rank(query, keys_of(name), code)
+
+
 def _codes(q: str) -> list[str]:
     query = query_of(q)
     assert query is not None
-    return [code for code, _ in ranked(query, NAMES)]
+    return [code for code, _ in _ranked(query, NAMES)]
 
 
 def test_the_keys_fold_traditional_full_width_and_punctuation() -> None:
     keys = keys_of("福州市閩江科技（集團）有限公司 ")
     assert keys.name_key == "福州市闽江科技集团有限公司"
-    assert keys.pinyin == "fuzhoushiminjiangkejijituanyouxiangongsi"
+    assert keys.pinyin == "fu zhou shi min jiang ke ji ji tuan you xian gong si"
     assert keys.initials == "fzsmjkjjtyxgs"
     assert keys_of("ＡＢＣ科技").name_key == "abc科技"
 
@@ -53,20 +70,20 @@ def test_ranking_exact_prefix_contiguous_then_gaps_then_shorter() -> None:
     assert _codes("福州科技") == ["D", "B", "A"]
     query = query_of("福州")
     assert query is not None
-    fits = {code: r.fit for code, r in ranked(query, NAMES)}
+    fits = {code: r.fit for code, r in _ranked(query, NAMES)}
     assert fits == {"D": Fit.PREFIX, "B": Fit.PREFIX, "A": Fit.PREFIX, "E": Fit.CONTIGUOUS}
     # Ties go to the shorter name, then the code.
     assert _codes("福州") == ["D", "B", "A", "E"]
     same = query_of("科技")
     assert same is not None
-    assert [c for c, _ in ranked(same, [("Z", "甲科技"), ("Y", "乙科技")])] == ["Y", "Z"]
+    assert [c for c, _ in _ranked(same, [("Z", "甲科技"), ("Y", "乙科技")])] == ["Y", "Z"]
 
 
 def test_fewer_gaps_rank_before_more() -> None:
     query = query_of("福科")
     assert query is not None
-    one_gap = rank(query, "福州科技有限公司", "1")
-    two_gaps = rank(query, "福建省福州建工科技公司", "2")
+    one_gap = _rank(query, "福州科技有限公司", "1")
+    two_gaps = _rank(query, "福建省福州建工科技公司", "2")
     assert one_gap is not None and two_gaps is not None
     assert one_gap < two_gaps
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
@@ -36,6 +36,16 @@ LISTED_BY = "list-entries"
 """`created_by` / `recorded_by` of what a list entry wrote (no department's own act)."""
 CANDIDATES = 500
 """Name-search candidates the database hands over for ranking, at most."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A subject the name search's prefilter passed, with its stored search keys."""
+
+    code: str
+    name: str
+    subject_type: SubjectType
+    keys: names.NameKeys
 
 
 class SubjectRepository:
@@ -268,7 +278,7 @@ class SubjectRepository:
         name_query = names.query_of(q)
         if name_query is not None:
             found = await self.name_candidates(name_query, subject_type)
-            ranked = names.ranked(name_query, [(code, name) for code, name, _ in found])
+            ranked = names.ranked(name_query, [(c.code, c.keys) for c in found])
             seen = set(codes)
             codes += [code for code, _ in ranked if code not in seen]
         page = codes[offset : offset + limit]
@@ -284,16 +294,16 @@ class SubjectRepository:
 
     async def name_candidates(
         self, query: names.NameQuery, subject_type: SubjectType | None = None
-    ) -> list[tuple[str, str, SubjectType]]:
-        """(code, name, type) of the subjects whose search keys pass the LIKE prefilter every
-        match passes (`names.like_pattern`), at most CANDIDATES of them, for ranking."""
+    ) -> list[Candidate]:
+        """The subjects whose search keys pass the LIKE prefilter every match passes
+        (`names.like_pattern`), shortest names first, at most CANDIDATES, for ranking."""
         t, s = orm.subject_search, orm.subjects
         pattern = names.like_pattern(query.text)
         match: ColumnElement[bool] = t.c.name_key.like(pattern)
         if query.latin:
             match = or_(match, t.c.pinyin.like(pattern))
         statement = (
-            select(s.c.code, s.c.name, s.c.subject_type)
+            select(s.c.code, s.c.name, s.c.subject_type, t.c.name_key, t.c.pinyin, t.c.initials)
             .join(t, t.c.code == s.c.code)
             .where(match)
             .order_by(func.length(t.c.name_key), s.c.code)
@@ -302,7 +312,15 @@ class SubjectRepository:
         if subject_type is not None:
             statement = statement.where(s.c.subject_type == subject_type.value)
         rows = await self._s.execute(statement)
-        return [(r.code, r.name, SubjectType(r.subject_type)) for r in rows]
+        return [
+            Candidate(
+                r.code,
+                r.name,
+                SubjectType(r.subject_type),
+                names.NameKeys(r.name_key, r.pinyin, r.initials),
+            )
+            for r in rows
+        ]
 
 
 D = TypeVar("D", ListTypeDefinition, MeasureDefinition)

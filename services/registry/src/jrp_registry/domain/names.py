@@ -7,8 +7,8 @@ A name is folded once into search keys, stored beside the subject (`subject_sear
   half-width (NFKC), lower case, and only letters, digits and characters kept (spaces and
   punctuation such as `（）` dropped): `福州市閩江科技（集團）有限公司` becomes
   `福州市闽江科技集团有限公司`;
-- `pinyin`: the full pinyin of the key without tones or separators (pypinyin):
-  `fuzhoushiminjiang…`;
+- `pinyin`: the pinyin of the key, one syllable per character, without tones, separated by
+  spaces (pypinyin): `fu zhou shi min jiang …`;
 - `initials`: the first letter of each syllable: `fzsmjkj…`.
 
 A query is folded the same way. It matches a name when its characters appear in the name in
@@ -63,7 +63,7 @@ class NameKeys:
 def keys_of(name: str) -> NameKeys:
     key = fold(name)
     syllables = _syllables(key)
-    return NameKeys(key, "".join(syllables), "".join(s[0] for s in syllables))
+    return NameKeys(key, " ".join(syllables), "".join(s[0] for s in syllables))
 
 
 @dataclass(frozen=True)
@@ -167,13 +167,16 @@ def _spelled(query: str, syllables: list[str]) -> tuple[int, int] | None:
     return go(0, 0, 0)
 
 
-def rank(query: NameQuery, name: str, code: str) -> Rank | None:
-    """How `name` fits `query`, or None when it does not match."""
-    keys = keys_of(name)
+def rank(query: NameQuery, keys: NameKeys, code: str) -> Rank | None:
+    """How the name of `keys` (as stored) fits `query`, or None when it does not match."""
     q = query.text
     length = len(keys.name_key)
+    syllables = keys.pinyin.split()
+    hays = [keys.name_key]
+    if query.latin:
+        hays += ["".join(syllables), keys.initials]
     candidates: list[tuple[Fit, int, int]] = []
-    for hay in (keys.name_key, *((keys.pinyin, keys.initials) if query.latin else ())):
+    for hay in hays:
         if not hay:
             continue
         if hay == q:
@@ -187,7 +190,7 @@ def rank(query: NameQuery, name: str, code: str) -> Rank | None:
         if embedded is not None:
             candidates.append((Fit.IN_ORDER, *embedded))
         if query.latin:
-            spelled = _spelled(q, _syllables(keys.name_key))
+            spelled = _spelled(q, syllables)
             if spelled is not None:
                 candidates.append((Fit.IN_ORDER, *spelled))
     if not candidates:
@@ -196,7 +199,7 @@ def rank(query: NameQuery, name: str, code: str) -> Rank | None:
     return Rank(fit, gaps, gap_length, length, code)
 
 
-def ranked(query: NameQuery, names: list[tuple[str, str]]) -> list[tuple[str, Rank]]:
-    """(code, rank) of every (code, name) that matches, best first."""
-    found = [(code, r) for code, name in names if (r := rank(query, name, code)) is not None]
-    return sorted(found, key=lambda pair: pair[1])
+def ranked(query: NameQuery, found: list[tuple[str, NameKeys]]) -> list[tuple[str, Rank]]:
+    """(code, rank) of every (code, stored keys) that matches, best first."""
+    matches = [(code, r) for code, keys in found if (r := rank(query, keys, code)) is not None]
+    return sorted(matches, key=lambda pair: pair[1])

@@ -69,6 +69,7 @@ class PublicEntry:
 class PublicSubject:
     subject: Subject
     entries: list[PublicEntry]
+    department_names: dict[str, str]
     publicity_decisions: list[dict[str, Any]] = field(default_factory=list)
     """Hook for the double-publicity records within their publication period (issue 13 part 4:
     the registry's publicity projection, `published_for(code, today)`); empty until then."""
@@ -96,7 +97,7 @@ async def public_subject(session: AsyncSession, code: str, today: date) -> Publi
     ]
     if subject.subject_type is SubjectType.NATURAL_PERSON and not shown:
         return None
-    return PublicSubject(subject, shown)
+    return PublicSubject(subject, shown, catalog.department_names)
 
 
 @dataclass(frozen=True)
@@ -126,11 +127,11 @@ async def public_search(
                 "nothing_searchable",
                 "the query holds no letter, digit or character to search by; give a name",
             )
-        candidates = await subjects.name_candidates(query)
-        order = {
-            c: i for i, (c, _) in enumerate(names.ranked(query, [(c, n) for c, n, _ in candidates]))
-        }
-        ranked_codes = sorted((c for c in candidates if c[0] in order), key=lambda c: order[c[0]])
+        candidates = {c.code: c for c in await subjects.name_candidates(query)}
+        ranked = names.ranked(query, [(c.code, c.keys) for c in candidates.values()])
+        ranked_codes = [
+            (code, candidates[code].name, candidates[code].subject_type) for code, _ in ranked
+        ]
     catalog = await public_catalog(session, today)
     entries = await EntryRepository(session).public_candidates(
         [c for c, _, _ in ranked_codes], today

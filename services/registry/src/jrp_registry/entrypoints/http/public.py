@@ -175,9 +175,6 @@ async def public_subject(
     today = china_date(registry.clock())
     async with registry.runtime.db.sessions() as session:
         found = await public.public_subject(session, code, today)
-        departments = (
-            (await public.public_catalog(session, today)).department_names if found else {}
-        )
     if found is None:
         raise NotFound(NOT_PUBLIC)
     subject = found.subject
@@ -187,7 +184,7 @@ async def public_subject(
         name=subject.name,
         subject_type=subject.subject_type,
         division_code=subject.division_code,
-        entries=[_entry_read(e, subject, departments) for e in found.entries],
+        entries=[_entry_read(e, subject, found.department_names) for e in found.entries],
         publicity_decisions=list(found.publicity_decisions),
     )
 
