@@ -91,6 +91,12 @@ async def test_a_penalty_is_published_delivered_with_its_repair_guidance_and_wit
     assert public["decision_number"] == "榕市监罚〔2026〕101号"
     assert public["counterpart"]["code"] == company
     assert "repair_guidance" not in public  # told to the counterpart, not to the public
+    # The subject lookup by code shows it too (the counterpart is known from the decision).
+    looked_up = await mesh.registry.client.get(f"/v1/public/subjects/{company}")
+    assert looked_up.status_code == 200, looked_up.text
+    assert [d["decision_number"] for d in looked_up.json()["publicity_decisions"]] == [
+        "榕市监罚〔2026〕101号"
+    ]
 
     async def person_shown() -> list[dict[str, Any]] | None:
         return await _public(mesh, "榕市监罚〔2026〕102号") or None
@@ -129,6 +135,7 @@ async def test_a_penalty_is_published_delivered_with_its_repair_guidance_and_wit
         return True if not await _public(mesh, "虚假广告示例科技") else None
 
     assert await eventually(gone, within=60)
+    assert (await mesh.registry.client.get(f"/v1/public/subjects/{company}")).status_code == 404
     # ...and the notice was not sent twice by the correction-free withdrawal.
     r = await appeals.client.get("/v1/notifications", headers=subject)
     assert len([n for n in r.json() if n["about"] == "penalty_decision"]) == 1

@@ -13,19 +13,23 @@ from jrp_registry.entrypoints.http import (
     catalog,
     departments,
     oauth,
+    public,
     public_decisions,
     subjects,
 )
 from jrp_shared.bus.base import Bus
 from jrp_shared.calendar_copy import deadline_router, follow_calendar
+from jrp_shared.clock import Clock, system_clock
 from jrp_shared.logging import configure_logging
 from jrp_shared.web import create_service_app
 
 
-def create_app(settings: RegistrySettings | None = None, *, bus: Bus | None = None) -> FastAPI:
+def create_app(
+    settings: RegistrySettings | None = None, *, bus: Bus | None = None, clock: Clock | None = None
+) -> FastAPI:
     settings = settings or RegistrySettings()
     configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
-    registry = bootstrap(settings, bus=bus)
+    registry = bootstrap(settings, bus=bus, clock=clock or system_clock)
 
     async def load_calendar() -> None:
         # Operator-loaded official schedules override the library (DOMAIN.md §10).
@@ -47,6 +51,7 @@ def create_app(settings: RegistrySettings | None = None, *, bus: Bus | None = No
             oauth.router,
             oauth.well_known,
             subjects.router,
+            public.router,
             cases.router,
             departments.router,
             catalog.router,

@@ -9,8 +9,7 @@ from datetime import date
 from anyio import CapacityLimiter
 
 from jrp_registry.adapters import orm
-from jrp_registry.adapters.public_throttle import PublicThrottle
-from jrp_registry.adapters.throttle import TokenThrottle
+from jrp_registry.adapters.throttle import PublicThrottle, TokenThrottle
 from jrp_registry.config import RegistrySettings
 from jrp_registry.entrypoints.consumers import add_consumers, add_publicity_consumer
 from jrp_shared.auth import TokenIssuer, load_public_keys, public_jwk
@@ -33,16 +32,18 @@ class Registry:
     published_keys: list[dict[str, str]]
     """The key set `/.well-known/jwks.json` publishes: the signing key first."""
     public_throttle: PublicThrottle
-    """The one rate limit of the public routes (no token)."""
+    """The public routes' rate limit per caller address (one window over every public route)."""
     clock: Clock = field(default=system_clock)
-    """Replaceable, so tests can move time (what the public lookup shows on a day)."""
+    """The receiver's clock (tests move it): the public lookup judges 'today' by its china date."""
 
     def today(self) -> date:
         """Today in China: publication periods are judged by it (DOMAIN.md §12)."""
         return china_date(self.clock())
 
 
-def bootstrap(settings: RegistrySettings, *, bus: Bus | None = None) -> Registry:
+def bootstrap(
+    settings: RegistrySettings, *, bus: Bus | None = None, clock: Clock = system_clock
+) -> Registry:
     runtime = ServiceRuntime(
         settings,
         orm.messaging,
@@ -71,8 +72,9 @@ def bootstrap(settings: RegistrySettings, *, bus: Bus | None = None) -> Registry
         CapacityLimiter(settings.token_hash_threads),
         _key_set(issuer, settings),
         PublicThrottle(
-            per_address=settings.public_rate_limit, storage_uri=settings.token_rate_limit_storage
+            rate=settings.public_rate_limit, storage_uri=settings.public_rate_limit_storage
         ),
+        clock,
     )
 
 

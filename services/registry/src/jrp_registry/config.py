@@ -74,10 +74,14 @@ class RegistrySettings(ServiceSettings):
     )
     catalog_dir: Path = DEFAULT_CATALOG_DIR
     public_rate_limit: str = Field(
-        default="60/minute",
-        description="requests one caller address may make to the public routes (no token), "
-        "together (a `limits` rate); more get 429 with Retry-After. Kept in the storage of "
-        "`token_rate_limit_storage`",
+        default="120/minute",
+        description="requests one caller address may make to the public routes (a `limits` "
+        "rate); more get 429 with Retry-After (docs/public-lookup.md)",
+    )
+    public_rate_limit_storage: str = Field(
+        default="async+memory://",
+        description="`limits` storage URI of the public rate limit; per process by default, a "
+        "shared one (async+redis://…) holds it across replicas",
     )
 
     @field_validator("token_requests_per_client", "token_failures_per_address", "public_rate_limit")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from fastapi import FastAPI
 from httpx import AsyncClient
@@ -14,19 +15,40 @@ from jrp_registry.adapters.catalog_files import read_catalog
 from jrp_registry.app import create_app, registry_of
 from jrp_registry.config import DEFAULT_CATALOG_DIR, RegistrySettings
 from jrp_registry.service_layer import handlers
+from jrp_registry.service_layer.entries import record_entry_event
 from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_IMPLEMENTER, ROLE_INITIATOR, ROLE_PORTAL
 from jrp_shared.bus.base import Message
+from jrp_shared.clock import Clock, china_date
 from jrp_shared.events.payloads import (
     CaseParty,
     ComplaintDecided,
     ComplaintFiled,
+    CourtCase,
+    DecisionDocument,
+    EnforcementBasis,
+    EventPayload,
+    LinkedPersonRecord,
+    ListEntryInForce,
     ObjectionDecided,
     ObjectionFiled,
+    Period,
     RepairApplied,
     RepairDecided,
+    SubjectReference,
 )
-from jrp_shared.testing import Keys, serving
-from jrp_shared.vocabulary import ObjectionOutcome, PartyKind, Remedy, RepairRoute
+from jrp_shared.identifiers import resident_id_check_character
+from jrp_shared.testing import Keys, sample_uscc, serving
+from jrp_shared.vocabulary import (
+    DisclosureClass,
+    LinkedPersonRole,
+    ListColour,
+    ObjectionOutcome,
+    PartyKind,
+    PerformanceState,
+    Remedy,
+    RepairRoute,
+    SubjectType,
+)
 
 
 @dataclass
@@ -52,6 +74,14 @@ class RegistryUnderTest:
         """Messages onto the registry's bus, as another service's relay puts them."""
         await registry_of(self.app).runtime.bus.publish(messages)
 
+    async def feed(self, *events: EventPayload) -> None:
+        """List-entry events straight into the consumer's handler, each in its own unit of
+        work, as the list-entries consumer runs it (without the inbox)."""
+        for event in events:
+            async with registry_of(self.app).runtime.uow() as uow:
+                await record_entry_event(uow, event)
+                await uow.commit()
+
     async def seed_catalog(self) -> handlers.LoadReport:
         async with registry_of(self.app).runtime.uow() as uow:
             return await handlers.load_catalog(
@@ -61,9 +91,9 @@ class RegistryUnderTest:
 
 @asynccontextmanager
 async def running_registry(
-    settings: RegistrySettings, keys: Keys
+    settings: RegistrySettings, keys: Keys, *, clock: Clock | None = None
 ) -> AsyncIterator[RegistryUnderTest]:
-    app = create_app(settings)
+    app = create_app(settings, clock=clock)
     async with serving(app, "registry") as client:
         yield RegistryUnderTest(app, client, keys)
 
@@ -145,3 +175,76 @@ def repair_decided(subject: str, repair_id: str = "rep-1", *, approved: bool) ->
         decided_by="tax",
         decided_at=DECIDED_AT,
     )
+
+
+# --- list entries as trigger sends them (list-entries.v1) ----------------------------------------
+
+TAX_LIST = "black.tax.major-violation"
+COURT_LIST = "black.judicial.dishonest-judgment-debtor"
+LISTED_ENTERPRISE = sample_uscc(13_013)
+LISTED_PERSON = "35010219800101001" + resident_id_check_character("35010219800101001")
+REPRESENTATIVE = "35010219700101002" + resident_id_check_character("35010219700101002")
+
+
+def entry_in_force(**changes: Any) -> ListEntryInForce:
+    """A public tax black-list entry of a Fuzhou enterprise named in traditional characters,
+    with its legal representative, in force from 30 days ago (China) for two years."""
+    today = china_date(datetime.now(UTC))
+    fields: dict[str, Any] = {
+        "entry_id": "entry-1",
+        "version": 1,
+        "record_id": "闽税-2026-0001",
+        "initiating_department": "tax",
+        "subject": SubjectReference(
+            code=LISTED_ENTERPRISE,
+            subject_type=SubjectType.LEGAL_PERSON,
+            name="福州市閩江科技有限公司",
+        ),
+        "list_type": TAX_LIST,
+        "list_type_version": 1,
+        "colour": ListColour.BLACK,
+        "grounds": "虚开增值税专用发票",
+        "legal_basis": "《中华人民共和国税收征收管理法》第六十三条",
+        "decision_document": DecisionDocument(
+            number="闽税稽罚〔2026〕12号", date=today - timedelta(days=30)
+        ),
+        "period": Period(start=today - timedelta(days=30), end=today + timedelta(days=700)),
+        "disclosure_class": DisclosureClass.PUBLIC,
+        "linked_persons": [
+            LinkedPersonRecord(
+                role=LinkedPersonRole.LEGAL_REPRESENTATIVE, name="张三", resident_id=REPRESENTATIVE
+            )
+        ],
+        "evidence_references": [],
+        "recorded_at": datetime.now(UTC),
+    }
+    fields.update(changes)
+    return ListEntryInForce(**fields)
+
+
+def court_entry(**changes: Any) -> ListEntryInForce:
+    """A natural person on the court's list of dishonest judgment debtors."""
+    fields: dict[str, Any] = {
+        "entry_id": "court-1",
+        "record_id": "(2026)闽0102执1234号",
+        "initiating_department": "court",
+        "subject": SubjectReference(
+            code=LISTED_PERSON, subject_type=SubjectType.NATURAL_PERSON, name="李四"
+        ),
+        "list_type": COURT_LIST,
+        "grounds": "有履行能力而拒不履行生效法律文书确定的义务",
+        "legal_basis": "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条",
+        "linked_persons": [],
+        "court_case": CourtCase(
+            court="福州市鼓楼区人民法院",
+            case_number="(2026)闽0102执1234号",
+            filing_date=date(2026, 1, 5),
+            enforcement_basis=EnforcementBasis(
+                issuer="福州市鼓楼区人民法院", number="(2025)闽0102民初88号"
+            ),
+            obligation="偿还借款本金人民币十万元",
+            performance=PerformanceState.NONE,
+        ),
+    }
+    fields.update(changes)
+    return entry_in_force(**fields)

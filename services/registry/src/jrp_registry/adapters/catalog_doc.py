@@ -31,8 +31,8 @@ def render_catalog(bundle: CatalogBundle) -> str:
         "## List types",
         "",
         "| code | name | domain | initiated by | lawful area | period (months) | "
-        "suspended on objection | linked persons | repair | legal basis |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "suspended on objection | linked persons | repair | public lookup | legal basis |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
 
     def domain_name(code: str) -> str:
@@ -50,7 +50,7 @@ def render_catalog(bundle: CatalogBundle) -> str:
             f"| {t.default_period_months} / max {t.max_period_months} "
             f"| {'yes' if t.suspend_during_objection else 'no'} "
             f"| {'yes' if t.includes_linked_persons else 'no'} | {repair} "
-            f"| {_cell(t.legal_basis)} |"
+            f"| {_publication(t)} | {_cell(t.legal_basis)} |"
         )
     lines += _own_rules(bundle.list_types)
     lines += _past_editions(bundle)
@@ -84,6 +84,13 @@ def render_catalog(bundle: CatalogBundle) -> str:
             f"| {'yes' if d.initiates else 'no'} | {'yes' if d.implements else 'no'} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _publication(t: ListTypeDefinition) -> str:
+    """Who the public lookup shows and for how long (docs/public-lookup.md)."""
+    who = "organisations and persons" if t.publication.natural_persons_public else "organisations"
+    months = t.publication.max_disclosure_months
+    return f"{who}, {'at most ' + str(months) + ' months' if months else 'for the period'}"
 
 
 def _own_rules(list_types: list[ListTypeDefinition]) -> list[str]:

@@ -36,8 +36,56 @@ subjects = Table(
     Column("created_by", String(32), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("updated_by", String(32), nullable=False),
+    Column(
+        "source",
+        String(20),
+        nullable=False,
+        server_default="registered",
+        comment="registered: by a department here; listed: known only from a list entry "
+        "(list-entries.v1), until a department registers it (docs/public-lookup.md)",
+    ),
 )
 Index("subjects_name", subjects.c.name)
+
+# Search keys of each subject's name (jrp_registry.domain.names): folded simplified name, full
+# pinyin, initials. On PostgreSQL trigram indexes serve the LIKE '%..%' prefilter.
+subject_search = Table(
+    "subject_search",
+    metadata,
+    Column("code", String(18), ForeignKey("subjects.code", ondelete="CASCADE"), primary_key=True),
+    Column("name_key", String(300), nullable=False),
+    Column("pinyin", String(2000), nullable=False),
+    Column("initials", String(300), nullable=False),
+)
+for _column in ("name_key", "pinyin", "initials"):
+    Index(
+        f"subject_search_{_column}_trgm",
+        subject_search.c[_column],
+        postgresql_using="gin",
+        postgresql_ops={_column: "gin_trgm_ops"},
+    )
+
+# The registry's projection of list entries (list-entries.v1): the public lookup reads it, and
+# an authorised read will (the latest ListEntryInForce payload is kept whole).
+list_entries = Table(
+    "list_entries",
+    metadata,
+    Column("entry_id", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("subject_code", String(18), nullable=False),
+    Column("subject_type", String(30), nullable=False),
+    Column("subject_name", String(300), nullable=False),
+    Column("list_type", String(100), nullable=False),
+    Column("colour", String(10), nullable=False),
+    Column("disclosure_class", String(30), nullable=False),
+    Column("initiating_department", String(32), nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("payload", JSON, nullable=False, comment="the latest ListEntryInForce, as sent"),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+Index("list_entries_subject", list_entries.c.subject_code)
 
 linked_persons = Table(
     "linked_persons",

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, exists, insert, or_, select, update
+from sqlalchemy import ColumnElement, exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jrp_registry.adapters import orm
+from jrp_registry.domain import names
 from jrp_registry.domain.publicity import PublicDecision
 from jrp_shared.clock import china_date
 from jrp_shared.events.payloads import PublicityDecisionPublished, PublicityDecisionWithdrawn
@@ -19,9 +20,14 @@ _W = orm.publicity_withdrawals
 
 
 def _matching(q: str) -> ColumnElement[bool]:
-    """The counterpart names that `q` finds: a plain substring for now. The lead switches it to
-    the registry's ranked name search (`jrp_registry.domain.names`) at merge."""
-    return _T.c.counterpart_name.contains(q, autoescape=True)
+    """The counterpart names that `q` finds: its characters folded as the subject search folds
+    them (traditional to simplified, half-width, lower case; `jrp_registry.domain.names`), in
+    order but not necessarily together (`福州科技` finds `福州市闽江科技有限公司`). Pinyin
+    is searched for subjects (`GET /v1/public/subjects?q=`), not here."""
+    folded = names.fold(q)
+    if not folded:
+        return _T.c.counterpart_name.contains(q, autoescape=True)
+    return func.lower(_T.c.counterpart_name).like(names.like_pattern(folded))
 
 
 def _shown(today: date) -> list[ColumnElement[bool]]:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Table, and_, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from jrp_registry.adapters import orm
+from jrp_registry.domain import names
 from jrp_registry.domain.catalog import (
     DepartmentDefinition,
     DomainDefinition,
@@ -23,6 +26,26 @@ from jrp_shared.vocabulary import LinkedPersonRole, SubjectType
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+REGISTERED = "registered"
+LISTED = "listed"
+"""`subjects.source`: a subject a department registered here, or one known only because a
+list entry named it (docs/public-lookup.md, "Every listed subject")."""
+LISTED_BY = "list-entries"
+"""`created_by` / `recorded_by` of what a list entry wrote (no department's own act)."""
+CANDIDATES = 500
+"""Name-search candidates the database hands over for ranking, at most."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A subject the name search's prefilter passed, with its stored search keys."""
+
+    code: str
+    name: str
+    subject_type: SubjectType
+    keys: names.NameKeys
 
 
 class SubjectRepository:
@@ -64,7 +87,7 @@ class SubjectRepository:
             warnings=tuple(row["warnings"]),
         )
 
-    async def add(self, subject: Subject, by: str) -> None:
+    async def add(self, subject: Subject, by: str, *, source: str = REGISTERED) -> None:
         now = _now()
         await self._s.execute(
             insert(orm.subjects).values(
@@ -78,10 +101,68 @@ class SubjectRepository:
                 created_by=by,
                 updated_at=now,
                 updated_by=by,
+                source=source,
             )
         )
         await self._write_people(subject)
         await self._record_version(subject, now, by)
+        await self._write_keys(subject.code, subject.name)
+
+    async def source(self, code: str) -> str | None:
+        """`registered` or `listed`; None for an unknown code."""
+        found: str | None = await self._s.scalar(
+            select(orm.subjects.c.source).where(orm.subjects.c.code == code)
+        )
+        return found
+
+    async def register_over_listed(self, subject: Subject, by: str) -> None:
+        """A department registers a subject known so far only from a list entry: its data
+        replace the listing's, and it becomes the department's (it may change it from now on).
+        The history keeps the listed revisions."""
+        now = _now()
+        await self._s.execute(
+            update(orm.subjects)
+            .where(orm.subjects.c.code == subject.code)
+            .values(
+                subject_type=subject.subject_type.value,
+                name=subject.name,
+                division_code=subject.division_code,
+                revision=subject.revision,
+                warnings=list(subject.warnings),
+                created_at=now,
+                created_by=by,
+                updated_at=now,
+                updated_by=by,
+                source=REGISTERED,
+            )
+        )
+        await self._s.execute(
+            delete(orm.linked_persons).where(orm.linked_persons.c.subject_code == subject.code)
+        )
+        await self._write_people(subject)
+        await self._record_version(subject, now, by)
+        await self._write_keys(subject.code, subject.name)
+
+    async def note_listed(self, listed: Subject) -> None:
+        """A subject a list entry names becomes known (`source` listed) when the registry does
+        not have it; a later listing renames a listed one; a subject a department registered
+        is never overwritten by a listing."""
+        current = await self.get(listed.code)
+        if current is None:
+            await self.add(listed, LISTED_BY, source=LISTED)
+        elif await self.source(listed.code) == LISTED and current.name != listed.name:
+            revised = replace(current, name=listed.name, revision=current.revision + 1)
+            await self.save(revised, LISTED_BY)
+
+    async def _write_keys(self, code: str, name: str) -> None:
+        keys = names.keys_of(name)
+        t = orm.subject_search
+        await self._s.execute(delete(t).where(t.c.code == code))
+        await self._s.execute(
+            insert(t).values(
+                code=code, name_key=keys.name_key, pinyin=keys.pinyin, initials=keys.initials
+            )
+        )
 
     async def created_by(self, code: str) -> str | None:
         found: str | None = await self._s.scalar(
@@ -125,6 +206,8 @@ class SubjectRepository:
         ]
 
     async def save(self, subject: Subject, by: str) -> None:
+        """A new revision. Written by a department (not by a listing), a listed subject is
+        the registry's own from then on: later listings no longer rename it."""
         now = _now()
         await self._s.execute(
             update(orm.subjects)
@@ -135,6 +218,7 @@ class SubjectRepository:
                 revision=subject.revision,
                 updated_at=now,
                 updated_by=by,
+                **({} if by == LISTED_BY else {"source": REGISTERED}),
             )
         )
         await self._s.execute(
@@ -142,6 +226,7 @@ class SubjectRepository:
         )
         await self._write_people(subject)
         await self._record_version(subject, now, by)
+        await self._write_keys(subject.code, subject.name)
 
     async def _write_people(self, subject: Subject) -> None:
         if subject.linked_persons:
@@ -162,26 +247,80 @@ class SubjectRepository:
     async def search(
         self, q: str | None, subject_type: SubjectType | None, limit: int, offset: int
     ) -> list[Subject]:
-        query = select(orm.subjects).order_by(orm.subjects.c.code).limit(limit).offset(offset)
-        if q:
-            needle = q.strip()
-            # A natural person is found by the whole resident ID only: a prefix would let a
-            # caller recover a masked ID digit by digit (DOMAIN.md §2, §12).
-            query = query.where(
+        """Without `q`, every subject by code. With it: the subject of that whole code, the
+        organisations whose USCC starts with it, then the names it matches, ranked
+        (`domain.names`)."""
+        if not q:
+            query = select(orm.subjects).order_by(orm.subjects.c.code).limit(limit).offset(offset)
+            if subject_type is not None:
+                query = query.where(orm.subjects.c.subject_type == subject_type.value)
+            return await self._subjects((await self._s.execute(query)).all())
+        needle = q.strip().upper()
+        # A natural person is found by the whole resident ID only: a prefix would let a
+        # caller recover a masked ID digit by digit (DOMAIN.md §2, §12).
+        by_code = (
+            select(orm.subjects.c.code)
+            .where(
                 or_(
-                    orm.subjects.c.code == needle.upper(),
+                    orm.subjects.c.code == needle,
                     and_(
                         orm.subjects.c.subject_type != SubjectType.NATURAL_PERSON.value,
-                        orm.subjects.c.code.startswith(needle.upper(), autoescape=True),
+                        orm.subjects.c.code.startswith(needle, autoescape=True),
                     ),
-                    orm.subjects.c.name.contains(needle, autoescape=True),
                 )
             )
+            .order_by(orm.subjects.c.code)
+            .limit(CANDIDATES)
+        )
         if subject_type is not None:
-            query = query.where(orm.subjects.c.subject_type == subject_type.value)
-        rows = (await self._s.execute(query)).all()
+            by_code = by_code.where(orm.subjects.c.subject_type == subject_type.value)
+        codes = list((await self._s.scalars(by_code)).all())
+        name_query = names.query_of(q)
+        if name_query is not None:
+            found = await self.name_candidates(name_query, subject_type)
+            ranked = names.ranked(name_query, [(c.code, c.keys) for c in found])
+            seen = set(codes)
+            codes += [code for code, _ in ranked if code not in seen]
+        page = codes[offset : offset + limit]
+        rows = (
+            await self._s.execute(select(orm.subjects).where(orm.subjects.c.code.in_(page)))
+        ).all()
+        by = {r.code: r for r in rows}
+        return await self._subjects([by[c] for c in page if c in by])
+
+    async def _subjects(self, rows: Any) -> list[Subject]:
         people = await self._people([r.code for r in rows])
         return [self._subject(r._mapping, people.get(r.code, ())) for r in rows]
+
+    async def name_candidates(
+        self, query: names.NameQuery, subject_type: SubjectType | None = None
+    ) -> list[Candidate]:
+        """The subjects whose search keys pass the LIKE prefilter every match passes
+        (`names.like_pattern`), shortest names first, at most CANDIDATES, for ranking."""
+        t, s = orm.subject_search, orm.subjects
+        pattern = names.like_pattern(query.text)
+        match: ColumnElement[bool] = t.c.name_key.like(pattern)
+        if query.latin:
+            match = or_(match, t.c.pinyin.like(pattern))
+        statement = (
+            select(s.c.code, s.c.name, s.c.subject_type, t.c.name_key, t.c.pinyin, t.c.initials)
+            .join(t, t.c.code == s.c.code)
+            .where(match)
+            .order_by(func.length(t.c.name_key), s.c.code)
+            .limit(CANDIDATES)
+        )
+        if subject_type is not None:
+            statement = statement.where(s.c.subject_type == subject_type.value)
+        rows = await self._s.execute(statement)
+        return [
+            Candidate(
+                r.code,
+                r.name,
+                SubjectType(r.subject_type),
+                names.NameKeys(r.name_key, r.pinyin, r.initials),
+            )
+            for r in rows
+        ]
 
 
 D = TypeVar("D", ListTypeDefinition, MeasureDefinition)

@@ -44,3 +44,23 @@ class TokenThrottle:
     async def refused(self, address: str) -> None:
         """Count a refused request against the caller's address."""
         await self._limiter.hit(self._failures, f"address:{address}")
+
+
+class PublicThrottle:
+    """The public lookup's rate limit (docs/public-lookup.md, "Limits"): one moving window per
+    caller address over every public route, so no one client can walk the register."""
+
+    def __init__(self, *, rate: str, storage_uri: str) -> None:
+        self._rate: RateLimitItem = parse(rate)
+        self._limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
+
+    async def admit(self, address: str) -> None:
+        """Count one request; 429 with Retry-After when the address spent its limit."""
+        key = f"public:{address}"
+        if await self._limiter.hit(self._rate, key):
+            return
+        stats = await self._limiter.get_window_stats(self._rate, key)
+        raise TooManyRequests(
+            f"too many public lookups from this address (limit {self._rate}); retry later",
+            retry_after_seconds=math.ceil(stats.reset_time - time.time()),
+        )

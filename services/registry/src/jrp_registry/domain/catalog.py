@@ -18,6 +18,7 @@ from jrp_shared.events.payloads import (
     DeletionRules,
     ObjectionReview,
     PeriodExtension,
+    PublicationRules,
     RepairRules,
 )
 from jrp_shared.vocabulary import (
@@ -80,6 +81,11 @@ class ListTypeDefinition(_Definition):
     period_extension: PeriodExtension | None = None
     deletion: DeletionRules | None = None
     objection_review: ObjectionReview | None = None
+    publication: PublicationRules = Field(
+        default_factory=PublicationRules,
+        description="how public entries appear in the public lookup (DOMAIN.md §3, §11, §12; "
+        "docs/public-lookup.md)",
+    )
 
     @model_validator(mode="after")
     def _rules(self) -> ListTypeDefinition:

@@ -178,6 +178,20 @@ def register(
     )
 
 
+def listed(*, code: str, subject_type: SubjectType, name: str) -> Subject:
+    """A subject known only because a list entry names it (trigger validated its code): the
+    registry knows every listed subject, so the searches find it (docs/public-lookup.md). Its
+    division is the one inside the code, or 000000 when that is not six digits."""
+    division = _default_division(code, subject_type)
+    return Subject(
+        code=code,
+        subject_type=subject_type,
+        name=name.strip(),
+        division_code=division if _DIVISION_CODE.match(division) else "000000",
+        revision=1,
+    )
+
+
 def revise(
     subject: Subject,
     *,

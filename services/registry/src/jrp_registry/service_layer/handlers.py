@@ -4,7 +4,7 @@ events the change makes, and commits once: state and events in one transaction (
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
@@ -12,6 +12,7 @@ import anyio.to_thread
 from anyio import CapacityLimiter
 
 from jrp_registry.adapters.repositories import (
+    LISTED,
     CalendarRepository,
     CatalogRepository,
     DepartmentRepository,
@@ -99,9 +100,16 @@ async def register_subject(
         organisation_code_policy=organisation_code_policy,
     )
     repo = SubjectRepository(uow.session)
-    if await repo.get(subject.code) is not None:
-        raise Conflict(f"subject {subject.code} is already registered; update it instead")
-    await repo.add(subject, by)
+    known = await repo.get(subject.code)
+    if known is not None and await repo.source(subject.code) == LISTED:
+        # Known only from a list entry: the department's registration takes it over, as the
+        # next revision (docs/public-lookup.md, "Every listed subject").
+        subject = replace(subject, revision=known.revision + 1)
+        await repo.register_over_listed(subject, by)
+    elif known is not None:
+        raise Conflict(f"subject {_shown(subject.code)} is already registered; update it instead")
+    else:
+        await repo.add(subject, by)
     uow.emit(_subject_event(subject))
     await uow.commit()
     return subject

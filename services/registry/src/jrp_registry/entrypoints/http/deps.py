@@ -29,6 +29,14 @@ async def _portal(principal: Annotated[Principal, Depends(current_department)]) 
     return principal
 
 
+async def _public_caller(request: Request) -> None:
+    """Anyone may call a public route, without a token; each caller address is rate-limited
+    (docs/public-lookup.md, "Limits")."""
+    registry: Registry = request.app.state.registry
+    await registry.public_throttle.admit(request.client.host if request.client else "unknown")
+
+
 RegistryDep = Annotated[Registry, Depends(_registry)]
+PublicCaller = Annotated[None, Depends(_public_caller)]
 Administrator = Annotated[Principal, Depends(_administrator)]
 Portal = Annotated[Principal, Depends(_portal)]

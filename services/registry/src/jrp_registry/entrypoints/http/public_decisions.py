@@ -11,8 +11,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from jrp_registry.domain.publicity import MAX_QUERY, PublicDecision
-from jrp_registry.entrypoints.http.deps import RegistryDep
-from jrp_registry.entrypoints.http.public_limit import PublicCaller
+from jrp_registry.entrypoints.http.deps import PublicCaller, RegistryDep
 from jrp_registry.service_layer import publicity
 from jrp_shared.events.payloads import LicenceDetails, PenaltyDetails
 from jrp_shared.vocabulary import PublicityKind, SubjectType
