@@ -136,7 +136,13 @@ class CheckService:
             raise IndexNotReady("the must-check index is still loading; retry shortly")
 
     async def check(
-        self, principal: Principal, raw_code: str, requested_department: str | None
+        self,
+        principal: Principal,
+        raw_code: str,
+        requested_department: str | None,
+        *,
+        purpose: CheckPurpose | None = None,
+        business_reference: str | None = None,
     ) -> Checked:
         now = self._clock()
         today = china_date(now)
@@ -159,6 +165,9 @@ class CheckService:
                 correlation_id=current_correlation_id(),
                 listed=result.listed,
                 answer=summary,
+                check_id=check_id,
+                purpose=purpose.value if purpose is not None else None,
+                business_reference=business_reference,
             )
         )
         return Checked(check_id, now, result)
@@ -228,7 +237,9 @@ class CheckService:
             if result is None or not result.hits:
                 items.append(code)
                 summary = f'{{"check_id":"{check_id}",{empty_tail}'
-                rows.append(AuditRow(now, asker, code, batch_id, correlation_id, False, summary))
+                rows.append(
+                    AuditRow(now, asker, code, batch_id, correlation_id, False, summary, check_id)
+                )
                 continue
             listed += result.listed
             rewarded += result.rewarded
@@ -236,7 +247,9 @@ class CheckService:
             items.append(result)
             summary = _dumps({"check_id": check_id, **result.summary()})
             rows.append(
-                AuditRow(now, asker, code, batch_id, correlation_id, result.listed, summary)
+                AuditRow(
+                    now, asker, code, batch_id, correlation_id, result.listed, summary, check_id
+                )
             )
         batch = BatchChecked(
             batch_id, now, department, today, items, listed, rewarded, refused, suspended

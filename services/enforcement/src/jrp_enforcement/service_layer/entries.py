@@ -137,7 +137,10 @@ async def take_entry_in_force(uow: UnitOfWork, ctx: OrdersContext, entry: ListEn
         end_reason="expired" if expired else None,
     )
     await entries.replace_targets(
-        entry.entry_id, planning.targets_of(entry, list_type), existing=known
+        entry.entry_id,
+        planning.targets_of(entry, list_type),
+        existing=known,
+        version=entry.version,
     )
     existing = (
         {o.order_id: o for o in await orders.for_entry(entry.entry_id, lock=True)} if known else {}
