@@ -856,9 +856,7 @@ class CheckAnswer:
             "rewards": [d.measure.code for d in self.rewards],
             "entry_versions": {h.entry.entry_id: h.entry.version for h in self.hits},
             "measure_versions": {d.measure.code: d.measure.version for d in due},
-            "list_type_versions": {
-                h.entry.list_type: h.entry.list_type_version for h in self.hits
-            },
+            "list_type_versions": {h.entry.list_type: h.entry.list_type_version for h in self.hits},
         }
         if self.suspended:
             summary["suspended"] = [h.entry.entry_id for h in self.hits if h.suspended]
