@@ -355,6 +355,9 @@ def wire_checks(
     changes: EntryChanges,
     clock: Clock,
     batch_policy: BatchPolicy | None = None,
+    *,
+    seal_interval_seconds: float = 1.0,
+    seal_batch: int = 2_000,
 ) -> CheckService:
     """Build the index and the audit writer, run them with the service, make /readyz wait for
     the index, and have every committed entry change reload it."""
@@ -368,7 +371,7 @@ def wire_checks(
 
     live = LiveCheckIndex(runtime.db, catalog, clock, follower=follower, on_event=received)
     audit = AuditWriter(runtime.db)
-    sealer = AuditSealer(runtime.db)
+    sealer = AuditSealer(runtime.db, batch=seal_batch, interval_seconds=seal_interval_seconds)
     changes.subscribe(live.entries_changed)
     catalog.on_change(changes.announce_catalog)
     runtime.add_task("check-index", live.run)
