@@ -113,7 +113,6 @@ class AuditWriter:
         lanes: int = 2,
     ) -> None:
         self._db = db
-        self.db = db
         self._max_rows = max_rows_per_commit
         self._retry_seconds = retry_seconds
         self._queue: deque[tuple[AuditRow, asyncio.Future[None]]] = deque()

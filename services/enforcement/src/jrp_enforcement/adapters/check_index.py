@@ -666,6 +666,7 @@ class LiveCheckIndex:
         retry_seconds: float = 1.0,
     ) -> None:
         self._db = db
+        self.db = db
         self._follower = follower
         self._on_event = on_event
         self._catalog = catalog

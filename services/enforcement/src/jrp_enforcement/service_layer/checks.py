@@ -114,8 +114,8 @@ class CheckService:
         self.live = live
         self.audit = audit
         self._clock = clock
-        self.history = history or EntryHistoryReads(audit.db)
-        self.reads = reads or AuditReads(audit.db)
+        self.history = history or EntryHistoryReads(live.db)
+        self.reads = reads or AuditReads(live.db)
         self.batch_policy = batch_policy or BatchPolicy()
         registry = registry or CollectorRegistry()
         self.batches_checked = Counter(
@@ -212,7 +212,7 @@ class CheckService:
             raise NotFound(f"no check {check_id} of yours")
         verified: Verification | None = None
         if row["chain_seq"] is not None:
-            verified = await verify_chain(self.audit.db, up_to_seq=int(row["chain_seq"]))
+            verified = await verify_chain(self.live.db, up_to_seq=int(row["chain_seq"]))
         row["chain_verified"] = None if verified is None else verified.walk.ok
         return row
 
