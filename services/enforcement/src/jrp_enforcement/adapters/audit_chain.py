@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, insert, select, text, update
+import msgspec
+from sqlalchemy import Select, Text, bindparam, cast, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from jrp_enforcement.adapters import orm
@@ -26,11 +27,16 @@ log = get_logger(__name__)
 
 _SEALER_LOCK = 0x6A72_7000_0A0D
 """pg_advisory_xact_lock key of the one sealer (any replica's)."""
-_HASH_CHUNK = 200
-"""Rows hashed between two yields to the event loop (checks share it)."""
+_HASH_CHUNK = 50
+"""Rows hashed between two yields to the event loop (checks share it): about 13 µs a row,
+so well under a millisecond at a time."""
 
 _a = orm.check_audit
-_HASHED = [_a.c[name] for name in HASHED_FIELDS]
+# The answer is read as its stored text (decoded once, by the hashing, not by the driver too).
+_HASHED = [
+    cast(_a.c.answer, Text).label("answer") if name == "answer" else _a.c[name]
+    for name in HASHED_FIELDS
+]
 _CHAIN = [_a.c.chain_seq, _a.c.prev_hash, _a.c.row_hash]
 
 
@@ -195,6 +201,8 @@ def _row(mapping: Mapping[str, Any]) -> dict[str, Any]:
     row = dict(mapping)
     row["asked_at"] = _aware(row["asked_at"])
     row["as_of"] = _aware(row["as_of"])
+    answer = row["answer"]
+    row["answer"] = msgspec.json.decode(answer) if isinstance(answer, str) else answer
     return row
 
 

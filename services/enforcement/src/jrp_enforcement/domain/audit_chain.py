@@ -16,12 +16,16 @@ their reach anchors it (docs/must-check.md, "The audit chain").
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
+
+import msgspec
+
+_decode = msgspec.json.decode
+_encode = msgspec.json.Encoder(order="sorted").encode
 
 GENESIS = "0" * 64
 """The `prev_hash` of the first row."""
@@ -54,7 +58,7 @@ def _value(name: str, value: Any) -> Any:
     if isinstance(value, datetime):
         return _moment(value)
     if name == "answer" and isinstance(value, str):
-        return json.loads(value)  # the same answer whether read as text or as JSON
+        return _decode(value)  # the same answer whether read as text or as JSON
     return value
 
 
@@ -63,7 +67,7 @@ def canonical(row: Mapping[str, Any], chain_seq: int) -> bytes:
     its position, keys sorted, no spaces, UTF-8; instants in UTC with microseconds. The
     same bytes whether the row was read from PostgreSQL or SQLite."""
     values = [chain_seq, *(_value(name, row.get(name)) for name in HASHED_FIELDS)]
-    return json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    return _encode(values)
 
 
 def row_hash(prev_hash: str, row: Mapping[str, Any], chain_seq: int) -> str:
