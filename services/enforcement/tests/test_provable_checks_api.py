@@ -151,6 +151,16 @@ async def test_the_audit_is_read_back_by_the_asker_or_the_office_only(
     given = mine["mandatory_measures"] + mine["recommended_measures"]
     assert answer["measure_versions"] == {m["code"]: m["version"] for m in given}
 
+    for bad, reason in (
+        ({"purpose": "curiosity"}, "enum"),
+        ({"business_reference": "x" * 201}, "string_length"),
+    ):
+        refused_check = await enforcement.client.get(
+            f"/v1/checks/{ENTERPRISE}", params=bad, headers=enforcement.as_department("tax")
+        )
+        assert refused_check.status_code == 422
+        assert refused_check.json()["detail"][0]["reason"] == reason
+
     office = await enforcement.client.get(url, headers=enforcement.as_office())
     assert office.status_code == 200 and office.json()["check_id"] == mine["check_id"]
     other = await enforcement.client.get(url, headers=enforcement.as_department("finance"))
