@@ -209,7 +209,7 @@ class CheckService:
         if row is None or not (
             ROLE_ADMINISTRATOR in principal.roles or row["department"] == principal.department_code
         ):
-            raise NotFound(f"no check {check_id} of yours")
+            raise NotFound("no such check among your department's (see GET /v1/checks/audit)")
         verified: Verification | None = None
         if row["chain_seq"] is not None:
             verified = await verify_chain(self.live.db, up_to_seq=int(row["chain_seq"]))
