@@ -13,10 +13,15 @@ from jrp_enforcement.adapters import orm
 from jrp_enforcement.adapters.audit_chain import AuditSealer
 from jrp_enforcement.cli import verify_audit
 from jrp_enforcement.config import EnforcementSettings
-from jrp_enforcement.service_layer.entries import take_entry_in_force, take_entry_revoked
+from jrp_enforcement.service_layer.entries import (
+    take_entry_in_force,
+    take_entry_revoked,
+    take_entry_suspended,
+)
 from jrp_enforcement.testing import ENTERPRISE, EnforcementUnderTest, entry_in_force
-from jrp_shared.events.payloads import ListEntryRevoked
+from jrp_shared.events.payloads import ListEntryRevoked, ListEntrySuspended
 from jrp_shared.testing import eventually
+from jrp_shared.vocabulary import CaseKind
 
 pytestmark = pytest.mark.integration
 
@@ -261,3 +266,53 @@ async def test_a_tail_cut_off_is_found_against_the_head(
     assert await verify_audit(settings, chunk=100) == 1
     first = json.loads(capsys.readouterr().out)["first_problem"]
     assert (first["fault"], first["chain_seq"], first["id"]) == ("truncated", last, None)
+
+
+async def test_as_of_follows_corrections_and_suspensions(
+    enforcement: EnforcementUnderTest,
+) -> None:
+    person = "11010519491231002X"
+    await _take(enforcement)
+    corrected_at = LISTED_AT + timedelta(hours=1)
+    enforcement.set_time(corrected_at)
+    async with enforcement.runtime.uow() as uow:  # v2 no longer names the legal representative
+        await take_entry_in_force(
+            uow, enforcement.orders, entry_in_force(version=2, linked_persons=[])
+        )
+        await uow.commit()
+    suspended_at = corrected_at + timedelta(hours=1)
+    enforcement.set_time(suspended_at)
+    async with enforcement.runtime.uow() as uow:
+        await take_entry_suspended(
+            uow,
+            enforcement.orders,
+            ListEntrySuspended(
+                entry_id="entry-1",
+                version=2,
+                subject_code=ENTERPRISE,
+                case_kind=CaseKind.OBJECTION,
+                case_id="objection-1",
+                suspended_at=suspended_at,
+            ),
+        )
+        await uow.commit()
+    enforcement.set_time(NOW)
+
+    def at(moment: datetime) -> str:
+        return (moment + timedelta(minutes=30)).isoformat()
+
+    v1 = await _check(enforcement, person, as_of=at(LISTED_AT))
+    assert v1["listed"] is True  # the person was named by version 1
+    assert (await _check(enforcement, person, as_of=at(corrected_at)))["listed"] is False
+    v2 = await _check(enforcement, ENTERPRISE, as_of=at(corrected_at))
+    assert v2["listed"] is True and v2["suspended"] is False
+    held = await _check(enforcement, ENTERPRISE, as_of=at(suspended_at))
+    assert held["listed"] is False and held["suspended"] is True
+    assert held["mandatory_measures"] == [] and held["entries"][0]["status"] == "suspended"
+    for body, version in ((v1, 1), (v2, 2)):
+        row = (
+            await enforcement.client.get(
+                f"/v1/checks/audit/{body['check_id']}", headers=enforcement.as_department("tax")
+            )
+        ).json()
+        assert row["answer"]["entry_versions"] == {"entry-1": version}

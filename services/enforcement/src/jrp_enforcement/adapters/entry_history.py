@@ -133,5 +133,8 @@ class EntryHistoryReads:
                 json.dumps(document, ensure_ascii=False),
                 suspended,
             )
-            entries.append(builder.build(entry_row, targets[entry_id], by_entry[entry_id]))
+            entry = builder.build(entry_row, targets[entry_id], by_entry[entry_id])
+            # A version may no longer name the code an earlier one did (a correction).
+            if code in entry.targets[0::2]:
+                entries.append(entry)
         return entries
