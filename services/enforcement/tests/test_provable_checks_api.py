@@ -46,7 +46,9 @@ async def _revoke(service: EnforcementUnderTest) -> None:
         subject_code=ENTERPRISE,
         reason="行政复议撤销",
         revoked_by="tax",
-        revoked_at=REVOKED_AT,
+        # Decided before the as_of below, received after it: as_of answers what the platform
+        # knew then (the receiver's time), so still listed.
+        revoked_at=LISTED_AT + timedelta(minutes=10),
     )
     async with service.runtime.uow() as uow:
         await take_entry_revoked(uow, service.orders, revoked)

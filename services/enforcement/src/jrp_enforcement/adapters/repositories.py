@@ -207,15 +207,18 @@ class EntryRepository:
         if exists:
             await self._flushed(entry.entry_id)
             await self._s.execute(update(t).where(t.c.entry_id == entry.entry_id).values(values))
-            await self._s.execute(insert(orm.entry_history).values(history))
         elif self._writes is not None:
             row = {"entry_id": entry.entry_id, "received_at": now, **values}
             self._writes.add(t, [row], [entry.entry_id])
-            self._writes.add(orm.entry_history, [history], [entry.entry_id])
         else:
             await self._s.execute(
                 insert(t).values(entry_id=entry.entry_id, received_at=now, **values)
             )
+        # Kept with the entry's rows: a later change of the entry in this unit of work flushes
+        # them first, so its history rows stay in order.
+        if self._writes is not None:
+            self._writes.add(orm.entry_history, [history], [entry.entry_id])
+        else:
             await self._s.execute(insert(orm.entry_history).values(history))
 
     async def _record_states(self, entry_ids: Sequence[str], at: datetime) -> None:
@@ -235,12 +238,28 @@ class EntryRepository:
             )
         )
 
-    async def end(self, entry_id: str, status: ListEntryStatus, at: datetime, reason: str) -> None:
-        await self.end_all([entry_id], status, at, reason)
+    async def end(
+        self,
+        entry_id: str,
+        status: ListEntryStatus,
+        at: datetime,
+        reason: str,
+        *,
+        received_at: datetime | None = None,
+    ) -> None:
+        await self.end_all([entry_id], status, at, reason, received_at=received_at)
 
     async def end_all(
-        self, entry_ids: Sequence[str], status: ListEntryStatus, at: datetime, reason: str
+        self,
+        entry_ids: Sequence[str],
+        status: ListEntryStatus,
+        at: datetime,
+        reason: str,
+        *,
+        received_at: datetime | None = None,
     ) -> None:
+        """End the entries at `at`; their history says when this service learnt it
+        (`received_at`, `at` if not given)."""
         if not entry_ids:
             return
         await self._flushed()
@@ -252,7 +271,7 @@ class EntryRepository:
                 status=status.value, ended_at=at, end_reason=reason, updated_at=at, **NOT_SUSPENDED
             )
         )
-        await self._record_states(entry_ids, at)
+        await self._record_states(entry_ids, received_at or at)
 
     async def suspend(
         self, entry_id: str, case_kind: CaseKind, case_id: str, since: datetime, now: datetime
