@@ -413,6 +413,7 @@ def _reference(raw: str | None) -> str | None:
             "query.business_reference",
             "string_length",
             "business_reference is 1 to 200 characters",
+            limit=200,
         )
     return raw
 
