@@ -2,7 +2,10 @@
 back (who may see which check), its hash chain and `verify-audit`, and checks answered as of a
 past instant from the entries' history. Entries go through the service's own handlers."""
 
+import asyncio
 import json
+import os
+import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -254,7 +257,7 @@ async def test_verify_audit_names_the_first_altered_row(
 
 
 async def test_a_tail_cut_off_is_found_against_the_head(
-    enforcement: EnforcementUnderTest, capsys: pytest.CaptureFixture[str]
+    enforcement: EnforcementUnderTest,
 ) -> None:
     enforcement.set_time(NOW)
     for _ in range(4):
@@ -264,9 +267,19 @@ async def test_a_tail_cut_off_is_found_against_the_head(
     async with enforcement.runtime.db.engine.begin() as conn:
         last = await conn.scalar(select(a.c.chain_seq).order_by(a.c.chain_seq.desc()).limit(1))
         await conn.execute(delete(a).where(a.c.chain_seq == last))
-    settings = EnforcementSettings(database_url=enforcement.runtime.settings.database_url)
-    assert await verify_audit(settings, chunk=100) == 1
-    first = json.loads(capsys.readouterr().out)["first_problem"]
+    # The command itself, as an operator runs it.
+    url = enforcement.runtime.settings.database_url
+    run = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "jrp_enforcement.cli",
+        "verify-audit",
+        env={**os.environ, "JRP_ENFORCEMENT_DATABASE_URL": url},
+        stdout=asyncio.subprocess.PIPE,
+    )
+    out, _ = await run.communicate()
+    assert run.returncode == 1
+    first = json.loads(out)["first_problem"]
     assert (first["fault"], first["chain_seq"], first["id"]) == ("truncated", last, None)
 
 
