@@ -33,7 +33,8 @@ async def enforcement(
     postgres: PostgresDatabases, keys: Keys, tmp_path: Path, catalog: Catalog
 ) -> AsyncIterator[EnforcementUnderTest]:
     """Enforcement on a real PostgreSQL database of its own, the embedded bus, the seed
-    catalog in its copy; the expiry sweep runs at start only (tests call it themselves)."""
+    catalog in its copy; the expiry sweep and the audit sealer run at start only (tests call
+    them themselves)."""
     settings = EnforcementSettings(
         database_url=await postgres.fresh("enforcement", MIGRATIONS),
         bus="embedded",
@@ -41,6 +42,7 @@ async def enforcement(
         auth_public_key_file=keys.public_key_file,
         log_json=False,
         expiry_interval_seconds=3600,
+        audit_seal_interval_seconds=3600,  # sealed at start, then by the tests themselves
     )
     async with running_enforcement(settings, keys) as service:
         await service.seed_catalog(*catalog)

@@ -88,6 +88,8 @@ def _entry(
         period_end=end,
         targets=targets,
         orders=orders,
+        version=3,
+        list_type_version=2,
     )
 
 
@@ -188,6 +190,10 @@ def test_the_listed_enterprise_gets_the_asking_departments_measures_split() -> N
         "mandatory": ["tax.no-new-invoice-quota"],
         "recommended": ["tax.key-monitoring"],
         "rewards": [],
+        # The answer as it was given: which version of each entry, measure and list type.
+        "entry_versions": {"entry-1": 3},
+        "measure_versions": {"tax.no-new-invoice-quota": 1, "tax.key-monitoring": 1},
+        "list_type_versions": {"black.tax.major-violation": 2},
     }
 
 

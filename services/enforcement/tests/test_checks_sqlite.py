@@ -13,6 +13,7 @@ from httpx import AsyncClient
 from sqlalchemy import insert, select, update
 
 from jrp_enforcement.adapters import orm
+from jrp_enforcement.adapters.audit_chain import AuditSealer, verify_chain
 from jrp_enforcement.app import create_app
 from jrp_enforcement.cli import MIGRATIONS
 from jrp_enforcement.config import EnforcementSettings
@@ -114,6 +115,7 @@ async def running(tmp_path: Path, keys: Keys) -> AsyncIterator[tuple[AsyncClient
         auth_public_key_file=keys.public_key_file,
         log_json=False,
         expiry_interval_seconds=3600,
+        audit_seal_interval_seconds=3600,  # sealed at start, then by the test
     )
     app = create_app(settings)
     async with app.state.runtime.uow() as uow:  # before start: the index loads it
@@ -188,3 +190,23 @@ async def test_checks_batches_and_reloads_on_sqlite(
     body = await eventually(suspended, within=10)
     assert body["listed"] is False
     assert body["entries"][0]["note"] == "suspended pending objection"
+
+
+async def test_the_audit_is_sealed_and_verified_on_sqlite(
+    running: tuple[AsyncClient, Any], keys: Keys
+) -> None:
+    client, app = running
+    headers = keys.headers("tax", "implementer")
+    for _ in range(5):
+        assert (await client.get(f"/v1/checks/{ENTERPRISE}", headers=headers)).status_code == 200
+    db = app.state.runtime.db
+    sealer = AuditSealer(db, batch=2)
+    while await sealer.seal_once():
+        pass
+    verified = await verify_chain(db, chunk=2)
+    assert verified.walk.ok and verified.walk.verified >= 5 and verified.unsealed == 0
+    a = orm.check_audit
+    async with db.engine.begin() as conn:
+        await conn.execute(update(a).where(a.c.chain_seq == 3).values(department="finance"))
+    walk = (await verify_chain(db, chunk=2)).walk
+    assert [(p.fault.value, p.chain_seq) for p in walk.problems] == [("altered", 3)]

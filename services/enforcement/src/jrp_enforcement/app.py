@@ -36,6 +36,8 @@ def create_app(settings: EnforcementSettings | None = None, *, bus: Bus | None =
             max_codes_per_mask=settings.batch_max_codes_per_mask,
             flag_persons_over=settings.batch_flag_persons_over,
         ),
+        seal_interval_seconds=settings.audit_seal_interval_seconds,
+        seal_batch=settings.audit_seal_batch,
     )
     # The office sees an agency that stopped reading its topic (docs/operations.md).
     sanction_topics = SanctionTopicsWatch(

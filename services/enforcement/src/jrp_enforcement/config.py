@@ -43,3 +43,15 @@ class EnforcementSettings(ServiceSettings):
         description="a batch check with more natural-person codes is flagged for the office "
         "(GET /v1/check-batches?flagged=true, metric jrp_check_batches_total)",
     )
+    audit_seal_interval_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        description="how often the must-check audit rows stored since are sealed into the "
+        'hash chain (docs/must-check.md, "The audit chain")',
+    )
+    audit_seal_batch: int = Field(
+        default=2_000,
+        ge=1,
+        le=100_000,
+        description="audit rows sealed per transaction",
+    )

@@ -39,6 +39,10 @@ _COLUMNS = (
     "correlation_id",
     "listed",
     "answer",
+    "check_id",
+    "purpose",
+    "business_reference",
+    "as_of",
 )
 
 
@@ -51,13 +55,22 @@ class AuditRow(NamedTuple):
     correlation_id: str | None
     listed: bool
     answer: str
-    """The answer's summary, already JSON (entry ids, measure codes; `CheckAnswer.summary`)."""
+    """The answer's summary, already JSON (entry ids, measure codes and the versions they
+    were answered from; `CheckAnswer.summary`)."""
+    check_id: str
+    purpose: str | None = None
+    """What a single check was for (CheckPurpose), if the department said; a batch's is on
+    its check_batches row."""
+    business_reference: str | None = None
+    as_of: datetime | None = None
+    """The past instant a check was answered as of (None: answered as of now)."""
 
 
 _UNNEST_INSERT = (
     f"INSERT INTO {orm.check_audit.name} ({', '.join(_COLUMNS)}) SELECT * FROM unnest("
     "$1::timestamptz[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], "
-    "$6::boolean[], $7::json[])"
+    "$6::boolean[], $7::json[], $8::varchar[], $9::varchar[], $10::varchar[], "
+    "$11::timestamptz[])"
 )
 # The answer column is JSON; rows carry it serialised, so bind it as text (no second encoding).
 _INSERT = insert(orm.check_audit).values(

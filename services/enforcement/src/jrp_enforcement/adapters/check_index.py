@@ -252,6 +252,8 @@ class _Document(msgspec.Struct):
 
     legal_basis: str | None = None
     decision_document: _Decision | None = None
+    version: int = 0
+    list_type_version: int = 0
 
 
 _decode_document = msgspec.json.Decoder(_Document).decode
@@ -444,9 +446,19 @@ class EntryBuilder:
             self._shared(
                 entry_id,
                 codes,
-                (list_type, colour, by, document.legal_basis or "", suspended, subject_type, roles),
+                (
+                    list_type,
+                    colour,
+                    by,
+                    document.legal_basis or "",
+                    suspended,
+                    subject_type,
+                    roles,
+                    document.list_type_version,
+                ),
                 orders,
             ),
+            document.version,
         )
 
     def with_orders(self, row: EntryRow, orders: str) -> Profile:
@@ -461,6 +473,7 @@ class EntryBuilder:
             p.suspended,
             p.subject_type,
             p.roles,
+            p.list_type_version,
         )
         return self._shared(row.entry_id, row.codes, fields, orders)
 
@@ -495,7 +508,7 @@ class EntryBuilder:
     ) -> tuple[Profile, int]:
         """A new profile, and how many of the entry's orders are for someone it does not
         name."""
-        list_type, colour, by, legal_basis, suspended, subject_type, roles, _ = key
+        list_type, colour, by, legal_basis, suspended, subject_type, roles, lt_version, _ = key
         skipped = self.skipped_orders
         layout: tuple[Order, ...] = ()
         if orders:
@@ -514,6 +527,7 @@ class EntryBuilder:
             intern(tuple(intern(role) for role in roles)),
             layout,
             True,
+            lt_version,
         )
         return profile, self.skipped_orders - skipped
 
@@ -652,6 +666,7 @@ class LiveCheckIndex:
         retry_seconds: float = 1.0,
     ) -> None:
         self._db = db
+        self.db = db
         self._follower = follower
         self._on_event = on_event
         self._catalog = catalog

@@ -5,7 +5,9 @@
 which is what must-check looks up; `sanction_orders` is one row per implementing department
 and target of an entry, with its receipt and feedback state; `measure_feedback` the latest
 report per measure; `order_history` every change to an order (the audit trail); `check_audit`
-every must-check answered (who asked, when, what was answered; DOMAIN.md §6).
+every must-check answered (who asked, when, what was answered; DOMAIN.md §6), sealed into a
+hash chain whose head is `check_audit_chain`; `entry_history` and `entry_target_history` keep
+every change of an entry as received, so a check can be answered as of a past instant.
 """
 
 from __future__ import annotations
@@ -163,4 +165,68 @@ check_audit = Table(
     Column("correlation_id", String(64)),
     Column("listed", Boolean, nullable=False),
     Column("answer", JSON, nullable=False, comment="entry ids and measure codes answered"),
+    # The check's own id (also inside `answer`), and what a single check was for; a batch's
+    # checks have theirs on check_batches.
+    Column("check_id", String(80)),
+    Column("purpose", String(24), comment="CheckPurpose"),
+    Column("business_reference", String(200)),
+    Column("as_of", DateTime(timezone=True), comment="set for a check of a past instant"),
+    # The hash chain (DOMAIN.md §6: the audit must be provable): set by the one sealer.
+    Column("chain_seq", _BIGINT, comment="position in the chain, contiguous from 1"),
+    Column("prev_hash", String(64)),
+    Column("row_hash", String(64), comment="SHA-256 of prev_hash and the row's fields"),
+)
+Index("check_audit_check_id", check_audit.c.check_id, unique=True)
+Index("check_audit_chain_seq", check_audit.c.chain_seq, unique=True)
+Index("check_audit_department_asked_at", check_audit.c.department, check_audit.c.asked_at)
+Index(
+    "check_audit_unsealed",
+    check_audit.c.id,
+    postgresql_where=check_audit.c.chain_seq.is_(None),
+    sqlite_where=check_audit.c.chain_seq.is_(None),
+)
+
+# The chain's head (one row): how far the audit rows are sealed, and the last row's hash.
+# The sealer locks it, so one sealer at a time whatever the replicas.
+check_audit_chain = Table(
+    "check_audit_chain",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", _BIGINT, nullable=False, comment="chain_seq of the last sealed row"),
+    Column("head_hash", String(64), nullable=False, comment="row_hash of that row"),
+    Column("last_id", _BIGINT, nullable=False, comment="check_audit.id of that row"),
+    Column("sealed_at", DateTime(timezone=True), nullable=False),
+)
+
+# Append-only: every change of a list entry as this service received it (receiver's time), so
+# a check can be answered as of a past instant (`as_of`). A row carries the document when a
+# version was stored; a status change (revoked, suspended, expired, repaired) carries none.
+entry_history = Table(
+    "entry_history",
+    metadata,
+    Column("id", _BIGINT, primary_key=True, autoincrement=True),
+    Column("entry_id", String(64), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("status", String(24), nullable=False, comment="ListEntryStatus"),
+    Column("suspension_case_kind", String(16), comment="CaseKind"),
+    Column("payload", JSON, comment="the ListEntryInForce of a stored version"),
+)
+
+# Append-only: the targets of each stored version of an entry (entry_targets keeps the latest).
+entry_target_history = Table(
+    "entry_target_history",
+    metadata,
+    Column("id", _BIGINT, primary_key=True, autoincrement=True),
+    Column("entry_id", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("code", String(18), nullable=False, index=True),
+    Column("role", String(40), nullable=False, comment="TargetRole"),
+    Column("subject_type", String(24), nullable=False),
+    Column("name", String(200), nullable=False),
+)
+Index(
+    "entry_target_history_entry_version",
+    entry_target_history.c.entry_id,
+    entry_target_history.c.version,
 )

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    DateTime,
     Select,
     Table,
     and_,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal,
     or_,
     select,
     update,
@@ -76,6 +78,8 @@ class WriteBehind:
     _TABLES = (
         orm.list_entries,
         orm.entry_targets,
+        orm.entry_history,
+        orm.entry_target_history,
         orm.sanction_orders,
         orm.measure_feedback,
         orm.order_history,
@@ -190,6 +194,16 @@ class EntryRepository:
             **NOT_SUSPENDED,  # a new version resumes a suspended entry (DOMAIN.md §7)
         }
         t = orm.list_entries
+        # The history keeps every stored version as received (for checks as of a past
+        # instant); the document is the same value as the entry's, encoded once.
+        history = {
+            "entry_id": entry.entry_id,
+            "at": now,
+            "version": entry.version,
+            "status": status.value,
+            "suspension_case_kind": None,
+            "payload": values["payload"],
+        }
         if exists:
             await self._flushed(entry.entry_id)
             await self._s.execute(update(t).where(t.c.entry_id == entry.entry_id).values(values))
@@ -200,13 +214,52 @@ class EntryRepository:
             await self._s.execute(
                 insert(t).values(entry_id=entry.entry_id, received_at=now, **values)
             )
+        # Kept with the entry's rows: a later change of the entry in this unit of work flushes
+        # them first, so its history rows stay in order.
+        if self._writes is not None:
+            self._writes.add(orm.entry_history, [history], [entry.entry_id])
+        else:
+            await self._s.execute(insert(orm.entry_history).values(history))
 
-    async def end(self, entry_id: str, status: ListEntryStatus, at: datetime, reason: str) -> None:
-        await self.end_all([entry_id], status, at, reason)
+    async def _record_states(self, entry_ids: Sequence[str], at: datetime) -> None:
+        """Append the entries' new state (status, suspension) to their history, from the
+        rows just updated: one INSERT ... SELECT."""
+        t, h = orm.list_entries, orm.entry_history
+        await self._s.execute(
+            insert(h).from_select(
+                ["entry_id", "at", "version", "status", "suspension_case_kind"],
+                select(
+                    t.c.entry_id,
+                    literal(at, DateTime(timezone=True)),
+                    t.c.version,
+                    t.c.status,
+                    t.c.suspension_case_kind,
+                ).where(t.c.entry_id.in_(entry_ids)),
+            )
+        )
+
+    async def end(
+        self,
+        entry_id: str,
+        status: ListEntryStatus,
+        at: datetime,
+        reason: str,
+        *,
+        received_at: datetime | None = None,
+    ) -> None:
+        await self.end_all([entry_id], status, at, reason, received_at=received_at)
 
     async def end_all(
-        self, entry_ids: Sequence[str], status: ListEntryStatus, at: datetime, reason: str
+        self,
+        entry_ids: Sequence[str],
+        status: ListEntryStatus,
+        at: datetime,
+        reason: str,
+        *,
+        received_at: datetime | None = None,
     ) -> None:
+        """End the entries at `at`; their history says when this service learnt it
+        (`received_at`, `at` if not given)."""
         if not entry_ids:
             return
         await self._flushed()
@@ -218,6 +271,7 @@ class EntryRepository:
                 status=status.value, ended_at=at, end_reason=reason, updated_at=at, **NOT_SUSPENDED
             )
         )
+        await self._record_states(entry_ids, received_at or at)
 
     async def suspend(
         self, entry_id: str, case_kind: CaseKind, case_id: str, since: datetime, now: datetime
@@ -235,11 +289,18 @@ class EntryRepository:
                 updated_at=now,
             )
         )
+        await self._record_states([entry_id], now)
 
     async def replace_targets(
-        self, entry_id: str, targets: Sequence[Target], *, existing: bool = True
+        self,
+        entry_id: str,
+        targets: Sequence[Target],
+        *,
+        existing: bool = True,
+        version: int | None = None,
     ) -> None:
-        """Store the entry's targets; `existing=False` (a new entry) skips the delete."""
+        """Store the entry's targets; `existing=False` (a new entry) skips the delete. With
+        the entry's `version`, they are also kept in its history (entry_target_history)."""
         t = orm.entry_targets
         if existing:
             await self._flushed(entry_id)
@@ -254,10 +315,14 @@ class EntryRepository:
             }
             for target in targets
         ]
+        kept = [{**row, "version": version} for row in rows] if version is not None else []
         if self._writes is not None:
             self._writes.add(t, rows, [entry_id])
+            self._writes.add(orm.entry_target_history, kept, [entry_id])
         elif rows:
             await self._s.execute(insert(t), rows)
+            if kept:
+                await self._s.execute(insert(orm.entry_target_history), kept)
 
     async def due_for_expiry(self, today: date, limit: int) -> list[str]:
         """Entries in force whose period ended before `today`, locked; a second sweeper

@@ -103,6 +103,11 @@ class Entry(NamedTuple):
     suspended: str | None = None
     """The kind of case (CaseKind value, interned) the entry's measures are suspended for
     while it is verified (DOMAIN.md §7); None for an entry in force, i.e. nearly all."""
+    version: int = 0
+    """The entry's version (`ListEntryInForce.version`) the index holds: the audit row
+    records it, so an answer can be traced to the exact entry it came from."""
+    list_type_version: int = 0
+    """The catalog version of its list type (`ListEntryInForce.list_type_version`)."""
 
     def in_force_on(self, day: date) -> bool:
         # Judged at query time, so an entry stops answering on the day after its last day
@@ -166,6 +171,8 @@ class Profile(NamedTuple):
     orders: tuple[Order, ...]
     subject_first: bool
     """The listed subject's code is the first target's (as for every loaded entry)."""
+    list_type_version: int = 0
+    """The catalog version of the list type (shared by the entries decided under it)."""
 
 
 class EntryRow(NamedTuple):
@@ -181,6 +188,8 @@ class EntryRow(NamedTuple):
     period_end: date
     decision_date: date
     profile: Profile
+    version: int = 0
+    """The entry's version (kept beside its dates, four bytes a row)."""
 
     @classmethod
     def of(cls, entry: Entry) -> EntryRow:
@@ -205,7 +214,9 @@ class EntryRow(NamedTuple):
                 targets[1::2],
                 entry.orders,
                 bool(codes) and codes[0] == entry.subject_code,
+                entry.list_type_version,
             ),
+            entry.version,
         )
 
     def entry(self) -> Entry:
@@ -220,6 +231,7 @@ class EntryRow(NamedTuple):
             self.period_end,
             self.decision_date,
             p,
+            self.version,
         )
 
 
@@ -233,6 +245,7 @@ def _entry_of(
     period_end: date,
     decision_date: date,
     p: Profile,
+    version: int = 0,
 ) -> Entry:
     roles = p.roles
     if len(roles) == 1:
@@ -255,6 +268,8 @@ def _entry_of(
         targets,
         p.orders,
         p.suspended,
+        version,
+        p.list_type_version,
     )
 
 
@@ -264,6 +279,8 @@ index lives and dies with the process)."""
 _FREE = 0
 """Profile number of a row no entry uses any more (dropped, replaced or ended)."""
 _NO_PROFILE = Profile("", "", "", "", "", None, (), (), False)
+_STRIDE = 4
+"""Ints a row keeps in `CheckIndex._days`: its three dates and its version."""
 _SEPARATOR = "\0"
 """Between the text fields of a row's record: PostgreSQL text never holds it."""
 _MERGE_AT = 4_096
@@ -385,7 +402,8 @@ class CheckIndex:
         self._profile_by_identity: dict[int, int] = {}
         self._profile_of = array("I")
         self._days = array("i")
-        """Per row: period start, period end, decision date (proleptic ordinals)."""
+        """Per row: period start, period end, decision date (proleptic ordinals) and the
+        entry's version (`_STRIDE` ints a row)."""
         self._offsets = array("q", [0])
         """Row r's record is heap[offsets[r]:offsets[r + 1]]."""
         self._heap = bytearray()
@@ -482,7 +500,7 @@ class CheckIndex:
         profile = self._profiles[self._profile_of[number]]
         fields = self._fields(number)
         count = len(profile.roles)
-        at = 3 * number
+        at = _STRIDE * number
         days = self._days
         return EntryRow(
             fields[0],
@@ -494,6 +512,7 @@ class CheckIndex:
             self._date(days[at + 1]),
             self._date(days[at + 2]),
             profile,
+            days[at + 3],
         )
 
     def reprofile(self, number: int, profile: Profile) -> None:
@@ -515,7 +534,7 @@ class CheckIndex:
         self._settle()
         suspended = np.array([p.suspended is not None for p in self._profiles], np.bool_)
         profile_of = np.frombuffer(self._profile_of, np.uint32)
-        ends = np.frombuffer(self._days, np.int32)[1::3]
+        ends = np.frombuffer(self._days, np.int32)[1::_STRIDE]
         ended = (profile_of != _FREE) & (ends < today.toordinal()) & ~suspended[profile_of]
         rows = np.flatnonzero(ended).tolist()
         del profile_of, ends  # views of the arrays: they must be let go before the rows change
@@ -552,6 +571,7 @@ class CheckIndex:
             period_end,
             decision_date,
             profile,
+            version,
         ) = row
         if _SEPARATOR in subject_name or _SEPARATOR in decision_number:  # cannot be stored
             subject_name = subject_name.replace(_SEPARATOR, "\ufffd")
@@ -572,7 +592,12 @@ class CheckIndex:
             found = self._profile_number(profile)
         self._profile_of.append(found)
         self._days.extend(
-            (period_start.toordinal(), period_end.toordinal(), decision_date.toordinal())
+            (
+                period_start.toordinal(),
+                period_end.toordinal(),
+                decision_date.toordinal(),
+                version,
+            )
         )
         return number
 
@@ -664,7 +689,7 @@ class CheckIndex:
         view.release()
         lengths = (offsets[1:] - offsets[:-1])[live]
         new_offsets = np.concatenate((np.zeros(1, np.int64), np.cumsum(lengths)))
-        days = np.frombuffer(self._days, np.int32).reshape(-1, 3)[live]
+        days = np.frombuffer(self._days, np.int32).reshape(-1, _STRIDE)[live]
         used, numbers = np.unique(profile_of[live], return_inverse=True)
         profiles = [_NO_PROFILE] + [self._profiles[p] for p in used.tolist()]
         new_profile_of = (numbers + 1).astype(np.uint32)
@@ -816,9 +841,12 @@ class CheckAnswer:
     complaint (DOMAIN.md §7): it is shown, but calls for nothing now."""
 
     def summary(self) -> dict[str, Any]:
-        """What the audit row keeps of the answer: entry ids and measure codes (and the ids
-        of suspended entries, when there are any)."""
-        summary = {
+        """What the audit row keeps of the answer, exactly: entry ids and measure codes,
+        and the versions they were answered from: each entry's version, each measure's
+        catalog version and each list type's catalog version (DOMAIN.md §4, §6). Also the
+        ids of suspended entries, when there are any."""
+        due = (*self.mandatory, *self.recommended, *self.rewards)
+        summary: dict[str, Any] = {
             "department": self.department,
             "on": self.on.isoformat(),
             "entries": [h.entry.entry_id for h in self.hits],
@@ -826,6 +854,9 @@ class CheckAnswer:
             "mandatory": [d.measure.code for d in self.mandatory],
             "recommended": [d.measure.code for d in self.recommended],
             "rewards": [d.measure.code for d in self.rewards],
+            "entry_versions": {h.entry.entry_id: h.entry.version for h in self.hits},
+            "measure_versions": {d.measure.code: d.measure.version for d in due},
+            "list_type_versions": {h.entry.list_type: h.entry.list_type_version for h in self.hits},
         }
         if self.suspended:
             summary["suspended"] = [h.entry.entry_id for h in self.hits if h.suspended]

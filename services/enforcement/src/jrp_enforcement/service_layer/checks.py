@@ -14,8 +14,16 @@ from typing import Any, TypeVar
 import msgspec
 from prometheus_client import CollectorRegistry, Counter
 
+from jrp_enforcement.adapters.audit_chain import (
+    AuditFilter,
+    AuditReads,
+    AuditSealer,
+    Verification,
+    verify_chain,
+)
 from jrp_enforcement.adapters.check_audit import AuditRow, AuditWriter, BatchRecord
 from jrp_enforcement.adapters.check_index import LiveCheckIndex
+from jrp_enforcement.adapters.entry_history import EntryHistoryReads
 from jrp_enforcement.domain.batches import BatchPolicy, CheckPurpose, review_batch
 from jrp_enforcement.domain.checks import (
     CheckAnswer,
@@ -29,7 +37,7 @@ from jrp_shared.auth import ROLE_ADMINISTRATOR, Principal
 from jrp_shared.catalog_copy import CatalogCopy
 from jrp_shared.clock import Clock, china_date
 from jrp_shared.correlation import current_correlation_id
-from jrp_shared.errors import FieldProblem, InvalidInput
+from jrp_shared.errors import FieldProblem, Forbidden, InvalidInput, NotFound
 from jrp_shared.events import topics
 from jrp_shared.events.envelope import Envelope
 from jrp_shared.events.payloads import EntriesChanged, EventPayload
@@ -100,10 +108,14 @@ class CheckService:
         *,
         batch_policy: BatchPolicy | None = None,
         registry: CollectorRegistry | None = None,
+        history: EntryHistoryReads | None = None,
+        reads: AuditReads | None = None,
     ) -> None:
         self.live = live
         self.audit = audit
         self._clock = clock
+        self.history = history or EntryHistoryReads(live.db)
+        self.reads = reads or AuditReads(live.db)
         self.batch_policy = batch_policy or BatchPolicy()
         registry = registry or CollectorRegistry()
         self.batches_checked = Counter(
@@ -136,18 +148,38 @@ class CheckService:
             raise IndexNotReady("the must-check index is still loading; retry shortly")
 
     async def check(
-        self, principal: Principal, raw_code: str, requested_department: str | None
+        self,
+        principal: Principal,
+        raw_code: str,
+        requested_department: str | None,
+        *,
+        purpose: CheckPurpose | None = None,
+        business_reference: str | None = None,
+        as_of: datetime | None = None,
     ) -> Checked:
+        """Answer from the index, or, with `as_of`, from the entries as this service knew
+        them at that instant (their history; the periods judged on its China date)."""
         now = self._clock()
         today = china_date(now)
         department = self._department(principal, requested_department)
         code = normalise_code(raw_code, today, field="path.subject_code")
-        self._require_ready()
-        result = answer(code, department, today, self.live.index.lookup(code))
+        if as_of is not None:
+            if as_of > now:
+                raise InvalidInput.for_field(
+                    "query.as_of",
+                    "in_the_future",
+                    "as_of is later than now: a check answers what the platform knew at a "
+                    "past instant (omit as_of for now)",
+                )
+            on = china_date(as_of)
+            result = answer(code, department, on, await self.history.entries_at(code, as_of))
+        else:
+            self._require_ready()
+            result = answer(code, department, today, self.live.index.lookup(code))
         check_id = self._next_id()
         summary = (
             _dumps({"check_id": check_id, **result.summary()})
-            if result.hits
+            if result.hits or as_of is not None
             else f'{{"check_id":"{check_id}",{self._empty_tail(department, today)}'
         )
         await self.audit.record(
@@ -159,9 +191,48 @@ class CheckService:
                 correlation_id=current_correlation_id(),
                 listed=result.listed,
                 answer=summary,
+                check_id=check_id,
+                purpose=purpose.value if purpose is not None else None,
+                business_reference=business_reference,
+                as_of=as_of,
             )
         )
         return Checked(check_id, now, result)
+
+    # --- the audit, read back (DOMAIN.md §6; 谁主管、谁负责: a department its own checks) ---
+
+    async def audited(self, principal: Principal, check_id: str) -> dict[str, Any]:
+        """A recorded check, for the department that asked or the office; anyone else is
+        told it is not there (no hint that it exists). With whether the chain verifies from
+        its first row up to this one."""
+        row = await self.reads.get(check_id) if len(check_id) <= 80 else None
+        if row is None or not (
+            ROLE_ADMINISTRATOR in principal.roles or row["department"] == principal.department_code
+        ):
+            raise NotFound("no such check among your department's (see GET /v1/checks/audit)")
+        verified: Verification | None = None
+        if row["chain_seq"] is not None:
+            verified = await verify_chain(self.live.db, up_to_seq=int(row["chain_seq"]))
+        row["chain_verified"] = None if verified is None else verified.walk.ok
+        return row
+
+    async def audit_rows(self, principal: Principal, where: AuditFilter) -> list[dict[str, Any]]:
+        """Recorded checks, newest first: a department only its own, the office any."""
+        if ROLE_ADMINISTRATOR not in principal.roles:
+            if where.department not in (None, principal.department_code):
+                raise Forbidden(
+                    f"department {principal.department_code} may list only its own checks "
+                    "(omit department, or ask the joint conference office)"
+                )
+            where = AuditFilter(
+                principal.department_code,
+                where.since,
+                where.until,
+                where.subject_code,
+                where.limit,
+                where.offset,
+            )
+        return await self.reads.search(where)
 
     def _empty_tail(self, department: str, on: date) -> str:
         """The audit summary of an answer with no entry, after its check id (the same for
@@ -228,7 +299,9 @@ class CheckService:
             if result is None or not result.hits:
                 items.append(code)
                 summary = f'{{"check_id":"{check_id}",{empty_tail}'
-                rows.append(AuditRow(now, asker, code, batch_id, correlation_id, False, summary))
+                rows.append(
+                    AuditRow(now, asker, code, batch_id, correlation_id, False, summary, check_id)
+                )
                 continue
             listed += result.listed
             rewarded += result.rewarded
@@ -236,7 +309,9 @@ class CheckService:
             items.append(result)
             summary = _dumps({"check_id": check_id, **result.summary()})
             rows.append(
-                AuditRow(now, asker, code, batch_id, correlation_id, result.listed, summary)
+                AuditRow(
+                    now, asker, code, batch_id, correlation_id, result.listed, summary, check_id
+                )
             )
         batch = BatchChecked(
             batch_id, now, department, today, items, listed, rewarded, refused, suspended
@@ -280,6 +355,9 @@ def wire_checks(
     changes: EntryChanges,
     clock: Clock,
     batch_policy: BatchPolicy | None = None,
+    *,
+    seal_interval_seconds: float = 1.0,
+    seal_batch: int = 2_000,
 ) -> CheckService:
     """Build the index and the audit writer, run them with the service, make /readyz wait for
     the index, and have every committed entry change reload it."""
@@ -293,10 +371,12 @@ def wire_checks(
 
     live = LiveCheckIndex(runtime.db, catalog, clock, follower=follower, on_event=received)
     audit = AuditWriter(runtime.db)
+    sealer = AuditSealer(runtime.db, batch=seal_batch, interval_seconds=seal_interval_seconds)
     changes.subscribe(live.entries_changed)
     catalog.on_change(changes.announce_catalog)
     runtime.add_task("check-index", live.run)
     runtime.add_task("check-audit", audit.run)
+    runtime.add_task("check-audit-sealer", sealer.run)
     runtime.add_readiness_check("check_index", lambda: live.ready)
     return CheckService(
         live, audit, clock, batch_policy=batch_policy, registry=runtime.metrics.registry

@@ -137,7 +137,10 @@ async def take_entry_in_force(uow: UnitOfWork, ctx: OrdersContext, entry: ListEn
         end_reason="expired" if expired else None,
     )
     await entries.replace_targets(
-        entry.entry_id, planning.targets_of(entry, list_type), existing=known
+        entry.entry_id,
+        planning.targets_of(entry, list_type),
+        existing=known,
+        version=entry.version,
     )
     existing = (
         {o.order_id: o for o in await orders.for_entry(entry.entry_id, lock=True)} if known else {}
@@ -191,7 +194,13 @@ async def take_entry_revoked(
         return
     if stored.status is ListEntryStatus.REVOKED:
         return
-    await entries.end(revoked.entry_id, ListEntryStatus.REVOKED, revoked.revoked_at, "revoked")
+    await entries.end(
+        revoked.entry_id,
+        ListEntryStatus.REVOKED,
+        revoked.revoked_at,
+        "revoked",
+        received_at=ctx.now(),
+    )
     orders = await ctx.repositories(uow)[1].for_entry(revoked.entry_id, lock=True)
     cause = {"revoked_version": revoked.version, "revoked_by": revoked.revoked_by}
     await _lift_all(uow, ctx, orders, LiftReason.REVOKED, cause)
@@ -248,7 +257,13 @@ async def take_entry_repaired(
             stored_status=stored.status.value if stored else None,
         )
         return
-    await entries.end(repaired.entry_id, ListEntryStatus.REPAIRED, repaired.repaired_at, "repaired")
+    await entries.end(
+        repaired.entry_id,
+        ListEntryStatus.REPAIRED,
+        repaired.repaired_at,
+        "repaired",
+        received_at=ctx.now(),
+    )
     orders = await ctx.repositories(uow)[1].for_entry(repaired.entry_id, lock=True)
     cause = {
         "repaired_version": repaired.version,

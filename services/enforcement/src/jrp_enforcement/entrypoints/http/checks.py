@@ -12,12 +12,14 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.types import Receive, Scope, Send
 
+from jrp_enforcement.adapters.audit_chain import AuditFilter
 from jrp_enforcement.domain.batches import CheckPurpose
 from jrp_enforcement.domain.checks import MAX_BATCH, CheckAnswer, Due, Entry, Hit, Measure
 from jrp_enforcement.service_layer.checks import BatchChecked, Checked, CheckService, Refused
@@ -47,6 +49,25 @@ async def _checks(request: Request) -> CheckService:
 
 
 Checks = Annotated[CheckService, Depends(_checks)]
+PurposeParam = Annotated[
+    CheckPurpose | None,
+    Query(description="the decision the check is for (DOMAIN.md §6); kept in the audit"),
+]
+ReferenceParam = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=200,
+        description="the department's own case or item id of that decision (kept in the audit)",
+    ),
+]
+AsOfParam = Annotated[
+    datetime | None,
+    Query(
+        description="RFC 3339 instant (with its offset; '+' sent as %2B): answer what the "
+        "platform knew then; not later than now"
+    ),
+]
 DepartmentParam = Annotated[
     str | None,
     Query(
@@ -133,6 +154,9 @@ class CheckRead(AnswerRead):
     checked_at: datetime
     department: str = Field(description="whose measures are listed")
     on: date = Field(description="the day (Asia/Shanghai) the periods were judged on")
+    as_of: datetime | None = Field(
+        default=None, description="present when asked as of a past instant: what was known then"
+    )
 
 
 class ProblemRead(BaseModel):
@@ -189,6 +213,32 @@ class BatchRecordRead(BaseModel):
     listed: int
     flags: list[str] = Field(description="why the office should review it (empty: nothing)")
     correlation_id: str | None
+
+
+class AuditedRead(BaseModel):
+    check_id: str
+    asked_at: datetime
+    department: str = Field(description="the department that asked")
+    subject_code: str = Field(description="as asked (the asking department's own data)")
+    purpose: str | None
+    business_reference: str | None
+    batch_id: str | None = Field(description="the batch it came in (its purpose is the batch's)")
+    correlation_id: str | None
+    as_of: datetime | None = Field(description="the past instant it was answered as of")
+    listed: bool
+    answer: dict[str, Any] = Field(
+        description="the answer as recorded: entry ids with their versions, measure codes "
+        "with their versions, list type versions"
+    )
+    chain_seq: int | None = Field(
+        description="its position in the audit chain; null: not sealed yet"
+    )
+    prev_hash: str | None
+    row_hash: str | None
+    chain_verified: bool | None = Field(
+        default=None,
+        description="the chain verifies from its first row up to this one (null: not sealed yet)",
+    )
 
 
 # --- answers as JSON ----------------------------------------------------------------------
@@ -322,11 +372,88 @@ _YIELD_EVERY = 5_000
 
 
 async def check_one(
-    subject_code: str, by: Department, request: Request, department: DepartmentParam = None
+    subject_code: str,
+    by: Department,
+    request: Request,
+    department: DepartmentParam = None,
+    purpose: PurposeParam = None,
+    business_reference: ReferenceParam = None,
+    as_of: AsOfParam = None,
 ) -> Response:
     checks = _service(request)
-    checked = await checks.check(by, subject_code, department)
-    return _json(check_json(checked, checks.live.list_type_names))
+    checked = await checks.check(
+        by,
+        subject_code,
+        department,
+        purpose=purpose,
+        business_reference=business_reference,
+        as_of=as_of,
+    )
+    body = check_json(checked, checks.live.list_type_names)
+    if as_of is not None:
+        body["as_of"] = as_of.isoformat()
+    return _json(body)
+
+
+def _purpose(raw: str | None) -> CheckPurpose | None:
+    if raw is None:
+        return None
+    try:
+        return CheckPurpose(raw)
+    except ValueError:
+        allowed = ", ".join(p.value for p in CheckPurpose)
+        raise InvalidInput.for_field(
+            "query.purpose", "enum", f"purpose is one of: {allowed}", expected=allowed
+        ) from None
+
+
+def _reference(raw: str | None) -> str | None:
+    if raw is not None and not 1 <= len(raw) <= 200:
+        raise InvalidInput.for_field(
+            "query.business_reference",
+            "string_length",
+            "business_reference is 1 to 200 characters",
+            limit=200,
+        )
+    return raw
+
+
+def _as_of(raw: str | None) -> datetime | None:
+    if raw is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw) if len(raw) <= 40 else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise InvalidInput.for_field(
+            "query.as_of",
+            "datetime_parsing",
+            "as_of is an RFC 3339 instant, e.g. 2026-11-20T10:00:00%2B08:00 ('+' encoded)",
+        )
+    if moment.tzinfo is None:
+        raise InvalidInput.for_field(
+            "query.as_of",
+            "timezone_required",
+            "as_of needs its UTC offset (Z or +08:00, '+' encoded as %2B)",
+        )
+    return moment
+
+
+class _SubjectCode(Convertor[str]):
+    """A path segment other than the audit's own (`/v1/checks/audit`): the single check is
+    matched before every other route, and would take "audit" for a code."""
+
+    regex = "(?!audit$)[^/]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("jrp_subject_code", _SubjectCode())
 
 
 _bearer = HTTPBearer(auto_error=False)
@@ -358,13 +485,24 @@ class _CheckRoute(QuietRoute):
             by = await current_department(await current_party(request, await _bearer(request)))
             # (no query string, the common case: nothing to parse)
             query = request.scope["query_string"]
-            department = request.query_params.get("department") if query else None
+            if not query:
+                subject_code: str = request.path_params["subject_code"]
+                return await check_one(subject_code, by, request)
+            params = request.query_params
+            department = params.get("department")
             if department is not None and not 1 <= len(department) <= 32:
                 raise InvalidInput.for_field(
                     "query.department", "string_length", "department is 1 to 32 characters"
                 )
-            subject_code: str = request.path_params["subject_code"]
-            return await check_one(subject_code, by, request, department)
+            return await check_one(
+                request.path_params["subject_code"],
+                by,
+                request,
+                department,
+                _purpose(params.get("purpose")),
+                _reference(params.get("business_reference")),
+                _as_of(params.get("as_of")),
+            )
 
         return handle
 
@@ -375,12 +513,15 @@ class _CheckRoute(QuietRoute):
 # otherwise); failures are still logged.
 single = APIRouter(tags=["must-check"])
 single.add_api_route(
-    "/v1/checks/{subject_code}",
+    "/v1/checks/{subject_code:jrp_subject_code}",
     check_one,
     methods=["GET"],
     response_model=CheckRead,
     summary="Must-check one subject (USCC or resident ID)",
-    responses={403: {"description": "another department's measures, not administrator"}},
+    responses={
+        403: {"description": "another department's measures, not administrator"},
+        422: {"description": "invalid code, purpose, business reference or as_of (future)"},
+    },
     route_class_override=_CheckRoute,
 )
 
@@ -429,3 +570,51 @@ async def index_stats(by: Department, checks: Checks) -> dict[str, Any]:
     stats["audit_commits"] = checks.audit.commits
     stats["audit_rows"] = checks.audit.rows
     return stats
+
+
+@router.get(
+    "/v1/checks/audit/{check_id}",
+    response_model=AuditedRead,
+    summary="One recorded check, as answered, with its place in the audit chain",
+    responses={404: {"description": "no such check, or not the caller's department's"}},
+)
+async def audited_check(
+    check_id: Annotated[str, Path(min_length=1, max_length=80)], by: Department, checks: Checks
+) -> dict[str, Any]:
+    """The department that asked, or the joint conference office (administrator); anyone
+    else is told 404, as if it did not exist (谁主管、谁负责)."""
+    return await checks.audited(by, check_id)
+
+
+@router.get(
+    "/v1/checks/audit",
+    response_model=list[AuditedRead],
+    summary="Recorded checks, newest first: a department its own, the office any",
+    responses={403: {"description": "another department's checks, not administrator"}},
+)
+async def audited_checks(
+    by: Department,
+    checks: Checks,
+    department: DepartmentParam = None,
+    since: Annotated[
+        datetime | None, Query(alias="from", description="asked at or after (RFC 3339)")
+    ] = None,
+    until: Annotated[datetime | None, Query(alias="to", description="asked before")] = None,
+    subject_code: Annotated[str | None, Query(min_length=1, max_length=18)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Offset = 0,
+) -> list[dict[str, Any]]:
+    for name, moment in (("query.from", since), ("query.to", until)):
+        if moment is not None and moment.tzinfo is None:
+            raise InvalidInput.for_field(
+                name, "timezone_required", f"{name[6:]} needs its UTC offset (Z or +08:00)"
+            )
+    where = AuditFilter(
+        department,
+        since,
+        until,
+        subject_code.strip().upper() if subject_code else None,
+        limit,
+        offset,
+    )
+    return await checks.audit_rows(by, where)
