@@ -252,8 +252,12 @@ async def test_verify_audit_names_the_first_altered_row(
     tax = enforcement.as_department("tax")
     good = await enforcement.client.get(f"/v1/checks/audit/{chain[1].check_id}", headers=tax)
     bad = await enforcement.client.get(f"/v1/checks/audit/{altered.check_id}", headers=tax)
-    assert good.json()["chain_verified"] is True and good.json()["chain_seq"] == chain[1].chain_seq
-    assert bad.json()["chain_verified"] is False
+    assert good.json()["chain_link_verified"] is True
+    assert good.json()["chain_seq"] == chain[1].chain_seq
+    assert bad.json()["chain_link_verified"] is False
+    # The row after the altered one no longer links to it either.
+    after = await enforcement.client.get(f"/v1/checks/audit/{chain[3].check_id}", headers=tax)
+    assert after.json()["chain_link_verified"] is False
 
 
 async def test_a_tail_cut_off_is_found_against_the_head(

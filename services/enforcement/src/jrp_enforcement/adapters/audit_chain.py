@@ -183,6 +183,32 @@ async def verify_chain(
     return Verification(walk, head, unsealed)
 
 
+async def verify_link(db: Database, seq: int) -> bool:
+    """Whether the row at chain position `seq` and its predecessor still give their sealed
+    hashes and link (the predecessor's hash is the row's `prev_hash`; the first row follows
+    the genesis hash). Two rows, whatever the audit's size: the whole chain is
+    `jrp-enforcement verify-audit`'s to walk."""
+    async with db.engine.connect() as conn:
+        rows = [
+            dict(r._mapping)
+            for r in (
+                await conn.execute(
+                    select(*_HASHED, *_CHAIN)
+                    .where(_a.c.chain_seq.in_([seq - 1, seq]))
+                    .order_by(_a.c.chain_seq)
+                )
+            ).all()
+        ]
+    if seq == 1:
+        walk = ChainWalk()
+    else:
+        if len(rows) != 2:
+            return False  # the predecessor was removed
+        walk = ChainWalk(last_seq=seq - 2, last_hash=str(rows[0]["prev_hash"]))
+    walk.feed(rows)
+    return walk.ok and bool(rows) and int(rows[-1]["chain_seq"]) == seq
+
+
 # --- reading the audit back -------------------------------------------------------------------
 
 

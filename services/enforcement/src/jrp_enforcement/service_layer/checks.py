@@ -18,8 +18,7 @@ from jrp_enforcement.adapters.audit_chain import (
     AuditFilter,
     AuditReads,
     AuditSealer,
-    Verification,
-    verify_chain,
+    verify_link,
 )
 from jrp_enforcement.adapters.check_audit import AuditRow, AuditWriter, BatchRecord
 from jrp_enforcement.adapters.check_index import LiveCheckIndex
@@ -210,10 +209,11 @@ class CheckService:
             ROLE_ADMINISTRATOR in principal.roles or row["department"] == principal.department_code
         ):
             raise NotFound("no such check among your department's (see GET /v1/checks/audit)")
-        verified: Verification | None = None
-        if row["chain_seq"] is not None:
-            verified = await verify_chain(self.live.db, up_to_seq=int(row["chain_seq"]))
-        row["chain_verified"] = None if verified is None else verified.walk.ok
+        row["chain_link_verified"] = (
+            None
+            if row["chain_seq"] is None
+            else await verify_link(self.live.db, int(row["chain_seq"]))
+        )
         return row
 
     async def audit_rows(self, principal: Principal, where: AuditFilter) -> list[dict[str, Any]]:

@@ -235,9 +235,10 @@ class AuditedRead(BaseModel):
     )
     prev_hash: str | None
     row_hash: str | None
-    chain_verified: bool | None = Field(
+    chain_link_verified: bool | None = Field(
         default=None,
-        description="the chain verifies from its first row up to this one (null: not sealed yet)",
+        description="this row and its predecessor still give their sealed hashes and link (null: "
+        "not sealed yet); the whole chain is verified by `jrp-enforcement verify-audit`",
     )
 
 
