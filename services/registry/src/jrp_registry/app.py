@@ -7,7 +7,15 @@ from fastapi import FastAPI
 from jrp_registry.adapters.repositories import CalendarRepository
 from jrp_registry.bootstrap import Registry, bootstrap
 from jrp_registry.config import RegistrySettings
-from jrp_registry.entrypoints.http import calendar, cases, catalog, departments, oauth, subjects
+from jrp_registry.entrypoints.http import (
+    calendar,
+    cases,
+    catalog,
+    credit,
+    departments,
+    oauth,
+    subjects,
+)
 from jrp_shared.bus.base import Bus
 from jrp_shared.calendar_copy import deadline_router, follow_calendar
 from jrp_shared.logging import configure_logging
@@ -38,6 +46,8 @@ def create_app(settings: RegistrySettings | None = None, *, bus: Bus | None = No
         routers=[
             oauth.router,
             oauth.well_known,
+            credit.router,
+            credit.public_router,
             subjects.router,
             cases.router,
             departments.router,

@@ -3,7 +3,7 @@ issuer, working-day calendar."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from anyio import CapacityLimiter
 
@@ -14,6 +14,7 @@ from jrp_registry.entrypoints.consumers import add_consumers
 from jrp_shared.auth import TokenIssuer, load_public_keys, public_jwk
 from jrp_shared.bus.base import Bus
 from jrp_shared.calendar import WorkingDayCalendar
+from jrp_shared.clock import Clock, system_clock
 from jrp_shared.events import topics
 from jrp_shared.runtime import ServiceRuntime
 
@@ -29,6 +30,8 @@ class Registry:
     """Bounds the secret hashes computed at once in worker threads."""
     published_keys: list[dict[str, str]]
     """The key set `/.well-known/jwks.json` publishes: the signing key first."""
+    clock: Clock = field(default=system_clock)
+    """The receiver's clock (tests freeze it)."""
 
 
 def bootstrap(settings: RegistrySettings, *, bus: Bus | None = None) -> Registry:
