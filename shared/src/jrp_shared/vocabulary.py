@@ -233,3 +233,17 @@ class PublicationEnd(StrEnum):
 
     REPAIRED = "repaired"
     REVOKED = "revoked"
+
+
+class CheckPurpose(StrEnum):
+    """The decision a must-check or an authorised credit query is made for (DOMAIN.md §6,
+    000 (二十一), 004 三(一))."""
+
+    LICENSING = "licensing"
+    APPROVAL = "approval"
+    QUALIFICATION = "qualification"
+    HONOUR = "honour"
+    SUBSIDY = "subsidy"
+    PROCUREMENT = "procurement"
+    TENDER = "tender"
+    INSPECTION = "inspection"

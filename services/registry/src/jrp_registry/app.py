@@ -11,6 +11,7 @@ from jrp_registry.entrypoints.http import (
     calendar,
     cases,
     catalog,
+    credit,
     departments,
     oauth,
     public,
@@ -50,6 +51,8 @@ def create_app(
         routers=[
             oauth.router,
             oauth.well_known,
+            credit.router,
+            credit.public_router,
             subjects.router,
             public.router,
             cases.router,

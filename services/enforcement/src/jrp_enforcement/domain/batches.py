@@ -14,23 +14,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 from jrp_shared.errors import InvalidInput
 from jrp_shared.identifiers import mask_resident_id
+from jrp_shared.vocabulary import CheckPurpose
 
-
-class CheckPurpose(StrEnum):
-    """The decision a must-check is made for (DOMAIN.md §6, 000 (二十一), 004 三(一))."""
-
-    LICENSING = "licensing"
-    APPROVAL = "approval"
-    QUALIFICATION = "qualification"
-    HONOUR = "honour"
-    SUBSIDY = "subsidy"
-    PROCUREMENT = "procurement"
-    TENDER = "tender"
-    INSPECTION = "inspection"
+__all__ = ["BatchPolicy", "BatchReview", "CheckPurpose", "review_batch"]
 
 
 @dataclass(frozen=True)

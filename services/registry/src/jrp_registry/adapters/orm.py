@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -219,4 +220,43 @@ publicity_withdrawals = Table(
     Column("reason", String(16), nullable=False, comment="PublicationEnd"),
     Column("withdrawn_by", String(64), nullable=False),
     Column("withdrawn_at", DateTime(timezone=True), nullable=False),
+)
+
+# Authorised reads of a subject's full credit record (DOMAIN.md §3, 000 (四)): every one is
+# recorded (who, about whom, why, which entries were shown); a credit report is kept with its
+# verification code and digest, so the public lookup can say what it stated.
+_BIGINT = BigInteger().with_variant(Integer(), "sqlite")
+
+credit_record_reads = Table(
+    "credit_record_reads",
+    metadata,
+    Column("id", _BIGINT, primary_key=True, autoincrement=True),
+    Column("read_at", DateTime(timezone=True), nullable=False),
+    Column("reader", String(64), nullable=False, comment="department code or subject:<code>"),
+    Column("reader_kind", String(16), nullable=False, comment="department | subject"),
+    Column("agent", String(32), comment="the portal acting for a subject"),
+    Column("subject_code", String(18), nullable=False),
+    Column("purpose", String(24)),
+    Column("business_reference", String(200)),
+    Column("what", String(16), nullable=False, comment="record | report"),
+    Column("report_id", String(40)),
+    Column("shown", JSON, nullable=False, comment="entry ids and versions shown, withheld count"),
+)
+Index(
+    "credit_record_reads_subject", credit_record_reads.c.subject_code, credit_record_reads.c.read_at
+)
+
+credit_reports = Table(
+    "credit_reports",
+    metadata,
+    Column("report_id", String(40), primary_key=True),
+    Column("verification_code", String(19), nullable=False, unique=True),
+    Column("subject_code", String(18), nullable=False),
+    Column("subject_type", String(30), nullable=False),
+    Column("subject_name", String(300), nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("issued_to", String(64), nullable=False),
+    Column("purpose", String(24)),
+    Column("summary", JSON, nullable=False, comment="the entries the report stated"),
+    Column("digest", String(64), nullable=False, comment="SHA-256 of the PDF"),
 )
