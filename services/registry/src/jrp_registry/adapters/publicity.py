@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, exists, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, exists, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jrp_registry.adapters import orm
@@ -27,7 +27,7 @@ def _matching(q: str) -> ColumnElement[bool]:
     folded = names.fold(q)
     if not folded:
         return _T.c.counterpart_name.contains(q, autoescape=True)
-    return func.lower(_T.c.counterpart_name).like(names.like_pattern(folded))
+    return _T.c.counterpart_name.like(names.like_pattern(folded))
 
 
 def _shown(today: date) -> list[ColumnElement[bool]]:
@@ -57,7 +57,9 @@ class PublicityRepository:
             "version": event.version,
             "kind": event.kind.value,
             "counterpart_code": event.counterpart.code,
-            "counterpart_name": event.counterpart.name,
+            # Folded (simplified, lower case, characters only) for the search; the name as
+            # published is the payload's.
+            "counterpart_name": names.fold(event.counterpart.name) or event.counterpart.name,
             "decision_number": event.decision_number,
             "decision_date": event.decision_date,
             "published_on": china_date(event.published_at),

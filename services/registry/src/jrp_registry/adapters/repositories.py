@@ -108,6 +108,16 @@ class SubjectRepository:
         await self._record_version(subject, now, by)
         await self._write_keys(subject.code, subject.name)
 
+    async def listed_only(self, codes: list[str]) -> set[str]:
+        """Those of `codes` the registry knows only because a list entry named them."""
+        if not codes:
+            return set()
+        t = orm.subjects
+        rows = await self._s.scalars(
+            select(t.c.code).where(t.c.code.in_(codes), t.c.source == LISTED)
+        )
+        return set(rows)
+
     async def source(self, code: str) -> str | None:
         """`registered` or `listed`; None for an unknown code."""
         found: str | None = await self._s.scalar(

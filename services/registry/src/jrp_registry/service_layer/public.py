@@ -110,7 +110,16 @@ async def public_subject(session: AsyncSession, code: str, today: date) -> Publi
         for e in await EntryRepository(session).public_candidates([subject.code], today)
         if catalog.shows(e, today)
     ]
-    if subject.subject_type is SubjectType.NATURAL_PERSON and not shown and not decisions:
+    if (
+        not shown
+        and not decisions
+        and (
+            subject.subject_type is SubjectType.NATURAL_PERSON
+            or await SubjectRepository(session).listed_only([subject.code])
+        )
+    ):
+        # A person, or an organisation the registry knows only because a list entry named it,
+        # with nothing public: answering would tell that something non-public is recorded.
         return None
     return PublicSubject(subject, shown, catalog.department_names, decisions)
 
@@ -152,9 +161,12 @@ async def public_search(
         [c for c, _, _ in ranked_codes], today
     )
     counts = Counter(e.subject_code for e in entries if catalog.shows(e, today))
+    # Like the lookup by code: nothing public about a person, or about an organisation known
+    # only from a listing, is nothing found.
+    hidden = await subjects.listed_only([c for c, _, _ in ranked_codes if counts[c] == 0])
     shown = [
         Found(c, name, kind, counts[c])
         for c, name, kind in ranked_codes
-        if kind is not SubjectType.NATURAL_PERSON or counts[c] > 0
+        if (kind is not SubjectType.NATURAL_PERSON or counts[c] > 0) and c not in hidden
     ]
     return shown[offset : offset + limit]

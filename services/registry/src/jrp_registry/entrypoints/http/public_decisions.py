@@ -1,5 +1,5 @@
 """`GET /v1/public/decisions`: the double-publicity decisions (双公示) the public may see, with
-no token (DOMAIN.md §9, §12; docs/public-lookup-decisions.md). Who may call it: anyone, within
+no token (DOMAIN.md §9, §12; docs/public-lookup.md). Who may call it: anyone, within
 the public rate limit; what it shows is only what is published, so nothing needs a caller."""
 
 from __future__ import annotations
