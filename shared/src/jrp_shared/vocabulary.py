@@ -30,6 +30,15 @@ class PerformanceState(StrEnum):
     PARTIAL = "partial"
 
 
+class NoticeChannel(StrEnum):
+    """How the party was told of a finding before listing (国办发〔2020〕49号; DOMAIN.md §11)."""
+
+    IN_PERSON = "in_person"
+    POST = "post"
+    ELECTRONIC = "electronic"
+    ANNOUNCEMENT = "announcement"
+
+
 class ListColour(StrEnum):
     RED = "red"
     BLACK = "black"

@@ -28,6 +28,7 @@ from jrp_shared.vocabulary import (
     LinkedPersonRole,
     ListColour,
     MeasureKind,
+    NoticeChannel,
     ObjectionOutcome,
     OrderState,
     PartyKind,
@@ -176,6 +177,19 @@ class PublicationRules(BaseModel):
     )
 
 
+class PriorNoticeRules(BaseModel):
+    """Whether the party must be told of the finding before listing, and how long it has to
+    answer (国办发〔2020〕49号: before listing the party is told the reasons, the basis and its
+    rights; DOMAIN.md §11). The window is in working days from the notice (DOMAIN.md §10)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    required: bool
+    response_window_working_days: int = Field(
+        default=0, ge=0, le=60, description="working days the party has to answer the notice"
+    )
+
+
 class ListTypePublished(EventPayload):
     """One version of a list type, complete, as the registry holds it."""
 
@@ -215,6 +229,10 @@ class ListTypePublished(EventPayload):
     deletion: DeletionRules | None = None
     objection_review: ObjectionReview | None = None
     publication: PublicationRules = Field(default_factory=PublicationRules)
+    prior_notice: PriorNoticeRules | None = Field(
+        default=None,
+        description="prior notice before listing (国办发〔2020〕49号); none: not required",
+    )
 
     def partition_key(self) -> str:
         return self.code
@@ -357,6 +375,20 @@ class CourtCase(_Part):
     )
 
 
+class PriorNotice(_Part):
+    """When and how the party was told of the finding, its reasons, basis and rights before
+    listing (国办发〔2020〕49号; DOMAIN.md §11), and whether it answered."""
+
+    notified_on: date
+    channel: NoticeChannel
+    document_number: str = Field(
+        min_length=1, max_length=100, description="the notice's number, e.g. 闽税稽告〔2026〕3号"
+    )
+    response_received: bool = Field(
+        default=False, description="the party answered (or waived) before the window ran out"
+    )
+
+
 class ListEntrySubmission(EventPayload):
     """What an initiating department posts, by `POST /v1/list-entries` or on the
     `list-entry-submissions.v1` topic. The department is the one the bearer token names."""
@@ -377,6 +409,9 @@ class ListEntrySubmission(EventPayload):
     linked_persons: list[LinkedPersonRecord] = Field(default_factory=list, max_length=50)
     evidence_references: list[Reference] = Field(default_factory=list, max_length=100)
     court_case: CourtCase | None = None
+    prior_notice: PriorNotice | None = Field(
+        default=None, description="required where the list type's prior_notice requires it"
+    )
 
     def partition_key(self) -> str:
         return self.subject.code
@@ -406,6 +441,7 @@ class ListEntryInForce(EventPayload):
     evidence_references: list[str]
     recorded_at: datetime
     court_case: CourtCase | None = None
+    prior_notice: PriorNotice | None = None
 
     def partition_key(self) -> str:
         return self.subject.code

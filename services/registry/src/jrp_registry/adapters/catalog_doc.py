@@ -31,8 +31,9 @@ def render_catalog(bundle: CatalogBundle) -> str:
         "## List types",
         "",
         "| code | name | domain | initiated by | lawful area | period (months) | "
-        "suspended on objection | linked persons | repair | public lookup | legal basis |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "suspended on objection | linked persons | repair | public lookup | prior notice "
+        "| legal basis |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
 
     def domain_name(code: str) -> str:
@@ -50,8 +51,16 @@ def render_catalog(bundle: CatalogBundle) -> str:
             f"| {t.default_period_months} / max {t.max_period_months} "
             f"| {'yes' if t.suspend_during_objection else 'no'} "
             f"| {'yes' if t.includes_linked_persons else 'no'} | {repair} "
-            f"| {_publication(t)} | {_cell(t.legal_basis)} |"
+            f"| {_publication(t)} | {_prior_notice(t)} | {_cell(t.legal_basis)} |"
         )
+    lines += [
+        "",
+        "Prior notice (国办发〔2020〕49号, DOMAIN.md §11): the party is told the finding, its "
+        "reasons, basis and rights before listing; the entry is posted only once the window "
+        "(working days from the notice, the platform's calendar) has run or the party answered. "
+        "The 5-working-day window is a provincial default; the court's list follows the court's "
+        "own procedure (法释〔2017〕7号) and red lists need none.",
+    ]
     lines += _own_rules(bundle.list_types)
     lines += _past_editions(bundle)
     lines += ["", "## Measures by list type", ""]
@@ -91,6 +100,13 @@ def _publication(t: ListTypeDefinition) -> str:
     who = "organisations and persons" if t.publication.natural_persons_public else "organisations"
     months = t.publication.max_disclosure_months
     return f"{who}, {'at most ' + str(months) + ' months' if months else 'for the period'}"
+
+
+def _prior_notice(t: ListTypeDefinition) -> str:
+    notice = t.prior_notice
+    if notice is None or not notice.required:
+        return "—"
+    return f"required, {notice.response_window_working_days} working days to answer"
 
 
 def _own_rules(list_types: list[ListTypeDefinition]) -> list[str]:

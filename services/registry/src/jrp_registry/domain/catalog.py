@@ -18,6 +18,7 @@ from jrp_shared.events.payloads import (
     DeletionRules,
     ObjectionReview,
     PeriodExtension,
+    PriorNoticeRules,
     PublicationRules,
     RepairRules,
 )
@@ -86,6 +87,11 @@ class ListTypeDefinition(_Definition):
         description="how public entries appear in the public lookup (DOMAIN.md §3, §11, §12; "
         "docs/public-lookup.md)",
     )
+    prior_notice: PriorNoticeRules | None = Field(
+        default=None,
+        description="the party is told the finding, its reasons, basis and rights before "
+        "listing, and has this many working days to answer (国办发〔2020〕49号; DOMAIN.md §11)",
+    )
 
     @model_validator(mode="after")
     def _rules(self) -> ListTypeDefinition:
@@ -105,7 +111,27 @@ class ListTypeDefinition(_Definition):
         if earliest is not None and earliest > self.max_period_months:
             raise ValueError("repair.earliest_after_months exceeds the maximum period")
         self._court_rules()
+        self._prior_notice_rules()
         return self
+
+    def _prior_notice_rules(self) -> None:
+        """国办发〔2020〕49号 (DOMAIN.md §11): before a serious-dishonesty listing the party is
+        told the reasons, the basis and its rights. A black list type says how, except one that
+        takes the court's record: the court's own procedure (法释〔2017〕7号) applies there. A
+        red list confers a benefit and has no prior notice."""
+        notice = self.prior_notice
+        if self.colour is ListColour.RED and notice is not None and notice.required:
+            raise ValueError(f"red list type {self.code} must not require prior notice")
+        unnoticed = notice is None or not notice.required
+        if self.colour is ListColour.BLACK and not self.court_case_required and unnoticed:
+            raise ValueError(
+                f"black list type {self.code} must require prior notice "
+                "(prior_notice.required: true; 国办发〔2020〕49号, DOMAIN.md §11)"
+            )
+        if notice is not None and notice.required and notice.response_window_working_days < 1:
+            raise ValueError(
+                f"{self.code}: prior_notice.response_window_working_days must be at least 1"
+            )
 
     def _court_rules(self) -> None:
         """The court list's rules hold together (法释〔2017〕7号 第二条、第十条; DOMAIN.md §11)."""

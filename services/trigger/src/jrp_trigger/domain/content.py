@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from jrp_shared.events.payloads import (
@@ -14,6 +14,7 @@ from jrp_shared.events.payloads import (
     DecisionDocument,
     LinkedPersonRecord,
     Period,
+    PriorNotice,
     SubjectReference,
 )
 from jrp_shared.vocabulary import DisclosureClass
@@ -57,6 +58,9 @@ class EntryContent:
     evidence_references: tuple[str, ...] = ()
     court_case: CourtCase | None = None
     """The court's record (DOMAIN.md §11), where the list type takes one."""
+    prior_notice: PriorNotice | None = None
+    """How the party was told before listing (国办发〔2020〕49号), where the list type requires
+    it. A correction carries over the entry's notice (`with_notice_of`)."""
 
     @classmethod
     def of(cls, source: Submitted) -> EntryContent:
@@ -71,7 +75,14 @@ class EntryContent:
             linked_persons=tuple(source.linked_persons),
             evidence_references=tuple(source.evidence_references),
             court_case=source.court_case,
+            # Submissions carry it; a correction (CorrectedEntry) does not.
+            prior_notice=getattr(source, "prior_notice", None),
         )
+
+    def with_notice_of(self, earlier: EntryContent) -> EntryContent:
+        """This content with the prior notice of the version it corrects: the notice was given
+        before the listing and a correction does not give it again."""
+        return replace(self, prior_notice=earlier.prior_notice)
 
     def as_json(self) -> dict[str, Any]:
         # Built by hand rather than with model_dump: bulk imports call this per line.
@@ -98,6 +109,9 @@ class EntryContent:
             "court_case": (
                 None if self.court_case is None else self.court_case.model_dump(mode="json")
             ),
+            "prior_notice": (
+                None if self.prior_notice is None else self.prior_notice.model_dump(mode="json")
+            ),
         }
 
     @classmethod
@@ -117,6 +131,11 @@ class EntryContent:
             # Versions stored before the court case existed have no such key.
             court_case=(
                 CourtCase.model_validate(data["court_case"]) if data.get("court_case") else None
+            ),
+            prior_notice=(
+                PriorNotice.model_validate(data["prior_notice"])
+                if data.get("prior_notice")
+                else None
             ),
         )
 
@@ -143,5 +162,8 @@ class EntryContent:
         if self.court_case is not None:
             # Appended only when present: the fingerprints of entries without one are unchanged.
             canonical.append(self.court_case.model_dump(mode="json"))
+        if self.prior_notice is not None:
+            # Tagged, so it never reads as a court case; absent: fingerprints unchanged.
+            canonical.append({"prior_notice": self.prior_notice.model_dump(mode="json")})
         text = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()

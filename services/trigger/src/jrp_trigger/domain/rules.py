@@ -10,8 +10,9 @@ from __future__ import annotations
 import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
+from jrp_shared.calendar import WorkingDayCalendar
 from jrp_shared.errors import FieldProblem, Forbidden, InvalidInput
 from jrp_shared.events.payloads import LinkedPersonRecord, ListTypePublished, SubjectReference
 from jrp_shared.identifiers import (
@@ -63,9 +64,14 @@ def admit(
     department: str,
     today: date,
     organisation_code_policy: OrganisationCodePolicy = "warn",
+    calendar: WorkingDayCalendar | None = None,
+    initial: bool = True,
 ) -> Admission:
     """Check `content` posted by `department`; raise `Forbidden` when the department may not
-    initiate the list type, else `InvalidInput` naming every problem."""
+    initiate the list type, else `InvalidInput` naming every problem. `calendar` counts the
+    prior notice's response window (the service's calendar copy, DOMAIN.md §10); `initial` is
+    false for a correction, which keeps the entry's notice (an entry recorded before prior
+    notice was required has none and may still be corrected)."""
     problems: list[FieldProblem] = []
     list_type = _list_type(content, versions, problems)
     if list_type is not None:
@@ -78,6 +84,9 @@ def admit(
         _minors(subject, people, content, list_type, problems)
         _court_case(content, list_type, problems)
         _extension(content, list_type, problems)
+        _prior_notice(
+            content, list_type, today, calendar or WorkingDayCalendar(), initial, problems
+        )
     if problems or list_type is None:
         fields = ", ".join(sorted({p.field for p in problems}))
         raise InvalidInput(
@@ -434,5 +443,86 @@ def _extension(
                 f"an extension lasts at least {rule.min_months} months: end the period by "
                 f"{add_months(period.start, default)} (no extension) or from {shortest}",
                 {**limits, "earliest_extended_end": shortest.isoformat()},
+            )
+        )
+
+
+def response_window_ends(
+    notified_on: date, working_days: int, calendar: WorkingDayCalendar
+) -> date:
+    """The last day the party may answer: `working_days` working days after the notice (the day
+    of the notice not counted; DOMAIN.md §10)."""
+    return calendar.add_working_days(notified_on, working_days).due
+
+
+def _prior_notice(
+    content: EntryContent,
+    list_type: ListTypePublished,
+    today: date,
+    calendar: WorkingDayCalendar,
+    initial: bool,
+    problems: list[FieldProblem],
+) -> None:
+    """Before a listing the party is told the reasons, the basis and its rights
+    (国办发〔2020〕49号; DOMAIN.md §11). Where the list type requires it, a submission names the
+    notice, given no later than the decision and not in the future, and is posted only once
+    the response window (working days from the notice) has run, unless the party answered."""
+    rules, notice = list_type.prior_notice, content.prior_notice
+    required = rules is not None and rules.required
+    if notice is None:
+        if required and initial:
+            assert rules is not None
+            problems.append(
+                FieldProblem(
+                    "body.prior_notice",
+                    "prior_notice_required",
+                    f"list type {list_type.code!r} requires prior notice to the party of the "
+                    "finding, its reasons, basis and rights before listing (国办发〔2020〕49号): "
+                    "add `prior_notice` {notified_on, channel, document_number, "
+                    "response_received}",
+                    {"response_window_working_days": rules.response_window_working_days},
+                )
+            )
+        return
+    decided = content.decision_document.date
+    if notice.notified_on > today:
+        problems.append(
+            FieldProblem(
+                "body.prior_notice.notified_on",
+                "notice_in_future",
+                f"the notice date {notice.notified_on} is in the future (today is {today} in "
+                "China); post the listing after the party was told",
+                {"today": today.isoformat()},
+            )
+        )
+        return
+    if notice.notified_on > decided:
+        problems.append(
+            FieldProblem(
+                "body.prior_notice.notified_on",
+                "notice_after_decision",
+                f"the party was told on {notice.notified_on}, after the decision date {decided}: "
+                "prior notice comes before the listing decision",
+                {"decision_date": decided.isoformat()},
+            )
+        )
+        return
+    if not required or not initial or notice.response_received:
+        return
+    assert rules is not None
+    ends = response_window_ends(notice.notified_on, rules.response_window_working_days, calendar)
+    if today <= ends:
+        problems.append(
+            FieldProblem(
+                "body.prior_notice",
+                "response_window_open",
+                f"the party has {rules.response_window_working_days} working days from the "
+                f"notice of {notice.notified_on} to answer, until {ends}: post the listing "
+                f"from {ends + timedelta(days=1)}, or once the party has answered "
+                "(response_received: true)",
+                {
+                    "response_window_working_days": rules.response_window_working_days,
+                    "window_ends": ends.isoformat(),
+                },
             )
         )

@@ -10,7 +10,9 @@ Two formats, one submission per record:
   (separated by `|`), and the court's case record (`court_case_court`, `court_case_number`,
   `court_case_filing_date`, `court_case_basis_issuer`, `court_case_basis_number`,
   `court_case_obligation`, `court_case_performance`, `court_case_performed_part`,
-  `court_case_extension_ground`; DOMAIN.md §11). Quoted cells may hold commas, quotes ("")
+  `court_case_extension_ground`; DOMAIN.md §11), and the prior notice (`prior_notice_notified_on`,
+  `prior_notice_channel`, `prior_notice_document_number`, `prior_notice_response_received`
+  (true/false); 国办发〔2020〕49号). Quoted cells may hold commas, quotes ("")
   and line breaks.
 
 Only one line (or one CSV record) is held at a time, and never more than `max_line_bytes`
@@ -65,7 +67,20 @@ CSV_COURT_CASE: Final = {
 }
 """The court's case record (DOMAIN.md §11), flattened like `decision_number`: column → field
 of `court_case` (nested with a dot). Left out, or all cells empty: no court case."""
-CSV_OPTIONAL: Final = ("linked_persons", "evidence_references", *CSV_COURT_CASE)
+CSV_PRIOR_NOTICE: Final = {
+    "prior_notice_notified_on": "notified_on",
+    "prior_notice_channel": "channel",
+    "prior_notice_document_number": "document_number",
+    "prior_notice_response_received": "response_received",
+}
+"""The prior notice (国办发〔2020〕49号, DOMAIN.md §11): column → field of `prior_notice`.
+Left out, or all cells empty: no notice."""
+CSV_OPTIONAL: Final = (
+    "linked_persons",
+    "evidence_references",
+    *CSV_COURT_CASE,
+    *CSV_PRIOR_NOTICE,
+)
 
 RawLine = tuple[int, bytes | None]
 """A line number (1-based) and its bytes without the line break; None when it was too long."""
@@ -269,6 +284,9 @@ def _submission_json(row: dict[str, str], problems: list[FieldProblem]) -> dict[
     court_case = _court_case(row)
     if court_case is not None:
         data["court_case"] = court_case
+    notice = {f: row.get(c, "").strip() for c, f in CSV_PRIOR_NOTICE.items()}
+    if any(notice.values()):
+        data["prior_notice"] = {f: v for f, v in notice.items() if v}
     return data
 
 

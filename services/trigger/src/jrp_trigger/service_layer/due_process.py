@@ -123,7 +123,7 @@ async def case_decided(
         return
     elif decided.remedy is Remedy.CORRECT and decided.correction is not None:
         ctx = contexts(entry.department)
-        content = EntryContent.of(decided.correction)
+        content = EntryContent.of(decided.correction).with_notice_of(entry.content)
         await ctx.list_types.load(uow.session, [content.list_type])
         admission = rules.admit(
             content,
@@ -131,6 +131,8 @@ async def case_decided(
             department=entry.department,
             today=china_date(at),
             organisation_code_policy=ctx.organisation_code_policy,
+            calendar=ctx.calendar,
+            initial=False,
         )
         version = due_process.correct(
             entry,

@@ -90,6 +90,7 @@ def in_force_event(entry: ListEntry) -> ListEntryInForce:
         evidence_references=list(c.evidence_references),
         recorded_at=entry.current.recorded_at,
         court_case=c.court_case,
+        prior_notice=c.prior_notice,
     )
 
 
@@ -159,6 +160,7 @@ async def prepare_entries(
                 department=ctx.department,
                 today=today,
                 organisation_code_policy=ctx.organisation_code_policy,
+                calendar=ctx.calendar,
             )
         except DomainError as error:
             prepared.append(Refused(error))
@@ -257,7 +259,7 @@ async def correct_entry(
     repo, entry = await _locked(uow, entry_id)
     now = ctx.clock()
     today = china_date(now)
-    content = EntryContent.of(correction)
+    content = EntryContent.of(correction).with_notice_of(entry.content)
     entries.require_correctable(entry, content, by=ctx.department, today=today)
     await ctx.list_types.load(uow.session, [content.list_type])
     admission = rules.admit(
@@ -266,6 +268,8 @@ async def correct_entry(
         department=ctx.department,
         today=today,
         organisation_code_policy=ctx.organisation_code_policy,
+        calendar=ctx.calendar,
+        initial=False,
     )
     version = entries.correct(
         entry, admission, reason=reason, by=ctx.department, now=now, today=today

@@ -385,7 +385,10 @@ def _correct(
     now: Any,
     today: date,
 ) -> EntryVersion | None:
-    """The rules of `handlers.correct_entry`, on an entry read with the chunk."""
+    """The rules of `handlers.correct_entry`, on an entry read with the chunk. A line that
+    names no prior notice keeps the entry's."""
+    if content.prior_notice is None:
+        content = content.with_notice_of(entry.content)
     entries.require_correctable(entry, content, by=ctx.department, today=today)
     admission = rules.admit(
         content,
@@ -393,6 +396,8 @@ def _correct(
         department=ctx.department,
         today=today,
         organisation_code_policy=ctx.organisation_code_policy,
+        calendar=ctx.calendar,
+        initial=False,
     )
     return entries.correct(entry, admission, reason=reason, by=ctx.department, now=now, today=today)
 

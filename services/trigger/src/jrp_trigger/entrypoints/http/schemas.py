@@ -13,6 +13,7 @@ from jrp_shared.events.payloads import (
     Identifier,
     MeasureStatus,
     Period,
+    PriorNotice,
     SubjectReference,
 )
 from jrp_shared.vocabulary import (
@@ -88,6 +89,9 @@ class ContentRead(BaseModel):
     evidence_references: list[str]
     court_case: CourtCase | None = Field(
         default=None, description="the court's record, on the court's list (DOMAIN.md §11)"
+    )
+    prior_notice: PriorNotice | None = Field(
+        default=None, description="how the party was told before listing (国办发〔2020〕49号)"
     )
 
 

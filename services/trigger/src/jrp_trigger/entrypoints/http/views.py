@@ -59,6 +59,7 @@ def _content(content: EntryContent, masked: bool) -> dict[str, Any]:
         ],
         "evidence_references": list(content.evidence_references),
         "court_case": content.court_case,
+        "prior_notice": content.prior_notice,
     }
 
 
