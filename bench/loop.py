@@ -41,6 +41,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bench.checks import log, resident_id, uscc
 from jrp_enforcement.testing import comparable
 from jrp_registry.adapters.catalog_files import read_catalog
+from jrp_trigger.testing import prior_notice
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG = ROOT / "services/registry/data/catalog"
@@ -68,6 +69,8 @@ def entry(n: int, *, run: str, with_person: bool) -> dict[str, Any]:
         "grounds": "虚开增值税专用发票",
         "legal_basis": "《中华人民共和国税收征收管理法》第六十三条",
         "decision_document": {"number": f"闽税稽罚〔2026〕{n}号", "date": str(today)},
+        # Told before listing and answered (国办发〔2020〕49号; the list type requires it).
+        "prior_notice": prior_notice(today),
         "period": {"start": str(today), "end": str(today + timedelta(days=700))},
         "disclosure_class": "public",
         "evidence_references": [f"evidence-{n}"],

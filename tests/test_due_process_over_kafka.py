@@ -32,7 +32,7 @@ from jrp_shared.clock import CHINA
 from jrp_shared.events import topics
 from jrp_shared.testing import Delivered, TopicReader, eventually
 from jrp_trigger.app import trigger_of
-from jrp_trigger.testing import court_case
+from jrp_trigger.testing import court_case, prior_notice
 
 pytestmark = pytest.mark.integration
 
@@ -399,6 +399,7 @@ async def test_an_objection_filed_before_the_national_day_holiday_is_due_on_the_
         record_id="闽税-2026-0930",
         decision_document={"number": "闽税稽罚〔2026〕930号", "date": str(start)},
         period={"start": str(start), "end": str(start + timedelta(days=700))},
+        prior_notice=prior_notice(start),
     )
     entry_id = await post_entry(mesh, body)
     await entry_in_appeals(mesh, entry_id)

@@ -28,6 +28,7 @@ from jrp_enforcement.config import EnforcementSettings
 from jrp_enforcement.testing import comparable
 from jrp_shared.events import topics
 from jrp_shared.testing import TopicReader, eventually, sample_resident_id, sample_uscc, serving
+from jrp_trigger.testing import prior_notice
 
 pytestmark = pytest.mark.integration
 
@@ -43,6 +44,8 @@ def entry_body(n: int, **changes: Any) -> dict[str, Any]:
         "grounds": "虚开增值税专用发票",
         "legal_basis": "《中华人民共和国税收征收管理法》第六十三条",
         "decision_document": {"number": f"闽税稽罚〔2026〕{n}号", "date": str(today)},
+        # Told before listing and answered (国办发〔2020〕49号; the list type requires it).
+        "prior_notice": prior_notice(today),
         "period": {"start": str(today), "end": str(today + timedelta(days=700))},
         "disclosure_class": "public",
         "linked_persons": [

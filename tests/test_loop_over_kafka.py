@@ -25,6 +25,7 @@ from jrp_shared.events import topics
 from jrp_shared.events.payloads import ExecutionFeedbackReported, MeasureFeedback
 from jrp_shared.messaging.inbound import inbound_message
 from jrp_shared.testing import Delivered, TopicReader, eventually
+from jrp_trigger.testing import prior_notice
 
 pytestmark = pytest.mark.integration
 
@@ -57,6 +58,8 @@ def tax_entry(**changes: Any) -> dict[str, Any]:
         "grounds": "虚开增值税专用发票，达到重大税收违法失信主体标准",
         "legal_basis": "《中华人民共和国税收征收管理法》第六十三条",
         "decision_document": {"number": "闽税稽罚〔2026〕12号", "date": str(today)},
+        # Told before listing and answered (国办发〔2020〕49号; the list type requires it).
+        "prior_notice": prior_notice(today),
         "period": {"start": str(today), "end": str(today + timedelta(days=365 * 3 - 2))},
         "disclosure_class": "public",
         "linked_persons": [

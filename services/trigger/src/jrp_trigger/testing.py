@@ -50,6 +50,19 @@ def tax_entry(today: date, **changes: Any) -> dict[str, Any]:
     return body
 
 
+def prior_notice(on: date, **changes: Any) -> dict[str, Any]:
+    """A prior notice given on `on` that the party answered (国办发〔2020〕49号; DOMAIN.md §11):
+    what a black-list submission carries where the list type requires it."""
+    notice: dict[str, Any] = {
+        "notified_on": str(on),
+        "channel": "in_person",
+        "document_number": "闽税稽告〔2026〕12号",
+        "response_received": True,
+    }
+    notice.update(changes)
+    return notice
+
+
 def list_type(code: str = TAX_LIST, **changes: Any) -> ListTypePublished:
     """A list type version as the registry publishes it; by default the tax black list, in
     force since 2020 (so decisions of past years can be tested)."""
