@@ -12,7 +12,15 @@ from jrp_shared.logging import configure_logging
 from jrp_shared.web import create_service_app
 from jrp_trigger.bootstrap import Trigger, bootstrap
 from jrp_trigger.config import TriggerSettings
-from jrp_trigger.entrypoints.http import bulk, deletions, entries, feeds, publicity, recognition
+from jrp_trigger.entrypoints.http import (
+    bulk,
+    deletions,
+    entries,
+    expert_pools,
+    feeds,
+    publicity,
+    recognition,
+)
 
 
 def create_app(settings: TriggerSettings | None = None, *, bus: Bus | None = None) -> FastAPI:
@@ -42,6 +50,7 @@ def create_app(settings: TriggerSettings | None = None, *, bus: Bus | None = Non
             feeds.router,
             entries.router,
             recognition.router,
+            expert_pools.router,
             publicity.router,
             *trigger.copies.routers(),
         ],

@@ -23,6 +23,14 @@ class TriggerSettings(ServiceSettings):
         description="a USCC whose organisation-code check fails: accepted with a warning on the "
         "entry, or refused (DOMAIN.md §2: not confirmed that every real code passes it)",
     )
+    recognition_expert_share: float = Field(
+        default=0.5,
+        ge=0.0,
+        lt=1.0,
+        description="recognition meetings: more than this share of the drawn experts must "
+        "approve (with every convened department). 002 二(二)2 gives no number; a majority is "
+        "the platform's default",
+    )
     bulk_chunk_lines: int = Field(
         default=500, ge=1, le=5_000, description="bulk import: lines stored per transaction"
     )

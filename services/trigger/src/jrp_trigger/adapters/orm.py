@@ -85,6 +85,8 @@ list_entries = Table(
     Column("deletion_working_days", Integer),
     Column("deletion_due_provisional", Boolean, comment="counted without an official schedule"),
     Column("deletion_met_on", Date),
+    # A recognition case spanning several special groups (002 二(二)2), and the office's decision.
+    Column("recognition_escalation", JSON, comment="escalated to the joint conference office"),
     UniqueConstraint("department", "record_id", name="list_entries_department_record"),
 )
 
@@ -140,6 +142,41 @@ expert_draws = Table(
     Column("experts", JSON, nullable=False, comment="the draw, in drawing order"),
     Column("drawn_by", String(32), nullable=False),
     Column("drawn_at", DateTime(timezone=True), nullable=False),
+    # From the platform's pools (issue 14): which pool version, who was excluded, why redrawn.
+    Column("pool_group", String(100), comment="the special group whose pool was drawn from"),
+    Column("pool_version", Integer, comment="the pool version drawn from"),
+    Column("excluded", JSON, comment="expert ids left out (the initiating department's)"),
+    Column("reason", Text, comment="why the office drew again; null for the first draw"),
+)
+
+expert_pools = Table(
+    "expert_pools",
+    metadata,
+    Column("group_code", String(100), nullable=False, comment="the special group (a domain)"),
+    Column("version", Integer, nullable=False),
+    Column("experts", JSON, nullable=False, comment="[{expert_id, name, department}]"),
+    Column("departments", JSON, nullable=False, comment="the group's member departments"),
+    Column("changed_by", String(32), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("group_code", "version", name="expert_pools_pkey"),
+)
+
+expert_votes = Table(
+    "expert_votes",
+    metadata,
+    Column(
+        "entry_id",
+        String(36),
+        ForeignKey("list_entries.entry_id", name="expert_votes_entry_fkey"),
+        nullable=False,
+    ),
+    Column("entry_version", Integer, nullable=False, comment="the version voted on"),
+    Column("expert_id", String(64), nullable=False),
+    Column("vote", String(16), nullable=False, comment="RecognitionVote"),
+    Column("comment", Text),
+    Column("recorded_by", String(32), nullable=False, comment="the office, from the minutes"),
+    Column("voted_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("entry_id", "entry_version", "expert_id", name="expert_votes_pkey"),
 )
 
 order_statuses = Table(

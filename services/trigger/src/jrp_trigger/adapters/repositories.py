@@ -36,7 +36,9 @@ from jrp_trigger.adapters import orm
 from jrp_trigger.domain.content import EntryContent
 from jrp_trigger.domain.entries import (
     EntryVersion,
+    Escalation,
     ExpertDraw,
+    ExpertVote,
     ListEntry,
     Repair,
     Revocation,
@@ -44,6 +46,7 @@ from jrp_trigger.domain.entries import (
     Vote,
     status_on,
 )
+from jrp_trigger.domain.recognition import Expert, ExpertPool
 from jrp_trigger.domain.sync import DeletionGround
 
 Status = ListEntryStatus
@@ -115,7 +118,36 @@ def _entry_columns(entry: ListEntry) -> dict[str, Any]:
         "repaired_by": repair.repaired_by if repair else None,
         "repaired_at": repair.repaired_at if repair else None,
         **_deletion_columns(entry),
+        "recognition_escalation": _escalation_json(entry.escalation),
     }
+
+
+def _escalation_json(e: Escalation | None) -> dict[str, Any] | None:
+    if e is None:
+        return None
+    return {
+        "group": e.group,
+        "outside_departments": list(e.outside_departments),
+        "escalated_at": e.escalated_at.isoformat(),
+        "decision": None if e.decision is None else e.decision.value,
+        "reason": e.reason,
+        "decided_by": e.decided_by,
+        "decided_at": None if e.decided_at is None else e.decided_at.isoformat(),
+    }
+
+
+def _escalation(data: dict[str, Any] | None) -> Escalation | None:
+    if not data:
+        return None
+    return Escalation(
+        group=data["group"],
+        outside_departments=tuple(data["outside_departments"]),
+        escalated_at=datetime.fromisoformat(data["escalated_at"]),
+        decision=RecognitionVote(data["decision"]) if data.get("decision") else None,
+        reason=data.get("reason"),
+        decided_by=data.get("decided_by"),
+        decided_at=(datetime.fromisoformat(data["decided_at"]) if data.get("decided_at") else None),
+    )
 
 
 def _deletion_columns(entry: ListEntry) -> dict[str, Any]:
@@ -172,6 +204,7 @@ def _entry_of(
     *,
     votes: list[Vote] | None = None,
     draws: list[ExpertDraw] | None = None,
+    expert_votes: list[ExpertVote] | None = None,
 ) -> ListEntry:
     return ListEntry(
         entry_id=row.entry_id,
@@ -193,6 +226,8 @@ def _entry_of(
         ),
         votes=votes or [],
         draws=draws or [],
+        expert_votes=expert_votes or [],
+        escalation=_escalation(row.recognition_escalation),
         suspension=_suspension(row),
         repair=_repair(row),
         deletion=_deletion(row),
@@ -339,6 +374,23 @@ class EntryRepository:
                 experts=list(draw.experts),
                 drawn_by=draw.drawn_by,
                 drawn_at=draw.drawn_at,
+                pool_group=draw.pool_group,
+                pool_version=draw.pool_version,
+                excluded=list(draw.excluded),
+                reason=draw.reason,
+            )
+        )
+
+    async def add_expert_vote(self, entry: ListEntry, vote: ExpertVote) -> None:
+        await self._s.execute(
+            insert(orm.expert_votes).values(
+                entry_id=entry.entry_id,
+                entry_version=vote.entry_version,
+                expert_id=vote.expert_id,
+                vote=vote.vote.value,
+                comment=vote.comment,
+                recorded_by=vote.recorded_by,
+                voted_at=vote.voted_at,
             )
         )
 
@@ -357,6 +409,7 @@ class EntryRepository:
             await self._versions(entry_id),
             votes=await self._votes(entry_id),
             draws=await self._draws(entry_id),
+            expert_votes=await self._expert_votes(entry_id),
         )
 
     async def current_of(
@@ -434,7 +487,33 @@ class EntryRepository:
         rows = await self._s.execute(select(d).where(d.c.entry_id == entry_id).order_by(d.c.id))
         return [
             ExpertDraw(
-                r.seed, tuple(r.pool), r.expert_count, tuple(r.experts), r.drawn_by, r.drawn_at
+                r.seed,
+                tuple(r.pool),
+                r.expert_count,
+                tuple(r.experts),
+                r.drawn_by,
+                r.drawn_at,
+                pool_group=r.pool_group,
+                pool_version=r.pool_version,
+                excluded=tuple(r.excluded or ()),
+                reason=r.reason,
+            )
+            for r in rows
+        ]
+
+    async def _expert_votes(self, entry_id: str) -> list[ExpertVote]:
+        v = orm.expert_votes
+        rows = await self._s.execute(
+            select(v).where(v.c.entry_id == entry_id).order_by(v.c.voted_at, v.c.expert_id)
+        )
+        return [
+            ExpertVote(
+                r.entry_version,
+                r.expert_id,
+                RecognitionVote(r.vote),
+                r.comment,
+                r.recorded_by,
+                r.voted_at,
             )
             for r in rows
         ]
@@ -494,6 +573,56 @@ class EntryRepository:
             )
             for r in rows
         ]
+
+
+class ExpertPoolRepository:
+    """The special groups' expert pools, every version kept (002 二(二)2)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def current(self, group: str, *, for_update: bool = False) -> ExpertPool | None:
+        """The latest version. `for_update` serialises changes of one group: it locks the
+        latest version's row (a first version races only on the primary key)."""
+        p = orm.expert_pools
+        query = select(p).where(p.c.group_code == group).order_by(p.c.version.desc()).limit(1)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self._s.execute(query)).first()
+        return None if row is None else _pool_of(row)
+
+    async def version(self, group: str, version: int) -> ExpertPool | None:
+        p = orm.expert_pools
+        row = (
+            await self._s.execute(select(p).where(p.c.group_code == group, p.c.version == version))
+        ).first()
+        return None if row is None else _pool_of(row)
+
+    async def add(self, pool: ExpertPool) -> None:
+        await self._s.execute(
+            insert(orm.expert_pools).values(
+                group_code=pool.group,
+                version=pool.version,
+                experts=[
+                    {"expert_id": e.expert_id, "name": e.name, "department": e.department}
+                    for e in pool.experts
+                ],
+                departments=list(pool.departments),
+                changed_by=pool.changed_by,
+                changed_at=pool.changed_at,
+            )
+        )
+
+
+def _pool_of(row: Any) -> ExpertPool:
+    return ExpertPool(
+        group=row.group_code,
+        version=row.version,
+        experts=tuple(Expert(e["expert_id"], e["name"], e["department"]) for e in row.experts),
+        departments=tuple(row.departments),
+        changed_by=row.changed_by,
+        changed_at=row.changed_at,
+    )
 
 
 class OrderStatusRepository:

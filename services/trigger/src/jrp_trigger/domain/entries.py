@@ -52,12 +52,56 @@ class Vote:
 
 @dataclass(frozen=True)
 class ExpertDraw:
+    """One draw of experts for a recognition meeting, with everything needed to redo it:
+    `draw_experts(pool minus excluded, count, seed)` (002 二(二)2). Draws made before the
+    platform kept the pools (the caller's pool and seed) have no `pool_group`."""
+
     seed: int | str
     pool: tuple[str, ...]
+    """the ids of the pool version's members (before exclusions)"""
     count: int
     experts: tuple[str, ...]
     drawn_by: str
     drawn_at: datetime
+    pool_group: str | None = None
+    pool_version: int | None = None
+    excluded: tuple[str, ...] = ()
+    """members of the initiating department, left out for conflict of interest"""
+    reason: str | None = None
+    """why the office drew again; none for a meeting's first draw"""
+
+    @property
+    def candidates(self) -> tuple[str, ...]:
+        """Whom the draw chose from: the pool without the excluded experts."""
+        left_out = set(self.excluded)
+        return tuple(sorted({e for e in self.pool if e not in left_out}))
+
+
+@dataclass(frozen=True)
+class ExpertVote:
+    """A drawn expert's vote, recorded by the office from the meeting's signed minutes (the
+    experts hold no platform credentials)."""
+
+    entry_version: int
+    expert_id: str
+    vote: RecognitionVote
+    comment: str | None
+    recorded_by: str
+    voted_at: datetime
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """A case spanning several special groups, sent to the joint conference office (002
+    二(二)2): the convened departments that are not members of the list type's group."""
+
+    group: str
+    outside_departments: tuple[str, ...]
+    escalated_at: datetime
+    decision: RecognitionVote | None = None
+    reason: str | None = None
+    decided_by: str | None = None
+    decided_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +146,8 @@ class ListEntry:
     revocation: Revocation | None = None
     votes: list[Vote] = field(default_factory=list)
     draws: list[ExpertDraw] = field(default_factory=list)
+    expert_votes: list[ExpertVote] = field(default_factory=list)
+    escalation: Escalation | None = None
     suspension: Suspension | None = None
     repair: Repair | None = None
     deletion: DeletionGround | None = None

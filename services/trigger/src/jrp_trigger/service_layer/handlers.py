@@ -9,7 +9,6 @@ store its inbox row in the same transaction.
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,12 +27,12 @@ from jrp_shared.events.payloads import (
 )
 from jrp_shared.identifiers import OrganisationCodePolicy
 from jrp_shared.messaging.uow import UnitOfWork
-from jrp_shared.vocabulary import ListEntryStatus, RecognitionVote
+from jrp_shared.vocabulary import ListEntryStatus
 from jrp_trigger.adapters.catalog_versions import ListTypeVersions
 from jrp_trigger.adapters.repositories import EntryRepository, KnownRecord, OrderStatusRepository
-from jrp_trigger.domain import entries, recognition, rules, sync
+from jrp_trigger.domain import entries, rules, sync
 from jrp_trigger.domain.content import EntryContent, Submitted
-from jrp_trigger.domain.entries import ExpertDraw, ListEntry, Revocation
+from jrp_trigger.domain.entries import ListEntry, Revocation
 
 
 @dataclass
@@ -387,58 +386,6 @@ async def record_deletion_ground(
     await repo.update(entry)
     await uow.commit()
     return entry
-
-
-async def vote(
-    uow: UnitOfWork,
-    entry_id: str,
-    *,
-    department: str,
-    choice: RecognitionVote,
-    comment: str | None,
-    clock: Clock,
-) -> ListEntry:
-    """One convened department's vote; the last approval puts the entry in force (and sends
-    it), any rejection rejects it for good."""
-    repo, entry = await _locked(uow, entry_id)
-    now = clock()
-    cast = recognition.cast_vote(
-        entry, department=department, vote=choice, comment=comment, now=now
-    )
-    await repo.add_vote(entry, cast)
-    if entry.status is ListEntryStatus.IN_FORCE:
-        send_if_due(uow, entry, now)
-    await repo.update(entry)
-    await uow.commit()
-    return entry
-
-
-async def draw_experts(
-    uow: UnitOfWork,
-    entry_id: str,
-    *,
-    department: str,
-    administrator: bool,
-    pool: Sequence[str],
-    count: int,
-    seed: int | str | None,
-    clock: Clock,
-) -> ExpertDraw:
-    """Draw experts for the meeting; without a seed one is generated, and it is recorded so
-    anyone can redo the draw."""
-    repo, entry = await _locked(uow, entry_id)
-    recognition.may_draw(entry, department, administrator=administrator)
-    draw = recognition.record_draw(
-        entry,
-        pool=pool,
-        count=count,
-        seed=secrets.token_hex(16) if seed is None else seed,
-        by=department,
-        now=clock(),
-    )
-    await repo.add_draw(entry, draw)
-    await uow.commit()
-    return draw
 
 
 async def record_order_status(uow: UnitOfWork, status: SanctionOrderStatus, now: datetime) -> bool:

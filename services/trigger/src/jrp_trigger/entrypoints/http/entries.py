@@ -34,12 +34,24 @@ async def read_entry(trigger: Trigger, entry_id: str, viewer: str) -> EntryRead:
         if entry is None:
             raise NotFound(f"no list entry {entry_id}")
         statuses = await OrderStatusRepository(session).for_entry(entry_id)
-    return entry_read(entry, statuses, viewer=viewer, today=trigger.today())
+    return entry_read(
+        entry,
+        statuses,
+        viewer=viewer,
+        today=trigger.today(),
+        expert_share=trigger.settings.recognition_expert_share,
+    )
 
 
 def present(trigger: Trigger, entry: ListEntry, viewer: str) -> EntryRead:
     """An entry just changed: no order can have moved with it, so none are shown."""
-    return entry_read(entry, [], viewer=viewer, today=trigger.today())
+    return entry_read(
+        entry,
+        [],
+        viewer=viewer,
+        today=trigger.today(),
+        expert_share=trigger.settings.recognition_expert_share,
+    )
 
 
 @router.post(

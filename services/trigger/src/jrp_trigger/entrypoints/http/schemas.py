@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from jrp_shared.events.payloads import (
     CorrectedEntry,
@@ -61,11 +63,76 @@ class VoteRequest(_In):
 
 
 class ExpertDrawRequest(_In):
-    pool: list[Identifier] = Field(min_length=1, max_length=1000, description="expert ids")
-    count: int = Field(ge=1, le=100)
-    seed: int | str | None = Field(
-        default=None, description="given to random.Random; generated when absent"
+    """Only how many experts: the platform keeps the pool and makes the seed (002 二(二)2)."""
+
+    count: int = Field(ge=1, le=25, description="experts to draw from the group's pool")
+    reason: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=2000,
+        description="a redraw (the office only) records why the experts are drawn again",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_chosen_draw(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            chosen = sorted(k for k in ("seed", "pool") if k in data)
+            if chosen:
+                raise PydanticCustomError(
+                    "draw_chosen_by_platform",
+                    "{fields}: not accepted; the platform keeps the expert pool and makes the "
+                    "seed, so no caller chooses the panel. Send only `count` (and a redraw's "
+                    "`reason`)",
+                    {"fields": ", ".join(chosen)},
+                )
+        return data
+
+
+class ExpertVoteRequest(_In):
+    """A drawn expert's vote, recorded by the office from the meeting's signed minutes."""
+
+    expert_id: Identifier
+    vote: RecognitionVote
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class EscalationDecisionRequest(_In):
+    decision: RecognitionVote = Field(description="approve: in force; reject: rejected")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ExpertIn(_In):
+    id: Identifier = Field(description="the expert's id in the pool")
+    name: str = Field(min_length=1, max_length=100)
+    department: str = Field(
+        min_length=1, max_length=32, description="where the expert works: excluded from its cases"
+    )
+
+
+class ExpertPoolPut(_In):
+    experts: list[ExpertIn] = Field(min_length=1, max_length=1000)
+    departments: list[str] = Field(
+        min_length=1,
+        max_length=100,
+        description="the group's member departments; a meeting convening others spans several "
+        "groups and goes to the joint conference office",
+    )
+
+
+class ExpertRead(BaseModel):
+    id: str
+    name: str
+    department: str
+
+
+class ExpertPoolRead(BaseModel):
+    group: str
+    version: int
+    experts: list[ExpertRead]
+    departments: list[str]
+    changed_by: str
+    changed_at: datetime
 
 
 # --- reads --------------------------------------------------------------------------------------
@@ -112,12 +179,41 @@ class VoteRead(BaseModel):
 
 
 class ExpertDrawRead(BaseModel):
+    """A draw with what redoing it needs: `random.Random(seed).sample(candidates, count)`
+    (`jrp_shared.experts.draw_experts`), candidates = pool minus excluded, sorted."""
+
     experts: list[str]
     seed: int | str
-    pool: list[str]
+    pool: list[str] = Field(description="the pool version's member ids")
     count: int
     drawn_by: str
     drawn_at: datetime
+    pool_group: str | None = Field(default=None, description="none: a draw before pools")
+    pool_version: int | None = None
+    excluded: list[str] = Field(default_factory=list, description="the initiating department's")
+    candidates: list[str] = Field(default_factory=list, description="whom the draw chose from")
+    reason: str | None = Field(default=None, description="why the office drew again")
+
+
+class ExpertVoteRead(BaseModel):
+    expert_id: str
+    vote: RecognitionVote
+    comment: str | None
+    entry_version: int
+    recorded_by: str
+    voted_at: datetime
+
+
+class EscalationRead(BaseModel):
+    """A case spanning several special groups, for the joint conference office (002 二(二)2)."""
+
+    group: str
+    outside_departments: list[str] = Field(description="convened, not members of the group")
+    escalated_at: datetime
+    decision: RecognitionVote | None
+    reason: str | None
+    decided_by: str | None
+    decided_at: datetime | None
 
 
 class RecognitionRead(BaseModel):
@@ -125,6 +221,11 @@ class RecognitionRead(BaseModel):
     pending: list[str] = Field(description="not yet voted on the current version")
     votes: list[VoteRead]
     expert_draws: list[ExpertDrawRead]
+    experts: list[str] = Field(default_factory=list, description="drawn (the last draw)")
+    experts_pending: list[str] = Field(default_factory=list)
+    expert_votes: list[ExpertVoteRead] = Field(default_factory=list)
+    rule: str = Field(default="", description="the outcome rule this meeting is decided by")
+    escalation: EscalationRead | None = None
 
 
 class RevocationRead(BaseModel):

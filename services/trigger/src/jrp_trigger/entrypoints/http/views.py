@@ -16,13 +16,18 @@ from jrp_shared.vocabulary import ListEntryStatus, SubjectType
 from jrp_trigger.adapters.repositories import EntrySummary
 from jrp_trigger.domain import recognition, sync
 from jrp_trigger.domain.content import EntryContent
-from jrp_trigger.domain.entries import ExpertDraw, ListEntry, Repair, Suspension
+from jrp_trigger.domain.entries import Escalation, ExpertDraw, ListEntry, Repair, Suspension
+from jrp_trigger.domain.recognition import ExpertPool
 from jrp_trigger.entrypoints.http.schemas import (
     DepartmentOrdersRead,
     EntryDeletionRead,
     EntryRead,
     EntrySummaryRead,
+    EscalationRead,
     ExpertDrawRead,
+    ExpertPoolRead,
+    ExpertRead,
+    ExpertVoteRead,
     LinkedPersonRead,
     OrderRead,
     RecognitionRead,
@@ -71,10 +76,43 @@ def draw_read(draw: ExpertDraw) -> ExpertDrawRead:
         count=draw.count,
         drawn_by=draw.drawn_by,
         drawn_at=draw.drawn_at,
+        pool_group=draw.pool_group,
+        pool_version=draw.pool_version,
+        excluded=list(draw.excluded),
+        candidates=list(draw.candidates),
+        reason=draw.reason,
     )
 
 
-def _recognition(entry: ListEntry) -> RecognitionRead | None:
+def pool_read(pool: ExpertPool) -> ExpertPoolRead:
+    return ExpertPoolRead(
+        group=pool.group,
+        version=pool.version,
+        experts=[
+            ExpertRead(id=e.expert_id, name=e.name, department=e.department) for e in pool.experts
+        ],
+        departments=list(pool.departments),
+        changed_by=pool.changed_by,
+        changed_at=pool.changed_at,
+    )
+
+
+def _rule(entry: ListEntry, expert_share: float) -> str:
+    if entry.escalation is not None:
+        return "spans several special groups: the joint conference office decides (002 二(二)2)"
+    count = len(recognition.drawn(entry))
+    needed = recognition.experts_needed(count, expert_share) if count else None
+    experts = (
+        f"at least {needed} of the {count} drawn experts" if needed else "a majority of the experts"
+    )
+    return (
+        "every convened department approves and "
+        f"{experts} approve (more than {expert_share:g} of them; a platform default, "
+        "002 二(二)2 gives no number); one department's rejection rejects"
+    )
+
+
+def _recognition(entry: ListEntry, expert_share: float) -> RecognitionRead | None:
     if not entry.recognition_departments:
         return None
     return RecognitionRead(
@@ -93,6 +131,37 @@ def _recognition(entry: ListEntry) -> RecognitionRead | None:
             for v in entry.votes
         ],
         expert_draws=[draw_read(d) for d in entry.draws],
+        experts=list(recognition.drawn(entry)),
+        experts_pending=recognition.experts_pending(entry)
+        if entry.status is ListEntryStatus.AWAITING_RECOGNITION
+        else [],
+        expert_votes=[
+            ExpertVoteRead(
+                expert_id=v.expert_id,
+                vote=v.vote,
+                comment=v.comment,
+                entry_version=v.entry_version,
+                recorded_by=v.recorded_by,
+                voted_at=v.voted_at,
+            )
+            for v in entry.expert_votes
+        ],
+        rule=_rule(entry, expert_share),
+        escalation=_escalation(entry.escalation),
+    )
+
+
+def _escalation(e: Escalation | None) -> EscalationRead | None:
+    if e is None:
+        return None
+    return EscalationRead(
+        group=e.group,
+        outside_departments=list(e.outside_departments),
+        escalated_at=e.escalated_at,
+        decision=e.decision,
+        reason=e.reason,
+        decided_by=e.decided_by,
+        decided_at=e.decided_at,
     )
 
 
@@ -154,7 +223,12 @@ def _deletion(entry: ListEntry, today: date) -> EntryDeletionRead | None:
 
 
 def entry_read(
-    entry: ListEntry, statuses: list[SanctionOrderStatus], *, viewer: str, today: date
+    entry: ListEntry,
+    statuses: list[SanctionOrderStatus],
+    *,
+    viewer: str,
+    today: date,
+    expert_share: float = recognition.DEFAULT_EXPERT_SHARE,
 ) -> EntryRead:
     masked = viewer != entry.department
     revocation = entry.revocation
@@ -182,7 +256,7 @@ def entry_read(
         suspension=_suspension(entry.suspension),
         repair=_repair(entry.repair),
         deletion=_deletion(entry, today),
-        recognition=_recognition(entry),
+        recognition=_recognition(entry, expert_share),
         versions=[
             VersionRead(
                 **_content(v.content, masked),
