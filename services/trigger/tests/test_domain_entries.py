@@ -116,23 +116,6 @@ def test_revocation_happens_once_and_never_for_a_rejected_entry() -> None:
         entries.revoke(meeting, reason="r", by="trading", now=NOW)
 
 
-def test_every_convened_department_must_approve() -> None:
-    e = entry(TRADING)
-    approve = RecognitionVote.APPROVE
-    recognition.cast_vote(e, department="trading", vote=approve, comment="同意", now=NOW)
-    recognition.cast_vote(e, department="finance", vote=approve, comment=None, now=NOW)
-    assert e.status is Status.AWAITING_RECOGNITION
-    assert recognition.pending(e) == ["construction"]
-    with pytest.raises(Conflict, match="already voted"):
-        recognition.cast_vote(e, department="finance", vote=approve, comment=None, now=NOW)
-    with pytest.raises(Forbidden, match="not convened"):
-        recognition.cast_vote(e, department="tax", vote=approve, comment=None, now=NOW)
-    recognition.cast_vote(e, department="construction", vote=approve, comment=None, now=NOW)
-    assert e.status_on(TODAY) is Status.IN_FORCE and e.should_send(TODAY)
-    with pytest.raises(Conflict, match="not awaiting"):
-        recognition.cast_vote(e, department="trading", vote=approve, comment=None, now=NOW)
-
-
 def test_one_rejection_rejects_and_a_correction_asks_again() -> None:
     e = entry(TRADING)
     recognition.cast_vote(
@@ -157,18 +140,6 @@ def test_the_expert_draw_is_reproducible_from_its_seed() -> None:
     with pytest.raises(InvalidInput) as caught:
         draw_experts(["a", "b", "a"], 3, 1)
     assert caught.value.problems[0].reason == "count_exceeds_pool"
-
-
-def test_the_convened_departments_or_the_office_draw_experts() -> None:
-    e = entry(TRADING)
-    recognition.may_draw(e, "finance", administrator=False)
-    recognition.may_draw(e, "credit-office", administrator=True)
-    with pytest.raises(Forbidden):
-        recognition.may_draw(e, "tax", administrator=False)
-    draw = recognition.record_draw(e, pool=["a", "b", "c"], count=2, seed=7, by="finance", now=NOW)
-    assert e.draws == [draw] and draw.seed == 7 and len(draw.experts) == 2
-    with pytest.raises(Conflict):
-        recognition.may_draw(entry(), "tax", administrator=False)  # no meeting for this list
 
 
 def test_status_on_is_what_readers_see() -> None:
