@@ -59,6 +59,7 @@ def black_list_type(**overrides: Any) -> dict[str, Any]:
             "public_interest_service_route": False,
         },
         "sources": ["000 (十四)"],
+        "prior_notice": {"required": True, "response_window_working_days": 5},
     }
     data.update(overrides)
     return data
@@ -73,6 +74,7 @@ def red_list_type(**overrides: Any) -> dict[str, Any]:
         lawful_area=None,
         includes_linked_persons=False,
         repair={"repairable": False},
+        prior_notice=None,
     )
     data.update(overrides)
     return data
@@ -230,6 +232,36 @@ def test_list_type_needs_an_initiating_department_and_a_source() -> None:
 
 def test_list_type_needs_a_legal_basis() -> None:
     _refusal(black_list_type(legal_basis="   "))
+
+
+def test_a_black_list_requires_prior_notice_and_a_red_list_none() -> None:
+    """国办发〔2020〕49号 (DOMAIN.md §11): the party is told before a serious-dishonesty
+    listing; the court's list follows the court's own procedure; a red list needs none."""
+    assert "must require prior notice" in _refusal(black_list_type(prior_notice=None))
+    unrequired = {"required": False, "response_window_working_days": 0}
+    assert "must require prior notice" in _refusal(black_list_type(prior_notice=unrequired))
+    no_window = {"required": True, "response_window_working_days": 0}
+    assert "at least 1" in _refusal(black_list_type(prior_notice=no_window))
+    court = ListTypeDefinition.model_validate(
+        black_list_type(prior_notice=None, court_case_required=True)
+    )
+    assert court.prior_notice is None
+    red = red_list_type(prior_notice={"required": True, "response_window_working_days": 5})
+    assert "must not require prior notice" in _refusal(red)
+
+
+def test_the_seed_catalog_says_which_lists_need_prior_notice() -> None:
+    from jrp_registry.adapters.catalog_files import read_catalog
+    from jrp_registry.config import DEFAULT_CATALOG_DIR
+
+    bundle = read_catalog(DEFAULT_CATALOG_DIR)
+    for t in bundle.list_types:
+        notice = t.prior_notice
+        if t.colour is ListColour.BLACK and not t.court_case_required:
+            assert notice is not None and notice.required, t.code
+            assert notice.response_window_working_days == 5, t.code
+        else:
+            assert notice is None or not notice.required, t.code
 
 
 def test_list_type_refuses_unknown_fields() -> None:
