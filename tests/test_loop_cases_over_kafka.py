@@ -103,25 +103,53 @@ async def test_a_recognition_meeting_decides_whether_an_entry_reaches_enforcemen
         body: dict[str, Any] = r.json()
         return body
 
+    # The office keeps the group's expert pool; the group's members are the departments the
+    # trading list convenes, so this case stays with the group (no escalation).
+    office = mesh.keys.headers("credit-office", "administrator")
+    pool = await trigger.client.put(
+        "/v1/expert-pools/public-resource-trading",
+        json={
+            "experts": [
+                {"id": f"expert-{i}", "name": f"专家{i}", "department": "university"}
+                for i in range(20)
+            ],
+            "departments": voters,
+        },
+        headers=office,
+    )
+    assert pool.status_code == 200, pool.text
+
+    async def draw(entry_id: str) -> list[str]:
+        r = await trigger.client.post(
+            f"/v1/list-entries/{entry_id}/recognition/expert-draw",
+            json={"count": 3},
+            headers=mesh.keys.headers("trading", "initiator"),
+        )
+        assert r.status_code == 200, r.text
+        return list(r.json()["experts"])
+
     approved = await post("GGZY-1", OTHER_ENTERPRISE)
     rejected = await post("GGZY-2", THIRD_ENTERPRISE)
-    draw = await trigger.client.post(
+    chosen = await trigger.client.post(
         f"/v1/list-entries/{approved}/recognition/expert-draw",
-        json={"pool": [f"expert-{i}" for i in range(20)], "count": 3, "seed": "meeting-2026-11"},
+        json={"count": 3, "seed": "meeting-2026-11"},
         headers=mesh.keys.headers("trading", "initiator"),
     )
-    assert draw.status_code == 200, draw.text
-    again = await trigger.client.post(
-        f"/v1/list-entries/{rejected}/recognition/expert-draw",
-        json={"pool": [f"expert-{i}" for i in range(20)], "count": 3, "seed": "meeting-2026-11"},
-        headers=mesh.keys.headers("trading", "initiator"),
-    )
-    assert again.json()["experts"] == draw.json()["experts"]  # the seed reproduces the draw
+    assert chosen.status_code == 422  # the platform makes the seed
+    experts = await draw(approved)
+    await draw(rejected)
 
-    for department in voters[:-1]:
+    for department in voters:
         assert (await vote(approved, department, "approve"))["status"] == "awaiting_recognition"
     assert (await vote(rejected, "finance", "reject"))["status"] == "rejected"
-    assert (await vote(approved, voters[-1], "approve"))["status"] == "in_force"
+    for expert in experts[:-1]:
+        r = await trigger.client.post(
+            f"/v1/list-entries/{approved}/recognition/expert-votes",
+            json={"expert_id": expert, "vote": "approve"},
+            headers=office,
+        )
+        assert r.status_code == 200, r.text
+    assert r.json()["status"] == "in_force"  # every department and 2 of 3 experts approve
 
     async with TopicReader(mesh.kafka_bootstrap) as reader:
         issued = await orders_on_topics(
