@@ -424,7 +424,9 @@ async def test_an_objection_upheld_by_correction_updates_and_lifts_orders(mesh: 
         person = mesh.keys.subject_headers(LEGAL_REPRESENTATIVE)
         objection = await object_to(mesh, entry_id, person, "本人已于2025年辞去法定代表人职务")
         await orders_on_topics(mesh, reader, departments, len(expected), SUSPENDED)
-        correction = {k: v for k, v in body.items() if k != "record_id"} | {"linked_persons": []}
+        # A correction names neither the record id nor the prior notice (the entry keeps its).
+        kept = ("record_id", "prior_notice")
+        correction = {k: v for k, v in body.items() if k not in kept} | {"linked_persons": []}
         await decide(
             mesh,
             f"/v1/objections/{objection['objection_id']}/decision",
