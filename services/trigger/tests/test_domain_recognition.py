@@ -33,6 +33,11 @@ EXPERTS = [
 ]
 
 
+def status(e: ListEntry) -> Status:
+    """Read afresh (a vote changes it; mypy would keep the narrowed type)."""
+    return e.status
+
+
 def meeting() -> ListEntry:
     body = tax_entry(TODAY, list_type=TRADING.code)
     content = EntryContent.of(ListEntrySubmission.model_validate(body))
@@ -168,7 +173,7 @@ def test_departments_and_a_majority_of_the_drawn_experts_must_approve() -> None:
             e, expert_id=first, vote=APPROVE, comment=None, by="o", now=NOW
         )
     recognition.cast_expert_vote(e, expert_id=third, vote=APPROVE, comment=None, by="o", now=NOW)
-    assert e.status is Status.IN_FORCE
+    assert status(e) is Status.IN_FORCE
 
 
 def test_a_majority_of_experts_rejecting_rejects() -> None:
@@ -177,7 +182,7 @@ def test_a_majority_of_experts_rejecting_rejects() -> None:
     recognition.cast_expert_vote(e, expert_id=first, vote=REJECT, comment=None, by="o", now=NOW)
     assert e.status is Status.AWAITING_RECOGNITION
     recognition.cast_expert_vote(e, expert_id=second, vote=REJECT, comment=None, by="o", now=NOW)
-    assert e.status is Status.REJECTED
+    assert status(e) is Status.REJECTED
 
 
 def test_the_share_is_a_setting() -> None:
@@ -201,7 +206,7 @@ def test_a_case_spanning_several_groups_goes_to_the_office() -> None:
     decided = recognition.decide_escalated(
         e, decision=REJECT, reason="联席会议办公室认定证据不足", by="credit-office", now=NOW
     )
-    assert e.status is Status.REJECTED and decided.decided_by == "credit-office"
+    assert status(e) is Status.REJECTED and decided.decided_by == "credit-office"
     with pytest.raises(Conflict, match="not escalated"):
         recognition.decide_escalated(
             meeting(), decision=APPROVE, reason="x", by="credit-office", now=NOW
