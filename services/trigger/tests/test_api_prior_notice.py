@@ -69,6 +69,22 @@ async def test_a_listing_needs_the_notice_and_waits_for_the_window(
     )
     assert corrected.status_code == 200, corrected.text
     assert corrected.json()["prior_notice"] == told
+    # Sent with the correction, the notice's record is corrected too (dates checked again).
+    fixed = {**told, "document_number": "闽税稽告〔2026〕99号"}
+    renumbered = await trigger.client.post(
+        f"/v1/list-entries/{posted.json()['entry_id']}/corrections",
+        json={**body, "reason": "更正告知书文号", "prior_notice": fixed},
+        headers=trigger.as_department(),
+    )
+    assert renumbered.status_code == 200, renumbered.text
+    assert renumbered.json()["prior_notice"]["document_number"] == "闽税稽告〔2026〕99号"
+    future = {**told, "notified_on": str(today + timedelta(days=3))}
+    refused = await trigger.client.post(
+        f"/v1/list-entries/{posted.json()['entry_id']}/corrections",
+        json={**body, "reason": "x", "prior_notice": future},
+        headers=trigger.as_department(),
+    )
+    assert refused.json()["detail"][0]["reason"] == "notice_in_future"
 
 
 async def test_bulk_lines_and_the_topic_go_through_the_same_rule(

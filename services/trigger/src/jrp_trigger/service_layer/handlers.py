@@ -258,7 +258,10 @@ async def correct_entry(
     repo, entry = await _locked(uow, entry_id)
     now = ctx.clock()
     today = china_date(now)
-    content = EntryContent.of(correction).with_notice_of(entry.content)
+    content = EntryContent.of(correction)
+    if content.prior_notice is None:
+        # The notice was given before the listing; a correction that names none keeps it.
+        content = content.with_notice_of(entry.content)
     entries.require_correctable(entry, content, by=ctx.department, today=today)
     await ctx.list_types.load(uow.session, [content.list_type])
     admission = rules.admit(

@@ -42,6 +42,10 @@ class EntryCorrection(CorrectedEntry):
     model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
 
     reason: str = Field(min_length=1, max_length=2000, description="why it is corrected")
+    prior_notice: PriorNotice | None = Field(
+        default=None,
+        description="corrects the record of the notice; left out, the entry keeps its notice",
+    )
 
 
 class RevocationRequest(_In):
