@@ -292,6 +292,18 @@ class AppealsUnderTest:
     async def decide(self, path: str, headers: dict[str, str], **body: Any) -> Response:
         return await self.client.post(path, json=body, headers=headers)
 
+    async def notified(self) -> list[tuple[str, str | None, dict[str, Any]]]:
+        """`SubjectNotified` events sent, but the repair guidance every new repairable entry
+        brings (两书同达), for tests about the other notices."""
+        sent = await self.emitted("cn.jrp.appeals.subject.notified.v1")
+        return [s for s in sent if s[2]["about"] != "repair_guidance"]
+
+    async def notes(self, headers: dict[str, str], query: str = "") -> list[dict[str, Any]]:
+        """`GET /v1/notifications` but the repair guidance (see `notified`)."""
+        r = await self.client.get(f"/v1/notifications{query}", headers=headers)
+        assert r.status_code == 200, r.text
+        return [n for n in r.json() if n["about"] != "repair_guidance"]
+
     async def forward(self, repair_id: str) -> Response:
         """Stage 1 of a repair: the credit portal forwards it to the deciding authority."""
         return await self.client.post(
