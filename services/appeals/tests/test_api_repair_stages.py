@@ -37,9 +37,7 @@ async def test_a_new_entry_brings_its_repair_guidance_once(appeals: AppealsUnder
     [notice] = await guidance_notices(appeals)
     assert notice["subject_code"] == ENTERPRISE and notice["entry_id"] == entry.entry_id
     repair_from = add_months(entry.period.start, 12)
-    published_until = min(
-        entry.period.end, add_months(entry.period.start, 36) - timedelta(days=1)
-    )
+    published_until = min(entry.period.end, add_months(entry.period.start, 36) - timedelta(days=1))
     assert repair_from.isoformat() in notice["body"] and "严重失信" in notice["body"]
     assert published_until.isoformat() in notice["body"]
 
@@ -60,9 +58,7 @@ async def test_a_new_entry_brings_its_repair_guidance_once(appeals: AppealsUnder
     assert "补缴税款、滞纳金和罚款的完税凭证" in guidance["evidence_required"]
     listed = await appeals.client.get("/v1/entries", headers=appeals.as_subject(ENTERPRISE))
     assert listed.json()[0]["repair_guidance"] == guidance
-    notes = await appeals.client.get(
-        "/v1/notifications", headers=appeals.as_subject(ENTERPRISE)
-    )
+    notes = await appeals.client.get("/v1/notifications", headers=appeals.as_subject(ENTERPRISE))
     assert [n["about"] for n in notes.json()] == ["repair_guidance"]
 
 
@@ -103,9 +99,7 @@ async def test_each_stage_is_listed_overdue_by_department(appeals: AppealsUnderT
     )
     assert subject.status_code == 403
     listed = await appeals.client.get("/v1/repairs?overdue=true", headers=appeals.as_office())
-    assert [(r["repair_id"], r["overdue_stage"]) for r in listed.json()] == [
-        (repair_id, "forward")
-    ]
+    assert [(r["repair_id"], r["overdue_stage"]) for r in listed.json()] == [(repair_id, "forward")]
     gauge = appeals.appeals.repairs_overdue
     assert gauge is not None
     assert await gauge.refresh() == {(RepairStage.FORWARD, "tax"): 1}

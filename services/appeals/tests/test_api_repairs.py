@@ -91,9 +91,10 @@ async def test_the_subject_applies_and_the_department_grants(appeals: AppealsUnd
     r = await appeals.decide(path, appeals.as_department("tax"), **granted)
     assert r.status_code == 200, r.text
     assert r.json()["state"] == "approved" and r.json()["decision"]["decided_by"] == "tax"
-    assert [a["action"] for a in r.json()["history"]] == ["applied", "forwarded", "decided", "pushed"]
-    assert r.json()["stage"] == "done" and r.json()["pushed_at"] == r.json()["decision"]["decided_at"]
-    assert r.json()["push_due"] is not None
+    done = r.json()
+    assert [a["action"] for a in done["history"]] == ["applied", "forwarded", "decided", "pushed"]
+    assert done["stage"] == "done" and done["pushed_at"] == done["decision"]["decided_at"]
+    assert done["push_due"] is not None
     assert (await appeals.decide(path, appeals.as_department("tax"), **granted)).status_code == 409
     [(_, key, decided)] = await appeals.emitted(DECIDED)
     assert decided["approved"] is True and key == ENTERPRISE

@@ -185,7 +185,7 @@ def test_each_stage_is_overdue_after_its_own_due_date() -> None:
     assert repair.stage is RepairStage.PUSH and repair.push_due == date(2026, 10, 30)
     assert repair.overdue_stage(date(2026, 11, 2)) is RepairStage.PUSH
     repairs.pushed(repair, BEFORE_NATIONAL_DAY + timedelta(days=27))
-    assert repair.stage is RepairStage.DONE and repair.overdue_stage(date(2027, 1, 1)) is None
+    assert (repair.stage, repair.overdue_stage(date(2027, 1, 1))) == (RepairStage.DONE, None)
     assert [a.action for a in repair.history] == ["applied", "forwarded", "decided", "pushed"]
 
 

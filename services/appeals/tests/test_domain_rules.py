@@ -4,8 +4,8 @@ expert draws, repair eligibility (DOMAIN.md §3, §7, §8)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import partial
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 import pytest

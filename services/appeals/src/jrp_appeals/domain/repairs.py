@@ -286,9 +286,7 @@ def apply(
     return repair
 
 
-def forward(
-    repair: Repair, *, by: str, now: datetime, today: date, calendar: WorkingDays
-) -> None:
+def forward(repair: Repair, *, by: str, now: datetime, today: date, calendar: WorkingDays) -> None:
     """Stage 1 done: the portal forwarded the application to the deciding authority, which
     decides within its working days from today (DOMAIN.md §11)."""
     if repair.state is not RepairState.PENDING:

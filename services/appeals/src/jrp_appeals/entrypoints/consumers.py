@@ -1,7 +1,7 @@
 """The appeals service's consumers: trigger's list entries, into this service's copy (a new
-entry sends its repair guidance, an entry revoked or repaired its exit notice, DOMAIN.md §11), trigger's published penalty
-decisions (两书同达), and the official calendar's arrival, which makes provisional due dates
-final (DOMAIN.md §10).
+entry sends its repair guidance, an entry revoked or repaired its exit notice, DOMAIN.md §11),
+trigger's published penalty decisions (两书同达), and the official calendar's arrival, which
+makes provisional due dates final (DOMAIN.md §10).
 
 Duplicates are the shared consumer's business (inbox in the effect's transaction); the
 handlers here never commit.

@@ -154,9 +154,7 @@ async def _entry(session: AsyncSession, entry_id: str) -> EntryCopy:
     return entry
 
 
-async def overdue(
-    session: AsyncSession, ctx: AppealsContext, viewer: Viewer
-) -> list[OverdueGroup]:
+async def overdue(session: AsyncSession, ctx: AppealsContext, viewer: Viewer) -> list[OverdueGroup]:
     """Late repairs by stage and deciding department: the office and the portal see all, a
     department those it decides, a subject none (DOMAIN.md §11)."""
     if viewer.is_subject:

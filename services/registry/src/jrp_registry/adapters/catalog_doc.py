@@ -94,7 +94,10 @@ def _repair(t: ListTypeDefinition) -> str:
     r = t.repair
     if not r.repairable:
         return "not repairable"
-    return f"{r.tier}: from {r.min_disclosure_months} months, published {r.max_disclosure_months} at most"
+    return (
+        f"{r.tier}: from {r.min_disclosure_months} months, "
+        f"published {r.max_disclosure_months} at most"
+    )
 
 
 def _repair_tiers(list_types: list[ListTypeDefinition]) -> list[str]:
