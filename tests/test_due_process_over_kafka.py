@@ -214,9 +214,7 @@ async def test_objection_suspends_then_rejection_resumes_with_the_end_moved(mesh
         # The enterprise was told, as a record and an event for the portal.
         notes = await mesh.followers["appeals"].client.get("/v1/notifications", headers=subject)
         assert notes.status_code == 200
-        assert [n["case_id"] for n in besides_guidance(notes.json())] == [
-            objection["objection_id"]
-        ]
+        assert [n["case_id"] for n in besides_guidance(notes.json())] == [objection["objection_id"]]
         sent = await reader.read(mesh.topic(topics.SUBJECT_NOTIFICATIONS))
         assert [m.key for m in sent if m.body["about"] != "repair_guidance"] == [ENTERPRISE]
 
@@ -476,9 +474,7 @@ async def test_an_objection_upheld_by_correction_updates_and_lifts_orders(mesh: 
         notes = await mesh.followers["appeals"].client.get(
             "/v1/notifications", headers=mesh.keys.subject_headers(code)
         )
-        assert [n["case_id"] for n in besides_guidance(notes.json())] == [
-            objection["objection_id"]
-        ]
+        assert [n["case_id"] for n in besides_guidance(notes.json())] == [objection["objection_id"]]
 
 
 async def test_an_entry_leaves_force_at_the_end_of_its_period_and_its_record_stays(
