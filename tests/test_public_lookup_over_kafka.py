@@ -144,7 +144,8 @@ async def test_a_repaired_entry_disappears_from_the_public_lookup(mesh: Mesh) ->
     await entry_in_appeals(mesh, entry_id)
     assert await eventually(lambda: _entry_ids(mesh, MINJIANG), within=60) == [entry_id]
 
-    # Thirteen months on (the tax list's minimum is twelve), the tax authority grants repair.
+    # Thirteen months on (the tax list's minimum is twelve), the credit portal forwards the
+    # application and the tax authority grants repair (DOMAIN.md §11).
     set_appeals_clock(mesh, at(timedelta(days=396)))
     applied = await mesh.followers["appeals"].client.post(
         "/v1/repairs",
@@ -152,6 +153,11 @@ async def test_a_repaired_entry_disappears_from_the_public_lookup(mesh: Mesh) ->
         headers=mesh.keys.subject_headers(MINJIANG),
     )
     assert applied.status_code == 201, applied.text
+    forwarded = await mesh.followers["appeals"].client.post(
+        f"/v1/repairs/{applied.json()['repair_id']}/forwarding",
+        headers=mesh.keys.headers("credit-office", "portal"),
+    )
+    assert forwarded.status_code == 200, forwarded.text
     granted = await decide(
         mesh,
         f"/v1/repairs/{applied.json()['repair_id']}/decision",

@@ -39,11 +39,7 @@ def render_catalog(bundle: CatalogBundle) -> str:
         return domains[code].name_en if code in domains else code
 
     for t in bundle.list_types:
-        repair = (
-            f"after {t.repair.earliest_after_months} months"
-            if t.repair.repairable
-            else "not repairable"
-        )
+        repair = _repair(t)
         lines.append(
             f"| `{t.code}` | {_cell(t.name)} | {domain_name(t.domain)} "
             f"| {', '.join(t.initiating_departments)} | {t.lawful_area or '—'} "
@@ -52,6 +48,7 @@ def render_catalog(bundle: CatalogBundle) -> str:
             f"| {'yes' if t.includes_linked_persons else 'no'} | {repair} "
             f"| {_publication(t)} | {_cell(t.legal_basis)} |"
         )
+    lines += _repair_tiers(bundle.list_types)
     lines += _own_rules(bundle.list_types)
     lines += _past_editions(bundle)
     lines += ["", "## Measures by list type", ""]
@@ -91,6 +88,53 @@ def _publication(t: ListTypeDefinition) -> str:
     who = "organisations and persons" if t.publication.natural_persons_public else "organisations"
     months = t.publication.max_disclosure_months
     return f"{who}, {'at most ' + str(months) + ' months' if months else 'for the period'}"
+
+
+def _repair(t: ListTypeDefinition) -> str:
+    r = t.repair
+    if not r.repairable:
+        return "not repairable"
+    return (
+        f"{r.tier}: from {r.min_disclosure_months} months, "
+        f"published {r.max_disclosure_months} at most"
+    )
+
+
+def _repair_tiers(list_types: list[ListTypeDefinition]) -> list[str]:
+    """Repair tiers and the three stages' deadlines (DOMAIN.md §11; 国办发〔2025〕22号; NDRC Order
+    No. 36; docs/due-process.md "Credit repair")."""
+    lines = [
+        "",
+        "## Credit repair: tiers and deadlines",
+        "",
+        "Tiers (DOMAIN.md §11; 国办发〔2025〕22号; NDRC Order No. 36, in force 2026-04-01): minor "
+        "— may be left unpublished, at most 3 months; general — 3 to 12 months; serious — 12 to "
+        "36 months. Repair may be asked from the minimum; publication stops at the maximum "
+        "(the public lookup's maximum, which must be the same). Stages in working days: the "
+        "credit portal forwards, the deciding authority decides after forwarding, the result "
+        "is pushed to the other platforms after the decision.",
+        "",
+        "| list type | tier | repair from (months) | published at most (months) | decided by "
+        "| portal forwards | authority decides | result pushed | evidence |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for t in list_types:
+        r = t.repair
+        if not r.repairable:
+            continue
+        lines.append(
+            f"| `{t.code}` | {r.tier} | {r.min_disclosure_months} | {r.max_disclosure_months} "
+            f"| {r.decided_by} | {r.portal_forward_working_days} "
+            f"| {r.authority_decision_working_days} | {r.result_push_working_days} "
+            f"| {_cell('; '.join(r.evidence_required)) or '—'} |"
+        )
+    lines.append("")
+    lines.append(
+        "Not repairable: "
+        + ", ".join(f"`{t.code}`" for t in list_types if not t.repair.repairable)
+        + " (red lists are not repaired; the court's list ends by deletion, 法释〔2017〕7号)."
+    )
+    return lines
 
 
 def _own_rules(list_types: list[ListTypeDefinition]) -> list[str]:

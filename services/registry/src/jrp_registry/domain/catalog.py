@@ -23,6 +23,7 @@ from jrp_shared.events.payloads import (
 )
 from jrp_shared.vocabulary import (
     DepartmentLevel,
+    DishonestySeverity,
     LawfulArea,
     ListColour,
     MeasureKind,
@@ -32,6 +33,15 @@ from jrp_shared.vocabulary import (
 CODE = r"^[a-z][a-z0-9-]{1,31}$"
 LIST_TYPE_CODE = r"^(red|black)\.[a-z0-9-]+\.[a-z0-9-]+$"
 MEASURE_CODE = r"^[a-z0-9-]+\.[a-z0-9-]+$"
+
+TIER_MONTHS: dict[DishonestySeverity, tuple[int, int]] = {
+    DishonestySeverity.MINOR: (0, 3),
+    DishonestySeverity.GENERAL: (3, 12),
+    DishonestySeverity.SERIOUS: (12, 36),
+}
+"""The disclosure band of each tier in months, minimum to maximum (DOMAIN.md §11; 国办发〔2025〕
+22号; NDRC Order No. 36): minor — may be left unpublished, at most 3 months; general — 3 months
+to 1 year; serious — 1 to 3 years."""
 
 
 class _Definition(BaseModel):
@@ -104,8 +114,43 @@ class ListTypeDefinition(_Definition):
         earliest = self.repair.earliest_after_months
         if earliest is not None and earliest > self.max_period_months:
             raise ValueError("repair.earliest_after_months exceeds the maximum period")
+        self._repair_tier()
         self._court_rules()
         return self
+
+    def _repair_tier(self) -> None:
+        """A repairable list type names its tier, and its disclosure periods lie within the
+        tier's band (DOMAIN.md §11; 国办发〔2025〕22号; NDRC Order No. 36). The tier's maximum is
+        the public lookup's: `repair.max_disclosure_months` must equal
+        `publication.max_disclosure_months` (one rule written twice, so a difference is a
+        mistake and refused rather than one silently winning)."""
+        rules = self.repair
+        if rules.repairable and (
+            rules.tier is None
+            or rules.min_disclosure_months is None
+            or rules.max_disclosure_months is None
+        ):
+            raise ValueError(
+                f"repairable list type {self.code} needs repair.tier, "
+                "repair.min_disclosure_months and repair.max_disclosure_months (DOMAIN.md §11)"
+            )
+        if rules.tier is None:
+            return
+        low, high = TIER_MONTHS[rules.tier]
+        least, most = rules.min_disclosure_months, rules.max_disclosure_months
+        if least is None or most is None:
+            raise ValueError(f"repair.tier {rules.tier} needs its min and max disclosure months")
+        if not low <= least <= most <= high:
+            raise ValueError(
+                f"repair disclosure {least}–{most} months lies outside the {rules.tier} tier's "
+                f"{low}–{high} months (DOMAIN.md §11, 国办发〔2025〕22号)"
+            )
+        if most != self.publication.max_disclosure_months:
+            raise ValueError(
+                f"repair.max_disclosure_months ({most}) differs from "
+                f"publication.max_disclosure_months ({self.publication.max_disclosure_months}): "
+                "publication stops at the tier's maximum (DOMAIN.md §11)"
+            )
 
     def _court_rules(self) -> None:
         """The court list's rules hold together (法释〔2017〕7号 第二条、第十条; DOMAIN.md §11)."""
