@@ -28,10 +28,12 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jrp_enforcement.adapters import orm
+from jrp_enforcement.domain.eligibility import PastEntry
 from jrp_enforcement.domain.entries import StoredEntry
 from jrp_enforcement.domain.orders import OPEN_STATES, FeedbackRecord, SanctionOrder, Suspension
 from jrp_enforcement.domain.planning import Target
 from jrp_enforcement.domain.statistics import OrderCounts
+from jrp_shared.clock import china_date
 from jrp_shared.db import JsonText, insert_rows
 from jrp_shared.events.payloads import ListEntryInForce, OrderedMeasure
 from jrp_shared.vocabulary import (
@@ -98,6 +100,10 @@ class WriteBehind:
 
     def holds(self, entry_id: str) -> bool:
         return entry_id in self._entries
+
+    def new_entries(self) -> list[dict[str, Any]]:
+        """The `list_entries` rows kept, not yet written (new entries of this unit of work)."""
+        return list(self._rows[orm.list_entries.name])
 
     @property
     def empty(self) -> bool:
@@ -323,6 +329,85 @@ class EntryRepository:
             await self._s.execute(insert(t), rows)
             if kept:
                 await self._s.execute(insert(orm.entry_target_history), kept)
+
+    def _kept(self, codes: Sequence[str]) -> list[dict[str, Any]]:
+        w = self._writes
+        wanted = set(codes)
+        return [] if w is None else [r for r in w.new_entries() if r["subject_code"] in wanted]
+
+    async def records(self, codes: Sequence[str]) -> dict[str, list[PastEntry]]:
+        """The subjects' records: every entry this service holds that lists them, whatever
+        its status (DOMAIN.md §6, domain/eligibility.py). One indexed query; the new rows this
+        unit of work keeps back are read from memory, so nothing is flushed early."""
+        if not codes:
+            return {}
+        t = orm.list_entries
+        columns = (
+            t.c.entry_id,
+            t.c.subject_code,
+            t.c.list_type,
+            t.c.colour,
+            t.c.status,
+            t.c.period_start,
+            t.c.period_end,
+            t.c.ended_at,
+        )
+        stored = await self._s.execute(
+            select(*columns).where(t.c.subject_code.in_(sorted(set(codes))))
+        )
+        rows: list[Any] = [dict(r._mapping) for r in stored]
+        found: dict[str, dict[str, PastEntry]] = {}
+        for r in [*rows, *self._kept(codes)]:
+            status = ListEntryStatus(r["status"])
+            ended = _aware(r["ended_at"])
+            decided = status in (ListEntryStatus.REPAIRED, ListEntryStatus.REVOKED)
+            found.setdefault(r["subject_code"], {})[r["entry_id"]] = PastEntry(
+                r["entry_id"],
+                r["list_type"],
+                ListColour(r["colour"]),
+                status,
+                r["period_start"],
+                r["period_end"],
+                china_date(ended) if decided and ended is not None else None,
+            )
+        return {code: list(entries.values()) for code, entries in found.items()}
+
+    async def ongoing_of_subject(
+        self, code: str, list_types: Sequence[str], *, excluding: str
+    ) -> list[ListEntryInForce]:
+        """The subject's entries in force of these list types, but `excluding` (those whose
+        orders a change of its record may change; DOMAIN.md §6)."""
+        if not list_types:
+            return []
+        t = orm.list_entries
+        rows = await self._s.scalars(
+            select(t.c.payload).where(
+                t.c.subject_code == code,
+                t.c.status == ListEntryStatus.IN_FORCE.value,
+                t.c.list_type.in_(sorted(set(list_types))),
+                t.c.entry_id != excluding,
+            )
+        )
+        found = [ListEntryInForce.model_validate(p) for p in rows]
+        found += [
+            ListEntryInForce.model_validate(r["payload"])
+            for r in self._kept([code])
+            if r["status"] == ListEntryStatus.IN_FORCE.value
+            and r["list_type"] in list_types
+            and r["entry_id"] != excluding
+        ]
+        return sorted(found, key=lambda e: e.entry_id)
+
+    async def identity_of(self, entry_id: str) -> tuple[str, ListColour, str] | None:
+        """The entry's subject code, colour and list type."""
+        await self._flushed(entry_id)
+        t = orm.list_entries
+        row = (
+            await self._s.execute(
+                select(t.c.subject_code, t.c.colour, t.c.list_type).where(t.c.entry_id == entry_id)
+            )
+        ).first()
+        return None if row is None else (row.subject_code, ListColour(row.colour), row.list_type)
 
     async def due_for_expiry(self, today: date, limit: int) -> list[str]:
         """Entries in force whose period ended before `today`, locked; a second sweeper

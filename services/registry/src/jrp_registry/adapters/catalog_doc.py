@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from jrp_registry.domain.catalog import ListTypeDefinition
-from jrp_shared.events.payloads import EligibilityCondition
 from jrp_registry.service_layer.handlers import CatalogBundle
+from jrp_shared.events.payloads import EligibilityCondition
 
 
 def _cell(text: str) -> str:
