@@ -188,8 +188,9 @@ class EligibilityCondition(BaseModel):
     - `no_black_list_within_years`: no black-list entry of the subject in force (or suspended),
       nor ended (expired, repaired) within the last `years` years. A revoked entry never counts:
       it was wrong information, withdrawn (000 (二十四)).
-    - `on_list_consecutive_years`: on `list_type` in each of the last `years` calendar years,
-      the current one included: an entry of it (not revoked) was in force on some day of each.
+    - `on_list_consecutive_years`: listed on `list_type` (an annual list: each entry counts
+      for the year its period starts) in each of `years` consecutive years ending with the year
+      of the subject's current listing on it; revoked entries do not count.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -13,12 +13,14 @@ says what each kind means, precisely:
   subject's reputation is to be restored, not held against it. An entry whose period starts
   after the day does not count yet. A repaired entry counts until N years after its repair
   (repair stops publication and the measures, DOMAIN.md §8; the record itself was true).
-- `on_list_consecutive_years` (list type L, years N): the subject was on L in each of the N
-  calendar years ending with the day's year: for each such year some entry of L (not revoked)
-  was in force on at least one of its days (up to the day itself). An entry counts from its
-  period start to its period end, or to its repair date if repaired earlier. A-grade ratings
-  are annual, so each year's rating is one entry; a single entry spanning two calendar years
-  counts for both.
+- `on_list_consecutive_years` (list type L, years N): the subject was listed on L in each of
+  N consecutive years ending with the year of its current listing. A listing of L is annual
+  (an A-grade rating is one year's: in force from its publication, about April, for a year),
+  so each entry counts for the calendar year its period starts in; the current listing is
+  the latest-starting entry of L in force on the day (without one, the years end with the
+  day's). Revoked entries do not count; entries that started after the day do not yet. So
+  ratings starting 2024, 2025 and 2026 make three years running while the 2026 one is in
+  force (in January 2027 too), and a missing 2025 rating breaks the run.
 
 Only the subject's own entries (as the listed subject, by its code) make its record: being
 a linked person of another subject's entry is that subject's record (DOMAIN.md §3).
@@ -100,14 +102,18 @@ def _black_in_the_way(years: int, history: Iterable[PastEntry], on: date) -> lis
     return sorted(found)
 
 
-def _years_on(list_type: str, history: Iterable[PastEntry], on: date) -> set[int]:
-    years: set[int] = set()
-    for e in history:
-        last = e.last_day()
-        if e.list_type != list_type or last is None or e.period_start > on:
-            continue
-        years.update(range(e.period_start.year, min(last, on).year + 1))
-    return years
+def _missing_years(
+    list_type: str, n: int, history: Iterable[PastEntry], on: date
+) -> tuple[int, ...]:
+    counted = [
+        e
+        for e in history
+        if e.list_type == list_type and e.last_day() is not None and e.period_start <= on
+    ]
+    current = [e.period_start.year for e in counted if (e.last_day() or on) >= on]
+    last_year = max(current) if current else on.year
+    started = {e.period_start.year for e in counted}
+    return tuple(y for y in range(last_year - n + 1, last_year + 1) if y not in started)
 
 
 def unmet(
@@ -130,8 +136,7 @@ def unmet(
             entry_ids=tuple(ids),
         )
     list_type = condition.list_type or ""
-    on_years = _years_on(list_type, history, on)
-    missing = tuple(y for y in range(on.year - n + 1, on.year + 1) if y not in on_years)
+    missing = _missing_years(list_type, n, history, on)
     if not missing:
         return None
     name = list_type_names.get(list_type, list_type)

@@ -90,7 +90,10 @@ def render_catalog(bundle: CatalogBundle) -> str:
 
 def _condition_text(c: EligibilityCondition) -> str:
     if c.kind == "on_list_consecutive_years":
-        text = f"on `{c.list_type}` in each of the last {c.years} years (this one included)"
+        text = (
+            f"listed on `{c.list_type}` in each of {c.years} consecutive years, up to the year "
+            "of the current listing (each entry counts for the year its period starts)"
+        )
     else:
         text = (
             f"no black-list entry in force, nor ended within the last {c.years} years "
