@@ -6,11 +6,13 @@ revocation gives them back. Orders are re-planned each time; the check says why 
 withheld.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from jrp_enforcement.domain.eligibility import years_before
+from jrp_enforcement.service_layer.entries import review_eligibility
 from jrp_enforcement.testing import EnforcementUnderTest, entry_in_force
 from jrp_shared.clock import china_date
 from jrp_shared.events.payloads import (
@@ -176,3 +178,46 @@ async def test_green_channel_from_three_a_grade_years_and_taken_away_by_a_black_
         return answer if GREEN in rewards(answer) and not answer["listed"] else None
 
     await eventually(green_again)
+
+
+async def test_the_daily_review_grants_the_green_channel_once_a_black_entry_is_three_years_old(
+    enforcement: EnforcementUnderTest,
+) -> None:
+    """Eligibility changes with time alone (DOMAIN.md §6): an expired black-list entry stops
+    counting three years after its end; the daily review re-issues the order with the reward."""
+    now = datetime.now(UTC)
+    enforcement.set_time(now)
+    ended = years_before(TODAY, 3)  # ended exactly three years ago: still counts today
+    old_black = entry_in_force(
+        entry_id="black-old",
+        subject=BLACK.subject,
+        decision_document=DecisionDocument(
+            number="闽税稽罚〔旧〕1号", date=ended - timedelta(days=400)
+        ),
+        period=Period(start=ended - timedelta(days=400), end=ended),
+        linked_persons=[],
+    )
+    await enforcement.publish(old_black, rating(YEAR - 2), rating(YEAR - 1), rating(YEAR))
+
+    async def planned() -> set[str] | None:
+        return await order_measures(enforcement, "tax")
+
+    tax_order = await eventually(planned)
+    assert GREEN not in tax_order
+
+    async def withheld_for_the_old_entry() -> dict[str, Any] | None:
+        answer = await check(enforcement, "tax")
+        return answer if answer["withheld"] else None
+
+    answer = await eventually(withheld_for_the_old_entry)
+    assert answer["withheld"][0]["unmet"][0]["entry_ids"] == ["black-old"]
+
+    # The next day the entry is over three years old: the review re-issues the order with it.
+    enforcement.set_time(now + timedelta(days=1))
+    assert await review_eligibility(enforcement.runtime.uow, enforcement.orders) == 1
+    reviewed = await order_measures(enforcement, "tax")
+    assert reviewed is not None and GREEN in reviewed
+    # A second review the same day changes nothing (only changed orders are re-issued).
+    issued = len(await enforcement.emitted("cn.jrp.enforcement.sanction-order.issued.v1"))
+    await review_eligibility(enforcement.runtime.uow, enforcement.orders)
+    assert len(await enforcement.emitted("cn.jrp.enforcement.sanction-order.issued.v1")) == issued

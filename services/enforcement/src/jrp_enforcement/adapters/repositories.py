@@ -398,6 +398,24 @@ class EntryRepository:
         ]
         return sorted(found, key=lambda e: e.entry_id)
 
+    async def in_force_of_list_types(
+        self, list_types: Sequence[str], after: str, limit: int
+    ) -> list[ListEntryInForce]:
+        """Entries in force of these list types, by id after `after` (a sweep's next page)."""
+        t = orm.list_entries
+        await self._flushed()
+        rows = await self._s.scalars(
+            select(t.c.payload)
+            .where(
+                t.c.status == ListEntryStatus.IN_FORCE.value,
+                t.c.list_type.in_(sorted(set(list_types))),
+                t.c.entry_id > after,
+            )
+            .order_by(t.c.entry_id)
+            .limit(limit)
+        )
+        return [ListEntryInForce.model_validate(p) for p in rows]
+
     async def identity_of(self, entry_id: str) -> tuple[str, ListColour, str] | None:
         """The entry's subject code, colour and list type."""
         await self._flushed(entry_id)

@@ -267,7 +267,7 @@ async def _replan_record_of(
     entries = ctx.repositories(uow)[0]
     siblings = await entries.ongoing_of_subject(subject_code, affected, excluding=changed_entry_id)
     for sibling in siblings:
-        await _replan(uow, ctx, sibling, measures, changed_entry_id)
+        await _replan(uow, ctx, sibling, measures, {"record_changed_by": changed_entry_id})
 
 
 async def _replan(
@@ -275,7 +275,7 @@ async def _replan(
     ctx: OrdersContext,
     entry: ListEntryInForce,
     measures: Sequence[MeasurePublished],
-    because_of: str,
+    why: dict[str, Any],
 ) -> None:
     entries, orders = ctx.repositories(uow)
     stored = await entries.get(entry.entry_id, lock=True)  # entry first, then its orders
@@ -288,9 +288,35 @@ async def _replan(
     plans = planning.plan_orders(entry, list_type, measures, on=ctx.today(), records=records)
     existing = {o.order_id: o for o in await orders.for_entry(entry.entry_id, lock=True)}
     await _put_orders(uow, ctx, entry, list_type, plans, existing, reissue_all=False)
-    cause = {"entry_version": entry.version, "record_changed_by": because_of}
+    cause = {"entry_version": entry.version, **why}
     await _lift_all(uow, ctx, existing.values(), LiftReason.CORRECTED, cause)
     ctx.changes.announce(uow, [entry.entry_id])
+
+
+async def review_eligibility(
+    new_uow: Callable[[], UnitOfWork], ctx: OrdersContext, *, batch: int = 100
+) -> int:
+    """Eligibility also changes with time alone: a black-list entry passes N years since it
+    ended, a new year completes (or breaks) a run (DOMAIN.md §6). Once a day, every entry in
+    force of a list type with conditional measures is re-planned; only orders whose measures
+    change are re-issued or lifted. Commits per batch; returns how many entries it looked at."""
+    looked_at, after = 0, ""
+    while True:
+        async with new_uow() as uow:
+            measures = await ctx.cached_catalog.measures_in_force(uow, ctx.today())
+            affected = sorted({code for m in measures if m.conditions for code in m.list_types})
+            if not affected:
+                return looked_at
+            page = await ctx.repositories(uow)[0].in_force_of_list_types(affected, after, batch)
+            for entry in page:
+                await _replan(
+                    uow, ctx, entry, measures, {"eligibility_reviewed_on": str(ctx.today())}
+                )
+            await uow.commit()
+        looked_at += len(page)
+        if len(page) < batch:
+            return looked_at
+        after = page[-1].entry_id
 
 
 async def take_entry_revoked(
