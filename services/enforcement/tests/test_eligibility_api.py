@@ -221,3 +221,25 @@ async def test_the_daily_review_grants_the_green_channel_once_a_black_entry_is_t
     issued = len(await enforcement.emitted("cn.jrp.enforcement.sanction-order.issued.v1"))
     await review_eligibility(enforcement.runtime.uow, enforcement.orders)
     assert len(await enforcement.emitted("cn.jrp.enforcement.sanction-order.issued.v1")) == issued
+
+
+async def test_a_black_entry_in_the_same_poll_as_the_ratings_re_plans_them(
+    enforcement: EnforcementUnderTest,
+) -> None:
+    """Entries of one poll are written together at its end: the re-plan finds the rating
+    taken earlier in the same poll among the rows kept in memory (no early flush)."""
+    await enforcement.publish(rating(YEAR - 2), rating(YEAR - 1), rating(YEAR), BLACK)
+
+    async def re_issued() -> set[str] | None:
+        r = await enforcement.client.get(
+            "/v1/sanction-orders",
+            params={"entry_id": f"a-grade-{YEAR}", "department": "tax"},
+            headers=enforcement.as_office(),
+        )
+        orders = r.json()
+        if len(orders) == 1 and orders[0]["issued"]["revision"] == 2:
+            return {m["code"] for m in orders[0]["issued"]["measures"]}
+        return None
+
+    tax_order = await eventually(re_issued)
+    assert GREEN not in tax_order and "tax.invoice-on-demand" in tax_order

@@ -93,6 +93,10 @@ class WriteBehind:
         self._entries: set[str] = set()
         self.stored_ahead: dict[str, StoredEntry | None] = {}
         """Entries read (and locked) for a whole poll; each is handed out once."""
+        self.subjects_looked_up: set[str] = set()
+        self.subjects_with_conditional: set[str] = set()
+        """Of the subjects of a poll's entries, those with a stored entry (any status) of a
+        list type with conditional measures: the others need no query to re-plan them."""
 
     def add(self, table: Table, rows: Sequence[dict[str, Any]], entry_ids: Sequence[str]) -> None:
         self._rows[table.name].extend(rows)
@@ -118,6 +122,9 @@ class WriteBehind:
         """Write everything kept, parents first (targets and orders refer to entries)."""
         for table in self._TABLES:
             rows, self._rows[table.name] = self._rows[table.name], []
+            if table is orm.list_entries:
+                # Written now: no longer found in memory, so looked for in the database.
+                self.subjects_with_conditional.update(r["subject_code"] for r in rows)
             await insert_rows(self._s, table, rows)
         self._entries.clear()
 
@@ -372,23 +379,50 @@ class EntryRepository:
             )
         return {code: list(entries.values()) for code, entries in found.items()}
 
+    async def look_up_subjects(self, codes: Sequence[str], list_types: Sequence[str]) -> None:
+        """Before a poll: which of these subjects have any stored entry of these list types
+        (one query), so that re-planning the others costs none (`ongoing_of_subject`)."""
+        w = self._writes
+        if w is None or not codes or not list_types:
+            return
+        t = orm.list_entries
+        wanted = sorted(set(codes) - w.subjects_looked_up)
+        found = await self._s.scalars(
+            select(t.c.subject_code)
+            .distinct()
+            .where(t.c.subject_code.in_(wanted), t.c.list_type.in_(sorted(set(list_types))))
+        )
+        w.subjects_with_conditional.update(found)
+        w.subjects_looked_up.update(wanted)
+
+    def _known_without(self, code: str) -> bool:
+        w = self._writes
+        return (
+            w is not None
+            and code in w.subjects_looked_up
+            and code not in w.subjects_with_conditional
+        )
+
     async def ongoing_of_subject(
         self, code: str, list_types: Sequence[str], *, excluding: str
     ) -> list[ListEntryInForce]:
         """The subject's entries in force of these list types, but `excluding` (those whose
-        orders a change of its record may change; DOMAIN.md §6)."""
+        orders a change of its record may change; DOMAIN.md §6). No query for a subject the
+        poll's look-up found without any entry of them (its new ones are in memory)."""
         if not list_types:
             return []
-        t = orm.list_entries
-        rows = await self._s.scalars(
-            select(t.c.payload).where(
-                t.c.subject_code == code,
-                t.c.status == ListEntryStatus.IN_FORCE.value,
-                t.c.list_type.in_(sorted(set(list_types))),
-                t.c.entry_id != excluding,
+        found: list[ListEntryInForce] = []
+        if not self._known_without(code):
+            t = orm.list_entries
+            rows = await self._s.scalars(
+                select(t.c.payload).where(
+                    t.c.subject_code == code,
+                    t.c.status == ListEntryStatus.IN_FORCE.value,
+                    t.c.list_type.in_(sorted(set(list_types))),
+                    t.c.entry_id != excluding,
+                )
             )
-        )
-        found = [ListEntryInForce.model_validate(p) for p in rows]
+            found = [ListEntryInForce.model_validate(p) for p in rows]
         found += [
             ListEntryInForce.model_validate(r["payload"])
             for r in self._kept([code])
