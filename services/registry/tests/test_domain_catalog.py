@@ -436,6 +436,44 @@ def test_reward_measure_on_red_list_has_no_problems() -> None:
     assert problems_of_measure(item, context()) == []
 
 
+def test_conditions_name_a_known_red_list_and_the_measure_s_own_list_types() -> None:
+    """A condition on the subject's record (DOMAIN.md §6) refers to the catalog like the rest."""
+    good = {
+        "kind": "on_list_consecutive_years",
+        "list_type": RED_CODE,
+        "years": 3,
+        "sources": ["000 (十一)"],
+    }
+    item = MeasureDefinition.model_validate(
+        measure(code="tax.green-channel", kind="reward", list_types=[RED_CODE], conditions=[good])
+    )
+    assert problems_of_measure(item, context()) == []
+    bad = [
+        {**good, "list_type": BLACK_CODE},
+        {"kind": "no_black_list_within_years", "years": 3, "for_list_types": [BLACK_CODE]},
+    ]
+    item = MeasureDefinition.model_validate(
+        measure(code="tax.green-channel", kind="reward", list_types=[RED_CODE], conditions=bad)
+    )
+    assert problems_of_measure(item, context()) == [
+        f"tax.green-channel: conditions[0]: {BLACK_CODE} is not a red list",
+        f"tax.green-channel: conditions[1]: for_list_types not of the measure: {BLACK_CODE}",
+        "tax.green-channel: conditions[1]: no sources (cite the document the condition comes from)",
+    ]
+
+
+def test_a_consecutive_years_condition_needs_its_list_type() -> None:
+    with pytest.raises(ValidationError, match="list_type"):
+        MeasureDefinition.model_validate(
+            measure(
+                code="tax.green-channel",
+                kind="reward",
+                list_types=[RED_CODE],
+                conditions=[{"kind": "on_list_consecutive_years", "years": 3}],
+            )
+        )
+
+
 def test_measure_with_unknown_department_is_reported() -> None:
     item = MeasureDefinition.model_validate(measure(implementing_department="nowhere"))
 

@@ -8,7 +8,7 @@ one stays until no consumer needs it. JSON Schemas are generated from these mode
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
@@ -233,6 +233,46 @@ class PublicationRules(BaseModel):
     )
 
 
+ConditionKind = Literal["no_black_list_within_years", "on_list_consecutive_years"]
+
+
+class EligibilityCondition(BaseModel):
+    """A condition on the subject's record that a measure (a reward, mostly) needs before it
+    is granted (DOMAIN.md §6: three consecutive years with no bad record open the green channel,
+    000 (十一), 004 一(三)). Data, evaluated by enforcement from the subject's history
+    (docs/must-check.md, "Eligibility from history"):
+
+    - `no_black_list_within_years`: no black-list entry of the subject in force (or suspended),
+      nor ended (expired, repaired) within the last `years` years. A revoked entry never counts:
+      it was wrong information, withdrawn (000 (二十四)).
+    - `on_list_consecutive_years`: listed on `list_type` (an annual list: each entry counts
+      for the year its period starts) in each of `years` consecutive years ending with the year
+      of the subject's current listing on it; revoked entries do not count.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: ConditionKind
+    years: int = Field(ge=1, le=10)
+    list_type: str | None = Field(
+        default=None,
+        max_length=100,
+        description="the list the subject must have been on (on_list_consecutive_years only)",
+    )
+    for_list_types: list[str] = Field(
+        default_factory=list,
+        description="the condition holds only for entries of these list types (empty: every "
+        "list type of the measure); e.g. exemplars get the green channel without three clean years",
+    )
+    sources: list[str] = Field(default_factory=list, description="where the condition comes from")
+
+    @model_validator(mode="after")
+    def _list_type_when_needed(self) -> EligibilityCondition:
+        if (self.kind == "on_list_consecutive_years") != (self.list_type is not None):
+            raise ValueError("list_type is given for on_list_consecutive_years, and only for it")
+        return self
+
+
 class ListTypePublished(EventPayload):
     """One version of a list type, complete, as the registry holds it."""
 
@@ -295,6 +335,11 @@ class MeasurePublished(EventPayload):
     legal_basis: str
     applies_to: list[SubjectType]
     sources: list[str]
+    conditions: list[EligibilityCondition] = Field(
+        default_factory=list,
+        description="conditions on the subject's record the measure needs (all must hold); "
+        "none: granted with the entry (DOMAIN.md §6)",
+    )
 
     def partition_key(self) -> str:
         return self.code

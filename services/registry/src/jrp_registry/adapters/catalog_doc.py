@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from jrp_registry.domain.catalog import ListTypeDefinition
 from jrp_registry.service_layer.handlers import CatalogBundle
+from jrp_shared.events.payloads import EligibilityCondition
 
 
 def _cell(text: str) -> str:
@@ -69,6 +70,7 @@ def render_catalog(bundle: CatalogBundle) -> str:
                 f"| {_cell(m.content)} | {_cell(m.legal_basis)} |"
             )
         lines.append("")
+    lines += _conditions(bundle)
     lines += [
         "## Departments",
         "",
@@ -81,6 +83,45 @@ def render_catalog(bundle: CatalogBundle) -> str:
             f"| {'yes' if d.initiates else 'no'} | {'yes' if d.implements else 'no'} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _condition_text(c: EligibilityCondition) -> str:
+    if c.kind == "on_list_consecutive_years":
+        text = (
+            f"listed on `{c.list_type}` in each of {c.years} consecutive years, up to the year "
+            "of the current listing (each entry counts for the year its period starts)"
+        )
+    else:
+        text = (
+            f"no black-list entry in force, nor ended within the last {c.years} years "
+            "(revoked entries do not count)"
+        )
+    if c.for_list_types:
+        text += " — for entries of " + ", ".join(f"`{code}`" for code in c.for_list_types)
+    return text
+
+
+def _conditions(bundle: CatalogBundle) -> list[str]:
+    """The measures granted only when the subject's record allows (DOMAIN.md §6; evaluated
+    by enforcement from the subject's history, docs/must-check.md)."""
+    conditioned = [m for m in bundle.measures if m.conditions]
+    if not conditioned:
+        return []
+    lines = [
+        "## Conditions on the subject's record",
+        "",
+        "A measure with conditions is granted only when all of them hold on the day; otherwise "
+        "the order leaves it out and a check shows it as withheld, with the reason.",
+        "",
+        "| measure | condition | sources |",
+        "| --- | --- | --- |",
+    ]
+    for m in conditioned:
+        for c in m.conditions:
+            lines.append(
+                f"| `{m.code}` | {_cell(_condition_text(c))} | {_cell('; '.join(c.sources))} |"
+            )
+    return [*lines, ""]
 
 
 def _publication(t: ListTypeDefinition) -> str:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from jrp_shared.errors import Conflict
 from jrp_shared.events.payloads import (
     DeletionRules,
+    EligibilityCondition,
     ObjectionReview,
     PeriodExtension,
     PublicationRules,
@@ -191,6 +192,10 @@ class MeasureDefinition(_Definition):
     legal_basis: str = Field(min_length=1)
     applies_to: list[SubjectType] = Field(min_length=1)
     sources: list[str] = Field(min_length=1)
+    conditions: list[EligibilityCondition] = Field(default_factory=list, max_length=8)
+    """Conditions on the subject's record before the measure is granted (DOMAIN.md §6; e.g.
+    three clean years for the green channel, 000 (十一), 004 一(三)); enforcement evaluates
+    them from the subject's history (docs/must-check.md)."""
 
     @field_validator("list_types", "applies_to")
     @classmethod
@@ -316,6 +321,27 @@ def problems_of_measure(item: MeasureDefinition, ctx: CatalogContext) -> list[st
             problems.append(
                 f"{item.code}: a {item.kind.value} measure on {colour.value} list {code}"
             )
+    problems += _problems_of_conditions(item, ctx)
+    return problems
+
+
+def _problems_of_conditions(item: MeasureDefinition, ctx: CatalogContext) -> list[str]:
+    """A condition names a known red list to have been on, narrows the measure only to its
+    own list types, and says where it comes from (DOMAIN.md §4: the catalog cites its basis)."""
+    problems = []
+    for n, condition in enumerate(item.conditions):
+        where = f"{item.code}: conditions[{n}]"
+        if condition.list_type is not None:
+            colour = ctx.list_type_colours.get(condition.list_type)
+            if colour is None:
+                problems.append(f"{where}: unknown list type {condition.list_type!r}")
+            elif colour is not ListColour.RED:
+                problems.append(f"{where}: {condition.list_type} is not a red list")
+        stray = sorted(set(condition.for_list_types) - set(item.list_types))
+        if stray:
+            problems.append(f"{where}: for_list_types not of the measure: {', '.join(stray)}")
+        if not condition.sources:
+            problems.append(f"{where}: no sources (cite the document the condition comes from)")
     return problems
 
 
