@@ -97,7 +97,7 @@ def test_a_black_list_entry_in_force_or_ended_within_three_years_stands_in_the_w
     assert unmet(CLEAN, [black("b2", date(2021, 1, 1), date(2023, 11, 28))], ON, NAMES) is None
 
 
-def test_a_revoked_black_entry_never_counts_a_repaired_one_counts_from_its_repair() -> None:
+def test_neither_a_revoked_nor_a_repaired_black_entry_counts() -> None:
     revoked = black(
         "b-wrong", date(2026, 1, 1), date(2028, 12, 31), ListEntryStatus.REVOKED, date(2026, 2, 1)
     )
@@ -109,7 +109,10 @@ def test_a_revoked_black_entry_never_counts_a_repaired_one_counts_from_its_repai
     recent = black(
         "b-fixed2", date(2020, 1, 1), date(2026, 12, 31), ListEntryStatus.REPAIRED, date(2025, 6, 1)
     )
-    assert unmet(CLEAN, [recent], ON, NAMES) is not None
+    # Repaired last year: its use stopped with the repair (DOMAIN.md §11), so it counts no more.
+    assert unmet(CLEAN, [recent], ON, NAMES) is None
+    in_force = black("b-now", date(2020, 1, 1), date(2026, 12, 31), ListEntryStatus.IN_FORCE)
+    assert unmet(CLEAN, [in_force], ON, NAMES) is not None
 
 
 def test_a_condition_for_some_list_types_only_does_not_touch_the_others() -> None:

@@ -7,12 +7,13 @@ the subject was graded A in each of those years. Conditions are catalog data; th
 says what each kind means, precisely:
 
 - `no_black_list_within_years` (years N): the subject has no black-list entry that is in
-  force or suspended on the day, nor one that ended (expired, repaired) within the N years
-  before it — an entry ended on `day − N years` or later counts. A **revoked** entry never
-  counts: revocation means the information was wrong (000 (二十四), DOMAIN.md §7), and the
-  subject's reputation is to be restored, not held against it. An entry whose period starts
-  after the day does not count yet. A repaired entry counts until N years after its repair
-  (repair stops publication and the measures, DOMAIN.md §8; the record itself was true).
+  force or suspended on the day, nor one that expired within the N years before it — an
+  entry ended on `day − N years` or later counts. A **revoked** entry never counts:
+  revocation means the information was wrong (000 (二十四), DOMAIN.md §7), and the subject's
+  reputation is to be restored, not held against it. A **repaired** entry no longer counts
+  either: repair means stopping publication, sharing *and use* of the record (DOMAIN.md §11,
+  国办发〔2025〕22号, NDRC Order No. 36), and holding it against a reward would be a use.
+  An entry whose period starts after the day does not count yet.
 - `on_list_consecutive_years` (list type L, years N): the subject was listed on L in each of
   N consecutive years ending with the year of its current listing. A listing of L is annual
   (an A-grade rating is one year's: in force from its publication, about April, for a year),
@@ -54,11 +55,10 @@ class PastEntry:
     """The China date it ended by a decision (repair, revocation); None otherwise."""
 
     def last_day(self) -> date | None:
-        """Its last day on the list; None if it never counts (revoked: it was wrong)."""
-        if self.status is ListEntryStatus.REVOKED:
+        """Its last day on the list; None if it never counts (revoked: it was wrong; repaired:
+        its use stopped)."""
+        if self.status in (ListEntryStatus.REVOKED, ListEntryStatus.REPAIRED):
             return None
-        if self.status is ListEntryStatus.REPAIRED and self.ended_on is not None:
-            return min(self.ended_on, self.period_end)
         return self.period_end
 
 

@@ -415,6 +415,11 @@ async def take_entry_repaired(
     }
     await _lift_all(uow, ctx, orders, LiftReason.REPAIRED, cause)
     ctx.changes.announce(uow, [repaired.entry_id])
+    # A repaired entry's use stops, for rewards' conditions too (domain/eligibility.py).
+    identity = await entries.identity_of(repaired.entry_id)
+    if identity is not None:
+        code, colour, list_type = identity
+        await _replan_record_of(uow, ctx, code, repaired.entry_id, colour, list_type)
 
 
 async def expire_entries(
