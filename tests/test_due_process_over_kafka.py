@@ -214,9 +214,9 @@ async def test_objection_suspends_then_rejection_resumes_with_the_end_moved(mesh
         # The enterprise was told, as a record and an event for the portal.
         notes = await mesh.followers["appeals"].client.get("/v1/notifications", headers=subject)
         assert notes.status_code == 200
-        assert [n["case_id"] for n in notes.json()] == [objection["objection_id"]]
+        assert [n["case_id"] for n in besides_guidance(notes.json())] == [objection["objection_id"]]
         sent = await reader.read(mesh.topic(topics.SUBJECT_NOTIFICATIONS))
-        assert [m.key for m in sent] == [ENTERPRISE]
+        assert [m.key for m in sent if m.body["about"] != "repair_guidance"] == [ENTERPRISE]
 
         # Not satisfied, it complains to the joint conference office: suspended again.
         complaint = mesh.followers["appeals"].client.post(
@@ -334,6 +334,11 @@ async def test_a_court_list_objection_suspends_nothing(mesh: Mesh) -> None:
     assert entry["status"] == "in_force" and entry["version"] == 1
 
 
+def besides_guidance(notes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The notices but the repair guidance a new tax-list entry brings (两书同达, DOMAIN.md §11)."""
+    return [n for n in notes if n["about"] != "repair_guidance"]
+
+
 def repair_application(entry_id: str) -> dict[str, Any]:
     return {
         "entry_id": entry_id,
@@ -357,6 +362,12 @@ async def test_repair_is_refused_before_the_minimum_period_and_granted_after(
     entry_id = await post_entry(mesh, tax_entry())
     await entry_in_appeals(mesh, entry_id)
 
+    # The entry brought its repair guidance (两书同达): tier, first repair day (12 months).
+    guidance = (await appeals.get(f"/v1/entries/{entry_id}", headers=subject)).json()[
+        "repair_guidance"
+    ]
+    assert guidance["tier"] == "serious" and guidance["decided_by"] == "tax"
+
     # Listed today: the tax list's minimum disclosure period is twelve months.
     early = await appeals.post("/v1/repairs", json=repair_application(entry_id), headers=subject)
     assert early.status_code == 409, early.text
@@ -371,6 +382,12 @@ async def test_repair_is_refused_before_the_minimum_period_and_granted_after(
         )
         assert applied.status_code == 201, applied.text
         repair_id = applied.json()["repair_id"]
+        # Stage 1: the credit portal forwards it to the tax authority (DOMAIN.md §11).
+        forwarded = await appeals.post(
+            f"/v1/repairs/{repair_id}/forwarding",
+            headers=mesh.keys.headers("credit-office", "portal"),
+        )
+        assert forwarded.status_code == 200 and forwarded.json()["stage"] == "decision"
         granted = await decide(
             mesh,
             f"/v1/repairs/{repair_id}/decision",
@@ -378,7 +395,7 @@ async def test_repair_is_refused_before_the_minimum_period_and_granted_after(
             approved=True,
             reasons="已补缴税款、滞纳金和罚款并作出信用承诺",
         )
-        assert granted["state"] == "approved"
+        assert granted["state"] == "approved" and granted["stage"] == "done"
         lifted = by_type(await orders_on_topics(mesh, reader, departments, len(expected), LIFTED))
         assert {m.body["reason"] for m in lifted} == {"repaired"}
     assert (await trigger_entry(mesh, entry_id))["status"] == "repaired"
@@ -460,7 +477,7 @@ async def test_an_objection_upheld_by_correction_updates_and_lifts_orders(mesh: 
         notes = await mesh.followers["appeals"].client.get(
             "/v1/notifications", headers=mesh.keys.subject_headers(code)
         )
-        assert [n["case_id"] for n in notes.json()] == [objection["objection_id"]]
+        assert [n["case_id"] for n in besides_guidance(notes.json())] == [objection["objection_id"]]
 
 
 async def test_an_entry_leaves_force_at_the_end_of_its_period_and_its_record_stays(

@@ -72,6 +72,7 @@ def test_every_payload_has_a_versioned_type_and_a_known_topic() -> None:
         topics.ORDER_STATUS,
         topics.APPEALS,
         topics.SUBJECT_NOTIFICATIONS,
+        topics.PUBLICITY,
         topics.SANCTIONS,
         topics.ENFORCEMENT_CHANGES,
     }

@@ -127,10 +127,8 @@ async def test_the_subject_complains_and_the_office_decides(appeals: AppealsUnde
     [(_, key, event)] = await appeals.emitted(DECIDED)
     assert event["objection_id"] == objection_id and event["restoration_duty"] == "tax"
     assert event["remedy"] == "revoke"
-    notes = await appeals.client.get(
-        f"/v1/notifications?subject_code={ENTERPRISE}", headers=appeals.as_office()
-    )
-    assert [n["about"] for n in notes.json()] == ["complaint", "objection"]
+    notes = await appeals.notes(appeals.as_office(), f"?subject_code={ENTERPRISE}")
+    assert [n["about"] for n in notes] == ["complaint", "objection"]
 
     listed = await appeals.client.get("/v1/complaints", headers=appeals.as_department("tax"))
     assert [c["complaint_id"] for c in listed.json()] == [complaint_id]

@@ -207,11 +207,11 @@ async def test_the_provider_finds_the_information_right(appeals: AppealsUnderTes
     [(_, key, event)] = await appeals.emitted(DECIDED)
     assert key == ENTERPRISE and event["restoration_duty"] is None
     assert event["outcome"] == "information_right" and event["remedy"] is None
-    [(topic, _, notice)] = await appeals.emitted(NOTIFIED)
+    [(topic, _, notice)] = await appeals.notified()
     assert topic == topics.SUBJECT_NOTIFICATIONS and notice["case_id"] == objection_id
-    notes = await appeals.client.get("/v1/notifications", headers=appeals.as_subject(ENTERPRISE))
-    assert [n["case_id"] for n in notes.json()] == [objection_id]
-    assert notes.json()[0]["about"] == "objection"
+    notes = await appeals.notes(appeals.as_subject(ENTERPRISE))
+    assert [n["case_id"] for n in notes] == [objection_id]
+    assert notes[0]["about"] == "objection"
 
 
 async def test_wrong_information_is_revoked_or_corrected_with_a_restoration_duty(
@@ -267,7 +267,7 @@ async def test_wrong_information_is_revoked_or_corrected_with_a_restoration_duty
         ("revoke", "tax"),
     ]
     assert events[0]["correction"]["subject"]["code"] == ENTERPRISE
-    assert len(await appeals.emitted(NOTIFIED)) == 2
+    assert len(await appeals.notified()) == 2
 
 
 async def test_each_party_lists_what_it_may_see(appeals: AppealsUnderTest) -> None:
@@ -344,7 +344,7 @@ async def test_a_linked_person_who_objected_is_told_as_well_as_the_subject(
     )
     assert decided.status_code == 200, decided.text
     for code in (ENTERPRISE, LEGAL_REPRESENTATIVE):
-        notes = await appeals.client.get("/v1/notifications", headers=appeals.as_subject(code))
-        assert [n["case_id"] for n in notes.json()] == [objection_id], code
-    sent = await appeals.emitted(NOTIFIED)
+        notes = await appeals.notes(appeals.as_subject(code))
+        assert [n["case_id"] for n in notes] == [objection_id], code
+    sent = await appeals.notified()
     assert sorted(str(key) for _, key, _ in sent) == sorted([ENTERPRISE, LEGAL_REPRESENTATIVE])

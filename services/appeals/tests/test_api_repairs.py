@@ -60,6 +60,8 @@ async def test_the_subject_applies_and_the_department_grants(appeals: AppealsUnd
     assert repair["applicant"] == ENTERPRISE and repair["agent"] == "credit-office"
     assert repair["credit_commitment"]["text"] == "本企业承诺依法诚信纳税"
     assert repair["overdue"] is False and repair["due_provisional"] in (True, False)
+    assert repair["stage"] == "forward" and repair["tier"] == "serious"
+    assert repair["forwarded_at"] is None and repair["forward_due"] < repair["decision_due"]
     [(topic, key, event)] = await appeals.emitted(APPLIED)
     assert topic == topics.APPEALS and key == ENTERPRISE
     assert event["repair_id"] == repair["repair_id"] and event["department"] == "tax"
@@ -70,6 +72,17 @@ async def test_the_subject_applies_and_the_department_grants(appeals: AppealsUnd
 
     path = f"/v1/repairs/{repair['repair_id']}/decision"
     granted = {"approved": True, "reasons": "已补缴税款并作出信用承诺"}
+    early = await appeals.decide(path, appeals.as_department("tax"), **granted)
+    assert early.status_code == 409 and early.json()["detail"][0]["reason"] == "not_forwarded"
+    forwarding = f"/v1/repairs/{repair['repair_id']}/forwarding"
+    for who in (subject, appeals.as_department("tax")):
+        assert (await appeals.client.post(forwarding, headers=who)).status_code == 403
+    forwarded = await appeals.forward(repair["repair_id"])
+    assert forwarded.status_code == 200, forwarded.text
+    assert forwarded.json()["stage"] == "decision" and forwarded.json()["forwarded_at"]
+    assert forwarded.json()["decision_due"] <= repair["decision_due"]
+    again = await appeals.forward(repair["repair_id"])
+    assert again.status_code == 409 and again.json()["detail"][0]["reason"] == "already_forwarded"
     assert (
         await appeals.decide(path, appeals.as_department("market"), **granted)
     ).status_code == 404
@@ -78,14 +91,22 @@ async def test_the_subject_applies_and_the_department_grants(appeals: AppealsUnd
     r = await appeals.decide(path, appeals.as_department("tax"), **granted)
     assert r.status_code == 200, r.text
     assert r.json()["state"] == "approved" and r.json()["decision"]["decided_by"] == "tax"
-    assert [a["action"] for a in r.json()["history"]] == ["applied", "decided"]
+    done = r.json()
+    assert [a["action"] for a in done["history"]] == ["applied", "forwarded", "decided", "pushed"]
+    assert done["stage"] == "done" and done["pushed_at"] == done["decision"]["decided_at"]
+    assert done["push_due"] is not None
     assert (await appeals.decide(path, appeals.as_department("tax"), **granted)).status_code == 409
     [(_, key, decided)] = await appeals.emitted(DECIDED)
     assert decided["approved"] is True and key == ENTERPRISE
-    [(topic, _, notice)] = await appeals.emitted(NOTIFIED)
-    assert topic == topics.SUBJECT_NOTIFICATIONS and notice["about"] == "repair"
+    notices = {e["about"]: (topic, e) for topic, _, e in await appeals.emitted(NOTIFIED)}
+    assert set(notices) == {"repair_guidance", "repair"}, "the guidance went with the entry"
+    topic, notice = notices["repair"]
+    assert topic == topics.SUBJECT_NOTIFICATIONS and notice["case_id"] == repair["repair_id"]
     notes = await appeals.client.get("/v1/notifications", headers=subject)
-    assert [n["case_id"] for n in notes.json()] == [repair["repair_id"]]
+    assert {(n["about"], n["case_id"]) for n in notes.json()} == {
+        ("repair", repair["repair_id"]),
+        ("repair_guidance", "entry-1"),
+    }
 
     mine = await appeals.client.get("/v1/repairs", headers=subject)
     assert [x["repair_id"] for x in mine.json()] == [repair["repair_id"]]
@@ -106,6 +127,7 @@ async def test_the_subject_applies_and_the_department_grants(appeals: AppealsUnd
 async def test_a_refusal_needs_reasons(appeals: AppealsUnderTest) -> None:
     await listed_long_ago(appeals)
     repair_id = (await apply(appeals, appeals.as_subject(ENTERPRISE))).json()["repair_id"]
+    assert (await appeals.forward(repair_id)).status_code == 200
     path = f"/v1/repairs/{repair_id}/decision"
     tax = appeals.as_department("tax")
     bare = await appeals.decide(path, tax, approved=False, reasons="  ")

@@ -16,7 +16,6 @@ def test_the_settings_carry_the_policy_numbers() -> None:
     assert SETTINGS.objection_decision_working_days == 20
     assert SETTINGS.complaint_window_working_days == 15
     assert SETTINGS.complaint_decision_working_days == 20
-    assert SETTINGS.repair_decision_working_days == 10
 
 
 def test_an_objection_filed_before_national_day_2026_is_due_on_3_november() -> None:

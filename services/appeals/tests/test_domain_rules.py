@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from jrp_appeals.domain.entries import EntryCopy
 from jrp_appeals.domain.repairs import Evidence
 from jrp_appeals.domain.visibility import Parties, Viewer
 from jrp_appeals.testing import ENTERPRISE, LEGAL_REPRESENTATIVE, OTHER_ENTERPRISE, PERSON
-from jrp_shared.calendar import Deadline
+from jrp_shared.calendar import Deadline, WorkingDayCalendar
 from jrp_shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from jrp_shared.events.payloads import (
     CaseParty,
@@ -47,6 +48,7 @@ TAX_RULES = RepairRules(
     public_interest_service_route=True,
 )
 EVIDENCE = (Evidence("完税凭证", "a"), Evidence("信用承诺书", "b"))
+CALENDAR = WorkingDayCalendar()
 
 
 def entry(**changes: Any) -> EntryCopy:
@@ -340,14 +342,17 @@ def test_a_refusal_needs_reasons_and_a_repair_is_decided_once() -> None:
         evidence=EVIDENCE,
         commitment=repairs.CreditCommitment("承诺", TODAY),
         now=NOW,
-        due=Deadline(date(2026, 12, 4), False),
-        working_days=10,
+        today=TODAY,
+        rules=TAX_RULES,
+        calendar=CALENDAR,
     )
+    repairs.forward(repair, by="credit-office", now=NOW, today=TODAY, calendar=CALENDAR)
+    decide = partial(repairs.decide, repair, e, by="tax", now=NOW, today=TODAY, calendar=CALENDAR)
     with pytest.raises(InvalidInput):
-        repairs.decide(repair, e, approved=False, reasons=" ", by="tax", now=NOW, today=TODAY)
-    repairs.decide(repair, e, approved=True, reasons="", by="tax", now=NOW, today=TODAY)
+        decide(approved=False, reasons=" ")
+    decide(approved=True, reasons="")
     with pytest.raises(Conflict):
-        repairs.decide(repair, e, approved=False, reasons="x", by="tax", now=NOW, today=TODAY)
+        decide(approved=False, reasons="x")
 
 
 def test_only_an_implementer_holding_an_order_from_the_entry_may_object() -> None:

@@ -49,8 +49,7 @@ async def test_the_official_schedule_makes_a_provisional_due_date_final(
     assert isinstance(history, list)
     assert history[-1]["action"] == "due_recomputed" and history[-1]["actor"] == "appeals"
     # The subject is told the final date (DOMAIN.md §10: the people concerned are told).
-    notes = await appeals.client.get("/v1/notifications", headers=appeals.as_subject(ENTERPRISE))
-    [note] = notes.json()
+    [note] = await appeals.notes(appeals.as_subject(ENTERPRISE))
     assert note["case_id"] == objection["objection_id"]
     assert str(final["decision_due"]) in note["body"]
 

@@ -3,13 +3,27 @@ DOMAIN.md §3, 000 (四)): who reads which disclosure class, every read recorded
 the public verification of its code."""
 
 import hashlib
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from jrp_registry.app import registry_of
+from jrp_registry.service_layer import publicity
 from jrp_registry.testing import LISTED_ENTERPRISE, RegistryUnderTest, entry_in_force
-from jrp_shared.events.payloads import ListEntryRevoked
-from jrp_shared.vocabulary import DisclosureClass
+from jrp_shared.events.payloads import (
+    ListEntryRevoked,
+    PenaltyDetails,
+    PublicityCounterpart,
+    PublicityDecisionPublished,
+)
+from jrp_shared.vocabulary import (
+    DisclosureClass,
+    DishonestySeverity,
+    PenaltyType,
+    PublicityKind,
+    SubjectType,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -103,6 +117,35 @@ async def test_a_credit_report_is_a_pdf_whose_code_the_public_lookup_verifies(
     registry: RegistryUnderTest,
 ) -> None:
     await _three_entries(registry)
+    published = entry_in_force().recorded_at
+    penalty = PublicityDecisionPublished(
+        decision_id="d-credit",
+        version=1,
+        record_id="rec-1",
+        kind=PublicityKind.PENALTY,
+        department="market",
+        counterpart=PublicityCounterpart(
+            name="福州市閩江科技有限公司", category=SubjectType.LEGAL_PERSON, code=LISTED_ENTERPRISE
+        ),
+        decision_number="榕市监罚〔2026〕15号",
+        decision_date=published.date(),
+        penalty=PenaltyDetails(
+            illegal_act="销售不合格产品",
+            provision_violated="《产品质量法》第四十九条",
+            legal_basis="《产品质量法》第四十九条",
+            penalty_types=[PenaltyType.FINE],
+            content="罚款人民币五万元",
+            severity=DishonestySeverity.GENERAL,
+        ),
+        publication_due=published.date() + timedelta(days=9),
+        published_at=published,
+        late=False,
+        publication_ends=published.date() + timedelta(days=365),
+        repair_guidance="满三个月后可申请信用修复",
+    )
+    async with registry_of(registry.app).runtime.uow() as uow:
+        await publicity.take_published(uow, penalty, penalty.published_at)
+        await uow.commit()
     r = await registry.client.get(
         f"/v1/subjects/{LISTED_ENTERPRISE}/credit-report",
         headers=registry.as_subject(LISTED_ENTERPRISE),
@@ -121,6 +164,7 @@ async def test_a_credit_report_is_a_pdf_whose_code_the_public_lookup_verifies(
     body = verified.json()
     assert body["report_id"] == report_id
     assert set(body["entry_ids"]) == {"e-public", "e-authorised"}  # what the report stated
+    assert body["decision_ids"] == ["d-credit"]  # and its double-publicity decision
     assert body["digest"] == hashlib.sha256(r.content).hexdigest()
 
     # A revocation later does not change what the report stated.
@@ -139,6 +183,9 @@ async def test_a_credit_report_is_a_pdf_whose_code_the_public_lookup_verifies(
     # The record read now shows it revoked.
     now = await _record(registry, registry.as_subject(LISTED_ENTERPRISE))
     assert {e["entry_id"]: e["status"] for e in now["entries"]}["e-public"] == "revoked"
+    assert [(d["kind_zh"], d["decision_number"]) for d in now["decisions"]] == [
+        ("行政处罚", "榕市监罚〔2026〕15号")
+    ]
 
     unknown = await registry.client.get("/v1/public/credit-reports/ABCD-EFGH-JKLM-NPQR")
     assert unknown.status_code == 404

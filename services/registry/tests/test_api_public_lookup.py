@@ -177,7 +177,20 @@ async def test_revoked_and_repaired_entries_disappear_and_stay_gone(
         ("entry-2", "repaired"),
     ]
     assert kept[0].payload["grounds"] == "虚开增值税专用发票"
-    # An organisation with nothing public is still answered: its registration data.
+    # Known only from its listings, with nothing public: not found (answering would tell that
+    # a record exists); once a department registers it, its registration data is answered.
+    response = await _lookup(registry, LISTED_ENTERPRISE)
+    assert response.status_code == 404
+    registered = await registry.client.post(
+        "/v1/subjects",
+        json={
+            "code": LISTED_ENTERPRISE,
+            "subject_type": "legal_person",
+            "name": "福州市闽江科技有限公司",
+        },
+        headers=registry.as_department("market"),
+    )
+    assert registered.status_code == 201, registered.text
     response = await _lookup(registry, LISTED_ENTERPRISE)
     assert response.status_code == 200 and response.json()["entries"] == []
 
@@ -382,6 +395,7 @@ async def test_a_listed_subject_follows_later_listings_until_a_department_writes
         found: str = r.json()["name"]
         return found
 
+    await registry.seed_catalog()  # the entries are public: the search finds the subject
     await registry.feed(named("福州甲公司", "e-1"), named("福州乙公司", "e-2"))
     assert await name() == "福州乙公司"  # still only listed: the later listing renames it
     assert [f["code"] for f in await _search(registry, "乙公司")] == [LISTED_ENTERPRISE]

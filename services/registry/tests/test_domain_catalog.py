@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from jrp_registry.adapters.catalog_files import read_catalog
+from jrp_registry.config import DEFAULT_CATALOG_DIR
 from jrp_registry.domain.catalog import (
     CatalogContext,
     DepartmentDefinition,
@@ -54,12 +56,15 @@ def black_list_type(**overrides: Any) -> dict[str, Any]:
         "suspend_during_objection": True,
         "repair": {
             "repairable": True,
-            "earliest_after_months": 12,
+            "tier": "serious",
+            "min_disclosure_months": 12,
+            "max_disclosure_months": 36,
             "evidence_required": ["完税凭证"],
             "public_interest_service_route": False,
         },
         "sources": ["000 (十四)"],
         "prior_notice": {"required": True, "response_window_working_days": 5},
+        "publication": {"max_disclosure_months": 36},
     }
     data.update(overrides)
     return data
@@ -218,11 +223,87 @@ def test_repair_earliest_after_max_period_is_refused() -> None:
 
 
 def test_repair_earliest_equal_to_max_period_is_allowed() -> None:
-    repair = {"repairable": True, "earliest_after_months": 36}
+    repair = {
+        "repairable": True,
+        "tier": "serious",
+        "earliest_after_months": 36,
+        "max_disclosure_months": 36,
+    }
 
     item = ListTypeDefinition.model_validate(black_list_type(repair=repair))
 
     assert item.repair.earliest_after_months == 36
+
+
+def test_the_older_name_of_the_minimum_is_derived_and_kept() -> None:
+    """`earliest_after_months` is `min_disclosure_months` under its older name (DOMAIN.md §11)."""
+    item = ListTypeDefinition.model_validate(black_list_type())
+    assert item.repair.earliest_after_months == item.repair.min_disclosure_months == 12
+    assert item.repair.decided_by == "initiating_department"
+    assert (
+        item.repair.portal_forward_working_days,
+        item.repair.authority_decision_working_days,
+        item.repair.result_push_working_days,
+    ) == (10, 3, 3)
+    older = {"repairable": True, "tier": "serious", "earliest_after_months": 12}
+    repair = {**older, "max_disclosure_months": 36}
+    assert ListTypeDefinition.model_validate(black_list_type(repair=repair)).repair == (
+        item.repair.model_copy(update={"evidence_required": []})
+    )
+    both = {**repair, "min_disclosure_months": 18}
+    assert "differs from min_disclosure_months" in _refusal(black_list_type(repair=both))
+
+
+@pytest.mark.parametrize(
+    ("tier", "least", "most", "allowed"),
+    [
+        ("minor", 0, 3, True),
+        ("minor", 0, 4, False),
+        ("general", 3, 12, True),
+        ("general", 2, 12, False),
+        ("serious", 12, 36, True),
+        ("serious", 6, 36, False),
+        ("serious", 12, 48, False),
+    ],
+)
+def test_repair_periods_lie_within_the_tier(
+    tier: str, least: int, most: int, allowed: bool
+) -> None:
+    """国办发〔2025〕22号 / NDRC Order No. 36 (DOMAIN.md §11): minor ≤ 3 months, general 3–12,
+    serious 12–36."""
+    repair = {
+        "repairable": True,
+        "tier": tier,
+        "min_disclosure_months": least,
+        "max_disclosure_months": most,
+    }
+    data = black_list_type(
+        repair=repair, max_period_months=48, publication={"max_disclosure_months": most}
+    )
+    if allowed:
+        assert ListTypeDefinition.model_validate(data).repair.tier == tier
+    else:
+        assert "tier's" in _refusal(data)
+
+
+def test_a_repairable_list_type_names_its_tier() -> None:
+    message = _refusal(black_list_type(repair={"repairable": True, "earliest_after_months": 12}))
+    assert "needs repair.tier" in message
+
+
+def test_the_tier_maximum_is_the_publication_maximum() -> None:
+    message = _refusal(black_list_type(publication={"max_disclosure_months": 24}))
+    assert "differs from publication.max_disclosure_months" in message
+
+
+def test_the_seed_catalog_tiers_every_repairable_black_list() -> None:
+    """Every repairable list type of the seed catalog is serious dishonesty, 12–36 months."""
+    bundle = read_catalog(DEFAULT_CATALOG_DIR)
+    repairable = [t for t in bundle.list_types if t.repair.repairable]
+    assert repairable and all(t.colour is ListColour.BLACK for t in repairable)
+    for t in repairable:
+        assert (t.repair.tier, t.repair.min_disclosure_months) == ("serious", 12), t.code
+        assert t.repair.max_disclosure_months == t.publication.max_disclosure_months == 36
 
 
 def test_list_type_needs_an_initiating_department_and_a_source() -> None:
@@ -385,6 +466,44 @@ def test_reward_measure_on_red_list_has_no_problems() -> None:
     )
 
     assert problems_of_measure(item, context()) == []
+
+
+def test_conditions_name_a_known_red_list_and_the_measure_s_own_list_types() -> None:
+    """A condition on the subject's record (DOMAIN.md §6) refers to the catalog like the rest."""
+    good = {
+        "kind": "on_list_consecutive_years",
+        "list_type": RED_CODE,
+        "years": 3,
+        "sources": ["000 (十一)"],
+    }
+    item = MeasureDefinition.model_validate(
+        measure(code="tax.green-channel", kind="reward", list_types=[RED_CODE], conditions=[good])
+    )
+    assert problems_of_measure(item, context()) == []
+    bad = [
+        {**good, "list_type": BLACK_CODE},
+        {"kind": "no_black_list_within_years", "years": 3, "for_list_types": [BLACK_CODE]},
+    ]
+    item = MeasureDefinition.model_validate(
+        measure(code="tax.green-channel", kind="reward", list_types=[RED_CODE], conditions=bad)
+    )
+    assert problems_of_measure(item, context()) == [
+        f"tax.green-channel: conditions[0]: {BLACK_CODE} is not a red list",
+        f"tax.green-channel: conditions[1]: for_list_types not of the measure: {BLACK_CODE}",
+        "tax.green-channel: conditions[1]: no sources (cite the document the condition comes from)",
+    ]
+
+
+def test_a_consecutive_years_condition_needs_its_list_type() -> None:
+    with pytest.raises(ValidationError, match="list_type"):
+        MeasureDefinition.model_validate(
+            measure(
+                code="tax.green-channel",
+                kind="reward",
+                list_types=[RED_CODE],
+                conditions=[{"kind": "on_list_consecutive_years", "years": 3}],
+            )
+        )
 
 
 def test_measure_with_unknown_department_is_reported() -> None:

@@ -359,7 +359,8 @@ async def test_deletion_deadlines_in_working_days(trigger: TriggerUnderTest) -> 
     r = await trigger.client.get("/v1/list-entries/deletions?state=overdue", headers=headers)
     assert sorted(x["entry_id"] for x in r.json()) == sorted(ids[1:])
     assert {x["due"] for x in r.json()} == {"2026-03-11"}
-    assert await trigger.trigger.deletions_overdue.refresh() == 2  # type: ignore[union-attr]
+    assert trigger.trigger.deletions_overdue is not None
+    assert await trigger.trigger.deletions_overdue.refresh() == 2
     metrics = (await trigger.client.get("/metrics")).text
     assert "jrp_deletions_overdue 2.0" in metrics
     r = await trigger.client.post(

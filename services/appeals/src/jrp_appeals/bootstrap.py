@@ -1,5 +1,5 @@
 """Wire the appeals service once from its settings: runtime, registry copies, consumers,
-the exit-notice sweep, clock."""
+the exit-notice sweep, the repairs-overdue gauge, clock."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from jrp_appeals.config import AppealsSettings
 from jrp_appeals.entrypoints.consumers import add_consumers
 from jrp_appeals.entrypoints.expiry import run_exit_sweep
 from jrp_appeals.service_layer.context import AppealsContext
+from jrp_appeals.service_layer.repair_gauge import RepairsOverdue
 from jrp_shared.bus.base import Bus
 from jrp_shared.catalog_copy import RegistryCopies
 from jrp_shared.clock import Clock, china_date, system_clock
@@ -25,6 +26,7 @@ class Appeals:
     copies: RegistryCopies
     clock: Clock = field(default=system_clock)
     """Replaceable, so tests can move time (deadlines, windows, repair dates)."""
+    repairs_overdue: RepairsOverdue | None = None
 
     def today(self) -> date:
         return china_date(self.clock())
@@ -49,6 +51,10 @@ def bootstrap(settings: AppealsSettings, *, bus: Bus | None = None) -> Appeals:
     copies = RegistryCopies(runtime, orm.catalog_copy, orm.calendar_copy)
     appeals = Appeals(settings, runtime, copies)
     add_consumers(appeals)
+    appeals.repairs_overdue = RepairsOverdue(
+        runtime, appeals.today, settings.repairs_overdue_refresh_seconds
+    )
+    runtime.add_task("repairs-overdue", appeals.repairs_overdue.run)
     runtime.add_task(
         "exit-notices",
         lambda: run_exit_sweep(runtime.uow, appeals.context, settings.exit_sweep_interval_seconds),

@@ -39,12 +39,11 @@ class AppealsSettings(ServiceSettings):
         le=365,
         description="the joint conference office decides a complaint within this many working days",
     )
-    repair_decision_working_days: int = Field(
-        default=10,
-        ge=1,
-        le=365,
-        description="the department answers a repair application within this many working "
-        "days (DOMAIN.md §11: the credit portal answers within 10)",
+    repairs_overdue_refresh_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="how often the repairs late at their stage are counted for the "
+        "jrp_repairs_overdue gauge (the stages' working days are catalog data, DOMAIN.md §11)",
     )
     exit_sweep_interval_seconds: float = Field(
         default=60.0,

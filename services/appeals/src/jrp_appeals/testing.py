@@ -19,7 +19,7 @@ from jrp_appeals.adapters import orm
 from jrp_appeals.app import appeals_of, create_app
 from jrp_appeals.bootstrap import Appeals
 from jrp_appeals.config import AppealsSettings
-from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_IMPLEMENTER, ROLE_INITIATOR
+from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_IMPLEMENTER, ROLE_INITIATOR, ROLE_PORTAL
 from jrp_shared.events import topics
 from jrp_shared.events.envelope import Envelope
 from jrp_shared.events.payloads import (
@@ -143,6 +143,10 @@ class AppealsUnderTest:
     def as_office(self) -> dict[str, str]:
         """The joint conference office."""
         return self.keys.headers("credit-office", ROLE_ADMINISTRATOR)
+
+    def as_portal(self) -> dict[str, str]:
+        """The credit portal: receives repair applications and forwards them (DOMAIN.md §11)."""
+        return self.keys.headers(PORTAL, ROLE_PORTAL)
 
     def as_subject(self, code: str, agent: str = PORTAL) -> dict[str, str]:
         """A subject acting through the portal (a subject token, as the registry issues)."""
@@ -287,6 +291,24 @@ class AppealsUnderTest:
 
     async def decide(self, path: str, headers: dict[str, str], **body: Any) -> Response:
         return await self.client.post(path, json=body, headers=headers)
+
+    async def notified(self) -> list[tuple[str, str | None, dict[str, Any]]]:
+        """`SubjectNotified` events sent, but the repair guidance every new repairable entry
+        brings (两书同达), for tests about the other notices."""
+        sent = await self.emitted("cn.jrp.appeals.subject.notified.v1")
+        return [s for s in sent if s[2]["about"] != "repair_guidance"]
+
+    async def notes(self, headers: dict[str, str], query: str = "") -> list[dict[str, Any]]:
+        """`GET /v1/notifications` but the repair guidance (see `notified`)."""
+        r = await self.client.get(f"/v1/notifications{query}", headers=headers)
+        assert r.status_code == 200, r.text
+        return [n for n in r.json() if n["about"] != "repair_guidance"]
+
+    async def forward(self, repair_id: str) -> Response:
+        """Stage 1 of a repair: the credit portal forwards it to the deciding authority."""
+        return await self.client.post(
+            f"/v1/repairs/{repair_id}/forwarding", headers=self.as_portal()
+        )
 
 
 def repair_body(entry_id: str, **changes: Any) -> dict[str, Any]:

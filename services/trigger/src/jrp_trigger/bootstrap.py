@@ -9,17 +9,18 @@ from jrp_shared.bus.base import Bus
 from jrp_shared.calendar import YearSchedule
 from jrp_shared.catalog_copy import RegistryCopies
 from jrp_shared.clock import Clock, china_date, system_clock
+from jrp_shared.counted_gauge import CountedGauge
 from jrp_shared.events import topics
 from jrp_shared.messaging.uow import UnitOfWork
 from jrp_shared.runtime import ServiceRuntime
 from jrp_trigger.adapters import orm
 from jrp_trigger.adapters.catalog_versions import ListTypeVersions
+from jrp_trigger.adapters.publicity import PublicityRepository
+from jrp_trigger.adapters.repositories import DeletionRepository
 from jrp_trigger.config import TriggerSettings
 from jrp_trigger.entrypoints.consumers import add_consumers
 from jrp_trigger.service_layer import deletions, publicity
-from jrp_trigger.service_layer.deletion_gauge import DeletionsOverdue
 from jrp_trigger.service_layer.handlers import SubmissionContext
-from jrp_trigger.service_layer.publicity_gauge import PublicityOverdue
 
 
 @dataclass
@@ -28,8 +29,8 @@ class Trigger:
     runtime: ServiceRuntime
     copies: RegistryCopies
     clock: Clock = field(default=system_clock)
-    deletions_overdue: DeletionsOverdue | None = None
-    publicity_overdue: PublicityOverdue | None = None
+    deletions_overdue: CountedGauge | None = None
+    publicity_overdue: CountedGauge | None = None
 
     def today(self) -> date:
         return china_date(self.clock())
@@ -64,12 +65,24 @@ def bootstrap(settings: TriggerSettings, *, bus: Bus | None = None) -> Trigger:
     )
     copies = RegistryCopies(runtime, orm.catalog_copy, orm.calendar_copy)
     trigger = Trigger(settings, runtime, copies)
-    trigger.deletions_overdue = DeletionsOverdue(
-        runtime, trigger.today, settings.deletions_overdue_refresh_seconds
+    trigger.deletions_overdue = CountedGauge(
+        runtime,
+        name="jrp_deletions_overdue",
+        documentation="List entries past their deletion deadline (法释〔2017〕7号 第十条) and "
+        "not revoked",
+        count=lambda session, today: DeletionRepository(session).overdue_count(today),
+        today=trigger.today,
+        interval_seconds=settings.deletions_overdue_refresh_seconds,
     )
     runtime.add_task("deletions-overdue", trigger.deletions_overdue.run)
-    trigger.publicity_overdue = PublicityOverdue(
-        runtime, trigger.today, settings.publicity_overdue_refresh_seconds
+    trigger.publicity_overdue = CountedGauge(
+        runtime,
+        name="jrp_publicity_overdue",
+        documentation="Licence and penalty decisions unpublished past their 7-working-day "
+        "deadline (双公示)",
+        count=lambda session, today: PublicityRepository(session).overdue_count(today),
+        today=trigger.today,
+        interval_seconds=settings.publicity_overdue_refresh_seconds,
     )
     runtime.add_task("publicity-overdue", trigger.publicity_overdue.run)
 

@@ -8,9 +8,9 @@ one stays until no consumer needs it. JSON Schemas are generated from these mode
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from jrp_shared.bus.base import Message
 from jrp_shared.events import topics
@@ -105,12 +105,69 @@ class EventPayload(BaseModel):
 
 
 class RepairRules(BaseModel):
+    """A list type's credit repair: its tier, disclosure periods, who decides and the three
+    stages' deadlines (DOMAIN.md §11; 国办发〔2025〕22号; NDRC Order No. 36, in force 2026-04-01):
+    minor dishonesty at most 3 months, general 3 to 12, serious 12 to 36; repair may be asked
+    only after the minimum; the credit portal forwards an application within 10 working days,
+    the deciding authority decides within 3 working days of forwarding, and the result is pushed
+    to the other platforms within 3 working days of the decision.
+
+    `earliest_after_months` is the older name of `min_disclosure_months`: either one given sets
+    the other (an event of an older registry still parses), two that differ are refused."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     repairable: bool
-    earliest_after_months: int | None = Field(default=None, ge=0)
+    earliest_after_months: int | None = Field(
+        default=None, ge=0, description="= min_disclosure_months (kept for older readers)"
+    )
     evidence_required: list[str] = Field(default_factory=list)
     public_interest_service_route: bool = False
+    tier: DishonestySeverity | None = Field(
+        default=None, description="minor, general or serious dishonesty (DOMAIN.md §11)"
+    )
+    min_disclosure_months: int | None = Field(
+        default=None, ge=0, description="repair may be asked this many months after the start"
+    )
+    max_disclosure_months: int | None = Field(
+        default=None,
+        ge=1,
+        description="publication stops at the latest this many months after the start; the "
+        "registry refuses a value that differs from the list type's publication maximum",
+    )
+    decided_by: str = Field(
+        default="initiating_department",
+        min_length=1,
+        max_length=64,
+        description="who decides: 'initiating_department' (the department that listed) or a "
+        "department code",
+    )
+    portal_forward_working_days: int = Field(
+        default=10, ge=1, le=60, description="stage 1: the credit portal forwards (§11)"
+    )
+    authority_decision_working_days: int = Field(
+        default=3, ge=1, le=60, description="stage 2: the authority decides after forwarding"
+    )
+    result_push_working_days: int = Field(
+        default=3, ge=1, le=60, description="stage 3: the result reaches the other platforms"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _minimum_named_once(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        earliest, minimum = data.get("earliest_after_months"), data.get("min_disclosure_months")
+        if earliest is not None and minimum is not None and earliest != minimum:
+            raise ValueError(
+                f"earliest_after_months ({earliest}) differs from min_disclosure_months "
+                f"({minimum}): they are one rule (DOMAIN.md §11)"
+            )
+        if minimum is None and earliest is not None:
+            return {**data, "min_disclosure_months": earliest}
+        if earliest is None and minimum is not None:
+            return {**data, "earliest_after_months": minimum}
+        return data
 
 
 class PeriodExtension(BaseModel):
@@ -190,6 +247,46 @@ class PriorNoticeRules(BaseModel):
     )
 
 
+ConditionKind = Literal["no_black_list_within_years", "on_list_consecutive_years"]
+
+
+class EligibilityCondition(BaseModel):
+    """A condition on the subject's record that a measure (a reward, mostly) needs before it
+    is granted (DOMAIN.md §6: three consecutive years with no bad record open the green channel,
+    000 (十一), 004 一(三)). Data, evaluated by enforcement from the subject's history
+    (docs/must-check.md, "Eligibility from history"):
+
+    - `no_black_list_within_years`: no black-list entry of the subject in force (or suspended),
+      nor ended (expired, repaired) within the last `years` years. A revoked entry never counts:
+      it was wrong information, withdrawn (000 (二十四)).
+    - `on_list_consecutive_years`: listed on `list_type` (an annual list: each entry counts
+      for the year its period starts) in each of `years` consecutive years ending with the year
+      of the subject's current listing on it; revoked entries do not count.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: ConditionKind
+    years: int = Field(ge=1, le=10)
+    list_type: str | None = Field(
+        default=None,
+        max_length=100,
+        description="the list the subject must have been on (on_list_consecutive_years only)",
+    )
+    for_list_types: list[str] = Field(
+        default_factory=list,
+        description="the condition holds only for entries of these list types (empty: every "
+        "list type of the measure); e.g. exemplars get the green channel without three clean years",
+    )
+    sources: list[str] = Field(default_factory=list, description="where the condition comes from")
+
+    @model_validator(mode="after")
+    def _list_type_when_needed(self) -> EligibilityCondition:
+        if (self.kind == "on_list_consecutive_years") != (self.list_type is not None):
+            raise ValueError("list_type is given for on_list_consecutive_years, and only for it")
+        return self
+
+
 class ListTypePublished(EventPayload):
     """One version of a list type, complete, as the registry holds it."""
 
@@ -256,6 +353,11 @@ class MeasurePublished(EventPayload):
     legal_basis: str
     applies_to: list[SubjectType]
     sources: list[str]
+    conditions: list[EligibilityCondition] = Field(
+        default_factory=list,
+        description="conditions on the subject's record the measure needs (all must hold); "
+        "none: granted with the entry (DOMAIN.md §6)",
+    )
 
     def partition_key(self) -> str:
         return self.code

@@ -222,6 +222,8 @@ expert_draws = Table(
     Column("drawn_at", DateTime(timezone=True), nullable=False),
 )
 
+_AWAITING_FORWARD = "state = 'pending' AND forwarded_at IS NULL"
+
 repairs = Table(
     "repairs",
     metadata,
@@ -242,14 +244,33 @@ repairs = Table(
     Column("commitment_text", Text, nullable=False),
     Column("commitment_signed_on", Date, nullable=False),
     Column("applied_at", DateTime(timezone=True), nullable=False),
+    Column("tier", String(16), comment="DishonestySeverity"),
+    # Stage 1: the credit portal forwards (DOMAIN.md §11).
+    Column("forward_due", Date, nullable=False),
+    Column("forward_due_provisional", Boolean, nullable=False),
+    Column("forward_working_days", Integer, nullable=False),
+    Column("forwarded_at", DateTime(timezone=True)),
+    Column("forwarded_by", String(64)),
+    # Stage 2: the authority decides (the latest possible date until forwarded).
     Column("decision_due", Date, nullable=False),
     Column("due_provisional", Boolean, nullable=False),
     Column("working_days", Integer, nullable=False),
+    # Stage 3: the result pushed to the other platforms (at the decision's commit, for now).
+    Column("push_working_days", Integer, nullable=False),
+    Column("push_due", Date),
+    Column("push_due_provisional", Boolean, nullable=False),
+    Column("pushed_at", DateTime(timezone=True)),
     Column("state", String(16), nullable=False, comment="RepairState"),
     Column("approved", Boolean),
     Column("reasons", Text),
     Column("decided_by", String(64)),
     Column("decided_at", DateTime(timezone=True)),
+    Index(
+        "repairs_by_forward_due",
+        "forward_due",
+        postgresql_where=text(_AWAITING_FORWARD),
+        sqlite_where=text(_AWAITING_FORWARD),
+    ),
     Index(
         "repairs_one_pending_per_entry",
         "entry_id",
@@ -261,6 +282,7 @@ repairs = Table(
 
 _EXIT = "about = 'exit'"
 _PENALTY_DECISION = "about = 'penalty_decision'"
+_REPAIR_GUIDANCE = "about = 'repair_guidance'"
 
 notifications = Table(
     "notifications",
@@ -274,7 +296,7 @@ notifications = Table(
     Column("body", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     # Whatever races past the claims: one exit notice per entry and recipient, one 两书同达
-    # notice per penalty decision and recipient.
+    # notice per penalty decision and recipient, one repair guidance per entry and recipient.
     Index(
         "notifications_one_exit",
         "entry_id",
@@ -290,5 +312,13 @@ notifications = Table(
         unique=True,
         postgresql_where=text(_PENALTY_DECISION),
         sqlite_where=text(_PENALTY_DECISION),
+    ),
+    Index(
+        "notifications_one_repair_guidance",
+        "entry_id",
+        "subject_code",
+        unique=True,
+        postgresql_where=text(_REPAIR_GUIDANCE),
+        sqlite_where=text(_REPAIR_GUIDANCE),
     ),
 )

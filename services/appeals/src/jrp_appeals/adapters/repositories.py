@@ -8,7 +8,18 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Row, and_, delete, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Row,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jrp_appeals.adapters import orm
@@ -16,7 +27,14 @@ from jrp_appeals.domain.cases import Action, Case, Decision, Restoration
 from jrp_appeals.domain.entries import EntryCopy
 from jrp_appeals.domain.hearings import ExpertDraw
 from jrp_appeals.domain.notifications import Notification
-from jrp_appeals.domain.repairs import CreditCommitment, Evidence, Repair, RepairDecision
+from jrp_appeals.domain.repairs import (
+    CreditCommitment,
+    Evidence,
+    OverdueGroup,
+    Repair,
+    RepairDecision,
+    RepairStage,
+)
 from jrp_appeals.domain.review import Appeal, AppealDecision, CorrectionDuty
 from jrp_appeals.domain.visibility import Viewer
 from jrp_shared.events.payloads import CaseParty, CorrectedEntry, ObjectionReview
@@ -24,6 +42,7 @@ from jrp_shared.vocabulary import (
     AppealOutcome,
     CaseKind,
     CaseState,
+    DishonestySeverity,
     ListColour,
     ListEntryStatus,
     ObjectionOutcome,
@@ -568,9 +587,19 @@ def _repair(row: Row[Any], history: list[Action]) -> Repair:
         evidence=tuple(Evidence(e["kind"], e["reference"]) for e in row.evidence),
         commitment=CreditCommitment(row.commitment_text, row.commitment_signed_on),
         applied_at=row.applied_at,
+        tier=DishonestySeverity(row.tier) if row.tier else None,
+        forward_due=row.forward_due,
+        forward_due_provisional=row.forward_due_provisional,
+        forward_working_days=row.forward_working_days,
         decision_due=row.decision_due,
         due_provisional=row.due_provisional,
         working_days=row.working_days,
+        push_working_days=row.push_working_days,
+        forwarded_at=row.forwarded_at,
+        forwarded_by=row.forwarded_by,
+        push_due=row.push_due,
+        push_due_provisional=row.push_due_provisional,
+        pushed_at=row.pushed_at,
         state=RepairState(row.state),
         decision=decision,
         history=history,
@@ -581,12 +610,34 @@ def _repair_values(repair: Repair) -> dict[str, Any]:
     d = repair.decision
     return {
         "state": str(repair.state),
+        "forward_due": repair.forward_due,
+        "forward_due_provisional": repair.forward_due_provisional,
+        "forwarded_at": repair.forwarded_at,
+        "forwarded_by": repair.forwarded_by,
         "decision_due": repair.decision_due,
         "due_provisional": repair.due_provisional,
+        "push_due": repair.push_due,
+        "push_due_provisional": repair.push_due_provisional,
+        "pushed_at": repair.pushed_at,
         "approved": d.approved if d else None,
         "reasons": d.reasons if d else None,
         "decided_by": d.decided_by if d else None,
         "decided_at": d.decided_at if d else None,
+    }
+
+
+def _overdue_at(today: date) -> dict[RepairStage, Any]:
+    """Each stage's "late today" as SQL, as `Repair.overdue_stage` judges it (DOMAIN.md §11)."""
+    t = orm.repairs
+    pending = t.c.state == str(RepairState.PENDING)
+    return {
+        RepairStage.FORWARD: and_(pending, t.c.forwarded_at.is_(None), t.c.forward_due < today),
+        RepairStage.DECISION: and_(
+            pending, t.c.forwarded_at.is_not(None), t.c.decision_due < today
+        ),
+        RepairStage.PUSH: and_(
+            ~pending, t.c.pushed_at.is_(None), t.c.push_due.is_not(None), t.c.push_due < today
+        ),
     }
 
 
@@ -609,7 +660,10 @@ class RepairRepository:
                 commitment_text=repair.commitment.text,
                 commitment_signed_on=repair.commitment.signed_on,
                 applied_at=repair.applied_at,
+                tier=str(repair.tier) if repair.tier else None,
+                forward_working_days=repair.forward_working_days,
                 working_days=repair.working_days,
+                push_working_days=repair.push_working_days,
                 **_repair_values(repair),
             )
         )
@@ -656,7 +710,7 @@ class RepairRepository:
         if state is not None:
             where.append(t.c.state == str(state))
         if overdue_on is not None:
-            where += [t.c.state == str(RepairState.PENDING), t.c.decision_due < overdue_on]
+            where.append(or_(*_overdue_at(overdue_on).values()))
         if entry_id:
             where.append(t.c.entry_id == entry_id)
         rows = await self._s.execute(
@@ -672,10 +726,57 @@ class RepairRepository:
         t = orm.repairs
         found = await self._s.scalars(
             select(t.c.repair_id).where(
-                t.c.state == str(RepairState.PENDING), t.c.due_provisional.is_(True)
+                t.c.state == str(RepairState.PENDING),
+                or_(t.c.due_provisional.is_(True), t.c.forward_due_provisional.is_(True)),
             )
         )
         return list(found)
+
+    async def overdue(
+        self, viewer: Viewer, today: date, *, ids_per_group: int = 20
+    ) -> list[OverdueGroup]:
+        """Late repairs by stage and deciding department, as `viewer` may see them (the office:
+        all; a department: those it decides)."""
+        t = orm.repairs
+        seen: list[Any] = _visible(viewer, t.c.entry_id, t.c.department == viewer.department)
+        groups: list[OverdueGroup] = []
+        for stage, late in _overdue_at(today).items():
+            due = {
+                RepairStage.FORWARD: t.c.forward_due,
+                RepairStage.DECISION: t.c.decision_due,
+                RepairStage.PUSH: t.c.push_due,
+            }[stage]
+            rows = await self._s.execute(
+                select(t.c.department, t.c.repair_id, due.label("due"))
+                .where(late, *seen)
+                .order_by(t.c.department, due, t.c.repair_id)
+            )
+            by_department: dict[str, list[tuple[str, date]]] = {}
+            for row in rows:
+                by_department.setdefault(row.department, []).append((row.repair_id, row.due))
+            for department, found in by_department.items():
+                groups.append(
+                    OverdueGroup(
+                        stage=stage,
+                        department=department,
+                        count=len(found),
+                        oldest_due=found[0][1],
+                        repair_ids=tuple(i for i, _ in found[:ids_per_group]),
+                    )
+                )
+        return groups
+
+    async def overdue_counts(self, today: date) -> dict[tuple[RepairStage, str], int]:
+        """How many repairs are late, by stage and deciding department (the gauge)."""
+        t = orm.repairs
+        counts: dict[tuple[RepairStage, str], int] = {}
+        for stage, late in _overdue_at(today).items():
+            rows = await self._s.execute(
+                select(t.c.department, func.count()).where(late).group_by(t.c.department)
+            )
+            for department, count in rows:
+                counts[(stage, department)] = count
+        return counts
 
 
 class NotificationRepository:

@@ -10,11 +10,12 @@ from datetime import date, datetime
 
 from jrp_appeals.domain.cases import Case, Decision
 from jrp_appeals.domain.entries import EntryCopy
-from jrp_appeals.domain.repairs import Repair, RepairDecision
+from jrp_appeals.domain.repairs import Repair, RepairDecision, RepairGuidance
 from jrp_appeals.domain.review import Appeal, AppealDecision
 from jrp_shared.vocabulary import (
     AppealOutcome,
     CaseKind,
+    DishonestySeverity,
     ListColour,
     ListEntryStatus,
     ObjectionOutcome,
@@ -229,5 +230,50 @@ def of_penalty_decision(
         title="行政处罚决定书及信用修复告知书",
         body=f"{department}已作出行政处罚决定（{decision_number}），并在信用网站公示。"
         f"信用修复告知：{repair_guidance}",
+        created_at=at,
+    )
+
+
+# --- the repair guidance with a new entry (两书同达, DOMAIN.md §11) ---------------------------
+
+REPAIR_GUIDANCE = "repair_guidance"
+"""`about` of the repair guidance sent with a new entry; one per entry and recipient, ever."""
+
+_TIER = {
+    DishonestySeverity.MINOR: "轻微失信",
+    DishonestySeverity.GENERAL: "一般失信",
+    DishonestySeverity.SERIOUS: "严重失信",
+}
+
+
+def of_repair_guidance(
+    entry: EntryCopy,
+    guidance: RepairGuidance,
+    notification_id: str,
+    *,
+    to: str,
+    at: datetime,
+    list_type_name: str | None = None,
+) -> Notification:
+    """The credit repair guidance (信用修复告知书) delivered to the subject when the entry is made
+    (两书同达, 国办发〔2025〕22号, DOMAIN.md §11): the tier, when repair may first be asked, when
+    publication ends at the latest, the conditions, where to apply and the deadlines."""
+    tier = _TIER[guidance.tier] if guidance.tier else "失信"
+    evidence = "、".join(guidance.evidence_required) or "无"
+    return Notification(
+        notification_id=notification_id,
+        subject_code=to,
+        about=REPAIR_GUIDANCE,
+        case_id=entry.entry_id,
+        entry_id=entry.entry_id,
+        title="信用修复告知书",
+        body=f"您已被列入“{list_type_name or entry.list_type}”（{tier}），"
+        f"公示期自{entry.period_start.isoformat()}起，最迟至{guidance.published_until.isoformat()}"
+        f"届满后自动停止公示。自{guidance.repair_from.isoformat()}起，在"
+        f"{'；'.join(guidance.conditions)}后，可通过{guidance.apply_to}申请信用修复，"
+        f"需提交：{evidence}。信用中国网站于{guidance.portal_forward_working_days}个工作日内"
+        f"转交{guidance.decided_by}，{guidance.decided_by}于"
+        f"{guidance.authority_decision_working_days}个工作日内作出决定，结果于"
+        f"{guidance.result_push_working_days}个工作日内推送至相关平台。",
         created_at=at,
     )

@@ -26,6 +26,8 @@ class Viewer:
     agent: str | None = None
     administrator: bool = False
     implementer: bool = False
+    portal: bool = False
+    """Runs the credit portal: receives repair applications and forwards them (DOMAIN.md §11)."""
 
     @property
     def is_subject(self) -> bool:

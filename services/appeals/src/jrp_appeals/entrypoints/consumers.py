@@ -1,7 +1,7 @@
-"""The appeals service's consumers: trigger's list entries, into this service's copy (an
-entry revoked or repaired sends its exit notice, DOMAIN.md §11), trigger's published penalty
-decisions (两书同达), and the official calendar's arrival, which makes provisional due dates
-final (DOMAIN.md §10).
+"""The appeals service's consumers: trigger's list entries, into this service's copy (a new
+entry sends its repair guidance, an entry revoked or repaired its exit notice, DOMAIN.md §11),
+trigger's published penalty decisions (两书同达), and the official calendar's arrival, which
+makes provisional due dates final (DOMAIN.md §10).
 
 Duplicates are the shared consumer's business (inbox in the effect's transaction); the
 handlers here never commit.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jrp_appeals.service_layer import entries, exits, publicity
+from jrp_appeals.service_layer import entries, exits, guidance, publicity
 from jrp_appeals.service_layer.recompute import recompute_provisional
 from jrp_shared.calendar import YearSchedule
 from jrp_shared.events import topics
@@ -37,7 +37,10 @@ if TYPE_CHECKING:
 def list_entry_handlers(appeals: Appeals) -> dict[str, Handler]:
     async def in_force(uow: UnitOfWork, _envelope: Envelope, payload: EventPayload) -> None:
         assert isinstance(payload, ListEntryInForce)
-        await entries.take_in_force(uow, payload, appeals.clock())
+        now = appeals.clock()
+        if await entries.take_in_force(uow, payload, now) and payload.version == 1:
+            # A new entry: its repair guidance goes with it (两书同达, DOMAIN.md §11).
+            await guidance.send_repair_guidance(uow, appeals.context(), payload.entry_id, now)
 
     async def suspended(uow: UnitOfWork, _envelope: Envelope, payload: EventPayload) -> None:
         assert isinstance(payload, ListEntrySuspended)

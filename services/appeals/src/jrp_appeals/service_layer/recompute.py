@@ -13,6 +13,7 @@ from datetime import date, datetime
 from jrp_appeals.adapters.repositories import CaseRepository, RepairRepository
 from jrp_appeals.domain import cases as case_domain
 from jrp_appeals.domain import notifications
+from jrp_appeals.domain import repairs as repair_domain
 from jrp_appeals.domain.cases import Action, Case
 from jrp_appeals.domain.deadlines import WorkingDays, due_after
 from jrp_appeals.domain.repairs import Repair
@@ -26,7 +27,7 @@ ACTOR = "appeals"
 
 
 def _recompute(
-    record: Case | Repair, started: datetime, calendar: WorkingDays, year: int, now: datetime
+    record: Case, started: datetime, calendar: WorkingDays, year: int, now: datetime
 ) -> date:
     """Set the record's due date from the calendar; returns the provisional one it replaces."""
     due = due_after(calendar, china_date(started), record.working_days)
@@ -125,7 +126,20 @@ async def recompute_provisional(
     for repair_id in await repairs.provisional_pending():
         repair = await repairs.get(repair_id, for_update=True)
         assert repair is not None
-        before = _recompute(repair, repair.applied_at, calendar, schedule.year, now)
+        before = repair_domain.recompute_dues(repair, calendar)
+        repair.history.append(
+            Action(
+                now,
+                ACTOR,
+                "due_recomputed",
+                {
+                    "year": schedule.year,
+                    "before": before.isoformat(),
+                    "after": repair.decision_due.isoformat(),
+                    "forward_due": repair.forward_due.isoformat(),
+                },
+            )
+        )
         await repairs.save(repair)
         await _tell(
             uow,

@@ -1,18 +1,19 @@
-"""Use cases of credit repair (DOMAIN.md §8, §11): apply, decide, read. One commit each,
-with the events (trigger ends the entry early when repair is granted)."""
+"""Use cases of credit repair (DOMAIN.md §8, §11): apply (received by the credit portal),
+forward (stage 1), decide (stage 2, with the push of stage 3 in its commit), read, the overdue
+listing. One commit each, with the events (trigger ends the entry early when repair is
+granted)."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jrp_appeals.adapters.repositories import EntryRepository, RepairRepository
 from jrp_appeals.domain import notifications, repairs, visibility
-from jrp_appeals.domain.deadlines import due_after
 from jrp_appeals.domain.entries import EntryCopy
-from jrp_appeals.domain.repairs import CreditCommitment, Evidence, Repair
+from jrp_appeals.domain.repairs import CreditCommitment, Evidence, OverdueGroup, Repair
 from jrp_appeals.domain.visibility import Viewer
 from jrp_appeals.service_layer.context import AppealsContext, Listing
 from jrp_appeals.service_layer.notices import notify
@@ -53,18 +54,18 @@ async def apply(
         evidence=application.evidence,
         today=today,
     )
-    days = ctx.settings.repair_decision_working_days
     repair = repairs.apply(
         repair_id=str(uuid.uuid4()),
         entry=found,
+        rules=list_type.repair,
         applicant=applicant,
         agent=viewer.agent,
         route=application.route,
         evidence=application.evidence,
         commitment=application.commitment,
         now=ctx.now(),
-        due=due_after(ctx.calendar, today, days),
-        working_days=days,
+        today=today,
+        calendar=ctx.calendar,
     )
     await repo.add(repair)
     uow.emit(
@@ -79,6 +80,23 @@ async def apply(
             due_provisional=repair.due_provisional,
         )
     )
+    await uow.commit()
+    return repair
+
+
+async def forward(uow: UnitOfWork, ctx: AppealsContext, viewer: Viewer, repair_id: str) -> Repair:
+    """Stage 1: the credit portal forwards the application to the deciding authority
+    (DOMAIN.md §11: within 10 working days of receiving it)."""
+    if not viewer.portal:
+        raise Forbidden("only the credit portal (role portal) forwards a repair application")
+    repo = RepairRepository(uow.session)
+    repair = await repo.get(repair_id, for_update=True)
+    if repair is None:
+        raise NotFound(f"no repair {repair_id}")
+    repairs.forward(
+        repair, by=viewer.department, now=ctx.now(), today=ctx.today(), calendar=ctx.calendar
+    )
+    await repo.save(repair)
     await uow.commit()
     return repair
 
@@ -107,7 +125,11 @@ async def decide(
         by=viewer.department,
         now=ctx.now(),
         today=ctx.today(),
+        calendar=ctx.calendar,
     )
+    # Stage 3: `RepairDecided` (and trigger's `ListEntryRepaired` after a grant) is the push to
+    # the other platforms until issue 15's upper-level platform; it leaves in this commit.
+    repairs.pushed(repair, decision.decided_at)
     await repo.save(repair)
     uow.emit(
         RepairDecided(
@@ -132,12 +154,26 @@ async def _entry(session: AsyncSession, entry_id: str) -> EntryCopy:
     return entry
 
 
+async def overdue(session: AsyncSession, ctx: AppealsContext, viewer: Viewer) -> list[OverdueGroup]:
+    """Late repairs by stage and deciding department: the office and the portal see all, a
+    department those it decides, a subject none (DOMAIN.md §11)."""
+    if viewer.is_subject:
+        raise Forbidden("the overdue listing is for the office, the portal and departments")
+    return await RepairRepository(session).overdue(_seer(viewer), ctx.today())
+
+
+def _seer(viewer: Viewer) -> Viewer:
+    """The credit portal receives every repair application, so it sees every repair as the
+    office does (not the cases: those are the parties')."""
+    return replace(viewer, administrator=True) if viewer.portal else viewer
+
+
 async def read(session: AsyncSession, viewer: Viewer, repair_id: str) -> Repair:
     repair = await RepairRepository(session).get(repair_id)
     if repair is None:
         raise NotFound(f"no repair {repair_id}")
     entry = await _entry(session, repair.entry_id)
-    visibility.require_visible(viewer, repair.parties(entry), f"repair {repair_id}")
+    visibility.require_visible(_seer(viewer), repair.parties(entry), f"repair {repair_id}")
     return repair
 
 
@@ -150,7 +186,7 @@ async def search(
 ) -> list[Repair]:
     """What `viewer` may see, newest first."""
     return await RepairRepository(session).search(
-        viewer,
+        _seer(viewer),
         state=state,
         overdue_on=ctx.today() if listing.overdue else None,
         entry_id=listing.entry_id,

@@ -49,6 +49,7 @@ from jrp_enforcement.domain.checks import (
 from jrp_shared.catalog_copy import CatalogCopy
 from jrp_shared.clock import Clock, china_date
 from jrp_shared.db import Database
+from jrp_shared.events.payloads import MeasurePublished
 from jrp_shared.logging import get_logger
 from jrp_shared.messaging.broadcast import Apply, Follower
 from jrp_shared.vocabulary import ListEntryStatus, OrderState
@@ -676,6 +677,9 @@ class LiveCheckIndex:
         self._retry_seconds = retry_seconds
         self.index = CheckIndex()
         self.list_type_names: dict[str, str] = {}
+        self.conditional: dict[str, tuple[MeasurePublished, ...]] = {}
+        """The measures in force with conditions on the subject's record, by list type
+        (DOMAIN.md §6): a check reads the subject's record only when one is involved."""
         self.stats = IndexStats()
         self._builder = EntryBuilder(measures_by_key=db.dialect == "postgresql")
         self._order: _Order | None = None
@@ -753,9 +757,19 @@ class LiveCheckIndex:
                 log.info("must-check index pruned", ended=self.index.prune(today))
 
     async def _refresh_names(self) -> None:
+        """List type names and the conditional measures, from the catalog in force (at start,
+        on every catalog change and every `names_refresh_seconds`)."""
+        today = china_date(self._clock())
         async with self._db.sessions() as session:
-            list_types = await self._catalog.list_types_in_force(session, china_date(self._clock()))
+            list_types = await self._catalog.list_types_in_force(session, today)
+            measures = await self._catalog.measures_in_force(session, today)
         self.list_type_names = {lt.code: lt.name for lt in list_types}
+        conditional: dict[str, list[MeasurePublished]] = {}
+        for m in measures:
+            if m.conditions:
+                for code in m.list_types:
+                    conditional.setdefault(code, []).append(m)
+        self.conditional = {code: tuple(found) for code, found in conditional.items()}
 
     async def _load_all(self) -> None:
         """Read every entry in force or suspended with its targets and orders: three queries

@@ -28,10 +28,12 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jrp_enforcement.adapters import orm
+from jrp_enforcement.domain.eligibility import PastEntry
 from jrp_enforcement.domain.entries import StoredEntry
 from jrp_enforcement.domain.orders import OPEN_STATES, FeedbackRecord, SanctionOrder, Suspension
 from jrp_enforcement.domain.planning import Target
 from jrp_enforcement.domain.statistics import OrderCounts
+from jrp_shared.clock import china_date
 from jrp_shared.db import JsonText, insert_rows
 from jrp_shared.events.payloads import ListEntryInForce, OrderedMeasure
 from jrp_shared.vocabulary import (
@@ -91,6 +93,10 @@ class WriteBehind:
         self._entries: set[str] = set()
         self.stored_ahead: dict[str, StoredEntry | None] = {}
         """Entries read (and locked) for a whole poll; each is handed out once."""
+        self.subjects_looked_up: set[str] = set()
+        self.subjects_with_conditional: set[str] = set()
+        """Of the subjects of a poll's entries, those with a stored entry (any status) of a
+        list type with conditional measures: the others need no query to re-plan them."""
 
     def add(self, table: Table, rows: Sequence[dict[str, Any]], entry_ids: Sequence[str]) -> None:
         self._rows[table.name].extend(rows)
@@ -98,6 +104,10 @@ class WriteBehind:
 
     def holds(self, entry_id: str) -> bool:
         return entry_id in self._entries
+
+    def new_entries(self) -> list[dict[str, Any]]:
+        """The `list_entries` rows kept, not yet written (new entries of this unit of work)."""
+        return list(self._rows[orm.list_entries.name])
 
     @property
     def empty(self) -> bool:
@@ -112,6 +122,9 @@ class WriteBehind:
         """Write everything kept, parents first (targets and orders refer to entries)."""
         for table in self._TABLES:
             rows, self._rows[table.name] = self._rows[table.name], []
+            if table is orm.list_entries:
+                # Written now: no longer found in memory, so looked for in the database.
+                self.subjects_with_conditional.update(r["subject_code"] for r in rows)
             await insert_rows(self._s, table, rows)
         self._entries.clear()
 
@@ -323,6 +336,130 @@ class EntryRepository:
             await self._s.execute(insert(t), rows)
             if kept:
                 await self._s.execute(insert(orm.entry_target_history), kept)
+
+    def _kept(self, codes: Sequence[str]) -> list[dict[str, Any]]:
+        w = self._writes
+        wanted = set(codes)
+        return [] if w is None else [r for r in w.new_entries() if r["subject_code"] in wanted]
+
+    async def records(self, codes: Sequence[str]) -> dict[str, list[PastEntry]]:
+        """The subjects' records: every entry this service holds that lists them, whatever
+        its status (DOMAIN.md §6, domain/eligibility.py). One indexed query; the new rows this
+        unit of work keeps back are read from memory, so nothing is flushed early."""
+        if not codes:
+            return {}
+        t = orm.list_entries
+        columns = (
+            t.c.entry_id,
+            t.c.subject_code,
+            t.c.list_type,
+            t.c.colour,
+            t.c.status,
+            t.c.period_start,
+            t.c.period_end,
+            t.c.ended_at,
+        )
+        stored = await self._s.execute(
+            select(*columns).where(t.c.subject_code.in_(sorted(set(codes))))
+        )
+        rows: list[Any] = [dict(r._mapping) for r in stored]
+        found: dict[str, dict[str, PastEntry]] = {}
+        for r in [*rows, *self._kept(codes)]:
+            status = ListEntryStatus(r["status"])
+            ended = _aware(r["ended_at"])
+            decided = status in (ListEntryStatus.REPAIRED, ListEntryStatus.REVOKED)
+            found.setdefault(r["subject_code"], {})[r["entry_id"]] = PastEntry(
+                r["entry_id"],
+                r["list_type"],
+                ListColour(r["colour"]),
+                status,
+                r["period_start"],
+                r["period_end"],
+                china_date(ended) if decided and ended is not None else None,
+            )
+        return {code: list(entries.values()) for code, entries in found.items()}
+
+    async def look_up_subjects(self, codes: Sequence[str], list_types: Sequence[str]) -> None:
+        """Before a poll: which of these subjects have any stored entry of these list types
+        (one query), so that re-planning the others costs none (`ongoing_of_subject`)."""
+        w = self._writes
+        if w is None or not codes or not list_types:
+            return
+        t = orm.list_entries
+        wanted = sorted(set(codes) - w.subjects_looked_up)
+        found = await self._s.scalars(
+            select(t.c.subject_code)
+            .distinct()
+            .where(t.c.subject_code.in_(wanted), t.c.list_type.in_(sorted(set(list_types))))
+        )
+        w.subjects_with_conditional.update(found)
+        w.subjects_looked_up.update(wanted)
+
+    def _known_without(self, code: str) -> bool:
+        w = self._writes
+        return (
+            w is not None
+            and code in w.subjects_looked_up
+            and code not in w.subjects_with_conditional
+        )
+
+    async def ongoing_of_subject(
+        self, code: str, list_types: Sequence[str], *, excluding: str
+    ) -> list[ListEntryInForce]:
+        """The subject's entries in force of these list types, but `excluding` (those whose
+        orders a change of its record may change; DOMAIN.md §6). No query for a subject the
+        poll's look-up found without any entry of them (its new ones are in memory)."""
+        if not list_types:
+            return []
+        found: list[ListEntryInForce] = []
+        if not self._known_without(code):
+            t = orm.list_entries
+            rows = await self._s.scalars(
+                select(t.c.payload).where(
+                    t.c.subject_code == code,
+                    t.c.status == ListEntryStatus.IN_FORCE.value,
+                    t.c.list_type.in_(sorted(set(list_types))),
+                    t.c.entry_id != excluding,
+                )
+            )
+            found = [ListEntryInForce.model_validate(p) for p in rows]
+        found += [
+            ListEntryInForce.model_validate(r["payload"])
+            for r in self._kept([code])
+            if r["status"] == ListEntryStatus.IN_FORCE.value
+            and r["list_type"] in list_types
+            and r["entry_id"] != excluding
+        ]
+        return sorted(found, key=lambda e: e.entry_id)
+
+    async def in_force_of_list_types(
+        self, list_types: Sequence[str], after: str, limit: int
+    ) -> list[ListEntryInForce]:
+        """Entries in force of these list types, by id after `after` (a sweep's next page)."""
+        t = orm.list_entries
+        await self._flushed()
+        rows = await self._s.scalars(
+            select(t.c.payload)
+            .where(
+                t.c.status == ListEntryStatus.IN_FORCE.value,
+                t.c.list_type.in_(sorted(set(list_types))),
+                t.c.entry_id > after,
+            )
+            .order_by(t.c.entry_id)
+            .limit(limit)
+        )
+        return [ListEntryInForce.model_validate(p) for p in rows]
+
+    async def identity_of(self, entry_id: str) -> tuple[str, ListColour, str] | None:
+        """The entry's subject code, colour and list type."""
+        await self._flushed(entry_id)
+        t = orm.list_entries
+        row = (
+            await self._s.execute(
+                select(t.c.subject_code, t.c.colour, t.c.list_type).where(t.c.entry_id == entry_id)
+            )
+        ).first()
+        return None if row is None else (row.subject_code, ListColour(row.colour), row.list_type)
 
     async def due_for_expiry(self, today: date, limit: int) -> list[str]:
         """Entries in force whose period ended before `today`, locked; a second sweeper

@@ -14,7 +14,7 @@ from __future__ import annotations
 import operator
 from array import array
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import chain
 from typing import Any, NamedTuple, TypeVar
@@ -22,14 +22,16 @@ from typing import Any, NamedTuple, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from jrp_enforcement.domain.eligibility import PastEntry, Unmet, unmet_conditions
 from jrp_shared.errors import DomainError, FieldProblem, Forbidden, InvalidInput
+from jrp_shared.events.payloads import MeasurePublished
 from jrp_shared.identifiers import (
     USCC_ALPHABET,
     IdentifierError,
     validate_resident_id,
     validate_uscc,
 )
-from jrp_shared.vocabulary import ListColour, MeasureKind, TargetRole
+from jrp_shared.vocabulary import ListColour, MeasureKind, SubjectType, TargetRole
 
 MAX_BATCH = 100_000
 """Codes one batch check may carry."""
@@ -824,6 +826,16 @@ class Due:
 
 
 @dataclass(frozen=True, slots=True)
+class Withheld:
+    """A reward the department would grant for an entry, were it not for the subject's record:
+    the conditions on the day that do not hold, each with its reason (DOMAIN.md §6)."""
+
+    measure: Measure
+    entry_ids: tuple[str, ...]
+    unmet: tuple[Unmet, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class CheckAnswer:
     code: str
     department: str
@@ -839,6 +851,8 @@ class CheckAnswer:
     suspended: bool = False
     """An entry reaching the code has its measures suspended pending an objection or
     complaint (DOMAIN.md §7): it is shown, but calls for nothing now."""
+    withheld: tuple[Withheld, ...] = ()
+    """Rewards with conditions on the subject's record that do not hold on the day."""
 
     def summary(self) -> dict[str, Any]:
         """What the audit row keeps of the answer, exactly: entry ids and measure codes,
@@ -860,6 +874,8 @@ class CheckAnswer:
         }
         if self.suspended:
             summary["suspended"] = [h.entry.entry_id for h in self.hits if h.suspended]
+        if self.withheld:
+            summary["withheld"] = {w.measure.code: [u.kind for u in w.unmet] for w in self.withheld}
         return summary
 
 
@@ -901,6 +917,11 @@ def answer(code: str, department: str, on: date, candidates: Sequence[Entry]) ->
         key=lambda e: (e.colour != _BLACK, e.period_start, e.entry_id),
     )
     hits = tuple(_hit(e, code, department) for e in live)
+    return _compose(code, department, on, hits)
+
+
+def _compose(code: str, department: str, on: date, hits: tuple[Hit, ...]) -> CheckAnswer:
+    """The answer from its hits: whether listed or rewarded, the measures due by bucket."""
     mandatory: dict[str, tuple[Measure, list[str]]] = {}
     recommended: dict[str, tuple[Measure, list[str]]] = {}
     rewards: dict[str, tuple[Measure, list[str]]] = {}
@@ -937,4 +958,86 @@ def answer(code: str, department: str, on: date, candidates: Sequence[Entry]) ->
         recommended=_due(recommended),
         rewards=_due(rewards),
         suspended=suspended,
+    )
+
+
+# --- eligibility from history (DOMAIN.md §6, domain/eligibility.py) --------------------------
+
+ConditionalMeasures = Mapping[str, Sequence[MeasurePublished]]
+"""The measures in force that carry conditions, by list type (few: the catalog's green
+channels)."""
+
+
+def _target_type(entry: Entry, roles: tuple[str, ...]) -> str:
+    return entry.subject_type if SUBJECT_ROLE in roles else SubjectType.NATURAL_PERSON.value
+
+
+def _conditional_for(
+    hit: Hit, department: str, conditional: ConditionalMeasures
+) -> list[MeasurePublished]:
+    entry = hit.entry
+    if entry.suspended is not None or entry.colour != _RED:
+        return []
+    found = conditional.get(entry.list_type)
+    if not found:
+        return []
+    subject_type = _target_type(entry, hit.roles)
+    return [
+        m
+        for m in found
+        if m.implementing_department == department
+        and any(t.value == subject_type for t in m.applies_to)
+    ]
+
+
+def needs_record(result: CheckAnswer, conditional: ConditionalMeasures) -> bool:
+    """Whether the answer involves a measure with conditions (only then is the subject's
+    record read: most checks cost nothing more)."""
+    return bool(conditional) and any(
+        _conditional_for(h, result.department, conditional) for h in result.hits
+    )
+
+
+def _as_measure(m: MeasurePublished) -> Measure:
+    return Measure(
+        m.code, m.version, m.kind.value, m.mandatory, m.content, m.content_en, m.legal_basis
+    )
+
+
+def with_eligibility(
+    result: CheckAnswer,
+    conditional: ConditionalMeasures,
+    record: Sequence[PastEntry],
+    list_type_names: Mapping[str, str],
+) -> CheckAnswer:
+    """The answer with each conditional reward judged from the subject's record on the day
+    of the check: granted when its conditions hold (whether or not the order, planned on an
+    earlier day, carries it yet), otherwise taken out of the rewards and shown as withheld
+    with the reasons, e.g. "需连续三年列入纳税信用A级纳税人名单：2024、2025年未在…名单"."""
+    hits: list[Hit] = []
+    withheld: dict[str, tuple[Measure, list[str], tuple[Unmet, ...]]] = {}
+    changed = False
+    for hit in result.hits:
+        measures = _conditional_for(hit, result.department, conditional)
+        if not measures:
+            hits.append(hit)
+            continue
+        kept = {m.code: m for m in hit.measures}
+        for m in measures:
+            problems = unmet_conditions(m, hit.entry.list_type, record, result.on, list_type_names)
+            if problems:
+                kept.pop(m.code, None)
+                found = withheld.setdefault(m.code, (_as_measure(m), [], problems))
+                found[1].append(hit.entry.entry_id)
+            elif m.code not in kept:
+                kept[m.code] = _as_measure(m)
+        new = tuple(sorted(kept.values(), key=operator.attrgetter("code")))
+        changed |= new != hit.measures
+        hits.append(Hit(hit.entry, hit.roles, new))
+    if not changed and not withheld:
+        return result
+    composed = _compose(result.code, result.department, result.on, tuple(hits))
+    return replace(
+        composed,
+        withheld=tuple(Withheld(m, tuple(ids), unmet) for m, ids, unmet in withheld.values()),
     )

@@ -5,6 +5,11 @@ asked to apply exactly the measures the catalog in force assigns to it for the e
 type and the target's subject type. An enterprise's serious dishonesty also reaches its linked
 persons when the list type says so (DOMAIN.md §3, 000 (十八)), each as a natural person.
 
+A measure with conditions on the subject's record (`MeasurePublished.conditions`, DOMAIN.md §6)
+is ordered only when they hold on the planning day, judged from the target's record
+(domain/eligibility.py); otherwise the plan names it as withheld, with the reasons, and the
+order leaves it out. A later change of the record re-plans (service_layer/entries.py).
+
 One order per (implementing department, target). Its id is derived from those and the entry,
 so a correction of the entry plans the same order ids again (re-issued with a new revision).
 """
@@ -12,9 +17,11 @@ so a correction of the entry plans the same order ids again (re-issued with a ne
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
+from jrp_enforcement.domain.eligibility import PastEntry, Unmet, unmet_conditions, with_current
 from jrp_shared.events.payloads import (
     ListEntryInForce,
     ListTypePublished,
@@ -22,7 +29,7 @@ from jrp_shared.events.payloads import (
     OrderedMeasure,
     OrderTarget,
 )
-from jrp_shared.vocabulary import SubjectType, TargetRole
+from jrp_shared.vocabulary import ListEntryStatus, SubjectType, TargetRole
 
 ORDER_ID_NAMESPACE = uuid.UUID("6f3a0c9e-2b1d-5e7a-9c44-0d8b1f2e7a61")
 """Fixed forever: changing it would give every existing order a new id."""
@@ -55,6 +62,19 @@ class PlannedOrder:
     department: str
     target: Target
     measures: tuple[OrderedMeasure, ...]
+    withheld: tuple[tuple[str, tuple[Unmet, ...]], ...] = ()
+    """Conditional measures left out (code, the conditions that do not hold)."""
+
+    def withheld_json(self) -> list[dict[str, object]]:
+        """The withheld measures as the order's history keeps them."""
+        return [
+            {
+                "measure": code,
+                "reasons": [u.reason for u in unmet],
+                "kinds": [u.kind for u in unmet],
+            }
+            for code, unmet in self.withheld
+        ]
 
 
 def targets_of(entry: ListEntryInForce, list_type: ListTypePublished) -> list[Target]:
@@ -91,30 +111,60 @@ def ordered_measure(measure: MeasurePublished) -> OrderedMeasure:
     )
 
 
+def as_past(entry: ListEntryInForce, status: ListEntryStatus) -> PastEntry:
+    """An entry as a piece of its subject's record."""
+    return PastEntry(
+        entry.entry_id,
+        entry.list_type,
+        entry.colour,
+        status,
+        entry.period.start,
+        entry.period.end,
+    )
+
+
 def plan_orders(
     entry: ListEntryInForce,
     list_type: ListTypePublished,
     measures_in_force: Iterable[MeasurePublished],
+    *,
+    on: date | None = None,
+    records: Mapping[str, Sequence[PastEntry]] | None = None,
 ) -> list[PlannedOrder]:
     """The orders an entry in force calls for, sorted by department, then target.
 
     A measure applies to a target when its `list_types` name the entry's list type and its
     `applies_to` names the target's subject type. Departments with no applicable measure for
-    a target get no order for it.
+    a target get no order for it. A measure with conditions applies only if they hold on `on`
+    (default: the period's start) for the target's record in `records` (by code; the entry
+    itself is part of the listed subject's record).
     """
     if list_type.code != entry.list_type:
         raise ValueError(f"list type {list_type.code} is not the entry's {entry.list_type}")
     applicable = sorted(
         (m for m in measures_in_force if entry.list_type in m.list_types), key=lambda m: m.code
     )
+    day = on or entry.period.start
+    names = {list_type.code: list_type.name}
     plans: list[PlannedOrder] = []
     for target in targets_of(entry, list_type):
         by_department: dict[str, list[OrderedMeasure]] = {}
+        withheld: dict[str, list[tuple[str, tuple[Unmet, ...]]]] = {}
+        record: Sequence[PastEntry] | None = None
         for measure in applicable:
-            if target.subject_type in measure.applies_to:
-                by_department.setdefault(measure.implementing_department, []).append(
-                    ordered_measure(measure)
-                )
+            if target.subject_type not in measure.applies_to:
+                continue
+            department = measure.implementing_department
+            if measure.conditions:
+                if record is None:
+                    record = (records or {}).get(target.code, ())
+                    if target.role is TargetRole.SUBJECT:
+                        record = with_current(record, as_past(entry, ListEntryStatus.IN_FORCE))
+                problems = unmet_conditions(measure, entry.list_type, record, day, names)
+                if problems:
+                    withheld.setdefault(department, []).append((measure.code, problems))
+                    continue
+            by_department.setdefault(department, []).append(ordered_measure(measure))
         for department, ordered in by_department.items():
             plans.append(
                 PlannedOrder(
@@ -122,6 +172,7 @@ def plan_orders(
                     department=department,
                     target=target,
                     measures=tuple(ordered),
+                    withheld=tuple(withheld.get(department, ())),
                 )
             )
     roles = list(TargetRole)

@@ -50,11 +50,19 @@ def list_entry_handlers(ctx: OrdersContext) -> dict[str, Handler]:
 
 
 def read_entries_ahead(ctx: OrdersContext) -> Prepare:
-    """Before a poll of list entries: read and lock every entry it names in one query."""
+    """Before a poll of list entries: read and lock every entry it names in one query, and
+    find (one query) which of its subjects have entries of list types with conditional
+    measures (only those may need their other entries re-planned, DOMAIN.md §6)."""
 
     async def prepare(uow: UnitOfWork, payloads: Sequence[EventPayload]) -> None:
         ids = [p.entry_id for p in payloads if isinstance(p, _ENTRY_EVENTS)]
-        await ctx.repositories(uow)[0].read_ahead(ids)
+        entries_repo = ctx.repositories(uow)[0]
+        await entries_repo.read_ahead(ids)
+        codes = [p.subject.code for p in payloads if isinstance(p, ListEntryInForce)]
+        if codes:
+            measures = await ctx.cached_catalog.measures_in_force(uow, ctx.today())
+            affected = {code for m in measures if m.conditions for code in m.list_types}
+            await entries_repo.look_up_subjects(codes, sorted(affected))
 
     return prepare
 

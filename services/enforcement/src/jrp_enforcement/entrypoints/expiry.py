@@ -1,4 +1,5 @@
-"""The background sweep that lets entries expire when their period ends (DOMAIN.md §8)."""
+"""The background sweep that lets entries expire when their period ends (DOMAIN.md §8), and
+once a day reviews the eligibility that changes with time alone (DOMAIN.md §6)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import asyncio
 from collections.abc import Callable
 
 from jrp_enforcement.service_layer.context import OrdersContext
-from jrp_enforcement.service_layer.entries import expire_entries
+from jrp_enforcement.service_layer.entries import expire_entries, review_eligibility
 from jrp_shared.logging import get_logger
 from jrp_shared.messaging.uow import UnitOfWork
 
@@ -18,9 +19,18 @@ async def run_expiry(
 ) -> None:
     """Sweep at start and then every `interval_seconds`, until cancelled. A failed sweep
     (e.g. the database away) is logged and tried again at the next interval."""
+    reviewed_on = None
     while True:
         try:
             await expire_entries(new_uow, ctx)
         except Exception:
             log.exception("expiry sweep failed; trying again next interval")
+        today = ctx.today()
+        if today != reviewed_on:
+            try:
+                count = await review_eligibility(new_uow, ctx)
+                reviewed_on = today
+                log.info("eligibility reviewed", entries=count)
+            except Exception:
+                log.exception("eligibility review failed; trying again next interval")
         await asyncio.sleep(interval_seconds)

@@ -23,14 +23,18 @@ from jrp_enforcement.adapters.audit_chain import (
 from jrp_enforcement.adapters.check_audit import AuditRow, AuditWriter, BatchRecord
 from jrp_enforcement.adapters.check_index import LiveCheckIndex
 from jrp_enforcement.adapters.entry_history import EntryHistoryReads
+from jrp_enforcement.adapters.repositories import EntryRepository
 from jrp_enforcement.domain.batches import BatchPolicy, CheckPurpose, review_batch
 from jrp_enforcement.domain.checks import (
     CheckAnswer,
     IndexNotReady,
     answer,
     department_asked_for,
+    needs_record,
     normalise_code,
+    with_eligibility,
 )
+from jrp_enforcement.domain.eligibility import PastEntry
 from jrp_enforcement.service_layer.changes import EntryChanges
 from jrp_shared.auth import ROLE_ADMINISTRATOR, Principal
 from jrp_shared.catalog_copy import CatalogCopy
@@ -132,6 +136,19 @@ class CheckService:
         self._id_prefix, self._id_counter = uuid.uuid4().hex[:16], itertools.count(1)
         self._empty_tails: dict[tuple[str, date], str] = {}
 
+    async def _records(self, codes: Sequence[str]) -> dict[str, list[PastEntry]]:
+        """The subjects' records, for the few answers that involve a conditional measure
+        (DOMAIN.md §6): one indexed query per check, or per 1,000 codes of a batch."""
+        found: dict[str, list[PastEntry]] = {}
+        async with self.live.db.sessions() as session:
+            repo = EntryRepository(session)
+            for at in range(0, len(codes), 1_000):
+                found.update(await repo.records(codes[at : at + 1_000]))
+        return found
+
+    def _judged(self, result: CheckAnswer, record: Sequence[PastEntry]) -> CheckAnswer:
+        return with_eligibility(result, self.live.conditional, record, self.live.list_type_names)
+
     def _department(self, principal: Principal, requested: str | None) -> str:
         return department_asked_for(
             principal.department_code,
@@ -175,6 +192,9 @@ class CheckService:
         else:
             self._require_ready()
             result = answer(code, department, today, self.live.index.lookup(code))
+            if needs_record(result, self.live.conditional):
+                records = await self._records([code])
+                result = self._judged(result, records.get(code, []))
         check_id = self._next_id()
         summary = (
             _dumps({"check_id": check_id, **result.summary()})
@@ -284,6 +304,7 @@ class CheckService:
         items: list[str | CheckAnswer | Refused] = []
         rows: list[AuditRow] = []
         listed = rewarded = refused = suspended = 0
+        judged: list[tuple[int, str, str, CheckAnswer]] = []
         for i, raw in enumerate(raw_codes):
             if i and i % _YIELD_EVERY == 0:
                 await asyncio.sleep(0)
@@ -303,6 +324,10 @@ class CheckService:
                     AuditRow(now, asker, code, batch_id, correlation_id, False, summary, check_id)
                 )
                 continue
+            if needs_record(result, self.live.conditional):
+                judged.append((len(items), code, check_id, result))
+                items.append(result)  # replaced once the records are read, below
+                continue
             listed += result.listed
             rewarded += result.rewarded
             suspended += result.suspended
@@ -313,6 +338,20 @@ class CheckService:
                     now, asker, code, batch_id, correlation_id, result.listed, summary, check_id
                 )
             )
+        if judged:
+            records = await self._records(sorted({code for _, code, _, _ in judged}))
+            for at, code, check_id, unjudged in judged:
+                result = self._judged(unjudged, records.get(code, []))
+                listed += result.listed
+                rewarded += result.rewarded
+                suspended += result.suspended
+                items[at] = result
+                summary = _dumps({"check_id": check_id, **result.summary()})
+                rows.append(
+                    AuditRow(
+                        now, asker, code, batch_id, correlation_id, result.listed, summary, check_id
+                    )
+                )
         batch = BatchChecked(
             batch_id, now, department, today, items, listed, rewarded, refused, suspended
         )

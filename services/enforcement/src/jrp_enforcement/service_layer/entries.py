@@ -10,7 +10,8 @@ after commit).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -18,6 +19,7 @@ from jrp_enforcement.adapters.repositories import HistoryRow
 from jrp_enforcement.domain import entries as entry_rules
 from jrp_enforcement.domain import orders as order_rules
 from jrp_enforcement.domain import planning
+from jrp_enforcement.domain.eligibility import PastEntry
 from jrp_enforcement.domain.orders import Change, EntryFacts, SanctionOrder
 from jrp_enforcement.service_layer.context import SERVICE, OrdersContext
 from jrp_enforcement.service_layer.messages import (
@@ -33,11 +35,12 @@ from jrp_shared.events.payloads import (
     ListEntryRevoked,
     ListEntrySuspended,
     ListTypePublished,
+    MeasurePublished,
 )
 from jrp_shared.logging import get_logger
 from jrp_shared.messaging.uow import UnitOfWork
 from jrp_shared.transient import NotYetReceived
-from jrp_shared.vocabulary import LiftReason, ListEntryStatus
+from jrp_shared.vocabulary import LiftReason, ListColour, ListEntryStatus, OrderState
 
 log = get_logger(__name__)
 
@@ -149,8 +152,57 @@ async def take_entry_in_force(uow: UnitOfWork, ctx: OrdersContext, entry: ListEn
     ctx.changes.announce(uow, [entry.entry_id])
     if expired:
         await _lift_all(uow, ctx, existing.values(), LiftReason.EXPIRED, cause)
+        # An entry that ended within the years a condition looks back still counts.
+        await _replan_record_of(
+            uow, ctx, entry.subject.code, entry.entry_id, entry.colour, entry.list_type
+        )
         return
     measures = await ctx.cached_catalog.measures_in_force(uow, today)
+    records = await _records_for(uow, ctx, entry, list_type, measures)
+    plans = planning.plan_orders(entry, list_type, measures, on=today, records=records)
+    await _put_orders(uow, ctx, entry, list_type, plans, existing, reissue_all=True)
+    await _lift_all(uow, ctx, existing.values(), LiftReason.CORRECTED, cause)
+    await _replan_record_of(
+        uow, ctx, entry.subject.code, entry.entry_id, entry.colour, entry.list_type
+    )
+
+
+async def _records_for(
+    uow: UnitOfWork,
+    ctx: OrdersContext,
+    entry: ListEntryInForce,
+    list_type: ListTypePublished,
+    measures: Sequence[MeasurePublished],
+) -> dict[str, list[PastEntry]] | None:
+    """The records of the entry's targets, read only when a measure with conditions applies
+    to its list type (DOMAIN.md §6): most entries cost no read for it."""
+    if not any(m.conditions and entry.list_type in m.list_types for m in measures):
+        return None
+    codes = [t.code for t in planning.targets_of(entry, list_type)]
+    return await ctx.repositories(uow)[0].records(codes)
+
+
+def _same_measures(order: SanctionOrder, plan: planning.PlannedOrder) -> bool:
+    return [(m.code, m.version) for m in order.measures] == [
+        (m.code, m.version) for m in plan.measures
+    ]
+
+
+async def _put_orders(
+    uow: UnitOfWork,
+    ctx: OrdersContext,
+    entry: ListEntryInForce,
+    list_type: ListTypePublished,
+    plans: Sequence[planning.PlannedOrder],
+    existing: dict[str, SanctionOrder],
+    *,
+    reissue_all: bool,
+) -> None:
+    """Issue the planned orders that are new, re-issue (revision + 1) the others — all of
+    them for a new version of the entry, only those whose measures changed for a re-plan —
+    and take them out of `existing` (what is left there the plan no longer calls for)."""
+    orders = ctx.repositories(uow)[1]
+    now, today = ctx.now(), ctx.today()
     deadlines = _deadlines(ctx, list_type, today)
     facts = EntryFacts(
         entry.entry_id, entry.version, entry.subject.code, entry.list_type, entry.colour
@@ -162,23 +214,109 @@ async def take_entry_in_force(uow: UnitOfWork, ctx: OrdersContext, entry: ListEn
         f'"receipt_working_days":{list_type.receipt_deadline_working_days},'
         f'"feedback_working_days":{list_type.feedback_deadline_working_days}'
     )
-    for plan in planning.plan_orders(entry, list_type, measures):
+    for plan in plans:
         current = existing.pop(plan.order_id, None)
         if current is None:
             order, kind = order_rules.issue(plan, facts, deadlines, now), "issued"
             issued.append(order)
+        elif (
+            not reissue_all
+            and current.state is not OrderState.LIFTED
+            and _same_measures(current, plan)
+        ):
+            continue
         else:
             order, kind = order_rules.reissue(current, plan, facts, deadlines, now), "reissued"
             reissued.append(order)
         sent = uow.emit(issued_message(order, entry, plan.target, list_type.name))
         # {"message": <the message as sent>, ...}: its bytes encoded once, for both rows.
-        detail = JsonText(f'{{"message":{sent.body().decode()},{working_days}}}')
+        withheld = (
+            f',"withheld":{json.dumps(plan.withheld_json(), ensure_ascii=False)}'
+            if plan.withheld
+            else ""
+        )
+        detail = JsonText(f'{{"message":{sent.body().decode()},{working_days}{withheld}}}')
         history.append(HistoryRow(order.order_id, now, kind, SERVICE, detail))
     ctx.statuses.changed(uow, [*issued, *reissued])
     await orders.add_all(issued)
     await orders.save_all(reissued)
     await orders.record_all(history)
+
+
+async def _replan_record_of(
+    uow: UnitOfWork,
+    ctx: OrdersContext,
+    subject_code: str,
+    changed_entry_id: str,
+    colour: ListColour,
+    changed_list_type: str,
+) -> None:
+    """A change of the subject's record (a black-list entry arrives or is revoked, a red
+    entry a condition counts arrives) re-plans its other entries in force whose measures
+    have conditions (DOMAIN.md §6): a reward whose conditions no longer hold leaves their
+    orders (re-issued without it, or lifted), one that now holds joins them. Costs a read
+    only when the catalog has conditional measures and the change can matter to them."""
+    measures = await ctx.cached_catalog.measures_in_force(uow, ctx.today())
+    conditional = [m for m in measures if m.conditions]
+    if not conditional:
+        return
+    counted = {c.list_type for m in conditional for c in m.conditions if c.list_type}
+    if colour is not ListColour.BLACK and changed_list_type not in counted:
+        return
+    affected = sorted({code for m in conditional for code in m.list_types})
+    entries = ctx.repositories(uow)[0]
+    siblings = await entries.ongoing_of_subject(subject_code, affected, excluding=changed_entry_id)
+    for sibling in siblings:
+        await _replan(uow, ctx, sibling, measures, {"record_changed_by": changed_entry_id})
+
+
+async def _replan(
+    uow: UnitOfWork,
+    ctx: OrdersContext,
+    entry: ListEntryInForce,
+    measures: Sequence[MeasurePublished],
+    why: dict[str, Any],
+) -> None:
+    entries, orders = ctx.repositories(uow)
+    stored = await entries.get(entry.entry_id, lock=True)  # entry first, then its orders
+    if stored is None or stored.status is not ListEntryStatus.IN_FORCE:
+        return
+    list_type = await _list_type_of(uow, ctx, entry)
+    if list_type is None:
+        return
+    records = await _records_for(uow, ctx, entry, list_type, measures)
+    plans = planning.plan_orders(entry, list_type, measures, on=ctx.today(), records=records)
+    existing = {o.order_id: o for o in await orders.for_entry(entry.entry_id, lock=True)}
+    await _put_orders(uow, ctx, entry, list_type, plans, existing, reissue_all=False)
+    cause = {"entry_version": entry.version, **why}
     await _lift_all(uow, ctx, existing.values(), LiftReason.CORRECTED, cause)
+    ctx.changes.announce(uow, [entry.entry_id])
+
+
+async def review_eligibility(
+    new_uow: Callable[[], UnitOfWork], ctx: OrdersContext, *, batch: int = 100
+) -> int:
+    """Eligibility also changes with time alone: a black-list entry passes N years since it
+    ended, a new year completes (or breaks) a run (DOMAIN.md §6). Once a day, every entry in
+    force of a list type with conditional measures is re-planned; only orders whose measures
+    change are re-issued or lifted. Commits per batch; returns how many entries it looked at."""
+    looked_at, after = 0, ""
+    while True:
+        async with new_uow() as uow:
+            measures = await ctx.cached_catalog.measures_in_force(uow, ctx.today())
+            affected = sorted({code for m in measures if m.conditions for code in m.list_types})
+            if not affected:
+                return looked_at
+            page = await ctx.repositories(uow)[0].in_force_of_list_types(affected, after, batch)
+            for entry in page:
+                await _replan(
+                    uow, ctx, entry, measures, {"eligibility_reviewed_on": str(ctx.today())}
+                )
+            await uow.commit()
+        looked_at += len(page)
+        if len(page) < batch:
+            return looked_at
+        after = page[-1].entry_id
 
 
 async def take_entry_revoked(
@@ -205,6 +343,11 @@ async def take_entry_revoked(
     cause = {"revoked_version": revoked.version, "revoked_by": revoked.revoked_by}
     await _lift_all(uow, ctx, orders, LiftReason.REVOKED, cause)
     ctx.changes.announce(uow, [revoked.entry_id])
+    # A revoked entry was wrong and leaves the subject's record (domain/eligibility.py).
+    identity = await entries.identity_of(revoked.entry_id)
+    if identity is not None:
+        code, colour, list_type = identity
+        await _replan_record_of(uow, ctx, code, revoked.entry_id, colour, list_type)
 
 
 async def take_entry_suspended(
@@ -272,6 +415,11 @@ async def take_entry_repaired(
     }
     await _lift_all(uow, ctx, orders, LiftReason.REPAIRED, cause)
     ctx.changes.announce(uow, [repaired.entry_id])
+    # A repaired entry's use stops, for rewards' conditions too (domain/eligibility.py).
+    identity = await entries.identity_of(repaired.entry_id)
+    if identity is not None:
+        code, colour, list_type = identity
+        await _replan_record_of(uow, ctx, code, repaired.entry_id, colour, list_type)
 
 
 async def expire_entries(

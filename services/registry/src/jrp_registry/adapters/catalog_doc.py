@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from jrp_registry.domain.catalog import ListTypeDefinition
 from jrp_registry.service_layer.handlers import CatalogBundle
+from jrp_shared.events.payloads import EligibilityCondition
 
 
 def _cell(text: str) -> str:
@@ -40,11 +41,7 @@ def render_catalog(bundle: CatalogBundle) -> str:
         return domains[code].name_en if code in domains else code
 
     for t in bundle.list_types:
-        repair = (
-            f"after {t.repair.earliest_after_months} months"
-            if t.repair.repairable
-            else "not repairable"
-        )
+        repair = _repair(t)
         lines.append(
             f"| `{t.code}` | {_cell(t.name)} | {domain_name(t.domain)} "
             f"| {', '.join(t.initiating_departments)} | {t.lawful_area or '—'} "
@@ -61,6 +58,7 @@ def render_catalog(bundle: CatalogBundle) -> str:
         "The 5-working-day window is a provincial default; the court's list follows the court's "
         "own procedure (法释〔2017〕7号) and red lists need none.",
     ]
+    lines += _repair_tiers(bundle.list_types)
     lines += _own_rules(bundle.list_types)
     lines += _past_editions(bundle)
     lines += ["", "## Measures by list type", ""]
@@ -81,6 +79,7 @@ def render_catalog(bundle: CatalogBundle) -> str:
                 f"| {_cell(m.content)} | {_cell(m.legal_basis)} |"
             )
         lines.append("")
+    lines += _conditions(bundle)
     lines += [
         "## Departments",
         "",
@@ -95,6 +94,45 @@ def render_catalog(bundle: CatalogBundle) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _condition_text(c: EligibilityCondition) -> str:
+    if c.kind == "on_list_consecutive_years":
+        text = (
+            f"listed on `{c.list_type}` in each of {c.years} consecutive years, up to the year "
+            "of the current listing (each entry counts for the year its period starts)"
+        )
+    else:
+        text = (
+            f"no black-list entry in force, nor ended within the last {c.years} years "
+            "(revoked entries do not count)"
+        )
+    if c.for_list_types:
+        text += " — for entries of " + ", ".join(f"`{code}`" for code in c.for_list_types)
+    return text
+
+
+def _conditions(bundle: CatalogBundle) -> list[str]:
+    """The measures granted only when the subject's record allows (DOMAIN.md §6; evaluated
+    by enforcement from the subject's history, docs/must-check.md)."""
+    conditioned = [m for m in bundle.measures if m.conditions]
+    if not conditioned:
+        return []
+    lines = [
+        "## Conditions on the subject's record",
+        "",
+        "A measure with conditions is granted only when all of them hold on the day; otherwise "
+        "the order leaves it out and a check shows it as withheld, with the reason.",
+        "",
+        "| measure | condition | sources |",
+        "| --- | --- | --- |",
+    ]
+    for m in conditioned:
+        for c in m.conditions:
+            lines.append(
+                f"| `{m.code}` | {_cell(_condition_text(c))} | {_cell('; '.join(c.sources))} |"
+            )
+    return [*lines, ""]
+
+
 def _publication(t: ListTypeDefinition) -> str:
     """Who the public lookup shows and for how long (docs/public-lookup.md)."""
     who = "organisations and persons" if t.publication.natural_persons_public else "organisations"
@@ -107,6 +145,53 @@ def _prior_notice(t: ListTypeDefinition) -> str:
     if notice is None or not notice.required:
         return "—"
     return f"required, {notice.response_window_working_days} working days to answer"
+
+
+def _repair(t: ListTypeDefinition) -> str:
+    r = t.repair
+    if not r.repairable:
+        return "not repairable"
+    return (
+        f"{r.tier}: from {r.min_disclosure_months} months, "
+        f"published {r.max_disclosure_months} at most"
+    )
+
+
+def _repair_tiers(list_types: list[ListTypeDefinition]) -> list[str]:
+    """Repair tiers and the three stages' deadlines (DOMAIN.md §11; 国办发〔2025〕22号; NDRC Order
+    No. 36; docs/due-process.md "Credit repair")."""
+    lines = [
+        "",
+        "## Credit repair: tiers and deadlines",
+        "",
+        "Tiers (DOMAIN.md §11; 国办发〔2025〕22号; NDRC Order No. 36, in force 2026-04-01): minor "
+        "— may be left unpublished, at most 3 months; general — 3 to 12 months; serious — 12 to "
+        "36 months. Repair may be asked from the minimum; publication stops at the maximum "
+        "(the public lookup's maximum, which must be the same). Stages in working days: the "
+        "credit portal forwards, the deciding authority decides after forwarding, the result "
+        "is pushed to the other platforms after the decision.",
+        "",
+        "| list type | tier | repair from (months) | published at most (months) | decided by "
+        "| portal forwards | authority decides | result pushed | evidence |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for t in list_types:
+        r = t.repair
+        if not r.repairable:
+            continue
+        lines.append(
+            f"| `{t.code}` | {r.tier} | {r.min_disclosure_months} | {r.max_disclosure_months} "
+            f"| {r.decided_by} | {r.portal_forward_working_days} "
+            f"| {r.authority_decision_working_days} | {r.result_push_working_days} "
+            f"| {_cell('; '.join(r.evidence_required)) or '—'} |"
+        )
+    lines.append("")
+    lines.append(
+        "Not repairable: "
+        + ", ".join(f"`{t.code}`" for t in list_types if not t.repair.repairable)
+        + " (red lists are not repaired; the court's list ends by deletion, 法释〔2017〕7号)."
+    )
+    return lines
 
 
 def _own_rules(list_types: list[ListTypeDefinition]) -> list[str]:

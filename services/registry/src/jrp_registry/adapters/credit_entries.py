@@ -4,13 +4,14 @@ department's names."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jrp_registry.adapters.entries import EntryRepository
+from jrp_registry.adapters.publicity import PublicityRepository
 from jrp_registry.adapters.repositories import CatalogRepository, DepartmentRepository
-from jrp_registry.domain.credit_record import RecordedEntry
+from jrp_registry.domain.credit_record import RecordedDecision, RecordedEntry
 from jrp_shared.events.payloads import ListEntryInForce
 
 
@@ -49,6 +50,37 @@ async def entries_of(session: AsyncSession, code: str, at: datetime) -> list[Rec
                 decision_date=record.decision_document.date,
                 period_start=e.period_start,
                 period_end=e.period_end,
+            )
+        )
+    return found
+
+
+async def decisions_of(session: AsyncSession, code: str, today: date) -> list[RecordedDecision]:
+    """The subject's double-publicity decisions within their publication period (§12)."""
+    departments = DepartmentRepository(session)
+    names: dict[str, str] = {}
+    found = []
+    for d in await PublicityRepository(session).published_for(code, today):
+        if d.department not in names:
+            department = await departments.get(d.department)
+            names[d.department] = department[0].name if department else d.department
+        if d.penalty is not None:
+            content = d.penalty.content
+        elif d.licence is not None:
+            content = d.licence.content
+        else:
+            content = ""
+        found.append(
+            RecordedDecision(
+                decision_id=d.decision_id,
+                version=d.version,
+                kind=str(d.kind),
+                department=d.department,
+                department_name=names[d.department],
+                decision_number=d.decision_number,
+                decision_date=d.decision_date,
+                content=content,
+                publication_ends=d.publication_ends,
             )
         )
     return found

@@ -143,6 +143,39 @@ def render(
         story.append(table)
     else:
         story.append(Paragraph("截至出具日期，未查询到该主体的红名单、黑名单记录。", s["body"]))
+    if record.decisions:
+        story.append(Spacer(1, 5 * mm))
+        story.append(Paragraph("行政许可和行政处罚信息（双公示，公示期内）", s["body"]))
+        story.append(Spacer(1, 2 * mm))
+        rows = [
+            [Paragraph(h, s["cell"]) for h in ("类别", "决定机关", "决定文书", "内容", "公示截止")]
+        ]
+        for d in record.decisions:
+            rows.append(
+                [
+                    Paragraph(d.kind_zh, s["cell"]),
+                    Paragraph(_escape(d.department_name), s["cell"]),
+                    Paragraph(
+                        f"{_escape(d.decision_number)}<br/>{d.decision_date.isoformat()}",
+                        s["cell"],
+                    ),
+                    Paragraph(_escape(d.content[:300]), s["cell"]),
+                    Paragraph(d.publication_ends.isoformat(), s["cell"]),
+                ]
+            )
+        decisions = Table(
+            rows, colWidths=[20 * mm, 34 * mm, 34 * mm, 64 * mm, 22 * mm], repeatRows=1
+        )
+        decisions.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        story.append(decisions)
     if record.withheld:
         story.append(Spacer(1, 3 * mm))
         story.append(

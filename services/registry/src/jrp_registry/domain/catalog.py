@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from jrp_shared.errors import Conflict
 from jrp_shared.events.payloads import (
     DeletionRules,
+    EligibilityCondition,
     ObjectionReview,
     PeriodExtension,
     PriorNoticeRules,
@@ -24,6 +25,7 @@ from jrp_shared.events.payloads import (
 )
 from jrp_shared.vocabulary import (
     DepartmentLevel,
+    DishonestySeverity,
     LawfulArea,
     ListColour,
     MeasureKind,
@@ -33,6 +35,15 @@ from jrp_shared.vocabulary import (
 CODE = r"^[a-z][a-z0-9-]{1,31}$"
 LIST_TYPE_CODE = r"^(red|black)\.[a-z0-9-]+\.[a-z0-9-]+$"
 MEASURE_CODE = r"^[a-z0-9-]+\.[a-z0-9-]+$"
+
+TIER_MONTHS: dict[DishonestySeverity, tuple[int, int]] = {
+    DishonestySeverity.MINOR: (0, 3),
+    DishonestySeverity.GENERAL: (3, 12),
+    DishonestySeverity.SERIOUS: (12, 36),
+}
+"""The disclosure band of each tier in months, minimum to maximum (DOMAIN.md §11; 国办发〔2025〕
+22号; NDRC Order No. 36): minor — may be left unpublished, at most 3 months; general — 3 months
+to 1 year; serious — 1 to 3 years."""
 
 
 class _Definition(BaseModel):
@@ -110,6 +121,7 @@ class ListTypeDefinition(_Definition):
         earliest = self.repair.earliest_after_months
         if earliest is not None and earliest > self.max_period_months:
             raise ValueError("repair.earliest_after_months exceeds the maximum period")
+        self._repair_tier()
         self._court_rules()
         self._prior_notice_rules()
         return self
@@ -131,6 +143,40 @@ class ListTypeDefinition(_Definition):
         if notice is not None and notice.required and notice.response_window_working_days < 1:
             raise ValueError(
                 f"{self.code}: prior_notice.response_window_working_days must be at least 1"
+            )
+
+    def _repair_tier(self) -> None:
+        """A repairable list type names its tier, and its disclosure periods lie within the
+        tier's band (DOMAIN.md §11; 国办发〔2025〕22号; NDRC Order No. 36). The tier's maximum is
+        the public lookup's: `repair.max_disclosure_months` must equal
+        `publication.max_disclosure_months` (one rule written twice, so a difference is a
+        mistake and refused rather than one silently winning)."""
+        rules = self.repair
+        if rules.repairable and (
+            rules.tier is None
+            or rules.min_disclosure_months is None
+            or rules.max_disclosure_months is None
+        ):
+            raise ValueError(
+                f"repairable list type {self.code} needs repair.tier, "
+                "repair.min_disclosure_months and repair.max_disclosure_months (DOMAIN.md §11)"
+            )
+        if rules.tier is None:
+            return
+        low, high = TIER_MONTHS[rules.tier]
+        least, most = rules.min_disclosure_months, rules.max_disclosure_months
+        if least is None or most is None:
+            raise ValueError(f"repair.tier {rules.tier} needs its min and max disclosure months")
+        if not low <= least <= most <= high:
+            raise ValueError(
+                f"repair disclosure {least}–{most} months lies outside the {rules.tier} tier's "
+                f"{low}–{high} months (DOMAIN.md §11, 国办发〔2025〕22号)"
+            )
+        if most != self.publication.max_disclosure_months:
+            raise ValueError(
+                f"repair.max_disclosure_months ({most}) differs from "
+                f"publication.max_disclosure_months ({self.publication.max_disclosure_months}): "
+                "publication stops at the tier's maximum (DOMAIN.md §11)"
             )
 
     def _court_rules(self) -> None:
@@ -172,6 +218,10 @@ class MeasureDefinition(_Definition):
     legal_basis: str = Field(min_length=1)
     applies_to: list[SubjectType] = Field(min_length=1)
     sources: list[str] = Field(min_length=1)
+    conditions: list[EligibilityCondition] = Field(default_factory=list, max_length=8)
+    """Conditions on the subject's record before the measure is granted (DOMAIN.md §6; e.g.
+    three clean years for the green channel, 000 (十一), 004 一(三)); enforcement evaluates
+    them from the subject's history (docs/must-check.md)."""
 
     @field_validator("list_types", "applies_to")
     @classmethod
@@ -297,6 +347,27 @@ def problems_of_measure(item: MeasureDefinition, ctx: CatalogContext) -> list[st
             problems.append(
                 f"{item.code}: a {item.kind.value} measure on {colour.value} list {code}"
             )
+    problems += _problems_of_conditions(item, ctx)
+    return problems
+
+
+def _problems_of_conditions(item: MeasureDefinition, ctx: CatalogContext) -> list[str]:
+    """A condition names a known red list to have been on, narrows the measure only to its
+    own list types, and says where it comes from (DOMAIN.md §4: the catalog cites its basis)."""
+    problems = []
+    for n, condition in enumerate(item.conditions):
+        where = f"{item.code}: conditions[{n}]"
+        if condition.list_type is not None:
+            colour = ctx.list_type_colours.get(condition.list_type)
+            if colour is None:
+                problems.append(f"{where}: unknown list type {condition.list_type!r}")
+            elif colour is not ListColour.RED:
+                problems.append(f"{where}: {condition.list_type} is not a red list")
+        stray = sorted(set(condition.for_list_types) - set(item.list_types))
+        if stray:
+            problems.append(f"{where}: for_list_types not of the measure: {', '.join(stray)}")
+        if not condition.sources:
+            problems.append(f"{where}: no sources (cite the document the condition comes from)")
     return problems
 
 

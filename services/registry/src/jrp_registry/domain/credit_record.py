@@ -93,6 +93,26 @@ class RecordedEntry:
 
 
 @dataclass(frozen=True)
+class RecordedDecision:
+    """A double-publicity decision (双公示) within its publication period (DOMAIN.md §12)."""
+
+    decision_id: str
+    version: int
+    kind: str
+    """licence or penalty"""
+    department: str
+    department_name: str
+    decision_number: str
+    decision_date: date
+    content: str
+    publication_ends: date
+
+    @property
+    def kind_zh(self) -> str:
+        return "行政许可" if self.kind == "licence" else "行政处罚"
+
+
+@dataclass(frozen=True)
 class CreditRecord:
     subject_code: str
     subject_type: SubjectType
@@ -103,6 +123,9 @@ class CreditRecord:
     withheld: int
     """Entries the reader may not see (government sharing, for the subject itself). Told as a
     count so the subject knows the record is not all there, never what they are."""
+    decisions: tuple[RecordedDecision, ...] = ()
+    """Licence and penalty decisions within their publication period: public records, shown
+    to every reader of the full record too."""
 
     @property
     def displayed_code(self) -> str:
@@ -119,6 +142,9 @@ class CreditRecord:
                 for e in self.entries
             ],
             "withheld": self.withheld,
+            "decisions": [
+                {"decision_id": d.decision_id, "version": d.version} for d in self.decisions
+            ],
         }
 
 
@@ -173,6 +199,7 @@ def credit_record(
     entries: list[RecordedEntry],
     reader: Reader,
     at: datetime,
+    decisions: list[RecordedDecision] | None = None,
 ) -> CreditRecord:
     """The record `reader` may see: every entry of a visible class, newest decision first,
     with those in force before those that ended."""
@@ -193,6 +220,7 @@ def credit_record(
         reader=reader,
         entries=tuple(shown),
         withheld=len(entries) - len(shown),
+        decisions=tuple(decisions or ()),
     )
 
 

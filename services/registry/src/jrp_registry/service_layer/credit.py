@@ -15,6 +15,7 @@ import anyio.to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jrp_registry.adapters import credit_report_pdf
+from jrp_registry.adapters.credit_entries import decisions_of
 from jrp_registry.adapters.credit_reports import CreditReads, IssuedReport
 from jrp_registry.adapters.repositories import SubjectRepository
 from jrp_registry.domain import credit_record
@@ -87,6 +88,7 @@ async def _read(
         for e in await entries_of(uow.session, code, at)
     ]
     record = credit_record.credit_record(
+        decisions=await decisions_of(uow.session, code, today),
         subject_code=subject.code,
         subject_type=subject.subject_type,
         subject_name=subject.name,

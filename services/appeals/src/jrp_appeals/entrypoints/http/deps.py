@@ -9,7 +9,7 @@ from fastapi import Depends, Query, Request
 from jrp_appeals.bootstrap import Appeals
 from jrp_appeals.domain.visibility import Viewer
 from jrp_appeals.service_layer.context import Listing
-from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_IMPLEMENTER, Principal
+from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_IMPLEMENTER, ROLE_PORTAL, Principal
 from jrp_shared.web import Offset, current_party
 
 
@@ -25,6 +25,7 @@ def viewer_of(principal: Principal) -> Viewer:
         agent=principal.agent,
         administrator=not principal.is_subject and ROLE_ADMINISTRATOR in principal.roles,
         implementer=not principal.is_subject and ROLE_IMPLEMENTER in principal.roles,
+        portal=not principal.is_subject and ROLE_PORTAL in principal.roles,
     )
 
 
@@ -38,7 +39,10 @@ Caller = Annotated[Viewer, Depends(_caller)]
 
 
 def _listing(
-    overdue: Annotated[bool, Query(description="open (pending) past the due date only")] = False,
+    overdue: Annotated[
+        bool,
+        Query(description="past the due date only (a repair: of the stage it stands at)"),
+    ] = False,
     entry_id: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Offset = 0,

@@ -11,6 +11,7 @@ from jrp_appeals.domain.visibility import may_see_entry, require_entry
 from jrp_appeals.entrypoints.http.deps import AppealsDep, Caller
 from jrp_appeals.entrypoints.http.schemas import EntryRead
 from jrp_appeals.entrypoints.http.views import entry_read
+from jrp_appeals.service_layer.guidance import guidance_of
 from jrp_shared.errors import InvalidInput
 from jrp_shared.web import Offset
 
@@ -40,16 +41,22 @@ async def list_entries(
         raise InvalidInput.for_field(
             "query.subject_code", "missing", "a department names the subject: ?subject_code="
         )
+    today = appeals.today()
     async with appeals.runtime.db.sessions() as session:
         found = await EntryRepository(session).concerning(code, limit=limit, offset=offset)
-    today = appeals.today()
-    return [entry_read(e, by, today) for e in found if may_see_entry(by, e)]
+        return [
+            entry_read(e, by, today, await guidance_of(session, appeals.copies.catalog, e))
+            for e in found
+            if may_see_entry(by, e)
+        ]
 
 
 @router.get("/{entry_id}", response_model=EntryRead)
 async def get_entry(entry_id: str, by: Caller, appeals: AppealsDep) -> EntryRead:
-    """An entry the caller may object to or be party to a case about; another subject's is
-    404."""
+    """An entry the caller may object to or be party to a case about, with its repair
+    guidance (tier, first repair day, publication's end at the latest, conditions, where to
+    apply: 两书同达, DOMAIN.md §11); another subject's is 404."""
     async with appeals.runtime.db.sessions() as session:
-        found = await EntryRepository(session).get(entry_id)
-    return entry_read(require_entry(by, found, entry_id), by, appeals.today())
+        entry = require_entry(by, await EntryRepository(session).get(entry_id), entry_id)
+        guidance = await guidance_of(session, appeals.copies.catalog, entry)
+    return entry_read(entry, by, appeals.today(), guidance)

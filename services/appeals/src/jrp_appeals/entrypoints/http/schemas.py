@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from jrp_appeals.domain.cases import DecisionRequest
+from jrp_appeals.domain.repairs import RepairStage
 from jrp_appeals.domain.review import AppealDecisionRequest
 from jrp_shared.events.payloads import (
     CorrectedEntry,
@@ -20,6 +21,7 @@ from jrp_shared.events.payloads import (
 from jrp_shared.vocabulary import (
     AppealOutcome,
     CaseState,
+    DishonestySeverity,
     ListColour,
     ListEntryStatus,
     ObjectionOutcome,
@@ -282,13 +284,54 @@ class RepairSummaryRead(BaseModel):
     entry_id: str
     subject_code: str
     applicant: str
-    department: str
+    department: str = Field(description="the deciding authority (the catalog's decided_by)")
     route: RepairRoute
     state: RepairState
-    applied_at: datetime
-    decision_due: date
+    tier: DishonestySeverity | None
+    stage: RepairStage = Field(
+        description="forward (the portal forwards), decision, push (the result to the other "
+        "platforms), done (DOMAIN.md §11)"
+    )
+    applied_at: datetime = Field(description="received by the credit portal")
+    forward_due: date
+    forward_due_provisional: bool
+    forwarded_at: datetime | None
+    decision_due: date = Field(
+        description="until forwarded: the latest it can be (forward_due + the authority's days)"
+    )
     due_provisional: bool
-    overdue: bool
+    push_due: date | None
+    pushed_at: datetime | None = Field(
+        description="the result left for the other platforms: the decision's commit (its "
+        "events in the outbox) until there is an upper-level platform (issue 15)"
+    )
+    overdue: bool = Field(description="the stage it stands at is past its due date")
+    overdue_stage: RepairStage | None
+
+
+class RepairOverdueRead(BaseModel):
+    """Late repairs of one stage at one deciding department (DOMAIN.md §11)."""
+
+    stage: RepairStage
+    department: str
+    count: int
+    oldest_due: date
+    repair_ids: list[str] = Field(description="the oldest due first, at most 20")
+
+
+class RepairGuidanceRead(BaseModel):
+    """The repair guidance delivered with the entry (两书同达, DOMAIN.md §11)."""
+
+    tier: DishonestySeverity | None
+    repair_from: date = Field(description="the first day repair may be asked")
+    published_until: date = Field(description="publication stops at the latest after this day")
+    conditions: list[str]
+    evidence_required: list[str]
+    apply_to: str
+    decided_by: str
+    portal_forward_working_days: int
+    authority_decision_working_days: int
+    result_push_working_days: int
 
 
 class RepairRead(RepairSummaryRead):
@@ -324,3 +367,8 @@ class EntryRead(BaseModel):
     period: Period
     status: ListEntryStatus
     updated_at: datetime
+    repair_guidance: RepairGuidanceRead | None = Field(
+        default=None,
+        description="how and when the entry may be repaired (none: not repairable, or the "
+        "catalog copy lacks the list type)",
+    )

@@ -11,7 +11,7 @@ from jrp_appeals.domain.cases import Action, Case
 from jrp_appeals.domain.entries import EntryCopy
 from jrp_appeals.domain.hearings import ExpertDraw
 from jrp_appeals.domain.notifications import Notification
-from jrp_appeals.domain.repairs import Repair
+from jrp_appeals.domain.repairs import OverdueGroup, Repair, RepairGuidance
 from jrp_appeals.domain.visibility import Viewer
 from jrp_appeals.entrypoints.http.schemas import (
     ActionRead,
@@ -31,6 +31,8 @@ from jrp_appeals.entrypoints.http.schemas import (
     ObjectionSummaryRead,
     PartyRead,
     RepairDecisionRead,
+    RepairGuidanceRead,
+    RepairOverdueRead,
     RepairRead,
     RepairSummaryRead,
     RestorationRead,
@@ -238,10 +240,18 @@ def _repair_summary_fields(repair: Repair, mask: Masker, today: date) -> dict[st
         "department": repair.department,
         "route": repair.route,
         "state": repair.state,
+        "tier": repair.tier,
+        "stage": repair.stage,
         "applied_at": repair.applied_at,
+        "forward_due": repair.forward_due,
+        "forward_due_provisional": repair.forward_due_provisional,
+        "forwarded_at": repair.forwarded_at,
         "decision_due": repair.decision_due,
         "due_provisional": repair.due_provisional,
+        "push_due": repair.push_due,
+        "pushed_at": repair.pushed_at,
         "overdue": repair.overdue(today),
+        "overdue_stage": repair.overdue_stage(today),
     }
 
 
@@ -287,7 +297,9 @@ def notification_read(n: Notification) -> NotificationRead:
     )
 
 
-def entry_read(entry: EntryCopy, viewer: Viewer, today: date) -> EntryRead:
+def entry_read(
+    entry: EntryCopy, viewer: Viewer, today: date, guidance: RepairGuidance | None = None
+) -> EntryRead:
     mask = Masker(viewer, entry.initiating_department)
     return EntryRead(
         entry_id=entry.entry_id,
@@ -305,4 +317,32 @@ def entry_read(entry: EntryCopy, viewer: Viewer, today: date) -> EntryRead:
         period=Period(start=entry.period_start, end=entry.period_end),
         status=entry.status_on(today),
         updated_at=entry.updated_at,
+        repair_guidance=repair_guidance_read(guidance),
+    )
+
+
+def repair_overdue_read(group: OverdueGroup) -> RepairOverdueRead:
+    return RepairOverdueRead(
+        stage=group.stage,
+        department=group.department,
+        count=group.count,
+        oldest_due=group.oldest_due,
+        repair_ids=list(group.repair_ids),
+    )
+
+
+def repair_guidance_read(guidance: RepairGuidance | None) -> RepairGuidanceRead | None:
+    if guidance is None:
+        return None
+    return RepairGuidanceRead(
+        tier=guidance.tier,
+        repair_from=guidance.repair_from,
+        published_until=guidance.published_until,
+        conditions=list(guidance.conditions),
+        evidence_required=list(guidance.evidence_required),
+        apply_to=guidance.apply_to,
+        decided_by=guidance.decided_by,
+        portal_forward_working_days=guidance.portal_forward_working_days,
+        authority_decision_working_days=guidance.authority_decision_working_days,
+        result_push_working_days=guidance.result_push_working_days,
     )

@@ -21,7 +21,15 @@ from starlette.types import Receive, Scope, Send
 
 from jrp_enforcement.adapters.audit_chain import AuditFilter
 from jrp_enforcement.domain.batches import CheckPurpose
-from jrp_enforcement.domain.checks import MAX_BATCH, CheckAnswer, Due, Entry, Hit, Measure
+from jrp_enforcement.domain.checks import (
+    MAX_BATCH,
+    CheckAnswer,
+    Due,
+    Entry,
+    Hit,
+    Measure,
+    Withheld,
+)
 from jrp_enforcement.service_layer.checks import BatchChecked, Checked, CheckService, Refused
 from jrp_shared.auth import ROLE_ADMINISTRATOR
 from jrp_shared.errors import InvalidInput
@@ -92,6 +100,26 @@ class MeasureRead(BaseModel):
     entry_ids: list[str] = Field(description="the entries that call for it")
 
 
+class UnmetRead(BaseModel):
+    kind: Literal["no_black_list_within_years", "on_list_consecutive_years"]
+    reason: str = Field(
+        description="for the officer, e.g. 需连续三年列入…名单：2024、2025年未在…名单"
+    )
+    reason_en: str
+    entry_ids: list[str] = Field(description="black-list entries that stand in the way")
+    missing_years: list[int] = Field(description="years not on the list the condition names")
+
+
+class WithheldRead(BaseModel):
+    code: str
+    version: int
+    content: str
+    content_en: str
+    legal_basis: str
+    entry_ids: list[str] = Field(description="the entries that would call for it")
+    unmet: list[UnmetRead] = Field(description="the conditions that do not hold on the day")
+
+
 class EntryMeasureRead(BaseModel):
     code: str
     kind: Literal["punishment", "reward"]
@@ -148,6 +176,10 @@ class AnswerRead(BaseModel):
     mandatory_measures: list[MeasureRead]
     recommended_measures: list[MeasureRead]
     rewards: list[MeasureRead]
+    withheld: list[WithheldRead] = Field(
+        description="rewards with conditions on the subject's record that do not hold on the "
+        "day (DOMAIN.md §6; docs/must-check.md), each with the reasons"
+    )
 
 
 class CheckRead(AnswerRead):
@@ -259,6 +291,28 @@ def _measure(due: Due) -> dict[str, Any]:
     }
 
 
+def _withheld(w: Withheld) -> dict[str, Any]:
+    m = w.measure
+    return {
+        "code": m.code,
+        "version": m.version,
+        "content": m.content,
+        "content_en": m.content_en,
+        "legal_basis": m.legal_basis,
+        "entry_ids": list(w.entry_ids),
+        "unmet": [
+            {
+                "kind": u.kind,
+                "reason": u.reason,
+                "reason_en": u.reason_en,
+                "entry_ids": list(u.entry_ids),
+                "missing_years": list(u.missing_years),
+            }
+            for u in w.unmet
+        ],
+    }
+
+
 def _entry_measure(m: Measure) -> dict[str, Any]:
     return {"code": m.code, "kind": m.kind, "mandatory": m.mandatory}
 
@@ -302,6 +356,7 @@ def _answer(check_id: str, result: CheckAnswer, names: dict[str, str]) -> dict[s
         "mandatory_measures": [_measure(d) for d in result.mandatory],
         "recommended_measures": [_measure(d) for d in result.recommended],
         "rewards": [_measure(d) for d in result.rewards],
+        "withheld": [_withheld(w) for w in result.withheld],
     }
 
 
@@ -364,7 +419,7 @@ async def batch_body(batch: BatchChecked, names: dict[str, str]) -> bytes:
 _UNLISTED = (
     '{"subject_code":"%s","check_id":"%s","listed":false,"rewarded":false,"suspended":false,'
     '"entries":[],'
-    '"mandatory_measures":[],"recommended_measures":[],"rewards":[]}'
+    '"mandatory_measures":[],"recommended_measures":[],"rewards":[],"withheld":[]}'
 )
 _YIELD_EVERY = 5_000
 

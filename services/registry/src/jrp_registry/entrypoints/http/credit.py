@@ -57,6 +57,19 @@ class RecordedEntryRead(BaseModel):
         return cls(status_zh=e.status_zh, **e.__dict__)
 
 
+class RecordedDecisionRead(BaseModel):
+    decision_id: str
+    version: int
+    kind: str
+    kind_zh: str
+    department: str
+    department_name: str
+    decision_number: str
+    decision_date: date
+    content: str
+    publication_ends: date
+
+
 class CreditRecordRead(BaseModel):
     subject_code: str = Field(description="a natural person's resident ID masked")
     subject_type: SubjectType
@@ -66,6 +79,9 @@ class CreditRecordRead(BaseModel):
     purpose: CheckPurpose | None
     entries: list[RecordedEntryRead]
     withheld: int = Field(description="government-sharing entries a subject does not see")
+    decisions: list[RecordedDecisionRead] = Field(
+        description="double-publicity decisions within their publication period (DOMAIN.md §12)"
+    )
 
     @classmethod
     def of(cls, record: CreditRecord) -> CreditRecordRead:
@@ -78,6 +94,9 @@ class CreditRecordRead(BaseModel):
             purpose=record.reader.purpose,
             entries=[RecordedEntryRead.of(e) for e in record.entries],
             withheld=record.withheld,
+            decisions=[
+                RecordedDecisionRead(kind_zh=d.kind_zh, **d.__dict__) for d in record.decisions
+            ],
         )
 
 
@@ -181,6 +200,7 @@ class ReportVerification(BaseModel):
     subject_code: str = Field(description="a natural person's resident ID masked")
     entries: int = Field(description="how many entries the report listed")
     entry_ids: list[str]
+    decision_ids: list[str] = Field(description="the double-publicity decisions it listed")
     digest: str = Field(description="SHA-256 of the PDF as issued: compare with the file")
     issuer: str = "守信联合激励和失信联合惩戒平台"
 
@@ -204,5 +224,6 @@ async def verify_credit_report(
         subject_code=mask_resident_id(found.subject_code) if person else found.subject_code,
         entries=len(entries),
         entry_ids=[e["entry_id"] for e in entries],
+        decision_ids=[d["decision_id"] for d in found.summary.get("decisions", [])],
         digest=found.digest,
     )
