@@ -38,9 +38,16 @@ Expected = dict[tuple[str, str], set[str]]
 
 
 def expected_orders(list_type: str, *, subject_type: str, with_person: bool) -> Expected:
+    """The orders the catalog calls for on a new entry of a subject with no record before it:
+    a clean record (no black-list entry) meets "no black list within N years", but not "on the
+    list N consecutive years" (DOMAIN.md §6), so those measures are withheld."""
     expected: Expected = defaultdict(set)
     for measure in read_catalog(DEFAULT_CATALOG_DIR).measures:
-        if list_type not in measure.list_types:
+        if list_type not in measure.list_types or any(
+            c.kind == "on_list_consecutive_years"
+            and (not c.for_list_types or list_type in c.for_list_types)
+            for c in measure.conditions
+        ):
             continue
         if subject_type in measure.applies_to:
             expected[(measure.implementing_department, "subject")].add(measure.code)

@@ -257,8 +257,9 @@ class EligibilityCondition(BaseModel):
     (docs/must-check.md, "Eligibility from history"):
 
     - `no_black_list_within_years`: no black-list entry of the subject in force (or suspended),
-      nor ended (expired, repaired) within the last `years` years. A revoked entry never counts:
-      it was wrong information, withdrawn (000 (二十四)).
+      nor expired within the last `years` years. A revoked entry never counts: it was wrong
+      information, withdrawn (000 (二十四)); nor a repaired one: repair stops its use
+      (DOMAIN.md §11).
     - `on_list_consecutive_years`: listed on `list_type` (an annual list: each entry counts
       for the year its period starts) in each of `years` consecutive years ending with the year
       of the subject's current listing on it; revoked entries do not count.
