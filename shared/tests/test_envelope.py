@@ -73,6 +73,9 @@ def test_every_payload_has_a_versioned_type_and_a_known_topic() -> None:
         topics.APPEALS,
         topics.SUBJECT_NOTIFICATIONS,
         topics.PUBLICITY,
+        topics.SUPERVISION,
+        topics.EXCHANGE,
+        topics.EXCHANGE_ACKS,
         topics.SANCTIONS,
         topics.ENFORCEMENT_CHANGES,
     }

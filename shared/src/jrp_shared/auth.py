@@ -50,6 +50,9 @@ ROLE_ADMINISTRATOR: Final = "administrator"
 """The joint conference office: maintains departments, the catalog and the calendar."""
 ROLE_PORTAL: Final = "portal"
 """Runs the credit portal: may obtain subject tokens for subjects it has identified."""
+ROLE_EXCHANGE: Final = "exchange"
+"""Another credit platform (another region's, or the upper level): may submit entries carrying
+their `origin` (DOMAIN.md §11) and acknowledges exchange records."""
 ROLE_SUBJECT: Final = "subject"
 """Held only by subject tokens: a subject acting on its own entries through a portal."""
 

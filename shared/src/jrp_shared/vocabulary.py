@@ -42,6 +42,10 @@ class NoticeChannel(StrEnum):
 class ListColour(StrEnum):
     RED = "red"
     BLACK = "black"
+    WATCH = "watch"
+    """A watch list (重点关注名单, 发改财金规〔2017〕1798号 and its 2018 follow-up; DOMAIN.md §11):
+    closer supervision, valid up to 2 years; neither a reward nor a serious-dishonesty list.
+    A subject on watch lists in three or more key areas goes on the big-data warning list."""
 
 
 class MeasureKind(StrEnum):
@@ -256,3 +260,37 @@ class CheckPurpose(StrEnum):
     PROCUREMENT = "procurement"
     TENDER = "tender"
     INSPECTION = "inspection"
+
+
+class ReminderLevel(StrEnum):
+    """How far supervision has gone with something past due (DOMAIN.md §5 step 5, 000 (二十七))."""
+
+    REMINDER = "reminder"
+    """To the department that must act: its working-day deadline has passed."""
+    ESCALATION = "escalation"
+    """To the joint conference office: still not done a further period after the reminder."""
+
+
+class OverdueKind(StrEnum):
+    """What is past due: an order's receipt or feedback (enforcement), or a due-process case or
+    repair application's decision (appeals)."""
+
+    RECEIPT = "receipt"
+    FEEDBACK = "feedback"
+    OBJECTION = "objection"
+    COMPLAINT = "complaint"
+    OBJECTION_APPEAL = "objection_appeal"
+    REPAIR = "repair"
+
+
+class ExchangeOperation(StrEnum):
+    """What an exchange record tells the other platforms about an entry (DOMAIN.md §11: results
+    pushed to the other platforms within 3 working days; 000 (十九), 003 三(三)4(3))."""
+
+    ENTRY = "entry"
+    """The entry came into force."""
+    CORRECTION = "correction"
+    REVOCATION = "revocation"
+    REPAIR = "repair"
+    EXIT = "exit"
+    """The entry's period ended (exit, 发改财金规〔2017〕1798号)."""

@@ -42,6 +42,9 @@ EVENT_TOPICS: Final = (
     topics.APPEALS,
     topics.SUBJECT_NOTIFICATIONS,
     topics.PUBLICITY,
+    topics.SUPERVISION,
+    topics.EXCHANGE,
+    topics.EXCHANGE_ACKS,
     topics.ENFORCEMENT_CHANGES,
     topics.DEAD_LETTER,
 )
@@ -78,11 +81,13 @@ SERVICES: Final[Mapping[str, ServiceAccess]] = {
             topics.LIST_ENTRY_SUBMISSIONS,
             topics.ORDER_STATUS,
             topics.APPEALS,
+            topics.SUPERVISION,
+            topics.EXCHANGE_ACKS,
             topics.CATALOG,
             topics.CALENDAR,
             topics.DEPARTMENTS,
         ),
-        writes=(topics.LIST_ENTRIES, topics.PUBLICITY),
+        writes=(topics.LIST_ENTRIES, topics.PUBLICITY, topics.EXCHANGE),
     ),
     "enforcement": ServiceAccess(
         reads=(
@@ -92,8 +97,9 @@ SERVICES: Final[Mapping[str, ServiceAccess]] = {
             topics.CALENDAR,
             topics.DEPARTMENTS,
             topics.ENFORCEMENT_CHANGES,
+            topics.SUPERVISION,
         ),
-        writes=(topics.ORDER_STATUS, topics.ENFORCEMENT_CHANGES),
+        writes=(topics.ORDER_STATUS, topics.ENFORCEMENT_CHANGES, topics.SUPERVISION),
         writes_prefixed=(SANCTIONS_PREFIX,),
         describes_department_groups=True,
     ),
@@ -106,7 +112,7 @@ SERVICES: Final[Mapping[str, ServiceAccess]] = {
             topics.CALENDAR,
             topics.DEPARTMENTS,
         ),
-        writes=(topics.APPEALS, topics.SUBJECT_NOTIFICATIONS),
+        writes=(topics.APPEALS, topics.SUBJECT_NOTIFICATIONS, topics.SUPERVISION),
     ),
 }
 """Every service also writes dead letters and reads them (`replay-dead-letters` lists them).

@@ -21,22 +21,26 @@ from jrp_shared.vocabulary import (
     DepartmentLevel,
     DisclosureClass,
     DishonestySeverity,
+    ExchangeOperation,
     FeedbackOutcome,
     LawfulArea,
     LicenceCategory,
     LiftReason,
     LinkedPersonRole,
     ListColour,
+    ListEntryStatus,
     MeasureKind,
     NoticeChannel,
     ObjectionOutcome,
     OrderState,
+    OverdueKind,
     PartyKind,
     PenaltyType,
     PerformanceState,
     PublicationEnd,
     PublicityKind,
     Remedy,
+    ReminderLevel,
     RepairRoute,
     SubjectType,
     TargetRole,
@@ -288,6 +292,32 @@ class EligibilityCondition(BaseModel):
         return self
 
 
+class EscalationRules(BaseModel):
+    """Supervision of a list type's deadlines (DOMAIN.md §5 step 5, 000 (二十七)): the day after
+    a receipt, feedback, case or repair decision falls due, the department that must act is
+    reminded; if it is still not done `escalate_after_working_days` working days after the due
+    day, the joint conference office is told (an escalation)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    escalate_after_working_days: int = Field(default=5, ge=1, le=60)
+
+
+class WatchListRules(BaseModel):
+    """A watch list's (重点关注名单) key area (DOMAIN.md §11, 2018 follow-up of 发改财金规〔2017〕
+    1798号): a subject on watch lists in three or more key areas goes on the big-data warning
+    list. Only list types of colour `watch` have it, and their period is at most 24 months."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key_area: str = Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[a-z][a-z0-9-]*$",
+        description="e.g. food-safety, work-safety, tax, environment, finance",
+    )
+
+
 class ListTypePublished(EventPayload):
     """One version of a list type, complete, as the registry holds it."""
 
@@ -330,6 +360,10 @@ class ListTypePublished(EventPayload):
     prior_notice: PriorNoticeRules | None = Field(
         default=None,
         description="prior notice before listing (国办发〔2020〕49号); none: not required",
+    )
+    escalation: EscalationRules = Field(default_factory=EscalationRules)
+    watch: WatchListRules | None = Field(
+        default=None, description="the key area of a watch list (colour watch), and only then"
     )
 
     def partition_key(self) -> str:
@@ -492,6 +526,21 @@ class PriorNotice(_Part):
     )
 
 
+class EntryOrigin(_Part):
+    """Where an entry received from another platform came from (DOMAIN.md §11: entries of
+    other regions arrive through the same door as an initiating department's). Only a caller
+    with the `exchange` role sends it, and must."""
+
+    platform: str = Field(min_length=1, max_length=100, description="the sending platform's id")
+    region_code: str = Field(
+        pattern=r"^[0-9]{6}$", description="administrative division code (GB/T 2260) of origin"
+    )
+    department_name: str = Field(
+        min_length=1, max_length=200, description="the department that decided, in its region"
+    )
+    original_entry_id: str = Field(min_length=1, max_length=100)
+
+
 class ListEntrySubmission(EventPayload):
     """What an initiating department posts, by `POST /v1/list-entries` or on the
     `list-entry-submissions.v1` topic. The department is the one the bearer token names."""
@@ -514,6 +563,9 @@ class ListEntrySubmission(EventPayload):
     court_case: CourtCase | None = None
     prior_notice: PriorNotice | None = Field(
         default=None, description="required where the list type's prior_notice requires it"
+    )
+    origin: EntryOrigin | None = Field(
+        default=None, description="another region's entry (exchange role only, and required)"
     )
 
     def partition_key(self) -> str:
@@ -545,6 +597,7 @@ class ListEntryInForce(EventPayload):
     recorded_at: datetime
     court_case: CourtCase | None = None
     prior_notice: PriorNotice | None = None
+    origin: EntryOrigin | None = None
 
     def partition_key(self) -> str:
         return self.subject.code
@@ -1130,6 +1183,123 @@ class PublicityDecisionWithdrawn(EventPayload):
 
     def partition_key(self) -> str:
         return self.counterpart_code
+
+
+# --- supervision (enforcement, appeals → trigger, departments), DOMAIN.md §5 step 5 ------------
+
+
+class _Reminder(EventPayload):
+    reminder_id: str = Field(description="one per item, level and due day: redelivery-safe")
+    level: ReminderLevel
+    kind: OverdueKind
+    item_id: str = Field(description="the order, case, appeal or repair id")
+    entry_id: str
+    subject_code: str = Field(description="the listed subject's code (the partition key)")
+    list_type: str
+    department: str = Field(description="the department that must act")
+    due: date
+    due_provisional: bool
+    overdue_working_days: int = Field(ge=1)
+    escalation_due: date | None = Field(
+        description="a reminder: the day it goes to the office if still not done"
+    )
+    issued_at: datetime
+
+    def partition_key(self) -> str:
+        return self.subject_code
+
+
+class ReminderIssued(_Reminder):
+    """Something is past its working-day deadline: the department that must act is reminded
+    (`reminder`), or the joint conference office is told it is still not done (`escalation`),
+    after the list type's `escalation.escalate_after_working_days` (DOMAIN.md §5 step 5)."""
+
+    event_type: ClassVar[str] = "cn.jrp.supervision.reminder.issued.v1"
+    topic: ClassVar[str] = topics.SUPERVISION
+
+
+class DepartmentReminded(_Reminder):
+    """The same reminder or escalation on the department's own sanction topic, so its system
+    sees it where it reads its orders (enforcement forwards every `ReminderIssued`)."""
+
+    event_type: ClassVar[str] = "cn.jrp.enforcement.department.reminded.v1"
+    topic: ClassVar[str] = topics.SANCTIONS
+
+    def destination(self) -> str:
+        return topics.sanctions(self.department)
+
+
+# --- exchange with other platforms (trigger ↔ upper-level platform), DOMAIN.md §11 -----------
+
+
+class ExchangeMeasure(_Part):
+    """One measure the entry carries, as exchanged (measure item code and content)."""
+
+    code: str
+    content: str
+    kind: MeasureKind
+
+
+class ExchangeRecordPushed(EventPayload):
+    """One exchange record for the upper-level platform, in the layout provincial systems
+    exchange (DOMAIN.md §11, last item): subject name and code, behaviour, list type and its
+    reward/punishment type, legal basis, deciding department and district, domain, start and
+    end, measures, effect and status, time. A retry sends the same `record_id` again with a
+    higher `attempt`; the platform acknowledges each record once (`ExchangeRecordAcknowledged`)."""
+
+    event_type: ClassVar[str] = "cn.jrp.exchange.record.pushed.v1"
+    topic: ClassVar[str] = topics.EXCHANGE
+
+    record_id: str = Field(description="one per entry change; the acknowledgement names it")
+    attempt: int = Field(ge=1)
+    operation: ExchangeOperation
+    entry_id: str
+    entry_version: int = Field(ge=1)
+    subject_name: str
+    subject_code: str = Field(description="USCC, or a resident ID (government sharing only)")
+    subject_type: SubjectType
+    list_type: str
+    list_type_name: str
+    reward_punishment_type: ListColour
+    domain: str
+    behaviour: str = Field(description="the grounds: what the subject did")
+    legal_basis: str
+    decision_document: DecisionDocument
+    deciding_department: str
+    deciding_department_name: str
+    district: str = Field(description="administrative division code of the deciding side")
+    period: Period
+    measures: list[ExchangeMeasure]
+    status: ListEntryStatus
+    effect: str = Field(description="what the operation does to the subject, in plain words")
+    disclosure_class: DisclosureClass
+    occurred_at: datetime = Field(description="when the change happened on this platform")
+    push_due: date = Field(description="the working day by which it must be acknowledged")
+    pushed_at: datetime
+    origin: EntryOrigin | None = Field(
+        default=None, description="the entry came from another region through this platform"
+    )
+
+    def partition_key(self) -> str:
+        return self.entry_id
+
+
+class ExchangeRecordAcknowledged(EventPayload):
+    """The upper-level platform took (or refused) one exchange record. Its own time is kept as
+    it says, but the receipt is dated by this platform's clock on arrival."""
+
+    event_type: ClassVar[str] = "cn.jrp.exchange.record.acknowledged.v1"
+    topic: ClassVar[str] = topics.EXCHANGE_ACKS
+
+    record_id: Identifier
+    entry_id: Identifier
+    platform: str = Field(min_length=1, max_length=100)
+    accepted: bool
+    error_code: str | None = Field(default=None, max_length=64)
+    error_message: str | None = Field(default=None, max_length=2000)
+
+    def partition_key(self) -> str:
+        return self.entry_id
 
 
 # --- working-day calendar, DOMAIN.md §10 --------------------------------------------------------

@@ -67,6 +67,23 @@ replica). Internal to the service: each replica follows it without a consumer gr
 in-memory must-check index learns every change, whichever replica made it. Key: the
 constant `entries` (one partition, total order)."""
 
+SUPERVISION: Final = "supervision.v1"
+"""Reminders and escalations for what is past its working-day deadline: an order's receipt or
+feedback (enforcement), a case or repair decision (appeals) (DOMAIN.md §5 step 5, 000
+(二十七)). Read by trigger (the departments' and the office's reminder inbox, the monthly
+reports) and by enforcement, which forwards each to the department's own sanction topic.
+Key: the listed subject's code."""
+
+EXCHANGE: Final = "exchange.v1"
+"""Exchange records for the upper-level platform (DOMAIN.md §11: every entry, correction,
+revocation, repair and exit pushed within 3 working days), in the exchange record layout
+(docs/exchange.md); the stand-in where no upper-level platform is configured (trigger → the
+upper-level platform). Key: the entry id."""
+
+EXCHANGE_ACKS: Final = "exchange-acks.v1"
+"""The upper-level platform's acknowledgement of each exchange record (upper-level platform →
+trigger). Key: the entry id."""
+
 DEAD_LETTER: Final = "dead-letter.v1"
 """Messages a consumer could not take, with the reason, for an operator to inspect."""
 
