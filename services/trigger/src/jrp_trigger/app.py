@@ -20,6 +20,7 @@ from jrp_trigger.entrypoints.http import (
     feeds,
     publicity,
     recognition,
+    reports,
 )
 
 
@@ -52,6 +53,7 @@ def create_app(settings: TriggerSettings | None = None, *, bus: Bus | None = Non
             recognition.router,
             expert_pools.router,
             publicity.router,
+            reports.router,
             *trigger.copies.routers(),
         ],
         on_startup=[trigger.copies.restore, freeze_startup_objects],

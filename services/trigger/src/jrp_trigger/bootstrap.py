@@ -19,7 +19,7 @@ from jrp_trigger.adapters.publicity import PublicityRepository
 from jrp_trigger.adapters.repositories import DeletionRepository
 from jrp_trigger.config import TriggerSettings
 from jrp_trigger.entrypoints.consumers import add_consumers
-from jrp_trigger.service_layer import deletions, publicity
+from jrp_trigger.service_layer import deletions, publicity, supervision
 from jrp_trigger.service_layer.handlers import SubmissionContext
 
 
@@ -31,6 +31,7 @@ class Trigger:
     clock: Clock = field(default=system_clock)
     deletions_overdue: CountedGauge | None = None
     publicity_overdue: CountedGauge | None = None
+    reports_overdue: CountedGauge | None = None
 
     def today(self) -> date:
         return china_date(self.clock())
@@ -85,6 +86,16 @@ def bootstrap(settings: TriggerSettings, *, bus: Bus | None = None) -> Trigger:
         interval_seconds=settings.publicity_overdue_refresh_seconds,
     )
     runtime.add_task("publicity-overdue", trigger.publicity_overdue.run)
+    trigger.reports_overdue = CountedGauge(
+        runtime,
+        name="jrp_monthly_reports_overdue",
+        documentation="Departments that have not submitted the latest monthly report already "
+        "due (typical cases of trustworthiness and dishonesty by the 20th, 004 四(四))",
+        count=lambda session, today: supervision.reports_overdue(session, copies.catalog, today),
+        today=trigger.today,
+        interval_seconds=settings.reports_overdue_refresh_seconds,
+    )
+    runtime.add_task("reports-overdue", trigger.reports_overdue.run)
 
     async def schedule_loaded(uow: UnitOfWork, schedule: YearSchedule) -> None:
         await deletions.recompute_provisional(uow, copies.calendar.calendar, schedule)

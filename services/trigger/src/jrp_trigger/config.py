@@ -82,3 +82,18 @@ class TriggerSettings(ServiceSettings):
     publicity_bulk_chunk_lines: int = Field(
         default=200, ge=1, le=5_000, description="double publicity bulk post: per transaction"
     )
+    reports_overdue_refresh_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="how often jrp_monthly_reports_overdue is counted from the database",
+    )
+    report_max_departments: int = Field(
+        default=300,
+        ge=1,
+        le=5_000,
+        description="supervision reports: departments listed (the rest are counted in the "
+        "total and the report says `truncated`)",
+    )
+    report_max_range_days: int = Field(
+        default=366, ge=1, le=1_096, description="supervision reports: longest date range (422)"
+    )

@@ -299,3 +299,64 @@ publicity_decision_versions = Table(
     Column("recorded_by", String(32), nullable=False),
     PrimaryKeyConstraint("decision_id", "version", name="publicity_decision_versions_pkey"),
 )
+
+# --- supervision (DOMAIN.md §5 step 5, §9; docs/supervision.md) ----------------------------------
+
+supervision_cases = Table(
+    "supervision_cases",
+    metadata,
+    Column("kind", String(20), nullable=False, comment="OverdueKind: objection, complaint, ..."),
+    Column("case_id", String(64), nullable=False, comment="the case, appeal or repair id"),
+    Column("entry_id", String(64), nullable=False),
+    Column("department", String(32), nullable=False, comment="the provider or deciding one"),
+    Column("list_type", String(100), nullable=False, comment="'' when not known"),
+    Column("filed_at", DateTime(timezone=True), nullable=False),
+    Column("filed_on", Date, nullable=False, comment="China date of filed_at"),
+    Column("decision_due", Date, nullable=False),
+    Column("due_provisional", Boolean, nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_on", Date, comment="China date of decided_at"),
+    Column("outcome", String(32), comment="ObjectionOutcome, AppealOutcome, approved/refused"),
+    PrimaryKeyConstraint("kind", "case_id", name="supervision_cases_pkey"),
+    Index("supervision_cases_department", "department", "filed_on"),
+    Index("supervision_cases_decided", "decided_on"),
+)
+
+supervision_reminders = Table(
+    "supervision_reminders",
+    metadata,
+    Column("reminder_id", String(128), primary_key=True),
+    Column("level", String(16), nullable=False, comment="ReminderLevel"),
+    Column("kind", String(20), nullable=False, comment="OverdueKind"),
+    Column("item_id", String(64), nullable=False),
+    Column("entry_id", String(64), nullable=False),
+    Column("subject_code", String(18), nullable=False),
+    Column("list_type", String(100), nullable=False),
+    Column("department", String(32), nullable=False, comment="the department that must act"),
+    Column("due", Date, nullable=False),
+    Column("due_provisional", Boolean, nullable=False),
+    Column("overdue_working_days", Integer, nullable=False),
+    Column("escalation_due", Date),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("issued_on", Date, nullable=False, comment="China date of issued_at"),
+    Index("supervision_reminders_department", "department", "issued_on"),
+)
+
+typical_cases = Table(
+    "typical_cases",
+    metadata,
+    Column("case_id", String(36), primary_key=True),
+    Column("month", String(7), nullable=False, comment="YYYY-MM the case is reported for"),
+    Column("department", String(32), nullable=False, comment="the nominating department"),
+    Column("kind", String(20), nullable=False, comment="trustworthiness | dishonesty"),
+    Column("title", String(200), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("subject_code", String(18)),
+    Column("entry_id", String(64)),
+    Column("nominated_at", DateTime(timezone=True), nullable=False),
+    Column("nominated_on", Date, nullable=False, comment="China date of nominated_at"),
+    Column("withdrawn_at", DateTime(timezone=True)),
+    Column("selected_at", DateTime(timezone=True)),
+    Column("selected_by", String(32)),
+    Index("typical_cases_month", "month", "department"),
+)
