@@ -184,6 +184,7 @@ async def nominate(
             "nominated_on": china_date(now),
         }
     )
+    await uow.commit()
     found = await repo.typical_case(case_id)
     assert found is not None
     return found
@@ -212,6 +213,7 @@ async def withdraw(
     case = await _case_in(repo, month, case_id)
     rules.check_withdrawal(_state(case), department)
     await repo.withdraw_typical_case(case_id, now)
+    await uow.commit()
     found = await repo.typical_case(case_id)
     assert found is not None
     return found
@@ -224,6 +226,7 @@ async def select(
     case = await _case_in(repo, month, case_id)
     rules.check_selection(_state(case))
     await repo.select_typical_case(case_id, office, now)
+    await uow.commit()
     found = await repo.typical_case(case_id)
     assert found is not None
     return found
