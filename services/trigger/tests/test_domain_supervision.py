@@ -170,7 +170,7 @@ def test_a_case_decided_after_the_period_was_overdue_at_its_end() -> None:
     assert not s.case_overdue(late, date(2026, 11, 4))
 
 
-# --- monthly reports and typical cases -------------------------------------------------------------
+# --- monthly reports and typical cases ---------------------------------------------------------
 
 
 def test_the_report_is_due_on_the_20th_of_the_following_month() -> None:
