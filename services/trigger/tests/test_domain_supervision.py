@@ -52,7 +52,12 @@ def test_a_month_runs_from_its_first_to_its_last_day() -> None:
 
 @pytest.mark.parametrize(
     ("text", "reason"),
-    [("2026-13", "month_format"), ("26-10", "month_format"), ("2026-12", "month_in_future")],
+    [
+        ("2026-13", "month_format"),
+        ("26-10", "month_format"),
+        ("2026-12", "month_in_future"),
+        ("0000-01", "month_too_early"),
+    ],
 )
 def test_a_bad_or_future_month_is_refused_with_its_reason(text: str, reason: str) -> None:
     with pytest.raises(InvalidInput) as refused:

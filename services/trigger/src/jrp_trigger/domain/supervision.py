@@ -85,6 +85,10 @@ def parse_month(text: str, today: date, *, field_name: str = "month") -> Period:
             field_name, "month_format", f"{field_name} must be YYYY-MM, e.g. 2026-10"
         )
     year, month = int(match[1]), int(match[2])
+    if year < EARLIEST.year:
+        raise InvalidInput.for_field(
+            field_name, "month_too_early", f"{field_name} must be {EARLIEST:%Y-%m} or later"
+        )
     start = date(year, month, 1)
     if start < EARLIEST:
         raise InvalidInput.for_field(
