@@ -182,8 +182,8 @@ def report_status(
     """Submitted once one case of each kind is nominated; overdue the day after the 20th of
     the following month without that (004 四(四), DOMAIN.md §9)."""
     due = report_due(month)
-    firsts = (nomination.trustworthiness_on, nomination.dishonesty_on)
-    submitted_on = max(firsts) if firsts[0] is not None and firsts[1] is not None else None  # type: ignore[type-var]
+    trust, dishonesty = nomination.trustworthiness_on, nomination.dishonesty_on
+    submitted_on = max(trust, dishonesty) if trust is not None and dishonesty is not None else None
     if submitted_on is not None:
         status = ReportStatus.SUBMITTED
     elif today > due:

@@ -23,7 +23,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 if TYPE_CHECKING:
     from jrp_trigger.entrypoints.http.reports import FiguresRead, ReportRead
@@ -172,7 +172,7 @@ def pdf_bytes(report: ReportRead) -> bytes:
 
     period = report.period.month or f"{report.period.start} – {report.period.end}"
     scope = "全平台 platform" if report.scope == "platform" else report.scope
-    story: list[object] = [
+    story: list[Flowable] = [
         Paragraph(_escape(f"{TITLE_ZH}（{period}）"), title),
         Paragraph(_escape(f"{TITLE_EN} {period}"), body),
         Paragraph(
@@ -327,7 +327,7 @@ def pdf_bytes(report: ReportRead) -> bytes:
         title=f"{TITLE_ZH} {period}",
         author="jrp trigger",
     )
-    doc.build(story)  # type: ignore[arg-type]
+    doc.build(story)
     return buffer.getvalue()
 
 
