@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
+import subprocess
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -479,6 +481,11 @@ async def test_the_report_as_pdf_reads_back(trigger: TriggerUnderTest) -> None:
     assert "依法纳税守信典型" not in text  # nominated, not selected
     assert "market" in text and "50.0%" in text  # market's feedback rate
     assert "Feedback rate per department" in text
+    if shutil.which("pdftotext"):  # poppler reads it the same way
+        poppler = subprocess.run(
+            ["pdftotext", "-", "-"], input=r.content, capture_output=True, check=True
+        ).stdout.decode()
+        assert "信用联合奖惩监测月报" in poppler and "虚开发票失信典型" in poppler
 
 
 async def test_typical_cases_are_nominated_withdrawn_and_selected(
