@@ -5,10 +5,11 @@ monthly report in JSON, CSV and PDF; typical cases and report status; who may re
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import shutil
-import subprocess
+from asyncio.subprocess import PIPE
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -482,9 +483,11 @@ async def test_the_report_as_pdf_reads_back(trigger: TriggerUnderTest) -> None:
     assert "market" in text and "50.0%" in text  # market's feedback rate
     assert "Feedback rate per department" in text
     if shutil.which("pdftotext"):  # poppler reads it the same way
-        poppler = subprocess.run(
-            ["pdftotext", "-", "-"], input=r.content, capture_output=True, check=True
-        ).stdout.decode()
+        process = await asyncio.create_subprocess_exec(
+            "pdftotext", "-", "-", stdin=PIPE, stdout=PIPE
+        )
+        out, _ = await process.communicate(r.content)
+        poppler = out.decode()
         assert "信用联合奖惩监测月报" in poppler and "虚开发票失信典型" in poppler
 
 
