@@ -143,7 +143,6 @@ async def submit(
             {
                 "routed_to": list(routed),
                 "attachments": len(submission.attachments),
-                "anonymous": reporter.anonymous,
             },
         ),
     )
