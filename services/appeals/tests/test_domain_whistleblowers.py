@@ -5,7 +5,9 @@ and the handling's order."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -97,10 +99,8 @@ def test_keys_rotate_and_old_identities_still_open() -> None:
         wrong.open(key_id, sealed, bound_to="JB-2026-000001")
 
 
-def test_keys_come_from_files(tmp_path: object) -> None:
-    from pathlib import Path
-
-    base = Path(str(tmp_path))
+def test_keys_come_from_files(tmp_path: Path) -> None:
+    base = tmp_path
     (base / "k1").write_text("01" * 32)
     (base / "k2").write_bytes(b"short")
     vault = IdentityVault.from_files({"k1": base / "k1"}, None)
@@ -198,8 +198,6 @@ def test_a_decision_follows_acceptance_and_rewards_only_what_was_substantiated()
 
 
 def test_overdue_means_undecided_after_the_due_date() -> None:
-    from datetime import date
-
     due = date(2026, 12, 1)
     assert not rules.is_overdue(ReportState.RECEIVED, due, due)
     assert rules.is_overdue(ReportState.ACCEPTED, due, date(2026, 12, 2))
