@@ -374,3 +374,56 @@ async def test_over_the_limit_answers_429(throttled: AppealsUnderTest) -> None:
     assert guessed_out.status_code == 429 and int(guessed_out.headers["retry-after"]) > 0
     spent = await throttled.client.post(PATH, json=report())
     assert spent.status_code == 429 and int(spent.headers["retry-after"]) > 0
+
+
+async def test_identity_keys_rotate_across_restarts(
+    postgres: PostgresDatabases, keys: Keys, tmp_path: Path, list_types: list[ListTypePublished]
+) -> None:
+    """Sealed under k1; then k2 seals and k1 still opens the old report; without k1 the old
+    identity answers 409 naming its key, and the new one still opens."""
+    (tmp_path / "k1").write_text("11" * 32)
+    (tmp_path / "k2").write_bytes(base64.b64encode(b"\x22" * 32))
+    url = await postgres.fresh("appeals", MIGRATIONS)
+
+    def settings(files: dict[str, Path], current: str) -> AppealsSettings:
+        return AppealsSettings(
+            database_url=url,
+            bus="embedded",
+            embedded_bus_path=tmp_path / "bus.sqlite3",
+            auth_public_key_file=keys.public_key_file,
+            log_json=False,
+            log_level="WARNING",
+            whistleblower_identity_key_files=files,
+            whistleblower_identity_key_id=current,
+        )
+
+    async def lift(service: AppealsUnderTest, number: str) -> Any:
+        return await service.client.post(
+            f"{PATH}/{number}/identity-disclosures",
+            json={"reason": "核实领奖人身份"},
+            headers=service.as_office(),
+        )
+
+    async with running_appeals(settings({"k1": tmp_path / "k1"}, "k1"), keys) as first:
+        await first.seed_catalog(list_types)
+        old = (await submit(await _with_departments(first), reporter=NAMED))["number"]
+    both = {"k1": tmp_path / "k1", "k2": tmp_path / "k2"}
+    async with running_appeals(settings(both, "k2"), keys) as second:
+        new = (await submit(second, reporter={"name": "钱二", "email": EMAIL}))["number"]
+        r = await lift(second, old)
+        assert r.status_code == 201 and r.json()["identity"] == NAMED
+        async with second.appeals.runtime.db.sessions() as session:
+            t = orm.whistleblower_reports
+            rows = await session.execute(select(t.c.number, t.c.identity_key_id))
+            sealed_with = {row.number: row.identity_key_id for row in rows}
+        assert sealed_with == {old: "k1", new: "k2"}
+    async with running_appeals(settings({"k2": tmp_path / "k2"}, "k2"), keys) as third:
+        gone = await lift(third, old)
+        assert gone.status_code == 409 and "k1" in gone.json()["message"]
+        _no_identity(gone.text)
+        kept = await lift(third, new)
+        assert kept.status_code == 201 and kept.json()["identity"]["name"] == "钱二"
+        [disclosure] = (
+            await third.client.get(f"{PATH}/{old}/handling", headers=third.as_office())
+        ).json()["disclosures"]  # the refused attempt recorded nothing
+        assert disclosure["reason"] == "核实领奖人身份"
