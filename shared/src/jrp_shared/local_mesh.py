@@ -10,6 +10,7 @@ its settings in `JRP_<SERVICE>_*` variables (any already set win), logs go to
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -47,9 +48,10 @@ def ensure_keys(var: Path) -> tuple[Path, Path]:
     return private, public
 
 
-def ensure_key_secret(var: Path) -> Path:
-    """The platform secret of the Kafka key pseudonyms (docs/security.md), made once."""
-    path = var / "keys" / "kafka-key-secret"
+def ensure_key_secret(var: Path, name: str = "kafka-key-secret") -> Path:
+    """The platform secret of the Kafka key pseudonyms (docs/security.md), or another 32-byte
+    secret by `name`, made once."""
+    path = var / "keys" / name
     if not path.exists():
         import secrets
 
@@ -75,6 +77,11 @@ def service_env(
         env.setdefault(prefix + "KAFKA_KEY_SECRET_FILE", str(ensure_key_secret(var)))
         env.setdefault(prefix + "PORT", str(port))
     env.setdefault("JRP_REGISTRY_SIGNING_KEY_FILE", str(private))
+    # The key sealing whistle-blowers' identities (docs/whistleblowers.md), kept across restarts.
+    identity_key = ensure_key_secret(var, "whistleblower-identity-k1")
+    env.setdefault(
+        "JRP_APPEALS_WHISTLEBLOWER_IDENTITY_KEY_FILES", json.dumps({"k1": str(identity_key)})
+    )
     return env
 
 

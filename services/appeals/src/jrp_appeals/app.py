@@ -1,4 +1,5 @@
-"""Appeals service: objections, complaints and credit repair (DOMAIN.md §7, §8)."""
+"""Appeals service: objections, complaints and credit repair (DOMAIN.md §7, §8), and
+whistle-blower reports (DOMAIN.md §9)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,14 @@ from fastapi import FastAPI
 
 from jrp_appeals.bootstrap import Appeals, bootstrap
 from jrp_appeals.config import AppealsSettings
-from jrp_appeals.entrypoints.http import complaints, entries, notifications, objections, repairs
+from jrp_appeals.entrypoints.http import (
+    complaints,
+    entries,
+    notifications,
+    objections,
+    repairs,
+    whistleblowers,
+)
 from jrp_shared.bus.base import Bus
 from jrp_shared.logging import configure_logging
 from jrp_shared.web import create_service_app
@@ -26,8 +34,10 @@ def create_app(settings: AppealsSettings | None = None, *, bus: Bus | None = Non
             repairs.router,
             notifications.router,
             entries.router,
+            whistleblowers.router,
             *appeals.copies.routers(),
         ],
+        large_body_routers=[(whistleblowers.public_router, settings.whistleblower_body_limit())],
         on_startup=[appeals.copies.restore],
     )
     app.state.appeals = appeals

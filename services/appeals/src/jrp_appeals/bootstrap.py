@@ -1,5 +1,6 @@
 """Wire the appeals service once from its settings: runtime, registry copies, consumers,
-the exit-notice sweep, the repairs-overdue gauge, clock."""
+the exit-notice sweep, the repairs-overdue gauge, clock, the whistle-blower reports' identity
+vault and public rate limits."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from jrp_appeals.adapters import orm
+from jrp_appeals.adapters.identity_vault import IdentityVault
 from jrp_appeals.config import AppealsSettings
 from jrp_appeals.entrypoints.consumers import add_consumers
 from jrp_appeals.entrypoints.expiry import run_exit_sweep
@@ -16,7 +18,11 @@ from jrp_shared.bus.base import Bus
 from jrp_shared.catalog_copy import RegistryCopies
 from jrp_shared.clock import Clock, china_date, system_clock
 from jrp_shared.events import topics
+from jrp_shared.logging import get_logger
 from jrp_shared.runtime import ServiceRuntime
+from jrp_shared.throttle import PublicThrottle
+
+log = get_logger(__name__)
 
 
 @dataclass
@@ -27,6 +33,10 @@ class Appeals:
     clock: Clock = field(default=system_clock)
     """Replaceable, so tests can move time (deadlines, windows, repair dates)."""
     repairs_overdue: RepairsOverdue | None = None
+    vault: IdentityVault = field(default_factory=IdentityVault.ephemeral)
+    """Seals the whistle-blowers' identities (docs/whistleblowers.md)."""
+    public_throttle: PublicThrottle | None = None
+    code_failures: PublicThrottle | None = None
 
     def today(self) -> date:
         return china_date(self.clock())
@@ -50,6 +60,26 @@ def bootstrap(settings: AppealsSettings, *, bus: Bus | None = None) -> Appeals:
     )
     copies = RegistryCopies(runtime, orm.catalog_copy, orm.calendar_copy)
     appeals = Appeals(settings, runtime, copies)
+    if not settings.whistleblower_identity_key_files:
+        log.warning(
+            "no whistleblower_identity_key_files: reporters' identities are sealed with a key "
+            "of this process alone (development only)"
+        )
+    appeals.vault = IdentityVault.from_files(
+        settings.whistleblower_identity_key_files, settings.whistleblower_identity_key_id
+    )
+    appeals.public_throttle = PublicThrottle(
+        rate=settings.public_rate_limit,
+        storage_uri=settings.public_rate_limit_storage,
+        scope="whistleblower-public",
+        what="whistle-blower requests from this address",
+    )
+    appeals.code_failures = PublicThrottle(
+        rate=settings.whistleblower_code_failures,
+        storage_uri=settings.public_rate_limit_storage,
+        scope="whistleblower-code-failures",
+        what="wrong query codes",
+    )
     add_consumers(appeals)
     appeals.repairs_overdue = RepairsOverdue(
         runtime, appeals.today, settings.repairs_overdue_refresh_seconds

@@ -9,7 +9,7 @@ from datetime import date
 from anyio import CapacityLimiter
 
 from jrp_registry.adapters import orm
-from jrp_registry.adapters.throttle import PublicThrottle, TokenThrottle
+from jrp_registry.adapters.throttle import TokenThrottle
 from jrp_registry.config import RegistrySettings
 from jrp_registry.entrypoints.consumers import add_consumers, add_publicity_consumer
 from jrp_shared.auth import TokenIssuer, load_public_keys, public_jwk
@@ -18,6 +18,7 @@ from jrp_shared.calendar import WorkingDayCalendar
 from jrp_shared.clock import Clock, china_date, system_clock
 from jrp_shared.events import topics
 from jrp_shared.runtime import ServiceRuntime
+from jrp_shared.throttle import PublicThrottle
 
 
 @dataclass

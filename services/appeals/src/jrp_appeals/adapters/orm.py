@@ -5,6 +5,8 @@ persons' codes in `entry_linked_persons` so "the cases of subject X" is one inde
 `cases` holds objections and complaints (a complaint names its objection), `case_actions`
 the history of every case and repair, `expert_draws` the complaint hearings' draws,
 `repairs` the repair applications and `notifications` what each subject was told.
+`departments_copy` is this service's copy of the departments (departments.v1), and the
+`whistleblower_*` tables hold the whistle-blower reports (docs/whistleblowers.md).
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
+    Numeric,
     PrimaryKeyConstraint,
     String,
     Table,
@@ -321,4 +325,109 @@ notifications = Table(
         postgresql_where=text(_REPAIR_GUIDANCE),
         sqlite_where=text(_REPAIR_GUIDANCE),
     ),
+)
+
+
+# --- departments (departments.v1) and whistle-blower reports (DOMAIN.md §9) ---------------------
+
+departments_copy = Table(
+    "departments_copy",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("domains", JSON, nullable=False),
+    Column("initiates", Boolean, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+whistleblower_numbers = Table(
+    "whistleblower_numbers",
+    metadata,
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("last", Integer, nullable=False, comment="the last report number given that year"),
+)
+
+whistleblower_reports = Table(
+    "whistleblower_reports",
+    metadata,
+    Column("report_id", String(36), primary_key=True),
+    Column("number", String(24), nullable=False, unique=True, comment="JB-2026-000123"),
+    Column("query_code_hash", String(200), nullable=False, comment="scrypt; the code is not kept"),
+    Column("subject_code", String(18)),
+    Column("subject_name", String(200)),
+    Column("domain", String(64), nullable=False),
+    Column("facts", Text, nullable=False),
+    Column("occurred_on", Date),
+    Column("place", String(200)),
+    Column("anonymous", Boolean, nullable=False),
+    Column("identity_key_id", String(64), comment="the key that sealed the identity"),
+    Column("identity_sealed", LargeBinary, comment="AES-GCM nonce + ciphertext; null: anonymous"),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("due", Date, nullable=False),
+    Column("due_provisional", Boolean, nullable=False),
+    Column("working_days", Integer, nullable=False),
+    Column("state", String(16), nullable=False, index=True, comment="ReportState"),
+    Column("accepted_by", String(64)),
+    Column("accepted_at", DateTime(timezone=True)),
+    Column("outcome", String(16), comment="ReportOutcome"),
+    Column("reasons", Text),
+    Column("entry_id", String(64), comment="substantiated: the entry it led to, if any"),
+    Column("reward_amount", Numeric(14, 2)),
+    Column("reward_description", Text),
+    Column("decided_by", String(64)),
+    Column("decided_at", DateTime(timezone=True)),
+)
+
+whistleblower_routes = Table(
+    "whistleblower_routes",
+    metadata,
+    Column(
+        "report_id",
+        String(36),
+        ForeignKey("whistleblower_reports.report_id", name="whistleblower_routes_report_fkey"),
+        nullable=False,
+    ),
+    Column("department", String(32), nullable=False, index=True),
+    PrimaryKeyConstraint("report_id", "department", name="whistleblower_routes_pkey"),
+)
+
+whistleblower_attachments = Table(
+    "whistleblower_attachments",
+    metadata,
+    Column("id", _BIGINT, primary_key=True, autoincrement=True),
+    Column(
+        "report_id",
+        String(36),
+        ForeignKey("whistleblower_reports.report_id", name="whistleblower_attachments_report_fkey"),
+        nullable=False,
+        index=True,
+    ),
+    Column("position", Integer, nullable=False),
+    Column("filename", String(200), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+)
+
+whistleblower_actions = Table(
+    "whistleblower_actions",
+    metadata,
+    Column("id", _BIGINT, primary_key=True, autoincrement=True),
+    Column("report_id", String(36), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("detail", JSON, nullable=False),
+)
+
+whistleblower_disclosures = Table(
+    "whistleblower_disclosures",
+    metadata,
+    Column("id", _BIGINT, primary_key=True, autoincrement=True),
+    Column("report_id", String(36), nullable=False, index=True),
+    Column("disclosed_by", String(64), nullable=False),
+    Column("disclosed_at", DateTime(timezone=True), nullable=False),
+    Column("reason", Text, nullable=False),
 )

@@ -1,7 +1,8 @@
 """The appeals service's consumers: trigger's list entries, into this service's copy (a new
 entry sends its repair guidance, an entry revoked or repaired its exit notice, DOMAIN.md §11),
 trigger's published penalty decisions (两书同达), and the official calendar's arrival, which
-makes provisional due dates final (DOMAIN.md §10).
+makes provisional due dates final (DOMAIN.md §10), and the registry's departments, into the
+copy that routes whistle-blower reports (谁主管、谁负责, docs/whistleblowers.md).
 
 Duplicates are the shared consumer's business (inbox in the effect's transaction); the
 handlers here never commit.
@@ -11,12 +12,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from jrp_appeals.adapters.whistleblower_repository import DepartmentCopyRepository
 from jrp_appeals.service_layer import entries, exits, guidance, publicity
 from jrp_appeals.service_layer.recompute import recompute_provisional
 from jrp_shared.calendar import YearSchedule
 from jrp_shared.events import topics
 from jrp_shared.events.envelope import Envelope
 from jrp_shared.events.payloads import (
+    DepartmentPublished,
     EventPayload,
     ListEntryInForce,
     ListEntryRepaired,
@@ -98,7 +101,21 @@ def publicity_handlers(appeals: Appeals) -> dict[str, Handler]:
     return {PublicityDecisionPublished.event_type: published}
 
 
+def department_handlers(appeals: Appeals) -> dict[str, Handler]:
+    """The registry's departments: name, domains, whether they initiate, active (the last
+    version wins; the registry sends each department whole)."""
+
+    async def published(uow: UnitOfWork, _envelope: Envelope, payload: EventPayload) -> None:
+        assert isinstance(payload, DepartmentPublished)
+        await DepartmentCopyRepository(uow.session).put(payload, appeals.clock())
+
+    return {DepartmentPublished.event_type: published}
+
+
 def add_consumers(appeals: Appeals) -> None:
+    appeals.runtime.add_consumer(
+        "departments-copy", [topics.DEPARTMENTS], department_handlers(appeals)
+    )
     appeals.runtime.add_consumer(
         "list-entries", [topics.LIST_ENTRIES], list_entry_handlers(appeals)
     )

@@ -5,7 +5,8 @@ needs one token per lifetime; guessing its secret is throttled), and every refus
 counts against the caller's address (spraying many client ids from one place is throttled, a
 gateway that asks for many departments with the right secrets is not). The storage is per
 registry process by default (`async+memory://`); a `limits` storage URI shared by the replicas
-(e.g. `async+redis://…`) makes the limits hold across them.
+(e.g. `async+redis://…`) makes the limits hold across them. The public routes' throttle is
+`jrp_shared.throttle.PublicThrottle`.
 """
 
 from __future__ import annotations
@@ -44,23 +45,3 @@ class TokenThrottle:
     async def refused(self, address: str) -> None:
         """Count a refused request against the caller's address."""
         await self._limiter.hit(self._failures, f"address:{address}")
-
-
-class PublicThrottle:
-    """The public lookup's rate limit (docs/public-lookup.md, "Limits"): one moving window per
-    caller address over every public route, so no one client can walk the register."""
-
-    def __init__(self, *, rate: str, storage_uri: str) -> None:
-        self._rate: RateLimitItem = parse(rate)
-        self._limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
-
-    async def admit(self, address: str) -> None:
-        """Count one request; 429 with Retry-After when the address spent its limit."""
-        key = f"public:{address}"
-        if await self._limiter.hit(self._rate, key):
-            return
-        stats = await self._limiter.get_window_stats(self._rate, key)
-        raise TooManyRequests(
-            f"too many public lookups from this address (limit {self._rate}); retry later",
-            retry_after_seconds=math.ceil(stats.reset_time - time.time()),
-        )
