@@ -11,13 +11,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from test_loop_over_kafka import catalog_ready, tax_entry
 
 from harness import Mesh, running_mesh
 from jrp_enforcement.service_layer.context import OrdersContext
 from jrp_shared.calendar import WorkingDayCalendar
 from jrp_shared.events import topics
 from jrp_shared.testing import Delivered, Keys, PostgresDatabases, TopicReader, eventually
-from test_loop_over_kafka import catalog_ready, tax_entry
 
 pytestmark = pytest.mark.integration
 
