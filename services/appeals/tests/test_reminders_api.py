@@ -13,10 +13,23 @@ import pytest
 
 from jrp_appeals.adapters import reminders as reminder_reads
 from jrp_appeals.service_layer.reminders import send_reminders
-from jrp_appeals.testing import ENTERPRISE, AppealsUnderTest, entry_in_force, repair_body
+from jrp_appeals.testing import (
+    COURT_LIST,
+    ENTERPRISE,
+    PERSON,
+    AppealsUnderTest,
+    court_entry,
+    entry_in_force,
+    repair_body,
+)
 from jrp_shared.calendar import WorkingDayCalendar
 from jrp_shared.events import topics
-from jrp_shared.events.payloads import Period, ReminderIssued
+from jrp_shared.events.payloads import (
+    ListTypePublished,
+    ObjectionReview,
+    Period,
+    ReminderIssued,
+)
 from jrp_shared.vocabulary import OverdueKind, ReminderLevel
 
 pytestmark = pytest.mark.integration
@@ -150,3 +163,50 @@ async def test_each_late_repair_stage_reminds_who_must_act(appeals: AppealsUnder
         decision_due,
     )
     assert authority.level is ReminderLevel.REMINDER
+
+
+async def test_a_late_objection_appeal_reminds_the_higher_court(
+    appeals: AppealsUnderTest, list_types: list[ListTypePublished]
+) -> None:
+    """The court list's appeal is due in calendar days (法释〔2017〕7号 第十二条); it is reminded
+    to the higher court, and escalated after the court list's own 3 working days."""
+    [seed] = [t for t in list_types if t.code == COURT_LIST]
+    review = ObjectionReview(
+        review_days=15,
+        correction_working_days=3,
+        appeal_window_days=10,
+        appeal_decision_days=15,
+        appeal_department="high-court",
+    )
+    await appeals.seed_catalog([seed.model_copy(update={"version": 2, "objection_review": review})])
+    await appeals.list_entry(court_entry(list_type_version=2))
+    filed = await appeals.object_to("court-1", appeals.as_subject(PERSON), grounds="已全部履行")
+    objection_id = filed.json()["objection_id"]
+    decided = await appeals.decide(
+        f"/v1/objections/{objection_id}/decision",
+        appeals.as_department("court"),
+        outcome="information_right",
+        reasons="无误",
+    )
+    assert decided.status_code == 200, decided.text
+    appealed = await appeals.client.post(
+        f"/v1/objections/{objection_id}/appeal",
+        json={"grounds": "不服驳回决定", "evidence_references": ["还款凭证"]},
+        headers=appeals.as_subject(PERSON),
+    )
+    assert appealed.status_code == 201, appealed.text
+    appeal = appealed.json()["review"]["appeal"]
+    due = date.fromisoformat(appeal["decision_due"]["due"])
+    escalation = calendar(appeals).add_working_days(due, 3)
+
+    assert await sweep(appeals, beijing(due)) == []
+    [reminder] = await sweep(appeals, beijing(next_working_day(appeals, due)))
+    assert (reminder.kind, reminder.department, reminder.list_type) == (
+        OverdueKind.OBJECTION_APPEAL,
+        "high-court",
+        COURT_LIST,
+    )
+    assert (reminder.entry_id, reminder.subject_code) == ("court-1", PERSON)
+    assert reminder.escalation_due == escalation.due
+    [escalated] = await sweep(appeals, beijing(next_working_day(appeals, escalation.due)))
+    assert (escalated.level, escalated.item_id) == (ReminderLevel.ESCALATION, reminder.item_id)
