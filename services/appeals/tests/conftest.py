@@ -36,6 +36,7 @@ async def appeals(
         auth_public_key_file=keys.public_key_file,
         log_json=False,
         log_level="WARNING",
+        reminder_sweep_interval_seconds=3600,  # swept at start, then by the tests themselves
     )
     async with running_appeals(settings, keys) as service:
         await service.seed_catalog(list_types)

@@ -42,6 +42,7 @@ async def enforcement(
         auth_public_key_file=keys.public_key_file,
         log_json=False,
         expiry_interval_seconds=3600,
+        reminder_sweep_interval_seconds=3600,  # swept at start, then by the tests themselves
         audit_seal_interval_seconds=3600,  # sealed at start, then by the tests themselves
     )
     async with running_enforcement(settings, keys) as service:

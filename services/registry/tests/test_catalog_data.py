@@ -217,3 +217,13 @@ def test_the_catalog_document_is_current() -> None:
     assert doc.read_text(encoding="utf-8") == render_catalog(read_catalog(DEFAULT_CATALOG_DIR)), (
         "docs/catalog.md is stale: run `make catalog-doc`"
     )
+
+
+def test_some_list_types_escalate_sooner_than_the_default(bundle: CatalogBundle) -> None:
+    """The seed sets its own escalation period on the court list and on food and drugs
+    (docs/catalog.md); the others take the default of 5 working days."""
+    by_code = {t.code: t for t in bundle.list_types}
+    assert by_code[JUDGMENT_DEBTORS].escalation.escalate_after_working_days == 3
+    food = by_code["black.food-drug.serious-dishonest-producer"]
+    assert food.escalation.escalate_after_working_days == 3
+    assert by_code["black.tax.major-violation"].escalation.escalate_after_working_days == 5

@@ -772,3 +772,18 @@ def test_a_past_edition_adds_history_before_the_latest_and_is_idempotent() -> No
     # The same past change made as a change of today is refused: history is not rewritten.
     with pytest.raises(Conflict):
         next_version([current], past, date(2013, 10, 1))
+
+
+def test_escalation_period_is_read_defaulted_and_bounded() -> None:
+    """A list type says after how many working days past due the office is told (DOMAIN.md §5
+    step 5, 000 (二十七)): 5 when absent, at least 1, and it reaches the published event."""
+    default = ListTypeDefinition.model_validate(black_list_type())
+    assert default.escalation.escalate_after_working_days == 5
+    own = ListTypeDefinition.model_validate(
+        black_list_type(escalation={"escalate_after_working_days": 3})
+    )
+    assert own.escalation.escalate_after_working_days == 3
+    assert "greater than or equal to 1" in _refusal(
+        black_list_type(escalation={"escalate_after_working_days": 0})
+    )
+    assert "Extra inputs" in _refusal(black_list_type(escalation={"after": 3}))

@@ -4,23 +4,30 @@ vault and public rate limits."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from jrp_appeals.adapters import orm
+from jrp_appeals.adapters import reminders as reminder_reads
 from jrp_appeals.adapters.identity_vault import IdentityVault
 from jrp_appeals.config import AppealsSettings
 from jrp_appeals.entrypoints.consumers import add_consumers
 from jrp_appeals.entrypoints.expiry import run_exit_sweep
+from jrp_appeals.entrypoints.reminders import run_reminders
 from jrp_appeals.service_layer.context import AppealsContext
 from jrp_appeals.service_layer.repair_gauge import RepairsOverdue
 from jrp_shared.bus.base import Bus
 from jrp_shared.catalog_copy import RegistryCopies
 from jrp_shared.clock import Clock, china_date, system_clock
+from jrp_shared.counted_gauge import CountedGauge
 from jrp_shared.events import topics
 from jrp_shared.logging import get_logger
 from jrp_shared.runtime import ServiceRuntime
 from jrp_shared.throttle import PublicThrottle
+from jrp_shared.vocabulary import ReminderLevel
 
 log = get_logger(__name__)
 
@@ -56,7 +63,7 @@ def bootstrap(settings: AppealsSettings, *, bus: Bus | None = None) -> Appeals:
         settings,
         orm.messaging,
         bus=bus,
-        topics_published=[topics.APPEALS, topics.SUBJECT_NOTIFICATIONS],
+        topics_published=[topics.APPEALS, topics.SUBJECT_NOTIFICATIONS, topics.SUPERVISION],
     )
     copies = RegistryCopies(runtime, orm.catalog_copy, orm.calendar_copy)
     appeals = Appeals(settings, runtime, copies)
@@ -89,4 +96,34 @@ def bootstrap(settings: AppealsSettings, *, bus: Bus | None = None) -> Appeals:
         "exit-notices",
         lambda: run_exit_sweep(runtime.uow, appeals.context, settings.exit_sweep_interval_seconds),
     )
+    _wire_reminders(appeals)
     return appeals
+
+
+def _wire_reminders(appeals: Appeals) -> None:
+    """The reminder sweep and the gauges of what is still open (docs/due-process.md)."""
+    runtime, settings = appeals.runtime, appeals.settings
+    runtime.add_task(
+        "reminders",
+        lambda: run_reminders(
+            runtime.uow, appeals.context, settings.reminder_sweep_interval_seconds
+        ),
+    )
+    for level, name in (
+        (ReminderLevel.REMINDER, "jrp_reminders_open"),
+        (ReminderLevel.ESCALATION, "jrp_escalations_open"),
+    ):
+        gauge = CountedGauge(
+            runtime,
+            name=name,
+            documentation=f"Cases and repair stages reminded ({level}) and still not decided "
+            "(DOMAIN.md §5 step 5; docs/due-process.md)",
+            count=functools.partial(_open_count, level, settings.office_department),
+            today=appeals.today,
+            interval_seconds=settings.reminders_gauge_refresh_seconds,
+        )
+        runtime.add_task(name, gauge.run)
+
+
+async def _open_count(level: ReminderLevel, office: str, session: AsyncSession, day: date) -> int:
+    return await reminder_reads.open_count(session, level, day, office)

@@ -42,6 +42,27 @@ class AppealsSettings(ServiceSettings):
         le=365,
         description="the joint conference office decides a complaint within this many working days",
     )
+    office_department: str = Field(
+        default="credit-office",
+        min_length=1,
+        max_length=32,
+        description="the joint conference office's department code: reminded of complaints it "
+        "must decide and of repairs its credit portal must forward (docs/due-process.md); gets the "
+        "whistle-blower reports no department is responsible for (docs/whistleblowers.md)",
+    )
+    reminder_sweep_interval_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="how often cases and repair stages past their due day are looked for, to "
+        "remind the department that must decide and escalate to the office (the period is the "
+        "list type's escalation.escalate_after_working_days)",
+    )
+    reminders_gauge_refresh_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="how often the open reminders and escalations are counted for the "
+        "jrp_reminders_open and jrp_escalations_open gauges",
+    )
     repairs_overdue_refresh_seconds: float = Field(
         default=60.0,
         gt=0,
@@ -62,11 +83,6 @@ class AppealsSettings(ServiceSettings):
         le=365,
         description="the department a whistle-blower report is routed to decides it within this "
         "many working days of its submission (listed overdue after)",
-    )
-    whistleblower_office_department: str = Field(
-        default="credit-office",
-        description="the joint conference office: gets the reports no department is responsible "
-        "for (its tokens carry the administrator role)",
     )
     public_rate_limit: str = Field(
         default="30/minute",

@@ -23,6 +23,19 @@ class EnforcementSettings(ServiceSettings):
     expiry_interval_seconds: float = Field(
         default=60.0, gt=0, description="how often entries whose period ended are expired"
     )
+    reminder_sweep_interval_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="how often orders past their receipt or feedback due day are looked for, to "
+        "remind the department and escalate to the office (docs/loop.md; the escalation period "
+        "is the list type's escalation.escalate_after_working_days)",
+    )
+    reminders_gauge_refresh_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="how often the open reminders and escalations are counted for the "
+        "jrp_reminders_open and jrp_escalations_open gauges",
+    )
     sanction_lag_refresh_seconds: float = Field(
         default=60.0,
         gt=0,

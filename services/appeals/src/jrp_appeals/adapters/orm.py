@@ -34,11 +34,15 @@ from sqlalchemy import (
 from jrp_shared.calendar_copy import calendar_copy_table
 from jrp_shared.catalog_copy import catalog_copy_tables
 from jrp_shared.messaging.tables import messaging_tables
+from jrp_shared.reminders import reminders_table
 
 metadata = MetaData()
 messaging = messaging_tables(metadata)
 catalog_copy = catalog_copy_tables(metadata)
 calendar_copy = calendar_copy_table(metadata)
+# The reminders and escalations sent for cases and repair stages past their decision due day,
+# one per item, step, kind, level and due day (jrp_shared.reminders; docs/due-process.md).
+reminders = reminders_table(metadata)
 
 _BIGINT = BigInteger().with_variant(Integer(), "sqlite")
 

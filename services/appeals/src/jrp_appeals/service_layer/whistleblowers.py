@@ -102,7 +102,7 @@ async def submit(
     rules.check_attachments(submission.attachments, attachment_limits(ctx))
     session = uow.session
     rules.check_domain(submission.domain, await known_domains(session, ctx))
-    office = ctx.settings.whistleblower_office_department
+    office = ctx.settings.office_department
     routed = rules.route(submission.domain, await DepartmentCopyRepository(session).all(), office)
     code = rules.new_query_code()
     code_hash = await asyncio.to_thread(rules.hash_query_code, code)
@@ -237,7 +237,7 @@ async def transfer(
     report = await _visible(repo, handler, number, lock=True)
     to = tuple(sorted(set(departments)))
     rules.check_transfer(handler, report.state, to)
-    office = ctx.settings.whistleblower_office_department
+    office = ctx.settings.office_department
     active = {d.code for d in await DepartmentCopyRepository(uow.session).all() if d.active}
     unknown = [d for d in to if d not in active and d != office]
     if unknown:

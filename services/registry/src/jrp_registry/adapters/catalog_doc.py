@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from jrp_registry.domain.catalog import ListTypeDefinition
 from jrp_registry.service_layer.handlers import CatalogBundle
-from jrp_shared.events.payloads import EligibilityCondition
+from jrp_shared.events.payloads import EligibilityCondition, EscalationRules
 
 
 def _cell(text: str) -> str:
@@ -57,6 +57,8 @@ def render_catalog(bundle: CatalogBundle) -> str:
         "(working days from the notice, the platform's calendar) has run or the party answered. "
         "The 5-working-day window is a provincial default; the court's list follows the court's "
         "own procedure (法释〔2017〕7号) and red lists need none.",
+        "",
+        *_escalation(bundle.list_types),
     ]
     lines += _repair_tiers(bundle.list_types)
     lines += _own_rules(bundle.list_types)
@@ -145,6 +147,27 @@ def _prior_notice(t: ListTypeDefinition) -> str:
     if notice is None or not notice.required:
         return "—"
     return f"required, {notice.response_window_working_days} working days to answer"
+
+
+def _escalation(list_types: list[ListTypeDefinition]) -> list[str]:
+    """Reminders and escalation (DOMAIN.md §5 step 5, 000 (二十七); docs/loop.md): the default
+    and the list types that set their own period."""
+    default = EscalationRules().escalate_after_working_days
+    own = [t for t in list_types if t.escalation.escalate_after_working_days != default]
+    text = (
+        "Reminders and escalation (DOMAIN.md §5 step 5, 000 (二十七)): the day after an order's "
+        "receipt or feedback, or a case or repair decision, falls due the department that must "
+        "act is reminded; still not done `escalation.escalate_after_working_days` working days "
+        f"after the due day, the joint conference office is told. Default {default} working days"
+    )
+    if not own:
+        return [text + "."]
+    return [
+        text
+        + "; "
+        + "; ".join(f"`{t.code}` {t.escalation.escalate_after_working_days}" for t in own)
+        + "."
+    ]
 
 
 def _repair(t: ListTypeDefinition) -> str:

@@ -17,6 +17,7 @@ from jrp_shared.errors import Conflict
 from jrp_shared.events.payloads import (
     DeletionRules,
     EligibilityCondition,
+    EscalationRules,
     ObjectionReview,
     PeriodExtension,
     PriorNoticeRules,
@@ -102,6 +103,12 @@ class ListTypeDefinition(_Definition):
         default=None,
         description="the party is told the finding, its reasons, basis and rights before "
         "listing, and has this many working days to answer (国办发〔2020〕49号; DOMAIN.md §11)",
+    )
+    escalation: EscalationRules = Field(
+        default_factory=EscalationRules,
+        description="a receipt, feedback, case or repair decision past due is reminded the day "
+        "after; still not done this many working days after the due day, it is escalated to the "
+        "joint conference office (DOMAIN.md §5 step 5, 000 (二十七); docs/loop.md)",
     )
 
     @model_validator(mode="after")

@@ -1,0 +1,118 @@
+"""When a reminder and an escalation are due (jrp_shared.reminders; DOMAIN.md §5 step 5, §10):
+from the first working day after the due day, escalated the list type's working days later, on
+the working-day calendar across holidays, provisional where a year has no schedule yet."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from jrp_shared.calendar import WorkingDayCalendar
+from jrp_shared.reminders import PastDue, reminder_id, reminders_due
+from jrp_shared.vocabulary import OverdueKind, ReminderLevel
+
+NOW = datetime(2026, 10, 1, 2, 0, tzinfo=UTC)
+
+
+def item(due: date, *, provisional: bool = False, step: int = 1) -> PastDue:
+    return PastDue(
+        kind=OverdueKind.FEEDBACK,
+        item_id="order-1",
+        step=step,
+        entry_id="entry-1",
+        subject_code="91350100M000100Y43",
+        list_type="black.tax.major-violation",
+        department="finance",
+        due=due,
+        due_provisional=provisional,
+    )
+
+
+def due_on(past: PastDue, today: date, after: int = 5) -> list[tuple[ReminderLevel, int]]:
+    return [
+        (r.event.level, r.event.overdue_working_days)
+        for r in reminders_due(
+            past,
+            today=today,
+            calendar=WorkingDayCalendar(),
+            escalate_after_working_days=after,
+            now=NOW,
+        )
+    ]
+
+
+def test_nothing_on_the_due_day_a_reminder_after_it_an_escalation_after_the_period() -> None:
+    thursday = item(date(2026, 11, 26))
+    assert due_on(thursday, date(2026, 11, 26)) == []
+    assert due_on(thursday, date(2026, 11, 27)) == [(ReminderLevel.REMINDER, 1)]
+    # 5 working days after Thursday 11-26 is Thursday 12-03: still only the reminder that day
+    assert due_on(thursday, date(2026, 12, 3)) == [(ReminderLevel.REMINDER, 5)]
+    assert due_on(thursday, date(2026, 12, 4)) == [
+        (ReminderLevel.REMINDER, 6),
+        (ReminderLevel.ESCALATION, 6),
+    ]
+    # the list type's own period (3 working days: the court list, food and drugs)
+    assert due_on(thursday, date(2026, 12, 2), after=3)[-1] == (ReminderLevel.ESCALATION, 4)
+
+
+def test_a_weekend_after_the_due_day_waits_for_the_next_working_day() -> None:
+    friday = item(date(2026, 11, 27))
+    assert due_on(friday, date(2026, 11, 28)) == []
+    assert due_on(friday, date(2026, 11, 29)) == []
+    assert due_on(friday, date(2026, 11, 30)) == [(ReminderLevel.REMINDER, 1)]
+
+
+def test_national_day_holidays_are_not_counted() -> None:
+    """Due Wednesday 2026-09-30, the day before the National Day holidays (Oct 1-7, 2026's
+    official schedule): no reminder during them; escalation 5 working days on, 10-13 (the
+    adjusted working Saturday 10-10 counts)."""
+    before_holidays = item(date(2026, 9, 30))
+    for day in range(1, 8):
+        assert due_on(before_holidays, date(2026, 10, day)) == []
+    [first] = reminders_due(
+        before_holidays,
+        today=date(2026, 10, 8),
+        calendar=WorkingDayCalendar(),
+        escalate_after_working_days=5,
+        now=NOW,
+    )
+    assert (first.event.overdue_working_days, first.event.escalation_due) == (1, date(2026, 10, 13))
+    assert first.event.due_provisional is False
+    assert due_on(before_holidays, date(2026, 10, 13))[-1][0] is ReminderLevel.REMINDER
+    assert due_on(before_holidays, date(2026, 10, 14))[-1] == (ReminderLevel.ESCALATION, 6)
+
+
+def test_an_escalation_day_in_a_year_without_schedule_is_provisional() -> None:
+    """2027's official schedule is not out: the escalation day is counted from the statutory
+    holidays (Jan 1) and the reminder says so (DOMAIN.md §10)."""
+    late_december = item(date(2026, 12, 28))
+    [reminder] = reminders_due(
+        late_december,
+        today=date(2026, 12, 29),
+        calendar=WorkingDayCalendar(),
+        escalate_after_working_days=5,
+        now=NOW,
+    )
+    assert reminder.event.escalation_due == date(2027, 1, 5)
+    assert reminder.event.due_provisional is True
+    # a provisional due day stays provisional whatever the escalation day
+    early = item(date(2026, 11, 26), provisional=True)
+    [again] = reminders_due(
+        early,
+        today=date(2026, 11, 27),
+        calendar=WorkingDayCalendar(),
+        escalate_after_working_days=5,
+        now=NOW,
+    )
+    assert again.event.due_provisional is True
+
+
+def test_ids_are_one_per_item_step_level_and_due_day() -> None:
+    due = date(2026, 11, 26)
+    assert reminder_id(item(due), ReminderLevel.REMINDER) == reminder_id(
+        item(due), ReminderLevel.REMINDER
+    )
+    others = {
+        reminder_id(item(due), ReminderLevel.ESCALATION),
+        reminder_id(item(due, step=2), ReminderLevel.REMINDER),
+        reminder_id(item(due + timedelta(days=1)), ReminderLevel.REMINDER),
+    }
+    assert reminder_id(item(due), ReminderLevel.REMINDER) not in others
+    assert len(others) == 3
