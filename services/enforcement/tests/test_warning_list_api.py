@@ -27,7 +27,7 @@ AREAS = {"tax": "tax", "market": "market", "environment": "environment"}
 
 
 def watch_entry(area: str, department: str | None = None, **changes: Any) -> ListEntryInForce:
-    """A watch entry of the enterprise in `area` (the seed catalog's watch.<area>.key-supervision)."""
+    """A watch entry of the enterprise in `area` (seed catalog: watch.<area>.key-supervision)."""
     fields: dict[str, Any] = {
         "entry_id": f"watch-{area}",
         "record_id": f"watch-{area}-1",
@@ -125,7 +125,8 @@ async def test_the_end_of_a_period_takes_the_subject_off(
     enforcement: EnforcementUnderTest,
 ) -> None:
     enforcement.set_time(NOW)
-    short = watch_entry("environment", period=Period(start=date(2026, 11, 20), end=date(2026, 11, 30)))
+    ten_days = Period(start=date(2026, 11, 20), end=date(2026, 11, 30))
+    short = watch_entry("environment", period=ten_days)
     await enforcement.publish(watch_entry("tax"), watch_entry("market"), short)
     await until_warning(enforcement, on=True)
 

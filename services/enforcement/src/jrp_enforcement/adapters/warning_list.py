@@ -244,9 +244,7 @@ async def subjects_of_entries(conn: AsyncConnection, entry_ids: Sequence[str]) -
     found: set[str] = set()
     for part in _chunks(entry_ids):
         rows = await conn.execute(
-            select(_E.c.subject_code).where(
-                and_(_E.c.entry_id.in_(part), _E.c.colour == _WATCH)
-            )
+            select(_E.c.subject_code).where(and_(_E.c.entry_id.in_(part), _E.c.colour == _WATCH))
         )
         found.update(r[0] for r in rows)
     return found

@@ -326,9 +326,7 @@ class CheckService:
             result = answer(code, department, today, candidates) if candidates else None
             warning = warnings.get(code) if warnings else None
             if warning is not None:  # the big-data warning list (DOMAIN.md §11)
-                result = replace(
-                    result or answer(code, department, today, ()), warning=warning
-                )
+                result = replace(result or answer(code, department, today, ()), warning=warning)
             elif result is None or not result.hits:
                 items.append(code)
                 summary = f'{{"check_id":"{check_id}",{empty_tail}'

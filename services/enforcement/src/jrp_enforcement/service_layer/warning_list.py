@@ -60,9 +60,7 @@ class WarningListKeeper:
             for row in entries.get(code, []):
                 area = await self._key_area(uow, row, today)
                 if area is None:  # a list type without a key area is not counted (logged)
-                    log.warning(
-                        "watch entry's list type has no key area", entry_id=row.entry_id
-                    )
+                    log.warning("watch entry's list type has no key area", entry_id=row.entry_id)
                     continue
                 watch.append(
                     rules.WatchEntry(

@@ -59,7 +59,8 @@ def render_catalog(bundle: CatalogBundle) -> str:
         "own procedure (法释〔2017〕7号) and red lists need none.",
         "",
         "Watch lists (重点关注名单, 发改财金规〔2017〕1798号, DOMAIN.md §11): "
-        "valid up to 24 months, supervisory measures only, never published (government sharing or authorised query); "
+        "valid up to 24 months, supervisory measures only, never published (government "
+        "sharing or authorised query); "
         "each names its key area, and a subject on watch lists in three or more key areas is on "
         "the big-data warning list (docs/warning-list.md).",
     ]
