@@ -23,6 +23,7 @@ from jrp_shared.vocabulary import CaseKind, DisclosureClass, ListColour
 pytestmark = pytest.mark.integration
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Beijing
+OTHER = "91110000802100433B"
 AREAS = {"tax": "tax", "market": "market", "environment": "environment"}
 
 
@@ -72,6 +73,20 @@ async def test_three_key_areas_put_the_subject_on_the_list_and_a_revocation_take
     assert body["listed"] is False and body["rewarded"] is False  # a watch list is neither
     assert {e["colour"] for e in body["entries"]} == {"watch"}
     assert [m["code"] for m in body["recommended_measures"]] == ["market.watch-more-inspections"]
+    batch = await enforcement.client.post(
+        "/v1/checks/batch",
+        json={"purpose": "licensing", "business_reference": "XK-1", "codes": [ENTERPRISE, OTHER]},
+        headers=enforcement.as_department("market"),
+    )
+    assert batch.status_code == 200, batch.text
+    warned, clear = batch.json()["answers"]
+    assert warned["warning"] == body["warning"] and clear["warning"] is None
+    as_of = await enforcement.client.get(
+        f"/v1/checks/{ENTERPRISE}",
+        params={"as_of": NOW.isoformat()},
+        headers=enforcement.as_department("market"),
+    )
+    assert as_of.json()["warning"]["key_areas"] == ["environment", "market", "tax"]
     office = enforcement.as_office()
     listing = (await enforcement.client.get("/v1/warning-list", headers=office)).json()
     assert listing["threshold"] == 3 and listing["total"] == 1
