@@ -97,6 +97,22 @@ def test_a_black_list_entry_in_force_or_ended_within_three_years_stands_in_the_w
     assert unmet(CLEAN, [black("b2", date(2021, 1, 1), date(2023, 11, 28))], ON, NAMES) is None
 
 
+def test_a_watch_list_entry_is_no_bad_record_for_three_clean_years() -> None:
+    """A watch list (重点关注名单, DOMAIN.md §11) is not a black list: however recent, it never
+    stands in the way of the green channel's three clean years."""
+    watched = PastEntry(
+        "w1",
+        "watch.tax.key-supervision",
+        ListColour.WATCH,
+        ListEntryStatus.IN_FORCE,
+        date(2026, 11, 1),
+        date(2027, 10, 31),
+    )
+
+    assert unmet(CLEAN, [watched], ON, NAMES) is None
+    assert unmet(CLEAN, [watched, black("b1", date(2025, 1, 1), date(2026, 1, 1))], ON, NAMES)
+
+
 def test_neither_a_revoked_nor_a_repaired_black_entry_counts() -> None:
     revoked = black(
         "b-wrong", date(2026, 1, 1), date(2028, 12, 31), ListEntryStatus.REVOKED, date(2026, 2, 1)

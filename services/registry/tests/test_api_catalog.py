@@ -22,7 +22,7 @@ async def test_the_catalog_endpoints_return_the_seeded_catalog(registry: Registr
     measures = (await registry.client.get("/v1/catalog/measures", headers=headers)).json()
     departments = (await registry.client.get("/v1/departments", headers=headers)).json()
     assert len(list_types) >= 12
-    assert {t["colour"] for t in list_types} == {"red", "black"}
+    assert {t["colour"] for t in list_types} == {"red", "black", "watch"}
     assert len({t["domain"] for t in list_types}) >= 8
     assert len(measures) >= 60
     assert all(m["legal_basis"] for m in measures)

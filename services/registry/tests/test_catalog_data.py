@@ -50,11 +50,11 @@ def test_seed_catalog_reads(bundle: CatalogBundle) -> None:
     assert bundle.effective_from.year >= 2026
 
 
-def test_enough_list_types_of_both_colours(bundle: CatalogBundle) -> None:
+def test_enough_list_types_of_every_colour(bundle: CatalogBundle) -> None:
     colours = {t.colour for t in bundle.list_types}
 
     assert len(bundle.list_types) >= 12
-    assert colours == {ListColour.RED, ListColour.BLACK}
+    assert colours == {ListColour.RED, ListColour.BLACK, ListColour.WATCH}
 
 
 def test_list_types_span_at_least_8_domains(bundle: CatalogBundle) -> None:

@@ -56,7 +56,7 @@ def test_the_catalog_loads_once_and_again_changes_nothing(
     registry_env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["load-catalog"]) == 0
-    assert "new versions: 19 list types, 88 measures" in capsys.readouterr().out
+    assert "new versions: 24 list types, 93 measures" in capsys.readouterr().out
     assert main(["load-catalog"]) == 0
     assert "new versions: 0 list types, 0 measures" in capsys.readouterr().out
 

@@ -123,3 +123,10 @@ def test_takes_only_events_beyond_what_is_stored() -> None:
     assert takes(suspended, 2, Status.IN_FORCE)  # resumed as a new version
     revoked = replace(ENTRY, status=Status.REVOKED)
     assert not takes(revoked, 2, Status.IN_FORCE)  # final
+
+
+def test_a_watch_list_entry_is_never_shown_even_if_recorded_public() -> None:
+    """A watch list (重点关注名单) is never published (DOMAIN.md §11; docs/warning-list.md)."""
+    watched = replace(ENTRY, list_type="watch.tax.key-supervision", colour=ListColour.WATCH)
+
+    assert not is_public(watched, PublicationRules(), TODAY)

@@ -68,3 +68,10 @@ class EnforcementSettings(ServiceSettings):
         le=100_000,
         description="audit rows sealed per transaction",
     )
+    warning_key_areas: int = Field(
+        default=3,
+        ge=1,
+        le=50,
+        description="a subject on watch lists in this many distinct key areas or more is on "
+        "the big-data warning list (DOMAIN.md §11; docs/warning-list.md)",
+    )

@@ -169,6 +169,15 @@ def exit_recipients(entry: EntryCopy) -> tuple[str, ...]:
     return (entry.subject_code, *(c for c in entry.linked_person_codes if c != entry.subject_code))
 
 
+_LIST_ZH = {ListColour.RED: "红名单", ListColour.BLACK: "黑名单", ListColour.WATCH: "重点关注名单"}
+_MEASURES_ZH = {
+    ListColour.RED: "联合激励措施",
+    ListColour.BLACK: "联合惩戒措施",
+    # A watch list's measures are supervisory (重点监管; DOMAIN.md §11, 发改财金规〔2017〕1798号).
+    ListColour.WATCH: "重点监管措施",
+}
+
+
 def of_exit(
     entry: EntryCopy,
     cause: ListEntryStatus,
@@ -183,14 +192,14 @@ def of_exit(
     stop and the record stays in the back end, no longer applied (发改财金规〔2017〕1798号,
     DOMAIN.md §11; §8: "when the period ends the entry leaves the joint punishment system
     automatically", 002 二(三)1)."""
-    listed = "红名单" if entry.colour is ListColour.RED else "黑名单"
+    listed = _LIST_ZH[entry.colour]
     name = list_type_name or entry.list_type
     why = _EXIT_CAUSE[cause]
     if cause is ListEntryStatus.EXPIRED:
         why += f"（有效期至{entry.period_end.isoformat()}）"
     if detail:
         why += f"，理由：{detail}"
-    measures = "联合激励措施" if entry.colour is ListColour.RED else "联合惩戒措施"
+    measures = _MEASURES_ZH[entry.colour]
     return Notification(
         notification_id=notification_id,
         subject_code=to,

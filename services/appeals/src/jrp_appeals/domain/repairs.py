@@ -200,6 +200,14 @@ def check_eligible(
     if not entry.in_force_on(today):
         status = entry.status_on(today)
         raise _refused("not_in_force", f"entry {entry.entry_id} is {status}", status=status)
+    if entry.colour is ListColour.WATCH:
+        # A watch list (重点关注名单, DOMAIN.md §11) has no repair: the entry leaves when its
+        # period ends (at most 2 years) or when the department revokes it.
+        raise _refused(
+            "not_a_black_list",
+            "only black-list entries are repaired; a watch-list entry leaves when its period "
+            "ends, or ask the initiating department to revoke a wrong one (an objection)",
+        )
     if entry.colour is not ListColour.BLACK:
         raise _refused("not_a_black_list", "only black-list entries are repaired")
     if not rules.repairable:

@@ -34,6 +34,7 @@ from sqlalchemy import ColumnElement, Select, String, Text, cast, func, literal,
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from jrp_enforcement.adapters import orm
+from jrp_enforcement.adapters.warning_list import open_warnings, subjects_of_entries
 from jrp_enforcement.domain.checks import (
     SUBJECT_ROLE,
     CheckIndex,
@@ -46,6 +47,7 @@ from jrp_enforcement.domain.checks import (
     Profile,
     merge_measures,
 )
+from jrp_enforcement.domain.warning_list import Warning
 from jrp_shared.catalog_copy import CatalogCopy
 from jrp_shared.clock import Clock, china_date
 from jrp_shared.db import Database
@@ -678,6 +680,9 @@ class LiveCheckIndex:
         self.index = CheckIndex()
         self.list_type_names: dict[str, str] = {}
         self.conditional: dict[str, tuple[MeasurePublished, ...]] = {}
+        self.warnings: dict[str, Warning] = {}
+        """The subjects on the big-data warning list now (DOMAIN.md §11), by code: loaded
+        with the index, and reloaded for the subjects of the watch entries reloaded."""
         """The measures in force with conditions on the subject's record, by list type
         (DOMAIN.md §6): a check reads the subject's record only when one is involved."""
         self.stats = IndexStats()
@@ -826,6 +831,7 @@ class LiveCheckIndex:
             finally:
                 for chunks in (entries, targets, orders):
                     chunks.close()
+            self.warnings = await open_warnings(c_texts)
         await self._refresh_names()
         self.stats.entries = len(self.index)
         self.stats.codes = self.index.codes
@@ -906,6 +912,20 @@ class LiveCheckIndex:
             builder.learn(measures_key, text)
         await conn.rollback()
 
+    async def _reload_warnings(self, conn: AsyncConnection, entry_ids: Sequence[str]) -> None:
+        """The warnings of the subjects of these entries (of the watch entries among them:
+        no other entry changes a warning), as committed."""
+        codes = sorted(await subjects_of_entries(conn, entry_ids))
+        if not codes:
+            return
+        found = await open_warnings(conn, codes)
+        for code in codes:
+            warning = found.get(code)
+            if warning is None:
+                self.warnings.pop(code, None)
+            else:
+                self.warnings[code] = warning
+
     async def reload(self, entry_ids: Iterable[str]) -> None:
         """Take the latest committed state of these entries: put those in force or
         suspended, drop the rest (revoked, expired, repaired, or gone)."""
@@ -926,6 +946,7 @@ class LiveCheckIndex:
                     self.index.drop(gone)
                 for entry in built:
                     self.index.put(entry)
+            await self._reload_warnings(conn, ids)
         self.stats.reloads += 1
         self.stats.reloaded_entries += len(ids)
         self.stats.entries = len(self.index)

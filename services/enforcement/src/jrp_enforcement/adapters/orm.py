@@ -27,6 +27,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 from jrp_shared.calendar_copy import calendar_copy_table
@@ -233,4 +234,26 @@ Index(
     "entry_target_history_entry_version",
     entry_target_history.c.entry_id,
     entry_target_history.c.version,
+)
+
+# The big-data warning list (DOMAIN.md §11; domain/warning_list.py): one row per stay of a
+# subject on it. The open stay has `until` null (at most one per subject); a stay that ended
+# keeps its row (history). `key_areas` and `entry_ids` are what counts now (or counted last).
+warning_list = Table(
+    "warning_list",
+    metadata,
+    Column("id", _BIGINT, primary_key=True, autoincrement=True),
+    Column("subject_code", String(18), nullable=False, index=True),
+    Column("key_areas", JSON, nullable=False, comment="sorted distinct key areas"),
+    Column("entry_ids", JSON, nullable=False, comment="the watch entries counted"),
+    Column("since", DateTime(timezone=True), nullable=False),
+    Column("until", DateTime(timezone=True)),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index(
+        "warning_list_open_subject",
+        "subject_code",
+        unique=True,
+        postgresql_where=text("until IS NULL"),
+        sqlite_where=text("until IS NULL"),
+    ),
 )

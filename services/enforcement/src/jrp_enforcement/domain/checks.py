@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from jrp_enforcement.domain.eligibility import PastEntry, Unmet, unmet_conditions
+from jrp_enforcement.domain.warning_list import Warning
 from jrp_shared.errors import DomainError, FieldProblem, Forbidden, InvalidInput
 from jrp_shared.events.payloads import MeasurePublished
 from jrp_shared.identifiers import (
@@ -853,6 +854,9 @@ class CheckAnswer:
     complaint (DOMAIN.md §7): it is shown, but calls for nothing now."""
     withheld: tuple[Withheld, ...] = ()
     """Rewards with conditions on the subject's record that do not hold on the day."""
+    warning: Warning | None = None
+    """The code is on the big-data warning list (watch lists in three or more key areas;
+    DOMAIN.md §11, domain/warning_list.py)."""
 
     def summary(self) -> dict[str, Any]:
         """What the audit row keeps of the answer, exactly: entry ids and measure codes,
@@ -874,6 +878,8 @@ class CheckAnswer:
         }
         if self.suspended:
             summary["suspended"] = [h.entry.entry_id for h in self.hits if h.suspended]
+        if self.warning is not None:
+            summary["warning"] = list(self.warning.key_areas)
         if self.withheld:
             summary["withheld"] = {w.measure.code: [u.kind for u in w.unmet] for w in self.withheld}
         return summary

@@ -1,5 +1,6 @@
 """The background sweep that lets entries expire when their period ends (DOMAIN.md §8), and
-once a day reviews the eligibility that changes with time alone (DOMAIN.md §6)."""
+once a day reviews the eligibility (DOMAIN.md §6) and the warning list (DOMAIN.md §11) that
+change with time alone."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable
 
 from jrp_enforcement.service_layer.context import OrdersContext
 from jrp_enforcement.service_layer.entries import expire_entries, review_eligibility
+from jrp_enforcement.service_layer.warning_list import review_warning_list
 from jrp_shared.logging import get_logger
 from jrp_shared.messaging.uow import UnitOfWork
 
@@ -33,4 +35,10 @@ async def run_expiry(
                 log.info("eligibility reviewed", entries=count)
             except Exception:
                 log.exception("eligibility review failed; trying again next interval")
+            if ctx.warnings is not None:
+                try:
+                    moved = await review_warning_list(new_uow, ctx.warnings, ctx.changes.announce)
+                    log.info("warning list reviewed", moved=moved)
+                except Exception:
+                    log.exception("warning list review failed; trying again tomorrow")
         await asyncio.sleep(interval_seconds)

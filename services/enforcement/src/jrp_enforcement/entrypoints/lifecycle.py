@@ -13,11 +13,12 @@ from jrp_enforcement.adapters import reminders as reminder_reads
 from jrp_enforcement.config import EnforcementSettings
 from jrp_enforcement.entrypoints import consumers
 from jrp_enforcement.entrypoints.expiry import run_expiry
-from jrp_enforcement.entrypoints.http import orders, statistics
+from jrp_enforcement.entrypoints.http import orders, statistics, warning_list
 from jrp_enforcement.entrypoints.reminders import run_reminders, supervision_handlers
 from jrp_enforcement.service_layer.changes import EntryChanges
 from jrp_enforcement.service_layer.context import OrdersContext
 from jrp_enforcement.service_layer.entries import recompute_provisional_deadlines
+from jrp_enforcement.service_layer.warning_list import WarningListKeeper
 from jrp_shared.auth import ROLE_IMPLEMENTER
 from jrp_shared.calendar import YearSchedule
 from jrp_shared.catalog_copy import RegistryCopies
@@ -27,7 +28,7 @@ from jrp_shared.messaging.uow import UnitOfWork
 from jrp_shared.runtime import ServiceRuntime
 from jrp_shared.vocabulary import ReminderLevel
 
-ROUTERS: tuple[APIRouter, ...] = (orders.router, statistics.router)
+ROUTERS: tuple[APIRouter, ...] = (orders.router, statistics.router, warning_list.router)
 
 
 def wire_order_lifecycle(
@@ -37,6 +38,11 @@ def wire_order_lifecycle(
     settings: EnforcementSettings,
 ) -> OrdersContext:
     context = OrdersContext(copies.catalog, copies.calendar.calendar, changes)
+    # The warning list follows every entry change, in its transaction (DOMAIN.md §11).
+    context.warnings = WarningListKeeper(
+        context.cached_catalog, lambda: context.now(), settings.warning_key_areas
+    )
+    changes.before_commit_of_entries(context.warnings.entries_changed)
     runtime.add_consumer(
         "list-entries",
         [topics.LIST_ENTRIES],

@@ -8,12 +8,16 @@ follows `enforcement-changes.v1` and reloads those entries into its must-check i
 whichever replica made the change. The replica that made it does not wait for the round trip:
 its own listeners are told right after the commit, and it skips its own events when they come
 back. Nothing is told about work that rolled back.
+
+What must follow from changed entries in the same transaction (the warning list, DOMAIN.md
+§11) subscribes with `before_commit_of_entries`: it runs when the unit of work commits, after
+its rows are written and before its events are.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
 from jrp_shared.events.payloads import MAX_CHANGED_ENTRIES, EntriesChanged
@@ -21,6 +25,8 @@ from jrp_shared.messaging.uow import UnitOfWork
 
 Listener = Callable[[frozenset[str], bool], None]
 """Called with the changed entry ids and whether the catalog copy changed."""
+Hook = Callable[[UnitOfWork, frozenset[str]], Awaitable[None]]
+"""Run in the unit of work that changed these entries, as it commits."""
 
 
 @dataclass
@@ -34,9 +40,13 @@ class EntryChanges:
         self.replica = replica or uuid.uuid4().hex
         """This process's name in the events it writes (it skips its own when they return)."""
         self._listeners: list[Listener] = []
+        self._hooks: list[Hook] = []
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
+
+    def before_commit_of_entries(self, hook: Hook) -> None:
+        self._hooks.append(hook)
 
     def announce(self, uow: UnitOfWork, entry_ids: Iterable[str]) -> None:
         ids = set(entry_ids)
@@ -63,7 +73,9 @@ class EntryChanges:
         """What one unit of work changed, written as events when it commits."""
         pending = _Pending()
 
-        def emit() -> None:
+        async def emit() -> None:
+            for hook in self._hooks:
+                await hook(uow, frozenset(pending.entry_ids))
             ids = sorted(pending.entry_ids)
             parts = [
                 ids[i : i + MAX_CHANGED_ENTRIES] for i in range(0, len(ids), MAX_CHANGED_ENTRIES)

@@ -7,7 +7,7 @@ import asyncio
 import itertools
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -24,6 +24,7 @@ from jrp_enforcement.adapters.check_audit import AuditRow, AuditWriter, BatchRec
 from jrp_enforcement.adapters.check_index import LiveCheckIndex
 from jrp_enforcement.adapters.entry_history import EntryHistoryReads
 from jrp_enforcement.adapters.repositories import EntryRepository
+from jrp_enforcement.adapters.warning_list import WarningListRepository
 from jrp_enforcement.domain.batches import BatchPolicy, CheckPurpose, review_batch
 from jrp_enforcement.domain.checks import (
     CheckAnswer,
@@ -189,16 +190,21 @@ class CheckService:
                 )
             on = china_date(as_of)
             result = answer(code, department, on, await self.history.entries_at(code, as_of))
+            async with self.live.db.sessions() as session:
+                warning = await WarningListRepository(session).at(code, as_of)
         else:
             self._require_ready()
             result = answer(code, department, today, self.live.index.lookup(code))
             if needs_record(result, self.live.conditional):
                 records = await self._records([code])
                 result = self._judged(result, records.get(code, []))
+            warning = self.live.warnings.get(code)
+        if warning is not None:  # the big-data warning list (DOMAIN.md §11)
+            result = replace(result, warning=warning)
         check_id = self._next_id()
         summary = (
             _dumps({"check_id": check_id, **result.summary()})
-            if result.hits or as_of is not None
+            if result.hits or as_of is not None or warning is not None
             else f'{{"check_id":"{check_id}",{self._empty_tail(department, today)}'
         )
         await self.audit.record(
@@ -298,6 +304,7 @@ class CheckService:
             raise
         self._require_ready()
         lookup = self.live.index.lookup
+        warnings = self.live.warnings
         # Most codes of a batch are on no list: their audit answer differs only in the check
         # id, so it is written from one template instead of serialising 100,000 dicts.
         empty_tail = self._empty_tail(department, today)
@@ -317,7 +324,10 @@ class CheckService:
             check_id = f"{batch_id}.{i}"
             candidates = lookup(code)
             result = answer(code, department, today, candidates) if candidates else None
-            if result is None or not result.hits:
+            warning = warnings.get(code) if warnings else None
+            if warning is not None:  # the big-data warning list (DOMAIN.md §11)
+                result = replace(result or answer(code, department, today, ()), warning=warning)
+            elif result is None or not result.hits:
                 items.append(code)
                 summary = f'{{"check_id":"{check_id}",{empty_tail}'
                 rows.append(
@@ -342,6 +352,8 @@ class CheckService:
             records = await self._records(sorted({code for _, code, _, _ in judged}))
             for at, code, check_id, unjudged in judged:
                 result = self._judged(unjudged, records.get(code, []))
+                if unjudged.warning is not None:
+                    result = replace(result, warning=unjudged.warning)
                 listed += result.listed
                 rewarded += result.rewarded
                 suspended += result.suspended

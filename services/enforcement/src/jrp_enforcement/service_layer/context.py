@@ -9,6 +9,7 @@ from jrp_enforcement.adapters.catalog_reads import CachedCatalog
 from jrp_enforcement.adapters.repositories import EntryRepository, OrderRepository, WriteBehind
 from jrp_enforcement.service_layer.changes import EntryChanges
 from jrp_enforcement.service_layer.messages import StatusReports
+from jrp_enforcement.service_layer.warning_list import WarningListKeeper
 from jrp_shared.calendar import WorkingDayCalendar
 from jrp_shared.catalog_copy import CatalogCopy
 from jrp_shared.clock import Clock, china_date, system_clock
@@ -29,6 +30,8 @@ class OrdersContext:
     """The catalog reads of the order handlers, kept across units of work."""
     statuses: StatusReports = field(init=False)
     """What trigger hears of the orders each unit of work changed."""
+    warnings: WarningListKeeper | None = None
+    """Keeps the big-data warning list (DOMAIN.md §11), wired by the lifecycle."""
 
     def __post_init__(self) -> None:
         self.cached_catalog = CachedCatalog(self.catalog)

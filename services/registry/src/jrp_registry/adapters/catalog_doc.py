@@ -59,6 +59,11 @@ def render_catalog(bundle: CatalogBundle) -> str:
         "own procedure (法释〔2017〕7号) and red lists need none.",
         "",
         *_escalation(bundle.list_types),
+        "Watch lists (重点关注名单, 发改财金规〔2017〕1798号, DOMAIN.md §11): "
+        "valid up to 24 months, supervisory measures only, never published (government "
+        "sharing or authorised query); "
+        "each names its key area, and a subject on watch lists in three or more key areas is on "
+        "the big-data warning list (docs/warning-list.md).",
     ]
     lines += _repair_tiers(bundle.list_types)
     lines += _own_rules(bundle.list_types)
@@ -136,7 +141,10 @@ def _conditions(bundle: CatalogBundle) -> list[str]:
 
 
 def _publication(t: ListTypeDefinition) -> str:
-    """Who the public lookup shows and for how long (docs/public-lookup.md)."""
+    """Who the public lookup shows and for how long (docs/public-lookup.md). A watch list is
+    never published (DOMAIN.md §11; docs/warning-list.md)."""
+    if t.watch is not None:
+        return f"never (watch list, key area {t.watch.key_area})"
     who = "organisations and persons" if t.publication.natural_persons_public else "organisations"
     months = t.publication.max_disclosure_months
     return f"{who}, {'at most ' + str(months) + ' months' if months else 'for the period'}"
@@ -212,7 +220,8 @@ def _repair_tiers(list_types: list[ListTypeDefinition]) -> list[str]:
     lines.append(
         "Not repairable: "
         + ", ".join(f"`{t.code}`" for t in list_types if not t.repair.repairable)
-        + " (red lists are not repaired; the court's list ends by deletion, 法释〔2017〕7号)."
+        + " (red lists are not repaired; the court's list ends by deletion, 法释〔2017〕7号; a "
+        "watch list's entry leaves at the end of its period or by revocation)."
     )
     return lines
 

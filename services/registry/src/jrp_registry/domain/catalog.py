@@ -23,6 +23,7 @@ from jrp_shared.events.payloads import (
     PriorNoticeRules,
     PublicationRules,
     RepairRules,
+    WatchListRules,
 )
 from jrp_shared.vocabulary import (
     DepartmentLevel,
@@ -34,7 +35,7 @@ from jrp_shared.vocabulary import (
 )
 
 CODE = r"^[a-z][a-z0-9-]{1,31}$"
-LIST_TYPE_CODE = r"^(red|black)\.[a-z0-9-]+\.[a-z0-9-]+$"
+LIST_TYPE_CODE = r"^(red|black|watch)\.[a-z0-9-]+\.[a-z0-9-]+$"
 MEASURE_CODE = r"^[a-z0-9-]+\.[a-z0-9-]+$"
 
 TIER_MONTHS: dict[DishonestySeverity, tuple[int, int]] = {
@@ -45,6 +46,9 @@ TIER_MONTHS: dict[DishonestySeverity, tuple[int, int]] = {
 """The disclosure band of each tier in months, minimum to maximum (DOMAIN.md §11; 国办发〔2025〕
 22号; NDRC Order No. 36): minor — may be left unpublished, at most 3 months; general — 3 months
 to 1 year; serious — 1 to 3 years."""
+
+WATCH_MAX_PERIOD_MONTHS = 24
+"""A watch list (重点关注名单) is valid up to 2 years (DOMAIN.md §11; 发改财金规〔2017〕1798号)."""
 
 
 class _Definition(BaseModel):
@@ -110,6 +114,10 @@ class ListTypeDefinition(_Definition):
         "after; still not done this many working days after the due day, it is escalated to the "
         "joint conference office (DOMAIN.md §5 step 5, 000 (二十七); docs/loop.md)",
     )
+    watch: WatchListRules | None = Field(
+        default=None,
+        description="a watch list's key area (colour watch, and only then; DOMAIN.md §11)",
+    )
 
     @model_validator(mode="after")
     def _rules(self) -> ListTypeDefinition:
@@ -131,7 +139,43 @@ class ListTypeDefinition(_Definition):
         self._repair_tier()
         self._court_rules()
         self._prior_notice_rules()
+        self._watch_rules()
         return self
+
+    def _watch_rules(self) -> None:
+        """A watch list (重点关注名单; DOMAIN.md §11, 发改财金规〔2017〕1798号 and its 2018
+        follow-up) names its key area (counted for the big-data warning list), lasts at most
+        24 months, and is neither a serious-dishonesty list (no lawful area, no prior notice of
+        a listing) nor published: its entries are shared between governments or queried with
+        authorisation only, so the public lookup never shows them and its natural persons are
+        never public. Any other list type has no key area."""
+        if self.colour is not ListColour.WATCH:
+            if self.watch is not None:
+                raise ValueError(
+                    f"{self.colour.value} list type {self.code} must not have watch "
+                    "(only a watch list names a key area)"
+                )
+            return
+        if self.watch is None:
+            raise ValueError(
+                f"watch list type {self.code} needs watch.key_area, a domain code "
+                "(DOMAIN.md §11: three key areas put a subject on the warning list)"
+            )
+        if self.max_period_months > WATCH_MAX_PERIOD_MONTHS:
+            raise ValueError(
+                f"watch list type {self.code}: max_period_months {self.max_period_months} exceeds "
+                f"{WATCH_MAX_PERIOD_MONTHS} (a watch list is valid up to 2 years, DOMAIN.md §11)"
+            )
+        if self.lawful_area is not None:
+            raise ValueError(
+                f"watch list type {self.code} must not name a lawful area: it is not a "
+                "serious-dishonesty list (国办发〔2020〕49号, DOMAIN.md §11)"
+            )
+        if self.publication.natural_persons_public:
+            raise ValueError(
+                f"watch list type {self.code} is never public: "
+                "publication.natural_persons_public must be false"
+            )
 
     def _prior_notice_rules(self) -> None:
         """国办发〔2020〕49号 (DOMAIN.md §11): before a serious-dishonesty listing the party is
@@ -325,6 +369,10 @@ def problems_of_list_type(item: ListTypeDefinition, ctx: CatalogContext) -> list
     problems = []
     if item.domain not in ctx.domains:
         problems.append(f"{item.code}: unknown domain {item.domain!r}")
+    if item.watch is not None and item.watch.key_area not in ctx.domains:
+        problems.append(
+            f"{item.code}: watch.key_area {item.watch.key_area!r} is not a known domain code"
+        )
     for dept in item.initiating_departments:
         if dept not in ctx.initiators:
             problems.append(f"{item.code}: {dept!r} is not a department that initiates")
@@ -345,12 +393,18 @@ def problems_of_measure(item: MeasureDefinition, ctx: CatalogContext) -> list[st
         problems.append(
             f"{item.code}: {item.implementing_department!r} is not a department that implements"
         )
-    wanted = ListColour.RED if item.kind is MeasureKind.REWARD else ListColour.BLACK
+    # A reward is for red lists; a punishment for black lists and for watch lists, whose
+    # measures are supervisory (closer supervision, more frequent inspection; DOMAIN.md §11).
+    wanted = (
+        {ListColour.RED}
+        if item.kind is MeasureKind.REWARD
+        else {ListColour.BLACK, ListColour.WATCH}
+    )
     for code in item.list_types:
         colour = ctx.list_type_colours.get(code)
         if colour is None:
             problems.append(f"{item.code}: unknown list type {code!r}")
-        elif colour is not wanted:
+        elif colour not in wanted:
             problems.append(
                 f"{item.code}: a {item.kind.value} measure on {colour.value} list {code}"
             )

@@ -43,7 +43,7 @@ _CLASS_ZH = {
     DisclosureClass.AUTHORISED_QUERY: "授权查询",
     DisclosureClass.GOVERNMENT_SHARING: "政务共享",
 }
-_COLOUR_ZH = {"black": "黑名单", "red": "红名单"}
+_COLOUR_ZH = {"black": "黑名单", "red": "红名单", "watch": "重点关注名单"}
 
 
 @dataclass(frozen=True)

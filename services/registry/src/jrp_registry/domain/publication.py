@@ -26,7 +26,7 @@ from jrp_registry.domain.entries import StoredEntry
 from jrp_shared.errors import InvalidInput
 from jrp_shared.events.payloads import PublicationRules
 from jrp_shared.identifiers import IdentifierError, validate_uscc
-from jrp_shared.vocabulary import DisclosureClass, ListEntryStatus, SubjectType
+from jrp_shared.vocabulary import DisclosureClass, ListColour, ListEntryStatus, SubjectType
 
 
 def add_months(day: date, months: int) -> date:
@@ -52,9 +52,12 @@ def person_may_be_public(subject_type: SubjectType, rules: PublicationRules) -> 
 
 def is_public(entry: StoredEntry, rules: PublicationRules | None, today: date) -> bool:
     """Whether the public lookup shows the entry today (the rules above). No rules (a list
-    type the registry does not know) shows nothing."""
+    type the registry does not know) shows nothing; nor does a watch list's entry: a watch list
+    (重点关注名单) is never published (DOMAIN.md §11; docs/warning-list.md), whatever class an
+    entry recorded before that rule claims."""
     return (
         rules is not None
+        and entry.colour is not ListColour.WATCH
         and entry.disclosure_class is DisclosureClass.PUBLIC
         and entry.status is ListEntryStatus.IN_FORCE
         and entry.period_start <= today <= publication_ends(entry, rules)

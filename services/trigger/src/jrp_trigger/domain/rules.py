@@ -22,7 +22,7 @@ from jrp_shared.identifiers import (
     validate_resident_id,
     validate_uscc,
 )
-from jrp_shared.vocabulary import SubjectType
+from jrp_shared.vocabulary import DisclosureClass, ListColour, SubjectType
 from jrp_trigger.domain.content import EntryContent
 
 
@@ -84,6 +84,7 @@ def admit(
         _minors(subject, people, content, list_type, problems)
         _court_case(content, list_type, problems)
         _extension(content, list_type, problems)
+        _watch_disclosure(content, list_type, problems)
         _prior_notice(
             content, list_type, today, calendar or WorkingDayCalendar(), initial, problems
         )
@@ -237,6 +238,23 @@ def _linked_persons(
             else person.model_copy(update={"resident_id": resident_id})
         )
     return tuple(out)
+
+
+def _watch_disclosure(
+    content: EntryContent, list_type: ListTypePublished, problems: list[FieldProblem]
+) -> None:
+    """A watch list (重点关注名单; DOMAIN.md §11, 发改财金规〔2017〕1798号) is closer supervision,
+    not a publication: its entries are shared between governments or queried with authorisation,
+    never `public` (DOMAIN.md §3 disclosure classes; docs/warning-list.md)."""
+    if list_type.colour is ListColour.WATCH and content.disclosure_class is DisclosureClass.PUBLIC:
+        problems.append(
+            FieldProblem(
+                "body.disclosure_class",
+                "watch_list_not_public",
+                f"{list_type.code} is a watch list and is never published: send "
+                "government_sharing or authorised_query",
+            )
+        )
 
 
 def _texts(content: EntryContent, problems: list[FieldProblem]) -> None:

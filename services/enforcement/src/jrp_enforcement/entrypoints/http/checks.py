@@ -146,7 +146,10 @@ class EntryRead(BaseModel):
     entry_id: str
     list_type: str
     list_type_name: str
-    colour: Literal["black", "red"]
+    colour: Literal["black", "red", "watch"] = Field(
+        description="watch: a watch list (重点关注名单), supervisory measures only, neither "
+        "listed nor rewarded (DOMAIN.md §11)"
+    )
     roles: list[str] = Field(description="what the code asked about is in the entry")
     listed_subject: ListedSubjectRead
     decision_document: DecisionDocumentRead
@@ -161,6 +164,11 @@ class EntryRead(BaseModel):
     measures: list[EntryMeasureRead] = Field(
         description="the department's, for this code; none while suspended"
     )
+
+
+class WarningRead(BaseModel):
+    key_areas: list[str] = Field(description="the distinct key areas of its watch lists")
+    since: datetime = Field(description="when it went on the warning list")
 
 
 class AnswerRead(BaseModel):
@@ -179,6 +187,11 @@ class AnswerRead(BaseModel):
     withheld: list[WithheldRead] = Field(
         description="rewards with conditions on the subject's record that do not hold on the "
         "day (DOMAIN.md §6; docs/must-check.md), each with the reasons"
+    )
+    warning: WarningRead | None = Field(
+        default=None,
+        description="on the big-data warning list (watch lists in three or more key areas, "
+        "DOMAIN.md §11; docs/warning-list.md); null otherwise",
     )
 
 
@@ -357,6 +370,12 @@ def _answer(check_id: str, result: CheckAnswer, names: dict[str, str]) -> dict[s
         "recommended_measures": [_measure(d) for d in result.recommended],
         "rewards": [_measure(d) for d in result.rewards],
         "withheld": [_withheld(w) for w in result.withheld],
+        "warning": None
+        if result.warning is None
+        else {
+            "key_areas": list(result.warning.key_areas),
+            "since": result.warning.since.isoformat(),
+        },
     }
 
 
@@ -419,7 +438,8 @@ async def batch_body(batch: BatchChecked, names: dict[str, str]) -> bytes:
 _UNLISTED = (
     '{"subject_code":"%s","check_id":"%s","listed":false,"rewarded":false,"suspended":false,'
     '"entries":[],'
-    '"mandatory_measures":[],"recommended_measures":[],"rewards":[],"withheld":[]}'
+    '"mandatory_measures":[],"recommended_measures":[],"rewards":[],"withheld":[],'
+    '"warning":null}'
 )
 _YIELD_EVERY = 5_000
 
