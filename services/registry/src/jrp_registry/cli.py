@@ -160,7 +160,9 @@ def _dev_credentials(args: argparse.Namespace) -> int:
 
 def _departments(directory: Path | None, settings: RegistrySettings) -> list[DepartmentAccess]:
     bundle = read_catalog(directory or settings.catalog_dir)
-    return [DepartmentAccess(d.code, d.initiates, d.implements, d.exchanges) for d in bundle.departments]
+    return [
+        DepartmentAccess(d.code, d.initiates, d.implements, d.exchanges) for d in bundle.departments
+    ]
 
 
 def _provision_topics_args(parser: argparse.ArgumentParser) -> None:
