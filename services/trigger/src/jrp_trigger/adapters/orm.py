@@ -88,7 +88,11 @@ list_entries = Table(
     # A recognition case spanning several special groups (002 二(二)2), and the office's decision.
     Column("recognition_escalation", JSON, comment="escalated to the joint conference office"),
     # Another region's entry, received through an exchange partner (DOMAIN.md §11).
-    Column("origin", JSON, comment="EntryOrigin; null for this platform's own entries"),
+    Column(
+        "origin",
+        JSON(none_as_null=True),
+        comment="EntryOrigin; null for this platform's own entries",
+    ),
     UniqueConstraint("department", "record_id", name="list_entries_department_record"),
 )
 

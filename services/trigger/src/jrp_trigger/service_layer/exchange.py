@@ -47,7 +47,7 @@ SWEEP_BATCH: Final = 500
 """Records pushed again, or exits recorded, per transaction of a sweep."""
 
 
-@dataclass
+@dataclass(eq=False)
 class ExchangeRecorder:
     """Turns entry changes into exchange records (settings `JRP_TRIGGER_EXCHANGE_*`)."""
 
