@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 
 from jrp_shared.auth import ROLE_EXCHANGE
+from jrp_shared.calendar import statutory_holidays
 from jrp_shared.clock import CHINA
 from jrp_shared.events.payloads import (
+    CalendarScheduleLoaded,
     DepartmentPublished,
     ExchangeRecordAcknowledged,
     ListEntrySubmission,
@@ -331,3 +333,34 @@ async def test_a_partner_submits_on_the_topic_once_the_registry_names_it(
 
     assert await eventually(partner_known)
     assert await trigger.outbox(PUSHED) == []
+
+
+async def test_a_provisional_push_deadline_is_counted_again_on_the_official_schedule(
+    trigger: TriggerUnderTest,
+) -> None:
+    """DOMAIN.md §10: a deadline reaching into a year without schedule is provisional, and
+    counted again when the registry publishes that year's schedule."""
+    if trigger.trigger.copies.calendar.calendar.source_of(2027) != "provisional":
+        pytest.fail("this test needs 2027 to have no schedule yet; pick a later year")
+    await trigger.seed(list_type())
+    wednesday = date(2026, 12, 30)
+    trigger.trigger.clock = lambda: china_noon(wednesday)
+    await posted(
+        trigger, decision_document={"number": "闽税稽罚〔2026〕12号", "date": str(wednesday)}
+    )
+    [record] = await records(trigger)
+    # 12/31, (1 January off), 4 and 5 January.
+    assert (record["push_due"], record["push_due_provisional"]) == ("2027-01-05", True)
+    holidays = sorted(statutory_holidays(2027) | {date(2027, 1, 4)})
+    await trigger.publish(
+        CalendarScheduleLoaded(
+            year=2027, source="国办发明电〔2026〕测试", holidays=holidays, adjusted_workdays=[]
+        ),
+        source="/jrp/registry",
+    )
+
+    async def recomputed() -> dict[str, Any] | None:
+        [found] = await records(trigger)
+        return found if found["push_due_provisional"] is False else None
+
+    assert (await eventually(recomputed))["push_due"] == "2027-01-06"

@@ -178,9 +178,11 @@ class ExchangeRepository:
 
     async def exits_due(self, today: date, limit: int) -> list[str]:
         """Entries whose period ended before `today` (China), in force (never suspended,
-        revoked or repaired), known to the other platforms, of this platform, without an exit
-        record yet; locked, skipping those another replica is handling."""
+        revoked or repaired), known to the other platforms (an exchange record of them exists:
+        entries recorded before the exchange, or while it was off, were never pushed), without
+        an exit record yet; locked, skipping those another replica is handling."""
         e, r = orm.list_entries, orm.exchange_records
+        known = exists().where(r.c.entry_id == e.c.entry_id)
         recorded = exists().where(
             r.c.entry_id == e.c.entry_id, r.c.operation == ExchangeOperation.EXIT.value
         )
@@ -191,6 +193,7 @@ class ExchangeRepository:
                 e.c.period_end < today,
                 e.c.in_force_since.is_not(None),
                 e.c.origin.is_(None),
+                known,
                 ~recorded,
             )
             .order_by(e.c.period_end, e.c.entry_id)

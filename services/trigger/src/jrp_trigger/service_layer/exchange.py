@@ -235,8 +235,8 @@ async def recompute_provisional(
     repo = ExchangeRepository(uow.session)
     for record_id, occurred_at in await repo.provisional():
         due = exchange.push_due(occurred_at, working_days, calendar)
-        if schedule.year in due.provisional_years or not due.provisional:
-            await repo.set_due(record_id, due.due, due.provisional)
+        await repo.set_due(record_id, due.due, due.provisional)
+    log.info("provisional exchange deadlines counted again", year=schedule.year)
 
 
 async def is_exchange_partner(session: AsyncSession, department: str) -> bool:
