@@ -4,7 +4,10 @@ only, pushes again, overdue records, and other regions' entries with their origi
 
 from __future__ import annotations
 
+import json
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,9 +23,17 @@ from jrp_shared.events.payloads import (
     RepairDecided,
 )
 from jrp_shared.messaging.inbound import inbound_message
-from jrp_shared.testing import eventually
+from jrp_shared.testing import Keys, PostgresDatabases, eventually
 from jrp_shared.vocabulary import DepartmentLevel
-from jrp_trigger.testing import ENTERPRISE, TriggerUnderTest, list_type, tax_entry
+from jrp_trigger.cli import MIGRATIONS
+from jrp_trigger.config import TriggerSettings
+from jrp_trigger.testing import (
+    ENTERPRISE,
+    TriggerUnderTest,
+    list_type,
+    running_trigger,
+    tax_entry,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -364,3 +375,56 @@ async def test_a_provisional_push_deadline_is_counted_again_on_the_official_sche
         return found if found["push_due_provisional"] is False else None
 
     assert (await eventually(recomputed))["push_due"] == "2027-01-06"
+
+
+async def test_a_bulk_import_makes_one_record_per_entry(trigger: TriggerUnderTest) -> None:
+    await trigger.seed(list_type())
+    today = trigger.trigger.today()
+    lines = [
+        json.dumps(tax_entry(today, record_id=f"b-{i}"), ensure_ascii=False) for i in range(1, 8)
+    ]
+    lines.append(json.dumps(tax_entry(today, record_id="b-x", list_type="black.nope")))
+    r = await trigger.client.post(
+        "/v1/list-entries/bulk",
+        content=("\n".join(lines) + "\n").encode(),
+        headers={**trigger.as_department(), "Content-Type": "application/x-ndjson"},
+    )
+    assert r.status_code == 200, r.text[:500]
+    in_force = await trigger.outbox("cn.jrp.trigger.list-entry.in-force.v1")
+    pushed = await trigger.outbox(PUSHED)
+    assert len(in_force) == 7
+    assert sorted(p["entry_id"] for p in pushed) == sorted(e["entry_id"] for e in in_force)
+    assert {p["operation"] for p in pushed} == {"entry"}
+    assert await trigger.count("exchange_records") == 7
+
+
+@pytest.fixture
+async def without_exchange(
+    postgres: PostgresDatabases, keys: Keys, tmp_path: Path
+) -> AsyncIterator[TriggerUnderTest]:
+    settings = TriggerSettings(
+        database_url=await postgres.fresh("trigger", MIGRATIONS),
+        bus="embedded",
+        embedded_bus_path=tmp_path / "bus.sqlite3",
+        auth_public_key_file=keys.public_key_file,
+        log_json=False,
+        log_level="WARNING",
+        exchange_enabled=False,
+    )
+    async with running_trigger(settings, keys) as service:
+        yield service
+
+
+async def test_switched_off_no_record_is_made(without_exchange: TriggerUnderTest) -> None:
+    trigger = without_exchange
+    await trigger.seed(list_type())
+    entry_id = await posted(trigger)
+    r = await trigger.client.post(
+        f"/v1/list-entries/{entry_id}/revocation",
+        json={"reason": "决定被撤销"},
+        headers=trigger.as_department(),
+    )
+    assert r.status_code == 200, r.text
+    assert len(await trigger.outbox("cn.jrp.trigger.list-entry.revoked.v1")) == 1
+    assert await trigger.outbox(PUSHED) == []
+    assert await trigger.count("exchange_records") == 0

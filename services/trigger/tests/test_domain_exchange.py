@@ -7,6 +7,7 @@ from jrp_shared.calendar import WorkingDayCalendar
 from jrp_shared.events.payloads import (
     DecisionDocument,
     EntryOrigin,
+    ExchangeRecordPushed,
     MeasurePublished,
     Period,
     SubjectReference,
@@ -27,6 +28,7 @@ from jrp_trigger.domain.exchange import (
     RetryPolicy,
     effect_of,
     layout,
+    measures_for,
     push_due,
     state_of,
 )
@@ -86,11 +88,12 @@ def test_the_layout_fills_every_field_from_the_entry_catalog_and_department() ->
         measure("m-person", list_types=[TAX_LIST], applies_to=[SubjectType.NATURAL_PERSON]),
         measure("m-other", list_types=["black.other"], applies_to=[SubjectType.LEGAL_PERSON]),
     ]
+    chosen = measures_for(TAX_LIST, measures, SubjectType.LEGAL_PERSON)
     record = layout(
         change(),
         record_id="r-1",
         list_type=list_type(),
-        measures=measures,
+        measures=chosen,
         deciding=Deciding("国家税务总局福州市税务局", "350100"),
         due=date(2026, 3, 5),
         pushed_at=AT,
@@ -111,6 +114,8 @@ def test_the_layout_fills_every_field_from_the_entry_catalog_and_department() ->
     assert "2026-03-02 to 2029-03-01" in record.effect
     assert record.push_due == date(2026, 3, 5)
     assert record.origin is None
+    # Every field of the contract is there, and it reads back as the contract says.
+    assert ExchangeRecordPushed.model_validate(record.model_dump(mode="json")) == record
 
 
 def test_an_unknown_deciding_department_is_named_by_its_code() -> None:

@@ -27,7 +27,7 @@ from jrp_shared.events.payloads import (
     ListTypePublished,
     MeasurePublished,
 )
-from jrp_shared.vocabulary import ExchangeOperation, ListColour, ListEntryStatus
+from jrp_shared.vocabulary import ExchangeOperation, ListColour, ListEntryStatus, SubjectType
 from jrp_trigger.domain.content import EntryContent
 
 Operation = ExchangeOperation
@@ -114,7 +114,7 @@ def effect_of(change: Change) -> str:
 
 
 def measures_for(
-    list_type: str, measures: Sequence[MeasurePublished], subject_type: object
+    list_type: str, measures: Sequence[MeasurePublished], subject_type: SubjectType
 ) -> list[ExchangeMeasure]:
     """The catalog's measures for the list type that reach this kind of subject, by code."""
     return [
@@ -129,16 +129,18 @@ def layout(
     *,
     record_id: str,
     list_type: ListTypePublished,
-    measures: Sequence[MeasurePublished],
+    measures: Sequence[ExchangeMeasure],
     deciding: Deciding | None,
     due: date,
     pushed_at: datetime,
 ) -> ExchangeRecordPushed:
     """The exchange record of `change` (attempt 1), every field filled (docs/exchange.md).
     An unknown deciding department (not in the department copy yet) is named by its code, with
-    an empty district — the record still goes within its deadline."""
+    an empty district — the record still goes within its deadline. `measures`: the entry's, as
+    `measures_for` chooses them. Every part was validated on the way in; constructing skips
+    validating it all again (a bulk import makes one record per line)."""
     c = change.content
-    return ExchangeRecordPushed(
+    return ExchangeRecordPushed.model_construct(
         record_id=record_id,
         attempt=1,
         operation=change.operation,
@@ -158,7 +160,7 @@ def layout(
         deciding_department_name=deciding.name if deciding else change.department,
         district=deciding.region if deciding else "",
         period=c.period,
-        measures=measures_for(c.list_type, measures, c.subject.subject_type),
+        measures=list(measures),
         status=change.status,
         effect=effect_of(change),
         disclosure_class=c.disclosure_class,

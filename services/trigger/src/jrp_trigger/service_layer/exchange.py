@@ -26,6 +26,7 @@ from jrp_shared.catalog_copy import CatalogCopy
 from jrp_shared.clock import CHINA, Clock, china_date
 from jrp_shared.errors import InvalidInput
 from jrp_shared.events.payloads import (
+    ExchangeMeasure,
     ExchangeRecordAcknowledged,
     ExchangeRecordPushed,
     ListTypePublished,
@@ -33,6 +34,7 @@ from jrp_shared.events.payloads import (
 )
 from jrp_shared.logging import get_logger
 from jrp_shared.messaging.uow import UnitOfWork
+from jrp_shared.vocabulary import SubjectType
 from jrp_trigger.adapters import orm
 from jrp_trigger.adapters.catalog_versions import ListTypeVersions
 from jrp_trigger.adapters.exchange import DepartmentCopy, ExchangeRepository, record_row
@@ -95,19 +97,24 @@ class ExchangeRecorder:
         list_types = ListTypeVersions(orm.catalog_copy.list_types)
         await list_types.load(session, {c.content.list_type for c in changes})
         departments = await DepartmentCopy(session).deciding(c.department for c in changes)
-        measures: dict[date, list[MeasurePublished]] = {}
+        in_force: dict[date, list[MeasurePublished]] = {}
+        chosen: dict[tuple[date, str, SubjectType], list[ExchangeMeasure]] = {}
         now = self.clock()
         rows = []
         for change in changes:
             day = china_date(change.occurred_at)
-            if day not in measures:
-                measures[day] = await self.catalog.measures_in_force(session, day)
+            if day not in in_force:
+                in_force[day] = await self.catalog.measures_in_force(session, day)
+            subject_type = change.content.subject.subject_type
+            key = (day, change.content.list_type, subject_type)
+            if key not in chosen:
+                chosen[key] = exchange.measures_for(key[1], in_force[day], subject_type)
             due = exchange.push_due(change.occurred_at, self.deadline_working_days, self.calendar)
             record = exchange.layout(
                 change,
                 record_id=str(uuid.uuid4()),
                 list_type=_version(list_types, change),
-                measures=measures[day],
+                measures=chosen[key],
                 deciding=departments.get(change.department),
                 due=due.due,
                 pushed_at=now,
