@@ -49,6 +49,14 @@ SWEEP_BATCH: Final = 500
 """Records pushed again, or exits recorded, per transaction of a sweep."""
 
 
+@dataclass
+class _Pending:
+    """The changes one unit of work noted, to be recorded when it commits."""
+
+    changes: list[Change] = field(default_factory=list)
+    armed: bool = False
+
+
 @dataclass(eq=False)
 class ExchangeRecorder:
     """Turns entry changes into exchange records (settings `JRP_TRIGGER_EXCHANGE_*`)."""
@@ -79,18 +87,14 @@ class ExchangeRecorder:
             occurred_at=at,
             origin=entry.origin,
         )
-        uow.local(self, lambda: self._batch(uow)).append(change)
+        pending = uow.local(self, _Pending)
+        if not pending.armed:  # the first change since the work began or last committed
+            pending.armed = True
+            uow.before_commit(lambda: self._flush(uow, pending))
+        pending.changes.append(change)
 
-    def _batch(self, uow: UnitOfWork) -> list[Change]:
-        changes: list[Change] = []
-
-        async def flush() -> None:
-            await self._flush(uow, changes)
-
-        uow.before_commit(flush)
-        return changes
-
-    async def _flush(self, uow: UnitOfWork, changes: list[Change]) -> None:
+    async def _flush(self, uow: UnitOfWork, pending: _Pending) -> None:
+        changes, pending.changes, pending.armed = pending.changes, [], False
         if not changes:
             return
         session = uow.session
@@ -121,7 +125,6 @@ class ExchangeRecorder:
             )
             uow.emit(record)
             rows.append(record_row(record, due.provisional))
-        changes.clear()
         await ExchangeRepository(session).add_many(rows)
 
     async def record_exits(self, uow: UnitOfWork, today: date) -> int:
