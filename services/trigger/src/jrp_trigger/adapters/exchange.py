@@ -7,8 +7,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    exists,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jrp_shared.db import insert_rows
@@ -218,13 +228,13 @@ class DepartmentCopy:
             "exchanges": department.exchanges,
             "updated_at": at,
         }
-        statement = pg_insert(t).values(**values)
-        await self._s.execute(
-            statement.on_conflict_do_update(
-                index_elements=[t.c.code],
-                set_={k: statement.excluded[k] for k in values if k != "code"},
-            )
-        )
+        # Read, then write: the same on PostgreSQL and on SQLite (`make run`); one consumer
+        # (partition key: the code) writes a department's row.
+        known = await self._s.scalar(select(t.c.code).where(t.c.code == department.code))
+        if known is None:
+            await self._s.execute(insert(t).values(**values))
+        else:
+            await self._s.execute(update(t).where(t.c.code == department.code).values(**values))
 
     async def deciding(self, codes: Iterable[str]) -> dict[str, Deciding]:
         wanted = sorted(set(codes))
