@@ -54,7 +54,7 @@ class Refusals(logging.Handler):
 
 def catalog_departments() -> list[DepartmentAccess]:
     return [
-        DepartmentAccess(d.code, d.initiates, d.implements)
+        DepartmentAccess(d.code, d.initiates, d.implements, d.exchanges)
         for d in read_catalog(DEFAULT_CATALOG_DIR).departments
     ]
 

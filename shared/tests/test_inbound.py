@@ -134,3 +134,23 @@ def test_the_brokers_log_append_time_is_a_moment_the_sender_cannot_set(keys: Key
     assert (
         late is not None and "expired" in late and "nor was it valid when the broker stored" in late
     )
+
+
+def test_a_topic_may_take_any_of_several_roles(keys: Keys) -> None:
+    """list-entry-submissions.v1 takes initiating departments and exchange partners."""
+    verifier = TokenVerifier(
+        keys.public_key_file.read_text(), issuer="jrp-registry", audience="jrp"
+    )
+    check = DepartmentAuthenticator(verifier, ("initiator", "exchange"))
+
+    def refusal(message: Message) -> str | None:
+        record = _record(message)
+        return check(record, Envelope.from_wire(record.headers, record.value))
+
+    assert (
+        refusal(inbound_message(_receipt(), "fj-platform", keys.token("fj-platform", "exchange")))
+        is None
+    )
+    assert refusal(inbound_message(_receipt(), "tax", keys.token("tax", "initiator"))) is None
+    refused = refusal(inbound_message(_receipt(), "finance", keys.token("finance", "implementer")))
+    assert refused is not None and "'initiator or exchange'" in refused

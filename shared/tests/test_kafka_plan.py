@@ -42,7 +42,11 @@ def test_every_topic_once_with_a_sanction_topic_per_department() -> None:
     assert by_name["prod.catalog.v1"].config["retention.ms"] == "-1"
     # What department systems write is stamped by the broker (receiver's time), nothing else.
     stamped = {s.name for s in plan if s.config.get("message.timestamp.type") == "LogAppendTime"}
-    assert stamped == {"prod.list-entry-submissions.v1", "prod.department-reports.v1"}
+    assert stamped == {
+        "prod.list-entry-submissions.v1",
+        "prod.department-reports.v1",
+        "prod.exchange-acks.v1",
+    }
     with pytest.raises(ValueError, match="exceeds the replication factor"):
         topic_plan(
             "prod", [], partitions=1, replication_factor=1, min_insync_replicas=2, retention_hours=1
@@ -105,3 +109,25 @@ def test_a_rule_prints_as_a_kafka_acls_command() -> None:
     command = rule.as_command("broker:9093")
     assert "--allow-principal 'User:dept-tax' --operation Read" in command
     assert "--topic 'prod.sanctions.v1.tax' --resource-pattern-type literal" in command
+
+
+def test_an_exchange_partner_reads_the_records_and_writes_acks_and_submissions() -> None:
+    partner = DepartmentAccess("fj-platform", initiates=False, implements=False, exchanges=True)
+    plan = acl_plan("prod", [*DEPARTMENTS, partner])
+    who = Principals().of_department("fj-platform")
+    mine = {(e.resource, e.operation) for e in plan if e.principal == who}
+    assert ("prod.exchange.v1", "read") in mine
+    assert ("prod.exchange-acks.v1", "write") in mine
+    assert ("prod.list-entry-submissions.v1", "write") in mine
+    assert ("prod.department-reports.v1", "write") not in mine
+    # Nobody else reads the exchange records or writes acknowledgements but the trigger.
+    others = {
+        e.principal
+        for e in plan
+        if e.resource in ("prod.exchange.v1", "prod.exchange-acks.v1")
+        and e.principal.startswith("User:dept-")
+    }
+    assert others == {who}
+    trigger = Principals().of_service("trigger")
+    assert AclEntry(trigger, "topic", "literal", "prod.exchange.v1", "write") in plan
+    assert AclEntry(trigger, "topic", "literal", "prod.exchange-acks.v1", "read") in plan

@@ -28,6 +28,11 @@ async def test_the_catalog_endpoints_return_the_seeded_catalog(registry: Registr
     assert all(m["legal_basis"] for m in measures)
     assert len(departments) >= 15
     assert all(t["lawful_area"] for t in list_types if t["colour"] == "black")
+    # The upper-level platform is the exchange partner (DOMAIN.md §11; docs/exchange.md).
+    partners = [d for d in departments if d["exchanges"]]
+    assert [(d["code"], d["region"], d["roles"]) for d in partners] == [
+        ("fj-platform", "350000", ["exchange"])
+    ]
 
     tax = (
         await registry.client.get(

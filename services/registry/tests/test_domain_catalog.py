@@ -29,7 +29,13 @@ from jrp_registry.domain.departments import (
     roles_of,
     secret_matches,
 )
-from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_IMPLEMENTER, ROLE_INITIATOR, ROLE_PORTAL
+from jrp_shared.auth import (
+    ROLE_ADMINISTRATOR,
+    ROLE_EXCHANGE,
+    ROLE_IMPLEMENTER,
+    ROLE_INITIATOR,
+    ROLE_PORTAL,
+)
 from jrp_shared.errors import Conflict
 from jrp_shared.vocabulary import LawfulArea, ListColour, MeasureKind, SubjectType
 
@@ -649,6 +655,18 @@ def test_roles_of_follow_the_department_powers(
 def test_a_portal_department_also_holds_the_portal_role() -> None:
     roles = roles_of(initiates=False, implements=True, administers=True, portal=True)
     assert roles == {ROLE_IMPLEMENTER, ROLE_ADMINISTRATOR, ROLE_PORTAL}
+
+
+def test_an_exchange_partner_holds_the_exchange_role_only() -> None:
+    """Another credit platform (DOMAIN.md §11): acknowledges exchange records and submits other
+    regions' entries; it neither initiates lists of its own nor implements measures."""
+    roles = roles_of(
+        initiates=False, implements=False, administers=False, portal=False, exchanges=True
+    )
+    assert roles == {ROLE_EXCHANGE}
+    assert ROLE_EXCHANGE not in roles_of(
+        initiates=True, implements=True, administers=True, portal=True
+    )
 
 
 def test_right_secret_matches_its_hash() -> None:

@@ -165,12 +165,13 @@ class ServiceRuntime:
         topics: Sequence[str],
         handlers: Mapping[str, Handler],
         *,
-        inbound_role: str | None = None,
+        inbound_role: str | tuple[str, ...] | None = None,
         prepare: Prepare | None = None,
     ) -> EventConsumer:
         """A consumer group of this service; its name is also its inbox key. `inbound_role`:
         the topics carry department systems' own messages, each authenticated by its token
-        and refused without that role (`jrp_shared.messaging.inbound`)."""
+        and refused without that role (any of them, when several;
+        `jrp_shared.messaging.inbound`)."""
         authenticate = None
         if inbound_role is not None:
             role = inbound_role

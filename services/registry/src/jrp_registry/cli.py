@@ -143,6 +143,7 @@ def _dev_credentials(args: argparse.Namespace) -> int:
                     implements=department.implements,
                     administers=code in settings.administrator_departments,
                     portal=code in settings.portal_departments,
+                    exchanges=department.exchanges,
                 )
                 tokens[code], _ = issuer.issue(
                     code, roles, ttl_seconds=args.ttl, credential_version=version
@@ -159,7 +160,9 @@ def _dev_credentials(args: argparse.Namespace) -> int:
 
 def _departments(directory: Path | None, settings: RegistrySettings) -> list[DepartmentAccess]:
     bundle = read_catalog(directory or settings.catalog_dir)
-    return [DepartmentAccess(d.code, d.initiates, d.implements) for d in bundle.departments]
+    return [
+        DepartmentAccess(d.code, d.initiates, d.implements, d.exchanges) for d in bundle.departments
+    ]
 
 
 def _provision_topics_args(parser: argparse.ArgumentParser) -> None:

@@ -97,3 +97,35 @@ class TriggerSettings(ServiceSettings):
     report_max_range_days: int = Field(
         default=366, ge=1, le=1_096, description="supervision reports: longest date range (422)"
     )
+    exchange_enabled: bool = Field(
+        default=True,
+        description="exchange with the upper-level platform (DOMAIN.md §11; docs/exchange.md): "
+        "every entry change becomes an exchange record on exchange.v1 (one more row and event "
+        "per entry, bulk imports included); false: none are made",
+    )
+    exchange_deadline_working_days: int = Field(
+        default=3,
+        ge=1,
+        le=60,
+        description="an exchange record must be accepted within this many working days of the "
+        "change (DOMAIN.md §11: results pushed to the other platforms within 3 working days)",
+    )
+    exchange_retry_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="a record not acknowledged is pushed again this long after its first push, "
+        "then twice as long after each push (capped at a day)",
+    )
+    exchange_max_attempts: int = Field(
+        default=10, ge=1, le=100, description="pushes of one record at most, the first included"
+    )
+    exchange_sweep_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="how often records due again are pushed and ended periods recorded as exits",
+    )
+    exchange_overdue_refresh_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="how often jrp_exchange_overdue is counted from the database",
+    )

@@ -11,7 +11,9 @@ publishes, reads the topics it consumes, and owns the consumer groups named afte
 (`<namespace>.<service>.…`, see `ServiceRuntime.add_consumer`). Each department has its own
 (`User:dept-<code>`): it reads only its own sanction topic, with consumer groups under
 `<namespace>.dept.<code>.`; it writes only what it may send — execution feedback if it
-implements measures, list-entry submissions if it initiates lists (DOMAIN.md §5). On the
+implements measures, list-entry submissions if it initiates lists (DOMAIN.md §5). An exchange
+partner (another credit platform, DOMAIN.md §11) reads `exchange.v1` and writes
+`exchange-acks.v1` and list-entry submissions (other regions' entries, with their origin). On the
 shared inbound topics the bearer token of each message still says which department sent it
 (`jrp_shared.messaging.inbound`): the ACL keeps out whoever is no department at all.
 """
@@ -127,6 +129,9 @@ class DepartmentAccess:
     code: str
     initiates: bool
     implements: bool
+    exchanges: bool = False
+    """an exchange partner (another credit platform, DOMAIN.md §11): reads the exchange records,
+    writes their acknowledgements and other regions' list-entry submissions"""
 
 
 @dataclass(frozen=True)
@@ -241,7 +246,10 @@ def acl_plan(
         if department.implements:
             reports = topic(topics.DEPARTMENT_REPORTS)
             entries.add(AclEntry(who, "topic", "literal", reports, "write"))
-        if department.initiates:
+        if department.initiates or department.exchanges:
             submissions = topic(topics.LIST_ENTRY_SUBMISSIONS)
             entries.add(AclEntry(who, "topic", "literal", submissions, "write"))
+        if department.exchanges:
+            entries.add(AclEntry(who, "topic", "literal", topic(topics.EXCHANGE), "read"))
+            entries.add(AclEntry(who, "topic", "literal", topic(topics.EXCHANGE_ACKS), "write"))
     return sorted(entries)

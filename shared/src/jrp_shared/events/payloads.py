@@ -413,6 +413,12 @@ class DepartmentPublished(EventPayload):
     domains: list[str]
     initiates: bool
     implements: bool
+    exchanges: bool = Field(
+        default=False,
+        description="another credit platform (the upper level's, or another region's): holds "
+        "the `exchange` role, acknowledges exchange records and submits entries with their "
+        "`origin` (DOMAIN.md §11)",
+    )
     active: bool = True
     credential_version: int = Field(
         default=1,

@@ -91,9 +91,10 @@ SANCTIONS: Final = "sanctions.v1.<department>"
 """One topic per implementing department (`sanctions(code)`): its sanction orders, suspensions
 and lifts (enforcement → that department). Key: the listed subject's code."""
 
-BROKER_TIMESTAMPED: Final = frozenset({LIST_ENTRY_SUBMISSIONS, DEPARTMENT_REPORTS})
-"""Topics department systems post to: created with `message.timestamp.type=LogAppendTime`, so
-a record's timestamp is the broker's, never the sender's (`jrp_shared.messaging.inbound`)."""
+BROKER_TIMESTAMPED: Final = frozenset({LIST_ENTRY_SUBMISSIONS, DEPARTMENT_REPORTS, EXCHANGE_ACKS})
+"""Topics department systems (and exchange partners) post to: created with
+`message.timestamp.type=LogAppendTime`, so a record's timestamp is the broker's, never the
+sender's (`jrp_shared.messaging.inbound`)."""
 
 SANCTIONS_PREFIX: Final = "sanctions.v1."
 """What every department's sanction topic name starts with."""

@@ -43,18 +43,19 @@ def department_of(envelope: Envelope) -> str:
 
 
 class DepartmentAuthenticator:
-    """Checks an inbound record's token and role; returns why it is refused, or None."""
+    """Checks an inbound record's token and role (one of `role`, when several are given);
+    returns why it is refused, or None."""
 
     def __init__(
         self,
         verifier: TokenVerifier,
-        role: str,
+        role: str | tuple[str, ...],
         *,
         grace: timedelta = timedelta(0),
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._verifier = verifier
-        self._role = role
+        self._roles = (role,) if isinstance(role, str) else role
         self._grace = grace
         self._clock = clock
 
@@ -84,7 +85,10 @@ class DepartmentAuthenticator:
             return f"the {AUTHORIZATION_HEADER} header must be 'Bearer <token>'"
         try:
             principal = self._principal(text[7:].strip(), record)
-            principal.require(self._role)
+            if not any(role in principal.roles for role in self._roles):
+                # The one role, or any of several (a topic both departments and exchange
+                # partners post to): the refusal names them.
+                principal.require(" or ".join(self._roles))
         except DomainError as exc:
             return exc.message
         expected = department_source(principal.department_code)

@@ -90,13 +90,14 @@ def render_catalog(bundle: CatalogBundle) -> str:
     lines += [
         "## Departments",
         "",
-        "| code | name | level | region | initiates | implements |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| code | name | level | region | initiates | implements | exchanges |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for d in bundle.departments:
         lines.append(
             f"| `{d.code}` | {_cell(d.name)} | {d.level.value} | {d.region} "
-            f"| {'yes' if d.initiates else 'no'} | {'yes' if d.implements else 'no'} |"
+            f"| {'yes' if d.initiates else 'no'} | {'yes' if d.implements else 'no'} "
+            f"| {'yes' if d.exchanges else 'no'} |"
         )
     return "\n".join(lines) + "\n"
 

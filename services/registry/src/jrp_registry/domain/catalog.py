@@ -70,6 +70,9 @@ class DepartmentDefinition(_Definition):
     domains: list[str] = Field(default_factory=list)
     initiates: bool
     implements: bool
+    exchanges: bool = False
+    """another credit platform (upper level or another region, DOMAIN.md §11): the `exchange`
+    role — acknowledges exchange records, submits entries carrying their origin"""
 
 
 class ListTypeDefinition(_Definition):

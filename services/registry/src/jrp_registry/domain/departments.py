@@ -6,15 +6,30 @@ import hashlib
 import hmac
 import secrets
 
-from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_IMPLEMENTER, ROLE_INITIATOR, ROLE_PORTAL
+from jrp_shared.auth import (
+    ROLE_ADMINISTRATOR,
+    ROLE_EXCHANGE,
+    ROLE_IMPLEMENTER,
+    ROLE_INITIATOR,
+    ROLE_PORTAL,
+)
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
 def roles_of(
-    *, initiates: bool, implements: bool, administers: bool, portal: bool
+    *,
+    initiates: bool,
+    implements: bool,
+    administers: bool,
+    portal: bool,
+    exchanges: bool = False,
 ) -> frozenset[str]:
+    """`exchanges`: another credit platform (the department flag `exchanges`), which
+    acknowledges exchange records and submits other regions' entries (DOMAIN.md §11)."""
     roles = set()
+    if exchanges:
+        roles.add(ROLE_EXCHANGE)
     if initiates:
         roles.add(ROLE_INITIATOR)
     if implements:

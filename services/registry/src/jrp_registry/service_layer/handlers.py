@@ -390,6 +390,7 @@ async def department_roles(
         implements=definition.implements,
         administers=code in administrators,
         portal=code in portals,
+        exchanges=definition.exchanges,
     )
 
 

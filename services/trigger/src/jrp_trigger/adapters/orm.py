@@ -87,6 +87,12 @@ list_entries = Table(
     Column("deletion_met_on", Date),
     # A recognition case spanning several special groups (002 二(二)2), and the office's decision.
     Column("recognition_escalation", JSON, comment="escalated to the joint conference office"),
+    # Another region's entry, received through an exchange partner (DOMAIN.md §11).
+    Column(
+        "origin",
+        JSON(none_as_null=True),
+        comment="EntryOrigin; null for this platform's own entries",
+    ),
     UniqueConstraint("department", "record_id", name="list_entries_department_record"),
 )
 
@@ -359,4 +365,41 @@ typical_cases = Table(
     Column("selected_at", DateTime(timezone=True)),
     Column("selected_by", String(32)),
     Index("typical_cases_month", "month", "department"),
+)
+
+# --- exchange with other platforms (DOMAIN.md §11; docs/exchange.md) ---------------------------
+
+exchange_records = Table(
+    "exchange_records",
+    metadata,
+    Column("record_id", String(36), primary_key=True),
+    Column("entry_id", String(36), nullable=False, index=True),
+    Column("entry_version", Integer, nullable=False),
+    Column("operation", String(16), nullable=False, comment="ExchangeOperation"),
+    Column("payload", JSON, nullable=False, comment="ExchangeRecordPushed of attempt 1"),
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("push_due", Date, nullable=False, comment="working day it must be accepted by"),
+    Column("provisional", Boolean, nullable=False, comment="push_due counted without schedule"),
+    Column("attempts", Integer, nullable=False),
+    Column("last_pushed_at", DateTime(timezone=True), nullable=False),
+    Column("acknowledged_at", DateTime(timezone=True), comment="our clock, on arrival"),
+    Column("acknowledged_by", String(32), comment="the partner department"),
+    Column("accepted", Boolean),
+    Column("error_code", String(64)),
+    Column("error_message", Text),
+    UniqueConstraint(
+        "entry_id", "entry_version", "operation", name="exchange_records_entry_operation"
+    ),
+    Index("exchange_records_push_due", "push_due"),
+)
+
+departments_copy = Table(
+    "departments_copy",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("region", String(6), nullable=False, comment="administrative division code"),
+    Column("exchanges", Boolean, nullable=False, comment="an exchange partner (another platform)"),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    comment="the registry's departments (departments.v1): exchange records' district",
 )

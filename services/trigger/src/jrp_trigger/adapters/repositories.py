@@ -24,7 +24,12 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jrp_shared.clock import china_date
-from jrp_shared.events.payloads import Period, SanctionOrderStatus, SubjectReference
+from jrp_shared.events.payloads import (
+    EntryOrigin,
+    Period,
+    SanctionOrderStatus,
+    SubjectReference,
+)
 from jrp_shared.vocabulary import (
     CaseKind,
     ListColour,
@@ -231,6 +236,7 @@ def _entry_of(
         suspension=_suspension(row),
         repair=_repair(row),
         deletion=_deletion(row),
+        origin=EntryOrigin.model_validate(row.origin) if row.origin else None,
     )
 
 
@@ -332,6 +338,7 @@ class EntryRepository:
                 original_hash=e.original_hash,
                 current_hash=e.original_hash,
                 created_at=e.created_at,
+                origin=None if e.origin is None else e.origin.model_dump(mode="json"),
             )
             rows.append(row)
         await self._s.execute(insert(orm.list_entries), rows)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from jrp_shared.errors import Conflict, FieldProblem, Forbidden, InvalidInput
+from jrp_shared.events.payloads import EntryOrigin
 from jrp_shared.vocabulary import CaseKind, ListColour, ListEntryStatus, RecognitionVote
 from jrp_trigger.domain.content import EntryContent
 from jrp_trigger.domain.rules import Admission
@@ -152,6 +153,9 @@ class ListEntry:
     repair: Repair | None = None
     deletion: DeletionGround | None = None
     """why and by when the entry must be deleted (法释〔2017〕7号 第十条), once recorded"""
+    origin: EntryOrigin | None = None
+    """another region's entry, received through an exchange partner (DOMAIN.md §11): it is
+    not pushed back to the platforms as an exchange record"""
 
     @property
     def current(self) -> EntryVersion:
@@ -186,7 +190,13 @@ class ListEntry:
 
 
 def open_entry(
-    *, entry_id: str, department: str, record_id: str, admission: Admission, now: datetime
+    *,
+    entry_id: str,
+    department: str,
+    record_id: str,
+    admission: Admission,
+    now: datetime,
+    origin: EntryOrigin | None = None,
 ) -> ListEntry:
     """A newly recorded entry. A list type that needs a recognition meeting (002 二(二)2)
     holds it until the meeting decides; the departments that vote are the list type's
@@ -205,6 +215,7 @@ def open_entry(
         created_at=now,
         updated_at=now,
         versions=[EntryVersion(1, list_type.version, admission.content, None, now, department)],
+        origin=origin,
     )
 
 

@@ -14,7 +14,12 @@ from datetime import date, timedelta
 
 from jrp_shared.calendar import WorkingDayCalendar
 from jrp_shared.errors import FieldProblem, Forbidden, InvalidInput
-from jrp_shared.events.payloads import LinkedPersonRecord, ListTypePublished, SubjectReference
+from jrp_shared.events.payloads import (
+    EntryOrigin,
+    LinkedPersonRecord,
+    ListTypePublished,
+    SubjectReference,
+)
 from jrp_shared.identifiers import (
     IdentifierError,
     OrganisationCodePolicy,
@@ -66,15 +71,18 @@ def admit(
     organisation_code_policy: OrganisationCodePolicy = "warn",
     calendar: WorkingDayCalendar | None = None,
     initial: bool = True,
+    exchange_partner: bool = False,
 ) -> Admission:
     """Check `content` posted by `department`; raise `Forbidden` when the department may not
     initiate the list type, else `InvalidInput` naming every problem. `calendar` counts the
     prior notice's response window (the service's calendar copy, DOMAIN.md §10); `initial` is
     false for a correction, which keeps the entry's notice (an entry recorded before prior
-    notice was required has none and may still be corrected)."""
+    notice was required has none and may still be corrected). An `exchange_partner` (another
+    platform, with the entry's `origin`) may submit any list type of the catalog."""
     problems: list[FieldProblem] = []
     list_type = _list_type(content, versions, problems)
-    if list_type is not None:
+    if list_type is not None and not exchange_partner:
+        # Another platform acts for the deciding department of its own region (DOMAIN.md §11).
         _require_initiator(list_type, department)
     subject, warnings = _subject(content.subject, today, organisation_code_policy, problems)
     people = _linked_persons(content, list_type, today, problems)
@@ -129,6 +137,28 @@ def _list_type(
             )
         )
     return found
+
+
+def require_origin(origin: EntryOrigin | None, *, exchange_partner: bool) -> None:
+    """Entries of other regions arrive through the same door as an initiating department's,
+    and carry their origin (DOMAIN.md §11): an exchange partner (role `exchange`) must name
+    it; nobody else may (a department's own entry has no other origin)."""
+    if exchange_partner and origin is None:
+        message = (
+            "an exchange partner submits other regions' entries: send `origin` (platform, "
+            "region_code, department_name, original_entry_id)"
+        )
+        raise InvalidInput(
+            message, problems=[FieldProblem("body.origin", "origin_required", message)]
+        )
+    if not exchange_partner and origin is not None:
+        message = (
+            "only an exchange partner (another credit platform, role 'exchange') may send "
+            "`origin`; a department's own entry leaves it out"
+        )
+        raise Forbidden(
+            message, problems=[FieldProblem("body.origin", "origin_not_allowed", message)]
+        )
 
 
 def _require_initiator(list_type: ListTypePublished, department: str) -> None:

@@ -1,5 +1,7 @@
-"""The trigger's consumers: department systems' submissions, enforcement's order states,
-appeals' due-process cases (DOMAIN.md §7, §8) and the supervision reminders (§5 step 5).
+"""The trigger's consumers: department systems' submissions (and other platforms' entries,
+with their origin), enforcement's order states, appeals' due-process cases (DOMAIN.md §7, §8),
+the supervision reminders (§5 step 5), the upper-level platform's acknowledgements of exchange
+records and the registry's departments (DOMAIN.md §11; docs/exchange.md).
 
 A submission on `list-entry-submissions.v1` goes through the same use case as
 `POST /v1/list-entries`, for the department whose token signed the message; a refusal
@@ -14,13 +16,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jrp_shared.auth import ROLE_INITIATOR
+from jrp_shared.auth import ROLE_EXCHANGE, ROLE_INITIATOR
 from jrp_shared.events import topics
 from jrp_shared.events.envelope import Envelope
 from jrp_shared.events.payloads import (
     ComplaintDecided,
     ComplaintFiled,
+    DepartmentPublished,
     EventPayload,
+    ExchangeRecordAcknowledged,
     ListEntrySubmission,
     ObjectionAppealDecided,
     ObjectionAppealFiled,
@@ -34,7 +38,8 @@ from jrp_shared.events.payloads import (
 )
 from jrp_shared.messaging.inbound import department_of
 from jrp_shared.messaging.uow import UnitOfWork
-from jrp_trigger.service_layer import due_process, handlers, supervision
+from jrp_trigger.adapters.exchange import DepartmentCopy
+from jrp_trigger.service_layer import due_process, exchange, handlers, supervision
 
 if TYPE_CHECKING:
     from jrp_trigger.bootstrap import Trigger
@@ -43,7 +48,11 @@ if TYPE_CHECKING:
 def add_consumers(trigger: Trigger) -> None:
     async def on_submission(uow: UnitOfWork, envelope: Envelope, payload: EventPayload) -> None:
         assert isinstance(payload, ListEntrySubmission)
-        ctx = trigger.submissions_by(department_of(envelope))
+        department = department_of(envelope)
+        # The token had the initiator or the exchange role; the registry's department copy
+        # says which kind of sender it is (an exchange partner must send `origin`).
+        partner = await exchange.is_exchange_partner(uow.session, department)
+        ctx = trigger.submissions_by(department, exchange_partner=partner)
         await handlers.submit_entry(uow, payload, ctx)
 
     async def on_order_status(uow: UnitOfWork, _envelope: Envelope, payload: EventPayload) -> None:
@@ -54,7 +63,28 @@ def add_consumers(trigger: Trigger) -> None:
         "submissions",
         [topics.LIST_ENTRY_SUBMISSIONS],
         {ListEntrySubmission.event_type: on_submission},
-        inbound_role=ROLE_INITIATOR,
+        inbound_role=(ROLE_INITIATOR, ROLE_EXCHANGE),
+    )
+
+    async def on_acknowledged(uow: UnitOfWork, envelope: Envelope, payload: EventPayload) -> None:
+        assert isinstance(payload, ExchangeRecordAcknowledged)
+        await exchange.acknowledge(uow, payload, by=department_of(envelope), now=trigger.clock())
+
+    trigger.runtime.add_consumer(
+        "exchange-acks",
+        [topics.EXCHANGE_ACKS],
+        {ExchangeRecordAcknowledged.event_type: on_acknowledged},
+        inbound_role=ROLE_EXCHANGE,
+    )
+
+    async def on_department(uow: UnitOfWork, _envelope: Envelope, payload: EventPayload) -> None:
+        assert isinstance(payload, DepartmentPublished)
+        await DepartmentCopy(uow.session).put(payload, trigger.clock())
+
+    trigger.runtime.add_consumer(
+        "departments-copy",
+        [topics.DEPARTMENTS],
+        {DepartmentPublished.event_type: on_department},
     )
 
     async def on_order_statuses(
@@ -87,7 +117,7 @@ def add_consumers(trigger: Trigger) -> None:
     ) -> None:
         assert isinstance(payload, RepairDecided)
         await supervision.record_decided(uow, payload)
-        await due_process.repair_decided(uow, payload)
+        await due_process.repair_decided(uow, payload, trigger.exchange)
 
     async def on_supervision_fact(
         uow: UnitOfWork, _envelope: Envelope, payload: EventPayload

@@ -161,14 +161,14 @@ class BulkImport:
         try:
             async with self.new_uow() as uow:
                 return await handlers.import_chunk(
-                    uow, chunk.submissions, chunk.prepared, department
+                    uow, chunk.submissions, chunk.prepared, department, self.ctx.exchange
                 )
         except IntegrityError:
             # Someone posted one of these record ids meanwhile: the chunk rolled back whole;
             # taken again it finds that entry and answers "existing" or a conflict.
             async with self.new_uow() as uow:
                 return await handlers.import_chunk(
-                    uow, chunk.submissions, chunk.prepared, department
+                    uow, chunk.submissions, chunk.prepared, department, self.ctx.exchange
                 )
 
     def _results(self, chunk: _Chunk, outcomes: list[Outcome]) -> list[dict[str, Any]]:

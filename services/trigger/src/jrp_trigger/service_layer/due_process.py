@@ -24,11 +24,12 @@ from jrp_shared.events.payloads import (
 )
 from jrp_shared.logging import get_logger
 from jrp_shared.messaging.uow import UnitOfWork
-from jrp_shared.vocabulary import CaseKind, ObjectionOutcome, Remedy
+from jrp_shared.vocabulary import CaseKind, ExchangeOperation, ObjectionOutcome, Remedy
 from jrp_trigger.adapters.repositories import EntryRepository
 from jrp_trigger.domain import due_process, rules
 from jrp_trigger.domain.content import EntryContent
 from jrp_trigger.domain.entries import ListEntry
+from jrp_trigger.service_layer.exchange import ExchangeRecorder
 from jrp_trigger.service_layer.handlers import SubmissionContext, emit_revoked, send_if_due
 
 log = get_logger(__name__)
@@ -118,7 +119,7 @@ async def case_decided(
         if revocation is None:
             _unchanged(entry, "entry not revoked", case=case)
             return
-        emit_revoked(uow, entry, revocation)
+        emit_revoked(uow, entry, revocation, contexts(entry.department).exchange)
         await repo.update(entry)
         return
     elif decided.remedy is Remedy.CORRECT and decided.correction is not None:
@@ -152,13 +153,16 @@ async def case_decided(
         _unchanged(entry, "entry unchanged by the decision", case=case)
         return
     await repo.add_version(entry, version)
-    send_if_due(uow, entry, at)
+    send_if_due(uow, entry, at, contexts(entry.department).exchange)
     await repo.update(entry)
 
 
-async def repair_decided(uow: UnitOfWork, decided: RepairDecided) -> None:
-    """Approved: the entry ends early as repaired and every measure stops (DOMAIN.md §8).
-    Refused: the entry is untouched (appeals tells the subject why)."""
+async def repair_decided(
+    uow: UnitOfWork, decided: RepairDecided, exchange: ExchangeRecorder | None
+) -> None:
+    """Approved: the entry ends early as repaired and every measure stops (DOMAIN.md §8), and
+    the other platforms are told (an exchange record: results pushed within 3 working days,
+    DOMAIN.md §11). Refused: the entry is untouched (appeals tells the subject why)."""
     if not decided.approved:
         return
     entry = await _load(uow, decided.entry_id, decided.event_type)
@@ -182,4 +186,6 @@ async def repair_decided(uow: UnitOfWork, decided: RepairDecided) -> None:
                 repaired_at=repair.repaired_at,
             )
         )
+        if exchange is not None:
+            exchange.record(uow, entry, ExchangeOperation.REPAIR, repair.repaired_at)
     await EntryRepository(uow.session).update(entry)

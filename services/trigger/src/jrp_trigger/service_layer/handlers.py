@@ -27,12 +27,13 @@ from jrp_shared.events.payloads import (
 )
 from jrp_shared.identifiers import OrganisationCodePolicy
 from jrp_shared.messaging.uow import UnitOfWork
-from jrp_shared.vocabulary import ListEntryStatus
+from jrp_shared.vocabulary import ExchangeOperation, ListEntryStatus
 from jrp_trigger.adapters.catalog_versions import ListTypeVersions
 from jrp_trigger.adapters.repositories import EntryRepository, KnownRecord, OrderStatusRepository
 from jrp_trigger.domain import entries, rules, sync
 from jrp_trigger.domain.content import EntryContent, Submitted
 from jrp_trigger.domain.entries import ListEntry, Revocation
+from jrp_trigger.service_layer.exchange import ExchangeRecorder
 
 
 @dataclass
@@ -45,6 +46,11 @@ class SubmissionContext:
     list_types: ListTypeVersions
     calendar: WorkingDayCalendar = field(default_factory=WorkingDayCalendar)
     """the service's calendar copy: working-day deadlines (DOMAIN.md §10)"""
+    exchange: ExchangeRecorder | None = None
+    """makes the exchange records of the entries' changes (DOMAIN.md §11); None: none"""
+    exchange_partner: bool = False
+    """the submitter is another platform (role `exchange`): it must send each entry's
+    `origin`, and may submit any list type of the catalog for the region it acts for"""
 
 
 @dataclass(frozen=True)
@@ -90,12 +96,21 @@ def in_force_event(entry: ListEntry) -> ListEntryInForce:
         recorded_at=entry.current.recorded_at,
         court_case=c.court_case,
         prior_notice=c.prior_notice,
+        origin=entry.origin,
     )
 
 
-def emit_revoked(uow: UnitOfWork, entry: ListEntry, revocation: Revocation) -> None:
-    """Enforcement lifts every measure, when it had heard of the entry."""
+def emit_revoked(
+    uow: UnitOfWork,
+    entry: ListEntry,
+    revocation: Revocation,
+    exchange: ExchangeRecorder | None,
+) -> None:
+    """Enforcement lifts every measure, when it had heard of the entry; so do the other
+    platforms (an exchange record, DOMAIN.md §11)."""
     if entry.is_sent():
+        if exchange is not None:
+            exchange.record(uow, entry, ExchangeOperation.REVOCATION, revocation.revoked_at)
         uow.emit(
             ListEntryRevoked(
                 entry_id=entry.entry_id,
@@ -108,11 +123,19 @@ def emit_revoked(uow: UnitOfWork, entry: ListEntry, revocation: Revocation) -> N
         )
 
 
-def send_if_due(uow: UnitOfWork, entry: ListEntry, now: datetime) -> None:
+def send_if_due(
+    uow: UnitOfWork, entry: ListEntry, now: datetime, exchange: ExchangeRecorder | None
+) -> None:
+    """Send the entry's current version to enforcement when it is due, and tell the other
+    platforms (an exchange record: the entry, or its correction, DOMAIN.md §11)."""
     if entry.should_send(china_date(now)):
-        if entry.in_force_since is None:
+        first = entry.in_force_since is None
+        if first:
             entry.in_force_since = now
         uow.emit(in_force_event(entry))
+        if exchange is not None:
+            operation = ExchangeOperation.ENTRY if first else ExchangeOperation.CORRECTION
+            exchange.record(uow, entry, operation, now)
 
 
 def _repeated(record_id: str, content: EntryContent, known: KnownRecord) -> Outcome:
@@ -153,6 +176,7 @@ async def prepare_entries(
     prepared: list[Prepared] = []
     for submission in submissions:
         try:
+            rules.require_origin(submission.origin, exchange_partner=ctx.exchange_partner)
             admission = rules.admit(
                 EntryContent.of(submission),
                 ctx.list_types.of(submission.list_type),
@@ -160,6 +184,7 @@ async def prepare_entries(
                 today=today,
                 organisation_code_policy=ctx.organisation_code_policy,
                 calendar=ctx.calendar,
+                exchange_partner=ctx.exchange_partner,
             )
         except DomainError as error:
             prepared.append(Refused(error))
@@ -170,6 +195,7 @@ async def prepare_entries(
             record_id=submission.record_id,
             admission=admission,
             now=now,
+            origin=submission.origin,
         )
         prepared.append(Admitted(entry))
     return prepared
@@ -180,6 +206,7 @@ async def record_entries(
     submissions: Sequence[ListEntrySubmission],
     prepared: Sequence[Prepared],
     department: str,
+    exchange: ExchangeRecorder | None,
 ) -> list[Outcome]:
     """Store the prepared entries whose record ids are new (one query for those already
     known, one insert per table) and emit the ones in force. No commit."""
@@ -196,7 +223,7 @@ async def record_entries(
         else:
             entry = item.entry
             known[entry.record_id] = KnownRecord(entry.entry_id, entry.original_hash, "")
-            send_if_due(uow, entry, entry.created_at)
+            send_if_due(uow, entry, entry.created_at, exchange)
             created.append(entry)
             outcomes.append(Created(entry))
     await repo.add_many(created)
@@ -208,7 +235,7 @@ async def submit_entries(
 ) -> list[Outcome]:
     """Record each submission that passes the rules, in order. No commit."""
     prepared = await prepare_entries(uow.session, submissions, ctx)
-    return await record_entries(uow, submissions, prepared, ctx.department)
+    return await record_entries(uow, submissions, prepared, ctx.department, ctx.exchange)
 
 
 async def submit_entry(
@@ -234,10 +261,11 @@ async def import_chunk(
     submissions: Sequence[ListEntrySubmission],
     prepared: Sequence[Prepared],
     department: str,
+    exchange: ExchangeRecorder | None,
 ) -> list[Outcome]:
     """One prepared chunk of a bulk import in one transaction: refused lines do not stop
-    the others."""
-    outcomes = await record_entries(uow, submissions, prepared, department)
+    the others (its exchange records are made in one batch as it commits)."""
+    outcomes = await record_entries(uow, submissions, prepared, department, exchange)
     await uow.commit()
     return outcomes
 
@@ -279,7 +307,7 @@ async def correct_entry(
     if version is None:
         return entry, False
     await repo.add_version(entry, version)
-    send_if_due(uow, entry, now)
+    send_if_due(uow, entry, now, ctx.exchange)
     await repo.update(entry)
     await uow.commit()
     return entry, True
@@ -298,6 +326,7 @@ async def revoke_entry(
     clock: Clock,
     ground: tuple[str, date] | None = None,
     ctx: SubmissionContext | None = None,
+    exchange: ExchangeRecorder | None,
 ) -> ListEntry:
     """Withdraw the entry; enforcement lifts every measure when it had heard of it. With a
     deletion `ground` (code, the day it arose) the deadline it meets is recorded first
@@ -309,7 +338,7 @@ async def revoke_entry(
         entry.require_initiator(by, "revoke")
         await ground_entry(uow.session, entry, ground[0], ground[1], ctx, REVOCATION_FIELDS)
     revocation = entries.revoke(entry, reason=reason, by=by, now=now)
-    emit_revoked(uow, entry, revocation)
+    emit_revoked(uow, entry, revocation, exchange)
     await repo.update(entry)
     await uow.commit()
     return entry

@@ -18,6 +18,7 @@ from jrp_trigger.adapters.repositories import EntryRepository, ExpertPoolReposit
 from jrp_trigger.domain import recognition
 from jrp_trigger.domain.entries import ExpertDraw, ListEntry
 from jrp_trigger.domain.recognition import Expert, ExpertPool
+from jrp_trigger.service_layer.exchange import ExchangeRecorder
 from jrp_trigger.service_layer.handlers import send_if_due
 
 SEED_BYTES = 16
@@ -76,6 +77,7 @@ async def vote(
     comment: str | None,
     clock: Clock,
     expert_share: float,
+    exchange: ExchangeRecorder | None,
 ) -> ListEntry:
     """One convened department's vote; the meeting's outcome rule decides when it is complete
     and an entry entering force is sent."""
@@ -90,7 +92,7 @@ async def vote(
         expert_share=expert_share,
     )
     await repo.add_vote(entry, cast)
-    await _settle(uow, repo, entry)
+    await _settle(uow, repo, entry, exchange)
     return entry
 
 
@@ -104,6 +106,7 @@ async def expert_vote(
     by: str,
     clock: Clock,
     expert_share: float,
+    exchange: ExchangeRecorder | None,
 ) -> ListEntry:
     """A drawn expert's vote, recorded by the office from the meeting's minutes."""
     repo, entry = await _locked(uow, entry_id)
@@ -117,7 +120,7 @@ async def expert_vote(
         expert_share=expert_share,
     )
     await repo.add_expert_vote(entry, cast)
-    await _settle(uow, repo, entry)
+    await _settle(uow, repo, entry, exchange)
     return entry
 
 
@@ -129,17 +132,20 @@ async def decide_escalated(
     reason: str,
     by: str,
     clock: Clock,
+    exchange: ExchangeRecorder | None,
 ) -> ListEntry:
     """The joint conference office decides a case spanning several groups."""
     repo, entry = await _locked(uow, entry_id)
     recognition.decide_escalated(entry, decision=decision, reason=reason, by=by, now=clock())
-    await _settle(uow, repo, entry)
+    await _settle(uow, repo, entry, exchange)
     return entry
 
 
-async def _settle(uow: UnitOfWork, repo: EntryRepository, entry: ListEntry) -> None:
+async def _settle(
+    uow: UnitOfWork, repo: EntryRepository, entry: ListEntry, exchange: ExchangeRecorder | None
+) -> None:
     if entry.status is ListEntryStatus.IN_FORCE:
-        send_if_due(uow, entry, entry.updated_at)
+        send_if_due(uow, entry, entry.updated_at, exchange)
     await repo.update(entry)
     await uow.commit()
 

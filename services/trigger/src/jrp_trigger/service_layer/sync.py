@@ -353,7 +353,7 @@ async def _apply_segment(
                     status = LineStatus.UNCHANGED
                 else:
                     versions.append((entry.entry_id, version))
-                    handlers.send_if_due(uow, entry, now)
+                    handlers.send_if_due(uow, entry, now, ctx.exchange)
                     changed.append(entry)
                     status = LineStatus.CORRECTED
             else:
@@ -411,7 +411,7 @@ async def _revoke(
             uow.session, entry, deletion.ground, arose_on, ctx, handlers.REVOCATION_FIELDS
         )
     revocation = entries.revoke(entry, reason=deletion.reason, by=ctx.department, now=now)
-    handlers.emit_revoked(uow, entry, revocation)
+    handlers.emit_revoked(uow, entry, revocation, ctx.exchange)
 
 
 async def _initiate(
@@ -420,7 +420,9 @@ async def _initiate(
     """New record ids: exactly the path of a post."""
     submissions = [line.submission for line in lines if line.submission is not None]
     prepared = await handlers.prepare_entries(uow.session, submissions, ctx)
-    outcomes = await handlers.record_entries(uow, submissions, prepared, ctx.department)
+    outcomes = await handlers.record_entries(
+        uow, submissions, prepared, ctx.department, ctx.exchange
+    )
     results = []
     for line, outcome in zip(lines, outcomes, strict=True):
         if isinstance(outcome, handlers.Created):
@@ -481,7 +483,7 @@ async def complete(new_uow: Any, feed_id: str, ctx: SubmissionContext, chunk: in
                     by=ctx.department,
                     now=now,
                 )
-                handlers.emit_revoked(uow, entry, revocation)
+                handlers.emit_revoked(uow, entry, revocation, ctx.exchange)
             await EntryRepository(uow.session).update_many(absent)
             feed.absent_revoked += len(absent)
             feed.updated_at = now

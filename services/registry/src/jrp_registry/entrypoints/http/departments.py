@@ -34,6 +34,7 @@ def _read(d: DepartmentDefinition, active: bool, settings: RegistrySettings) -> 
         implements=d.implements,
         administers=d.code in settings.administrator_departments,
         portal=d.code in settings.portal_departments,
+        exchanges=d.exchanges,
     )
     return DepartmentRead(**d.model_dump(), active=active, roles=sorted(roles))
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from jrp_shared.auth import ROLE_ADMINISTRATOR
+from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_EXCHANGE
 from jrp_shared.errors import InvalidInput, NotFound
 from jrp_shared.events.payloads import ListEntrySubmission
 from jrp_shared.vocabulary import ListEntryStatus
@@ -15,7 +15,7 @@ from jrp_shared.web import Department, Offset
 from jrp_trigger.adapters.repositories import EntryRepository, OrderStatusRepository
 from jrp_trigger.bootstrap import Trigger
 from jrp_trigger.domain.entries import ListEntry
-from jrp_trigger.entrypoints.http.deps import Initiator, TriggerDep
+from jrp_trigger.entrypoints.http.deps import Submitter, TriggerDep
 from jrp_trigger.entrypoints.http.schemas import (
     EntryCorrection,
     EntryRead,
@@ -61,12 +61,16 @@ def present(trigger: Trigger, entry: ListEntry, viewer: str) -> EntryRead:
     responses={200: {"description": "the same record id and content was posted before"}},
 )
 async def post_entry(
-    body: ListEntrySubmission, by: Initiator, trigger: TriggerDep, response: Response
+    body: ListEntrySubmission, by: Submitter, trigger: TriggerDep, response: Response
 ) -> EntryRead:
     """Record a list entry for the posting department (the token's). Posting the same record
-    id and content again returns the same entry (200); another content under it is a 409."""
+    id and content again returns the same entry (200); another content under it is a 409.
+    Another platform (role `exchange`) posts other regions' entries, each with its `origin`
+    (422 `origin_required` without); anyone else sending `origin` is 403 `origin_not_allowed`
+    (DOMAIN.md §11; docs/exchange.md)."""
+    ctx = trigger.submissions_by(by.department_code, exchange_partner=ROLE_EXCHANGE in by.roles)
     async with trigger.runtime.uow() as uow:
-        outcome = await handlers.post_entry(uow, body, trigger.submissions_by(by.department_code))
+        outcome = await handlers.post_entry(uow, body, ctx)
     if isinstance(outcome, handlers.Created):
         return present(trigger, outcome.entry, by.department_code)
     response.status_code = status.HTTP_200_OK
@@ -147,5 +151,6 @@ async def revoke_entry(
             clock=trigger.clock,
             ground=ground,
             ctx=trigger.submissions_by(by.department_code),
+            exchange=trigger.exchange,
         )
     return await read_entry(trigger, entry_id, by.department_code)

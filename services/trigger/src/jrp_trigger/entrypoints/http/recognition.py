@@ -39,6 +39,7 @@ async def vote(entry_id: str, body: VoteRequest, by: Department, trigger: Trigge
             choice=body.vote,
             comment=body.comment,
             clock=trigger.clock,
+            exchange=trigger.exchange,
             expert_share=trigger.settings.recognition_expert_share,
         )
     return await read_entry(trigger, entry_id, by.department_code)
@@ -95,6 +96,7 @@ async def expert_vote(
             comment=body.comment,
             by=by.department_code,
             clock=trigger.clock,
+            exchange=trigger.exchange,
             expert_share=trigger.settings.recognition_expert_share,
         )
     return await read_entry(trigger, entry_id, by.department_code)
@@ -115,5 +117,6 @@ async def escalation_decision(
             reason=body.reason,
             by=by.department_code,
             clock=trigger.clock,
+            exchange=trigger.exchange,
         )
     return await read_entry(trigger, entry_id, by.department_code)

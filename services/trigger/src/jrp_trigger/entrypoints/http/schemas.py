@@ -12,6 +12,7 @@ from jrp_shared.events.payloads import (
     CorrectedEntry,
     CourtCase,
     DecisionDocument,
+    EntryOrigin,
     Identifier,
     MeasureStatus,
     Period,
@@ -306,6 +307,10 @@ class EntryRead(ContentRead):
         default=None, description="set once a deletion ground is recorded (法释〔2017〕7号 第十条)"
     )
     recognition: RecognitionRead | None
+    origin: EntryOrigin | None = Field(
+        default=None,
+        description="another region's entry, received from an exchange partner (DOMAIN.md §11)",
+    )
     versions: list[VersionRead]
     departments: list[DepartmentOrdersRead] = Field(
         description="per implementing department, its orders with receipt and feedback"

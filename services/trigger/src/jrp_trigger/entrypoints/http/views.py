@@ -256,6 +256,7 @@ def entry_read(
         suspension=_suspension(entry.suspension),
         repair=_repair(entry.repair),
         deletion=_deletion(entry, today),
+        origin=entry.origin,
         recognition=_recognition(entry, expert_share),
         versions=[
             VersionRead(

@@ -1,0 +1,99 @@
+"""Exchange records for the joint conference office: what went to the upper-level platform,
+whether it was acknowledged, and what is overdue (DOMAIN.md §11: results pushed to the other
+platforms within 3 working days; docs/exchange.md)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
+
+from jrp_shared.errors import NotFound
+from jrp_shared.vocabulary import ExchangeOperation
+from jrp_shared.web import Offset
+from jrp_trigger.adapters.exchange import ExchangeRepository, StoredRecord
+from jrp_trigger.domain.exchange import RecordState, state_of
+from jrp_trigger.entrypoints.http.deps import Office, TriggerDep
+
+router = APIRouter(prefix="/v1/exchange", tags=["exchange"])
+
+
+class ExchangeRecordRead(BaseModel):
+    record_id: str
+    entry_id: str
+    entry_version: int
+    operation: ExchangeOperation
+    state: RecordState = Field(
+        description="pending | acknowledged | refused | overdue (not accepted past push_due)"
+    )
+    occurred_at: datetime = Field(description="when the entry changed")
+    push_due: date = Field(description="the working day by which it must be accepted")
+    push_due_provisional: bool = Field(
+        description="counted without the official schedule of a year it reaches (DOMAIN.md §10)"
+    )
+    attempts: int = Field(description="pushes so far, the first included")
+    last_pushed_at: datetime
+    acknowledged_at: datetime | None = Field(description="this platform's clock, on arrival")
+    acknowledged_by: str | None = Field(description="the partner that acknowledged it")
+    accepted: bool | None
+    error_code: str | None
+    error_message: str | None
+    record: dict[str, Any] = Field(
+        description="the record as pushed (ExchangeRecordPushed, attempt 1; docs/exchange.md)"
+    )
+
+
+def _read(r: StoredRecord, today: date) -> ExchangeRecordRead:
+    return ExchangeRecordRead(
+        record_id=r.record_id,
+        entry_id=r.entry_id,
+        entry_version=r.entry_version,
+        operation=r.operation,
+        state=state_of(
+            acknowledged_at=r.acknowledged_at, accepted=r.accepted, due=r.push_due, today=today
+        ),
+        occurred_at=r.occurred_at,
+        push_due=r.push_due,
+        push_due_provisional=r.provisional,
+        attempts=r.attempts,
+        last_pushed_at=r.last_pushed_at,
+        acknowledged_at=r.acknowledged_at,
+        acknowledged_by=r.acknowledged_by,
+        accepted=r.accepted,
+        error_code=r.error_code,
+        error_message=r.error_message,
+        record=r.payload,
+    )
+
+
+@router.get("/records", response_model=list[ExchangeRecordRead])
+async def list_records(
+    _by: Office,
+    trigger: TriggerDep,
+    status: Annotated[RecordState | None, Query(description="filter by state")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Offset = 0,
+) -> list[ExchangeRecordRead]:
+    """Exchange records, earliest `push_due` first (the joint conference office only).
+    `status=refused` lists every refused record (they stay for an operator), also those past
+    due, which `status=overdue` lists too."""
+    today = trigger.today()
+    async with trigger.runtime.db.sessions() as session:
+        rows = await ExchangeRepository(session).search(
+            state=status, today=today, limit=limit, offset=offset
+        )
+    return [_read(r, today) for r in rows]
+
+
+@router.get("/records/{record_id}", response_model=ExchangeRecordRead)
+async def get_record(
+    record_id: Annotated[str, Path(max_length=36)], _by: Office, trigger: TriggerDep
+) -> ExchangeRecordRead:
+    """One exchange record with its acknowledgement (the joint conference office only)."""
+    async with trigger.runtime.db.sessions() as session:
+        found = await ExchangeRepository(session).get(record_id)
+    if found is None:
+        raise NotFound(f"no exchange record {record_id}")
+    return _read(found, trigger.today())
