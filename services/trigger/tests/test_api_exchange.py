@@ -222,6 +222,49 @@ async def test_an_acknowledgement_from_a_partner_marks_the_record(
     assert len(await trigger.outbox(PUSHED)) == 1
 
 
+async def test_a_partner_acknowledges_over_http_with_the_same_rules(
+    trigger: TriggerUnderTest,
+) -> None:
+    await trigger.seed(list_type())
+    entry_id = await posted(trigger)
+    [pushed] = await trigger.outbox(PUSHED)
+    body = {"record_id": pushed["record_id"], "entry_id": entry_id, "platform": PARTNER}
+    url = "/v1/exchange/acknowledgements"
+
+    # Only a partner (role exchange) acknowledges.
+    r = await trigger.client.post(
+        url, json={**body, "accepted": True}, headers=trigger.as_department()
+    )
+    assert r.status_code == 403, r.text
+    # A record never pushed: 404; another entry's id: 422.
+    r = await trigger.client.post(
+        url,
+        json={**body, "record_id": "no-such-record", "accepted": True},
+        headers=partner_headers(trigger),
+    )
+    assert r.status_code == 404, r.text
+    r = await trigger.client.post(
+        url,
+        json={**body, "entry_id": "other-entry", "accepted": True},
+        headers=partner_headers(trigger),
+    )
+    assert r.status_code == 422, r.text
+    assert (await records(trigger, status="pending"))[0]["record_id"] == pushed["record_id"]
+
+    r = await trigger.client.post(
+        url, json={**body, "accepted": True}, headers=partner_headers(trigger)
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["changed"] is True
+    assert r.json()["record"]["state"] == "acknowledged"
+    assert r.json()["record"]["acknowledged_by"] == PARTNER
+    again = await trigger.client.post(
+        url, json={**body, "accepted": True}, headers=partner_headers(trigger)
+    )
+    assert again.json()["changed"] is False
+    assert await records(trigger, status="pending") == []
+
+
 async def test_unacknowledged_records_are_pushed_again_then_overdue(
     trigger: TriggerUnderTest,
 ) -> None:

@@ -7,15 +7,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
+from jrp_shared.auth import ROLE_EXCHANGE, Principal
 from jrp_shared.errors import NotFound
+from jrp_shared.events.payloads import ExchangeRecordAcknowledged
 from jrp_shared.vocabulary import ExchangeOperation
-from jrp_shared.web import Offset
+from jrp_shared.web import Offset, current_department
 from jrp_trigger.adapters.exchange import ExchangeRepository, StoredRecord
 from jrp_trigger.domain.exchange import RecordState, state_of
 from jrp_trigger.entrypoints.http.deps import Office, TriggerDep
+from jrp_trigger.service_layer import exchange
 
 router = APIRouter(prefix="/v1/exchange", tags=["exchange"])
 
@@ -43,6 +46,11 @@ class ExchangeRecordRead(BaseModel):
     record: dict[str, Any] = Field(
         description="the record as pushed (ExchangeRecordPushed, attempt 1; docs/exchange.md)"
     )
+
+
+class ExchangeRecordAcknowledgedRead(BaseModel):
+    changed: bool = Field(description="false when the same acknowledgement was already kept")
+    record: ExchangeRecordRead
 
 
 def _read(r: StoredRecord, today: date) -> ExchangeRecordRead:
@@ -97,3 +105,30 @@ async def get_record(
     if found is None:
         raise NotFound(f"no exchange record {record_id}")
     return _read(found, trigger.today())
+
+
+async def _partner(principal: Annotated[Principal, Depends(current_department)]) -> Principal:
+    principal.require(ROLE_EXCHANGE)
+    return principal
+
+
+Partner = Annotated[Principal, Depends(_partner)]
+
+
+@router.post("/acknowledgements", response_model=ExchangeRecordAcknowledgedRead)
+async def acknowledge(
+    body: ExchangeRecordAcknowledged, by: Partner, trigger: TriggerDep
+) -> ExchangeRecordAcknowledgedRead:
+    """The upper-level platform acknowledges one exchange record over HTTP: the same handler and
+    rules as an `ExchangeRecordAcknowledged` on `exchange-acks.v1` (role `exchange` only; dated
+    by this platform's clock on arrival; the same acknowledgement again changes nothing). 404
+    for a record this platform never pushed, 422 when `entry_id` is not the record's."""
+    async with trigger.runtime.uow() as uow:
+        if await ExchangeRepository(uow.session).get(body.record_id) is None:
+            raise NotFound(f"no exchange record {body.record_id}")
+        changed = await exchange.acknowledge(uow, body, by=by.department_code, now=trigger.clock())
+        await uow.commit()
+    async with trigger.runtime.db.sessions() as session:
+        found = await ExchangeRepository(session).get(body.record_id)
+    assert found is not None
+    return ExchangeRecordAcknowledgedRead(changed=changed, record=_read(found, trigger.today()))
