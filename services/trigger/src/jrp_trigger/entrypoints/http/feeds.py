@@ -174,7 +174,7 @@ async def rejections(
     feed_id: str,
     by: Initiator,
     trigger: TriggerDep,
-    after_line: Annotated[int, Query(ge=0)] = 0,
+    after_line: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[RejectionRead]:
     """The lines refused, by line number (page on with `after_line`)."""
@@ -221,7 +221,7 @@ async def post_lines(
     request: Request,
     by: Initiator,
     trigger: TriggerDep,
-    first_line: Annotated[int | None, Query(ge=1)] = None,
+    first_line: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     results: Annotated[Literal["rejected", "all"], Query()] = "rejected",
 ) -> SpooledStreamingResponse:
     """Lines of the feed, streamed. Numbered across the feed from `first_line` (by default
