@@ -179,3 +179,14 @@ def test_pydantic_resident_id_error_has_custom_type_and_position() -> None:
     assert error["type"] == "resident_id_birth_date"
     assert error["ctx"]["position"] == 7
     assert "19490230" not in str(caught.value)
+
+
+def test_a_subject_code_is_shown_whole_only_when_it_is_surely_an_organisations() -> None:
+    from jrp_shared.identifiers import shown_subject_code
+
+    # a USCC whose first 17 characters are digits is still an organisation's: shown whole
+    assert shown_subject_code("91350100000130032L") == "91350100000130032L"
+    assert shown_subject_code("91350100M000100Y43") == "91350100M000100Y43"
+    # a resident ID, or anything malformed, is masked
+    assert shown_subject_code("11010519491231002X") == "110105********002X"
+    assert shown_subject_code("9135") == "****"

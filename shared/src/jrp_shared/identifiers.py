@@ -33,6 +33,7 @@ __all__ = [
     "mask_resident_id",
     "organisation_code_check_character",
     "resident_id_check_character",
+    "shown_subject_code",
     "uscc_check_character",
     "validate_resident_id",
     "validate_uscc",
@@ -217,6 +218,21 @@ def mask_resident_id(value: str) -> str:
     if len(code) != _LENGTH:
         return "*" * len(code)
     return f"{code[:6]}{'*' * 8}{code[14:]}"
+
+
+def shown_subject_code(value: str) -> str:
+    """A subject code as it may be shown where its subject type is not at hand: an
+    organisation's USCC whole, anything that could be a resident ID masked (DOMAIN.md §2). A code
+    is shown only when it is a valid USCC and not also a valid resident ID; in doubt, masked."""
+    try:
+        validate_uscc(value)
+    except IdentifierError:
+        return mask_resident_id(value)
+    try:
+        validate_resident_id(value)
+    except IdentifierError:
+        return value.strip().upper()
+    return mask_resident_id(value)
 
 
 def _check_resident_id_digits(body: str) -> None:

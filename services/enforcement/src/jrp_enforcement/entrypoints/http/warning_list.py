@@ -15,7 +15,7 @@ from jrp_enforcement.domain.checks import normalise_code
 from jrp_enforcement.entrypoints.http.deps import OrdersDep, RuntimeDep
 from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_IMPLEMENTER, Principal
 from jrp_shared.errors import Forbidden, NotFound
-from jrp_shared.identifiers import mask_resident_id
+from jrp_shared.identifiers import shown_subject_code
 from jrp_shared.web import Department, Offset
 
 router = APIRouter(prefix="/v1/warning-list", tags=["warning list"])
@@ -60,7 +60,7 @@ def _require_reader(by: Principal) -> None:
 
 def _shown(code: str) -> str:
     """A natural person's code is a resident ID: never shown whole (DOMAIN.md §2)."""
-    return mask_resident_id(code) if code[:17].isdigit() else code
+    return shown_subject_code(code)
 
 
 def _stay(stay: Stay) -> dict[str, Any]:
