@@ -2,6 +2,7 @@
 from the first working day after the due day, escalated the list type's working days later, on
 the working-day calendar across holidays, provisional where a year has no schedule yet."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -134,17 +135,8 @@ SWEEP_MESSAGING = messaging_tables(SWEEP_METADATA)
 
 
 def late(item_id: str, list_type: str, kind: OverdueKind) -> PastDue:
-    return PastDue(
-        kind=kind,
-        item_id=item_id,
-        step=1,
-        entry_id=f"entry-{item_id}",
-        subject_code="91350100M000100Y43",
-        list_type=list_type,
-        department="finance",
-        due=date(2026, 11, 19),  # a Thursday: 4 working days late on Wednesday 11-25
-        due_provisional=False,
-    )
+    # due a Thursday: 4 working days late on Wednesday 11-25
+    return replace(item(date(2026, 11, 19)), kind=kind, item_id=item_id, list_type=list_type)
 
 
 async def test_the_sweep_pages_through_each_source_and_sends_each_reminder_once(
