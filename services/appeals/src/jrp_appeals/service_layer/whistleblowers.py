@@ -103,7 +103,8 @@ async def submit(
     session = uow.session
     rules.check_domain(submission.domain, await known_domains(session, ctx))
     office = ctx.settings.office_department
-    routed = rules.route(submission.domain, await department_copy.all(session), office)
+    candidates = await department_copy.by_domain(session, submission.domain)
+    routed = rules.route(submission.domain, candidates, office)
     code = rules.new_query_code()
     code_hash = await asyncio.to_thread(rules.hash_query_code, code)
     now, today = ctx.now(), ctx.today()
