@@ -2,10 +2,20 @@
 from the first working day after the due day, escalated the list type's working days later, on
 the working-day calendar across holidays, provisional where a year has no schedule yet."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import MetaData, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from jrp_shared.calendar import WorkingDayCalendar
-from jrp_shared.reminders import PastDue, reminder_id, reminders_due
+from jrp_shared.db import Database
+from jrp_shared.events.payloads import EscalationRules, ListTypePublished, ReminderIssued
+from jrp_shared.messaging.tables import messaging_tables
+from jrp_shared.messaging.uow import UnitOfWork
+from jrp_shared.reminders import PastDue, reminder_id, reminders_due, reminders_table, sweep
 from jrp_shared.vocabulary import OverdueKind, ReminderLevel
 
 NOW = datetime(2026, 10, 1, 2, 0, tzinfo=UTC)
@@ -116,3 +126,79 @@ def test_ids_are_one_per_item_step_level_and_due_day() -> None:
     }
     assert reminder_id(item(due), ReminderLevel.REMINDER) not in others
     assert len(others) == 3
+
+
+# --- the sweep (jrp_shared.reminders.sweep), on SQLite -------------------------------------------
+
+SWEEP_METADATA = MetaData()
+SWEEP_TABLE = reminders_table(SWEEP_METADATA)
+SWEEP_MESSAGING = messaging_tables(SWEEP_METADATA)
+
+
+def late(item_id: str, list_type: str, kind: OverdueKind) -> PastDue:
+    # due a Thursday: 4 working days late on Wednesday 11-25
+    return replace(item(date(2026, 11, 19)), kind=kind, item_id=item_id, list_type=list_type)
+
+
+async def test_the_sweep_pages_through_each_source_and_sends_each_reminder_once(
+    tmp_path: Path,
+) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'svc.db'}")
+    async with db.engine.begin() as conn:
+        await conn.run_sync(SWEEP_METADATA.create_all)
+    items = {
+        OverdueKind.RECEIPT: [late(f"r{i}", "slow", OverdueKind.RECEIPT) for i in range(3)],
+        OverdueKind.FEEDBACK: [late("f0", "fast", OverdueKind.FEEDBACK)],
+    }
+    pages: list[tuple[OverdueKind, str]] = []
+    looked_up: list[str] = []
+
+    async def read_page(
+        _session: AsyncSession, kind: OverdueKind, _today: date, after: str, limit: int
+    ) -> list[PastDue]:
+        pages.append((kind, after))
+        return [i for i in items[kind] if i.item_id > after][:limit]
+
+    async def list_type_of(_uow: UnitOfWork, code: str, _on: date) -> ListTypePublished | None:
+        looked_up.append(code)
+        if code == "slow":
+            return None  # not in the copy: the catalog's default period, 5 working days
+        # Only its escalation rules matter to the sweep.
+        rules: dict[str, Any] = {"escalation": EscalationRules(escalate_after_working_days=3)}
+        return ListTypePublished.model_construct(**rules)
+
+    async def run() -> list[ReminderIssued]:
+        return await sweep(
+            lambda: UnitOfWork(db, SWEEP_MESSAGING, source="/jrp/test"),
+            SWEEP_TABLE,
+            list(items),
+            read_page,
+            list_type_of,
+            today=date(2026, 11, 25),
+            now=NOW,
+            calendar=WorkingDayCalendar(),
+            batch=2,
+        )
+
+    sent = await run()
+    # Pages of 2, by item id: r0 r1, then r2; then the one feedback item.
+    assert pages == [
+        (OverdueKind.RECEIPT, ""),
+        (OverdueKind.RECEIPT, "r1"),
+        (OverdueKind.FEEDBACK, ""),
+    ]
+    assert looked_up == ["slow", "fast"]  # once per list type and sweep
+    # 4 working days late: escalated on the list type's 3, only reminded on the default 5.
+    assert sorted((r.item_id, r.level) for r in sent) == [
+        ("f0", ReminderLevel.ESCALATION),
+        ("f0", ReminderLevel.REMINDER),
+        ("r0", ReminderLevel.REMINDER),
+        ("r1", ReminderLevel.REMINDER),
+        ("r2", ReminderLevel.REMINDER),
+    ]
+    async with db.sessions() as session:
+        outbox = await session.scalar(select(func.count()).select_from(SWEEP_MESSAGING.outbox))
+    assert outbox == len(sent)  # emitted in the units of work that stored them
+    # A second sweep (another replica, or the next run) sends nothing again.
+    assert await run() == []
+    await db.dispose()

@@ -18,7 +18,6 @@ from jrp_appeals.domain.whistleblowers import (
     AttachmentLimits,
     AttachmentTooLarge,
     Decision,
-    DepartmentCopy,
     Handler,
     ReportedSubject,
     ReporterIdentity,
@@ -28,15 +27,36 @@ from jrp_appeals.domain.whistleblowers import (
 )
 from jrp_appeals.testing import ENTERPRISE, LEGAL_REPRESENTATIVE
 from jrp_shared.errors import Conflict, Forbidden, InvalidInput
+from jrp_shared.events.payloads import DepartmentPublished
+from jrp_shared.vocabulary import DepartmentLevel
 
 OFFICE = "credit-office"
+
+
+def department(
+    code: str, name: str, domains: list[str], *, initiates: bool, active: bool
+) -> DepartmentPublished:
+    """A department as the registry publishes it (the department copy keeps it whole)."""
+    return DepartmentPublished(
+        code=code,
+        name=name,
+        name_en=code,
+        level=DepartmentLevel.MUNICIPAL,
+        region="350100",
+        domains=domains,
+        initiates=initiates,
+        implements=True,
+        active=active,
+    )
+
+
 DEPARTMENTS = [
-    DepartmentCopy("credit-office", "联席会议办公室", (), initiates=False, active=True),
-    DepartmentCopy("market", "市场监管局", ("market", "food-drug"), initiates=True, active=True),
-    DepartmentCopy("drug", "药监局", ("food-drug",), initiates=True, active=True),
-    DepartmentCopy("health", "卫健委", ("food-drug",), initiates=False, active=True),
-    DepartmentCopy("old-drug", "旧药监", ("food-drug",), initiates=True, active=False),
-    DepartmentCopy("tax", "税务局", ("tax",), initiates=True, active=True),
+    department("credit-office", "联席会议办公室", [], initiates=False, active=True),
+    department("market", "市场监管局", ["market", "food-drug"], initiates=True, active=True),
+    department("drug", "药监局", ["food-drug"], initiates=True, active=True),
+    department("health", "卫健委", ["food-drug"], initiates=False, active=True),
+    department("old-drug", "旧药监", ["food-drug"], initiates=True, active=False),
+    department("tax", "税务局", ["tax"], initiates=True, active=True),
 ]
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from jrp_shared.calendar import WorkingDayCalendar
 from jrp_shared.events.payloads import (
     DecisionDocument,
+    DepartmentPublished,
     EntryOrigin,
     ExchangeRecordPushed,
     MeasurePublished,
@@ -13,6 +14,7 @@ from jrp_shared.events.payloads import (
     SubjectReference,
 )
 from jrp_shared.vocabulary import (
+    DepartmentLevel,
     DisclosureClass,
     ExchangeOperation,
     ListColour,
@@ -23,7 +25,6 @@ from jrp_shared.vocabulary import (
 from jrp_trigger.domain.content import EntryContent
 from jrp_trigger.domain.exchange import (
     Change,
-    Deciding,
     RecordState,
     RetryPolicy,
     effect_of,
@@ -94,7 +95,16 @@ def test_the_layout_fills_every_field_from_the_entry_catalog_and_department() ->
         record_id="r-1",
         list_type=list_type(),
         measures=chosen,
-        deciding=Deciding("国家税务总局福州市税务局", "350100"),
+        deciding=DepartmentPublished(
+            code="tax",
+            name="国家税务总局福州市税务局",
+            name_en="Fuzhou Municipal Tax Service, STA",
+            level=DepartmentLevel.MUNICIPAL,
+            region="350100",
+            domains=["tax"],
+            initiates=True,
+            implements=True,
+        ),
         due=date(2026, 3, 5),
         pushed_at=AT,
     )

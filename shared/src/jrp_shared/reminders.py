@@ -19,15 +19,19 @@ at once, or one sweeping twice, send nothing twice. A new due day (a re-issued o
 recomputed once a year's official schedule is out) is a new item to remind. Every date computed
 on a year without an official schedule (statutory holidays only) makes the reminder
 `due_provisional` (DOMAIN.md §10).
+
+The sweep itself (`sweep`: page through what is late, find each list type's escalation period,
+store and emit what is new, one unit of work per page) is here too; a service gives it its
+page reader and its list-type lookup.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     Boolean,
@@ -49,8 +53,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jrp_shared.calendar import WorkingDayCalendar
-from jrp_shared.events.payloads import ReminderIssued
+from jrp_shared.events.payloads import EscalationRules, ListTypePublished, ReminderIssued
+from jrp_shared.logging import get_logger
+from jrp_shared.messaging.uow import UnitOfWork
 from jrp_shared.vocabulary import OverdueKind, ReminderLevel
+
+log = get_logger(__name__)
+
+S = TypeVar("S")
 
 _NAMESPACE = uuid.UUID("6f1d8f7e-1c4e-4f57-9a51-0c3b7d2e5a15")
 
@@ -213,3 +223,63 @@ async def record_new(
     statement = insert(table).values(rows).on_conflict_do_nothing().returning(table.c.reminder_id)
     stored = set(await session.scalars(statement))
     return [due.event for due in reminders if due.event.reminder_id in stored]
+
+
+PageReader = Callable[[AsyncSession, S, date, str, int], Awaitable[Sequence[PastDue]]]
+"""`(session, source, today, after, limit)`: up to `limit` items of `source` late `today`, by
+`item_id` after `after` (the page's cursor), leaving out those `not_yet_settled` says need
+nothing."""
+
+ListTypeLookup = Callable[[UnitOfWork, str, date], Awaitable[ListTypePublished | None]]
+"""`(uow, code, on)`: the list type in force on `on` in the service's catalog copy."""
+
+
+async def sweep(
+    new_uow: Callable[[], UnitOfWork],
+    table: Table,
+    sources: Iterable[S],
+    read_page: PageReader[S],
+    list_type_of: ListTypeLookup,
+    *,
+    today: date,
+    now: datetime,
+    calendar: WorkingDayCalendar,
+    batch: int = 200,
+) -> list[ReminderIssued]:
+    """One sweep at `today` (China, the service's clock) over each of `sources`, page by page:
+    each late item's reminder and escalation (`reminders_due`, with its list type's
+    `escalation.escalate_after_working_days`, the catalog's default when the copy has no such
+    list type), stored in `table` and emitted in the page's unit of work when not sent before
+    (`record_new`). Commits per page; returns what this sweep sent (another replica's sweep
+    may have sent the rest)."""
+    sent: list[ReminderIssued] = []
+    periods: dict[str, int] = {}
+    for source in sources:
+        after = ""
+        while True:
+            async with new_uow() as uow:
+                page = await read_page(uow.session, source, today, after, batch)
+                due: list[Reminder] = []
+                for item in page:
+                    if item.list_type not in periods:
+                        list_type = await list_type_of(uow, item.list_type, today)
+                        rules = list_type.escalation if list_type else EscalationRules()
+                        periods[item.list_type] = rules.escalate_after_working_days
+                    due += reminders_due(
+                        item,
+                        today=today,
+                        calendar=calendar,
+                        escalate_after_working_days=periods[item.list_type],
+                        now=now,
+                    )
+                new = await record_new(uow.session, table, due)
+                for reminder in new:
+                    uow.emit(reminder)
+                await uow.commit()
+            sent += new
+            if len(page) < batch:
+                break
+            after = page[-1].item_id
+    if sent:
+        log.info("reminders sent", count=len(sent))
+    return sent

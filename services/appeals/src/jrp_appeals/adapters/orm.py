@@ -33,6 +33,7 @@ from sqlalchemy import (
 
 from jrp_shared.calendar_copy import calendar_copy_table
 from jrp_shared.catalog_copy import catalog_copy_tables
+from jrp_shared.department_copy import department_copy_table
 from jrp_shared.messaging.tables import messaging_tables
 from jrp_shared.reminders import reminders_table
 
@@ -334,16 +335,8 @@ notifications = Table(
 
 # --- departments (departments.v1) and whistle-blower reports (DOMAIN.md §9) ---------------------
 
-departments_copy = Table(
-    "departments_copy",
-    metadata,
-    Column("code", String(32), primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("domains", JSON, nullable=False),
-    Column("initiates", Boolean, nullable=False),
-    Column("active", Boolean, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-)
+# Routes whistle-blower reports (jrp_shared.department_copy).
+departments_copy = department_copy_table(metadata)
 
 whistleblower_numbers = Table(
     "whistleblower_numbers",

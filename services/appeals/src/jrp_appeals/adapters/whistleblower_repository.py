@@ -18,7 +18,6 @@ from jrp_appeals.domain.whistleblowers import (
     Attachment,
     AttachmentInfo,
     Decision,
-    DepartmentCopy,
     Disclosure,
     Report,
     ReportedSubject,
@@ -26,43 +25,10 @@ from jrp_appeals.domain.whistleblowers import (
     ReportState,
     Reward,
 )
-from jrp_shared.events.payloads import DepartmentPublished
+from jrp_shared.department_copy import DepartmentCopy
 
-
-class DepartmentCopyRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._s = session
-
-    async def put(self, department: DepartmentPublished, now: datetime) -> None:
-        t = orm.departments_copy
-        values = {
-            "name": department.name,
-            "domains": list(department.domains),
-            "initiates": department.initiates,
-            "active": department.active,
-            "updated_at": now,
-        }
-        dialect = self._s.get_bind().dialect.name
-        upsert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(t)
-        await self._s.execute(
-            upsert.values(code=department.code, **values).on_conflict_do_update(
-                index_elements=[t.c.code], set_=values
-            )
-        )
-
-    async def all(self) -> list[DepartmentCopy]:
-        t = orm.departments_copy
-        rows = await self._s.execute(select(t).order_by(t.c.code))
-        return [
-            DepartmentCopy(
-                code=r.code,
-                name=r.name,
-                domains=tuple(r.domains),
-                initiates=r.initiates,
-                active=r.active,
-            )
-            for r in rows
-        ]
+department_copy = DepartmentCopy(orm.departments_copy)
+"""This service's department copy (jrp_shared.department_copy): routes the reports."""
 
 
 class ReportRepository:

@@ -24,6 +24,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from jrp_shared.errors import Conflict, DomainError, FieldProblem, Forbidden, InvalidInput
+from jrp_shared.events.payloads import DepartmentPublished
 from jrp_shared.identifiers import IdentifierError, validate_resident_id, validate_uscc
 
 
@@ -263,18 +264,7 @@ def query_code_matches(code: str, stored: str | None) -> bool:
 # --- routing ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DepartmentCopy:
-    """This service's copy of a department (departments.v1)."""
-
-    code: str
-    name: str
-    domains: tuple[str, ...]
-    initiates: bool
-    active: bool
-
-
-def route(domain: str, departments: Iterable[DepartmentCopy], office: str) -> tuple[str, ...]:
+def route(domain: str, departments: Iterable[DepartmentPublished], office: str) -> tuple[str, ...]:
     """The departments responsible for the domain: active, initiating, with the domain among
     theirs ("谁主管、谁负责", 002 二(一)1); none: the joint conference office."""
     found = sorted(

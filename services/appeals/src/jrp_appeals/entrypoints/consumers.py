@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jrp_appeals.adapters.whistleblower_repository import DepartmentCopyRepository
+from jrp_appeals.adapters.whistleblower_repository import department_copy
 from jrp_appeals.service_layer import entries, exits, guidance, publicity
 from jrp_appeals.service_layer.recompute import recompute_provisional
 from jrp_shared.calendar import YearSchedule
 from jrp_shared.events import topics
 from jrp_shared.events.envelope import Envelope
 from jrp_shared.events.payloads import (
-    DepartmentPublished,
     EventPayload,
     ListEntryInForce,
     ListEntryRepaired,
@@ -101,20 +100,11 @@ def publicity_handlers(appeals: Appeals) -> dict[str, Handler]:
     return {PublicityDecisionPublished.event_type: published}
 
 
-def department_handlers(appeals: Appeals) -> dict[str, Handler]:
-    """The registry's departments: name, domains, whether they initiate, active (the last
-    version wins; the registry sends each department whole)."""
-
-    async def published(uow: UnitOfWork, _envelope: Envelope, payload: EventPayload) -> None:
-        assert isinstance(payload, DepartmentPublished)
-        await DepartmentCopyRepository(uow.session).put(payload, appeals.clock())
-
-    return {DepartmentPublished.event_type: published}
-
-
 def add_consumers(appeals: Appeals) -> None:
+    # The registry's departments: name, domains, whether they initiate, active (an older
+    # event never replaces a newer one; the registry sends each department whole).
     appeals.runtime.add_consumer(
-        "departments-copy", [topics.DEPARTMENTS], department_handlers(appeals)
+        "departments-copy", department_copy.topics, department_copy.handlers()
     )
     appeals.runtime.add_consumer(
         "list-entries", [topics.LIST_ENTRIES], list_entry_handlers(appeals)

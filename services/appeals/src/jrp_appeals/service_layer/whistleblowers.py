@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from jrp_appeals.adapters.identity_vault import IdentityUnreadable, IdentityVault
 from jrp_appeals.adapters.whistleblower_repository import (
-    DepartmentCopyRepository,
     ReportRepository,
+    department_copy,
 )
 from jrp_appeals.domain import whistleblowers as rules
 from jrp_appeals.domain.deadlines import due_after
@@ -84,13 +84,13 @@ async def known_domains(session: AsyncSession, ctx: AppealsContext) -> set[str]:
     """The catalog's domains as this service knows them: those of the list types in force and
     of the departments (both come from the registry, which checks them against its domains)."""
     found = {t.domain for t in await ctx.catalog.list_types_in_force(session, ctx.today())}
-    for d in await DepartmentCopyRepository(session).all():
+    for d in await department_copy.all(session):
         found.update(d.domains)
     return found
 
 
 async def department_names(session: AsyncSession) -> dict[str, str]:
-    return {d.code: d.name for d in await DepartmentCopyRepository(session).all()}
+    return {d.code: d.name for d in await department_copy.all(session)}
 
 
 async def submit(
@@ -103,7 +103,8 @@ async def submit(
     session = uow.session
     rules.check_domain(submission.domain, await known_domains(session, ctx))
     office = ctx.settings.office_department
-    routed = rules.route(submission.domain, await DepartmentCopyRepository(session).all(), office)
+    candidates = await department_copy.by_domain(session, submission.domain)
+    routed = rules.route(submission.domain, candidates, office)
     code = rules.new_query_code()
     code_hash = await asyncio.to_thread(rules.hash_query_code, code)
     now, today = ctx.now(), ctx.today()
@@ -238,7 +239,7 @@ async def transfer(
     to = tuple(sorted(set(departments)))
     rules.check_transfer(handler, report.state, to)
     office = ctx.settings.office_department
-    active = {d.code for d in await DepartmentCopyRepository(uow.session).all() if d.active}
+    active = {d.code for d in await department_copy.active(uow.session)}
     unknown = [d for d in to if d not in active and d != office]
     if unknown:
         raise InvalidInput.for_field(

@@ -14,13 +14,10 @@ from collections.abc import Callable
 from jrp_enforcement.adapters import orm
 from jrp_enforcement.adapters import reminders as reads
 from jrp_enforcement.service_layer.context import OrdersContext
-from jrp_shared.events.payloads import DepartmentReminded, EscalationRules, ReminderIssued
-from jrp_shared.logging import get_logger
+from jrp_shared.events.payloads import DepartmentReminded, ReminderIssued
 from jrp_shared.messaging.uow import UnitOfWork
-from jrp_shared.reminders import Reminder, record_new, reminders_due
+from jrp_shared.reminders import sweep
 from jrp_shared.vocabulary import OverdueKind
-
-log = get_logger(__name__)
 
 KINDS = (OverdueKind.RECEIPT, OverdueKind.FEEDBACK)
 
@@ -28,41 +25,22 @@ KINDS = (OverdueKind.RECEIPT, OverdueKind.FEEDBACK)
 async def send_reminders(
     new_uow: Callable[[], UnitOfWork], ctx: OrdersContext, *, batch: int = 200
 ) -> list[ReminderIssued]:
-    """One sweep at today's date (China, this service's clock): every order late with its
-    receipt or feedback gets its reminder once, and its escalation once the list type's
+    """One sweep at today's date (China, this service's clock), the shared loop
+    (`jrp_shared.reminders.sweep`): every order late with its receipt or feedback gets its
+    reminder once, and its escalation once the list type's
     `escalation.escalate_after_working_days` have passed after the due day. Commits per batch;
     returns what this sweep sent."""
-    sent: list[ReminderIssued] = []
-    today, now = ctx.today(), ctx.now()
-    for kind in KINDS:
-        after = ""
-        while True:
-            async with new_uow() as uow:
-                page = await reads.past_due(uow.session, kind, today, after, batch)
-                due: list[Reminder] = []
-                for item in page:
-                    list_type = await ctx.cached_catalog.list_type_in_force(
-                        uow, item.list_type, today
-                    )
-                    rules = list_type.escalation if list_type else EscalationRules()
-                    due += reminders_due(
-                        item,
-                        today=today,
-                        calendar=ctx.calendar,
-                        escalate_after_working_days=rules.escalate_after_working_days,
-                        now=now,
-                    )
-                new = await record_new(uow.session, orm.reminders, due)
-                for reminder in new:
-                    uow.emit(reminder)
-                await uow.commit()
-            sent += new
-            if len(page) < batch:
-                break
-            after = page[-1].item_id
-    if sent:
-        log.info("reminders sent", count=len(sent))
-    return sent
+    return await sweep(
+        new_uow,
+        orm.reminders,
+        KINDS,
+        reads.past_due,
+        ctx.cached_catalog.list_type_in_force,
+        today=ctx.today(),
+        now=ctx.now(),
+        calendar=ctx.calendar,
+        batch=batch,
+    )
 
 
 def forward_reminder(uow: UnitOfWork, reminder: ReminderIssued) -> None:

@@ -13,7 +13,6 @@ from sqlalchemy import (
     exists,
     false,
     func,
-    insert,
     or_,
     select,
     true,
@@ -22,10 +21,11 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jrp_shared.db import insert_rows
-from jrp_shared.events.payloads import DepartmentPublished, ExchangeRecordPushed
+from jrp_shared.department_copy import DepartmentCopy
+from jrp_shared.events.payloads import ExchangeRecordPushed
 from jrp_shared.vocabulary import ExchangeOperation, ListEntryStatus
 from jrp_trigger.adapters import orm
-from jrp_trigger.domain.exchange import Deciding, RecordState
+from jrp_trigger.domain.exchange import RecordState
 
 
 @dataclass(frozen=True)
@@ -213,43 +213,8 @@ class ExchangeRepository:
         return list(await self._s.scalars(query))
 
 
-class DepartmentCopy:
-    """What the trigger keeps of the registry's departments (departments.v1)."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._s = session
-
-    async def put(self, department: DepartmentPublished, at: datetime) -> None:
-        t = orm.departments_copy
-        values = {
-            "code": department.code,
-            "name": department.name,
-            "region": department.region,
-            "exchanges": department.exchanges,
-            "updated_at": at,
-        }
-        # Read, then write: the same on PostgreSQL and on SQLite (`make run`); one consumer
-        # (partition key: the code) writes a department's row.
-        known = await self._s.scalar(select(t.c.code).where(t.c.code == department.code))
-        if known is None:
-            await self._s.execute(insert(t).values(**values))
-        else:
-            await self._s.execute(update(t).where(t.c.code == department.code).values(**values))
-
-    async def deciding(self, codes: Iterable[str]) -> dict[str, Deciding]:
-        wanted = sorted(set(codes))
-        if not wanted:
-            return {}
-        t = orm.departments_copy
-        rows = await self._s.execute(
-            select(t.c.code, t.c.name, t.c.region).where(t.c.code.in_(wanted))
-        )
-        return {row.code: Deciding(row.name, row.region) for row in rows}
-
-    async def is_exchange_partner(self, code: str) -> bool:
-        t = orm.departments_copy
-        found = await self._s.scalar(select(t.c.exchanges).where(t.c.code == code))
-        return bool(found)
+department_copy = DepartmentCopy(orm.departments_copy)
+"""The trigger's department copy (jrp_shared.department_copy)."""
 
 
 def record_row(record: ExchangeRecordPushed, provisional: bool) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from sqlalchemy import (
 
 from jrp_shared.calendar_copy import calendar_copy_table
 from jrp_shared.catalog_copy import catalog_copy_tables
+from jrp_shared.department_copy import department_copy_table
 from jrp_shared.messaging.tables import messaging_tables
 
 metadata = MetaData()
@@ -393,13 +394,6 @@ exchange_records = Table(
     Index("exchange_records_push_due", "push_due"),
 )
 
-departments_copy = Table(
-    "departments_copy",
-    metadata,
-    Column("code", String(32), primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("region", String(6), nullable=False, comment="administrative division code"),
-    Column("exchanges", Boolean, nullable=False, comment="an exchange partner (another platform)"),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    comment="the registry's departments (departments.v1): exchange records' district",
-)
+# The registry's departments (departments.v1): an exchange record's deciding department and
+# district, whether a sender is an exchange partner (jrp_shared.department_copy).
+departments_copy = department_copy_table(metadata)

@@ -21,6 +21,7 @@ from enum import StrEnum
 from jrp_shared.calendar import Deadline, WorkingDayCalendar
 from jrp_shared.clock import china_date
 from jrp_shared.events.payloads import (
+    DepartmentPublished,
     EntryOrigin,
     ExchangeMeasure,
     ExchangeRecordPushed,
@@ -69,14 +70,6 @@ class Change:
     content: EntryContent
     occurred_at: datetime
     origin: EntryOrigin | None = None
-
-
-@dataclass(frozen=True)
-class Deciding:
-    """The deciding department as the registry describes it (trigger's department copy)."""
-
-    name: str
-    region: str
 
 
 def push_due(occurred_at: datetime, working_days: int, calendar: WorkingDayCalendar) -> Deadline:
@@ -130,11 +123,12 @@ def layout(
     record_id: str,
     list_type: ListTypePublished,
     measures: Sequence[ExchangeMeasure],
-    deciding: Deciding | None,
+    deciding: DepartmentPublished | None,
     due: date,
     pushed_at: datetime,
 ) -> ExchangeRecordPushed:
     """The exchange record of `change` (attempt 1), every field filled (docs/exchange.md).
+    `deciding`: the department as the registry publishes it (the trigger's department copy).
     An unknown deciding department (not in the department copy yet) is named by its code, with
     an empty district — the record still goes within its deadline. `measures`: the entry's, as
     `measures_for` chooses them. Every part was validated on the way in; constructing skips

@@ -22,7 +22,6 @@ from jrp_shared.events.envelope import Envelope
 from jrp_shared.events.payloads import (
     ComplaintDecided,
     ComplaintFiled,
-    DepartmentPublished,
     EventPayload,
     ExchangeRecordAcknowledged,
     ListEntrySubmission,
@@ -38,7 +37,7 @@ from jrp_shared.events.payloads import (
 )
 from jrp_shared.messaging.inbound import department_of
 from jrp_shared.messaging.uow import UnitOfWork
-from jrp_trigger.adapters.exchange import DepartmentCopy
+from jrp_trigger.adapters.exchange import department_copy
 from jrp_trigger.service_layer import due_process, exchange, handlers, supervision
 
 if TYPE_CHECKING:
@@ -77,14 +76,8 @@ def add_consumers(trigger: Trigger) -> None:
         inbound_role=ROLE_EXCHANGE,
     )
 
-    async def on_department(uow: UnitOfWork, _envelope: Envelope, payload: EventPayload) -> None:
-        assert isinstance(payload, DepartmentPublished)
-        await DepartmentCopy(uow.session).put(payload, trigger.clock())
-
     trigger.runtime.add_consumer(
-        "departments-copy",
-        [topics.DEPARTMENTS],
-        {DepartmentPublished.event_type: on_department},
+        "departments-copy", department_copy.topics, department_copy.handlers()
     )
 
     async def on_order_statuses(

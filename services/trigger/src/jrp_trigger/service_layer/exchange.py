@@ -37,7 +37,7 @@ from jrp_shared.messaging.uow import UnitOfWork
 from jrp_shared.vocabulary import SubjectType
 from jrp_trigger.adapters import orm
 from jrp_trigger.adapters.catalog_versions import ListTypeVersions
-from jrp_trigger.adapters.exchange import DepartmentCopy, ExchangeRepository, record_row
+from jrp_trigger.adapters.exchange import ExchangeRepository, department_copy, record_row
 from jrp_trigger.adapters.repositories import EntryRepository
 from jrp_trigger.domain import exchange
 from jrp_trigger.domain.entries import ListEntry
@@ -100,7 +100,7 @@ class ExchangeRecorder:
         session = uow.session
         list_types = ListTypeVersions(orm.catalog_copy.list_types)
         await list_types.load(session, {c.content.list_type for c in changes})
-        departments = await DepartmentCopy(session).deciding(c.department for c in changes)
+        deciding = await department_copy.get_many(session, (c.department for c in changes))
         in_force: dict[date, list[MeasurePublished]] = {}
         chosen: dict[tuple[date, str, SubjectType], list[ExchangeMeasure]] = {}
         now = self.clock()
@@ -119,7 +119,7 @@ class ExchangeRecorder:
                 record_id=str(uuid.uuid4()),
                 list_type=_version(list_types, change),
                 measures=chosen[key],
-                deciding=departments.get(change.department),
+                deciding=deciding.get(change.department),
                 due=due.due,
                 pushed_at=now,
             )
@@ -251,4 +251,4 @@ async def recompute_provisional(
 
 async def is_exchange_partner(session: AsyncSession, department: str) -> bool:
     """Whether the registry says `department` is an exchange partner (the department copy)."""
-    return await DepartmentCopy(session).is_exchange_partner(department)
+    return await department_copy.is_exchange_partner(session, department)

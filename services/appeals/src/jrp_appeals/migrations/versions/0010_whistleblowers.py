@@ -24,11 +24,16 @@ def upgrade() -> None:
     op.create_table(
         "departments_copy",
         sa.Column("code", sa.String(32), primary_key=True),
-        sa.Column("name", sa.String(200), nullable=False),
-        sa.Column("domains", sa.JSON(), nullable=False),
-        sa.Column("initiates", sa.Boolean(), nullable=False),
+        sa.Column("credential_version", sa.Integer(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False, comment="DepartmentPublished, whole"),
+        sa.Column(
+            "updated_at",
+            sa.DateTime(timezone=True),
+            nullable=False,
+            comment="the event's time: an older event never replaces a newer one",
+        ),
+        comment="the registry's departments (departments.v1)",
     )
     op.create_table(
         "whistleblower_numbers",

@@ -45,12 +45,12 @@ def upgrade() -> None:
     op.create_index(op.f('ix_exchange_records_entry_id'), 'exchange_records', ['entry_id'], unique=False)
     op.create_table('departments_copy',
     sa.Column('code', sa.String(length=32), nullable=False),
-    sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('region', sa.String(length=6), nullable=False, comment='administrative division code'),
-    sa.Column('exchanges', sa.Boolean(), nullable=False, comment='an exchange partner (another platform)'),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('credential_version', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('payload', sa.JSON(), nullable=False, comment='DepartmentPublished, whole'),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False, comment="the event's time: an older event never replaces a newer one"),
     sa.PrimaryKeyConstraint('code'),
-    comment="the registry's departments (departments.v1): exchange records' district"
+    comment="the registry's departments (departments.v1)"
     )
 
 
