@@ -23,6 +23,7 @@ from jrp_shared.clock import CHINA
 from jrp_shared.events.payloads import (
     CaseParty,
     ComplaintFiled,
+    DepartmentPublished,
     MeasurePublished,
     MeasureStatus,
     ObjectionDecided,
@@ -34,6 +35,7 @@ from jrp_shared.events.payloads import (
 )
 from jrp_shared.testing import eventually
 from jrp_shared.vocabulary import (
+    DepartmentLevel,
     MeasureKind,
     OrderState,
     OverdueKind,
@@ -448,6 +450,26 @@ async def test_a_range_report_spans_months(trigger: TriggerUnderTest) -> None:
 
 async def test_the_report_as_csv_is_one_flat_table(trigger: TriggerUnderTest) -> None:
     await seed_october(trigger)
+    await trigger.publish(
+        DepartmentPublished(
+            code="market",
+            name="福州市市场监督管理局",
+            name_en="Fuzhou Administration for Market Regulation",
+            level=DepartmentLevel.MUNICIPAL,
+            region="350100",
+            domains=["market"],
+            initiates=True,
+            implements=True,
+        ),
+        "/jrp/registry",
+    )
+
+    async def named() -> bool | None:
+        r = await trigger.client.get(OCTOBER, headers=trigger.as_office())
+        names = {d["department"]: d["department_name"] for d in r.json()["departments"]}
+        return (names.get("market") == "福州市市场监督管理局" and names.get("tax") is None) or None
+
+    await eventually(named)
     at(trigger, china(date(2026, 11, 25)))
     r = await trigger.client.get(OCTOBER, params={"format": "csv"}, headers=trigger.as_office())
     assert r.status_code == 200, r.text
@@ -456,6 +478,8 @@ async def test_the_report_as_csv_is_one_flat_table(trigger: TriggerUnderTest) ->
     rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
     by_name = {row["department"]: row for row in rows}
     assert list(by_name) == ["bank", "market", "tax", "TOTAL"]
+    assert by_name["market"]["department_name"] == "福州市市场监督管理局"
+    assert by_name["tax"]["department_name"] == ""
     assert by_name["market"]["orders_issued"] == "2"
     assert by_name["market"]["feedback_rate"] == "0.5000"
     assert by_name["market"]["receipt_overdue"] == "1"

@@ -39,6 +39,7 @@ CSV_COLUMNS = [
     "period_end",
     "as_of",
     "department",
+    "department_name",
     "entries_initiated",
     "entries_red",
     "entries_black",
@@ -88,7 +89,7 @@ def _font() -> str:
     return _FONT
 
 
-def _row(report: ReportRead, department: str, f: FiguresRead) -> list[object]:
+def _row(report: ReportRead, department: str, name: str | None, f: FiguresRead) -> list[object]:
     status = next(
         (s for s in report.report_status if s.department == department and department != TOTAL),
         None,
@@ -98,6 +99,7 @@ def _row(report: ReportRead, department: str, f: FiguresRead) -> list[object]:
         report.period.end,
         report.as_of,
         department,
+        name or "",
         f.entries.initiated,
         f.entries.by_colour.get("red", 0),
         f.entries.by_colour.get("black", 0),
@@ -125,8 +127,8 @@ def csv_bytes(report: ReportRead) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for d in report.departments:
-        writer.writerow(_row(report, d.department, d))
-    writer.writerow(_row(report, TOTAL, report.total))
+        writer.writerow(_row(report, d.department, d.department_name, d))
+    writer.writerow(_row(report, TOTAL, None, report.total))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -185,7 +187,7 @@ def pdf_bytes(report: ReportRead) -> bytes:
         Spacer(1, 4 * mm),
     ]
 
-    rows = [(d.department, d) for d in report.departments]
+    rows = [(d.department_name or d.department, d) for d in report.departments]
     figures_header = [
         "部门 Department",
         "发起 Entries",
@@ -245,13 +247,14 @@ def pdf_bytes(report: ReportRead) -> bytes:
         _table(table),
     ]
 
-    busiest = sorted(rows, key=lambda r: -r[1].orders.issued)[:CHART_DEPARTMENTS]
+    # The chart's labels are the codes: the names are too long under a bar (they are in the tables).
+    busiest = sorted(report.departments, key=lambda d: -d.orders.issued)[:CHART_DEPARTMENTS]
     story += [
         Spacer(1, 3 * mm),
         _bar_chart(
             "各部门反馈率 Feedback rate per department (%)",
-            [name for name, _ in busiest],
-            [(f.orders.feedback_rate or 0) * 100 for _, f in busiest],
+            [d.department for d in busiest],
+            [(d.orders.feedback_rate or 0) * 100 for d in busiest],
             percent=True,
         ),
         _bar_chart(
@@ -283,7 +286,7 @@ def pdf_bytes(report: ReportRead) -> bytes:
     for s in report.report_status:
         table.append(
             [
-                Paragraph(_escape(s.department), cell),
+                Paragraph(_escape(s.department_name or s.department), cell),
                 s.month,
                 str(s.due),
                 Paragraph(

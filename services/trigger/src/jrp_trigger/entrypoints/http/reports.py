@@ -10,6 +10,7 @@ typical cases, and sees the reminders and escalations about itself.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated, Literal
 
@@ -22,6 +23,7 @@ from jrp_shared.errors import Forbidden
 from jrp_shared.identifiers import Uscc
 from jrp_shared.vocabulary import OverdueKind, ReminderLevel
 from jrp_shared.web import Department, Offset
+from jrp_trigger.adapters.exchange import department_copy
 from jrp_trigger.adapters.supervision import SupervisionRepository, TypicalCaseRow
 from jrp_trigger.domain import supervision as rules
 from jrp_trigger.domain.supervision import (
@@ -94,10 +96,14 @@ class FiguresRead(BaseModel):
 
 class DepartmentFiguresRead(FiguresRead):
     department: str
+    department_name: str | None = Field(
+        default=None, description="as the registry names it (departments.v1); null if not known"
+    )
 
 
 class ReportStatusRead(BaseModel):
     department: str
+    department_name: str | None = Field(default=None, description="as the registry names it")
     month: str
     due: date = Field(description="the 20th of the following month (004 四(四))")
     status: ReportStatus
@@ -246,9 +252,10 @@ def figures_read(f: Figures) -> FiguresRead:
     )
 
 
-def _status_read(s: DepartmentReport) -> ReportStatusRead:
+def _status_read(s: DepartmentReport, names: Mapping[str, str]) -> ReportStatusRead:
     return ReportStatusRead(
         department=s.department,
+        department_name=names.get(s.department),
         month=s.month,
         due=s.due,
         status=s.status,
@@ -259,7 +266,8 @@ def _status_read(s: DepartmentReport) -> ReportStatusRead:
     )
 
 
-def report_read(report: Report) -> ReportRead:
+def report_read(report: Report, names: Mapping[str, str]) -> ReportRead:
+    """The report as answered; `names`: the departments' names by code."""
     return ReportRead(
         period=PeriodRead(
             start=report.period.start, end=report.period.end, month=report.period.month
@@ -268,12 +276,14 @@ def report_read(report: Report) -> ReportRead:
         generated_at=report.generated_at,
         scope=report.department or "platform",
         departments=[
-            DepartmentFiguresRead(department=name, **figures_read(f).model_dump())
-            for name, f in report.departments.items()
+            DepartmentFiguresRead(
+                department=code, department_name=names.get(code), **figures_read(f).model_dump()
+            )
+            for code, f in report.departments.items()
         ],
         truncated=report.truncated,
         total=figures_read(report.total),
-        report_status=[_status_read(s) for s in report.statuses],
+        report_status=[_status_read(s, names) for s in report.statuses],
         typical_cases=[_case_read(c) for c in report.typical_cases],
     )
 
@@ -292,7 +302,10 @@ async def _respond(
             now=now,
             max_departments=trigger.settings.report_max_departments,
         )
-    body = report_read(report)
+        known = await department_copy.get_many(
+            session, [*report.departments, *(s.department for s in report.statuses)]
+        )
+    body = report_read(report, {code: d.name for code, d in known.items()})
     name = f"jrp-report-{period.month or f'{period.start}_{period.end}'}"
     if department is not None:
         name += f"-{department}"
