@@ -52,6 +52,14 @@ cp "$redoc/LICENSE" "$target/LICENSE.redoc"
 # developer tools do not ask the service for them (a 404 in the log).
 sed -i -e '/^\/\/# sourceMappingURL=/d' "$target/swagger-ui-bundle.js" "$target/redoc.standalone.js"
 sed -i -e 's#/\*\# sourceMappingURL=[^*]*\*/##' "$target/swagger-ui.css"
+# ReDoc's side menu shows the Redocly logo from their CDN (an address outside the mesh, and a
+# failed request on a network without internet): an empty inline image instead. Fails here if
+# a new version moved it, so that a refresh looks again (a browser's network log: operations.md).
+redoc_logo='https://cdn.redoc.ly/redoc/logo-mini.svg'
+grep -qF "\"$redoc_logo\"" "$target/redoc.standalone.js" ||
+  { log "the Redocly logo URL is not in this ReDoc: check what the page loads"; exit 1; }
+sed -i -e "s#\"$redoc_logo\"#\"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E\"#" \
+  "$target/redoc.standalone.js"
 
 swagger_licence="$(node -p "require('$swagger/package.json').license")"
 redoc_licence="$(node -p "require('$redoc/package.json').license")"
@@ -67,7 +75,8 @@ redoc_licence="$(node -p "require('$redoc/package.json').license")"
   echo "| swagger-ui-dist | $SWAGGER_UI_VERSION | $swagger_licence (LICENSE.swagger-ui, NOTICE.swagger-ui) |"
   echo "| redoc | $REDOC_VERSION | $redoc_licence (LICENSE.redoc) |"
   echo
-  echo "SHA-256 of the files as served (source-map comments removed):"
+  echo "SHA-256 of the files as served: source-map comments removed, and in ReDoc the Redocly"
+  echo "logo's CDN address replaced by an empty inline image (the page loads nothing from outside)."
   echo
   echo '```'
   (cd "$target" && sha256sum swagger-ui-bundle.js swagger-ui.css favicon-32x32.png redoc.standalone.js)

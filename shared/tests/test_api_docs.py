@@ -36,6 +36,14 @@ def test_the_checked_in_assets_are_the_ones_versions_md_records() -> None:
         assert (ASSETS_DIR / licence).stat().st_size > 0
 
 
+def test_redoc_loads_no_logo_from_its_cdn() -> None:
+    """The one address outside the service a browser fetched from the pages (network log,
+    docs/operations.md): the vendoring script replaces it."""
+    bundle = (ASSETS_DIR / "redoc.standalone.js").read_text(encoding="utf-8")
+    assert "cdn.redoc.ly" not in bundle
+    assert 'alt:"redocly logo"' in bundle  # the logo stays, as an inline image
+
+
 def test_asset_urls_are_relative_and_carry_the_contents_digest() -> None:
     for name in ASSETS:
         digest = hashlib.sha256((ASSETS_DIR / name).read_bytes()).hexdigest()
