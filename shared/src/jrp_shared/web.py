@@ -25,6 +25,7 @@ from starlette.routing import BaseRoute, Match, compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jrp_shared import limits
+from jrp_shared.api_docs import install_api_docs
 from jrp_shared.auth import Principal
 from jrp_shared.correlation import HTTP_HEADER, new_correlation_id, set_correlation_id
 from jrp_shared.errors import DomainError, TooManyRequests, Unauthenticated
@@ -536,13 +537,16 @@ def create_service_app(
 
     # The services export Prometheus metrics (/metrics) and configure no OpenTelemetry
     # provider: FastAPI's native OpenTelemetry hooks, which look the providers up on every
-    # request, are off.
+    # request, are off. FastAPI's /docs and /redoc load their assets from a CDN: off, and
+    # served from the vendored assets instead (`jrp_shared.api_docs`, they work offline).
     app = FastAPI(
         title=title,
         description=description,
         version=version,
         lifespan=lifespan,
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.runtime = runtime
     app.add_middleware(NulRefusal)  # innermost: the edges' limits apply to what it reads
@@ -562,6 +566,7 @@ def create_service_app(
     _install_error_handlers(app)
     app.router.routes[0:0] = hot_routes
     app.include_router(_operations_router())
+    install_api_docs(app)
     for router, _ in large_body_routers:
         app.include_router(router)
     for router in routers:
