@@ -30,7 +30,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait(probe: Any, within: float = 60.0) -> Any:
+def _wait(probe: Any, within: float = 180.0) -> Any:
+    """Start-up migrates and seeds four databases; on a loaded 2-core machine that has taken
+    close to a minute, so the wait is generous (this is not a timing test)."""
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         try:
