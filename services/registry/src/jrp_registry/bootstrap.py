@@ -34,6 +34,8 @@ class Registry:
     """The key set `/.well-known/jwks.json` publishes: the signing key first."""
     public_throttle: PublicThrottle
     """The public routes' rate limit per caller address (one window over every public route)."""
+    officer_lockout: PublicThrottle
+    """Failed officer sign-ins per username: past the limit, 429 until the window passes."""
     clock: Clock = field(default=system_clock)
     """The receiver's clock (tests move it): the public lookup judges 'today' by its china date."""
 
@@ -74,6 +76,12 @@ def bootstrap(
         _key_set(issuer, settings),
         PublicThrottle(
             rate=settings.public_rate_limit, storage_uri=settings.public_rate_limit_storage
+        ),
+        PublicThrottle(
+            rate=settings.officer_failures_per_username,
+            storage_uri=settings.token_rate_limit_storage,
+            scope="officer-failures",
+            what="failed sign-ins for this username",
         ),
         clock,
     )

@@ -52,6 +52,17 @@ class RegistrySettings(ServiceSettings):
         description="secret hashes (scrypt, ~50 ms and 16 MiB each) computed at once, off the "
         "event loop",
     )
+    officer_failures_per_username: str = Field(
+        default="5 per 15 minutes",
+        description="failed officer sign-ins one username may have before it is locked out "
+        '(429 with Retry-After) for the rest of the window (docs/security.md, "Officers")',
+    )
+    officer_token_ttl_seconds: int = Field(
+        default=900,
+        ge=60,
+        le=28_800,
+        description="lifetime of an officer's token (short: an officer signs in again)",
+    )
     administrator_departments: frozenset[str] = Field(
         default=frozenset({"credit-office"}),
         description="departments that maintain departments, catalog and calendar (JSON list)",
@@ -84,7 +95,12 @@ class RegistrySettings(ServiceSettings):
         "shared one (async+redis://…) holds it across replicas",
     )
 
-    @field_validator("token_requests_per_client", "token_failures_per_address", "public_rate_limit")
+    @field_validator(
+        "token_requests_per_client",
+        "token_failures_per_address",
+        "public_rate_limit",
+        "officer_failures_per_username",
+    )
     @classmethod
     def _a_rate(cls, value: str) -> str:
         parse(value)  # raises ValueError naming what is wrong

@@ -431,6 +431,28 @@ class DepartmentPublished(EventPayload):
         return self.code
 
 
+class OfficerPublished(EventPayload):
+    """An officer account's state, so every service refuses its revoked tokens (docs/security.md,
+    "Officers"). Carries no password, name or role: only what revocation needs. Default-safe:
+    `active` has no default and `credential_version` must be given, so a payload that omits
+    them is refused rather than read as an active officer."""
+
+    event_type: ClassVar[str] = "cn.jrp.registry.officer.published.v1"
+    topic: ClassVar[str] = topics.DEPARTMENTS
+
+    officer_id: str = Field(min_length=1, max_length=40)
+    department_code: str = Field(min_length=1, max_length=32)
+    active: bool
+    credential_version: int = Field(
+        ge=1,
+        description="grows when the officer is deactivated or its password or roles change; "
+        "every service refuses its tokens of an older version",
+    )
+
+    def partition_key(self) -> str:
+        return self.department_code
+
+
 # --- subjects, DOMAIN.md §3 ---------------------------------------------------------------------
 
 

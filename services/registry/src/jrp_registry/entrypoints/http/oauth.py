@@ -8,8 +8,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Request
 from pydantic import BaseModel, Field
 
+from jrp_registry.domain.officers import PASSWORD_MAX_LENGTH
 from jrp_registry.entrypoints.http.deps import Portal, RegistryDep
-from jrp_registry.service_layer import handlers
+from jrp_registry.service_layer import handlers, officers
 from jrp_shared.errors import Unauthenticated
 
 router = APIRouter(prefix="/v1/oauth", tags=["authentication"])
@@ -58,6 +59,44 @@ async def token(
                 hashing=registry.hashing,
             )
     except Unauthenticated:
+        await registry.token_throttle.refused(address)
+        raise
+    return TokenResponse(access_token=access_token, expires_in=ttl)
+
+
+@router.post("/officer-token", response_model=TokenResponse)
+async def officer_token(
+    request: Request,
+    registry: RegistryDep,
+    username: Annotated[str, Form(min_length=1, max_length=40)],
+    password: Annotated[str, Form(min_length=1, max_length=PASSWORD_MAX_LENGTH)],
+) -> TokenResponse:
+    """An officer signs in with its username and password (docs/security.md, "Officers"): a
+    short-lived token naming its department (`sub`), the officer (`officer`) and its roles
+    within the department's. One answer (401) for every refusal; past
+    `officer_failures_per_username` failed sign-ins a username is locked out (429 with
+    `Retry-After`) until the window passes, and refused sign-ins count against the caller's
+    address like the department token route's."""
+    address = request.client.host if request.client else "unknown"
+    key = username.strip().lower()
+    await registry.token_throttle.admit(address, f"officer:{key}")
+    await registry.officer_lockout.refuse_when_spent(key)
+    try:
+        async with registry.runtime.uow() as uow:
+            access_token, ttl = await officers.sign_in(
+                uow,
+                registry.issuer,
+                username=username,
+                password=password,
+                authorities=officers.Authorities(
+                    administrators=registry.settings.administrator_departments,
+                    portals=registry.settings.portal_departments,
+                ),
+                hashing=registry.hashing,
+                ttl_seconds=registry.settings.officer_token_ttl_seconds,
+            )
+    except Unauthenticated:
+        await registry.officer_lockout.count(key)
         await registry.token_throttle.refused(address)
         raise
     return TokenResponse(access_token=access_token, expires_in=ttl)
