@@ -985,6 +985,12 @@ class _CaseDecided(EventPayload):
     correction: CorrectedEntry | None = Field(description="the corrected entry (remedy correct)")
     reasons: str
     decided_by: str
+    officer: str | None = Field(
+        default=None,
+        max_length=40,
+        description="the officer of `decided_by` who decided, when it signed in as one "
+        '(docs/security.md, "Officers"); None for a department system\'s own token',
+    )
     decided_at: datetime
     restoration_duty: str | None = Field(
         description="the department that must restore the subject's reputation (wrong information)"
@@ -1091,6 +1097,12 @@ class RepairDecided(EventPayload):
     approved: bool
     reasons: str
     decided_by: str
+    officer: str | None = Field(
+        default=None,
+        max_length=40,
+        description="the officer of `decided_by` who decided, when it signed in as one "
+        '(docs/security.md, "Officers"); None for a department system\'s own token',
+    )
     decided_at: datetime
 
     def partition_key(self) -> str:
