@@ -642,6 +642,12 @@ class ListEntryRevoked(EventPayload):
     subject_code: str
     reason: str
     revoked_by: str
+    officer: str | None = Field(
+        default=None,
+        max_length=40,
+        description="the officer of `revoked_by` who revoked, when it signed in as one "
+        '(docs/security.md, "Officers"); None for a department system\'s own token',
+    )
     revoked_at: datetime
 
     def partition_key(self) -> str:
