@@ -264,7 +264,7 @@ class CredentialStates:
         department = principal.agent if principal.is_subject else principal.department_code
         state = self._states.get(department or "")
         if state is None:
-            return None
+            return self._officer_refusal(principal)
         version, active = state
         if not active:
             return f"access token revoked: department {department} is not active"
