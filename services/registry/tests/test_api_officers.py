@@ -242,3 +242,19 @@ async def test_the_office_lists_officers_by_department(registry: RegistryUnderTe
     )
     assert response.status_code == 200
     assert [o["username"] for o in response.json()] == ["wang.fang"]
+
+
+async def test_wrong_current_passwords_count_toward_the_lockout(
+    registry: RegistryUnderTest,
+) -> None:
+    created = await _create(registry)
+    headers = await _bearer(registry, "zhang.wei", created["initial_password"])
+    for _ in range(3):
+        wrong = await registry.client.post(
+            "/v1/officers/me/password",
+            json={"current_password": "not-it-at-all", "new_password": "a long passphrase 2027"},
+            headers=headers,
+        )
+        assert wrong.status_code == 401
+    locked = await _sign_in(registry, "zhang.wei", created["initial_password"])
+    assert locked.status_code == 429

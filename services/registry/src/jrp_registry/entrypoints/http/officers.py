@@ -141,7 +141,12 @@ async def change_own_password(
     tokens are revoked: it signs in again. Failures count toward the sign-in lockout."""
     if principal.officer is None:
         raise Forbidden("only an officer changes its own password; sign in as an officer")
-    await registry.officer_lockout.refuse_when_spent(principal.officer)
+    async with registry.runtime.db.sessions() as session:
+        found = await OfficerRepository(session).get(principal.officer)
+    if found is None:
+        raise NotFound(f"no officer {principal.officer}")
+    # The same lockout as the sign-in's: guessing the current password here gains nothing.
+    await registry.officer_lockout.refuse_when_spent(found.username)
     try:
         async with registry.runtime.uow() as uow:
             officer = await handlers.change_own_password(
@@ -152,7 +157,7 @@ async def change_own_password(
                 hashing=registry.hashing,
             )
     except Unauthenticated:
-        await registry.officer_lockout.count(principal.officer)
+        await registry.officer_lockout.count(found.username)
         raise
     return _read(officer)
 
