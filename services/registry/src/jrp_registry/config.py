@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal
 
 from limits import parse
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from jrp_shared.settings import ServiceSettings
@@ -63,6 +63,29 @@ class RegistrySettings(ServiceSettings):
         le=28_800,
         description="lifetime of an officer's token (short: an officer signs in again)",
     )
+    oidc_issuer: str | None = Field(
+        default=None,
+        max_length=500,
+        description="an external OpenID Connect provider's issuer (`iss`): officers may sign in "
+        "with its ID tokens (`POST /v1/oauth/officer-token/oidc`); none: password only",
+    )
+    oidc_audience: str | None = Field(
+        default=None, max_length=500, description="the `aud` its ID tokens name for the mesh"
+    )
+    oidc_jwks_url: str | None = Field(
+        default=None, max_length=2000, description="the provider's key set (its `jwks_uri`)"
+    )
+    oidc_username_claim: str = Field(
+        default="preferred_username",
+        min_length=1,
+        max_length=100,
+        description="the ID token claim holding the officer's username in the registry",
+    )
+    oidc_algorithms: list[str] = Field(
+        default=["RS256", "ES256", "EdDSA"],
+        min_length=1,
+        description="signature algorithms accepted from the provider (never `none`)",
+    )
     administrator_departments: frozenset[str] = Field(
         default=frozenset({"credit-office"}),
         description="departments that maintain departments, catalog and calendar (JSON list)",
@@ -105,6 +128,17 @@ class RegistrySettings(ServiceSettings):
     def _a_rate(cls, value: str) -> str:
         parse(value)  # raises ValueError naming what is wrong
         return value
+
+    @model_validator(mode="after")
+    def _oidc_complete(self) -> RegistrySettings:
+        given = [self.oidc_issuer, self.oidc_audience, self.oidc_jwks_url]
+        if any(given) and not all(given):
+            raise ValueError(
+                "oidc_issuer, oidc_audience and oidc_jwks_url are set together, or none of them"
+            )
+        if any(a.lower() == "none" or a.startswith("HS") for a in self.oidc_algorithms):
+            raise ValueError("oidc_algorithms: only public-key algorithms (RS*, ES*, PS*, EdDSA)")
+        return self
 
     def private_key_pem(self) -> str:
         if self.signing_key_file is None:

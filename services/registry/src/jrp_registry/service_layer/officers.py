@@ -232,27 +232,58 @@ async def sign_in(
     every route's authority check holds), `officer` its id, `over` its credential version,
     roles its own intersected with its department's now. One verification runs for every
     answer (a dummy one for an unknown username), so timing does not tell who exists."""
-    repo = OfficerRepository(uow.session)
-    officer = await repo.by_username(username.strip().lower())
-    department = (
-        None
-        if officer is None
-        else await DepartmentRepository(uow.session).get(officer.department_code)
-    )
-    usable = officer is not None and officer.active and department is not None and department[1]
-    stored = officer.password_hash if usable and officer is not None else None
+    officer = await _usable(uow, username)
+    stored = officer.password_hash if officer is not None else None
     matches = await anyio.to_thread.run_sync(
         rules.password_matches, password, stored, limiter=hashing
     )
     if not matches or officer is None:
         raise Unauthenticated(SIGN_IN_REFUSED)
+    return await _issue(uow, issuer, officer, authorities, ttl_seconds, how="password")
+
+
+async def sign_in_federated(
+    uow: UnitOfWork,
+    issuer: TokenIssuer,
+    *,
+    username: str,
+    authorities: Authorities,
+    ttl_seconds: int,
+) -> tuple[str, int]:
+    """The same token for an officer an external OpenID Connect provider has authenticated
+    (its ID token verified by the caller): no password is looked at."""
+    officer = await _usable(uow, username)
+    if officer is None:
+        raise Unauthenticated("the provider's user is no active officer of the registry")
+    return await _issue(uow, issuer, officer, authorities, ttl_seconds, how="oidc")
+
+
+async def _usable(uow: UnitOfWork, username: str) -> OfficerRow | None:
+    """The active officer of an active department with that username, or None."""
+    officer = await OfficerRepository(uow.session).by_username(username.strip().lower())
+    if officer is None or not officer.active:
+        return None
+    department = await DepartmentRepository(uow.session).get(officer.department_code)
+    return officer if department is not None and department[1] else None
+
+
+async def _issue(
+    uow: UnitOfWork,
+    issuer: TokenIssuer,
+    officer: OfficerRow,
+    authorities: Authorities,
+    ttl_seconds: int,
+    *,
+    how: str,
+) -> tuple[str, int]:
+    repo = OfficerRepository(uow.session)
     held = await department_roles(
         uow, officer.department_code, authorities.administrators, authorities.portals
     )
     version = await DepartmentRepository(uow.session).credential_version(officer.department_code)
     await repo.signed_in(officer.id)
     await uow.commit()
-    log.info("officer signed in", officer=officer.id, department=officer.department_code)
+    log.info("officer signed in", officer=officer.id, department=officer.department_code, how=how)
     return issuer.issue(
         officer.department_code,
         rules.token_roles(officer.roles, held),
