@@ -102,7 +102,7 @@ def test_the_officer_published_payload_has_no_unsafe_defaults() -> None:
     event = OfficerPublished(
         officer_id="officer-abc", department_code="tax", active=False, credential_version=2
     )
-    assert event.partition_key() == "tax"
+    assert event.partition_key() == "officer:officer-abc"  # never the department's key
     assert set(OfficerPublished.model_fields) == {
         "officer_id",
         "department_code",

@@ -450,7 +450,9 @@ class OfficerPublished(EventPayload):
     )
 
     def partition_key(self) -> str:
-        return self.department_code
+        # Not the department code: `departments.v1` may be compacted by key, and an officer's
+        # state must neither replace its department's nor another officer's.
+        return f"officer:{self.officer_id}"
 
 
 # --- subjects, DOMAIN.md §3 ---------------------------------------------------------------------
