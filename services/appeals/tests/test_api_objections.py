@@ -376,6 +376,8 @@ async def test_the_officer_who_decided_is_recorded(appeals: AppealsUnderTest) ->
     assert decision["decided_by_officer"] == "officer-0a1b2c3d4e5f"
     seen = await appeals.client.get(f"/v1/objections/{objection_id}", headers=appeals.as_office())
     assert seen.json()["decision"]["decided_by_officer"] == "officer-0a1b2c3d4e5f"
+    [decided] = [a for a in seen.json()["history"] if a["action"] == "decided"]
+    assert decided["detail"]["officer"] == "officer-0a1b2c3d4e5f"
     [(_, _, event)] = await appeals.emitted(DECIDED)
     assert event["decided_by"] == "tax" and event["officer"] == "officer-0a1b2c3d4e5f"
 

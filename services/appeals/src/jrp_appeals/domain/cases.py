@@ -248,6 +248,7 @@ def decide(
         "decided",
         outcome=str(request.outcome),
         remedy=str(request.remedy) if request.remedy else None,
+        **({"officer": officer} if officer is not None else {}),
     )
     return decision
 

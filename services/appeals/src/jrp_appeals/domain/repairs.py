@@ -380,7 +380,10 @@ def decide(
     repair.state = RepairState.APPROVED if approved else RepairState.REFUSED
     push = due_after(calendar, today, repair.push_working_days)
     repair.push_due, repair.push_due_provisional = push.due, push.provisional
-    repair.history.append(Action(now, by, "decided", {"approved": approved}))
+    detail: dict[str, object] = {"approved": approved}
+    if officer is not None:
+        detail["officer"] = officer
+    repair.history.append(Action(now, by, "decided", detail))
     return decision
 
 
