@@ -109,3 +109,14 @@ def test_the_officer_published_payload_has_no_unsafe_defaults() -> None:
         "active",
         "credential_version",
     }
+
+
+def test_an_officer_claim_too_long_or_on_a_subject_token_is_refused() -> None:
+    token, _ = ISSUER.issue("tax", frozenset({"initiator"}), officer="o" * 41)
+    with pytest.raises(Unauthenticated, match="officer claim malformed"):
+        _verifier().verify(token)
+    subject, _ = ISSUER._sign(
+        "subject:91350100M000100Y43", ["subject"], None, act={"sub": "credit-office"}, officer="x"
+    )
+    with pytest.raises(Unauthenticated, match="officer claim malformed"):
+        _verifier().verify(subject)

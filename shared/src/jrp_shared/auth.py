@@ -68,6 +68,9 @@ ROLE_SUBJECT: Final = "subject"
 """Held only by subject tokens: a subject acting on its own entries through a portal."""
 
 _SUBJECT_PREFIX: Final = "subject:"
+OFFICER_ID_MAX_LENGTH: Final = 40
+"""An officer id's bound (the registry's are `officer-` and 12 hex digits); columns that
+record the officer who decided are this wide."""
 
 
 @dataclass(frozen=True)
@@ -377,7 +380,9 @@ class TokenVerifier:
         principal = _principal(str(claims["sub"]), frozenset(roles), claims.get("act"))
         officer, over = claims.get("officer"), claims.get("over")
         if officer is not None and (
-            not isinstance(officer, str) or not officer or principal.is_subject
+            not isinstance(officer, str)
+            or not 0 < len(officer) <= OFFICER_ID_MAX_LENGTH
+            or principal.is_subject
         ):
             raise Unauthenticated("invalid access token: officer claim malformed")
         if over is not None and (not isinstance(over, int) or isinstance(over, bool)):
