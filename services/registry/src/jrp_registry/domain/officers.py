@@ -2,9 +2,9 @@
 
 An officer belongs to one department and holds roles among initiator, implementer, reviewer
 and administrator, never more than its department's powers allow: a token names the
-department (谁主管、谁负责, DOMAIN.md §1), so an officer acts within its department's authority
-and no further. Passwords are hashed with Argon2id (`argon2-cffi`, the maintained binding of
-the reference implementation).
+department (谁主管、谁负责, DOMAIN.md §5, 002 二(一)1), so an officer acts within its
+department's authority and no further. Passwords are hashed with Argon2id (`argon2-cffi`, the
+maintained binding of the reference implementation).
 """
 
 from __future__ import annotations

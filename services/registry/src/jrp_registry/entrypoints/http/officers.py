@@ -1,6 +1,7 @@
-"""Officer accounts (docs/security.md, "Officers"). 谁主管、谁负责: the joint conference office
-(a department with the administrator role, or one of its officers holding that role) creates,
-lists and deactivates officers and sets their roles; an officer changes its own password."""
+"""Officer accounts (docs/security.md, "Officers"). 谁主管、谁负责 (DOMAIN.md §5): the joint
+conference office (a department with the administrator role, or one of its officers holding
+that role) creates, lists and deactivates officers and sets their roles; an officer changes its
+own password."""
 
 from __future__ import annotations
 
