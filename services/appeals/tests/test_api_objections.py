@@ -348,3 +348,51 @@ async def test_a_linked_person_who_objected_is_told_as_well_as_the_subject(
         assert [n["case_id"] for n in notes] == [objection_id], code
     sent = await appeals.notified()
     assert sorted(str(key) for _, key, _ in sent) == sorted([ENTERPRISE, LEGAL_REPRESENTATIVE])
+
+
+async def test_the_officer_who_decided_is_recorded(appeals: AppealsUnderTest) -> None:
+    """Issue 16: a decision made with an officer's token records the officer besides its
+    department, in the read model, the history and the event (docs/security.md, "Officers")."""
+    await appeals.list_entry()
+    objection_id = (await appeals.object_to("entry-1", appeals.as_subject(ENTERPRISE))).json()[
+        "objection_id"
+    ]
+    token, _ = appeals.keys.issuer.issue(
+        "tax",
+        frozenset({"initiator", "reviewer"}),
+        officer="officer-0a1b2c3d4e5f",
+        officer_version=1,
+    )
+    officer = {"Authorization": f"Bearer {token}"}
+    r = await appeals.decide(
+        f"/v1/objections/{objection_id}/decision",
+        officer,
+        outcome="information_right",
+        reasons="事实清楚",
+    )
+    assert r.status_code == 200, r.text
+    decision = r.json()["decision"]
+    assert decision["decided_by"] == "tax"
+    assert decision["decided_by_officer"] == "officer-0a1b2c3d4e5f"
+    seen = await appeals.client.get(f"/v1/objections/{objection_id}", headers=appeals.as_office())
+    assert seen.json()["decision"]["decided_by_officer"] == "officer-0a1b2c3d4e5f"
+    [decided] = [a for a in seen.json()["history"] if a["action"] == "decided"]
+    assert decided["detail"]["officer"] == "officer-0a1b2c3d4e5f"
+    [(_, _, event)] = await appeals.emitted(DECIDED)
+    assert event["decided_by"] == "tax" and event["officer"] == "officer-0a1b2c3d4e5f"
+
+
+async def test_a_department_systems_decision_names_no_officer(appeals: AppealsUnderTest) -> None:
+    await appeals.list_entry()
+    objection_id = (await appeals.object_to("entry-1", appeals.as_subject(ENTERPRISE))).json()[
+        "objection_id"
+    ]
+    r = await appeals.decide(
+        f"/v1/objections/{objection_id}/decision",
+        appeals.as_department("tax"),
+        outcome="information_right",
+        reasons="事实清楚",
+    )
+    assert r.json()["decision"]["decided_by_officer"] is None
+    [(_, _, event)] = await appeals.emitted(DECIDED)
+    assert event["officer"] is None

@@ -218,3 +218,28 @@ async def test_what_the_rules_do_not_allow(appeals: AppealsUnderTest) -> None:
         f"/v1/repairs/{person.json()['repair_id']}", headers=appeals.as_department("tax")
     )
     assert tax.json()["applicant"] == LEGAL_REPRESENTATIVE
+
+
+async def test_the_officer_who_decided_a_repair_is_recorded(appeals: AppealsUnderTest) -> None:
+    """Issue 16 (docs/security.md, "Officers"): the decision, its history line and the event
+    name the officer besides the department."""
+    await listed_long_ago(appeals)
+    repair = (await apply(appeals, appeals.as_subject(ENTERPRISE))).json()
+    await appeals.forward(repair["repair_id"])
+    token, _ = appeals.keys.issuer.issue(
+        "tax", frozenset({"initiator", "reviewer"}), officer="officer-0a1b2c3d4e5f"
+    )
+    r = await appeals.decide(
+        f"/v1/repairs/{repair['repair_id']}/decision",
+        {"Authorization": f"Bearer {token}"},
+        approved=True,
+        reasons="已补缴税款并作出信用承诺",
+    )
+    assert r.status_code == 200, r.text
+    decision = r.json()["decision"]
+    assert decision["decided_by"] == "tax"
+    assert decision["decided_by_officer"] == "officer-0a1b2c3d4e5f"
+    decided = [a for a in r.json()["history"] if a["action"] == "decided"]
+    assert decided[0]["detail"]["officer"] == "officer-0a1b2c3d4e5f"
+    [(_, _, event)] = await appeals.emitted(DECIDED)
+    assert event["officer"] == "officer-0a1b2c3d4e5f"

@@ -129,3 +129,42 @@ async def test_a_revocation_is_sent_once_and_ends_corrections(trigger: TriggerUn
     )
     assert corrected.status_code == 409
     assert len(await trigger.outbox(REVOKED)) == 1
+
+
+def _officer(trigger: TriggerUnderTest, officer: str = "officer-0a1b2c3d4e5f") -> dict[str, str]:
+    """A tax officer's token (issue 16, docs/security.md "Officers")."""
+    token, _ = trigger.keys.issuer.issue(
+        "tax", frozenset({"initiator", "reviewer"}), officer=officer, officer_version=1
+    )
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def test_the_officer_who_corrected_and_revoked_is_recorded(
+    trigger: TriggerUnderTest,
+) -> None:
+    entry_id = await posted(trigger)
+    fixed = correction(
+        trigger,
+        decision_document={"number": "闽税稽罚〔2026〕13号", "date": str(trigger.trigger.today())},
+    )
+    corrected = await trigger.client.post(
+        f"/v1/list-entries/{entry_id}/corrections", json=fixed, headers=_officer(trigger)
+    )
+    assert corrected.status_code == 200, corrected.text
+    versions = corrected.json()["versions"]
+    assert [v["recorded_by_officer"] for v in versions] == [None, "officer-0a1b2c3d4e5f"]
+    assert versions[1]["recorded_by"] == "tax"
+    revoked = await trigger.client.post(
+        f"/v1/list-entries/{entry_id}/revocation",
+        json={"reason": "行政复议撤销原处罚决定"},
+        headers=_officer(trigger, "officer-ffeeddccbbaa"),
+    )
+    assert revoked.status_code == 200, revoked.text
+    revocation = revoked.json()["revocation"]
+    assert revocation["revoked_by"] == "tax"
+    assert revocation["revoked_by_officer"] == "officer-ffeeddccbbaa"
+    read = await trigger.client.get(f"/v1/list-entries/{entry_id}", headers=trigger.as_department())
+    assert read.json()["revocation"]["revoked_by_officer"] == "officer-ffeeddccbbaa"
+    assert read.json()["versions"][1]["recorded_by_officer"] == "officer-0a1b2c3d4e5f"
+    [event] = await trigger.outbox(REVOKED)
+    assert event["revoked_by"] == "tax" and event["officer"] == "officer-ffeeddccbbaa"

@@ -20,6 +20,14 @@ Revocation: a department's tokens carry its credential version (`cver`), which g
 secret is set or its roles change; every service follows the registry's `departments.v1` and
 refuses a token older than the department's current version, or of an inactive department
 (`CredentialStates`). A subject token carries its portal's version.
+
+Officers (docs/security.md, "Officers"): a person of a department signs in at the registry
+(`POST /v1/oauth/officer-token`) and gets a token naming the department (`sub`, so every route's
+authority check works unchanged), the officer (`officer` claim, its id) and the officer's roles
+(never more than the department's). It carries the department's `cver` and the officer's own
+credential version (`over`), which grows when the officer is deactivated or its roles or
+password change; `departments.v1` carries `OfficerPublished` so every service refuses an older
+one. `Principal.decided_by` names `department/officer` for audit.
 """
 
 from __future__ import annotations
@@ -53,10 +61,16 @@ ROLE_PORTAL: Final = "portal"
 ROLE_EXCHANGE: Final = "exchange"
 """Another credit platform (another region's, or the upper level): may submit entries carrying
 their `origin` (DOMAIN.md §11) and acknowledges exchange records."""
+ROLE_REVIEWER: Final = "reviewer"
+"""An officer who decides objections, complaints and repairs (held by officer tokens only,
+when the department's powers allow it: docs/security.md, "Officers")."""
 ROLE_SUBJECT: Final = "subject"
 """Held only by subject tokens: a subject acting on its own entries through a portal."""
 
 _SUBJECT_PREFIX: Final = "subject:"
+OFFICER_ID_MAX_LENGTH: Final = 40
+"""An officer id's bound (the registry's are `officer-` and 12 hex digits); columns that
+record the officer who decided are this wide."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +84,11 @@ class Principal:
     agent: str | None = None
     credential_version: int | None = None
     """The `cver` the token carries (of the department, or of a subject token's portal)."""
+    officer: str | None = None
+    """The officer (a person of `department_code`) the token was issued to, or None for a
+    department system's own token (docs/security.md, "Officers")."""
+    officer_version: int | None = None
+    """The officer's credential version (`over`) the token carries."""
 
     @property
     def is_subject(self) -> bool:
@@ -81,6 +100,13 @@ class Principal:
         if self.subject_code is not None:
             return f"{_SUBJECT_PREFIX}{self.subject_code}"
         return self.department_code
+
+    @property
+    def decided_by(self) -> str:
+        """Who decided, for audit: `department/officer` for an officer, else `name`."""
+        if self.officer is not None:
+            return f"{self.department_code}/{self.officer}"
+        return self.name
 
     def require(self, role: str) -> None:
         if role not in self.roles:
@@ -170,8 +196,16 @@ class TokenIssuer:
         *,
         ttl_seconds: int | None = None,
         credential_version: int | None = None,
+        officer: str | None = None,
+        officer_version: int | None = None,
     ) -> tuple[str, int]:
-        extra = {} if credential_version is None else {"cver": credential_version}
+        """A department's token; with `officer`, one of its officers' (its `officer` claim,
+        and `over` its credential version)."""
+        extra: dict[str, Any] = {} if credential_version is None else {"cver": credential_version}
+        if officer is not None:
+            extra["officer"] = officer
+            if officer_version is not None:
+                extra["over"] = officer_version
         return self._sign(department_code, sorted(roles), ttl_seconds, **extra)
 
     def issue_for_subject(
@@ -214,6 +248,13 @@ class CredentialStates:
 
     def __init__(self) -> None:
         self._states: dict[str, tuple[int, bool]] = {}
+        self._officers: dict[str, tuple[int, bool]] = {}
+
+    def learn_officer(self, officer_id: str, credential_version: int, active: bool) -> None:
+        """An officer's state (`OfficerPublished`); the newest is kept, as for departments."""
+        known = self._officers.get(officer_id)
+        if known is None or credential_version >= known[0]:
+            self._officers[officer_id] = (credential_version, active)
 
     def learn(self, department_code: str, credential_version: int, active: bool) -> None:
         """Keep the newest state (events may repeat; a version never goes back)."""
@@ -226,7 +267,7 @@ class CredentialStates:
         department = principal.agent if principal.is_subject else principal.department_code
         state = self._states.get(department or "")
         if state is None:
-            return None
+            return self._officer_refusal(principal)
         version, active = state
         if not active:
             return f"access token revoked: department {department} is not active"
@@ -235,6 +276,22 @@ class CredentialStates:
             return (
                 f"access token revoked: department {department}'s credentials changed after "
                 "it was issued; request a new one"
+            )
+        return self._officer_refusal(principal)
+
+    def _officer_refusal(self, principal: Principal) -> str | None:
+        if principal.officer is None:
+            return None
+        state = self._officers.get(principal.officer)
+        if state is None:  # not heard of yet: judged by signature and expiry, like a department
+            return None
+        version, active = state
+        if not active:
+            return "access token revoked: the officer account is deactivated"
+        if principal.officer_version is None or principal.officer_version < version:
+            return (
+                "access token revoked: the officer's password or roles changed after it was "
+                "issued; sign in again"
             )
         return None
 
@@ -321,7 +378,19 @@ class TokenVerifier:
         if cver is not None and (not isinstance(cver, int) or isinstance(cver, bool)):
             raise Unauthenticated("invalid access token: cver claim malformed")
         principal = _principal(str(claims["sub"]), frozenset(roles), claims.get("act"))
-        return replace(principal, credential_version=cver), int(claims["exp"])
+        officer, over = claims.get("officer"), claims.get("over")
+        if officer is not None and (
+            not isinstance(officer, str)
+            or not 0 < len(officer) <= OFFICER_ID_MAX_LENGTH
+            or principal.is_subject
+        ):
+            raise Unauthenticated("invalid access token: officer claim malformed")
+        if over is not None and (not isinstance(over, int) or isinstance(over, bool)):
+            raise Unauthenticated("invalid access token: over claim malformed")
+        principal = replace(
+            principal, credential_version=cver, officer=officer, officer_version=over
+        )
+        return principal, int(claims["exp"])
 
     def _decode(
         self, token: str, keys: list[Ed25519PublicKey], at: datetime | None

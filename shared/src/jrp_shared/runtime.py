@@ -23,7 +23,7 @@ from jrp_shared.bus.health import BrokerWatch
 from jrp_shared.db import Database
 from jrp_shared.events import topics
 from jrp_shared.events.envelope import Envelope
-from jrp_shared.events.payloads import DepartmentPublished, EventPayload
+from jrp_shared.events.payloads import DepartmentPublished, EventPayload, OfficerPublished
 from jrp_shared.logging import get_logger
 from jrp_shared.messaging.broadcast import Follower
 from jrp_shared.messaging.consumer import EventConsumer, Handler, Prepare
@@ -150,6 +150,10 @@ class ServiceRuntime:
         def apply(_envelope: Envelope, payload: EventPayload) -> None:
             if isinstance(payload, DepartmentPublished):
                 self.credentials.learn(payload.code, payload.credential_version, payload.active)
+            elif isinstance(payload, OfficerPublished):
+                self.credentials.learn_officer(
+                    payload.officer_id, payload.credential_version, payload.active
+                )
 
         follower = Follower(
             self.bus, [topics.DEPARTMENTS], name=f"{self.name}.credentials", from_beginning=True

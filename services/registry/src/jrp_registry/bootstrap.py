@@ -9,6 +9,7 @@ from datetime import date
 from anyio import CapacityLimiter
 
 from jrp_registry.adapters import orm
+from jrp_registry.adapters.oidc import OidcVerifier
 from jrp_registry.adapters.throttle import TokenThrottle
 from jrp_registry.config import RegistrySettings
 from jrp_registry.entrypoints.consumers import add_consumers, add_publicity_consumer
@@ -34,6 +35,11 @@ class Registry:
     """The key set `/.well-known/jwks.json` publishes: the signing key first."""
     public_throttle: PublicThrottle
     """The public routes' rate limit per caller address (one window over every public route)."""
+    officer_lockout: PublicThrottle
+    """Failed officer sign-ins per username: past the limit, 429 until the window passes."""
+    oidc: OidcVerifier | None
+    """The external OpenID Connect provider officers may sign in through, when configured."""
+    """Failed officer sign-ins per username: past the limit, 429 until the window passes."""
     clock: Clock = field(default=system_clock)
     """The receiver's clock (tests move it): the public lookup judges 'today' by its china date."""
 
@@ -75,7 +81,26 @@ def bootstrap(
         PublicThrottle(
             rate=settings.public_rate_limit, storage_uri=settings.public_rate_limit_storage
         ),
+        PublicThrottle(
+            rate=settings.officer_failures_per_username,
+            storage_uri=settings.token_rate_limit_storage,
+            scope="officer-failures",
+            what="failed sign-ins for this username",
+        ),
+        _oidc(settings),
         clock,
+    )
+
+
+def _oidc(settings: RegistrySettings) -> OidcVerifier | None:
+    if not (settings.oidc_issuer and settings.oidc_audience and settings.oidc_jwks_url):
+        return None
+    return OidcVerifier(
+        issuer=settings.oidc_issuer,
+        audience=settings.oidc_audience,
+        jwks_url=settings.oidc_jwks_url,
+        username_claim=settings.oidc_username_claim,
+        algorithms=settings.oidc_algorithms,
     )
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal
 
 from limits import parse
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from jrp_shared.settings import ServiceSettings
@@ -52,6 +52,40 @@ class RegistrySettings(ServiceSettings):
         description="secret hashes (scrypt, ~50 ms and 16 MiB each) computed at once, off the "
         "event loop",
     )
+    officer_failures_per_username: str = Field(
+        default="5 per 15 minutes",
+        description="failed officer sign-ins one username may have before it is locked out "
+        '(429 with Retry-After) for the rest of the window (docs/security.md, "Officers")',
+    )
+    officer_token_ttl_seconds: int = Field(
+        default=900,
+        ge=60,
+        le=28_800,
+        description="lifetime of an officer's token (short: an officer signs in again)",
+    )
+    oidc_issuer: str | None = Field(
+        default=None,
+        max_length=500,
+        description="an external OpenID Connect provider's issuer (`iss`): officers may sign in "
+        "with its ID tokens (`POST /v1/oauth/officer-token/oidc`); none: password only",
+    )
+    oidc_audience: str | None = Field(
+        default=None, max_length=500, description="the `aud` its ID tokens name for the mesh"
+    )
+    oidc_jwks_url: str | None = Field(
+        default=None, max_length=2000, description="the provider's key set (its `jwks_uri`)"
+    )
+    oidc_username_claim: str = Field(
+        default="preferred_username",
+        min_length=1,
+        max_length=100,
+        description="the ID token claim holding the officer's username in the registry",
+    )
+    oidc_algorithms: list[str] = Field(
+        default=["RS256", "ES256", "EdDSA"],
+        min_length=1,
+        description="signature algorithms accepted from the provider (never `none`)",
+    )
     administrator_departments: frozenset[str] = Field(
         default=frozenset({"credit-office"}),
         description="departments that maintain departments, catalog and calendar (JSON list)",
@@ -84,11 +118,27 @@ class RegistrySettings(ServiceSettings):
         "shared one (async+redis://…) holds it across replicas",
     )
 
-    @field_validator("token_requests_per_client", "token_failures_per_address", "public_rate_limit")
+    @field_validator(
+        "token_requests_per_client",
+        "token_failures_per_address",
+        "public_rate_limit",
+        "officer_failures_per_username",
+    )
     @classmethod
     def _a_rate(cls, value: str) -> str:
         parse(value)  # raises ValueError naming what is wrong
         return value
+
+    @model_validator(mode="after")
+    def _oidc_complete(self) -> RegistrySettings:
+        given = [self.oidc_issuer, self.oidc_audience, self.oidc_jwks_url]
+        if any(given) and not all(given):
+            raise ValueError(
+                "oidc_issuer, oidc_audience and oidc_jwks_url are set together, or none of them"
+            )
+        if any(a.lower() == "none" or a.startswith("HS") for a in self.oidc_algorithms):
+            raise ValueError("oidc_algorithms: only public-key algorithms (RS*, ES*, PS*, EdDSA)")
+        return self
 
     def private_key_pem(self) -> str:
         if self.signing_key_file is None:

@@ -431,6 +431,30 @@ class DepartmentPublished(EventPayload):
         return self.code
 
 
+class OfficerPublished(EventPayload):
+    """An officer account's state, so every service refuses its revoked tokens (docs/security.md,
+    "Officers"). Carries no password, name or role: only what revocation needs. Default-safe:
+    `active` has no default and `credential_version` must be given, so a payload that omits
+    them is refused rather than read as an active officer."""
+
+    event_type: ClassVar[str] = "cn.jrp.registry.officer.published.v1"
+    topic: ClassVar[str] = topics.DEPARTMENTS
+
+    officer_id: str = Field(min_length=1, max_length=40)
+    department_code: str = Field(min_length=1, max_length=32)
+    active: bool
+    credential_version: int = Field(
+        ge=1,
+        description="grows when the officer is deactivated or its password or roles change; "
+        "every service refuses its tokens of an older version",
+    )
+
+    def partition_key(self) -> str:
+        # Not the department code: `departments.v1` may be compacted by key, and an officer's
+        # state must neither replace its department's nor another officer's.
+        return f"officer:{self.officer_id}"
+
+
 # --- subjects, DOMAIN.md §3 ---------------------------------------------------------------------
 
 
@@ -620,6 +644,12 @@ class ListEntryRevoked(EventPayload):
     subject_code: str
     reason: str
     revoked_by: str
+    officer: str | None = Field(
+        default=None,
+        max_length=40,
+        description="the officer of `revoked_by` who revoked, when it signed in as one "
+        '(docs/security.md, "Officers"); None for a department system\'s own token',
+    )
     revoked_at: datetime
 
     def partition_key(self) -> str:
@@ -963,6 +993,12 @@ class _CaseDecided(EventPayload):
     correction: CorrectedEntry | None = Field(description="the corrected entry (remedy correct)")
     reasons: str
     decided_by: str
+    officer: str | None = Field(
+        default=None,
+        max_length=40,
+        description="the officer of `decided_by` who decided, when it signed in as one "
+        '(docs/security.md, "Officers"); None for a department system\'s own token',
+    )
     decided_at: datetime
     restoration_duty: str | None = Field(
         description="the department that must restore the subject's reputation (wrong information)"
@@ -1069,6 +1105,12 @@ class RepairDecided(EventPayload):
     approved: bool
     reasons: str
     decided_by: str
+    officer: str | None = Field(
+        default=None,
+        max_length=40,
+        description="the officer of `decided_by` who decided, when it signed in as one "
+        '(docs/security.md, "Officers"); None for a department system\'s own token',
+    )
     decided_at: datetime
 
     def partition_key(self) -> str:

@@ -143,6 +143,11 @@ cases = Table(
     Column("correction", JSON),
     Column("reasons", Text),
     Column("decided_by", String(64)),
+    Column(
+        "decided_by_officer",
+        String(40),
+        comment="the officer of decided_by who decided (docs/security.md, Officers)",
+    ),
     Column("decided_at", DateTime(timezone=True)),
     Column("restoration_department", String(32)),
     Column("restoration_recorded_at", DateTime(timezone=True)),
@@ -273,6 +278,11 @@ repairs = Table(
     Column("approved", Boolean),
     Column("reasons", Text),
     Column("decided_by", String(64)),
+    Column(
+        "decided_by_officer",
+        String(40),
+        comment="the officer of decided_by who decided (docs/security.md, Officers)",
+    ),
     Column("decided_at", DateTime(timezone=True)),
     Index(
         "repairs_by_forward_due",

@@ -226,6 +226,7 @@ def _case_values(case: Case) -> dict[str, Any]:
         "correction": d.correction.model_dump(mode="json") if d and d.correction else None,
         "reasons": d.reasons if d else None,
         "decided_by": d.decided_by if d else None,
+        "decided_by_officer": d.decided_by_officer if d else None,
         "decided_at": d.decided_at if d else None,
         "restoration_department": r.department if r else None,
         "restoration_recorded_at": r.recorded_at if r else None,
@@ -266,6 +267,7 @@ def _case(row: Row[Any], history: list[Action]) -> Case:
             reasons=row.reasons,
             decided_by=row.decided_by,
             decided_at=row.decided_at,
+            decided_by_officer=row.decided_by_officer,
         )
     restoration = None
     if row.restoration_department is not None:
@@ -575,7 +577,9 @@ class CaseRepository:
 def _repair(row: Row[Any], history: list[Action]) -> Repair:
     decision = None
     if row.decided_at is not None:
-        decision = RepairDecision(row.approved, row.reasons or "", row.decided_by, row.decided_at)
+        decision = RepairDecision(
+            row.approved, row.reasons or "", row.decided_by, row.decided_at, row.decided_by_officer
+        )
     return Repair(
         repair_id=row.repair_id,
         entry_id=row.entry_id,
@@ -622,6 +626,7 @@ def _repair_values(repair: Repair) -> dict[str, Any]:
         "approved": d.approved if d else None,
         "reasons": d.reasons if d else None,
         "decided_by": d.decided_by if d else None,
+        "decided_by_officer": d.decided_by_officer if d else None,
         "decided_at": d.decided_at if d else None,
     }
 

@@ -54,6 +54,8 @@ class Decision:
     reasons: str
     decided_by: str
     decided_at: datetime
+    decided_by_officer: str | None = None
+    """The officer of `decided_by` who decided, if it signed in as one."""
 
 
 @dataclass(frozen=True)
@@ -214,7 +216,13 @@ def check_decision(request: DecisionRequest, entry: EntryCopy) -> None:
 
 
 def decide(
-    case: Case, request: DecisionRequest, entry: EntryCopy, *, by: str, now: datetime
+    case: Case,
+    request: DecisionRequest,
+    entry: EntryCopy,
+    *,
+    by: str,
+    now: datetime,
+    officer: str | None = None,
 ) -> Decision:
     """Record the answer; a case is decided once."""
     if case.state is not CaseState.OPEN:
@@ -227,6 +235,7 @@ def decide(
         reasons=request.reasons,
         decided_by=by,
         decided_at=now,
+        decided_by_officer=officer,
     )
     case.decision = decision
     case.state = CaseState.DECIDED
@@ -239,6 +248,7 @@ def decide(
         "decided",
         outcome=str(request.outcome),
         remedy=str(request.remedy) if request.remedy else None,
+        **({"officer": officer} if officer is not None else {}),
     )
     return decision
 

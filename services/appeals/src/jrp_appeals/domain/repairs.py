@@ -87,6 +87,8 @@ class RepairDecision:
     reasons: str
     decided_by: str
     decided_at: datetime
+    decided_by_officer: str | None = None
+    """The officer of `decided_by` who decided, if it signed in as one."""
 
 
 @dataclass
@@ -348,6 +350,7 @@ def decide(
     now: datetime,
     today: date,
     calendar: WorkingDays,
+    officer: str | None = None,
 ) -> RepairDecision:
     """Stage 2: grant (the entry ends early, no measure may apply any more) or refuse with
     reasons; stage 3's deadline starts (the result pushed to the other platforms)."""
@@ -372,12 +375,15 @@ def decide(
         raise Conflict(
             f"entry {entry.entry_id} is {entry.status_on(today)}: nothing left to repair"
         )
-    decision = RepairDecision(approved, reasons.strip(), by, now)
+    decision = RepairDecision(approved, reasons.strip(), by, now, officer)
     repair.decision = decision
     repair.state = RepairState.APPROVED if approved else RepairState.REFUSED
     push = due_after(calendar, today, repair.push_working_days)
     repair.push_due, repair.push_due_provisional = push.due, push.provisional
-    repair.history.append(Action(now, by, "decided", {"approved": approved}))
+    detail: dict[str, object] = {"approved": approved}
+    if officer is not None:
+        detail["officer"] = officer
+    repair.history.append(Action(now, by, "decided", detail))
     return decision
 
 

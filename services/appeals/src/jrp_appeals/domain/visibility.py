@@ -28,6 +28,9 @@ class Viewer:
     implementer: bool = False
     portal: bool = False
     """Runs the credit portal: receives repair applications and forwards them (DOMAIN.md §11)."""
+    officer: str | None = None
+    """The officer of `department` who calls, when it signed in as one (docs/security.md,
+    "Officers"): recorded on the decisions it makes."""
 
     @property
     def is_subject(self) -> bool:

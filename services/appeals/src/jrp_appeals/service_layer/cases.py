@@ -79,6 +79,7 @@ def _decided_fields(case: Case) -> dict[str, object]:
         "correction": d.correction,
         "reasons": d.reasons,
         "decided_by": d.decided_by,
+        "officer": d.decided_by_officer,
         "decided_at": d.decided_at,
         "restoration_duty": case.restoration.department if case.restoration else None,
     }
@@ -167,7 +168,9 @@ async def _decide(
     else:
         visibility.require_office(viewer, parties, "complaint")
     now = ctx.now()
-    decision = cases.decide(case, request, entry, by=viewer.department, now=now)
+    decision = cases.decide(
+        case, request, entry, by=viewer.department, now=now, officer=viewer.officer
+    )
     cases.after_review_decision(
         case,
         upheld=decision.outcome is ObjectionOutcome.INFORMATION_WRONG,

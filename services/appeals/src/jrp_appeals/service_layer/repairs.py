@@ -126,6 +126,7 @@ async def decide(
         now=ctx.now(),
         today=ctx.today(),
         calendar=ctx.calendar,
+        officer=viewer.officer,
     )
     # Stage 3: `RepairDecided` (and trigger's `ListEntryRepaired` after a grant) is the push to
     # the other platforms until issue 15's upper-level platform; it leaves in this commit.
@@ -139,6 +140,7 @@ async def decide(
             approved=decision.approved,
             reasons=decision.reasons,
             decided_by=decision.decided_by,
+            officer=decision.decided_by_officer,
             decided_at=decision.decided_at,
         )
     )

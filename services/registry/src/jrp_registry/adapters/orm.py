@@ -142,6 +142,31 @@ departments = Table(
     Column("updated_by", String(32), nullable=False),
 )
 
+officers = Table(
+    "officers",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("username", String(40), nullable=False, unique=True),
+    Column("display_name", String(100), nullable=False),
+    Column("department_code", String(32), ForeignKey("departments.code"), nullable=False),
+    Column("roles", JSON, nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column(
+        "credential_version",
+        Integer,
+        nullable=False,
+        server_default="1",
+        comment="grows when the password or roles change or the officer is deactivated",
+    ),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(80), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", String(80), nullable=False),
+    Column("last_sign_in_at", DateTime(timezone=True)),
+    Index("ix_officers_department_code", "department_code"),
+)
+
 
 def _versions(name: str) -> Table:
     return Table(

@@ -42,6 +42,11 @@ class TokenThrottle:
         await self._refuse_when_spent(self._per_client, f"client:{client_id}", "for this client")
         await self._limiter.hit(self._per_client, f"client:{client_id}")
 
+    async def admit_address(self, address: str) -> None:
+        """429 with Retry-After when the address spent its refused requests (counts nothing):
+        for a sign-in that names no client id (an officer's ID token)."""
+        await self._refuse_when_spent(self._failures, f"address:{address}", "refused from here")
+
     async def refused(self, address: str) -> None:
         """Count a refused request against the caller's address."""
         await self._limiter.hit(self._failures, f"address:{address}")

@@ -69,6 +69,11 @@ list_entries = Table(
     Column("in_force_since", DateTime(timezone=True), comment="first sent to enforcement"),
     Column("revoked_at", DateTime(timezone=True)),
     Column("revoked_by", String(32)),
+    Column(
+        "revoked_by_officer",
+        String(40),
+        comment="the officer of revoked_by who revoked (docs/security.md, Officers)",
+    ),
     Column("revoke_reason", Text),
     # The case suspending it (DOMAIN.md §7); null when not suspended.
     Column("suspension_case_kind", String(16), comment="CaseKind"),
@@ -112,6 +117,11 @@ list_entry_versions = Table(
     Column("reason", Text, comment="why it was corrected; null for version 1"),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("recorded_by", String(32), nullable=False),
+    Column(
+        "recorded_by_officer",
+        String(40),
+        comment="the officer of recorded_by who posted or corrected it (docs/security.md)",
+    ),
     PrimaryKeyConstraint("entry_id", "version", name="list_entry_versions_pkey"),
 )
 

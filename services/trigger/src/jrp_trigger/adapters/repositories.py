@@ -115,6 +115,7 @@ def _entry_columns(entry: ListEntry) -> dict[str, Any]:
         "in_force_since": entry.in_force_since,
         "revoked_at": entry.revocation.revoked_at if entry.revocation else None,
         "revoked_by": entry.revocation.revoked_by if entry.revocation else None,
+        "revoked_by_officer": entry.revocation.revoked_by_officer if entry.revocation else None,
         "revoke_reason": entry.revocation.reason if entry.revocation else None,
         "suspension_case_kind": str(suspension.case_kind) if suspension else None,
         "suspension_case_id": suspension.case_id if suspension else None,
@@ -200,6 +201,7 @@ def _version_row(entry_id: str, v: EntryVersion) -> dict[str, Any]:
         "reason": v.reason,
         "recorded_at": v.recorded_at,
         "recorded_by": v.recorded_by,
+        "recorded_by_officer": v.recorded_by_officer,
     }
 
 
@@ -225,7 +227,7 @@ def _entry_of(
         versions=versions,
         in_force_since=row.in_force_since,
         revocation=(
-            Revocation(row.revoke_reason, row.revoked_by, row.revoked_at)
+            Revocation(row.revoke_reason, row.revoked_by, row.revoked_at, row.revoked_by_officer)
             if row.revoked_at is not None
             else None
         ),
@@ -249,6 +251,7 @@ def current_version_columns() -> tuple[Any, ...]:
         v.c.reason,
         v.c.recorded_at,
         v.c.recorded_by,
+        v.c.recorded_by_officer,
     )
 
 
@@ -261,6 +264,7 @@ def entry_with_current(row: Any) -> ListEntry:
         row.reason,
         row.recorded_at,
         row.recorded_by,
+        row.recorded_by_officer,
     )
     return _entry_of(row, [current])
 
@@ -475,6 +479,7 @@ class EntryRepository:
                 r.reason,
                 r.recorded_at,
                 r.recorded_by,
+                r.recorded_by_officer,
             )
             for r in rows
         ]

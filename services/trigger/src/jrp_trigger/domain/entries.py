@@ -40,6 +40,8 @@ class EntryVersion:
     reason: str | None
     recorded_at: datetime
     recorded_by: str
+    recorded_by_officer: str | None = None
+    """The officer of `recorded_by` who posted or corrected it, if it signed in as one."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,8 @@ class Revocation:
     reason: str
     revoked_by: str
     revoked_at: datetime
+    revoked_by_officer: str | None = None
+    """The officer of `revoked_by` who revoked, if it signed in as one."""
 
 
 @dataclass(frozen=True)
@@ -260,7 +264,14 @@ def require_same_listing(entry: ListEntry, content: EntryContent) -> None:
 
 
 def correct(
-    entry: ListEntry, admission: Admission, *, reason: str, by: str, now: datetime, today: date
+    entry: ListEntry,
+    admission: Admission,
+    *,
+    reason: str,
+    by: str,
+    now: datetime,
+    today: date,
+    officer: str | None = None,
 ) -> EntryVersion | None:
     """A new version with the corrected content (the earlier ones stay), or None when nothing
     changed, so a repeated correction is harmless."""
@@ -270,15 +281,21 @@ def correct(
         and admission.list_type.version == entry.current.list_type_version
     ):
         return None
-    return add_version(entry, admission, reason=reason, by=by, now=now)
+    return add_version(entry, admission, reason=reason, by=by, now=now, officer=officer)
 
 
 def add_version(
-    entry: ListEntry, admission: Admission, *, reason: str, by: str, now: datetime
+    entry: ListEntry,
+    admission: Admission,
+    *,
+    reason: str,
+    by: str,
+    now: datetime,
+    officer: str | None = None,
 ) -> EntryVersion:
     """Append the admitted content as the next version (callers check it may be)."""
     version = EntryVersion(
-        entry.version + 1, admission.list_type.version, admission.content, reason, now, by
+        entry.version + 1, admission.list_type.version, admission.content, reason, now, by, officer
     )
     entry.versions.append(version)
     entry.warnings = admission.warnings
@@ -286,8 +303,11 @@ def add_version(
     return version
 
 
-def revoke(entry: ListEntry, *, reason: str, by: str, now: datetime) -> Revocation:
-    """The initiating department withdraws the entry, suspended or not."""
+def revoke(
+    entry: ListEntry, *, reason: str, by: str, now: datetime, officer: str | None = None
+) -> Revocation:
+    """The initiating department withdraws the entry, suspended or not (`officer`: the one of
+    its officers who did, recorded for audit)."""
     entry.require_initiator(by, "revoke")
     if entry.revocation is not None:
         raise Conflict(
@@ -295,13 +315,15 @@ def revoke(entry: ListEntry, *, reason: str, by: str, now: datetime) -> Revocati
         )
     if entry.status is Status.REJECTED:
         raise Conflict("the entry was rejected at recognition and never entered force")
-    return withdraw(entry, reason=reason, by=by, now=now)
+    return withdraw(entry, reason=reason, by=by, now=now, officer=officer)
 
 
-def withdraw(entry: ListEntry, *, reason: str, by: str, now: datetime) -> Revocation:
+def withdraw(
+    entry: ListEntry, *, reason: str, by: str, now: datetime, officer: str | None = None
+) -> Revocation:
     """Mark the entry revoked (callers check who may); it ends any suspension."""
     entry.status = Status.REVOKED
     entry.suspension = None
-    entry.revocation = Revocation(reason, by, now)
+    entry.revocation = Revocation(reason, by, now, officer)
     entry.updated_at = now
     return entry.revocation

@@ -118,6 +118,7 @@ def emit_revoked(
                 subject_code=entry.content.subject.code,
                 reason=revocation.reason,
                 revoked_by=revocation.revoked_by,
+                officer=revocation.revoked_by_officer,
                 revoked_at=revocation.revoked_at,
             )
         )
@@ -279,7 +280,13 @@ async def _locked(uow: UnitOfWork, entry_id: str) -> tuple[EntryRepository, List
 
 
 async def correct_entry(
-    uow: UnitOfWork, entry_id: str, correction: Submitted, reason: str, ctx: SubmissionContext
+    uow: UnitOfWork,
+    entry_id: str,
+    correction: Submitted,
+    reason: str,
+    ctx: SubmissionContext,
+    *,
+    officer: str | None = None,
 ) -> tuple[ListEntry, bool]:
     """A new version under the same rules as a submission; sent again (version + 1) when
     enforcement already acts on the entry. Returns the entry and whether anything changed."""
@@ -302,7 +309,7 @@ async def correct_entry(
         initial=False,
     )
     version = entries.correct(
-        entry, admission, reason=reason, by=ctx.department, now=now, today=today
+        entry, admission, reason=reason, by=ctx.department, now=now, today=today, officer=officer
     )
     if version is None:
         return entry, False
@@ -327,6 +334,7 @@ async def revoke_entry(
     ground: tuple[str, date] | None = None,
     ctx: SubmissionContext | None = None,
     exchange: ExchangeRecorder | None,
+    officer: str | None = None,
 ) -> ListEntry:
     """Withdraw the entry; enforcement lifts every measure when it had heard of it. With a
     deletion `ground` (code, the day it arose) the deadline it meets is recorded first
@@ -337,7 +345,7 @@ async def revoke_entry(
         assert ctx is not None, "a deletion ground needs the submission context"
         entry.require_initiator(by, "revoke")
         await ground_entry(uow.session, entry, ground[0], ground[1], ctx, REVOCATION_FIELDS)
-    revocation = entries.revoke(entry, reason=reason, by=by, now=now)
+    revocation = entries.revoke(entry, reason=reason, by=by, now=now, officer=officer)
     emit_revoked(uow, entry, revocation, exchange)
     await repo.update(entry)
     await uow.commit()

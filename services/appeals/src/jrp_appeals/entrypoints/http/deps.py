@@ -26,6 +26,7 @@ def viewer_of(principal: Principal) -> Viewer:
         administrator=not principal.is_subject and ROLE_ADMINISTRATOR in principal.roles,
         implementer=not principal.is_subject and ROLE_IMPLEMENTER in principal.roles,
         portal=not principal.is_subject and ROLE_PORTAL in principal.roles,
+        officer=principal.officer,
     )
 
 

@@ -138,6 +138,10 @@ class DecisionRead(BaseModel):
     remedy: Remedy | None
     reasons: str
     decided_by: str
+    decided_by_officer: str | None = Field(
+        default=None,
+        description="the officer of `decided_by` who decided, when it signed in as one",
+    )
     decided_at: datetime
     correction: CorrectedEntry | None
 
@@ -276,6 +280,10 @@ class RepairDecisionRead(BaseModel):
     approved: bool
     reasons: str
     decided_by: str
+    decided_by_officer: str | None = Field(
+        default=None,
+        description="the officer of `decided_by` who decided, when it signed in as one",
+    )
     decided_at: datetime
 
 

@@ -108,6 +108,7 @@ def _read_fields(case: Case, mask: Masker, today: date) -> dict[str, object]:
             remedy=d.remedy,
             reasons=d.reasons,
             decided_by=d.decided_by,
+            decided_by_officer=d.decided_by_officer,
             decided_at=d.decided_at,
             correction=d.correction,
         )
@@ -275,6 +276,7 @@ def repair_read(repair: Repair, viewer: Viewer, today: date) -> RepairRead:
                 approved=d.approved,
                 reasons=d.reasons,
                 decided_by=d.decided_by,
+                decided_by_officer=d.decided_by_officer,
                 decided_at=d.decided_at,
             )
             if d

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+import anyio.to_thread
 from fastapi import APIRouter, Form, Request
 from pydantic import BaseModel, Field
 
+from jrp_registry.domain.officers import PASSWORD_MAX_LENGTH
 from jrp_registry.entrypoints.http.deps import Portal, RegistryDep
-from jrp_registry.service_layer import handlers
-from jrp_shared.errors import Unauthenticated
+from jrp_registry.service_layer import handlers, officers
+from jrp_shared.errors import NotFound, Unauthenticated
 
 router = APIRouter(prefix="/v1/oauth", tags=["authentication"])
 well_known = APIRouter(tags=["authentication"])
@@ -56,6 +58,79 @@ async def token(
                 administrators=registry.settings.administrator_departments,
                 portals=registry.settings.portal_departments,
                 hashing=registry.hashing,
+            )
+    except Unauthenticated:
+        await registry.token_throttle.refused(address)
+        raise
+    return TokenResponse(access_token=access_token, expires_in=ttl)
+
+
+@router.post("/officer-token", response_model=TokenResponse)
+async def officer_token(
+    request: Request,
+    registry: RegistryDep,
+    username: Annotated[str, Form(min_length=1, max_length=40)],
+    password: Annotated[str, Form(min_length=1, max_length=PASSWORD_MAX_LENGTH)],
+) -> TokenResponse:
+    """An officer signs in with its username and password (docs/security.md, "Officers"): a
+    short-lived token naming its department (`sub`), the officer (`officer`) and its roles
+    within the department's. One answer (401) for every refusal; past
+    `officer_failures_per_username` failed sign-ins a username is locked out (429 with
+    `Retry-After`) until the window passes, and refused sign-ins count against the caller's
+    address like the department token route's."""
+    address = request.client.host if request.client else "unknown"
+    key = username.strip().lower()
+    await registry.token_throttle.admit(address, f"officer:{key}")
+    await registry.officer_lockout.refuse_when_spent(key)
+    try:
+        async with registry.runtime.uow() as uow:
+            access_token, ttl = await officers.sign_in(
+                uow,
+                registry.issuer,
+                username=username,
+                password=password,
+                authorities=officers.Authorities(
+                    administrators=registry.settings.administrator_departments,
+                    portals=registry.settings.portal_departments,
+                ),
+                hashing=registry.hashing,
+                ttl_seconds=registry.settings.officer_token_ttl_seconds,
+            )
+    except Unauthenticated:
+        await registry.officer_lockout.count(key)
+        await registry.token_throttle.refused(address)
+        raise
+    return TokenResponse(access_token=access_token, expires_in=ttl)
+
+
+@router.post("/officer-token/oidc", response_model=TokenResponse)
+async def officer_token_oidc(
+    request: Request,
+    registry: RegistryDep,
+    id_token: Annotated[str, Form(min_length=1, max_length=8000)],
+) -> TokenResponse:
+    """An officer signs in through the external OpenID Connect provider configured
+    (`JRP_REGISTRY_OIDC_*`): its ID token (signature by the provider's key set, issuer,
+    audience, expiry) names the officer's username in `oidc_username_claim`; the answer is the
+    same token as a password sign-in's. 404 when no provider is configured; refused tokens
+    count against the caller's address (docs/security.md, "Officers")."""
+    if registry.oidc is None:
+        raise NotFound("no OpenID Connect provider is configured; sign in with a password")
+    verifier = registry.oidc
+    address = request.client.host if request.client else "unknown"
+    await registry.token_throttle.admit_address(address)
+    try:
+        username = await anyio.to_thread.run_sync(verifier.username, id_token)
+        async with registry.runtime.uow() as uow:
+            access_token, ttl = await officers.sign_in_federated(
+                uow,
+                registry.issuer,
+                username=username,
+                authorities=officers.Authorities(
+                    administrators=registry.settings.administrator_departments,
+                    portals=registry.settings.portal_departments,
+                ),
+                ttl_seconds=registry.settings.officer_token_ttl_seconds,
             )
     except Unauthenticated:
         await registry.token_throttle.refused(address)

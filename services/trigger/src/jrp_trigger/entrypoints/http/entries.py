@@ -118,7 +118,12 @@ async def correct_entry(
     through the decision of the objection or complaint suspending it (on appeals)."""
     async with trigger.runtime.uow() as uow:
         await handlers.correct_entry(
-            uow, entry_id, body, body.reason, trigger.submissions_by(by.department_code)
+            uow,
+            entry_id,
+            body,
+            body.reason,
+            trigger.submissions_by(by.department_code),
+            officer=by.officer,
         )
     return await read_entry(trigger, entry_id, by.department_code)
 
@@ -152,5 +157,6 @@ async def revoke_entry(
             ground=ground,
             ctx=trigger.submissions_by(by.department_code),
             exchange=trigger.exchange,
+            officer=by.officer,
         )
     return await read_entry(trigger, entry_id, by.department_code)

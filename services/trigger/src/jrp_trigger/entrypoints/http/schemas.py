@@ -173,6 +173,10 @@ class VersionRead(ContentRead):
     reason: str | None
     recorded_at: datetime
     recorded_by: str
+    recorded_by_officer: str | None = Field(
+        default=None,
+        description="the officer of `recorded_by` who did it, when it signed in as one",
+    )
 
 
 class VoteRead(BaseModel):
@@ -236,6 +240,9 @@ class RecognitionRead(BaseModel):
 class RevocationRead(BaseModel):
     reason: str
     revoked_by: str
+    revoked_by_officer: str | None = Field(
+        default=None, description="the officer of `revoked_by` who did it, when it signed in as one"
+    )
     revoked_at: datetime
 
 

@@ -249,6 +249,7 @@ def entry_read(
         revocation=RevocationRead(
             reason=revocation.reason,
             revoked_by=revocation.revoked_by,
+            revoked_by_officer=revocation.revoked_by_officer,
             revoked_at=revocation.revoked_at,
         )
         if revocation
@@ -266,6 +267,7 @@ def entry_read(
                 reason=v.reason,
                 recorded_at=v.recorded_at,
                 recorded_by=v.recorded_by,
+                recorded_by_officer=v.recorded_by_officer,
             )
             for v in entry.versions
         ],
