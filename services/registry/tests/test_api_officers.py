@@ -10,9 +10,7 @@ from typing import Any
 import jwt
 import pytest
 
-from jrp_registry.cli import MIGRATIONS
-from jrp_registry.config import RegistrySettings
-from jrp_registry.testing import RegistryUnderTest, running_registry
+from jrp_registry.testing import RegistryUnderTest, registry_settings, running_registry
 from jrp_shared.testing import Keys, PostgresDatabases, eventually
 
 pytestmark = pytest.mark.integration
@@ -22,13 +20,10 @@ pytestmark = pytest.mark.integration
 async def registry(
     postgres: PostgresDatabases, keys: Keys, tmp_path: Path
 ) -> AsyncIterator[RegistryUnderTest]:
-    settings = RegistrySettings(
-        database_url=await postgres.fresh("registry", MIGRATIONS),
-        bus="embedded",
-        embedded_bus_path=tmp_path / "bus.sqlite3",
-        auth_public_key_file=keys.public_key_file,
-        signing_key_file=keys.private_key_file,
-        log_json=False,
+    settings = await registry_settings(
+        postgres,
+        keys,
+        tmp_path,
         officer_failures_per_username="3/minute",
         token_requests_per_client="30/minute",
         token_failures_per_address="30/minute",

@@ -13,9 +13,8 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from jrp_registry.cli import MIGRATIONS
 from jrp_registry.config import RegistrySettings
-from jrp_registry.testing import RegistryUnderTest, running_registry
+from jrp_registry.testing import RegistryUnderTest, registry_settings, running_registry
 from jrp_shared.auth import public_jwk
 from jrp_shared.testing import Keys, PostgresDatabases
 
@@ -56,13 +55,10 @@ def provider_keys() -> Iterator[str]:
 async def registry(
     postgres: PostgresDatabases, keys: Keys, tmp_path: Path, provider_keys: str
 ) -> AsyncIterator[RegistryUnderTest]:
-    settings = RegistrySettings(
-        database_url=await postgres.fresh("registry", MIGRATIONS),
-        bus="embedded",
-        embedded_bus_path=tmp_path / "bus.sqlite3",
-        auth_public_key_file=keys.public_key_file,
-        signing_key_file=keys.private_key_file,
-        log_json=False,
+    settings = await registry_settings(
+        postgres,
+        keys,
+        tmp_path,
         oidc_issuer=PROVIDER,
         oidc_audience=AUDIENCE,
         oidc_jwks_url=provider_keys,
@@ -135,13 +131,10 @@ async def test_forged_foreign_or_expired_id_tokens_are_refused(
 async def test_without_a_provider_the_route_answers_404(
     postgres: PostgresDatabases, keys: Keys, tmp_path: Path
 ) -> None:
-    settings = RegistrySettings(
-        database_url=await postgres.fresh("registry", MIGRATIONS),
-        bus="embedded",
-        embedded_bus_path=tmp_path / "bus.sqlite3",
-        auth_public_key_file=keys.public_key_file,
-        signing_key_file=keys.private_key_file,
-        log_json=False,
+    settings = await registry_settings(
+        postgres,
+        keys,
+        tmp_path,
     )
     async with running_registry(settings, keys) as registry:
         assert (await _sign_in(registry, _id_token())).status_code == 404

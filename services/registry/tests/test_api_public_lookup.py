@@ -13,8 +13,6 @@ from sqlalchemy import func, select
 from jrp_registry.adapters import orm
 from jrp_registry.adapters.entries import EntryRepository
 from jrp_registry.app import registry_of
-from jrp_registry.cli import MIGRATIONS
-from jrp_registry.config import RegistrySettings
 from jrp_registry.domain.publication import add_months
 from jrp_registry.testing import (
     LISTED_ENTERPRISE,
@@ -23,6 +21,7 @@ from jrp_registry.testing import (
     RegistryUnderTest,
     court_entry,
     entry_in_force,
+    registry_settings,
     running_registry,
 )
 from jrp_shared.clock import china_date
@@ -346,13 +345,10 @@ async def _two(registry: RegistryUnderTest) -> list[str] | None:
 async def throttled(
     postgres: PostgresDatabases, keys: Keys, tmp_path: Path
 ) -> AsyncIterator[RegistryUnderTest]:
-    settings = RegistrySettings(
-        database_url=await postgres.fresh("registry", MIGRATIONS),
-        bus="embedded",
-        embedded_bus_path=tmp_path / "bus.sqlite3",
-        auth_public_key_file=keys.public_key_file,
-        signing_key_file=keys.private_key_file,
-        log_json=False,
+    settings = await registry_settings(
+        postgres,
+        keys,
+        tmp_path,
         public_rate_limit="3/minute",
     )
     async with running_registry(settings, keys) as registry:

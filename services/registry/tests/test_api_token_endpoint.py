@@ -16,7 +16,7 @@ from jrp_registry.cli import MIGRATIONS
 from jrp_registry.config import RegistrySettings
 from jrp_registry.domain import departments
 from jrp_registry.service_layer import handlers
-from jrp_registry.testing import RegistryUnderTest, running_registry
+from jrp_registry.testing import RegistryUnderTest, registry_settings, running_registry
 from jrp_shared.auth import TokenIssuer, TokenVerifier, generate_keypair, load_public_keys
 from jrp_shared.testing import Keys, PostgresDatabases, eventually
 
@@ -27,13 +27,10 @@ pytestmark = pytest.mark.integration
 async def limited(
     postgres: PostgresDatabases, keys: Keys, tmp_path: Path
 ) -> AsyncIterator[RegistryUnderTest]:
-    settings = RegistrySettings(
-        database_url=await postgres.fresh("registry", MIGRATIONS),
-        bus="embedded",
-        embedded_bus_path=tmp_path / "bus.sqlite3",
-        auth_public_key_file=keys.public_key_file,
-        signing_key_file=keys.private_key_file,
-        log_json=False,
+    settings = await registry_settings(
+        postgres,
+        keys,
+        tmp_path,
         token_requests_per_client="4/minute",
         token_failures_per_address="6/minute",
     )

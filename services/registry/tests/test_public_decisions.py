@@ -14,9 +14,7 @@ import pytest
 
 from jrp_registry.adapters.publicity import PublicityRepository
 from jrp_registry.app import registry_of
-from jrp_registry.cli import MIGRATIONS
-from jrp_registry.config import RegistrySettings
-from jrp_registry.testing import RegistryUnderTest, running_registry
+from jrp_registry.testing import RegistryUnderTest, registry_settings, running_registry
 from jrp_shared.events.payloads import (
     LicenceDetails,
     PenaltyDetails,
@@ -248,13 +246,10 @@ async def test_a_natural_person_is_masked_and_never_found_by_a_part_of_the_id(
 async def test_the_public_routes_are_rate_limited_per_address(
     postgres: PostgresDatabases, keys: Keys, tmp_path: Path
 ) -> None:
-    settings = RegistrySettings(
-        database_url=await postgres.fresh("registry", MIGRATIONS),
-        bus="embedded",
-        embedded_bus_path=tmp_path / "bus.sqlite3",
-        auth_public_key_file=keys.public_key_file,
-        signing_key_file=keys.private_key_file,
-        log_json=False,
+    settings = await registry_settings(
+        postgres,
+        keys,
+        tmp_path,
         public_rate_limit="3/minute",
     )
     async with running_registry(settings, keys) as registry:

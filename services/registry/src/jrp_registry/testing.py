@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -37,7 +38,7 @@ from jrp_shared.events.payloads import (
     SubjectReference,
 )
 from jrp_shared.identifiers import resident_id_check_character
-from jrp_shared.testing import Keys, sample_uscc, serving
+from jrp_shared.testing import Keys, PostgresDatabases, sample_uscc, serving
 from jrp_shared.vocabulary import (
     DisclosureClass,
     LinkedPersonRole,
@@ -87,6 +88,24 @@ class RegistryUnderTest:
             return await handlers.load_catalog(
                 uow, read_catalog(DEFAULT_CATALOG_DIR), "credit-office"
             )
+
+
+async def registry_settings(
+    postgres: PostgresDatabases, keys: Keys, tmp_path: Path, **overrides: Any
+) -> RegistrySettings:
+    """A registry on a fresh migrated database, the embedded bus and the test keys; `overrides`
+    set anything else (rate limits, OIDC)."""
+    from jrp_registry.cli import MIGRATIONS
+
+    return RegistrySettings(
+        database_url=await postgres.fresh("registry", MIGRATIONS),
+        bus="embedded",
+        embedded_bus_path=tmp_path / "bus.sqlite3",
+        auth_public_key_file=keys.public_key_file,
+        signing_key_file=keys.private_key_file,
+        log_json=False,
+        **overrides,
+    )
 
 
 @asynccontextmanager
