@@ -60,8 +60,8 @@ format: ## apply ruff's fixes and formatting
 	@$(UV) run --no-sync ruff format .
 
 typecheck:
-	@$(UV) run --no-sync mypy shared/src services/registry/src services/trigger/src services/enforcement/src services/appeals/src
-	@$(UV) run --no-sync mypy shared/tests services/registry/tests services/trigger/tests services/enforcement/tests services/appeals/tests tests bench
+	@$(UV) run --no-sync mypy shared/src services/registry/src services/trigger/src services/enforcement/src services/appeals/src services/console/src
+	@$(UV) run --no-sync mypy shared/tests services/registry/tests services/trigger/tests services/enforcement/tests services/appeals/tests services/console/tests tests bench
 
 schemas: setup ## regenerate the events' JSON Schemas into docs/schemas
 	@$(UV) run --no-sync python -m jrp_shared.events.schemas docs/schemas

@@ -59,7 +59,7 @@ def main() -> int:
         prepare(var, env, seed=not args.no_seed)
     except MeshError as exc:
         raise SystemExit(f"[mesh] {exc}") from exc
-    processes = mesh_processes(env, var / "logs", replicas)
+    processes = mesh_processes(env, var / "logs", replicas, console=True)
     for process in processes:
         process.start()
 
@@ -78,8 +78,10 @@ def main() -> int:
             raise SystemExit(f"[mesh] {exc}") from exc
         print("\nThe mesh is up (embedded default unless JRP_* variables say otherwise):")
         for process in processes:
-            print(f"  {process.label:<12} {process.url}   docs: {process.url}/docs")
+            docs = "" if process.service == "console" else f"   docs: {process.url}/docs"
+            print(f"  {process.label:<12} {process.url}{docs}")
         print(f"\nDevelopment tokens: {var / 'dev-credentials.json'}")
+        print(f"Console sign-in (officers and passwords): {var / 'dev-officers.json'}")
         print(f"Logs: {var / 'logs'}/<service>.log     Stop: Ctrl-C\n", flush=True)
         while not stopping:
             for process in processes:

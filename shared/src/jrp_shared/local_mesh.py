@@ -22,6 +22,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 SERVICES: dict[str, int] = {"registry": 8001, "trigger": 8002, "enforcement": 8003, "appeals": 8004}
+CONSOLE_PORT = 8005
+"""The officers' console (`jrp-console`): no database, pages over the four services' APIs."""
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -77,6 +79,12 @@ def service_env(
         env.setdefault(prefix + "KAFKA_KEY_SECRET_FILE", str(ensure_key_secret(var)))
         env.setdefault(prefix + "PORT", str(port))
     env.setdefault("JRP_REGISTRY_SIGNING_KEY_FILE", str(private))
+    env.setdefault("JRP_CONSOLE_PORT", str(CONSOLE_PORT))
+    env.setdefault("JRP_CONSOLE_SESSION_SECRET_FILE", str(var / "console-session-secret"))
+    for name in SERVICES:
+        env.setdefault(
+            f"JRP_CONSOLE_{name.upper()}_URL", f"http://127.0.0.1:{env[f'JRP_{name.upper()}_PORT']}"
+        )
     # The key sealing whistle-blowers' identities (docs/whistleblowers.md), kept across restarts.
     identity_key = ensure_key_secret(var, "whistleblower-identity-k1")
     env.setdefault(
@@ -119,6 +127,8 @@ def prepare(var: Path, env: Mapping[str, str], *, seed: bool = True) -> None:
             ),
             env,
         )
+        # The console's sign-in accounts (development only; passwords in the file, 0600).
+        run_checked(cli("registry", "dev-officers", "--out", str(var / "dev-officers.json")), env)
 
 
 class ServiceProcess:
@@ -202,11 +212,14 @@ def wait_ready(processes: Iterable[ServiceProcess], timeout: float) -> None:
 
 
 def mesh_processes(
-    env: Mapping[str, str], logs: Path, enforcement_replicas: int = 1
+    env: Mapping[str, str], logs: Path, enforcement_replicas: int = 1, *, console: bool = False
 ) -> list[ServiceProcess]:
-    """One process per service; enforcement replica i > 1 listens on its port + 10·(i-1)."""
+    """One process per service; enforcement replica i > 1 listens on its port + 10·(i-1);
+    with `console`, the officers' console as well."""
     logs.mkdir(mode=0o700, parents=True, exist_ok=True)
     processes = [ServiceProcess(name, name, env, logs) for name in SERVICES]
+    if console:
+        processes.append(ServiceProcess("console", "console", env, logs))
     base_port = int(env["JRP_ENFORCEMENT_PORT"])
     for i in range(2, enforcement_replicas + 1):
         replica_env = {**env, "JRP_ENFORCEMENT_PORT": str(base_port + 10 * (i - 1))}

@@ -11,20 +11,23 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
+
 from jrp_registry.adapters import orm
 from jrp_registry.adapters.catalog_doc import render_catalog
 from jrp_registry.adapters.catalog_files import read_catalog
 from jrp_registry.adapters.repositories import DepartmentRepository
 from jrp_registry.config import RegistrySettings
 from jrp_registry.domain import departments as department_rules
-from jrp_registry.service_layer import handlers
+from jrp_registry.service_layer import handlers, officers
 from jrp_shared import cli
 from jrp_shared.auth import TokenIssuer
 from jrp_shared.bus.connection import KafkaConnection
 from jrp_shared.bus.plan import DepartmentAccess, Principals, acl_plan, topic_plan
 from jrp_shared.bus.provisioning import ProvisioningError, apply_acls, provision_topics
 from jrp_shared.calendar import YearSchedule
-from jrp_shared.errors import DomainError
+from jrp_shared.errors import Conflict, DomainError
+from jrp_shared.files import read_secret
 from jrp_shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -250,6 +253,125 @@ def _kafka_acls(args: argparse.Namespace) -> int:
     return cli.run_async(main)
 
 
+def _create_officer_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--username", required=True)
+    parser.add_argument("--display-name", required=True)
+    parser.add_argument("--department", required=True, help="its department's code")
+    parser.add_argument(
+        "--roles",
+        required=True,
+        help="comma-separated: initiator, implementer, reviewer, administrator",
+    )
+    parser.add_argument(
+        "--password-file",
+        type=Path,
+        help="the initial password (e.g. a mounted Kubernetes Secret, mode 0600 or 0400); "
+        "without it one is generated and printed once",
+    )
+    parser.add_argument(
+        "--if-missing",
+        action="store_true",
+        help="succeed without change when the username exists (a bootstrap job run again)",
+    )
+
+
+def _create_officer(args: argparse.Namespace) -> int:
+    """An officer account from the command line: the first office administrator of a new
+    installation (docs/security.md, "Officers"), before any token exists to call the API."""
+    settings = RegistrySettings()
+    password = read_secret(args.password_file) if args.password_file else None
+
+    async def main() -> int:
+        async with _runtime(settings) as runtime:
+            try:
+                async with runtime.uow() as uow:
+                    officer, initial = await officers.create_officer(
+                        uow,
+                        username=args.username,
+                        display_name=args.display_name,
+                        department_code=args.department,
+                        roles=frozenset(r.strip() for r in args.roles.split(",") if r.strip()),
+                        authorities=_authorities(settings),
+                        by="jrp-registry create-officer",
+                        hashing=anyio.CapacityLimiter(1),
+                        password=password,
+                    )
+            except Conflict:
+                if args.if_missing:
+                    print(f"officer {args.username} exists; nothing changed")
+                    return 0
+                raise
+            except DomainError as exc:
+                print(f"refused: {exc}", file=sys.stderr)
+                return 1
+        print(f"officer {officer.username} ({officer.id}) created in {args.department}")
+        if password is None:
+            print(f"initial password (shown once): {initial}")
+        return 0
+
+    return cli.run_async(main)
+
+
+# `make run`'s officers (development only): username → (display name, department, roles).
+DEV_OFFICERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "office.admin": ("王丽（联席办）", "credit-office", ("administrator",)),
+    "tax.officer": ("李强（税务）", "tax", ("initiator", "implementer", "reviewer")),
+    "market.officer": ("张敏（市场监管）", "market", ("initiator", "implementer", "reviewer")),
+    "finance.officer": ("陈静（财政）", "finance", ("implementer",)),
+    "court.officer": ("刘洋（法院）", "court", ("initiator", "reviewer")),
+}
+
+
+def _dev_officers_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=Path("var/dev-officers.json"))
+
+
+def _dev_officers(args: argparse.Namespace) -> int:
+    """Development only: the console's sign-in accounts of `make run`, their passwords in
+    `--out` (0600). Accounts that exist keep their password (it stays in the file)."""
+    settings = RegistrySettings()
+    known: dict[str, dict[str, object]] = (
+        json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
+    )
+
+    async def main() -> int:
+        async with _runtime(settings) as runtime:
+            for username, (display_name, department, roles) in DEV_OFFICERS.items():
+                try:
+                    async with runtime.uow() as uow:
+                        officer, password = await officers.create_officer(
+                            uow,
+                            username=username,
+                            display_name=display_name,
+                            department_code=department,
+                            roles=frozenset(roles),
+                            authorities=_authorities(settings),
+                            by="dev-officers",
+                            hashing=anyio.CapacityLimiter(1),
+                        )
+                except Conflict:
+                    continue
+                known[username] = {
+                    "password": password,
+                    "department": department,
+                    "roles": sorted(officer.roles),
+                    "display_name": display_name,
+                }
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(known, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        args.out.chmod(0o600)
+        print(f"development officers ({', '.join(sorted(known))}) written to {args.out}")
+        return 0
+
+    return cli.run_async(main)
+
+
+def _authorities(settings: RegistrySettings) -> officers.Authorities:
+    return officers.Authorities(
+        administrators=settings.administrator_departments, portals=settings.portal_departments
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     return cli.run(
         prog="jrp-registry",
@@ -263,6 +385,8 @@ def main(argv: list[str] | None = None) -> int:
             "catalog-doc": (_catalog_doc_args, _catalog_doc),
             "provision-topics": (_provision_topics_args, _provision_topics),
             "kafka-acls": (_kafka_acls_args, _kafka_acls),
+            "create-officer": (_create_officer_args, _create_officer),
+            "dev-officers": (_dev_officers_args, _dev_officers),
         },
         argv=argv,
     )

@@ -113,14 +113,21 @@ async def create_officer(
     authorities: Authorities,
     by: str,
     hashing: CapacityLimiter,
+    password: str | None = None,
 ) -> tuple[OfficerRow, str]:
-    """A new active officer and its initial password (returned once)."""
+    """A new active officer and its initial password (returned once): `password` when given
+    (an operator's bootstrap from a secret; it must meet the policy), else a generated one."""
     name = normalised_username(username)
     await _checked_roles(uow, department_code, roles, authorities)
     repo = OfficerRepository(uow.session)
     if await repo.by_username(name) is not None:
         raise Conflict(f"username {name} is taken; choose another")
-    password = new_password()
+    if password is None:
+        password = new_password()
+    else:
+        problem = rules.password_problem(password, username=name)
+        if problem is not None:
+            raise InvalidInput.for_field("password", problem.reason, problem.message)
     password_hash = await anyio.to_thread.run_sync(rules.hash_password, password, limiter=hashing)
     officer_id = f"officer-{secrets.token_hex(6)}"
     await repo.add(

@@ -1,0 +1,1 @@
+"""The console's own rules: plain Python, no web framework."""
