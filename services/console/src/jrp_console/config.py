@@ -40,5 +40,16 @@ class ConsoleSettings(BaseSettings):
     max_upload_bytes: int = Field(
         default=8 * 1024 * 1024, ge=1024, description="a bulk file's limit (one chunk's post)"
     )
+    sign_in_failures_per_address: str = Field(
+        default="10/minute",
+        description="failed sign-ins one browser address may make before the console answers "
+        "429 itself (the registry sees every officer come from the console's address, so the "
+        "console counts per real caller; the registry's per-username lockout still holds)",
+    )
+    throttle_storage_uri: str = Field(
+        default="async+memory://",
+        description="`limits` storage of that count; a shared one (async+redis://…) holds it "
+        "across replicas",
+    )
     calendar_refresh_seconds: float = Field(default=600.0, ge=1.0)
     log_json: bool = True

@@ -22,6 +22,7 @@ from jrp_console.domain.countdown import Countdown, countdown, parse_day
 from jrp_console.upstream import Upstream
 from jrp_shared.calendar import WorkingDayCalendar, YearSchedule
 from jrp_shared.clock import china_date, system_clock
+from jrp_shared.throttle import PublicThrottle
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -42,6 +43,15 @@ class Console:
     )
     calendar: WorkingDayCalendar = field(default_factory=WorkingDayCalendar)
     calendar_loaded_at: float = 0.0
+    sign_in_failures: PublicThrottle = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sign_in_failures = PublicThrottle(
+            rate=self.settings.sign_in_failures_per_address,
+            storage_uri=self.settings.throttle_storage_uri,
+            scope="console-sign-in",
+            what="failed sign-ins",
+        )
 
     async def refresh_calendar(self, token: str) -> None:
         """The registry's official schedules (the library covers the rest), every

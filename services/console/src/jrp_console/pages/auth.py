@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jrp_console import i18n, session
 from jrp_console.pages import console_of, form_of, lang_of, redirect, render
 from jrp_console.upstream import UpstreamError
+from jrp_shared.errors import TooManyRequests
 
 router = APIRouter()
 
@@ -41,6 +42,20 @@ async def login(
     await form_of(request)
     console = console_of(request)
     lang = lang_of(request)
+    address = request.client.host if request.client else "unknown"
+
+    def refused(key: str, status: int) -> HTMLResponse:
+        return render(
+            request,
+            "login.html",
+            {"next": _local(next), "error": i18n.t(lang, key), "username": username},
+            status_code=status,
+        )
+
+    try:
+        await console.sign_in_failures.refuse_when_spent(address)
+    except TooManyRequests:
+        return refused("login.locked", 429)
     try:
         answer = (
             await console.upstream.request(
@@ -54,13 +69,12 @@ async def login(
         token = answer["access_token"]
         me = await console.upstream.get("registry", "/v1/officers/me", token=token)
     except UpstreamError as exc:
-        key = "login.locked" if exc.status == 429 else "login.refused"
-        return render(
-            request,
-            "login.html",
-            {"next": _local(next), "error": i18n.t(lang, key), "username": username},
-            status_code=401 if exc.status != 429 else 429,
-        )
+        if exc.status == 429:
+            return refused("login.locked", 429)
+        if exc.status not in (400, 401, 422):
+            raise
+        await console.sign_in_failures.count(address)
+        return refused("login.refused", 401)
     session.sign_in(
         request,
         session.SignedIn(
