@@ -11,7 +11,10 @@ from jrp_shared.files import restrict_new_files
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="jrp-console")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help="serve the console's pages")
+    serve = sub.add_parser("serve", help="serve the console's pages")
+    serve.add_argument(
+        "--migrate", action="store_true", help="accepted for uniformity: nothing to migrate"
+    )
     sub.add_parser("migrate", help="nothing to migrate (kept so every service has the command)")
     args = parser.parse_args(argv)
     restrict_new_files()

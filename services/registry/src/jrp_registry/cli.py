@@ -312,6 +312,55 @@ def _create_officer(args: argparse.Namespace) -> int:
     return cli.run_async(main)
 
 
+def _init_secrets_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--dir", type=Path, required=True, help="e.g. a volume every container mounts"
+    )
+
+
+# File name → how it is made (deploy/compose.yaml's `secrets` service; docs/operations.md).
+SECRET_FILES = (
+    "signing-private.pem",
+    "signing-public.pem",
+    "kafka-key-secret",
+    "whistleblower-identity-k1",
+    "console-session-secret",
+    "first-admin-password",
+)
+
+
+def _init_secrets(args: argparse.Namespace) -> int:
+    """The secrets a new installation needs, each created once (0600) where missing and never
+    rewritten: the token-signing key pair, the pseudonym secret of Kafka keys, the key sealing
+    whistle-blowers' identities, the console's cookie secret, the first administrator's
+    password. Prints which it created, never their contents."""
+    import secrets as random
+
+    from jrp_shared.auth import generate_keypair
+
+    directory: Path = args.dir
+    directory.mkdir(parents=True, exist_ok=True)
+    created = []
+    private, public = directory / "signing-private.pem", directory / "signing-public.pem"
+    if not private.exists():
+        private_pem, public_pem = generate_keypair()
+        for path, text in ((private, private_pem), (public, public_pem)):
+            path.write_text(text)
+            path.chmod(0o600)
+        created += [private.name, public.name]
+    for name in SECRET_FILES[2:]:
+        path = directory / name
+        if path.exists():
+            continue
+        path.write_text(
+            random.token_urlsafe(24) if name.endswith("password") else random.token_hex(32)
+        )
+        path.chmod(0o600)
+        created.append(name)
+    print(f"secrets in {directory}: created {', '.join(created) or 'none (all there)'}")
+    return 0
+
+
 # `make run`'s officers (development only): username → (display name, department, roles).
 DEV_OFFICERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "office.admin": ("王丽（联席办）", "credit-office", ("administrator",)),
@@ -387,6 +436,7 @@ def main(argv: list[str] | None = None) -> int:
             "kafka-acls": (_kafka_acls_args, _kafka_acls),
             "create-officer": (_create_officer_args, _create_officer),
             "dev-officers": (_dev_officers_args, _dev_officers),
+            "init-secrets": (_init_secrets_args, _init_secrets),
         },
         argv=argv,
     )
