@@ -1,7 +1,8 @@
 // The supervision dashboard's charts (Apache ECharts, vendored): each <div class="chart"
 // data-chart="key"> draws the series of the same key in the page's JSON data island
 // (#dashboard-data), as SVG with every bar's value written on it (the tables below each chart
-// hold the same numbers).
+// hold the same numbers). data-orientation="horizontal": one bar per row (departments' names
+// are long).
 "use strict";
 window.jrpConsole = window.jrpConsole || { setups: [] };
 window.jrpConsole.setups.push((doc) => {
@@ -13,23 +14,34 @@ window.jrpConsole.setups.push((doc) => {
     const chart = data.charts[el.dataset.chart];
     if (!chart || chart.categories.length === 0) continue;
     const unit = chart.unit || "";
+    const horizontal = el.dataset.orientation === "horizontal";
+    const legend = chart.series.length > 1;
+    if (horizontal) {
+      el.style.height = `${Math.max(340, 30 * chart.categories.length + (legend ? 110 : 70))}px`;
+    }
+    const categoryAxis = {
+      type: "category",
+      data: chart.labels,
+      inverse: horizontal,
+      axisLabel: horizontal
+        ? { width: 180, overflow: "truncate" }
+        : { interval: 0, rotate: chart.categories.length > 6 ? 30 : 0 },
+    };
+    const valueAxis = {
+      type: "value",
+      max: unit === "%" ? 100 : null,
+      minInterval: unit === "%" ? 0 : 1,
+      axisLabel: { formatter: "{value}" + unit },
+    };
     const plot = window.echarts.init(el, null, { renderer: "svg" });
     plot.setOption({
       color: palette,
       animation: false,
       tooltip: { trigger: "axis" },
-      legend: { show: chart.series.length > 1, top: 0 },
-      grid: { left: 48, right: 16, top: chart.series.length > 1 ? 48 : 24, bottom: 64 },
-      xAxis: {
-        type: "category",
-        data: chart.labels,
-        axisLabel: { interval: 0, rotate: chart.categories.length > 6 ? 30 : 0 },
-      },
-      yAxis: {
-        type: "value",
-        max: unit === "%" ? 100 : null,
-        axisLabel: { formatter: "{value}" + unit },
-      },
+      legend: { show: legend, top: 0 },
+      grid: { left: 16, right: 48, top: legend ? 48 : 24, bottom: 16, containLabel: true },
+      xAxis: horizontal ? valueAxis : categoryAxis,
+      yAxis: horizontal ? categoryAxis : valueAxis,
       series: chart.series.map((s) => ({
         type: "bar",
         name: s.name,
@@ -37,8 +49,9 @@ window.jrpConsole.setups.push((doc) => {
         stack: chart.stacked ? "total" : undefined,
         label: {
           show: true,
-          position: chart.stacked ? "inside" : "top",
-          formatter: (p) => String(p.value) + unit,
+          position: chart.stacked ? "inside" : horizontal ? "right" : "top",
+          // A stacked segment of 0 has no room to write on: its 0 stays in the table.
+          formatter: (p) => (chart.stacked && p.value === 0 ? "" : String(p.value) + unit),
         },
       })),
     });
