@@ -130,6 +130,10 @@ def test_a_month_shows_the_six_months_up_to_it() -> None:
     assert period.slices()[0] == ("2025-09", date(2025, 9, 1), date(2025, 9, 30))
 
 
+def test_the_trend_starts_no_earlier_than_the_trigger_reports() -> None:
+    assert pick_period(date(2026, 11, 29), month="2000-02").months() == ["2000-01", "2000-02"]
+
+
 def test_a_range_counts_only_its_own_days_of_each_month() -> None:
     period = pick_period(date(2026, 11, 29), start="2026-09-15", end="2026-11-10")
     assert period == DashboardPeriod(date(2026, 9, 15), date(2026, 11, 10))
@@ -155,6 +159,8 @@ def test_this_month_by_default() -> None:
         ({"start": "2025-01-01", "end": "2026-01-02"}, "dashboard.range_too_long"),
         ({"start": "2026-12-01", "end": "2026-12-02"}, "dashboard.in_future"),
         ({"start": "2026-10-01"}, "dashboard.bad_range"),
+        ({"month": "1999-12"}, "dashboard.too_early"),
+        ({"start": "1999-12-31", "end": "2000-01-02"}, "dashboard.too_early"),
     ],
 )
 def test_periods_that_cannot_be_reported(kwargs: dict[str, str], key: str) -> None:

@@ -29,6 +29,9 @@ MAX_MONTHS = 13
 
 MAX_RANGE_DAYS = 366
 
+FIRST_MONTH = "2000-01"
+"""The trigger reports nothing before 2000-01-01 (`range_too_early`): the trend starts there."""
+
 
 class PeriodError(ValueError):
     """The picked period cannot be reported (the key of the message to show)."""
@@ -51,7 +54,8 @@ class DashboardPeriod:
         month the `TREND_MONTHS` months ending with it."""
         if self.month is not None:
             first = month_start(self.month)
-            return [month_text(shift_month(first, -k)) for k in range(TREND_MONTHS - 1, -1, -1)]
+            trend = [month_text(shift_month(first, -k)) for k in range(TREND_MONTHS - 1, -1, -1)]
+            return [m for m in trend if m >= FIRST_MONTH]
         found: list[str] = []
         day = self.start.replace(day=1)
         while day <= self.end:
@@ -102,7 +106,7 @@ def pick_period(
     """The period asked for: `from`/`to` when both are given, else `month`, else this month.
 
     Like the trigger (docs/supervision.md): a month that has not started, a reversed range, one
-    longer than 366 days or starting after today cannot be reported (PeriodError)."""
+    longer than 366 days, starting after today or before 2000 cannot be reported (PeriodError)."""
     if start or end:
         try:
             first = date.fromisoformat(start or "")
@@ -115,10 +119,14 @@ def pick_period(
             raise PeriodError("dashboard.range_too_long")
         if first > today:
             raise PeriodError("dashboard.in_future")
+        if first < month_start(FIRST_MONTH):
+            raise PeriodError("dashboard.too_early")
         return DashboardPeriod(first, last)
     first = month_start(month) if month else today.replace(day=1)
     if first > today:
         raise PeriodError("dashboard.in_future")
+    if first < month_start(FIRST_MONTH):
+        raise PeriodError("dashboard.too_early")
     return DashboardPeriod(first, month_end(first), month_text(first))
 
 

@@ -22,6 +22,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dashboard.range_reversed": ("截止日期早于起始日期。", "The end is before the start."),
     "dashboard.range_too_long": ("统计期间最长366天。", "A period is at most 366 days long."),
     "dashboard.in_future": ("统计期间尚未开始。", "That period has not started yet."),
+    "dashboard.too_early": ("统计期间不早于2000年1月。", "A period starts in 2000 or later."),
     "dashboard.see_table": ("数据见下方表格", "the figures are in the table below"),
     "dashboard.no_data": ("本期间暂无数据。", "No figures for this period."),
     "dashboard.table": ("数据表", "Data table"),
