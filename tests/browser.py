@@ -36,6 +36,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.common.selenium_manager import SeleniumManager
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
@@ -85,8 +86,8 @@ def start_chromium(profile: Path) -> webdriver.Chrome:
     missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not os.access(path, os.X_OK)]
     if missing:
         pytest.fail(f"the browser tests need {', '.join(missing)}; install with {INSTALL_HINT}")
-    # Selenium Manager would look for (and download) a driver: both paths are given, and
-    # offline it may not reach out even so.
+    # Selenium Manager would look for (and download) a driver: both paths are given (so it
+    # is skipped), and offline it may not reach out even so.
     os.environ["SE_OFFLINE"] = "true"
     driver = webdriver.Chrome(
         service=Service(executable_path=str(CHROMEDRIVER)), options=_options(profile)
@@ -95,10 +96,17 @@ def start_chromium(profile: Path) -> webdriver.Chrome:
     return driver
 
 
+def _no_selenium_manager(*_args: object, **_kwargs: object) -> dict[str, str]:
+    raise AssertionError("Selenium Manager ran: the browser tests name their binaries")
+
+
 @pytest.fixture
-async def browser() -> AsyncIterator[webdriver.Chrome]:
+async def browser(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[webdriver.Chrome]:
     """A fresh headless Chromium (own profile, no cookies) for one test, started and quit in
-    a thread so the event loop is never held up."""
+    a thread so the event loop is never held up. Selenium Manager, if anything called it,
+    fails the test (and is offline: SE_OFFLINE)."""
+    monkeypatch.setenv("SE_OFFLINE", "true")
+    monkeypatch.setattr(SeleniumManager, "binary_paths", _no_selenium_manager)
     profile = Path(tempfile.mkdtemp(prefix="jrp-chromium-"))
     driver = await asyncio.to_thread(start_chromium, profile)
     try:
