@@ -5,7 +5,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 INFRA := deploy/local/infra.sh
 
-.PHONY: help setup run infra infra-down test test-unit fuzz bench chaos check lint format typecheck schemas catalog-doc clean
+.PHONY: help setup run infra infra-down test test-unit fuzz bench chaos screenshots check lint format typecheck schemas catalog-doc clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -26,6 +26,7 @@ infra-down: ## stop them
 # The tests' data is thrown away: their PostgreSQL may skip fsync (deploy/README.md).
 test: export JRP_PG_DURABLE = 0
 test: setup check infra ## lint, types, and every test layer against real PostgreSQL and Kafka
+	@deploy/local/tools.sh chromium chromedriver
 	@eval "$$($(INFRA) env)" && $(UV) run --no-sync pytest
 
 test-unit: setup ## the fast layer only (no servers needed)
@@ -45,6 +46,11 @@ bench: setup infra ## benchmarks on this machine (not tests); figures into docs/
 	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.objections --rate 20 --entries 600 --out var/bench/objections-20.json $(BENCH_OBJECTIONS_ARGS)
 	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.onboarding $(BENCH_ONBOARDING_ARGS)
 	@$(UV) run --no-sync python -m bench.report
+
+screenshots: export JRP_PG_DURABLE = 0
+screenshots: setup infra ## the console's browser tests, saving docs/console/*.png (headless Chromium)
+	@deploy/local/tools.sh chromium chromedriver
+	@eval "$$($(INFRA) env)" && JRP_CONSOLE_SCREENSHOTS=1 $(UV) run --no-sync pytest tests/test_console_browser.py -q -p no:randomly
 
 chaos: setup infra ## fault runs under load (crash PostgreSQL, kill each service, kill Kafka); figures into docs/reliability.md
 	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.chaos $(CHAOS_ARGS)

@@ -3,15 +3,26 @@
 #
 #   deploy/local/tools.sh kcat [wrk ...]   install each missing tool (apt, as root)
 #
-# kcat: the test that a consumer outside the product can read a department's topic.
-# wrk:  the HTTP load generator of `make bench`.
+# kcat:         the test that a consumer outside the product can read a department's topic.
+# wrk:          the HTTP load generator of `make bench`.
+# chromium,
+# chromedriver: the console's browser tests (tests/test_console_browser.py), Debian's own
+#               builds (nothing downloads a browser at run time).
 set -euo pipefail
 
 log() { printf '[tools] %s\n' "$*" >&2; }
 
+# The Debian package of a tool whose package is named otherwise.
+package_of() {
+  case "$1" in
+    chromedriver) echo chromium-driver ;;
+    *) echo "$1" ;;
+  esac
+}
+
 missing=()
 for tool in "$@"; do
-  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$(package_of "$tool")")
 done
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
