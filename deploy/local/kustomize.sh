@@ -15,6 +15,8 @@ BIN="$CACHE/kustomize"
 log() { printf '[kustomize] %s\n' "$*" >&2; }
 
 if [[ ! -x "$BIN" ]]; then
+  # Go's own installer puts it here without touching PATH.
+  command -v go >/dev/null 2>&1 || [[ ! -x /usr/local/go/bin/go ]] || PATH="/usr/local/go/bin:$PATH"
   if ! command -v go >/dev/null 2>&1; then
     log "Go is missing: install it (e.g. apt-get install -y golang-go) to build kustomize $VERSION"
     exit 1
