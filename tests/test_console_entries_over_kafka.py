@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from console_harness import create_officer, running_console
+from test_due_process_over_kafka import entry_in_appeals, object_to
 from test_loop_over_kafka import ENTERPRISE, TAX_LIST, catalog_ready, tax_entry
 
 from harness import Mesh
@@ -252,3 +253,64 @@ async def test_bulk_chunks_and_the_whole_file_give_per_line_results(
             headers={"X-CSRF-Token": csrf, "Content-Type": "application/json"},
         )
         assert big.status_code == 413
+
+
+async def test_a_name_finds_the_subject_and_a_suspended_entry_says_why(
+    mesh: Mesh, tmp_path: Path
+) -> None:
+    await catalog_ready(mesh)
+    registered = await mesh.registry.client.post(
+        "/v1/subjects",
+        json={"code": ENTERPRISE, "subject_type": "legal_person", "name": "福州示例科技有限公司"},
+        headers=mesh.keys.headers("tax", "initiator"),
+    )
+    assert registered.status_code == 201, registered.text
+    posted = await mesh.followers["trigger"].client.post(
+        "/v1/list-entries", json=tax_entry(), headers=mesh.keys.headers("tax", "initiator")
+    )
+    assert posted.status_code == 201, posted.text
+    entry_id = posted.json()["entry_id"]
+    await entry_in_appeals(mesh, entry_id)
+    objection = await object_to(mesh, entry_id, mesh.keys.subject_headers(ENTERPRISE))
+    assert objection["suspends"] is True
+
+    finance = await create_officer(mesh, "sun.li", "finance", ["implementer"])
+    tax = await create_officer(mesh, "zhou.yan", "tax", ["initiator"])
+    async with (
+        running_console(mesh, tmp_path) as console,
+        console.signed_in("sun.li", finance) as checker,
+        console.signed_in("zhou.yan", tax) as officer,
+    ):
+        # A name: the register's matches, each to pick; nothing is checked yet.
+        page = await checker.get("/check")
+        found = await checker.post(
+            "/check", data={"csrf": csrf_in(page.text, "check-form"), "q": "示例科技"}
+        )
+        assert found.status_code == 200
+        assert f'<tr data-subject-code="{ENTERPRISE}">' in found.text
+        assert 'id="check-result"' not in found.text
+        pick = re.search(r'<tr data-subject-code="[^"]+">.*?</tr>', found.text, re.S)
+        assert pick is not None and 'name="q" value="' + ENTERPRISE + '"' in pick.group(0)
+
+        # Picked: suspended while the objection is verified, and which objection.
+        async def suspended() -> str | None:
+            text = await checked(checker, ENTERPRISE)
+            return text if 'data-suspended="true"' in result_of(text) else None
+
+        answer = await eventually(suspended, within=60)
+        assert 'data-listed="false"' in result_of(answer)
+        why = re.search(
+            r'<span class="suspension-why" data-case-kind="(\w+)" data-case-id="([^"]+)"', answer
+        )
+        assert why is not None and why.groups() == ("objection", objection["objection_id"])
+        assert AUDIT_ID.search(answer) is not None and 'id="check-no-measures"' in answer
+
+        # The entry's page: suspended, with the case; revocable, not correctable meanwhile.
+        entry = await officer.get(f"/entries/{entry_id}")
+        assert '<dd id="entry-state" data-state="suspended">' in entry.text
+        assert objection["objection_id"] in entry.text
+        assert 'id="revocation-form"' in entry.text and 'id="correction-form"' not in entry.text
+
+        # An unknown entry, and one that is not an id: the not-found page.
+        assert (await officer.get("/entries/no-such-entry")).status_code == 404
+        assert (await officer.get("/entries/..%2F..%2Fv1")).status_code == 404
