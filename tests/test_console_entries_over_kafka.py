@@ -245,6 +245,31 @@ async def test_bulk_chunks_and_the_whole_file_give_per_line_results(
         )
         assert rows == [("1", "true", "existing"), ("2", "false", "rejected")]
 
+        # A CSV chunk (the header, then records from the file's line 10; a quoted cell spans
+        # two lines): numbered by the line each record starts on.
+        today = date.today()
+        header = (
+            "record_id,subject_code,subject_type,subject_name,list_type,grounds,legal_basis,"
+            "decision_number,decision_date,period_start,period_end,disclosure_class,"
+            "prior_notice_notified_on,prior_notice_channel,prior_notice_document_number,"
+            "prior_notice_response_received"
+        )
+        end = today + timedelta(days=365 * 3 - 2)
+        row = (
+            f'{{id}},{ENTERPRISE},legal_person,福州示例科技,{TAX_LIST},"虚开发票\n第二行",'
+            f"征管法第六十三条,闽税稽罚〔2026〕13号,{today},{today},{{end}},public,"
+            f"{today},in_person,闽税稽告〔2026〕13号,true"
+        )
+        rows = [row.format(id="闽税-csv-1", end=end), row.format(id="闽税-csv-2", end="soon")]
+        csv_chunk = await officer.post(
+            "/entries/bulk/chunk",
+            json={"format": "csv", "first_line": 10, "text": "\n".join([header, *rows]) + "\n"},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert csv_chunk.status_code == 200, csv_chunk.text
+        numbered = [(r["line"], r["accepted"]) for r in csv_chunk.json()["results"]]
+        assert numbered == [(10, True), (12, False)], csv_chunk.text
+
         # A chunk over the upload limit is refused before it reaches trigger.
         limit = console.settings.max_upload_bytes
         big = await officer.post(

@@ -89,8 +89,12 @@
             headers: { "Content-Type": "application/json", "X-CSRF-Token": form.elements.csrf.value },
             body: JSON.stringify({ format, first_line: chunk.first_line, text: chunk.text }),
           });
-          const answer = await response.json().catch(() => ({}));
-          if (!response.ok) throw new Error(answer.message || answer.error || String(response.status));
+          // A session that ended answers with the sign-in page (a redirect), not JSON.
+          if (response.redirected) throw new Error(summary.dataset.expiredText);
+          const answer = await response.json().catch(() => null);
+          if (!response.ok || answer === null) {
+            throw new Error((answer && (answer.message || answer.error)) || "HTTP " + response.status);
+          }
           for (const r of answer.results || []) {
             const row = document.createElement("tr");
             row.dataset.line = r.line;
