@@ -70,9 +70,10 @@ CHOICES: dict[str, list[Any]] = {
 
 
 async def _list_types(request: Request, officer: session.SignedIn) -> list[dict[str, Any]]:
-    """The catalog's list types in force (registry), by code."""
+    """The list types in force in trigger's copy of the catalog (the one it judges entries
+    by, DOMAIN.md §4), by code."""
     found: list[dict[str, Any]] = await console_of(request).upstream.get(
-        "registry", "/v1/catalog/list-types", token=officer.token
+        "trigger", "/v1/catalog/list-types", token=officer.token
     )
     return sorted(found, key=lambda lt: str(lt.get("code")))
 
