@@ -19,7 +19,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jrp_console import i18n, session
 from jrp_console.config import ConsoleSettings
-from jrp_console.pages import Console, auth, dashboard, home, lang_of, reference, render
+from jrp_console.pages import (
+    Console,
+    auth,
+    check,
+    dashboard,
+    entries,
+    home,
+    lang_of,
+    reference,
+    render,
+)
 from jrp_console.upstream import Unauthorised, Upstream, UpstreamError
 from jrp_shared.files import private_file
 
@@ -31,6 +41,8 @@ ROUTERS: list[tuple[APIRouter, bool]] = [
     (home.router, False),
     (dashboard.router, False),
     (reference.router, False),
+    (check.router, False),
+    (entries.router, True),
 ]
 
 CONTENT_SECURITY_POLICY = (
