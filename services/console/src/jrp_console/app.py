@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jrp_console import i18n, session
 from jrp_console.config import ConsoleSettings
-from jrp_console.pages import Console, auth, home, lang_of, render
+from jrp_console.pages import Console, auth, cases, home, inbox, lang_of, orders, render
 from jrp_console.upstream import Unauthorised, Upstream, UpstreamError
 from jrp_shared.files import private_file
 
@@ -29,6 +29,9 @@ STATIC = Path(__file__).resolve().parent / "static"
 ROUTERS: list[tuple[APIRouter, bool]] = [
     (auth.router, False),
     (home.router, False),
+    (inbox.router, False),
+    (cases.router, False),
+    (orders.router, False),
 ]
 
 CONTENT_SECURITY_POLICY = (
