@@ -11,7 +11,9 @@ NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
 
 def test_inboxes_follow_the_roles() -> None:
-    assert cases.inboxes_for(["initiator"]) == ["objections", "repairs", "recognition"]
+    assert cases.inboxes_for(["reviewer"]) == ["objections", "repairs", "recognition"]
+    assert cases.inboxes_for(["initiator"]) == ["recognition"]
+    assert cases.works(["reviewer"], "objections") and not cases.works(["initiator"], "repairs")
     assert cases.inboxes_for(["implementer"]) == ["orders"]
     assert cases.inboxes_for(["administrator"]) == ["complaints"]
     assert cases.inboxes_for(["portal"]) == []
@@ -62,9 +64,12 @@ def test_decision_bodies() -> None:
     assert cases.objection_decision(
         {"outcome": "information_right", "reasons": " 核查属实 ", "remedy": ""}
     ) == {"outcome": "information_right", "reasons": "核查属实"}
-    assert cases.objection_decision(
-        {"outcome": "information_wrong", "reasons": "错", "remedy": "revoke"}
-    )["remedy"] == "revoke"
+    assert (
+        cases.objection_decision(
+            {"outcome": "information_wrong", "reasons": "错", "remedy": "revoke"}
+        )["remedy"]
+        == "revoke"
+    )
     assert cases.repair_decision({"outcome": "approve", "reasons": ""}) == {
         "approved": True,
         "reasons": "",
@@ -95,3 +100,38 @@ def test_feedback_per_measure() -> None:
     assert sent == [] and problems == [cases.FeedbackProblem("M1", "unknown_outcome")]
     sent, problems = cases.measure_feedback({}, ["M1"], NOW)
     assert sent == [] and problems == [cases.FeedbackProblem("", "no_measure")]
+
+
+def test_every_word_named_by_a_value_is_defined() -> None:
+    """The templates name some words by a value (`named('cases.state.', state)`): each value the
+    services or these rules give has its words in both languages."""
+    from jrp_console import i18n
+    from jrp_shared.vocabulary import (
+        CaseState,
+        FeedbackOutcome,
+        ListEntryStatus,
+        OrderState,
+        RepairState,
+        TargetRole,
+    )
+
+    kinds = ("objections", "complaints", "repairs", "recognition")
+    keys = [f"cases.inbox.{name}" for name in cases.INBOXES]
+    keys += [
+        f"cases.{part}.{kind}"
+        for part in ("title", "decide", "submit", "decided")
+        for kind in kinds
+    ]
+    keys += ["cases.title.orders"]
+    states = [*CaseState, *RepairState, *ListEntryStatus, *OrderState]
+    keys += [f"cases.state.{s.value}" for s in states]
+    outcomes = (*cases.OBJECTION_OUTCOMES, *cases.REPAIR_OUTCOMES, *cases.VOTES)
+    keys += [f"cases.outcome.{o}" for o in outcomes]
+    keys += [f"cases.feedback.{o.value}" for o in FeedbackOutcome]
+    keys += [f"cases.feedback.{o}" for o in cases.FEEDBACK_OUTCOMES]
+    keys += [f"cases.remedy.{r}" for r in cases.REMEDIES]
+    keys += [f"cases.target_role.{r.value}" for r in TargetRole]
+    keys += [f"cases.step.{s}" for s in ("decision", "receipt", "feedback", "vote")]
+    keys += [f"cases.problem.{p}" for p in ("unknown_outcome", "reason_required", "no_measure")]
+    missing = [key for key in keys if key not in i18n.MESSAGES]
+    assert not missing

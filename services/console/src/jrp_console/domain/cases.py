@@ -23,11 +23,13 @@ from typing import Any
 INBOXES: tuple[str, ...] = ("objections", "complaints", "repairs", "orders", "recognition")
 
 # The roles whose officers work each inbox (the service still decides; this only chooses
-# which lists an officer is shown).
+# which lists and forms an officer is shown): `reviewer` decides objections and repairs
+# (docs/security.md "Officers"), the office (`administrator`) complaints, `implementer` handles
+# orders, a convened department's initiators or reviewers vote.
 _ROLES: dict[str, frozenset[str]] = {
-    "objections": frozenset({"initiator", "reviewer"}),
+    "objections": frozenset({"reviewer"}),
     "complaints": frozenset({"administrator"}),
-    "repairs": frozenset({"initiator", "reviewer"}),
+    "repairs": frozenset({"reviewer"}),
     "orders": frozenset({"implementer"}),
     "recognition": frozenset({"initiator", "reviewer"}),
 }
@@ -43,6 +45,11 @@ def inboxes_for(roles: Iterable[str]) -> list[str]:
     """The inboxes an officer with these roles works, in the console's order."""
     held = set(roles)
     return [name for name in INBOXES if held & _ROLES[name]]
+
+
+def works(roles: Iterable[str], inbox: str) -> bool:
+    """Whether an officer with these roles works this inbox (and sees its forms)."""
+    return bool(set(roles) & _ROLES[inbox])
 
 
 def objection_to_decide(case: Mapping[str, Any], department: str) -> bool:

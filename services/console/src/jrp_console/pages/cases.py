@@ -44,7 +44,10 @@ KINDS: dict[str, Kind] = {
         "/v1/objections/{id}/decision",
         cases.OBJECTION_OUTCOMES,
         cases.objection_decision,
-        lambda case, officer: cases.objection_to_decide(case, officer.department),
+        lambda case, officer: (
+            cases.works(officer.roles, "objections")
+            and cases.objection_to_decide(case, officer.department)
+        ),
         cases.REMEDIES,
     ),
     "complaints": Kind(
@@ -54,7 +57,9 @@ KINDS: dict[str, Kind] = {
         "/v1/complaints/{id}/decision",
         cases.OBJECTION_OUTCOMES,
         cases.objection_decision,
-        lambda case, officer: officer.is_office and cases.complaint_to_decide(case),
+        lambda case, officer: (
+            cases.works(officer.roles, "complaints") and cases.complaint_to_decide(case)
+        ),
         cases.REMEDIES,
     ),
     "repairs": Kind(
@@ -64,7 +69,10 @@ KINDS: dict[str, Kind] = {
         "/v1/repairs/{id}/decision",
         cases.REPAIR_OUTCOMES,
         cases.repair_decision,
-        lambda case, officer: cases.repair_to_decide(case, officer.department),
+        lambda case, officer: (
+            cases.works(officer.roles, "repairs")
+            and cases.repair_to_decide(case, officer.department)
+        ),
     ),
     "recognition": Kind(
         "recognition",
@@ -73,7 +81,10 @@ KINDS: dict[str, Kind] = {
         "/v1/list-entries/{id}/recognition/votes",
         cases.VOTES,
         cases.recognition_vote,
-        lambda entry, officer: cases.awaits_vote(entry, officer.department),
+        lambda entry, officer: (
+            cases.works(officer.roles, "recognition")
+            and cases.awaits_vote(entry, officer.department)
+        ),
     ),
 }
 
