@@ -5,11 +5,19 @@ another department is refused another's case."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from console_harness import create_officer, csrf_of, running_console
-from test_due_process_over_kafka import entry_in_appeals, object_to, post_entry
+from test_due_process_over_kafka import (
+    at,
+    decide,
+    entry_in_appeals,
+    object_to,
+    post_entry,
+    set_appeals_clock,
+)
 from test_loop_over_kafka import (
     ENTERPRISE,
     TAX_LIST,
@@ -19,6 +27,7 @@ from test_loop_over_kafka import (
 )
 
 from harness import Mesh
+from jrp_shared.clock import system_clock
 from jrp_shared.testing import eventually
 
 pytestmark = pytest.mark.integration
@@ -229,3 +238,131 @@ async def test_another_department_is_refused_the_case(mesh: Mesh, tmp_path: Path
         f"/v1/objections/{objection_id}", headers=mesh.keys.headers("tax", "initiator")
     )
     assert answer.json()["state"] == "open"
+
+
+async def test_overdue_objections_come_first_and_are_highlighted(
+    mesh: Mesh, tmp_path: Path
+) -> None:
+    await catalog_ready(mesh)
+    password = await create_officer(mesh, "sun.li", "tax", ["reviewer"], "孙丽")
+    recent = await post_entry(mesh, tax_entry())
+    older = await post_entry(mesh, tax_entry(record_id="闽税-2026-0002"))
+    await entry_in_appeals(mesh, recent)
+    await entry_in_appeals(mesh, older)
+    subject = mesh.keys.subject_headers(ENTERPRISE)
+    first = await object_to(mesh, recent, subject)
+    # Filed eight weeks ago: its 20 working days to decide have run out.
+    set_appeals_clock(mesh, at(timedelta(days=-56)))
+    try:
+        late = await object_to(mesh, older, subject)
+    finally:
+        set_appeals_clock(mesh, system_clock)
+    assert late["decision_due"] < first["decision_due"]
+
+    async with (
+        running_console(mesh, tmp_path) as console,
+        console.signed_in("sun.li", password) as officer,
+    ):
+        page = (await officer.get("/inbox")).text
+        late_row = row(page, "inbox-objections", late["objection_id"])
+        first_row = row(page, "inbox-objections", first["objection_id"])
+        assert 'class="overdue"' in late_row and 'class="overdue"' not in first_row
+        assert 'class="due overdue"' in late_row
+        assert page.index(late_row) < page.index(first_row), "earliest due first"
+        home = await officer.get("/")
+        assert 'data-count="2"' in home.text and '<span class="due overdue">1</span>' in home.text
+
+
+async def test_the_office_decides_a_complaint(mesh: Mesh, tmp_path: Path) -> None:
+    await catalog_ready(mesh)
+    password = await create_officer(mesh, "chen.jing", "credit-office", ["administrator"])
+    entry_id = await post_entry(mesh, tax_entry())
+    await entry_in_appeals(mesh, entry_id)
+    subject = mesh.keys.subject_headers(ENTERPRISE)
+    objection = await object_to(mesh, entry_id, subject)
+    await decide(
+        mesh,
+        f"/v1/objections/{objection['objection_id']}/decision",
+        mesh.keys.headers("tax", "initiator"),
+        outcome="information_right",
+        reasons="核查属实",
+    )
+    r = await mesh.followers["appeals"].client.post(
+        f"/v1/objections/{objection['objection_id']}/complaint",
+        json={"grounds": "异议答复未说明依据", "evidence_references": ["申辩书-002"]},
+        headers=subject,
+    )
+    assert r.status_code == 201, r.text
+    complaint_id = r.json()["complaint_id"]
+
+    async with (
+        running_console(mesh, tmp_path) as console,
+        console.signed_in("chen.jing", password) as officer,
+    ):
+        inbox = (await officer.get("/inbox")).text
+        assert f'href="/complaints/{complaint_id}"' in row(inbox, "inbox-complaints", complaint_id)
+        page = await officer.get(f"/complaints/{complaint_id}")
+        assert page.status_code == 200 and "申辩书-002" in page.text
+        decided = await officer.post(
+            f"/complaints/{complaint_id}/decision",
+            data={
+                "csrf": csrf_of(page.text),
+                "outcome": "information_right",
+                "reasons": "联席会议办公室复核维持原认定",
+            },
+        )
+        assert decided.status_code == 303
+        after = (await officer.get(f"/complaints/{complaint_id}")).text
+        assert 'data-state="decided"' in dd(after, "case-state")
+        assert 'data-department="credit-office"' in dd(after, "case-decided-by")
+    answer = await mesh.followers["appeals"].client.get(
+        f"/v1/complaints/{complaint_id}",
+        headers=mesh.keys.headers("credit-office", "administrator"),
+    )
+    assert answer.json()["state"] == "decided"
+    assert answer.json()["decision"]["decided_by_officer"]
+
+
+async def test_a_convened_department_votes_on_a_recognition_meeting(
+    mesh: Mesh, tmp_path: Path
+) -> None:
+    await catalog_ready(mesh)
+    password = await create_officer(mesh, "zhou.hang", "trading", ["initiator"], "周航")
+    r = await mesh.followers["trigger"].client.post(
+        "/v1/list-entries",
+        json=tax_entry(
+            record_id="交易-2026-1",
+            subject={"code": ENTERPRISE, "subject_type": "legal_person", "name": "围标企业"},
+            list_type="black.trading.serious-dishonesty",
+            grounds="围标串标",
+            legal_basis="《中华人民共和国招标投标法》",
+            linked_persons=[],
+        ),
+        headers=mesh.keys.headers("trading", "initiator"),
+    )
+    assert r.status_code == 201 and r.json()["status"] == "awaiting_recognition", r.text
+    entry_id = r.json()["entry_id"]
+
+    async with (
+        running_console(mesh, tmp_path) as console,
+        console.signed_in("zhou.hang", password) as officer,
+    ):
+        inbox = (await officer.get("/inbox")).text
+        assert f'href="/recognition/{entry_id}"' in row(inbox, "inbox-recognition", entry_id)
+        page = await officer.get(f"/recognition/{entry_id}")
+        assert 'data-state="awaiting_recognition"' in dd(page.text, "case-state")
+        assert "trading" in page.text.split('id="recognition-pending">')[1].split("</span>")[0]
+        voted = await officer.post(
+            f"/recognition/{entry_id}/decision",
+            data={"csrf": csrf_of(page.text), "outcome": "approve", "reasons": "同意认定"},
+        )
+        assert voted.status_code == 303
+        after = (await officer.get(f"/recognition/{entry_id}")).text
+        assert "trading" not in after.split('id="recognition-pending">')[1].split("</span>")[0]
+        assert 'id="decision-form"' not in after
+        assert f'<tr data-id="{entry_id}"' not in (await officer.get("/inbox")).text
+    entry = await mesh.followers["trigger"].client.get(
+        f"/v1/list-entries/{entry_id}", headers=mesh.keys.headers("trading", "initiator")
+    )
+    votes = entry.json()["recognition"]["votes"]
+    assert [(v["department"], v["vote"]) for v in votes] == [("trading", "approve")]
