@@ -16,6 +16,7 @@ from test_due_process_over_kafka import (
     entry_in_appeals,
     object_to,
     post_entry,
+    repair_application,
     set_appeals_clock,
 )
 from test_loop_over_kafka import (
@@ -366,3 +367,60 @@ async def test_a_convened_department_votes_on_a_recognition_meeting(
     )
     votes = entry.json()["recognition"]["votes"]
     assert [(v["department"], v["vote"]) for v in votes] == [("trading", "approve")]
+
+
+async def test_the_authority_decides_a_forwarded_repair(mesh: Mesh, tmp_path: Path) -> None:
+    await catalog_ready(mesh)
+    password = await create_officer(mesh, "wu.min", "tax", ["reviewer"], "吴敏")
+    entry_id = await post_entry(mesh, tax_entry())
+    await entry_in_appeals(mesh, entry_id)
+    appeals = mesh.followers["appeals"].client
+    # Thirteen months on (the tax list's minimum disclosure period has run), the enterprise
+    # asks and the credit portal forwards it to the tax authority (DOMAIN.md §8, §11).
+    set_appeals_clock(mesh, at(timedelta(days=396)))
+    applied = await appeals.post(
+        "/v1/repairs",
+        json=repair_application(entry_id),
+        headers=mesh.keys.subject_headers(ENTERPRISE),
+    )
+    assert applied.status_code == 201, applied.text
+    repair_id = applied.json()["repair_id"]
+    forwarded = await appeals.post(
+        f"/v1/repairs/{repair_id}/forwarding",
+        headers=mesh.keys.headers("credit-office", "portal"),
+    )
+    assert forwarded.status_code == 200, forwarded.text
+
+    async with (
+        running_console(mesh, tmp_path) as console,
+        console.signed_in("wu.min", password) as officer,
+    ):
+        inbox = (await officer.get("/inbox")).text
+        assert f'href="/repairs/{repair_id}"' in row(inbox, "inbox-repairs", repair_id)
+        page = await officer.get(f"/repairs/{repair_id}")
+        assert 'data-state="pending"' in dd(page.text, "case-state")
+        assert "完税证明-2026-77" in page.text
+        # Refusing without reasons: appeals refuses, the form says why.
+        refused = await officer.post(
+            f"/repairs/{repair_id}/decision",
+            data={"csrf": csrf_of(page.text), "outcome": "refuse", "reasons": ""},
+        )
+        assert refused.status_code in (409, 422), refused.text
+        assert 'id="decision-error"' in refused.text and 'id="decision-form"' in refused.text
+        granted = await officer.post(
+            f"/repairs/{repair_id}/decision",
+            data={
+                "csrf": csrf_of(page.text),
+                "outcome": "approve",
+                "reasons": "已补缴税款、滞纳金和罚款并作出信用承诺",
+            },
+        )
+        assert granted.status_code == 303
+        after = (await officer.get(f"/repairs/{repair_id}")).text
+        assert 'data-state="approved"' in dd(after, "case-state")
+        assert 'data-outcome="approve"' in dd(after, "case-outcome")
+    answer = await appeals.get(
+        f"/v1/repairs/{repair_id}", headers=mesh.keys.headers("tax", "initiator")
+    )
+    assert answer.json()["state"] == "approved"
+    assert answer.json()["decision"]["decided_by_officer"]
