@@ -22,11 +22,14 @@ from jrp_console.config import ConsoleSettings
 from jrp_console.pages import (
     Console,
     auth,
+    cases,
     check,
     dashboard,
     entries,
     home,
+    inbox,
     lang_of,
+    orders,
     reference,
     render,
 )
@@ -39,10 +42,13 @@ STATIC = Path(__file__).resolve().parent / "static"
 ROUTERS: list[tuple[APIRouter, bool]] = [
     (auth.router, False),
     (home.router, False),
-    (dashboard.router, False),
-    (reference.router, False),
+    (inbox.router, False),
+    (cases.router, False),
+    (orders.router, False),
     (check.router, False),
     (entries.router, True),
+    (dashboard.router, False),
+    (reference.router, False),
 ]
 
 CONTENT_SECURITY_POLICY = (
