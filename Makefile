@@ -50,7 +50,7 @@ bench: setup infra ## benchmarks on this machine (not tests); figures into docs/
 screenshots: export JRP_PG_DURABLE = 0
 screenshots: setup infra ## the console's browser tests, saving docs/console/*.png (headless Chromium)
 	@deploy/local/tools.sh chromium chromedriver
-	@eval "$$($(INFRA) env)" && JRP_CONSOLE_SCREENSHOTS=1 $(UV) run --no-sync pytest tests/test_console_browser.py -q -p no:randomly
+	@eval "$$($(INFRA) env)" && JRP_CONSOLE_SCREENSHOTS=1 $(UV) run --no-sync pytest tests/test_console_browser.py tests/test_console_work_browser.py -q -p no:randomly
 
 chaos: setup infra ## fault runs under load (crash PostgreSQL, kill each service, kill Kafka); figures into docs/reliability.md
 	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.chaos $(CHAOS_ARGS)

@@ -87,17 +87,22 @@ async def test_an_officer_signs_in_and_out_by_keyboard_alone(
             assert wait_for(browser, "header .officer").text.startswith("李强")
             assert "李强 (li.qiang)" in browser.find_element(By.CSS_SELECTOR, "dl.facts").text
             screenshot(browser, "home")
-            assert tab_stops(browser) == [
+            stops = tab_stops(browser)
+            assert stops[:10] == [
                 "a.skip[href=/]",
                 "a.brand[href=/]",
                 "a[href=/]",
+                "a[href=/inbox]",
                 "a[href=/check]",
                 "a[href=/entries]",
                 "a[href=/catalog]",
                 "a[href=/calendar]",
                 "a[href=/lang/en]",
                 "button.link",
-            ]
+            ], stops
+            # Then the page's own: the officer's inboxes (an initiator and reviewer: objections,
+            # repairs, recognition meetings), each a link to its part of the inbox.
+            assert stops[10:] and all(s.startswith("a[href=/inbox") for s in stops[10:]), stops
             from_top(browser)
 
             # The skip link is the first Tab stop and takes the focus to the page's main part.
