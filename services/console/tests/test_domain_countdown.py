@@ -37,3 +37,12 @@ def test_parse_and_order() -> None:
     assert parse_day(None) is None and parse_day("soon") is None
     items = [(date(2026, 12, 3), "b"), (None, "z"), (date(2026, 12, 1), "a")]
     assert by_due(items) == ["a", "b", "z"]
+
+
+def test_moments_are_shown_in_china_time() -> None:
+    from jrp_console.pages import when
+
+    assert when("2026-11-29T12:05:44.997916Z") == "2026-11-29 20:05"
+    assert when("2026-11-29T12:05:44") == "2026-11-29 20:05"  # no offset: UTC
+    assert when("2026-11-29T20:05:00+08:00") == "2026-11-29 20:05"
+    assert when(None) == "" and when("soon") == "soon"

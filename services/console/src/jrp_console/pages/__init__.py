@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,7 +21,7 @@ from jrp_console.config import ConsoleSettings
 from jrp_console.domain.countdown import Countdown, countdown, parse_day
 from jrp_console.upstream import Upstream
 from jrp_shared.calendar import WorkingDayCalendar, YearSchedule
-from jrp_shared.clock import china_date, system_clock
+from jrp_shared.clock import CHINA, china_date, system_clock
 from jrp_shared.throttle import PublicThrottle
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -46,6 +46,7 @@ class Console:
     sign_in_failures: PublicThrottle = field(init=False)
 
     def __post_init__(self) -> None:
+        self.templates.filters["when"] = when
         self.sign_in_failures = PublicThrottle(
             rate=self.settings.sign_in_failures_per_address,
             storage_uri=self.settings.throttle_storage_uri,
@@ -62,6 +63,20 @@ class Console:
         calendar = WorkingDayCalendar([YearSchedule.from_json(s) for s in schedules])
         self.calendar = calendar
         self.calendar_loaded_at = time.monotonic()
+
+
+def when(value: Any) -> str:
+    """A moment a service gave (ISO 8601) as an officer reads it: China time to the minute,
+    e.g. `2026-11-29 20:05`. A moment without an offset is UTC (the services keep UTC)."""
+    if not isinstance(value, str) or len(value) < 16:
+        return "" if value is None else str(value)
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 def console_of(request: Request) -> Console:
