@@ -876,6 +876,17 @@ class SanctionOrderStatus(EventPayload):
     receipt_due: date
     feedback_due: date
     received_at: datetime | None
+    received_by_officer: str | None = Field(
+        default=None,
+        max_length=40,
+        description="the officer of `department` who acknowledged receipt, when it signed in as "
+        'one (docs/security.md, "Officers"); None for a department system\'s own token',
+    )
+    fed_back_by_officer: str | None = Field(
+        default=None,
+        max_length=40,
+        description="the officer of `department` whose report completed the feedback",
+    )
     measures: list[MeasureStatus]
     lifted_at: datetime | None = None
     lift_reason: LiftReason | None = None
