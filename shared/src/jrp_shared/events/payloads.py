@@ -1221,6 +1221,12 @@ class PublicityDecisionPublished(EventPayload):
     repair_guidance: str | None = Field(
         default=None, description="for a penalty: how to repair (两书同达, DOMAIN.md §11)"
     )
+    officer: str | None = Field(
+        default=None,
+        max_length=40,
+        description="the officer of `department` who published it, when it signed in as one "
+        '(docs/security.md, "Officers"); None for a department system\'s own token',
+    )
 
     def partition_key(self) -> str:
         return self.counterpart.code
@@ -1238,6 +1244,12 @@ class PublicityDecisionWithdrawn(EventPayload):
     counterpart_code: str
     reason: PublicationEnd
     withdrawn_by: str
+    officer: str | None = Field(
+        default=None,
+        max_length=40,
+        description="the officer of `withdrawn_by` who withdrew it, when it signed in as one "
+        '(docs/security.md, "Officers"); None for a department system\'s own token',
+    )
     withdrawn_at: datetime
 
     def partition_key(self) -> str:

@@ -51,6 +51,9 @@ class SubmissionContext:
     exchange_partner: bool = False
     """the submitter is another platform (role `exchange`): it must send each entry's
     `origin`, and may submit any list type of the catalog for the region it acts for"""
+    officer: str | None = None
+    """the officer of `department` who submits, when it signed in as one (recorded as the
+    entry's `initiated_by_officer`; docs/security.md, "Officers")"""
 
 
 @dataclass(frozen=True)
@@ -197,6 +200,7 @@ async def prepare_entries(
             admission=admission,
             now=now,
             origin=submission.origin,
+            officer=ctx.officer,
         )
         prepared.append(Admitted(entry))
     return prepared
