@@ -68,6 +68,8 @@ async def test_the_officer_who_posted_an_entry_is_its_initiator(trigger: Trigger
         f"/v1/list-entries/{posted.json()['entry_id']}", headers=trigger.as_department("tax")
     )
     assert read.json()["initiated_by_officer"] == officer_id
+    [sent] = await trigger.outbox("cn.jrp.trigger.list-entry.in-force.v1")
+    assert sent["initiating_department"] == "tax" and sent["recorded_by_officer"] == officer_id
 
     by_system = await trigger.client.post(
         "/v1/list-entries",

@@ -625,6 +625,13 @@ class ListEntryInForce(EventPayload):
     linked_persons: list[LinkedPersonRecord]
     evidence_references: list[str]
     recorded_at: datetime
+    recorded_by_officer: str | None = Field(
+        default=None,
+        max_length=40,
+        description="the officer of `initiating_department` who posted or corrected this "
+        'version, when it signed in as one (docs/security.md, "Officers"); None for a '
+        "department system's own token",
+    )
     court_case: CourtCase | None = None
     prior_notice: PriorNotice | None = None
     origin: EntryOrigin | None = None

@@ -97,6 +97,7 @@ def in_force_event(entry: ListEntry) -> ListEntryInForce:
         linked_persons=list(c.linked_persons),
         evidence_references=list(c.evidence_references),
         recorded_at=entry.current.recorded_at,
+        recorded_by_officer=entry.current.recorded_by_officer,
         court_case=c.court_case,
         prior_notice=c.prior_notice,
         origin=entry.origin,
