@@ -1084,6 +1084,12 @@ class ObjectionAppealDecided(EventPayload):
     correction: CorrectedEntry | None = Field(description="the corrected entry (remedy correct)")
     reasons: str
     decided_by: str
+    officer: str | None = Field(
+        default=None,
+        max_length=40,
+        description="the officer of `decided_by` who decided, when it signed in as one "
+        '(docs/security.md, "Officers"); None for a department system\'s own token',
+    )
     decided_at: datetime
     correction_due: date | None = Field(description="by when the listing court must correct")
 

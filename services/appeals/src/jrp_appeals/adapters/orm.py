@@ -204,6 +204,11 @@ objection_appeals = Table(
     Column("reasons", Text),
     Column("decided_by", String(64)),
     Column("decided_at", DateTime(timezone=True)),
+    Column(
+        "decided_by_officer",
+        String(40),
+        comment="the officer of decided_by who decided (docs/security.md, Officers)",
+    ),
 )
 
 case_actions = Table(

@@ -1,5 +1,6 @@
 """the officer who accepted or decided a whistle-blower report, or lifted its reporter's
-identity (issue 16, officer accounts)
+identity, and the higher court's officer who decided an objection appeal (issue 16, officer
+accounts)
 
 Revision ID: 0012
 Revises: 0011
@@ -17,6 +18,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _COLUMNS: tuple[tuple[str, str, str], ...] = (
+    (
+        "objection_appeals",
+        "decided_by_officer",
+        "the officer of decided_by who decided (docs/security.md, Officers)",
+    ),
     (
         "whistleblower_reports",
         "accepted_by_officer",
