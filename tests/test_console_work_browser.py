@@ -81,6 +81,12 @@ def check_until(
         time.sleep(1)
 
 
+def target(order: dict[str, Any]) -> str:
+    """The code of whom an order's measures are applied to (the subject or a linked person)."""
+    code: str = order["issued"]["target"]["code"]
+    return code
+
+
 async def finance_orders(mesh: Mesh, entry_id: str | None = None) -> list[dict[str, Any]]:
     response = await mesh.followers["enforcement"].client.get(
         "/v1/sanction-orders",
@@ -181,7 +187,7 @@ async def test_an_implementer_receives_and_feeds_back_an_order(
         return await finance_orders(mesh, entry_id) or None
 
     orders = await eventually(issued, within=60)
-    order = next(o for o in orders if o["issued"]["target"]["code"] == ENTERPRISE)
+    order = next(o for o in orders if target(o) == ENTERPRISE)
     order_id = order["order_id"]
 
     async with running_console(mesh, tmp_path, serve=True) as console:
@@ -250,10 +256,10 @@ async def test_the_office_dashboard_draws_the_seeded_figures(
 
     async def both_issued() -> list[dict[str, Any]] | None:
         orders = await finance_orders(mesh)
-        return orders if {o["issued"]["target"]["code"] for o in orders} >= {ENTERPRISE, other} else None
+        return orders if {target(o) for o in orders} >= {ENTERPRISE, other} else None
 
     orders = await eventually(both_issued, within=60)
-    fed = next(o for o in orders if o["entry_id"] == first and o["issued"]["target"]["code"] == ENTERPRISE)
+    fed = next(o for o in orders if o["entry_id"] == first and target(o) == ENTERPRISE)
     client = mesh.followers["enforcement"].client
     received = await client.post(
         f"/v1/sanction-orders/{fed['order_id']}/receipt",

@@ -274,10 +274,15 @@ async def test_only_the_higher_court_decides_the_appeal_and_upheld_owes_a_correc
     # The higher court sees what was appealed to it, and decides.
     listed = await court.client.get("/v1/objections", headers=court.as_department("high-court"))
     assert [o["objection_id"] for o in listed.json()] == [objection_id]
-    r = await court.client.post(path, json=body, headers=court.as_department("high-court"))
+    judge = court.keys.officer_headers("high-court", "officer-h19c0c000001", "initiator")
+    r = await court.client.post(path, json=body, headers=judge)
     assert r.status_code == 200, r.text
     decided = r.json()["review"]
     assert decided["appeal"]["state"] == "decided"
+    assert decided["appeal"]["decision"]["decided_by"] == "high-court"
+    assert decided["appeal"]["decision"]["decided_by_officer"] == "officer-h19c0c000001"
+    [line] = [h for h in r.json()["history"] if h["action"] == "appeal_decided"]
+    assert line["actor"] == "high-court" and line["detail"]["officer"] == "officer-h19c0c000001"
     assert decided["appeal"]["decision"]["outcome"] == "upheld"
     assert decided["appeal"]["decision_due"]["met"] is True
     correction_due = review.correction_due(COURT_REVIEW, WorkingDayCalendar(), _today()).due
@@ -285,6 +290,7 @@ async def test_only_the_higher_court_decides_the_appeal_and_upheld_owes_a_correc
     [(_, key, event)] = await court.emitted(APPEAL_DECIDED)
     assert key == PERSON and event["outcome"] == "upheld" and event["remedy"] == "revoke"
     assert event["correction_due"] == str(correction_due) and event["decided_by"] == "high-court"
+    assert event["officer"] == "officer-h19c0c000001"
     twice = await court.client.post(path, json=body, headers=court.as_department("high-court"))
     assert twice.status_code == 409
     # The subject was told of the dismissal (with the way to appeal) and of the appeal's answer.

@@ -427,3 +427,71 @@ async def test_identity_keys_rotate_across_restarts(
             await third.client.get(f"{PATH}/{old}/handling", headers=third.as_office())
         ).json()["disclosures"]  # the refused attempt recorded nothing
         assert disclosure["reason"] == "核实领奖人身份"
+
+
+async def test_every_handling_step_records_the_officer_who_took_it(
+    whistle: AppealsUnderTest,
+) -> None:
+    """Issue 16 (docs/security.md, "Officers"): transfer, acceptance, decision and the lifting
+    of the identity name the officer besides the department, in the read model, the history
+    and the disclosure record; a department system's own token names none."""
+    done = await submit(whistle, reporter=NAMED)
+    number = done["number"]
+    office_officer, handler = "officer-0ff1ce000001", "officer-7a8b9c0d1e2f"
+    office = whistle.keys.officer_headers("credit-office", office_officer, "administrator")
+    market = whistle.keys.officer_headers("market", handler, "initiator", "reviewer")
+
+    moved = await whistle.client.post(
+        f"{PATH}/{number}/transfer",
+        json={"departments": ["market"], "reason": "涉及虚假广告，属市场监管"},
+        headers=office,
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["history"][-1]["actor"] == "credit-office"
+    assert moved.json()["history"][-1]["detail"]["officer"] == office_officer
+    accepted = await whistle.client.post(f"{PATH}/{number}/acceptance", headers=market)
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["accepted_by"] == "market"
+    assert accepted.json()["accepted_by_officer"] == handler
+    decided = await whistle.client.post(
+        f"{PATH}/{number}/decision",
+        json={"outcome": "unsubstantiated", "reasons": "经核查未发现虚假广告"},
+        headers=market,
+    )
+    assert decided.status_code == 200, decided.text
+    decision = decided.json()["decision"]
+    assert (decision["decided_by"], decision["decided_by_officer"]) == ("market", handler)
+    assert [(h["action"], h["detail"].get("officer")) for h in decided.json()["history"]] == [
+        ("submitted", None),
+        ("transferred", office_officer),
+        ("accepted", handler),
+        ("decided", handler),
+    ]
+    lifted = await whistle.client.post(
+        f"{PATH}/{number}/identity-disclosures",
+        json={"reason": "举报人申请领取奖励，需核实身份"},
+        headers=office,
+    )
+    assert lifted.status_code == 201, lifted.text
+    assert lifted.json()["disclosed_by"] == "credit-office"
+    assert lifted.json()["disclosed_by_officer"] == office_officer
+    again = await whistle.client.post(
+        f"{PATH}/{number}/identity-disclosures",
+        json={"reason": "复核奖励发放"},
+        headers=whistle.as_office(),
+    )
+    assert again.status_code == 201 and again.json()["disclosed_by_officer"] is None
+    seen = (await whistle.client.get(f"{PATH}/{number}/handling", headers=office)).json()
+    assert [(d["disclosed_by"], d["disclosed_by_officer"]) for d in seen["disclosures"]] == [
+        ("credit-office", office_officer),
+        ("credit-office", None),
+    ]
+    assert seen["accepted_by_officer"] == handler
+    assert seen["decision"]["decided_by_officer"] == handler
+    listed = await whistle.client.get(PATH, headers=whistle.as_department("market"))
+    assert listed.json()[0]["accepted_by_officer"] == handler
+    async with whistle.appeals.runtime.db.sessions() as session:
+        stored = (
+            await session.execute(select(orm.whistleblower_disclosures.c.disclosed_by_officer))
+        ).scalars()
+        assert sorted(stored, key=str) == sorted([office_officer, None], key=str)

@@ -222,3 +222,10 @@ def test_overdue_means_undecided_after_the_due_date() -> None:
     assert not rules.is_overdue(ReportState.RECEIVED, due, due)
     assert rules.is_overdue(ReportState.ACCEPTED, due, date(2026, 12, 2))
     assert not rules.is_overdue(ReportState.DECIDED, due, date(2026, 12, 2))
+
+
+def test_a_handlers_history_detail_names_its_officer() -> None:
+    """Issue 16 (docs/security.md, "Officers"): every action names the officer who took it."""
+    officer = rules.Handler("tax", office=False, officer="officer-0a1b2c3d4e5f")
+    assert officer.detail(reason="x") == {"reason": "x", "officer": "officer-0a1b2c3d4e5f"}
+    assert rules.Handler("tax", office=False).detail(reason="x") == {"reason": "x"}

@@ -238,3 +238,30 @@ def test_the_feedback_rate_leaves_out_orders_lifted_before_feedback() -> None:
     )
     assert counts.feedback_rate == 0.75
     assert OrderCounts("f", "t", 1, 0, 0, 0, 1, 1).feedback_rate is None
+
+
+def test_the_officers_who_received_and_completed_the_feedback_are_kept() -> None:
+    """Issue 16 (docs/security.md, "Officers"): the receipt and the completing feedback name
+    the officer; a later report keeps them; the system's own report names none."""
+    received = orders.acknowledge(new_order(), NOW, None, NOW, "officer-aaaaaaaaaaaa")
+    assert received is not None
+    assert received.order.received_by_officer == "officer-aaaaaaaaaaaa"
+    assert received.detail["officer"] == "officer-aaaaaaaaaaaa"
+    codes = received.order.measure_codes
+    done = orders.record_feedback(
+        received.order, [report(c) for c in codes], NOW, "officer-bbbbbbbbbbbb"
+    )
+    assert done is not None and done.kind == "fed_back"
+    assert done.order.received_by_officer == "officer-aaaaaaaaaaaa"
+    assert done.order.fed_back_by_officer == "officer-bbbbbbbbbbbb"
+    later = orders.record_feedback(
+        done.order,
+        [report(codes[0], FeedbackOutcome.FAILED, reason="系统故障")],
+        NOW + timedelta(minutes=1),
+    )
+    assert later is not None and "officer" not in later.detail
+    assert later.order.fed_back_by_officer == "officer-bbbbbbbbbbbb"
+    implied = orders.record_feedback(new_order(), [report(codes[0])], NOW, "officer-cccccccccccc")
+    assert implied is not None
+    assert implied.order.received_by_officer == "officer-cccccccccccc"
+    assert implied.order.fed_back_by_officer is None  # not complete yet

@@ -1,14 +1,19 @@
 """Officer accounts' rules: Argon2id hashing, the password policy, roles within the
 department's (docs/security.md, "Officers")."""
 
+import pytest
+
 from jrp_registry.domain import officers
+from jrp_registry.domain.officers import manager_of
 from jrp_shared.auth import (
     ROLE_ADMINISTRATOR,
     ROLE_IMPLEMENTER,
     ROLE_INITIATOR,
     ROLE_PORTAL,
     ROLE_REVIEWER,
+    Principal,
 )
+from jrp_shared.errors import Forbidden
 
 
 def test_a_password_hashes_with_argon2id_and_verifies() -> None:
@@ -67,3 +72,27 @@ def test_a_department_without_powers_has_no_reviewers() -> None:
 def test_a_token_loses_a_role_the_department_lost() -> None:
     held_before = frozenset({ROLE_INITIATOR, ROLE_REVIEWER})
     assert officers.token_roles(held_before, frozenset({ROLE_IMPLEMENTER})) == {ROLE_REVIEWER}
+
+
+def test_who_manages_which_officers() -> None:
+    """The office all; a department's system credential its own, within its powers; an
+    officer's token none (DOMAIN.md §5, 谁主管、谁负责)."""
+    office = manager_of(Principal("credit-office", frozenset({"administrator"})))
+    office.require_department("tax")
+    office.require_within_powers(frozenset({"administrator", "reviewer"}))
+    tax = manager_of(Principal("tax", frozenset({"initiator"})))
+    assert tax.department == "tax" and tax.by == "tax"
+    tax.require_department("tax")
+    tax.require_within_powers(frozenset({"initiator", "reviewer"}))
+    with pytest.raises(Forbidden):
+        tax.require_department("finance")
+    with pytest.raises(Forbidden):
+        tax.require_within_powers(frozenset({"implementer"}))
+    with pytest.raises(Forbidden):
+        manager_of(Principal("tax", frozenset({"initiator"}), officer="officer-0a1b2c3d4e5f"))
+    admin = manager_of(
+        Principal("credit-office", frozenset({"administrator"}), officer="officer-aa")
+    )
+    assert admin.department is None and admin.by == "credit-office/officer-aa"
+    with pytest.raises(Forbidden):
+        manager_of(Principal("", frozenset({"subject"}), subject_code="91350100M000100Y43"))

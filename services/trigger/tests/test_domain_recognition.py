@@ -211,3 +211,24 @@ def test_a_case_spanning_several_groups_goes_to_the_office() -> None:
         recognition.decide_escalated(
             meeting(), decision=APPROVE, reason="x", by="credit-office", now=NOW
         )
+
+
+def test_votes_and_the_escalated_decision_name_the_officers() -> None:
+    """Issue 16 (docs/security.md, "Officers"): who voted, recorded and decided, besides the
+    department."""
+    e = meeting()
+    cast = recognition.cast_vote(
+        e, department="trading", vote=APPROVE, comment=None, now=NOW, officer="officer-111111111111"
+    )
+    assert cast.voted_by_officer == "officer-111111111111"
+    system = recognition.cast_vote(e, department="finance", vote=APPROVE, comment=None, now=NOW)
+    assert system.voted_by_officer is None
+    [first, *_] = draw(e, p=pool(["trading", "finance"])).experts
+    expert = recognition.cast_expert_vote(
+        e, expert_id=first, vote=APPROVE, comment=None, by="o", now=NOW, officer="officer-o1"
+    )
+    assert (expert.recorded_by, expert.recorded_by_officer) == ("o", "officer-o1")
+    decided = recognition.decide_escalated(
+        e, decision=APPROVE, reason="联席办认定", by="o", now=NOW, officer="officer-o2"
+    )
+    assert (decided.decided_by, decided.decided_by_officer) == ("o", "officer-o2")

@@ -82,6 +82,16 @@ class Keys:
     def headers(self, department: str, *roles: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(department, *roles)}"}
 
+    def officer_headers(
+        self, department: str, officer: str, *roles: str, version: int = 1
+    ) -> dict[str, str]:
+        """One of `department`'s officers (docs/security.md, "Officers"): its decisions record
+        `officer` besides the department."""
+        token, _ = self.issuer.issue(
+            department, frozenset(roles), officer=officer, officer_version=version
+        )
+        return {"Authorization": f"Bearer {token}"}
+
     def subject_headers(self, subject_code: str, agent: str = "credit-office") -> dict[str, str]:
         """A subject acting through the portal `agent` (DOMAIN.md §7, §8)."""
         token, _ = self.issuer.issue_for_subject(subject_code, agent=agent)

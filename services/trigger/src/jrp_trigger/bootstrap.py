@@ -47,11 +47,11 @@ class Trigger:
         return china_date(self.clock())
 
     def submissions_by(
-        self, department: str, *, exchange_partner: bool = False
+        self, department: str, *, exchange_partner: bool = False, officer: str | None = None
     ) -> SubmissionContext:
         """A fresh context (and catalog cache) for one request or message; `exchange_partner`:
         the department is another platform (role `exchange`) submitting other regions'
-        entries."""
+        entries; `officer`: the one of its officers who submits."""
         return SubmissionContext(
             department=department,
             clock=self.clock,
@@ -60,6 +60,7 @@ class Trigger:
             calendar=self.copies.calendar.calendar,
             exchange=self.exchange,
             exchange_partner=exchange_partner,
+            officer=officer,
         )
 
     async def sweep_exchange(self) -> None:
@@ -86,10 +87,14 @@ class Trigger:
                 log.warning("exchange sweep failed", error=str(exc))
             await asyncio.sleep(self.settings.exchange_sweep_seconds)
 
-    def publicity_by(self, department: str) -> publicity.PublicityContext:
-        """What a double-publicity post of `department` is checked with."""
+    def publicity_by(
+        self, department: str, officer: str | None = None
+    ) -> publicity.PublicityContext:
+        """What a double-publicity post of `department` (by `officer`, one of its officers) is
+        checked with."""
         return publicity.PublicityContext(
             department=department,
+            officer=officer,
             clock=self.clock,
             calendar=self.copies.calendar.calendar,
             periods=self.settings.publication_periods,

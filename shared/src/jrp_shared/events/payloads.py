@@ -625,6 +625,13 @@ class ListEntryInForce(EventPayload):
     linked_persons: list[LinkedPersonRecord]
     evidence_references: list[str]
     recorded_at: datetime
+    recorded_by_officer: str | None = Field(
+        default=None,
+        max_length=40,
+        description="the officer of `initiating_department` who posted or corrected this "
+        'version, when it signed in as one (docs/security.md, "Officers"); None for a '
+        "department system's own token",
+    )
     court_case: CourtCase | None = None
     prior_notice: PriorNotice | None = None
     origin: EntryOrigin | None = None
@@ -876,6 +883,17 @@ class SanctionOrderStatus(EventPayload):
     receipt_due: date
     feedback_due: date
     received_at: datetime | None
+    received_by_officer: str | None = Field(
+        default=None,
+        max_length=40,
+        description="the officer of `department` who acknowledged receipt, when it signed in as "
+        'one (docs/security.md, "Officers"); None for a department system\'s own token',
+    )
+    fed_back_by_officer: str | None = Field(
+        default=None,
+        max_length=40,
+        description="the officer of `department` whose report completed the feedback",
+    )
     measures: list[MeasureStatus]
     lifted_at: datetime | None = None
     lift_reason: LiftReason | None = None
@@ -1066,6 +1084,12 @@ class ObjectionAppealDecided(EventPayload):
     correction: CorrectedEntry | None = Field(description="the corrected entry (remedy correct)")
     reasons: str
     decided_by: str
+    officer: str | None = Field(
+        default=None,
+        max_length=40,
+        description="the officer of `decided_by` who decided, when it signed in as one "
+        '(docs/security.md, "Officers"); None for a department system\'s own token',
+    )
     decided_at: datetime
     correction_due: date | None = Field(description="by when the listing court must correct")
 
@@ -1210,6 +1234,12 @@ class PublicityDecisionPublished(EventPayload):
     repair_guidance: str | None = Field(
         default=None, description="for a penalty: how to repair (两书同达, DOMAIN.md §11)"
     )
+    officer: str | None = Field(
+        default=None,
+        max_length=40,
+        description="the officer of `department` who published it, when it signed in as one "
+        '(docs/security.md, "Officers"); None for a department system\'s own token',
+    )
 
     def partition_key(self) -> str:
         return self.counterpart.code
@@ -1227,6 +1257,12 @@ class PublicityDecisionWithdrawn(EventPayload):
     counterpart_code: str
     reason: PublicationEnd
     withdrawn_by: str
+    officer: str | None = Field(
+        default=None,
+        max_length=40,
+        description="the officer of `withdrawn_by` who withdrew it, when it signed in as one "
+        '(docs/security.md, "Officers"); None for a department system\'s own token',
+    )
     withdrawn_at: datetime
 
     def partition_key(self) -> str:

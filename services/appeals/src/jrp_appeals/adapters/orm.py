@@ -204,6 +204,11 @@ objection_appeals = Table(
     Column("reasons", Text),
     Column("decided_by", String(64)),
     Column("decided_at", DateTime(timezone=True)),
+    Column(
+        "decided_by_officer",
+        String(40),
+        comment="the officer of decided_by who decided (docs/security.md, Officers)",
+    ),
 )
 
 case_actions = Table(
@@ -384,6 +389,16 @@ whistleblower_reports = Table(
     Column("reward_description", Text),
     Column("decided_by", String(64)),
     Column("decided_at", DateTime(timezone=True)),
+    Column(
+        "accepted_by_officer",
+        String(40),
+        comment="the officer of accepted_by who accepted it (docs/security.md, Officers)",
+    ),
+    Column(
+        "decided_by_officer",
+        String(40),
+        comment="the officer of decided_by who decided it (docs/security.md, Officers)",
+    ),
 )
 
 whistleblower_routes = Table(
@@ -435,6 +450,11 @@ whistleblower_disclosures = Table(
     Column("id", _BIGINT, primary_key=True, autoincrement=True),
     Column("report_id", String(36), nullable=False, index=True),
     Column("disclosed_by", String(64), nullable=False),
+    Column(
+        "disclosed_by_officer",
+        String(40),
+        comment="the office's officer who lifted the identity (docs/security.md, Officers)",
+    ),
     Column("disclosed_at", DateTime(timezone=True), nullable=False),
     Column("reason", Text, nullable=False),
 )

@@ -311,6 +311,7 @@ def _appeal(row: Row[Any]) -> Appeal:
             reasons=row.reasons,
             decided_by=row.decided_by,
             decided_at=row.decided_at,
+            decided_by_officer=row.decided_by_officer,
         )
     return Appeal(
         appeal_id=row.appeal_id,
@@ -338,6 +339,7 @@ def _appeal_values(appeal: Appeal) -> dict[str, Any]:
         "reasons": d.reasons if d else None,
         "decided_by": d.decided_by if d else None,
         "decided_at": d.decided_at if d else None,
+        "decided_by_officer": d.decided_by_officer if d else None,
     }
 
 

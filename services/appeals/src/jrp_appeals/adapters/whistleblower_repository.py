@@ -167,12 +167,19 @@ class ReportRepository:
         routes = await self._routes([row.report_id for row in rows])
         return [_report(row, routes.get(row.report_id, ())) for row in rows]
 
-    async def accept(self, report_id: str, by: str, at: datetime) -> None:
+    async def accept(
+        self, report_id: str, by: str, at: datetime, officer: str | None = None
+    ) -> None:
         t = orm.whistleblower_reports
         await self._s.execute(
             update(t)
             .where(t.c.report_id == report_id)
-            .values(state=ReportState.ACCEPTED.value, accepted_by=by, accepted_at=at)
+            .values(
+                state=ReportState.ACCEPTED.value,
+                accepted_by=by,
+                accepted_at=at,
+                accepted_by_officer=officer,
+            )
         )
 
     async def back_to_received(self, report_id: str) -> None:
@@ -180,10 +187,22 @@ class ReportRepository:
         await self._s.execute(
             update(t)
             .where(t.c.report_id == report_id)
-            .values(state=ReportState.RECEIVED.value, accepted_by=None, accepted_at=None)
+            .values(
+                state=ReportState.RECEIVED.value,
+                accepted_by=None,
+                accepted_at=None,
+                accepted_by_officer=None,
+            )
         )
 
-    async def decide(self, report_id: str, decision: Decision, by: str, at: datetime) -> None:
+    async def decide(
+        self,
+        report_id: str,
+        decision: Decision,
+        by: str,
+        at: datetime,
+        officer: str | None = None,
+    ) -> None:
         t = orm.whistleblower_reports
         reward = decision.reward
         await self._s.execute(
@@ -198,6 +217,7 @@ class ReportRepository:
                 reward_description=reward.description if reward else None,
                 decided_by=by,
                 decided_at=at,
+                decided_by_officer=officer,
             )
         )
 
@@ -234,6 +254,7 @@ class ReportRepository:
             insert(orm.whistleblower_disclosures).values(
                 report_id=report_id,
                 disclosed_by=disclosure.by,
+                disclosed_by_officer=disclosure.officer,
                 disclosed_at=disclosure.at,
                 reason=disclosure.reason,
             )
@@ -242,7 +263,10 @@ class ReportRepository:
     async def disclosures(self, report_id: str) -> list[Disclosure]:
         t = orm.whistleblower_disclosures
         rows = await self._s.execute(select(t).where(t.c.report_id == report_id).order_by(t.c.id))
-        return [Disclosure(r.disclosed_by, r.disclosed_at, r.reason) for r in rows]
+        return [
+            Disclosure(r.disclosed_by, r.disclosed_at, r.reason, r.disclosed_by_officer)
+            for r in rows
+        ]
 
     async def count_overdue(self, department: str | None, today: date) -> int:
         t, r = orm.whistleblower_reports, orm.whistleblower_routes
@@ -293,4 +317,6 @@ def _report(row: Row[Any], routed_to: tuple[str, ...]) -> Report:
         decision=decision,
         decided_by=row.decided_by,
         decided_at=row.decided_at,
+        accepted_by_officer=row.accepted_by_officer,
+        decided_by_officer=row.decided_by_officer,
     )

@@ -103,6 +103,9 @@ class AppealDecision:
     reasons: str
     decided_by: str
     decided_at: datetime
+    decided_by_officer: str | None = None
+    """The officer of `decided_by` (the higher court) who decided, when it signed in as one
+    (docs/security.md, "Officers")."""
 
 
 @dataclass
@@ -258,9 +261,16 @@ def check_remedy(remedy: Remedy, correction: CorrectedEntry | None, entry: Entry
 
 
 def decide_appeal(
-    appeal: Appeal, request: AppealDecisionRequest, entry: EntryCopy, *, by: str, now: datetime
+    appeal: Appeal,
+    request: AppealDecisionRequest,
+    entry: EntryCopy,
+    *,
+    by: str,
+    now: datetime,
+    officer: str | None = None,
 ) -> AppealDecision:
-    """Record the higher court's answer; an appeal is decided once."""
+    """Record the higher court's answer (`officer`: the one of its officers who decided); an
+    appeal is decided once."""
     if appeal.state is not CaseState.OPEN:
         raise Conflict(f"appeal {appeal.appeal_id} is already decided")
     check_appeal_decision(request, entry)
@@ -271,6 +281,7 @@ def decide_appeal(
         reasons=request.reasons,
         decided_by=by,
         decided_at=now,
+        decided_by_officer=officer,
     )
     appeal.decision = decision
     appeal.state = CaseState.DECIDED

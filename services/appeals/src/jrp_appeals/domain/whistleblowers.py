@@ -284,6 +284,13 @@ class Handler:
 
     department: str
     office: bool
+    officer: str | None = None
+    """The officer of `department` who acts, when it signed in as one (docs/security.md,
+    "Officers"): recorded with every action, acceptance, decision and disclosure."""
+
+    def detail(self, **values: object) -> dict[str, object]:
+        """A history line's detail, naming the officer who acted when there is one."""
+        return {**values, "officer": self.officer} if self.officer is not None else dict(values)
 
 
 @dataclass(frozen=True)
@@ -378,6 +385,9 @@ class Disclosure:
     by: str
     at: datetime
     reason: str
+    officer: str | None = None
+    """The office's officer who lifted it, when it signed in as one (the disclosure names the
+    person, DOMAIN.md §9: kept strictly confidential)."""
 
 
 @dataclass(frozen=True)
@@ -425,3 +435,7 @@ class Report:
     decision: Decision | None = None
     decided_by: str | None = None
     decided_at: datetime | None = None
+    accepted_by_officer: str | None = None
+    """The officer of `accepted_by` who accepted it, when it signed in as one."""
+    decided_by_officer: str | None = None
+    """The officer of `decided_by` who decided it, when it signed in as one."""

@@ -366,7 +366,9 @@ async def decide_appeal(
         viewer.department, appeal.department, is_subject=viewer.is_subject
     )
     now = ctx.now()
-    decision = review.decide_appeal(appeal, request, entry, by=viewer.department, now=now)
+    decision = review.decide_appeal(
+        appeal, request, entry, by=viewer.department, now=now, officer=viewer.officer
+    )
     objection.record(
         now,
         viewer.department,
@@ -374,6 +376,7 @@ async def decide_appeal(
         appeal_id=appeal.appeal_id,
         outcome=str(decision.outcome),
         remedy=str(decision.remedy) if decision.remedy else None,
+        **({"officer": viewer.officer} if viewer.officer is not None else {}),
     )
     cases.after_review_decision(
         objection,
@@ -402,6 +405,7 @@ async def decide_appeal(
             correction=decision.correction,
             reasons=decision.reasons,
             decided_by=decision.decided_by,
+            officer=decision.decided_by_officer,
             decided_at=now,
             correction_due=duty.due if duty and decision.outcome is AppealOutcome.UPHELD else None,
         )

@@ -219,8 +219,10 @@ async def accept(uow: UnitOfWork, ctx: AppealsContext, handler: Handler, number:
     rules.require_may_handle(handler, report.routed_to)
     rules.check_accept(report.state)
     now = ctx.now()
-    await repo.accept(report.report_id, handler.department, now)
-    await repo.record(report.report_id, Action(now, handler.department, "accepted", {}))
+    await repo.accept(report.report_id, handler.department, now, handler.officer)
+    await repo.record(
+        report.report_id, Action(now, handler.department, "accepted", handler.detail())
+    )
     await uow.commit()
 
 
@@ -257,7 +259,7 @@ async def transfer(
             now,
             handler.department,
             "transferred",
-            {"from": list(report.routed_to), "to": list(to), "reason": reason},
+            handler.detail(**{"from": list(report.routed_to), "to": list(to), "reason": reason}),
         ),
     )
     await uow.commit()
@@ -273,7 +275,7 @@ async def decide(
     rules.require_may_handle(handler, report.routed_to)
     rules.check_decision(report.state, decision)
     now = ctx.now()
-    await repo.decide(report.report_id, decision, handler.department, now)
+    await repo.decide(report.report_id, decision, handler.department, now, handler.officer)
     reward = decision.reward
     await repo.record(
         report.report_id,
@@ -281,14 +283,14 @@ async def decide(
             now,
             handler.department,
             "decided",
-            {
-                "outcome": decision.outcome.value,
-                "reasons": decision.reasons,
-                "entry_id": decision.entry_id,
-                "reward": None
+            handler.detail(
+                outcome=decision.outcome.value,
+                reasons=decision.reasons,
+                entry_id=decision.entry_id,
+                reward=None
                 if reward is None
                 else {"amount": str(reward.amount), "description": reward.description},
-            },
+            ),
         ),
     )
     await uow.commit()
@@ -316,7 +318,7 @@ async def disclose(
             f"the identity cannot be opened ({exc}); list the key it was sealed with "
             f"({report.identity_key_id}) in the identity key files"
         ) from None
-    disclosure = Disclosure(handler.department, ctx.now(), reason)
+    disclosure = Disclosure(handler.department, ctx.now(), reason, handler.officer)
     await repo.add_disclosure(report.report_id, disclosure)
     await uow.commit()
     return identity, disclosure

@@ -107,7 +107,17 @@ sanction_orders = Table(
     Column("deadlines_provisional", Boolean, nullable=False),
     Column("received_at", DateTime(timezone=True)),
     Column("receipt_note", Text),
+    Column(
+        "received_by_officer",
+        String(40),
+        comment="the officer of department who acknowledged receipt (docs/security.md, Officers)",
+    ),
     Column("fed_back_at", DateTime(timezone=True)),
+    Column(
+        "fed_back_by_officer",
+        String(40),
+        comment="the officer of department whose report completed the feedback",
+    ),
     Column("lifted_at", DateTime(timezone=True)),
     Column("lift_reason", String(16)),
     # The suspension of a suspended order (cleared by a re-issue, kept by a lift).

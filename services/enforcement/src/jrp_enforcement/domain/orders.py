@@ -117,7 +117,12 @@ class SanctionOrder:
     deadlines_provisional: bool
     received_at: datetime | None = None
     receipt_note: str | None = None
+    received_by_officer: str | None = None
+    """The officer of `department` who acknowledged receipt (or whose feedback implied it), if it
+    signed in as one (docs/security.md, "Officers"); None for the department system's own token."""
     fed_back_at: datetime | None = None
+    fed_back_by_officer: str | None = None
+    """The officer of `department` whose report completed the feedback, if it signed in as one."""
     lifted_at: datetime | None = None
     lift_reason: LiftReason | None = None
     suspension: Suspension | None = None
@@ -232,10 +237,15 @@ def _time_problem(name: str, value: datetime, now: datetime) -> FieldProblem | N
 
 
 def acknowledge(
-    order: SanctionOrder, received_at: datetime, note: str | None, now: datetime
+    order: SanctionOrder,
+    received_at: datetime,
+    note: str | None,
+    now: datetime,
+    officer: str | None = None,
 ) -> Change | None:
     """The department confirms receipt (respond). The first receipt counts; a repeated one,
-    or one after feedback already implied it, changes nothing."""
+    or one after feedback already implied it, changes nothing. `officer`: the one of its
+    officers who did, recorded for audit (DOMAIN.md §5: 谁主管、谁负责)."""
     _refuse_if_closed(order)
     problem = _time_problem("received_at", received_at, now)
     if problem is not None:
@@ -248,8 +258,12 @@ def acknowledge(
         state=OrderState.RECEIVED,
         received_at=received_at,
         receipt_note=note,
+        received_by_officer=officer,
     )
-    return Change(changed, "received", {"received_at": received_at.isoformat(), "note": note})
+    detail: dict[str, Any] = {"received_at": received_at.isoformat(), "note": note}
+    if officer is not None:
+        detail["officer"] = officer
+    return Change(changed, "received", detail)
 
 
 def _feedback_problems(
@@ -291,11 +305,16 @@ def _feedback_problems(
 
 
 def record_feedback(
-    order: SanctionOrder, reports: Sequence[MeasureFeedback], now: datetime
+    order: SanctionOrder,
+    reports: Sequence[MeasureFeedback],
+    now: datetime,
+    officer: str | None = None,
 ) -> Change | None:
     """The department reports how it handled measures (000 (十九)). The latest report per
     measure counts; feedback implies receipt; the order is fed back once every measure has
-    feedback. None when every report repeats what is already recorded."""
+    feedback. None when every report repeats what is already recorded. `officer`: the one of
+    its officers who reported (recorded as `fed_back_by_officer` by the report completing it,
+    and as `received_by_officer` when it implies receipt)."""
     _refuse_if_closed(order)
     problems = _feedback_problems(order, reports, now)
     if problems:
@@ -327,13 +346,21 @@ def record_feedback(
         sequence=order.sequence + 1,
         state=OrderState.FED_BACK if complete else OrderState.RECEIVED,
         received_at=order.received_at or now,
+        received_by_officer=(
+            order.received_by_officer if order.received_at is not None else officer
+        ),
         fed_back_at=order.fed_back_at if was_fed_back else (now if complete else None),
+        fed_back_by_officer=(
+            order.fed_back_by_officer if was_fed_back else (officer if complete else None)
+        ),
         feedback=feedback,
     )
     detail: dict[str, Any] = {
         "measures": [r.model_dump(mode="json") for r in news],
         "receipt_implied": order.received_at is None,
     }
+    if officer is not None:
+        detail["officer"] = officer
     kind = "fed_back" if complete and not was_fed_back else "feedback"
     return Change(changed, kind, detail)
 

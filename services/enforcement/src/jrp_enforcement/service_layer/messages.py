@@ -109,6 +109,8 @@ def status_message(order: SanctionOrder) -> SanctionOrderStatus:
         receipt_due=order.receipt_due,
         feedback_due=order.feedback_due,
         received_at=order.received_at,
+        received_by_officer=order.received_by_officer,
+        fed_back_by_officer=order.fed_back_by_officer,
         measures=measures,
         lifted_at=order.lifted_at,
         lift_reason=order.lift_reason,

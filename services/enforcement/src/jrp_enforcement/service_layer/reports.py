@@ -56,12 +56,14 @@ async def acknowledge_receipt(
     received_at: datetime | None,
     note: str | None,
     subject_code: str | None = None,
+    officer: str | None = None,
 ) -> SanctionOrder:
-    """The department confirms it received the order; returns the order as it now stands."""
+    """The department confirms it received the order; returns the order as it now stands.
+    `officer`: the one of its officers who did (None on the department-reports topic)."""
     repo = OrderRepository(uow.session)
     order = await _own_order(repo, order_id, department, subject_code)
     now = ctx.now()
-    change = order_rules.acknowledge(order, received_at or now, note, now)
+    change = order_rules.acknowledge(order, received_at or now, note, now, officer)
     return order if change is None else await _store(uow, ctx, repo, change, department)
 
 
@@ -73,9 +75,10 @@ async def report_feedback(
     department: str,
     measures: Sequence[MeasureFeedback],
     subject_code: str | None = None,
+    officer: str | None = None,
 ) -> SanctionOrder:
-    """The department reports how it applied the order's measures."""
+    """The department reports how it applied the order's measures (`officer` as above)."""
     repo = OrderRepository(uow.session)
     order = await _own_order(repo, order_id, department, subject_code)
-    change = order_rules.record_feedback(order, measures, ctx.now())
+    change = order_rules.record_feedback(order, measures, ctx.now(), officer)
     return order if change is None else await _store(uow, ctx, repo, change, department)

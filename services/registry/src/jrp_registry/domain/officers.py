@@ -21,7 +21,9 @@ from jrp_shared.auth import (
     ROLE_IMPLEMENTER,
     ROLE_INITIATOR,
     ROLE_REVIEWER,
+    Principal,
 )
+from jrp_shared.errors import Forbidden
 
 PASSWORD_MIN_LENGTH: Final = 12
 PASSWORD_MAX_LENGTH: Final = 128
@@ -98,3 +100,50 @@ def token_roles(officer_roles: frozenset[str], department_roles: frozenset[str])
     """The roles an officer's token carries: its own, intersected with what its department
     holds now (a department that lost a power takes it from its officers at once)."""
     return allowed_roles(officer_roles, department_roles)
+
+
+@dataclass(frozen=True)
+class Manager:
+    """Who manages officer accounts, and whose: the office (`department` None: every
+    department's), or one department its own (谁主管、谁负责, DOMAIN.md §5, 002 二(一)1)."""
+
+    by: str
+    """Who, for the accounts' audit columns (`Principal.decided_by`)."""
+    department: str | None
+    powers: frozenset[str] | None
+    """The roles the caller holds, which a department never exceeds in its officers' (None for
+    the office: the officer's department's powers alone bound them)."""
+
+    def require_department(self, department_code: str) -> None:
+        """Refuse to act on another department's officers."""
+        if self.department is not None and department_code != self.department:
+            raise Forbidden(
+                f"department {self.department} manages its own officers only, not those of "
+                f"{department_code}"
+            )
+
+    def require_within_powers(self, roles: frozenset[str]) -> None:
+        """Refuse roles beyond the managing department's own powers."""
+        if self.powers is None:
+            return
+        excess = sorted(roles - allowed_roles(roles, self.powers))
+        if excess:
+            raise Forbidden(
+                f"department {self.department} may not give roles beyond its own powers: {excess}"
+            )
+
+
+def manager_of(principal: Principal) -> Manager:
+    """The office's administrators (its system token, or one of its officers holding the
+    administrator role) manage every department's officers; a department's own system
+    credential (a department token naming no officer) manages its own; an officer's token
+    otherwise manages none (an officer acts on the department's business, not its accounts)."""
+    principal.require_department()
+    if ROLE_ADMINISTRATOR in principal.roles:
+        return Manager(principal.decided_by, None, None)
+    if principal.officer is not None:
+        raise Forbidden(
+            "an officer's token may not manage officers; the department's own system "
+            "credential or the office does"
+        )
+    return Manager(principal.decided_by, principal.department_code, principal.roles)

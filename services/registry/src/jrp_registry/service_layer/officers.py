@@ -16,6 +16,7 @@ from anyio import CapacityLimiter
 from jrp_registry.adapters.officers import OfficerRepository, OfficerRow
 from jrp_registry.adapters.repositories import DepartmentRepository
 from jrp_registry.domain import officers as rules
+from jrp_registry.domain.officers import Manager
 from jrp_registry.service_layer.handlers import department_roles
 from jrp_shared.auth import TokenIssuer
 from jrp_shared.errors import Conflict, InvalidInput, NotFound, Unauthenticated
@@ -103,6 +104,13 @@ async def _found(repo: OfficerRepository, officer_id: str) -> OfficerRow:
     return found
 
 
+async def managed(repo: OfficerRepository, officer_id: str, manager: Manager) -> OfficerRow:
+    """The officer, when `manager` may manage it (its own department's, or the office)."""
+    found = await _found(repo, officer_id)
+    manager.require_department(found.department_code)
+    return found
+
+
 async def create_officer(
     uow: UnitOfWork,
     *,
@@ -114,9 +122,15 @@ async def create_officer(
     by: str,
     hashing: CapacityLimiter,
     password: str | None = None,
+    manager: Manager | None = None,
 ) -> tuple[OfficerRow, str]:
     """A new active officer and its initial password (returned once): `password` when given
-    (an operator's bootstrap from a secret; it must meet the policy), else a generated one."""
+    (an operator's bootstrap from a secret; it must meet the policy), else a generated one.
+    `manager` (None: the operator's command line) may create it only in its own department
+    and with roles within its own powers (`rules.manager_of`)."""
+    if manager is not None:
+        manager.require_department(department_code)
+        manager.require_within_powers(roles)
     name = normalised_username(username)
     await _checked_roles(uow, department_code, roles, authorities)
     repo = OfficerRepository(uow.session)
@@ -153,10 +167,15 @@ async def set_roles(
     *,
     authorities: Authorities,
     by: str,
+    manager: Manager | None = None,
 ) -> OfficerRow:
-    """New roles; the officer's tokens issued before are revoked."""
+    """New roles; the officer's tokens issued before are revoked. `manager`: as for
+    `create_officer`."""
     repo = OfficerRepository(uow.session)
     officer = await _found(repo, officer_id)
+    if manager is not None:
+        manager.require_department(officer.department_code)
+        manager.require_within_powers(roles)
     await _checked_roles(uow, officer.department_code, roles, authorities)
     await repo.change(officer_id, by, roles=roles)
     changed = await _found(repo, officer_id)
@@ -165,10 +184,14 @@ async def set_roles(
     return changed
 
 
-async def deactivate(uow: UnitOfWork, officer_id: str, *, by: str) -> OfficerRow:
+async def deactivate(
+    uow: UnitOfWork, officer_id: str, *, by: str, manager: Manager | None = None
+) -> OfficerRow:
     """The officer may no longer sign in; every token it holds is revoked."""
     repo = OfficerRepository(uow.session)
     officer = await _found(repo, officer_id)
+    if manager is not None:
+        manager.require_department(officer.department_code)
     if not officer.active:
         return officer
     await repo.change(officer_id, by, active=False)
@@ -180,11 +203,18 @@ async def deactivate(uow: UnitOfWork, officer_id: str, *, by: str) -> OfficerRow
 
 
 async def reset_password(
-    uow: UnitOfWork, officer_id: str, *, by: str, hashing: CapacityLimiter
+    uow: UnitOfWork,
+    officer_id: str,
+    *,
+    by: str,
+    hashing: CapacityLimiter,
+    manager: Manager | None = None,
 ) -> tuple[OfficerRow, str]:
     """A new initial password (returned once); the officer's tokens are revoked."""
     repo = OfficerRepository(uow.session)
-    await _found(repo, officer_id)
+    officer = await _found(repo, officer_id)
+    if manager is not None:
+        manager.require_department(officer.department_code)
     password = new_password()
     password_hash = await anyio.to_thread.run_sync(rules.hash_password, password, limiter=hashing)
     await repo.change(officer_id, by, password_hash=password_hash)

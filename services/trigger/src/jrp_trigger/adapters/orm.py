@@ -139,6 +139,11 @@ recognition_votes = Table(
     Column("vote", String(16), nullable=False, comment="RecognitionVote"),
     Column("comment", Text),
     Column("voted_at", DateTime(timezone=True), nullable=False),
+    Column(
+        "voted_by_officer",
+        String(40),
+        comment="the officer of department who voted (docs/security.md, Officers)",
+    ),
     PrimaryKeyConstraint("entry_id", "entry_version", "department", name="recognition_votes_pkey"),
 )
 
@@ -193,6 +198,11 @@ expert_votes = Table(
     Column("comment", Text),
     Column("recorded_by", String(32), nullable=False, comment="the office, from the minutes"),
     Column("voted_at", DateTime(timezone=True), nullable=False),
+    Column(
+        "recorded_by_officer",
+        String(40),
+        comment="the office's officer who recorded it (docs/security.md, Officers)",
+    ),
     PrimaryKeyConstraint("entry_id", "entry_version", "expert_id", name="expert_votes_pkey"),
 )
 
@@ -293,6 +303,16 @@ publicity_decisions = Table(
     Column("late", Boolean, comment="first published after publication_due"),
     Column("withdrawn_at", DateTime(timezone=True)),
     Column("withdrawn_by", String(32)),
+    Column(
+        "withdrawn_by_officer",
+        String(40),
+        comment="the officer of withdrawn_by who withdrew it (docs/security.md, Officers)",
+    ),
+    Column(
+        "published_by_officer",
+        String(40),
+        comment="the officer of department who published it (docs/security.md, Officers)",
+    ),
     Column("withdrawal_reason", String(16), comment="PublicationEnd"),
     Column("withdrawal_note", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
@@ -375,6 +395,21 @@ typical_cases = Table(
     Column("withdrawn_at", DateTime(timezone=True)),
     Column("selected_at", DateTime(timezone=True)),
     Column("selected_by", String(32)),
+    Column(
+        "nominated_by_officer",
+        String(40),
+        comment="the officer of department who nominated it (docs/security.md, Officers)",
+    ),
+    Column(
+        "withdrawn_by_officer",
+        String(40),
+        comment="the officer of department who withdrew it (docs/security.md, Officers)",
+    ),
+    Column(
+        "selected_by_officer",
+        String(40),
+        comment="the office's officer who selected it (docs/security.md, Officers)",
+    ),
     Index("typical_cases_month", "month", "department"),
 )
 

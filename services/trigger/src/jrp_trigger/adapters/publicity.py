@@ -41,6 +41,11 @@ class StoredDecision:
     withdrawal_note: str | None
     created_at: datetime
     updated_at: datetime
+    published_by_officer: str | None = None
+    """The officer of `department` who published it (posting it published, or the publication
+    request), when it signed in as one (docs/security.md, "Officers")."""
+    withdrawn_by_officer: str | None = None
+    """The officer of `withdrawn_by` who withdrew it, when it signed in as one."""
 
     def row(self) -> dict[str, Any]:
         """The table's columns."""
@@ -70,6 +75,8 @@ class StoredDecision:
             "late": self.late,
             "withdrawn_at": self.withdrawn_at,
             "withdrawn_by": self.withdrawn_by,
+            "withdrawn_by_officer": self.withdrawn_by_officer,
+            "published_by_officer": self.published_by_officer,
             "withdrawal_reason": None
             if self.withdrawal_reason is None
             else self.withdrawal_reason.value,
@@ -109,6 +116,8 @@ def _stored(r: Row[Any]) -> StoredDecision:
         withdrawal_note=r.withdrawal_note,
         created_at=r.created_at,
         updated_at=r.updated_at,
+        published_by_officer=r.published_by_officer,
+        withdrawn_by_officer=r.withdrawn_by_officer,
     )
 
 

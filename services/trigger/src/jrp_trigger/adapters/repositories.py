@@ -139,6 +139,7 @@ def _escalation_json(e: Escalation | None) -> dict[str, Any] | None:
         "reason": e.reason,
         "decided_by": e.decided_by,
         "decided_at": None if e.decided_at is None else e.decided_at.isoformat(),
+        "decided_by_officer": e.decided_by_officer,
     }
 
 
@@ -153,6 +154,7 @@ def _escalation(data: dict[str, Any] | None) -> Escalation | None:
         reason=data.get("reason"),
         decided_by=data.get("decided_by"),
         decided_at=(datetime.fromisoformat(data["decided_at"]) if data.get("decided_at") else None),
+        decided_by_officer=data.get("decided_by_officer"),
     )
 
 
@@ -372,6 +374,7 @@ class EntryRepository:
                 vote=vote.vote.value,
                 comment=vote.comment,
                 voted_at=vote.voted_at,
+                voted_by_officer=vote.voted_by_officer,
             )
         )
 
@@ -402,6 +405,7 @@ class EntryRepository:
                 comment=vote.comment,
                 recorded_by=vote.recorded_by,
                 voted_at=vote.voted_at,
+                recorded_by_officer=vote.recorded_by_officer,
             )
         )
 
@@ -490,7 +494,14 @@ class EntryRepository:
             select(v).where(v.c.entry_id == entry_id).order_by(v.c.voted_at, v.c.department)
         )
         return [
-            Vote(r.entry_version, r.department, RecognitionVote(r.vote), r.comment, r.voted_at)
+            Vote(
+                r.entry_version,
+                r.department,
+                RecognitionVote(r.vote),
+                r.comment,
+                r.voted_at,
+                r.voted_by_officer,
+            )
             for r in rows
         ]
 
@@ -526,6 +537,7 @@ class EntryRepository:
                 r.comment,
                 r.recorded_by,
                 r.voted_at,
+                r.recorded_by_officer,
             )
             for r in rows
         ]

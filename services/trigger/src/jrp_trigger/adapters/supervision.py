@@ -58,6 +58,11 @@ class TypicalCaseRow:
     withdrawn_at: datetime | None
     selected_at: datetime | None
     selected_by: str | None
+    nominated_by_officer: str | None = None
+    """The officers who nominated, withdrew and selected it, when they signed in as officers
+    (docs/security.md, "Officers")."""
+    withdrawn_by_officer: str | None = None
+    selected_by_officer: str | None = None
 
 
 def _typical(row: Any) -> TypicalCaseRow:
@@ -74,6 +79,9 @@ def _typical(row: Any) -> TypicalCaseRow:
         withdrawn_at=row.withdrawn_at,
         selected_at=row.selected_at,
         selected_by=row.selected_by,
+        nominated_by_officer=row.nominated_by_officer,
+        withdrawn_by_officer=row.withdrawn_by_officer,
+        selected_by_officer=row.selected_by_officer,
     )
 
 
@@ -240,16 +248,24 @@ class SupervisionRepository:
         rows = (await self._s.execute(query.limit(limit).offset(offset))).all()
         return [_typical(r) for r in rows]
 
-    async def withdraw_typical_case(self, case_id: str, at: datetime) -> None:
+    async def withdraw_typical_case(
+        self, case_id: str, at: datetime, officer: str | None = None
+    ) -> None:
         t = orm.typical_cases
-        await self._s.execute(update(t).where(t.c.case_id == case_id).values(withdrawn_at=at))
+        await self._s.execute(
+            update(t)
+            .where(t.c.case_id == case_id)
+            .values(withdrawn_at=at, withdrawn_by_officer=officer)
+        )
 
-    async def select_typical_case(self, case_id: str, by: str, at: datetime) -> None:
+    async def select_typical_case(
+        self, case_id: str, by: str, at: datetime, officer: str | None = None
+    ) -> None:
         t = orm.typical_cases
         await self._s.execute(
             update(t)
             .where(t.c.case_id == case_id, t.c.selected_at.is_(None))
-            .values(selected_at=at, selected_by=by)
+            .values(selected_at=at, selected_by=by, selected_by_officer=officer)
         )
 
     async def nominations(

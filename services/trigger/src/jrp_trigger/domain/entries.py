@@ -51,6 +51,9 @@ class Vote:
     vote: RecognitionVote
     comment: str | None
     voted_at: datetime
+    voted_by_officer: str | None = None
+    """The officer of `department` who cast the vote, if it signed in as one (docs/security.md,
+    "Officers")."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,8 @@ class ExpertVote:
     comment: str | None
     recorded_by: str
     voted_at: datetime
+    recorded_by_officer: str | None = None
+    """The office's officer who recorded it from the minutes, if it signed in as one."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,8 @@ class Escalation:
     reason: str | None = None
     decided_by: str | None = None
     decided_at: datetime | None = None
+    decided_by_officer: str | None = None
+    """The office's officer who decided, if it signed in as one."""
 
 
 @dataclass(frozen=True)
@@ -201,10 +208,13 @@ def open_entry(
     admission: Admission,
     now: datetime,
     origin: EntryOrigin | None = None,
+    officer: str | None = None,
 ) -> ListEntry:
     """A newly recorded entry. A list type that needs a recognition meeting (002 二(二)2)
     holds it until the meeting decides; the departments that vote are the list type's
-    initiating departments: the departments of that domain whom the special group convenes."""
+    initiating departments: the departments of that domain whom the special group convenes.
+    `officer`: the one of the department's officers who posted it (its first version's
+    `recorded_by_officer`, the entry's `initiated_by_officer`)."""
     list_type = admission.list_type
     meeting = list_type.recognition_meeting_required
     return ListEntry(
@@ -218,7 +228,9 @@ def open_entry(
         original_hash=admission.content.fingerprint(),
         created_at=now,
         updated_at=now,
-        versions=[EntryVersion(1, list_type.version, admission.content, None, now, department)],
+        versions=[
+            EntryVersion(1, list_type.version, admission.content, None, now, department, officer)
+        ],
         origin=origin,
     )
 

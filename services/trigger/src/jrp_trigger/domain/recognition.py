@@ -188,8 +188,10 @@ def cast_vote(
     comment: str | None,
     now: datetime,
     expert_share: float = DEFAULT_EXPERT_SHARE,
+    officer: str | None = None,
 ) -> Vote:
-    """Record one department's vote and decide the entry when the meeting is complete."""
+    """Record one department's vote and decide the entry when the meeting is complete.
+    `officer`: the one of its officers who voted, recorded for audit (DOMAIN.md §5 step 2)."""
     _require_meeting(entry)
     if department not in entry.recognition_departments:
         raise Forbidden(
@@ -198,7 +200,7 @@ def cast_vote(
         )
     if department not in pending(entry):
         raise Conflict(f"department {department!r} already voted on version {entry.version}")
-    cast = Vote(entry.version, department, vote, comment, now)
+    cast = Vote(entry.version, department, vote, comment, now, officer)
     entry.votes.append(cast)
     _decide(entry, expert_share, now)
     return cast
@@ -213,9 +215,11 @@ def cast_expert_vote(
     by: str,
     now: datetime,
     expert_share: float = DEFAULT_EXPERT_SHARE,
+    officer: str | None = None,
 ) -> ExpertVote:
     """Record a drawn expert's vote (the office records it from the meeting's minutes) and
-    decide the entry when the meeting is complete."""
+    decide the entry when the meeting is complete. `officer`: the office's officer who
+    recorded it."""
     _require_meeting(entry)
     experts = drawn(entry)
     if not experts:
@@ -233,7 +237,7 @@ def cast_expert_vote(
         )
     if expert_id not in experts_pending(entry):
         raise Conflict(f"expert {expert_id!r} already voted on version {entry.version}")
-    cast = ExpertVote(entry.version, expert_id, vote, comment, by, now)
+    cast = ExpertVote(entry.version, expert_id, vote, comment, by, now, officer)
     entry.expert_votes.append(cast)
     _decide(entry, expert_share, now)
     return cast
@@ -309,9 +313,16 @@ def record_draw(
 
 
 def decide_escalated(
-    entry: ListEntry, *, decision: RecognitionVote, reason: str, by: str, now: datetime
+    entry: ListEntry,
+    *,
+    decision: RecognitionVote,
+    reason: str,
+    by: str,
+    now: datetime,
+    officer: str | None = None,
 ) -> Escalation:
-    """The joint conference office decides a case spanning several groups (002 二(二)2)."""
+    """The joint conference office decides a case spanning several groups (002 二(二)2);
+    `officer`: the office's officer who decided."""
     _require_meeting(entry)
     escalation = entry.escalation
     if escalation is None:
@@ -327,6 +338,7 @@ def decide_escalated(
         reason,
         by,
         now,
+        officer,
     )
     entry.escalation = decided
     entry.status = Status.IN_FORCE if decision is RecognitionVote.APPROVE else Status.REJECTED

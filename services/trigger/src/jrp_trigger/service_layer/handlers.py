@@ -51,6 +51,9 @@ class SubmissionContext:
     exchange_partner: bool = False
     """the submitter is another platform (role `exchange`): it must send each entry's
     `origin`, and may submit any list type of the catalog for the region it acts for"""
+    officer: str | None = None
+    """the officer of `department` who submits, when it signed in as one (recorded as the
+    entry's `initiated_by_officer`; docs/security.md, "Officers")"""
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ def in_force_event(entry: ListEntry) -> ListEntryInForce:
         linked_persons=list(c.linked_persons),
         evidence_references=list(c.evidence_references),
         recorded_at=entry.current.recorded_at,
+        recorded_by_officer=entry.current.recorded_by_officer,
         court_case=c.court_case,
         prior_notice=c.prior_notice,
         origin=entry.origin,
@@ -197,6 +201,7 @@ async def prepare_entries(
             admission=admission,
             now=now,
             origin=submission.origin,
+            officer=ctx.officer,
         )
         prepared.append(Admitted(entry))
     return prepared

@@ -41,6 +41,9 @@ class PublicityContext:
     calendar: WorkingDayCalendar
     periods: PublicationPeriods
     organisation_code_policy: OrganisationCodePolicy
+    officer: str | None = None
+    """the officer of `department` who posts, when it signed in as one (docs/security.md,
+    "Officers"): recorded as `published_by_officer` when the post publishes"""
 
     def today(self) -> date:
         return china_date(self.clock())
@@ -94,29 +97,36 @@ async def post_decision(
     known = await repo.by_record(ctx.department, body.record_id)
     now = ctx.clock()
     if known is None:
-        decision = _apply(None, checked, ctx.department, now)
+        decision = _apply(None, checked, ctx.department, now, ctx.officer)
         await repo.add(decision, ctx.department)
         _emit_if_published(uow, None, decision)
         return Posted(PostStatus.CREATED, decision)
     if known.fingerprint == checked.fingerprint:
         return Posted(PostStatus.UNCHANGED, known)
     rules.require_correctable(known.state, known.kind, checked)
-    decision = _apply(known, checked, ctx.department, now)
+    decision = _apply(known, checked, ctx.department, now, ctx.officer)
     await repo.save(decision, new_version=True, recorded_by=ctx.department)
     _emit_if_published(uow, known, decision)
     return Posted(PostStatus.CORRECTED, decision)
 
 
 def _apply(
-    known: StoredDecision | None, checked: Checked, department: str, now: datetime
+    known: StoredDecision | None,
+    checked: Checked,
+    department: str,
+    now: datetime,
+    officer: str | None = None,
 ) -> StoredDecision:
-    """The decision after a post: new, or `known` corrected (a new version)."""
+    """The decision after a post: new, or `known` corrected (a new version); `officer` is
+    recorded as the one who published it when this post first publishes it."""
     state = rules.state_after_post(checked)
     if known is not None and known.state is DecisionState.PUBLISHED:
         state = DecisionState.PUBLISHED  # a correction of a published decision stays published
     published_at = known.published_at if known is not None else None
+    published_by_officer = known.published_by_officer if known is not None else None
     if state is DecisionState.PUBLISHED and published_at is None:
         published_at = now
+        published_by_officer = officer
     return StoredDecision(
         decision_id=known.decision_id if known is not None else str(uuid.uuid4()),
         department=department,
@@ -142,6 +152,7 @@ def _apply(
         withdrawal_note=None,
         created_at=known.created_at if known is not None else now,
         updated_at=now,
+        published_by_officer=published_by_officer,
     )
 
 
@@ -173,6 +184,7 @@ def published_event(d: StoredDecision) -> PublicityDecisionPublished:
         late=bool(d.late),
         publication_ends=d.publication_ends,
         repair_guidance=d.repair_guidance,
+        officer=d.published_by_officer,
     )
 
 
@@ -180,7 +192,7 @@ async def publish(
     uow: UnitOfWork, decision_id: str, principal: Principal, clock: Clock
 ) -> StoredDecision:
     """Publish a decision recorded with `publish: false`; publishing it again answers it as it
-    is (idempotent)."""
+    is (idempotent). The principal's officer is recorded as `published_by_officer`."""
     known = await load(uow, decision_id, principal)
     if not rules.require_publishable(known.state, known.withheld_reason):
         return known
@@ -191,6 +203,7 @@ async def publish(
         published_at=now,
         late=rules.is_late(now, known.publication_due),
         updated_at=now,
+        published_by_officer=principal.officer,
     )
     await PublicityRepository(uow.session).save(
         decision, new_version=False, recorded_by=principal.department_code
@@ -208,7 +221,7 @@ async def withdraw(
     clock: Clock,
 ) -> StoredDecision:
     """Stop showing a published decision (repaired or revoked); once withdrawn, asking again
-    answers it as it is."""
+    answers it as it is. The principal's officer is recorded as `withdrawn_by_officer`."""
     known = await load(uow, decision_id, principal)
     now = clock()
     if not rules.require_withdrawable(
@@ -220,6 +233,7 @@ async def withdraw(
         state=DecisionState.WITHDRAWN,
         withdrawn_at=now,
         withdrawn_by=principal.department_code,
+        withdrawn_by_officer=principal.officer,
         withdrawal_reason=reason,
         withdrawal_note=note,
         updated_at=now,
@@ -236,6 +250,7 @@ async def withdraw(
             counterpart_code=decision.submission.counterpart.code,
             reason=reason,
             withdrawn_by=principal.department_code,
+            officer=principal.officer,
             withdrawn_at=now,
         )
     )

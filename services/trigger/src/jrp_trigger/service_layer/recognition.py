@@ -78,9 +78,10 @@ async def vote(
     clock: Clock,
     expert_share: float,
     exchange: ExchangeRecorder | None,
+    officer: str | None = None,
 ) -> ListEntry:
-    """One convened department's vote; the meeting's outcome rule decides when it is complete
-    and an entry entering force is sent."""
+    """One convened department's vote (`officer`: the one of its officers who cast it); the
+    meeting's outcome rule decides when it is complete and an entry entering force is sent."""
     repo, entry = await _locked(uow, entry_id)
     now = clock()
     cast = recognition.cast_vote(
@@ -90,6 +91,7 @@ async def vote(
         comment=comment,
         now=now,
         expert_share=expert_share,
+        officer=officer,
     )
     await repo.add_vote(entry, cast)
     await _settle(uow, repo, entry, exchange)
@@ -107,8 +109,10 @@ async def expert_vote(
     clock: Clock,
     expert_share: float,
     exchange: ExchangeRecorder | None,
+    officer: str | None = None,
 ) -> ListEntry:
-    """A drawn expert's vote, recorded by the office from the meeting's minutes."""
+    """A drawn expert's vote, recorded by the office (`officer`: its officer) from the
+    meeting's minutes."""
     repo, entry = await _locked(uow, entry_id)
     cast = recognition.cast_expert_vote(
         entry,
@@ -118,6 +122,7 @@ async def expert_vote(
         by=by,
         now=clock(),
         expert_share=expert_share,
+        officer=officer,
     )
     await repo.add_expert_vote(entry, cast)
     await _settle(uow, repo, entry, exchange)
@@ -133,10 +138,14 @@ async def decide_escalated(
     by: str,
     clock: Clock,
     exchange: ExchangeRecorder | None,
+    officer: str | None = None,
 ) -> ListEntry:
-    """The joint conference office decides a case spanning several groups."""
+    """The joint conference office decides a case spanning several groups (`officer`: its
+    officer who did)."""
     repo, entry = await _locked(uow, entry_id)
-    recognition.decide_escalated(entry, decision=decision, reason=reason, by=by, now=clock())
+    recognition.decide_escalated(
+        entry, decision=decision, reason=reason, by=by, now=clock(), officer=officer
+    )
     await _settle(uow, repo, entry, exchange)
     return entry
 

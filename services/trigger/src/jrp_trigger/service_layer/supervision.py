@@ -158,8 +158,14 @@ class TypicalCaseNomination:
 
 
 async def nominate(
-    uow: UnitOfWork, nomination: TypicalCaseNomination, department: str, now: datetime
+    uow: UnitOfWork,
+    nomination: TypicalCaseNomination,
+    department: str,
+    now: datetime,
+    officer: str | None = None,
 ) -> TypicalCaseRow:
+    """A department's nomination (`officer`: the one of its officers who made it, recorded
+    as `nominated_by_officer`)."""
     rules.check_nomination_month(nomination.month, china_date(now))
     repo = SupervisionRepository(uow.session)
     if nomination.entry_id is not None and not await repo.list_type_of_entry(nomination.entry_id):
@@ -182,6 +188,7 @@ async def nominate(
             "entry_id": nomination.entry_id,
             "nominated_at": now,
             "nominated_on": china_date(now),
+            "nominated_by_officer": officer,
         }
     )
     await uow.commit()
@@ -207,12 +214,17 @@ def _state(case: TypicalCaseRow) -> TypicalCaseState:
 
 
 async def withdraw(
-    uow: UnitOfWork, month: str, case_id: str, department: str, now: datetime
+    uow: UnitOfWork,
+    month: str,
+    case_id: str,
+    department: str,
+    now: datetime,
+    officer: str | None = None,
 ) -> TypicalCaseRow:
     repo = SupervisionRepository(uow.session)
     case = await _case_in(repo, month, case_id)
     rules.check_withdrawal(_state(case), department)
-    await repo.withdraw_typical_case(case_id, now)
+    await repo.withdraw_typical_case(case_id, now, officer)
     await uow.commit()
     found = await repo.typical_case(case_id)
     assert found is not None
@@ -220,12 +232,17 @@ async def withdraw(
 
 
 async def select(
-    uow: UnitOfWork, month: str, case_id: str, office: str, now: datetime
+    uow: UnitOfWork,
+    month: str,
+    case_id: str,
+    office: str,
+    now: datetime,
+    officer: str | None = None,
 ) -> TypicalCaseRow:
     repo = SupervisionRepository(uow.session)
     case = await _case_in(repo, month, case_id)
     rules.check_selection(_state(case))
-    await repo.select_typical_case(case_id, office, now)
+    await repo.select_typical_case(case_id, office, now, officer)
     await uow.commit()
     found = await repo.typical_case(case_id)
     assert found is not None

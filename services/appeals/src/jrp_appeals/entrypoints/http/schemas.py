@@ -211,6 +211,11 @@ class AppealDecisionRead(BaseModel):
     correction: CorrectedEntry | None
     reasons: str
     decided_by: str
+    decided_by_officer: str | None = Field(
+        default=None,
+        description="the officer of `decided_by` who decided, when it signed in as one "
+        '(docs/security.md, "Officers")',
+    )
     decided_at: datetime
 
 

@@ -190,6 +190,7 @@ def review_read(case: Case, mask: Masker, today: date) -> ReviewRead | None:
                 correction=d.correction,
                 reasons=d.reasons,
                 decided_by=d.decided_by,
+                decided_by_officer=d.decided_by_officer,
                 decided_at=d.decided_at,
             )
             if d

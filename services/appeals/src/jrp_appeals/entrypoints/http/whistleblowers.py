@@ -137,6 +137,11 @@ class DecisionRead(BaseModel):
     entry_id: str | None
     reward: RewardRead | None
     decided_by: str | None
+    decided_by_officer: str | None = Field(
+        default=None,
+        description="the officer of `decided_by` who decided, when it signed in as one "
+        '(docs/security.md, "Officers")',
+    )
     decided_at: datetime | None
 
 
@@ -156,6 +161,11 @@ class WhistleblowerReportSummary(BaseModel):
     overdue: bool
     routed_to: list[DepartmentRef]
     accepted_by: str | None
+    accepted_by_officer: str | None = Field(
+        default=None,
+        description="the officer of `accepted_by` who accepted, when it signed in as one "
+        '(docs/security.md, "Officers")',
+    )
     decision: DecisionRead | None
 
 
@@ -176,6 +186,11 @@ class ActionRead(BaseModel):
 
 class DisclosureRead(BaseModel):
     disclosed_by: str
+    disclosed_by_officer: str | None = Field(
+        default=None,
+        description="the office's officer who lifted the identity, when it signed in as one "
+        '(docs/security.md, "Officers")',
+    )
     disclosed_at: datetime
     reason: str
 
@@ -224,6 +239,11 @@ class DisclosureAnswer(BaseModel):
     number: str
     identity: ReporterIdentityRead
     disclosed_by: str
+    disclosed_by_officer: str | None = Field(
+        default=None,
+        description="the office's officer who lifted it, when it signed in as one "
+        '(docs/security.md, "Officers")',
+    )
     disclosed_at: datetime
     reason: str
 
@@ -250,7 +270,9 @@ PublicCaller = Annotated[str, Depends(_public_caller)]
 async def _handler(principal: Department) -> Handler:
     """A department (a subject token gets 403); the office is the administrator."""
     return Handler(
-        department=principal.department_code, office=ROLE_ADMINISTRATOR in principal.roles
+        department=principal.department_code,
+        office=ROLE_ADMINISTRATOR in principal.roles,
+        officer=principal.officer,
     )
 
 
@@ -283,6 +305,7 @@ def _summary(report: Report, names: dict[str, str], today: date) -> Whistleblowe
         overdue=rules.is_overdue(report.state, report.due, today),
         routed_to=_refs(report.routed_to, names),
         accepted_by=report.accepted_by,
+        accepted_by_officer=report.accepted_by_officer,
         decision=None
         if d is None
         else DecisionRead(
@@ -291,6 +314,7 @@ def _summary(report: Report, names: dict[str, str], today: date) -> Whistleblowe
             entry_id=d.entry_id,
             reward=_reward(d.reward),
             decided_by=report.decided_by,
+            decided_by_officer=report.decided_by_officer,
             decided_at=report.decided_at,
         ),
     )
@@ -310,7 +334,12 @@ def _read(view: ReportView, handler: Handler, today: date) -> WhistleblowerRepor
         disclosures=None
         if view.disclosures is None
         else [
-            DisclosureRead(disclosed_by=d.by, disclosed_at=d.at, reason=d.reason)
+            DisclosureRead(
+                disclosed_by=d.by,
+                disclosed_by_officer=d.officer,
+                disclosed_at=d.at,
+                reason=d.reason,
+            )
             for d in view.disclosures
         ],
     )
@@ -553,6 +582,7 @@ async def disclose_identity(
             email=identity.get("email"),
         ),
         disclosed_by=disclosure.by,
+        disclosed_by_officer=disclosure.officer,
         disclosed_at=disclosure.at,
         reason=disclosure.reason,
     )

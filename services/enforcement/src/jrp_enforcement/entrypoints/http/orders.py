@@ -60,7 +60,17 @@ class OrderRead(BaseModel):
     deadlines_provisional: bool
     received_at: datetime | None
     receipt_note: str | None
+    received_by_officer: str | None = Field(
+        default=None,
+        description="the officer of `department` who acknowledged receipt, when it signed in "
+        'as one (docs/security.md, "Officers")',
+    )
     fed_back_at: datetime | None
+    fed_back_by_officer: str | None = Field(
+        default=None,
+        description="the officer of `department` whose report completed the feedback, when it "
+        "signed in as one",
+    )
     lifted_at: datetime | None
     lift_reason: LiftReason | None
     suspension: SuspensionRead | None = Field(
@@ -86,7 +96,9 @@ class OrderRead(BaseModel):
             deadlines_provisional=order.deadlines_provisional,
             received_at=order.received_at,
             receipt_note=order.receipt_note,
+            received_by_officer=order.received_by_officer,
             fed_back_at=order.fed_back_at,
+            fed_back_by_officer=order.fed_back_by_officer,
             lifted_at=order.lifted_at,
             lift_reason=order.lift_reason,
             suspension=(
@@ -186,6 +198,7 @@ async def acknowledge_receipt(
             department=by.department_code,
             received_at=body.received_at,
             note=body.note,
+            officer=by.officer,
         )
         await uow.commit()
     view, _history = await _find(runtime, orders, order_id)
@@ -200,7 +213,12 @@ async def report_feedback(
     by.require(ROLE_IMPLEMENTER)
     async with runtime.uow() as uow:
         await reports.report_feedback(
-            uow, orders, order_id=order_id, department=by.department_code, measures=body.measures
+            uow,
+            orders,
+            order_id=order_id,
+            department=by.department_code,
+            measures=body.measures,
+            officer=by.officer,
         )
         await uow.commit()
     view, _history = await _find(runtime, orders, order_id)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from jrp_registry.bootstrap import Registry
+from jrp_registry.domain.officers import Manager, manager_of
 from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_PORTAL, Principal
 from jrp_shared.web import current_department
 
@@ -21,6 +22,12 @@ async def _administrator(
 ) -> Principal:
     principal.require(ROLE_ADMINISTRATOR)
     return principal
+
+
+async def _officer_manager(
+    principal: Annotated[Principal, Depends(current_department)],
+) -> Manager:
+    return manager_of(principal)
 
 
 async def _portal(principal: Annotated[Principal, Depends(current_department)]) -> Principal:
@@ -40,3 +47,5 @@ RegistryDep = Annotated[Registry, Depends(_registry)]
 PublicCaller = Annotated[None, Depends(_public_caller)]
 Administrator = Annotated[Principal, Depends(_administrator)]
 Portal = Annotated[Principal, Depends(_portal)]
+OfficerManager = Annotated[Manager, Depends(_officer_manager)]
+"""The office (every department's officers) or a department's own system credential (its own)."""

@@ -1,7 +1,9 @@
 """Officer accounts (docs/security.md, "Officers"). 谁主管、谁负责 (DOMAIN.md §5): the joint
 conference office (a department with the administrator role, or one of its officers holding
-that role) creates, lists and deactivates officers and sets their roles; an officer changes its
-own password."""
+that role) creates, lists and deactivates officers of every department and sets their roles;
+a department's own system credential (its token naming no officer) does the same for its own
+officers only, never with roles beyond its own powers; another officer's token manages none
+(`jrp_registry.domain.officers.manager_of`). An officer changes its own password."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from jrp_registry.adapters.officers import OfficerRepository, OfficerRow
 from jrp_registry.domain.officers import PASSWORD_MAX_LENGTH
-from jrp_registry.entrypoints.http.deps import Administrator, RegistryDep
+from jrp_registry.entrypoints.http.deps import OfficerManager, RegistryDep
 from jrp_registry.service_layer import officers as handlers
 from jrp_shared.auth import Principal
 from jrp_shared.errors import Forbidden, NotFound, Unauthenticated
@@ -90,9 +92,10 @@ def _authorities(registry: RegistryDep) -> handlers.Authorities:
 
 @router.post("", response_model=OfficerCreated, status_code=201)
 async def create_officer(
-    body: OfficerCreate, by: Administrator, registry: RegistryDep
+    body: OfficerCreate, by: OfficerManager, registry: RegistryDep
 ) -> OfficerCreated:
-    """A new officer of a department, with an initial password shown once. The office only."""
+    """A new officer of a department, with an initial password shown once. The office, or the
+    department itself (its own system credential) within its own powers."""
     async with registry.runtime.uow() as uow:
         officer, password = await handlers.create_officer(
             uow,
@@ -101,21 +104,26 @@ async def create_officer(
             department_code=body.department,
             roles=frozenset(body.roles),
             authorities=_authorities(registry),
-            by=by.decided_by,
+            by=by.by,
             hashing=registry.hashing,
+            manager=by,
         )
     return OfficerCreated(**_read(officer).model_dump(), initial_password=password)
 
 
 @router.get("", response_model=list[OfficerRead])
 async def list_officers(
-    _by: Administrator,
+    by: OfficerManager,
     registry: RegistryDep,
     department: Annotated[str | None, Query(max_length=32)] = None,
 ) -> list[OfficerRead]:
-    """Every officer (of one department with `department`). The office only."""
+    """Every officer (of one department with `department`) for the office; a department's
+    own officers for the department."""
+    if department is not None:
+        by.require_department(department)
+    scope = department if by.department is None else by.department
     async with registry.runtime.db.sessions() as session:
-        return [_read(o) for o in await OfficerRepository(session).all(department)]
+        return [_read(o) for o in await OfficerRepository(session).all(scope)]
 
 
 @router.get("/me", response_model=OfficerRead)
@@ -164,17 +172,14 @@ async def change_own_password(
 
 
 @router.get("/{officer_id}", response_model=OfficerRead)
-async def get_officer(officer_id: str, _by: Administrator, registry: RegistryDep) -> OfficerRead:
+async def get_officer(officer_id: str, by: OfficerManager, registry: RegistryDep) -> OfficerRead:
     async with registry.runtime.db.sessions() as session:
-        found = await OfficerRepository(session).get(officer_id)
-    if found is None:
-        raise NotFound(f"no officer {officer_id}")
-    return _read(found)
+        return _read(await handlers.managed(OfficerRepository(session), officer_id, by))
 
 
 @router.put("/{officer_id}/roles", response_model=OfficerRead)
 async def set_roles(
-    officer_id: str, body: RolesBody, by: Administrator, registry: RegistryDep
+    officer_id: str, body: RolesBody, by: OfficerManager, registry: RegistryDep
 ) -> OfficerRead:
     """New roles (never more than the department's); the officer's tokens are revoked."""
     async with registry.runtime.uow() as uow:
@@ -183,26 +188,27 @@ async def set_roles(
             officer_id,
             frozenset(body.roles),
             authorities=_authorities(registry),
-            by=by.decided_by,
+            by=by.by,
+            manager=by,
         )
     return _read(officer)
 
 
 @router.post("/{officer_id}/deactivation", response_model=OfficerRead)
-async def deactivate(officer_id: str, by: Administrator, registry: RegistryDep) -> OfficerRead:
+async def deactivate(officer_id: str, by: OfficerManager, registry: RegistryDep) -> OfficerRead:
     """The officer may no longer sign in, and every service refuses its tokens at once."""
     async with registry.runtime.uow() as uow:
-        officer = await handlers.deactivate(uow, officer_id, by=by.decided_by)
+        officer = await handlers.deactivate(uow, officer_id, by=by.by, manager=by)
     return _read(officer)
 
 
 @router.post("/{officer_id}/password-reset", response_model=OfficerCreated)
 async def reset_password(
-    officer_id: str, by: Administrator, registry: RegistryDep
+    officer_id: str, by: OfficerManager, registry: RegistryDep
 ) -> OfficerCreated:
     """A new initial password, shown once (a forgotten password); the tokens are revoked."""
     async with registry.runtime.uow() as uow:
         officer, password = await handlers.reset_password(
-            uow, officer_id, by=by.decided_by, hashing=registry.hashing
+            uow, officer_id, by=by.by, hashing=registry.hashing, manager=by
         )
     return OfficerCreated(**_read(officer).model_dump(), initial_password=password)

@@ -76,7 +76,7 @@ async def bulk_import(
         raise UnsupportedMediaType(f"send {NDJSON} or {CSV}, not {media_type or 'nothing'}")
     importer = BulkImport(
         new_uow=trigger.runtime.uow,
-        ctx=trigger.submissions_by(by.department_code),
+        ctx=trigger.submissions_by(by.department_code, officer=by.officer),
         chunk_lines=trigger.settings.bulk_chunk_lines,
     )
     lines = limited(lines, trigger.settings.bulk_max_lines)

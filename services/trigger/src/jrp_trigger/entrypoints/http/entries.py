@@ -68,7 +68,9 @@ async def post_entry(
     Another platform (role `exchange`) posts other regions' entries, each with its `origin`
     (422 `origin_required` without); anyone else sending `origin` is 403 `origin_not_allowed`
     (DOMAIN.md §11; docs/exchange.md)."""
-    ctx = trigger.submissions_by(by.department_code, exchange_partner=ROLE_EXCHANGE in by.roles)
+    ctx = trigger.submissions_by(
+        by.department_code, exchange_partner=ROLE_EXCHANGE in by.roles, officer=by.officer
+    )
     async with trigger.runtime.uow() as uow:
         outcome = await handlers.post_entry(uow, body, ctx)
     if isinstance(outcome, handlers.Created):

@@ -50,6 +50,11 @@ class Withdrawal(BaseModel):
     reason: PublicationEnd
     note: str | None
     withdrawn_by: str
+    withdrawn_by_officer: str | None = Field(
+        default=None,
+        description="the officer of `withdrawn_by` who withdrew it, when it signed in as one "
+        '(docs/security.md, "Officers")',
+    )
     withdrawn_at: datetime
 
 
@@ -78,6 +83,11 @@ class DecisionRead(BaseModel):
         "counted again when the schedule arrives"
     )
     published_at: datetime | None
+    published_by_officer: str | None = Field(
+        default=None,
+        description="the officer of `department` who published it, when it signed in as one "
+        '(docs/security.md, "Officers")',
+    )
     late: bool | None = Field(description="first published after `publication_due`")
     punctuality: Punctuality | None = Field(
         description="overdue: unpublished past due now; late: published after due"
@@ -116,6 +126,7 @@ def decision_read(trigger: Trigger, d: StoredDecision) -> DecisionRead:
             reason=d.withdrawal_reason,
             note=d.withdrawal_note,
             withdrawn_by=d.withdrawn_by,
+            withdrawn_by_officer=d.withdrawn_by_officer,
             withdrawn_at=d.withdrawn_at,
         )
     return DecisionRead(
@@ -135,6 +146,7 @@ def decision_read(trigger: Trigger, d: StoredDecision) -> DecisionRead:
         publication_due=d.publication_due,
         due_provisional=d.due_provisional,
         published_at=d.published_at,
+        published_by_officer=d.published_by_officer,
         late=d.late,
         punctuality=punctual,
         working_days_late=late_days,
@@ -168,7 +180,9 @@ async def post_decision(
     the decision as stored (200); another content under the record id is a correction, a new
     version (200), published again if it was published."""
     async with trigger.runtime.uow() as uow:
-        posted = await handlers.post_decision(uow, body, trigger.publicity_by(by.department_code))
+        posted = await handlers.post_decision(
+            uow, body, trigger.publicity_by(by.department_code, by.officer)
+        )
         await uow.commit()
     if posted.status is not handlers.PostStatus.CREATED:
         response.status_code = status.HTTP_200_OK
@@ -291,7 +305,7 @@ async def bulk_post(request: Request, by: Department, trigger: TriggerDep) -> di
     raw = await request.body()  # bounded by the route's body limit (413 past it)
     items = _items(raw, media_type, settings.publicity_bulk_max_lines, settings.json_max_depth)
     lines = [_line(number, item) for number, item in items]
-    ctx = trigger.publicity_by(by.department_code)
+    ctx = trigger.publicity_by(by.department_code, by.officer)
     results: list[dict[str, Any]] = []
     size = settings.publicity_bulk_chunk_lines
     for start in range(0, len(lines), size):

@@ -41,6 +41,7 @@ async def vote(entry_id: str, body: VoteRequest, by: Department, trigger: Trigge
             clock=trigger.clock,
             exchange=trigger.exchange,
             expert_share=trigger.settings.recognition_expert_share,
+            officer=by.officer,
         )
     return await read_entry(trigger, entry_id, by.department_code)
 
@@ -98,6 +99,7 @@ async def expert_vote(
             clock=trigger.clock,
             exchange=trigger.exchange,
             expert_share=trigger.settings.recognition_expert_share,
+            officer=by.officer,
         )
     return await read_entry(trigger, entry_id, by.department_code)
 
@@ -118,5 +120,6 @@ async def escalation_decision(
             by=by.department_code,
             clock=trigger.clock,
             exchange=trigger.exchange,
+            officer=by.officer,
         )
     return await read_entry(trigger, entry_id, by.department_code)

@@ -126,6 +126,17 @@ class TypicalCaseRead(BaseModel):
     withdrawn_at: datetime | None
     selected_at: datetime | None
     selected_by: str | None
+    nominated_by_officer: str | None = Field(
+        default=None,
+        description="the officer of `department` who nominated it, when it signed in as one "
+        '(docs/security.md, "Officers")',
+    )
+    withdrawn_by_officer: str | None = Field(
+        default=None, description="the officer of `department` who withdrew it"
+    )
+    selected_by_officer: str | None = Field(
+        default=None, description="the office's officer who selected it"
+    )
 
 
 class PeriodRead(BaseModel):
@@ -205,6 +216,9 @@ def _case_read(case: TypicalCaseRow) -> TypicalCaseRead:
         withdrawn_at=case.withdrawn_at,
         selected_at=case.selected_at,
         selected_by=case.selected_by,
+        nominated_by_officer=case.nominated_by_officer,
+        withdrawn_by_officer=case.withdrawn_by_officer,
+        selected_by_officer=case.selected_by_officer,
     )
 
 
@@ -406,6 +420,7 @@ async def nominate_typical_case(
             ),
             department,
             trigger.clock(),
+            by.officer,
         )
     return _case_read(case)
 
@@ -447,7 +462,9 @@ async def withdraw_typical_case(
 ) -> TypicalCaseRead:
     """The nominating department withdraws its case, unless the office has selected it (409)."""
     async with trigger.runtime.uow() as uow:
-        case = await supervision.withdraw(uow, month, case_id, by.department_code, trigger.clock())
+        case = await supervision.withdraw(
+            uow, month, case_id, by.department_code, trigger.clock(), by.officer
+        )
     return _case_read(case)
 
 
@@ -464,7 +481,9 @@ async def select_typical_case(
     """The joint conference office selects a nominated case for the report (idempotent)."""
     by.require(ROLE_ADMINISTRATOR)
     async with trigger.runtime.uow() as uow:
-        case = await supervision.select(uow, month, case_id, by.department_code, trigger.clock())
+        case = await supervision.select(
+            uow, month, case_id, by.department_code, trigger.clock(), by.officer
+        )
     return _case_read(case)
 
 

@@ -185,6 +185,11 @@ class VoteRead(BaseModel):
     comment: str | None
     entry_version: int
     voted_at: datetime
+    voted_by_officer: str | None = Field(
+        default=None,
+        description="the officer of `department` who voted, when it signed in as one "
+        '(docs/security.md, "Officers")',
+    )
 
 
 class ExpertDrawRead(BaseModel):
@@ -211,6 +216,11 @@ class ExpertVoteRead(BaseModel):
     entry_version: int
     recorded_by: str
     voted_at: datetime
+    recorded_by_officer: str | None = Field(
+        default=None,
+        description="the office's officer who recorded it from the minutes, when it signed in "
+        "as one",
+    )
 
 
 class EscalationRead(BaseModel):
@@ -223,6 +233,9 @@ class EscalationRead(BaseModel):
     reason: str | None
     decided_by: str | None
     decided_at: datetime | None
+    decided_by_officer: str | None = Field(
+        default=None, description="the office's officer who decided, when it signed in as one"
+    )
 
 
 class RecognitionRead(BaseModel):
@@ -298,6 +311,12 @@ class EntryRead(ContentRead):
     entry_id: str
     record_id: str
     initiating_department: str
+    initiated_by_officer: str | None = Field(
+        default=None,
+        description="the officer of `initiating_department` who posted it (the first "
+        "version's `recorded_by_officer`), when it signed in as one (docs/security.md, "
+        '"Officers")',
+    )
     status: ListEntryStatus
     version: int
     list_type_version: int

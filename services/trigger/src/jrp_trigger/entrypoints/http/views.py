@@ -127,6 +127,7 @@ def _recognition(entry: ListEntry, expert_share: float) -> RecognitionRead | Non
                 comment=v.comment,
                 entry_version=v.entry_version,
                 voted_at=v.voted_at,
+                voted_by_officer=v.voted_by_officer,
             )
             for v in entry.votes
         ],
@@ -143,6 +144,7 @@ def _recognition(entry: ListEntry, expert_share: float) -> RecognitionRead | Non
                 entry_version=v.entry_version,
                 recorded_by=v.recorded_by,
                 voted_at=v.voted_at,
+                recorded_by_officer=v.recorded_by_officer,
             )
             for v in entry.expert_votes
         ],
@@ -162,6 +164,7 @@ def _escalation(e: Escalation | None) -> EscalationRead | None:
         reason=e.reason,
         decided_by=e.decided_by,
         decided_at=e.decided_at,
+        decided_by_officer=e.decided_by_officer,
     )
 
 
@@ -222,6 +225,11 @@ def _deletion(entry: ListEntry, today: date) -> EntryDeletionRead | None:
     )
 
 
+def _initiated_by_officer(entry: ListEntry) -> str | None:
+    first = entry.versions[0]
+    return first.recorded_by_officer if first.version == 1 else None
+
+
 def entry_read(
     entry: ListEntry,
     statuses: list[SanctionOrderStatus],
@@ -237,6 +245,7 @@ def entry_read(
         entry_id=entry.entry_id,
         record_id=entry.record_id,
         initiating_department=entry.department,
+        initiated_by_officer=_initiated_by_officer(entry),
         status=entry.status_on(today),
         version=entry.version,
         list_type_version=entry.current.list_type_version,
