@@ -233,6 +233,12 @@ async def test_an_implementer_receives_and_feeds_back_an_order(
     )
     body = fed_back.json()
     assert body["state"] == "fed_back"
+    # Both steps name the officer who took them, not only the department.
+    officers = await mesh.registry.client.get(
+        "/v1/officers", headers=mesh.registry.as_office(), params={"department": "finance"}
+    )
+    officer_id = next(o["id"] for o in officers.json() if o["username"] == "chen.jing")
+    assert body["received_by_officer"] == body["fed_back_by_officer"] == officer_id
     assert {m["code"]: m["outcome"] for m in body["measures"]} == seen["shown"]
 
 
