@@ -46,7 +46,7 @@ def _wait(probe: Any, within: float = 180.0) -> Any:
 
 
 def test_make_run_serves_the_four_services_on_the_embedded_default(tmp_path: Path) -> None:
-    ports = {name: _free_port() for name in SERVICES}
+    ports = {name: _free_port() for name in [*SERVICES, "console"]}
     env = {k: v for k, v in os.environ.items() if not k.startswith("JRP_")}
     env.update({f"JRP_{name.upper()}_PORT": str(port) for name, port in ports.items()})
     env["JRP_REGISTRY_LOG_LEVEL"] = "WARNING"
@@ -64,6 +64,23 @@ def test_make_run_serves_the_four_services_on_the_embedded_default(tmp_path: Pat
             _wait(lambda url=url: httpx.get(f"{url}/readyz").status_code == 200)
         tokens = json.loads((tmp_path / "dev-credentials.json").read_text())
         assert {"tax", "court", "credit-office"} <= set(tokens)
+        # The officers' console, with the development officers' sign-in (issue 16).
+        officers_file = tmp_path / "dev-officers.json"
+        assert stat.S_IMODE(officers_file.stat().st_mode) == 0o600
+        officers = json.loads(officers_file.read_text())
+        with httpx.Client(base_url=urls["console"]) as browser:
+            form = browser.get("/login")
+            csrf = form.text.split('name="csrf" value="')[1].split('"')[0]
+            signed_in = browser.post(
+                "/login",
+                data={
+                    "csrf": csrf,
+                    "username": "tax.officer",
+                    "password": officers["tax.officer"]["password"],
+                },
+            )
+            assert signed_in.status_code == 303, signed_in.text
+            assert "李强" in browser.get("/").text
         tax = {"Authorization": f"Bearer {tokens['tax']}"}
 
         list_types = httpx.get(f"{urls['registry']}/v1/catalog/list-types", headers=tax).json()
