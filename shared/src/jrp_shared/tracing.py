@@ -63,9 +63,7 @@ def context_from_headers(headers: Iterable[tuple[str | bytes, str | bytes]]) -> 
         name = name.lower()
         if name not in TRACE_HEADERS:
             continue
-        value = (
-            raw_value.decode("latin-1") if isinstance(raw_value, bytes) else raw_value
-        )
+        value = raw_value.decode("latin-1") if isinstance(raw_value, bytes) else raw_value
         carrier[name] = value[:512]  # tracestate is bounded by the spec; never take more
     if TRACEPARENT not in carrier:
         return None
