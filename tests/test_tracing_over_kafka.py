@@ -17,11 +17,6 @@ from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
-
-from harness import Mesh
-from jrp_shared.events import topics
-from jrp_shared.testing import TopicReader, eventually
-from jrp_shared.tracing import TRACEPARENT
 from test_loop_over_kafka import (
     ENTERPRISE,
     LEGAL_REPRESENTATIVE,
@@ -31,6 +26,11 @@ from test_loop_over_kafka import (
     orders_on_topics,
     tax_entry,
 )
+
+from harness import Mesh
+from jrp_shared.events import topics
+from jrp_shared.testing import TopicReader, eventually
+from jrp_shared.tracing import TRACEPARENT
 
 pytestmark = pytest.mark.integration
 
@@ -123,7 +123,7 @@ async def test_one_trace_spans_trigger_enforcement_and_the_agency_topics(mesh: M
     consume_ids = {s.context.span_id for s in consumes if s.context is not None}
     for span in publishes:
         assert span.parent is not None and span.parent.span_id in consume_ids
-        assert span.name == f"publish {(span.attributes or {})['messaging.destination.name']}"
+        assert span.name == f"publish {(span.attributes or {})['messaging.destination.name']!s}"
 
     # Every order on an agency topic carries the trace: its traceparent names this trace id
     # and the very publish span that sent it.
