@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from fastapi import APIRouter
 from opentelemetry import trace
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -26,7 +27,9 @@ from jrp_shared.messaging.relay import OutboxRelay
 from jrp_shared.messaging.tables import messaging_tables
 from jrp_shared.messaging.uow import UnitOfWork
 from jrp_shared.metrics import ServiceMetrics
+from jrp_shared.runtime import ServiceRuntime
 from jrp_shared.settings import ServiceSettings
+from jrp_shared.testing import Keys, eventually, serving
 from jrp_shared.tracing import (
     TRACEPARENT,
     TRACESTATE,
@@ -36,10 +39,12 @@ from jrp_shared.tracing import (
     trace_headers,
     without_trace_headers,
 )
+from jrp_shared.web import create_service_app
 
 metadata = MetaData()
 tables = messaging_tables(metadata)
 
+RESIDENT_ID = "11010519491231002X"
 PARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 
 
@@ -310,3 +315,54 @@ async def test_a_consumer_without_tracing_makes_no_span_and_carries_nothing(stac
     await consumer.handle(_record(envelope, [(TRACEPARENT, PARENT.encode())], 1))
     (stored,) = await _stored_headers(stack.db)
     assert TRACEPARENT not in stored
+
+
+# --- over HTTP: a service app ----------------------------------------------------------------
+
+
+async def test_a_request_continues_the_callers_trace_into_the_outbox(
+    tmp_path: Path, keys: Keys
+) -> None:
+    settings = ServiceSettings(
+        service_name="svc",
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'svc.db'}",
+        auth_public_key_file=keys.public_key_file,
+        log_json=False,
+    )
+    runtime = ServiceRuntime(
+        settings, tables, bus=EmbeddedBus(settings.topic_namespace, tmp_path / "bus.sqlite3")
+    )
+    async with runtime.db.engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    exporter = InMemorySpanExporter()
+    runtime.tracing.add_processor(SimpleSpanProcessor(exporter))
+    router = APIRouter()
+
+    @router.post("/v1/things/{code}", status_code=201)
+    async def make(code: str) -> dict[str, str]:
+        async with runtime.uow() as uow:
+            uow.emit(_schedule(2027))
+            await uow.commit()
+        return {"code": code}
+
+    app = create_service_app(runtime, title="t", description="t", routers=[router])
+    async with serving(app, "svc") as client:
+        answer = await client.post(f"/v1/things/{RESIDENT_ID}", headers={TRACEPARENT: PARENT})
+        assert answer.status_code == 201
+
+        async def published() -> list[ReadableSpan]:
+            return [s for s in exporter.get_finished_spans() if s.kind is SpanKind.PRODUCER]
+
+        (publish,) = await eventually(published)
+    (request,) = [s for s in exporter.get_finished_spans() if s.kind is SpanKind.SERVER]
+    assert request.name == "POST /v1/things/{code}"
+    assert request.resource.attributes["service.name"] == "jrp-svc"
+    assert request.parent is not None and request.parent.is_remote
+    assert _ids_of(request)[0] == "0af7651916cd43dd8448eb211c80319c"
+    assert format(request.parent.span_id, "016x") == "b7ad6b7169203331"
+    attributes = dict(request.attributes or {})
+    assert attributes["http.route"] == "/v1/things/{code}"
+    assert attributes["http.response.status_code"] == 201
+    assert RESIDENT_ID not in repr(attributes) + request.name
+    assert publish.parent is not None and request.context is not None
+    assert publish.parent.span_id == request.context.span_id
