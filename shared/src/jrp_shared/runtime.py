@@ -36,6 +36,7 @@ from jrp_shared.messaging.tables import MessagingTables
 from jrp_shared.messaging.uow import UnitOfWork
 from jrp_shared.metrics import ServiceMetrics
 from jrp_shared.settings import ServiceSettings
+from jrp_shared.tracing import Tracing
 
 log = get_logger(__name__)
 
@@ -59,6 +60,8 @@ class ServiceRuntime:
         self.db = Database(settings.database_url)
         self.bus = bus or bus_from_settings(settings)
         self.metrics = ServiceMetrics(settings.service_name)
+        self.tracing = Tracing.from_settings(settings)
+        """Off unless the settings name an OTLP endpoint (`jrp_shared.tracing`)."""
         self._verifier: TokenVerifier | None = None
         self.relay = OutboxRelay(
             self.db,
@@ -67,6 +70,7 @@ class ServiceRuntime:
             self.metrics,
             batch_size=settings.relay_batch_size,
             idle_seconds=settings.relay_idle_seconds,
+            tracing=self.tracing,
         )
         self.retention = MessagingRetention(
             self.db,
@@ -200,6 +204,7 @@ class ServiceRuntime:
             prepare=prepare,
             max_message_bytes=self.settings.message_max_bytes,
             max_json_depth=self.settings.json_max_depth,
+            tracing=self.tracing,
         )
         self.consumers.append(consumer)
         self.dead_letters.watch(consumer.name)
@@ -266,6 +271,7 @@ class ServiceRuntime:
         self._tasks.clear()
         await self.bus.stop()
         await self.db.dispose()
+        await asyncio.to_thread(self.tracing.shutdown)  # flushes: may wait on the collector
 
     async def _note_start(self, consumer: EventConsumer) -> None:
         await consumer.ready.wait()

@@ -146,6 +146,23 @@ class ServiceSettings(BaseSettings):
         "when it is taken. The sender's ce_time never counts",
     )
 
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None,
+        description="OpenTelemetry collector's OTLP/HTTP base URL (e.g. http://collector:4318; "
+        "traces go to …/v1/traces). Unset: tracing is off, no span is made "
+        "(docs/operations.md, Tracing)",
+    )
+    otel_service_name: str | None = Field(
+        default=None, max_length=100, description="service.name of the spans; jrp-<service>"
+    )
+    otel_traces_sample_ratio: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=1.0,
+        description="share of new traces recorded; a trace begun upstream follows its "
+        "traceparent's sampled flag",
+    )
+
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -33,6 +34,7 @@ from jrp_shared.logging import get_logger
 from jrp_shared.nul_refusal import NulRefusal
 from jrp_shared.nul_refusal import refusal as nul_refused
 from jrp_shared.runtime import ServiceRuntime
+from jrp_shared.tracing import context_from_headers
 from jrp_shared.transient import is_transient
 
 log = get_logger("jrp.http")
@@ -128,6 +130,22 @@ class _RequestContext:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        tracer = scope["app"].state.runtime.tracing.tracer
+        if tracer is None:  # tracing off: nothing more than this look-up
+            await self._serve(scope, receive, send, None)
+            return
+        # A SERVER span continuing the caller's `traceparent` (jrp_shared.tracing); named
+        # and described by the route template once routed: never the path itself, which
+        # may hold a subject code or a resident ID.
+        with tracer.start_as_current_span(
+            f"{scope['method']} unmatched",
+            context=context_from_headers(scope.get("headers", ())),
+            kind=SpanKind.SERVER,
+            attributes={"http.request.method": scope["method"]},
+        ) as span:
+            await self._serve(scope, receive, send, span)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send, span: Span | None) -> None:
         correlation_id = new_correlation_id()
         for name, value in scope.get("headers", ()):
             if name.lower() == _CORRELATION_HEADER:
@@ -207,6 +225,13 @@ class _RequestContext:
             metrics = scope["app"].state.runtime.metrics
             metrics.http_requests(scope["method"], path, str(status)).inc()
             metrics.http_latency(scope["method"], path).observe(elapsed)
+            if span is not None:
+                span.update_name(f"{scope['method']} {path}")
+                span.set_attribute("http.route", path)
+                span.set_attribute("http.response.status_code", status)
+                span.set_attribute("jrp.correlation_id", correlation_id)
+                if status >= 500:
+                    span.set_status(Status(StatusCode.ERROR))
             # A route may keep its successes out of the access log (`QuietRoute`) when it
             # records every call itself (must-check's audit table); failures are logged.
             quiet = status < 400 and getattr(route, "quiet", False)
@@ -535,10 +560,12 @@ def create_service_app(
         finally:
             await runtime.stop()
 
-    # The services export Prometheus metrics (/metrics) and configure no OpenTelemetry
-    # provider: FastAPI's native OpenTelemetry hooks, which look the providers up on every
-    # request, are off. FastAPI's /docs and /redoc load their assets from a CDN: off, and
-    # served from the vendored assets instead (`jrp_shared.api_docs`, they work offline).
+    # The services export Prometheus metrics (/metrics); their traces are made by
+    # `_RequestContext` with the service's own tracer (jrp_shared.tracing), which costs one
+    # attribute look-up when tracing is off: FastAPI's native OpenTelemetry hooks, which look
+    # the global providers up on every request, are off. FastAPI's /docs and /redoc load
+    # their assets from a CDN: off, and served from the vendored assets instead
+    # (`jrp_shared.api_docs`, they work offline).
     app = FastAPI(
         title=title,
         description=description,

@@ -11,6 +11,9 @@ with the reason and the consumer goes on; a known type this consumer does not ta
 capped exponential backoff for as long as it lasts, and only failures on a healthy database
 count towards `max_attempts`. A dead letter that cannot be stored is waited for too: the
 record's offset is committed only once its dead letter is on the topic.
+
+With tracing on (`jrp_shared.tracing`), each handled message runs in a CONSUMER span that
+continues the message's `traceparent`, so the events its handler emits carry the trace on.
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ import base64
 import difflib
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import NamedTuple
 
+from opentelemetry.trace import Span
 from pydantic import ValidationError
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
@@ -39,6 +44,7 @@ from jrp_shared.messaging.inbound import AUTHORIZATION_HEADER
 from jrp_shared.messaging.tables import MessagingTables
 from jrp_shared.messaging.uow import UnitOfWork
 from jrp_shared.metrics import ServiceMetrics
+from jrp_shared.tracing import Tracing, mark_failed
 from jrp_shared.transient import NotYetReceived, is_transient, retry_while_transient
 
 log = get_logger(__name__)
@@ -140,8 +146,10 @@ class EventConsumer:
         max_message_bytes: int = limits.MESSAGE_MAX_BYTES,
         max_json_depth: int = limits.JSON_MAX_DEPTH,
         stalled_after_restarts: int = 3,
+        tracing: Tracing | None = None,
     ) -> None:
         self.name = name
+        self._tracing = tracing or Tracing(name)
         self._max_message_bytes = max_message_bytes
         self._max_json_depth = max_json_depth
         self._stalled_after = stalled_after_restarts
@@ -320,7 +328,8 @@ class EventConsumer:
                 seen.add(item.envelope.id)
                 set_correlation_id(item.envelope.correlationid)
                 try:
-                    await item.handler(uow, item.envelope, item.payload)
+                    with self._span(item):
+                        await item.handler(uow, item.envelope, item.payload)
                 finally:
                     set_correlation_id(None)
                 processed.append(item.envelope)
@@ -346,13 +355,31 @@ class EventConsumer:
         record, envelope, payload, handler = item
         set_correlation_id(envelope.correlationid)
         try:
-            outcome = await self._apply(envelope, payload, handler)
-        except _HandlerKeepsFailing as exc:
-            await self._dead_letter(record, str(exc))
-            return
+            with self._span(item) as span:
+                try:
+                    outcome = await self._apply(envelope, payload, handler)
+                except _HandlerKeepsFailing as exc:
+                    mark_failed(span, "dead-lettered")
+                    await self._dead_letter(record, str(exc))
+                    return
         finally:
             set_correlation_id(None)
         self._metrics.events_consumed(self.name, outcome).inc()
+
+    def _span(self, item: _Accepted) -> AbstractContextManager[Span | None]:
+        """The message's CONSUMER span (`jrp_shared.tracing`); nothing when tracing is off."""
+        if self._tracing.tracer is None:
+            return nullcontext()
+        record, envelope = item.record, item.envelope
+        return self._tracing.consuming(
+            topic=self._bus.qualified(record.topic),
+            partition=record.partition,
+            offset=record.offset,
+            headers=record.headers,
+            event_id=envelope.id,
+            event_type=envelope.type,
+            consumer=self.name,
+        )
 
     def _backoff(self, outage_attempt: int) -> float:
         """Capped exponential wait while a dependency is away."""

@@ -6,6 +6,11 @@ publishes at a time and every batch starts at the oldest row still unpublished. 
 outbox order, and hence each key's order, across replicas; the rows are also claimed `FOR
 UPDATE SKIP LOCKED`, so no row is ever published by two relays at once. A crash between
 publishing and marking republishes the batch: consumers' inboxes absorb that duplicate.
+
+Tracing (`jrp_shared.tracing`): a row whose stored headers carry a `traceparent` (the span
+that emitted it) is published under a PRODUCER span, child of that context, and the message
+carries the producer span's `traceparent` instead. Spans are only made in memory here; their
+export runs elsewhere (a batch processor's thread), so a batch costs no extra network call.
 """
 
 from __future__ import annotations
@@ -13,8 +18,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
+from opentelemetry.trace import Span, SpanKind, Tracer
 from sqlalchemy import func, select, update
 
 from jrp_shared.bus.base import Bus, Message
@@ -22,6 +30,13 @@ from jrp_shared.db import Database
 from jrp_shared.logging import get_logger
 from jrp_shared.messaging.tables import MessagingTables
 from jrp_shared.metrics import ServiceMetrics
+from jrp_shared.tracing import (
+    Tracing,
+    context_from_headers,
+    mark_failed,
+    trace_headers,
+    without_trace_headers,
+)
 from jrp_shared.transient import is_transient
 
 log = get_logger(__name__)
@@ -41,8 +56,10 @@ class OutboxRelay:
         *,
         batch_size: int = 500,
         idle_seconds: float = 0.2,
+        tracing: Tracing | None = None,
     ) -> None:
         self._db = db
+        self._tracing = tracing
         self._outbox = tables.outbox
         self._bus = bus
         self._metrics = metrics
@@ -66,7 +83,14 @@ class OutboxRelay:
         """Publish one batch; return how many rows went out."""
         outbox = self._outbox
         query = (
-            select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.headers, outbox.c.body)
+            select(
+                outbox.c.id,
+                outbox.c.event_id,
+                outbox.c.topic,
+                outbox.c.key,
+                outbox.c.headers,
+                outbox.c.body,
+            )
             .where(outbox.c.published_at.is_(None))
             .order_by(outbox.c.id)
             .limit(self._batch_size)
@@ -79,8 +103,9 @@ class OutboxRelay:
             rows = (await session.execute(query)).all()
             if not rows:
                 return 0
-            await self._bus.publish(
-                [
+            tracer = self._tracing.tracer if self._tracing is not None else None
+            if tracer is None:
+                messages = [
                     Message(
                         topic=row.topic,
                         key=row.key,
@@ -89,7 +114,9 @@ class OutboxRelay:
                     )
                     for row in rows
                 ]
-            )
+                await self._bus.publish(messages)
+            else:
+                await self._publish_traced(tracer, rows)
             await session.execute(
                 update(outbox)
                 .where(outbox.c.id.in_([row.id for row in rows]))
@@ -97,6 +124,46 @@ class OutboxRelay:
             )
         self._metrics.events_published.inc(len(rows))
         return len(rows)
+
+    async def _publish_traced(self, tracer: Tracer, rows: Sequence[Any]) -> None:
+        """Publish `rows`, each row that carries a trace context under a PRODUCER span."""
+        messages: list[Message] = []
+        spans: list[Span] = []
+        for row in rows:
+            headers: list[tuple[str, str]] = [(h, v) for h, v in row.headers]
+            parent = context_from_headers(headers)
+            if parent is not None:
+                topic = self._bus.qualified(row.topic)
+                span = tracer.start_span(
+                    f"publish {topic}",
+                    context=parent,
+                    kind=SpanKind.PRODUCER,
+                    attributes={
+                        "messaging.system": "kafka",
+                        "messaging.operation.type": "send",
+                        "messaging.destination.name": topic,
+                        "messaging.message.id": row.event_id,
+                    },
+                )
+                spans.append(span)
+                headers = [*without_trace_headers(headers), *trace_headers(span)]
+            messages.append(
+                Message(
+                    topic=row.topic,
+                    key=row.key,
+                    headers=tuple((h, v.encode()) for h, v in headers),
+                    value=row.body.encode(),
+                )
+            )
+        try:
+            await self._bus.publish(messages)
+        except BaseException as exc:
+            for span in spans:
+                mark_failed(span, type(exc).__name__)
+                span.end()
+            raise
+        for span in spans:
+            span.end()
 
     def finish(self) -> None:
         """Ask `run()` to return after the batch in hand, instead of being cancelled inside a

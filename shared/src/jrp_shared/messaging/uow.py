@@ -20,6 +20,7 @@ from jrp_shared.db import Database, insert_rows
 from jrp_shared.events.envelope import Envelope
 from jrp_shared.events.payloads import EventPayload
 from jrp_shared.messaging.tables import MessagingTables
+from jrp_shared.tracing import trace_headers
 
 T = TypeVar("T")
 
@@ -37,7 +38,7 @@ class UnitOfWork:
         self.tables = tables
         self._source = source
         self._on_commit = on_commit
-        self._pending: list[tuple[Envelope, str]] = []
+        self._pending: list[tuple[Envelope, str, list[tuple[str, str]]]] = []
         self._before_commit: list[Callable[[], Awaitable[None] | None]] = []
         self._after_commit: list[Callable[[], None]] = []
         self._locals: dict[object, Any] = {}
@@ -65,9 +66,11 @@ class UnitOfWork:
         self._session = None
 
     def emit(self, payload: EventPayload) -> Envelope:
-        """Queue an event; it is written to the outbox when (and only if) the work commits."""
+        """Queue an event; it is written to the outbox when (and only if) the work commits,
+        with the trace context current now (`jrp_shared.tracing`: the relay publishes it
+        later, in its own task, as a child of this span)."""
         envelope = payload.envelope(self._source, correlationid=current_correlation_id())
-        self._pending.append((envelope, payload.destination()))
+        self._pending.append((envelope, payload.destination(), trace_headers()))
         return envelope
 
     def local(self, key: object, start: Callable[[], T]) -> T:
@@ -92,7 +95,7 @@ class UnitOfWork:
 
     @property
     def emitted(self) -> list[Envelope]:
-        return [env for env, _ in self._pending]
+        return [env for env, _, _ in self._pending]
 
     async def commit(self) -> None:
         for callback in self._before_commit:
@@ -111,11 +114,14 @@ class UnitOfWork:
                         "event_type": env.type,
                         "topic": topic,
                         "key": env.subject,
-                        "headers": [[h, v.decode()] for h, v in env.to_headers()],
+                        "headers": [
+                            *([h, v.decode()] for h, v in env.to_headers()),
+                            *([h, v] for h, v in trace),
+                        ],
                         "body": env.body().decode(),
                         "created_at": now,
                     }
-                    for env, topic in self._pending
+                    for env, topic, trace in self._pending
                 ],
             )
         await self.session.commit()
