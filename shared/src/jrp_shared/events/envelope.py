@@ -20,8 +20,27 @@ from jrp_shared import limits
 
 SPEC_VERSION: Final = "1.0"
 CONTENT_TYPE: Final = "application/json"
-SCHEMA_BASE: Final = "https://schemas.jrp.example/events/"
-"""Prefix of `dataschema`; the schema files themselves are generated into docs/schemas/."""
+DEFAULT_SCHEMA_BASE: Final = "http://127.0.0.1:8001/schemas/events/"
+"""Where the registry of `make run` serves each event's JSON Schema
+(`GET /schemas/events/<type>.json`); docs/schemas/ holds the same files with this base in `$id`."""
+
+_schema_base: str = DEFAULT_SCHEMA_BASE
+
+
+def schema_base() -> str:
+    """Prefix of `dataschema` (the registry's public schema URL, docs/events.md)."""
+    return _schema_base
+
+
+def set_schema_base(url: str) -> None:
+    """Set the prefix of `dataschema` for this process: every service does it at start from
+    its `event_schema_base_url` setting (`ServiceRuntime`). One value per process: the
+    services of one deployment all name the same registry."""
+    global _schema_base
+    if not url.endswith("/"):
+        url += "/"
+    _schema_base = url
+
 
 _HEADER_PREFIX: Final = "ce_"
 _ATTRIBUTES: Final = ("id", "source", "type", "subject", "time", "dataschema", "correlationid")
