@@ -34,7 +34,7 @@ async def event_schema_of(event_type: str, registry: RegistryDep) -> JSONRespons
     """The JSON Schema of one event type (`cn.jrp.….v1`): what `ce_dataschema` names."""
     model = payload_class(event_type)
     if model is None:
-        raise NotFound(f"no event type {event_type!r}")
+        raise NotFound(f"no event type {event_type[:200]!r}")
     schema = event_schema(model, registry.runtime.settings.event_schema_base_url)
     return JSONResponse(
         schema,
