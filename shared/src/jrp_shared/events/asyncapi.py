@@ -24,16 +24,17 @@ import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
 from jrp_shared.bus.plan import SERVICES
 from jrp_shared.events import topics
 from jrp_shared.events.envelope import (
-    _MAX_HEADER_BYTES,
-    _MAX_HEADERS,
     CONTENT_TYPE,
     DEFAULT_SCHEMA_BASE,
+    MAX_HEADER_BYTES,
+    MAX_HEADERS,
     SPEC_VERSION,
     Envelope,
 )
@@ -122,7 +123,10 @@ def channel_address(topic: str) -> str:
     return "{namespace}." + topic.replace("<department>", "{department}")
 
 
+@cache
 def _topic_description(topic: str) -> str:
+    """The attribute docstring of the topic's constant in topics.py (read from its source:
+    Python keeps no such docstrings at run time)."""
     source = Path(topics.__file__).read_text(encoding="utf-8")
     constant = _TOPIC_DOCS[topic]
     match = re.search(
@@ -190,12 +194,12 @@ def _headers_schema() -> dict[str, Any]:
         "description": (
             "CloudEvents 1.0 attributes in binary content mode (CloudEvents Kafka protocol "
             "binding): each attribute is a `ce_<name>` header, UTF-8; the body is the JSON "
-            f"payload. A consumer refuses (dead-letters) a message with more than {_MAX_HEADERS} "
-            f"headers or a header longer than {_MAX_HEADER_BYTES} bytes, a missing or other "
+            f"payload. A consumer refuses (dead-letters) a message with more than {MAX_HEADERS} "
+            f"headers or a header longer than {MAX_HEADER_BYTES} bytes, a missing or other "
             "`ce_specversion`, or a content type other than JSON. Other headers (e.g. trace "
             "context) may be present and are ignored."
         ),
-        "maxProperties": _MAX_HEADERS,
+        "maxProperties": MAX_HEADERS,
         "required": ["ce_specversion", "content-type", "ce_id", "ce_source", "ce_type", "ce_time"],
         "properties": {
             "ce_specversion": {"type": "string", "const": SPEC_VERSION},
@@ -249,7 +253,7 @@ def _headers_schema() -> dict[str, Any]:
 _AUTHORIZATION_SCHEMA: Final = {
     "type": "string",
     "pattern": "^Bearer .+$",
-    "maxLength": _MAX_HEADER_BYTES,
+    "maxLength": MAX_HEADER_BYTES,
     "description": "the sending department's access token (`Bearer <token>`, from the "
     "registry's token endpoint); it decides which department sent the message, and its "
     "`ce_source` must be `/departments/<code>` of that department (docs/security.md)",

@@ -44,8 +44,8 @@ def set_schema_base(url: str) -> None:
 
 _HEADER_PREFIX: Final = "ce_"
 _ATTRIBUTES: Final = ("id", "source", "type", "subject", "time", "dataschema", "correlationid")
-_MAX_HEADERS: Final = 32
-_MAX_HEADER_BYTES: Final = 8_192
+MAX_HEADERS: Final = 32
+MAX_HEADER_BYTES: Final = 8_192
 """A department's bearer token is the longest header the mesh sends (about 400 bytes)."""
 
 
@@ -111,13 +111,13 @@ class Envelope(BaseModel):
         naming what is wrong, whatever the bytes (never RecursionError or MemoryError)."""
         attrs: dict[str, Any] = {}
         content_type = CONTENT_TYPE
-        if len(headers) > _MAX_HEADERS:
-            raise EnvelopeError(f"{len(headers)} headers, more than the limit of {_MAX_HEADERS}")
+        if len(headers) > MAX_HEADERS:
+            raise EnvelopeError(f"{len(headers)} headers, more than the limit of {MAX_HEADERS}")
         for name, raw in headers:
-            if len(raw) > _MAX_HEADER_BYTES:
+            if len(raw) > MAX_HEADER_BYTES:
                 raise EnvelopeError(
                     f"header {name[:64]!r} is {len(raw)} bytes, more than the limit of "
-                    f"{_MAX_HEADER_BYTES}"
+                    f"{MAX_HEADER_BYTES}"
                 )
             try:
                 text = raw.decode()
