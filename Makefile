@@ -5,7 +5,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 INFRA := deploy/local/infra.sh
 
-.PHONY: help setup run infra infra-down test test-unit fuzz bench chaos screenshots check lint format typecheck schemas catalog-doc clean
+.PHONY: help setup run infra infra-down test test-unit fuzz bench chaos screenshots check lint format typecheck schemas asyncapi catalog-doc clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -71,6 +71,9 @@ typecheck:
 
 schemas: setup ## regenerate the events' JSON Schemas into docs/schemas
 	@$(UV) run --no-sync python -m jrp_shared.events.schemas docs/schemas
+
+asyncapi: setup ## regenerate docs/asyncapi.yaml (AsyncAPI 3: every topic, message, header, schema)
+	@$(UV) run --no-sync python -m jrp_shared.events.asyncapi docs/asyncapi.yaml
 
 catalog-doc: setup ## regenerate docs/catalog.md from the catalog data files
 	@$(UV) run --no-sync jrp-registry catalog-doc --out docs/catalog.md

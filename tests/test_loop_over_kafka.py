@@ -22,6 +22,7 @@ from harness import Mesh, Service
 from jrp_registry.adapters.catalog_files import read_catalog
 from jrp_registry.config import DEFAULT_CATALOG_DIR
 from jrp_shared.events import topics
+from jrp_shared.events.envelope import DEFAULT_SCHEMA_BASE
 from jrp_shared.events.payloads import ExecutionFeedbackReported, MeasureFeedback
 from jrp_shared.messaging.inbound import inbound_message
 from jrp_shared.testing import Delivered, TopicReader, eventually
@@ -288,5 +289,5 @@ async def kcat_reads_the_finance_topic(mesh: Mesh) -> None:
     first = out.splitlines()[0]
     assert f"key={ENTERPRISE}" in first
     assert "ce_type=cn.jrp.enforcement.sanction-order.issued.v1" in first
-    assert "ce_dataschema=https://schemas.jrp.example/events/" in first
+    assert f"ce_dataschema={DEFAULT_SCHEMA_BASE}" in first
     assert '"measures"' in first and '"department":"finance"' in first.replace(" ", "")

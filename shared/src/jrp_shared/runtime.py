@@ -22,7 +22,7 @@ from jrp_shared.bus.factory import bus_from_settings
 from jrp_shared.bus.health import BrokerWatch
 from jrp_shared.db import Database
 from jrp_shared.events import topics
-from jrp_shared.events.envelope import Envelope
+from jrp_shared.events.envelope import Envelope, set_schema_base
 from jrp_shared.events.payloads import DepartmentPublished, EventPayload, OfficerPublished
 from jrp_shared.logging import get_logger
 from jrp_shared.messaging.broadcast import Follower
@@ -55,6 +55,8 @@ class ServiceRuntime:
     ) -> None:
         self.settings = settings
         self.name = settings.service_name
+        # ce_dataschema of every event this process stamps (docs/events.md).
+        set_schema_base(settings.event_schema_base_url)
         self.source = f"/jrp/{settings.service_name}"
         self.tables = tables
         self.db = Database(settings.database_url)

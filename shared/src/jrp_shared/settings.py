@@ -9,10 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from jrp_shared import limits
+from jrp_shared.events.envelope import DEFAULT_SCHEMA_BASE
 
 
 class ServiceSettings(BaseSettings):
@@ -105,6 +106,16 @@ class ServiceSettings(BaseSettings):
         default="jrp",
         pattern=r"^[a-z][a-z0-9-]{0,30}$",
         description="prefix of every topic name, so environments can share a broker",
+    )
+
+    event_schema_base_url: str = Field(
+        default=DEFAULT_SCHEMA_BASE,
+        min_length=1,
+        max_length=300,
+        pattern=r"^https?://",
+        description="where the registry serves the events' JSON Schemas "
+        "(…/schemas/events/): each event's ce_dataschema is this + its type + .json; the "
+        "same value for every service of a deployment (docs/events.md)",
     )
 
     auth_public_key_file: Path | None = Field(
@@ -209,6 +220,11 @@ class ServiceSettings(BaseSettings):
     broker_probe_seconds: float = Field(
         default=5, gt=0, description="how often the bus (broker) is probed for /readyz"
     )
+
+    @field_validator("event_schema_base_url")
+    @classmethod
+    def _schema_base_is_a_folder(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"
 
     @model_validator(mode="after")
     def _inbox_outlives_outbox(self) -> ServiceSettings:

@@ -20,13 +20,32 @@ from jrp_shared import limits
 
 SPEC_VERSION: Final = "1.0"
 CONTENT_TYPE: Final = "application/json"
-SCHEMA_BASE: Final = "https://schemas.jrp.example/events/"
-"""Prefix of `dataschema`; the schema files themselves are generated into docs/schemas/."""
+DEFAULT_SCHEMA_BASE: Final = "http://127.0.0.1:8001/schemas/events/"
+"""Where the registry of `make run` serves each event's JSON Schema
+(`GET /schemas/events/<type>.json`); docs/schemas/ holds the same files with this base in `$id`."""
+
+_schema_base: str = DEFAULT_SCHEMA_BASE
+
+
+def schema_base() -> str:
+    """Prefix of `dataschema` (the registry's public schema URL, docs/events.md)."""
+    return _schema_base
+
+
+def set_schema_base(url: str) -> None:
+    """Set the prefix of `dataschema` for this process: every service does it at start from
+    its `event_schema_base_url` setting (`ServiceRuntime`). One value per process: the
+    services of one deployment all name the same registry."""
+    global _schema_base
+    if not url.endswith("/"):
+        url += "/"
+    _schema_base = url
+
 
 _HEADER_PREFIX: Final = "ce_"
 _ATTRIBUTES: Final = ("id", "source", "type", "subject", "time", "dataschema", "correlationid")
-_MAX_HEADERS: Final = 32
-_MAX_HEADER_BYTES: Final = 8_192
+MAX_HEADERS: Final = 32
+MAX_HEADER_BYTES: Final = 8_192
 """A department's bearer token is the longest header the mesh sends (about 400 bytes)."""
 
 
@@ -92,13 +111,13 @@ class Envelope(BaseModel):
         naming what is wrong, whatever the bytes (never RecursionError or MemoryError)."""
         attrs: dict[str, Any] = {}
         content_type = CONTENT_TYPE
-        if len(headers) > _MAX_HEADERS:
-            raise EnvelopeError(f"{len(headers)} headers, more than the limit of {_MAX_HEADERS}")
+        if len(headers) > MAX_HEADERS:
+            raise EnvelopeError(f"{len(headers)} headers, more than the limit of {MAX_HEADERS}")
         for name, raw in headers:
-            if len(raw) > _MAX_HEADER_BYTES:
+            if len(raw) > MAX_HEADER_BYTES:
                 raise EnvelopeError(
                     f"header {name[:64]!r} is {len(raw)} bytes, more than the limit of "
-                    f"{_MAX_HEADER_BYTES}"
+                    f"{MAX_HEADER_BYTES}"
                 )
             try:
                 text = raw.decode()

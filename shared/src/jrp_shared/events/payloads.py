@@ -14,7 +14,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from jrp_shared.bus.base import Message
 from jrp_shared.events import topics
-from jrp_shared.events.envelope import SCHEMA_BASE, Envelope
+from jrp_shared.events.envelope import Envelope, schema_base
 from jrp_shared.vocabulary import (
     AppealOutcome,
     CaseKind,
@@ -101,8 +101,10 @@ class EventPayload(BaseModel):
         )
 
     @classmethod
-    def schema_uri(cls) -> str:
-        return f"{SCHEMA_BASE}{cls.event_type}.json"
+    def schema_uri(cls, base: str | None = None) -> str:
+        """`ce_dataschema`: where this event's JSON Schema is served (`base`, by default the
+        process's `schema_base()`, + the event type + `.json`)."""
+        return f"{schema_base() if base is None else base}{cls.event_type}.json"
 
 
 # --- catalog (registry → everyone), DOMAIN.md §4 and §11 -------------------------------------

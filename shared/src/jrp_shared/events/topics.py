@@ -85,7 +85,8 @@ EXCHANGE_ACKS: Final = "exchange-acks.v1"
 trigger). Key: the entry id."""
 
 DEAD_LETTER: Final = "dead-letter.v1"
-"""Messages a consumer could not take, with the reason, for an operator to inspect."""
+"""Messages a consumer could not take, with the reason, for an operator to inspect. Key: the
+failed message's own key, or its topic when it had none."""
 
 SANCTIONS: Final = "sanctions.v1.<department>"
 """One topic per implementing department (`sanctions(code)`): its sanction orders, suspensions
