@@ -56,6 +56,7 @@ def uscc(serial: int) -> str:
 
 def full_page(driver: webdriver.Chrome) -> None:
     """The window as tall as the page, for a screenshot of all of it."""
+    driver.set_window_size(1366, 760)  # measured from a short window: a tall one stays tall
     height = driver.execute_script("return document.documentElement.scrollHeight")
     driver.set_window_size(1366, min(max(int(height) + 140, 760), 3200))
 
@@ -353,3 +354,96 @@ async def test_the_office_dashboard_draws_the_seeded_figures(
     assert [float(v) for v in seen["entries_table"] if v] == [2.0]
     assert not seen["problems"], seen["problems"]
     assert seen["outside"] == []
+
+
+async def test_an_initiator_uploads_a_bulk_file_with_a_progress_bar(
+    mesh: Mesh,
+    tmp_path: Path,
+    browser: webdriver.Chrome,  # noqa: F811
+) -> None:
+    """A CSV of 250 entries (two chunks of 200 lines: the progress bar moves), one of them
+    wrong: a result per line, numbered as in the file; then the department's entries."""
+    await catalog_ready(mesh)
+    password = await create_officer(mesh, "li.qiang", "tax", ["initiator"], "李强")
+    today = date.today()
+    end = today.replace(year=today.year + 2)
+    header = (
+        "record_id,subject_code,subject_type,subject_name,list_type,grounds,legal_basis,"
+        "decision_number,decision_date,period_start,period_end,disclosure_class,"
+        "prior_notice_notified_on,prior_notice_channel,prior_notice_document_number,"
+        "prior_notice_response_received"
+    )
+    lines = [header]
+    for n in range(1, 251):
+        code = uscc(5000 + n) if n != 101 else "91350100M00000000X"  # line 102: a wrong code
+        lines.append(
+            f"闽税-批量-{n:04d},{code},legal_person,示例企业{n}号,black.tax.major-violation,"
+            f"虚开增值税专用发票,征管法第六十三条,闽税稽罚〔2026〕{n}号,{today},{today},{end},"
+            f"public,{today},in_person,闽税稽告〔2026〕{n}号,true"
+        )
+    upload = tmp_path / "entries.csv"
+    upload.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    async with running_console(mesh, tmp_path, serve=True) as console:
+        url = console.url
+        assert url is not None
+
+        def scenario() -> dict[str, Any]:
+            sign_in(browser, url, "li.qiang", password)
+            browser.get(f"{url}/entries/bulk")
+            wait_for(browser, "#f-file").send_keys(str(upload))
+            browser.find_element(By.ID, "bulk-submit").click()
+            progress = browser.find_element(By.ID, "bulk-progress")
+            seen_values = set()
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                value = float(progress.get_attribute("value") or 0)
+                seen_values.add(value)
+                rows = browser.find_elements(By.CSS_SELECTOR, "#bulk-results tr[data-line]")
+                if value >= 100 and len(rows) == 250:
+                    break
+                time.sleep(0.2)
+            refused = [
+                (r.get_attribute("data-line"), r.get_attribute("data-status"))
+                for r in browser.find_elements(
+                    By.CSS_SELECTOR, '#bulk-results tr[data-accepted="false"]'
+                )
+            ]
+            accepted = browser.find_elements(
+                By.CSS_SELECTOR, '#bulk-results tr[data-accepted="true"]'
+            )
+            summary = browser.find_element(By.ID, "bulk-summary").text
+            full_page(browser)
+            browser.execute_script("window.scrollTo(0, 0)")
+            browser.set_window_size(1366, 1100)
+            screenshot(browser, "bulk")
+            problems = accessibility_problems(browser)
+            browser.get(f"{url}/entries")
+            listed = browser.find_elements(By.CSS_SELECTOR, "#entries-table tr[data-entry-id]")
+            full_page(browser)
+            screenshot(browser, "entries")
+            browser.get(f"{url}/entries/new")
+            wait_for(browser, "#entry-form")
+            full_page(browser)
+            screenshot(browser, "entry-new")
+            for page, name in (("/catalog", "catalog"), ("/calendar?month=2026-10", "calendar")):
+                browser.get(f"{url}{page}")
+                full_page(browser)
+                screenshot(browser, name)
+            return {
+                "values": seen_values,
+                "refused": refused,
+                "accepted": len(accepted),
+                "summary": summary,
+                "problems": problems,
+                "listed": len(listed),
+            }
+
+        seen = await in_browser(scenario)
+
+    assert max(seen["values"]) == 100
+    assert seen["refused"] == [("102", "rejected")]
+    assert seen["accepted"] == 249
+    assert "249" in seen["summary"] or "250" in seen["summary"], seen["summary"]
+    assert not seen["problems"], seen["problems"]
+    assert seen["listed"] > 0
