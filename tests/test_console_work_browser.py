@@ -252,7 +252,7 @@ async def test_the_office_dashboard_draws_the_seeded_figures(
     password = await create_officer(mesh, "wang.li", "credit-office", ["administrator"], "王丽")
     first = await post_entry(mesh, tax_entry())
     other = uscc(4242)
-    await post_entry(
+    second = await post_entry(
         mesh,
         tax_entry(
             record_id="闽税-2026-0002",
@@ -266,6 +266,9 @@ async def test_the_office_dashboard_draws_the_seeded_figures(
         return orders if {target(o) for o in orders} >= {ENTERPRISE, other} else None
 
     orders = await eventually(both_issued, within=60)
+    # The second enterprise objects (open): the outcomes chart counts it as not decided yet.
+    await entry_in_appeals(mesh, second)
+    await object_to(mesh, second, mesh.keys.subject_headers(other))
     fed = next(o for o in orders if o["entry_id"] == first and target(o) == ENTERPRISE)
     client = mesh.followers["enforcement"].client
     received = await client.post(
@@ -322,7 +325,7 @@ async def test_the_office_dashboard_draws_the_seeded_figures(
         def scenario() -> dict[str, Any]:
             sign_in(browser, url, "wang.li", password)
             browser.get(f"{url}/dashboard?month={month}")
-            for chart in ("feedback-rate", "entries-by-month", "cases"):
+            for chart in ("feedback-rate", "entries-by-month", "cases", "outcomes"):
                 wait_for(browser, f"#chart-{chart} svg text")
             full_page(browser)
             time.sleep(0.5)  # the charts redraw once at the new size
@@ -333,7 +336,16 @@ async def test_the_office_dashboard_draws_the_seeded_figures(
             finance_cells = browser.find_elements(
                 By.CSS_SELECTOR, '#table-feedback-rate tr[data-category="finance"] td[data-value]'
             )
+            outcome_cells = {
+                (
+                    c.find_element(By.XPATH, "..").get_attribute("data-category"),
+                    c.get_attribute("data-series"),
+                ): c.get_attribute("data-value")
+                for c in browser.find_elements(By.CSS_SELECTOR, "#table-outcomes td[data-value]")
+            }
             return {
+                "outcomes": outcome_cells,
+                "outcome_texts": texts("#chart-outcomes"),
                 "rate_texts": texts("#chart-feedback-rate"),
                 "entry_texts": texts("#chart-entries-by-month"),
                 "case_texts": texts("#chart-cases"),
@@ -352,6 +364,9 @@ async def test_the_office_dashboard_draws_the_seeded_figures(
     assert "2" in seen["entry_texts"], seen["entry_texts"]  # two entries this month
     assert [float(v) for v in seen["finance_table"]] == [expected_rate]
     assert [float(v) for v in seen["entries_table"] if v] == [2.0]
+    assert float(seen["outcomes"][("objections", "pending")]) == 1
+    assert float(seen["outcomes"][("objections", "upheld")]) == 0
+    assert "1" in seen["outcome_texts"], seen["outcome_texts"]
     assert not seen["problems"], seen["problems"]
     assert seen["outside"] == []
 

@@ -187,3 +187,37 @@ def test_adjusted_working_day_and_provisional_year() -> None:
     far = calendar_view.month_weeks(calendar, 2030, 10)
     first = next(d for week in far for d in week if d.day == date(2030, 10, 1))
     assert first.provisional and first.kind == "holiday"
+
+
+def test_outcomes_count_the_cases_filed_in_the_period_by_how_they_ended() -> None:
+    from datetime import date
+
+    from jrp_console.domain.dashboard import outcomes_chart
+
+    cases: dict[str, list[dict[str, Any]]] = {
+        "objections": [
+            {"filed_at": "2026-11-03T02:00:00Z", "outcome": "information_wrong"},
+            {"filed_at": "2026-11-04T02:00:00Z", "outcome": "information_right"},
+            {"filed_at": "2026-11-05T02:00:00Z", "outcome": None},
+            # 16:30 UTC on 31 October is 1 November in China: in the period.
+            {"filed_at": "2026-10-31T16:30:00Z", "outcome": "information_right"},
+            {"filed_at": "2026-10-31T15:30:00Z", "outcome": "information_wrong"},  # before
+        ],
+        "complaints": [{"filed_at": "2026-11-20T01:00:00+00:00", "outcome": None}],
+        "repairs": [
+            {"applied_at": "2026-11-10T01:00:00Z", "state": "approved"},
+            {"applied_at": "2026-11-11T01:00:00Z", "state": "refused"},
+            {"applied_at": "2026-12-01T01:00:00Z", "state": "approved"},  # after
+        ],
+    }
+    chart = outcomes_chart(cases, date(2026, 11, 1), date(2026, 11, 30))
+    assert chart.categories == ["objections", "complaints", "repairs"]
+    assert chart.stacked
+    assert chart.value("in_subjects_favour", "objections") == 1
+    assert chart.value("upheld", "objections") == 2
+    assert chart.value("pending", "objections") == 1
+    assert chart.value("pending", "complaints") == 1
+    assert (chart.value("in_subjects_favour", "repairs"), chart.value("upheld", "repairs")) == (
+        1,
+        1,
+    )

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+
+from jrp_shared.clock import china_date
 
 CASE_KINDS: tuple[str, ...] = ("objections", "complaints", "objection_appeals", "repairs")
 """The due-process figures of a report (DOMAIN.md §7, §8), in the order the charts show them."""
@@ -261,26 +263,82 @@ def cases_chart(report: Mapping[str, Any]) -> Chart:
     )
 
 
+OUTCOME_KINDS: tuple[str, ...] = ("objections", "complaints", "repairs")
+OUTCOME_SERIES: tuple[str, ...] = ("in_subjects_favour", "upheld", "pending")
+"""How a case filed in the period ended: for the subject (an objection or complaint found the
+information wrong: revoked or corrected, DOMAIN.md §7; a repair approved, §11), upheld (the
+information right; the repair refused), or not decided yet."""
+
+
+def _filed_in(case: Mapping[str, Any], start: date, end: date) -> bool:
+    moment = case.get("filed_at") or case.get("applied_at")
+    if not isinstance(moment, str):
+        return False
+    try:
+        filed = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    if filed.tzinfo is None:
+        filed = filed.replace(tzinfo=UTC)
+    return start <= china_date(filed) <= end
+
+
+def _ending(kind: str, case: Mapping[str, Any]) -> str:
+    if kind == "repairs":
+        state = case.get("state")
+        return {"approved": "in_subjects_favour", "refused": "upheld"}.get(str(state), "pending")
+    outcome = case.get("outcome")
+    if outcome == "information_wrong":
+        return "in_subjects_favour"
+    if outcome == "information_right":
+        return "upheld"
+    return "pending"
+
+
+def outcomes_chart(
+    cases: Mapping[str, Iterable[Mapping[str, Any]]], start: date, end: date
+) -> Chart:
+    """Objections, complaints and repairs filed in the period by how they ended (stacked):
+    `cases` maps each of `OUTCOME_KINDS` to the cases as appeals lists them."""
+    counts = {kind: dict.fromkeys(OUTCOME_SERIES, 0) for kind in OUTCOME_KINDS}
+    for kind in OUTCOME_KINDS:
+        for case in cases.get(kind, ()):
+            if _filed_in(case, start, end):
+                counts[kind][_ending(kind, case)] += 1
+    return Chart(
+        "outcomes",
+        list(OUTCOME_KINDS),
+        [Series(s, [float(counts[k][s]) for k in OUTCOME_KINDS]) for s in OUTCOME_SERIES],
+        stacked=True,
+    )
+
+
 @dataclass(frozen=True)
 class Dashboard:
     feedback_rate: Chart
     overdue: Chart
     entries_by_month: Chart
     cases: Chart
+    outcomes: Chart
 
     def charts(self) -> Sequence[Chart]:
-        return (self.feedback_rate, self.overdue, self.entries_by_month, self.cases)
+        return (self.feedback_rate, self.overdue, self.entries_by_month, self.cases, self.outcomes)
 
 
 def dashboard(
     report: Mapping[str, Any],
     statistics: Mapping[str, Any],
     monthly: Iterable[tuple[str, Mapping[str, Any]]],
+    cases: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
+    period: tuple[date, date] | None = None,
 ) -> Dashboard:
-    """The four charts of the period's report, enforcement's statistics and the months' reports."""
+    """The charts of the period's report, enforcement's statistics, the months' reports and
+    (outcomes) the cases appeals lists, filed in `period`."""
+    start, end = period or (date.min, date.max)
     return Dashboard(
         feedback_rate=feedback_rate_chart(report),
         overdue=overdue_chart(statistics, department_names(report)),
         entries_by_month=entries_by_month_chart(monthly),
         cases=cases_chart(report),
+        outcomes=outcomes_chart(cases or {}, start, end),
     )

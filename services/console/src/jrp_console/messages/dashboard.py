@@ -44,6 +44,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dashboard.category.overdue": ("部门", "Department"),
     "dashboard.category.entries_by_month": ("月份", "Month"),
     "dashboard.category.cases": ("事项", "Kind"),
+    "dashboard.chart.outcomes": (
+        "本期受理的异议、投诉与信用修复的处理结果",
+        "Objections, complaints and repairs filed in the period, by outcome",
+    ),
+    "dashboard.category.outcomes": ("事项", "Kind"),
+    "dashboard.series.in_subjects_favour": (
+        "有利于当事人（撤销、更正或准予修复）",
+        "For the subject (revoked, corrected, repaired)",
+    ),
+    "dashboard.series.upheld": (
+        "维持（信息无误或不予修复）",
+        "Upheld (information right, repair refused)",
+    ),
+    "dashboard.series.pending": ("尚未办结", "Not decided yet"),
     "dashboard.series.feedback_rate": ("反馈率", "Feedback rate"),
     "dashboard.series.entries": ("新增名单信息", "Entries initiated"),
     "dashboard.series.filed": ("受理", "Filed"),

@@ -21,6 +21,26 @@ router = APIRouter()
 REPORT_NAME = re.compile(r"^(\d{4}-(?:0[1-9]|1[0-2]))(?:\.(pdf|csv))?$")
 
 
+PAGE = 500
+MAX_PAGES = 20
+"""The outcomes chart reads at most 10,000 cases of each kind, newest first (appeals lists
+them so); a period further back than that shows what those cases say."""
+
+
+async def _filed_since(upstream: Any, token: str, kind: str, start: date) -> list[Any]:
+    """The office's cases of one kind (appeals: all, newest first) back to the period's start."""
+    found: list[Any] = []
+    for page in range(MAX_PAGES):
+        batch = await upstream.get(
+            "appeals", f"/v1/{kind}", token=token, limit=PAGE, offset=page * PAGE
+        )
+        found.extend(batch)
+        oldest = (batch[-1].get("filed_at") or batch[-1].get("applied_at") or "") if batch else ""
+        if len(batch) < PAGE or str(oldest)[:10] < start.isoformat():
+            break
+    return found
+
+
 def _forbidden(request: Request) -> HTMLResponse:
     message = i18n.t(lang_of(request), "dashboard.office_only")
     return render(request, "error.html", {"status": 403, "message": message}, status_code=403)
@@ -66,7 +86,25 @@ async def dashboard(
         *(report_of(first, last, text if period.month else None) for text, first, last in slices),
     )
     report, statistics, monthly = found[0], found[1], found[2:]
-    board = charts.dashboard(report, statistics, zip([s[0] for s in slices], monthly, strict=True))
+    cases = dict(
+        zip(
+            charts.OUTCOME_KINDS,
+            await asyncio.gather(
+                *(
+                    _filed_since(upstream, token, kind, period.start)
+                    for kind in charts.OUTCOME_KINDS
+                )
+            ),
+            strict=True,
+        )
+    )
+    board = charts.dashboard(
+        report,
+        statistics,
+        zip([s[0] for s in slices], monthly, strict=True),
+        cases,
+        (period.start, period.end),
+    )
 
     def label(key: str) -> str:
         known = f"dashboard.series.{key}"
@@ -79,7 +117,7 @@ async def dashboard(
         "charts": {c.key: c.as_json(label) for c in board.charts()},
     }
     for chart in data["charts"].values():
-        if chart["key"] == "cases":
+        if chart["key"] in ("cases", "outcomes"):
             chart["labels"] = [label(k) for k in chart["categories"]]
     return render(
         request,
