@@ -52,7 +52,12 @@ public final class AgencyConsumer {
     /** What this department knows of one order: its latest revision and where it stands. */
     record Order(String orderId, long revision, String state) {}
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    // HTTP/1.1: the default (HTTP/2) sends a cleartext `Upgrade: h2c` request, which uvicorn does
+    // not take, and a request body can be lost on the way (over TLS, HTTP/2 is negotiated anyway).
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     private final String enforcementUrl;
     private final String token;
     private final Map<String, Map<String, Object>> schemas = new HashMap<>();
