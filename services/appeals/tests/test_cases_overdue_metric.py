@@ -1,8 +1,8 @@
 """`jrp_cases_overdue{kind, department}`: the objections and complaints late (DOMAIN.md §7),
-counted on a migrated SQLite database the way `?overdue=true` lists them: still open after the
-decision's due day, an upheld decision's correction not met after its due day, or an appeal
-still open after its due day; the due day itself is still in time (docs/operations.md,
-"Orders and cases overdue")."""
+counted on a migrated SQLite database (and PostgreSQL, integration layer) the way
+`?overdue=true` lists them: still open after the decision's due day, an upheld decision's
+correction not met after its due day, or an appeal still open after its due day; the due day
+itself is still in time (docs/operations.md, "Orders and cases overdue")."""
 
 import asyncio
 from collections.abc import AsyncIterator
@@ -18,16 +18,22 @@ from jrp_appeals.adapters.repositories import cases_overdue_counts
 from jrp_appeals.cli import MIGRATIONS
 from jrp_shared import migrations
 from jrp_shared.db import Database
+from jrp_shared.testing import PostgresDatabases
 
 TODAY = date(2026, 11, 30)
 YESTERDAY = TODAY - timedelta(days=1)
 ENTERPRISE = "91350100M000100Y43"
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'appeals.db'}"
-    await asyncio.to_thread(migrations.upgrade, MIGRATIONS, url)
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """The embedded default, and PostgreSQL (the real server) in the integration layer."""
+    if request.param == "postgresql":
+        postgres: PostgresDatabases = request.getfixturevalue("postgres")
+        url = await postgres.fresh("appeals", MIGRATIONS)
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'appeals.db'}"
+        await asyncio.to_thread(migrations.upgrade, MIGRATIONS, url)
     database = Database(url)
     yield database
     await database.engine.dispose()

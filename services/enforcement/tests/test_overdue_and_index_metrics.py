@@ -1,8 +1,9 @@
-"""Enforcement's `/metrics` on the embedded default (SQLite, no servers): the must-check index
-(`jrp_check_index_*`, read from the replica's index at each scrape) and
-`jrp_orders_overdue{kind, department}` counted from the orders table (DOMAIN.md §5: receipt
-and feedback due days; the due day itself is still in time; lifted orders are never late);
-plus the process collectors every service carries (docs/operations.md, "Metrics")."""
+"""Enforcement's `/metrics` on the embedded default (SQLite, no servers; and on PostgreSQL in
+the integration layer): the must-check index (`jrp_check_index_*`, read from the replica's
+index at each scrape) and `jrp_orders_overdue{kind, department}` counted from the orders table
+(DOMAIN.md §5: receipt and feedback due days; the due day itself is still in time; lifted and
+suspended orders are never late); plus the process collectors every service carries
+(docs/operations.md, "Metrics")."""
 
 import asyncio
 from collections.abc import AsyncIterator
@@ -24,7 +25,7 @@ from jrp_enforcement.testing import entry_in_force
 from jrp_shared import migrations
 from jrp_shared.clock import china_date
 from jrp_shared.events.payloads import Period
-from jrp_shared.testing import Keys, eventually, serving
+from jrp_shared.testing import Keys, PostgresDatabases, eventually, serving
 
 ENTERPRISE = "91350100M000100Y43"
 TODAY = china_date(datetime.now(UTC))
@@ -95,10 +96,17 @@ async def _seed(session: Any) -> None:
         )
 
 
-@pytest.fixture
-async def running(tmp_path: Path, keys: Keys) -> AsyncIterator[tuple[AsyncClient, Any]]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'enforcement.db'}"
-    await asyncio.to_thread(migrations.upgrade, MIGRATIONS, url)
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
+async def running(
+    request: pytest.FixtureRequest, tmp_path: Path, keys: Keys
+) -> AsyncIterator[tuple[AsyncClient, Any]]:
+    """The embedded default, and PostgreSQL (the real server) in the integration layer."""
+    if request.param == "postgresql":
+        postgres: PostgresDatabases = request.getfixturevalue("postgres")
+        url = await postgres.fresh("enforcement", MIGRATIONS)
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'enforcement.db'}"
+        await asyncio.to_thread(migrations.upgrade, MIGRATIONS, url)
     settings = EnforcementSettings(
         database_url=url,
         embedded_bus_path=tmp_path / "bus.sqlite3",
