@@ -508,34 +508,14 @@ class HistoryItem:
     detail: dict[str, Any]
 
 
-def _overdue_by_kind(today: date) -> dict[str, Any]:
-    """The SQL forms of `orders.receipt_overdue` and `orders.feedback_overdue`."""
-    t = orm.sanction_orders
-    open_states = [s.value for s in OPEN_STATES]
-    return {
-        "receipt": and_(t.c.state == OrderState.ISSUED.value, t.c.receipt_due < today),
-        "feedback": and_(t.c.state.in_(open_states), t.c.feedback_due < today),
-    }
-
-
 def _overdue_condition(today: date) -> Any:
     """The SQL form of `orders.receipt_overdue or orders.feedback_overdue`."""
-    return or_(*_overdue_by_kind(today).values())
-
-
-async def overdue_counts(session: AsyncSession, today: date) -> dict[tuple[str, ...], int]:
-    """Orders late with their receipt, and with their feedback, by implementing department
-    (the gauge `jrp_orders_overdue{kind, department}`; DOMAIN.md §5 steps 3-5). An order late
-    with both counts in both."""
     t = orm.sanction_orders
-    counts: dict[tuple[str, ...], int] = {}
-    for kind, late in _overdue_by_kind(today).items():
-        rows = await session.execute(
-            select(t.c.department, func.count()).where(late).group_by(t.c.department)
-        )
-        for department, count in rows:
-            counts[(kind, department)] = int(count)
-    return counts
+    open_states = [s.value for s in OPEN_STATES]
+    return or_(
+        and_(t.c.state == OrderState.ISSUED.value, t.c.receipt_due < today),
+        and_(t.c.state.in_(open_states), t.c.feedback_due < today),
+    )
 
 
 class OrderRepository:

@@ -10,7 +10,6 @@ from fastapi import APIRouter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jrp_enforcement.adapters import reminders as reminder_reads
-from jrp_enforcement.adapters.repositories import overdue_counts
 from jrp_enforcement.config import EnforcementSettings
 from jrp_enforcement.entrypoints import consumers
 from jrp_enforcement.entrypoints.expiry import run_expiry
@@ -98,7 +97,7 @@ def _wire_reminders(
         documentation="Orders past their receipt (kind=receipt) or feedback (kind=feedback) due "
         "day and not done, by implementing department (DOMAIN.md §5; docs/loop.md)",
         labels=("kind", "department"),
-        count=overdue_counts,
+        count=reminder_reads.overdue_counts,
         today=context.today,
         interval_seconds=settings.reminders_gauge_refresh_seconds,
     )
