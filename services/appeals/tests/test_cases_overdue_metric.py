@@ -5,7 +5,6 @@ correction not met after its due day, or an appeal still open after its due day;
 itself is still in time (docs/operations.md, "Orders and cases overdue")."""
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,20 +22,6 @@ from jrp_shared.testing import PostgresDatabases
 TODAY = date(2026, 11, 30)
 YESTERDAY = TODAY - timedelta(days=1)
 ENTERPRISE = "91350100M000100Y43"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
-async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    """The embedded default, and PostgreSQL (the real server) in the integration layer."""
-    if request.param == "postgresql":
-        postgres: PostgresDatabases = request.getfixturevalue("postgres")
-        url = await postgres.fresh("appeals", MIGRATIONS)
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'appeals.db'}"
-        await asyncio.to_thread(migrations.upgrade, MIGRATIONS, url)
-    database = Database(url)
-    yield database
-    await database.engine.dispose()
 
 
 def _case(case_id: str, kind: str, provider: str, state: str, **more: Any) -> dict[str, Any]:
@@ -79,7 +64,26 @@ CASES = [
 ]
 
 
-async def test_late_cases_are_counted_by_kind_and_providing_department(db: Database) -> None:
+async def test_late_cases_are_counted_by_kind_and_providing_department(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'appeals.db'}"
+    await asyncio.to_thread(migrations.upgrade, MIGRATIONS, url)
+    await _check(url)
+
+
+@pytest.mark.integration
+async def test_late_cases_are_counted_on_postgresql(postgres: PostgresDatabases) -> None:
+    await _check(await postgres.fresh("appeals", MIGRATIONS))
+
+
+async def _check(url: str) -> None:
+    db = Database(url)
+    try:
+        await _count(db)
+    finally:
+        await db.engine.dispose()
+
+
+async def _count(db: Database) -> None:
     async with db.sessions() as session:
         for case in CASES:
             await session.execute(

@@ -7,6 +7,7 @@ suspended orders are never late); plus the process collectors every service carr
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -96,17 +97,8 @@ async def _seed(session: Any) -> None:
         )
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
-async def running(
-    request: pytest.FixtureRequest, tmp_path: Path, keys: Keys
-) -> AsyncIterator[tuple[AsyncClient, Any]]:
-    """The embedded default, and PostgreSQL (the real server) in the integration layer."""
-    if request.param == "postgresql":
-        postgres: PostgresDatabases = request.getfixturevalue("postgres")
-        url = await postgres.fresh("enforcement", MIGRATIONS)
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'enforcement.db'}"
-        await asyncio.to_thread(migrations.upgrade, MIGRATIONS, url)
+@asynccontextmanager
+async def _running(url: str, tmp_path: Path, keys: Keys) -> AsyncIterator[tuple[AsyncClient, Any]]:
     settings = EnforcementSettings(
         database_url=url,
         embedded_bus_path=tmp_path / "bus.sqlite3",
@@ -145,8 +137,23 @@ def _overdue(samples: Samples) -> dict[tuple[str, str], float]:
     }
 
 
-async def test_the_index_and_overdue_orders_on_metrics(running: tuple[AsyncClient, Any]) -> None:
-    client, app = running
+async def test_the_index_and_overdue_orders_on_metrics(tmp_path: Path, keys: Keys) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'enforcement.db'}"
+    await asyncio.to_thread(migrations.upgrade, MIGRATIONS, url)
+    async with _running(url, tmp_path, keys) as running:
+        await _check(*running)
+
+
+@pytest.mark.integration
+async def test_the_index_and_overdue_orders_on_metrics_on_postgresql(
+    postgres: PostgresDatabases, tmp_path: Path, keys: Keys
+) -> None:
+    url = await postgres.fresh("enforcement", MIGRATIONS)
+    async with _running(url, tmp_path, keys) as running:
+        await _check(*running)
+
+
+async def _check(client: AsyncClient, app: Any) -> None:
     expected = {
         ("receipt", "tax"): 1.0,
         ("feedback", "tax"): 1.0,
