@@ -53,3 +53,47 @@ class CountedGauge:
             except Exception:
                 log.warning("gauge not counted this round", gauge=self.name, exc_info=True)
             await asyncio.sleep(self._interval)
+
+
+LabelledCount = Callable[[AsyncSession, date], Awaitable[dict[tuple[str, ...], int]]]
+"""How many there are on a day, by label values (in the order of the gauge's labels)."""
+
+
+class LabelledCountedGauge:
+    """A `CountedGauge` with labels (`jrp_orders_overdue{kind, department}`, …): every round
+    replaces all its series, so a label set no longer counted drops out. Keep the labels
+    bounded: a kind, a stage, a department; never a subject code or an id."""
+
+    def __init__(
+        self,
+        runtime: ServiceRuntime,
+        *,
+        name: str,
+        documentation: str,
+        labels: tuple[str, ...],
+        count: LabelledCount,
+        today: Callable[[], date],
+        interval_seconds: float,
+    ) -> None:
+        self._runtime = runtime
+        self._count = count
+        self._today = today
+        self._interval = interval_seconds
+        self.name = name
+        self.gauge = Gauge(name, documentation, list(labels), registry=runtime.metrics.registry)
+
+    async def refresh(self) -> dict[tuple[str, ...], int]:
+        async with self._runtime.db.sessions() as session:
+            counts = await self._count(session, self._today())
+        self.gauge.clear()
+        for values, count in counts.items():
+            self.gauge.labels(*values).set(count)
+        return counts
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.refresh()
+            except Exception:
+                log.warning("gauge not counted this round", gauge=self.name, exc_info=True)
+            await asyncio.sleep(self._interval)

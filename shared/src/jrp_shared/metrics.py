@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    GCCollector,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+)
 
 _LABELLED = 4_096
 """Label combinations whose series are looked up once and kept (method × route × status:
@@ -14,6 +22,11 @@ bounded by the routes); every request counts itself, so the lookup is on the hot
 class ServiceMetrics:
     def __init__(self, service: str) -> None:
         self.registry = CollectorRegistry()
+        # Process and runtime (docs/operations.md, "Process and runtime"): `process_*` (CPU,
+        # resident memory, open files, start time; Linux), `python_gc_*`, `python_info`.
+        ProcessCollector(registry=self.registry)
+        PlatformCollector(registry=self.registry)
+        GCCollector(registry=self.registry)
         labels = {"service": service}
         self.http_requests = lru_cache(_LABELLED)(
             Counter(

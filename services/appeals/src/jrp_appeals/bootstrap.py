@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from jrp_appeals.adapters import orm
 from jrp_appeals.adapters import reminders as reminder_reads
 from jrp_appeals.adapters.identity_vault import IdentityVault
+from jrp_appeals.adapters.repositories import cases_overdue_counts
 from jrp_appeals.config import AppealsSettings
 from jrp_appeals.entrypoints.consumers import add_consumers
 from jrp_appeals.entrypoints.expiry import run_exit_sweep
@@ -22,7 +23,7 @@ from jrp_appeals.service_layer.repair_gauge import RepairsOverdue
 from jrp_shared.bus.base import Bus
 from jrp_shared.catalog_copy import RegistryCopies
 from jrp_shared.clock import Clock, china_date, system_clock
-from jrp_shared.counted_gauge import CountedGauge
+from jrp_shared.counted_gauge import CountedGauge, LabelledCountedGauge
 from jrp_shared.events import topics
 from jrp_shared.logging import get_logger
 from jrp_shared.runtime import ServiceRuntime
@@ -40,6 +41,7 @@ class Appeals:
     clock: Clock = field(default=system_clock)
     """Replaceable, so tests can move time (deadlines, windows, repair dates)."""
     repairs_overdue: RepairsOverdue | None = None
+    cases_overdue: LabelledCountedGauge | None = None
     vault: IdentityVault = field(default_factory=IdentityVault.ephemeral)
     """Seals the whistle-blowers' identities (docs/whistleblowers.md)."""
     public_throttle: PublicThrottle | None = None
@@ -92,6 +94,17 @@ def bootstrap(settings: AppealsSettings, *, bus: Bus | None = None) -> Appeals:
         runtime, appeals.today, settings.repairs_overdue_refresh_seconds
     )
     runtime.add_task("repairs-overdue", appeals.repairs_overdue.run)
+    appeals.cases_overdue = LabelledCountedGauge(
+        runtime,
+        name="jrp_cases_overdue",
+        documentation="Objections and complaints late with a decision, a correction or an "
+        "appeal's decision (DOMAIN.md §7), by kind and providing department",
+        labels=("kind", "department"),
+        count=cases_overdue_counts,
+        today=appeals.today,
+        interval_seconds=settings.repairs_overdue_refresh_seconds,
+    )
+    runtime.add_task("cases-overdue", appeals.cases_overdue.run)
     runtime.add_task(
         "exit-notices",
         lambda: run_exit_sweep(runtime.uow, appeals.context, settings.exit_sweep_interval_seconds),

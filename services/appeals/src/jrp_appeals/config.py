@@ -66,8 +66,9 @@ class AppealsSettings(ServiceSettings):
     repairs_overdue_refresh_seconds: float = Field(
         default=60.0,
         gt=0,
-        description="how often the repairs late at their stage are counted for the "
-        "jrp_repairs_overdue gauge (the stages' working days are catalog data, DOMAIN.md §11)",
+        description="how often the repairs late at their stage, and the cases late, are counted "
+        "for the jrp_repairs_overdue and jrp_cases_overdue gauges (the stages' working days are "
+        "catalog data, DOMAIN.md §11)",
     )
     exit_sweep_interval_seconds: float = Field(
         default=60.0,

@@ -33,8 +33,8 @@ class EnforcementSettings(ServiceSettings):
     reminders_gauge_refresh_seconds: float = Field(
         default=60.0,
         gt=0,
-        description="how often the open reminders and escalations are counted for the "
-        "jrp_reminders_open and jrp_escalations_open gauges",
+        description="how often the open reminders and escalations, and the overdue orders, are "
+        "counted for the jrp_reminders_open, jrp_escalations_open and jrp_orders_overdue gauges",
     )
     sanction_lag_refresh_seconds: float = Field(
         default=60.0,

@@ -495,20 +495,7 @@ class CaseRepository:
         if state is not None:
             where.append(t.c.state == str(state))
         if overdue_on is not None:
-            a = orm.objection_appeals
-            # Late with the decision, the correction after an upheld request or appeal, or
-            # the appeal's decision (the same rule as Case.overdue).
-            where.append(
-                or_(
-                    and_(t.c.state == str(CaseState.OPEN), t.c.decision_due < overdue_on),
-                    and_(t.c.correction_met_at.is_(None), t.c.correction_due < overdue_on),
-                    t.c.case_id.in_(
-                        select(a.c.objection_id).where(
-                            a.c.state == str(CaseState.OPEN), a.c.decision_due < overdue_on
-                        )
-                    ),
-                )
-            )
+            where.append(_case_overdue_at(overdue_on))
         if entry_id:
             where.append(t.c.entry_id == entry_id)
         rows = list(
@@ -631,6 +618,33 @@ def _repair_values(repair: Repair) -> dict[str, Any]:
         "decided_by_officer": d.decided_by_officer if d else None,
         "decided_at": d.decided_at if d else None,
     }
+
+
+def _case_overdue_at(today: date) -> Any:
+    """Late with the decision, the correction after an upheld request or appeal, or the
+    appeal's decision (the same rule as Case.overdue; DOMAIN.md §7)."""
+    t, a = orm.cases, orm.objection_appeals
+    return or_(
+        and_(t.c.state == str(CaseState.OPEN), t.c.decision_due < today),
+        and_(t.c.correction_met_at.is_(None), t.c.correction_due < today),
+        t.c.case_id.in_(
+            select(a.c.objection_id).where(
+                a.c.state == str(CaseState.OPEN), a.c.decision_due < today
+            )
+        ),
+    )
+
+
+async def cases_overdue_counts(session: AsyncSession, today: date) -> dict[tuple[str, ...], int]:
+    """Objections and complaints late (as `?overdue=true` lists them), by kind and providing
+    department: the gauge `jrp_cases_overdue{kind, department}`."""
+    t = orm.cases
+    rows = await session.execute(
+        select(t.c.kind, t.c.provider, func.count())
+        .where(_case_overdue_at(today))
+        .group_by(t.c.kind, t.c.provider)
+    )
+    return {(str(kind), str(provider)): int(count) for kind, provider, count in rows}
 
 
 def _overdue_at(today: date) -> dict[RepairStage, Any]:

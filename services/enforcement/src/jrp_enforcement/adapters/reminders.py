@@ -87,3 +87,19 @@ async def open_count(session: AsyncSession, level: ReminderLevel, today: date) -
         select(func.count()).select_from(r).where(r.c.level == str(level), exists(order))
     )
     return int(count or 0)
+
+
+async def overdue_counts(session: AsyncSession, today: date) -> dict[tuple[str, ...], int]:
+    """Orders late with their receipt, and with their feedback, by implementing department:
+    the gauge `jrp_orders_overdue{kind, department}` (DOMAIN.md §5; the same rule as the
+    sweep). An order late with both counts in both."""
+    t = orm.sanction_orders
+    counts: dict[tuple[str, ...], int] = {}
+    for kind in (OverdueKind.RECEIPT, OverdueKind.FEEDBACK):
+        _, late = _late(kind, today)
+        rows = await session.execute(
+            select(t.c.department, func.count()).where(late).group_by(t.c.department)
+        )
+        for department, count in rows:
+            counts[(str(kind), str(department))] = int(count)
+    return counts

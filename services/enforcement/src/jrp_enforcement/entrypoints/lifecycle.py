@@ -22,7 +22,7 @@ from jrp_enforcement.service_layer.warning_list import WarningListKeeper
 from jrp_shared.auth import ROLE_IMPLEMENTER
 from jrp_shared.calendar import YearSchedule
 from jrp_shared.catalog_copy import RegistryCopies
-from jrp_shared.counted_gauge import CountedGauge
+from jrp_shared.counted_gauge import CountedGauge, LabelledCountedGauge
 from jrp_shared.events import topics
 from jrp_shared.messaging.uow import UnitOfWork
 from jrp_shared.runtime import ServiceRuntime
@@ -91,6 +91,17 @@ def _wire_reminders(
             interval_seconds=settings.reminders_gauge_refresh_seconds,
         )
         runtime.add_task(name, gauge.run)
+    overdue = LabelledCountedGauge(
+        runtime,
+        name="jrp_orders_overdue",
+        documentation="Orders past their receipt (kind=receipt) or feedback (kind=feedback) due "
+        "day and not done, by implementing department (DOMAIN.md §5; docs/loop.md)",
+        labels=("kind", "department"),
+        count=reminder_reads.overdue_counts,
+        today=context.today,
+        interval_seconds=settings.reminders_gauge_refresh_seconds,
+    )
+    runtime.add_task("jrp_orders_overdue", overdue.run)
 
 
 async def _open_count(level: ReminderLevel, session: AsyncSession, today: date) -> int:

@@ -22,6 +22,7 @@ from jrp_enforcement.adapters.audit_chain import (
 )
 from jrp_enforcement.adapters.check_audit import AuditRow, AuditWriter, BatchRecord
 from jrp_enforcement.adapters.check_index import LiveCheckIndex
+from jrp_enforcement.adapters.check_index_metrics import register_check_index_metrics
 from jrp_enforcement.adapters.entry_history import EntryHistoryReads
 from jrp_enforcement.adapters.repositories import EntryRepository
 from jrp_enforcement.adapters.warning_list import WarningListRepository
@@ -429,6 +430,7 @@ def wire_checks(
     runtime.add_task("check-audit", audit.run)
     runtime.add_task("check-audit-sealer", sealer.run)
     runtime.add_readiness_check("check_index", lambda: live.ready)
+    register_check_index_metrics(live, runtime.metrics.registry)
     return CheckService(
         live, audit, clock, batch_policy=batch_policy, registry=runtime.metrics.registry
     )
