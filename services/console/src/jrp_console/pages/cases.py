@@ -144,59 +144,25 @@ async def _decide(request: Request, officer: SignedIn, kind: Kind, case_id: str)
     return redirect(f"/{kind.name}/{case_id}")
 
 
-@router.get("/objections/{case_id}", response_class=HTMLResponse)
-async def objection(request: Request, officer: Officer, case_id: str) -> HTMLResponse:
-    return await _page(request, officer, KINDS["objections"], case_id)
+def _routes(kind: Kind) -> None:
+    """The case page of one kind and its decision (a vote, for recognition meetings)."""
 
+    async def page(request: Request, officer: Officer, case_id: str) -> HTMLResponse:
+        return await _page(request, officer, kind, case_id)
 
-@router.post("/objections/{case_id}/decision", response_model=None)
-async def decide_objection(
-    request: Request, officer: Officer, case_id: str
-) -> HTMLResponse | RedirectResponse:
-    decided: HTMLResponse | RedirectResponse = await _decide(
-        request, officer, KINDS["objections"], case_id
+    async def decide(
+        request: Request, officer: Officer, case_id: str
+    ) -> HTMLResponse | RedirectResponse:
+        decided: HTMLResponse | RedirectResponse = await _decide(request, officer, kind, case_id)
+        return decided
+
+    router.add_api_route(
+        f"/{kind.name}/{{case_id}}", page, methods=["GET"], response_class=HTMLResponse
     )
-    return decided
-
-
-@router.get("/complaints/{case_id}", response_class=HTMLResponse)
-async def complaint(request: Request, officer: Officer, case_id: str) -> HTMLResponse:
-    return await _page(request, officer, KINDS["complaints"], case_id)
-
-
-@router.post("/complaints/{case_id}/decision", response_model=None)
-async def decide_complaint(
-    request: Request, officer: Officer, case_id: str
-) -> HTMLResponse | RedirectResponse:
-    decided: HTMLResponse | RedirectResponse = await _decide(
-        request, officer, KINDS["complaints"], case_id
+    router.add_api_route(
+        f"/{kind.name}/{{case_id}}/decision", decide, methods=["POST"], response_model=None
     )
-    return decided
 
 
-@router.get("/repairs/{case_id}", response_class=HTMLResponse)
-async def repair(request: Request, officer: Officer, case_id: str) -> HTMLResponse:
-    return await _page(request, officer, KINDS["repairs"], case_id)
-
-
-@router.post("/repairs/{case_id}/decision", response_model=None)
-async def decide_repair(
-    request: Request, officer: Officer, case_id: str
-) -> HTMLResponse | RedirectResponse:
-    decided: HTMLResponse | RedirectResponse = await _decide(
-        request, officer, KINDS["repairs"], case_id
-    )
-    return decided
-
-
-@router.get("/recognition/{case_id}", response_class=HTMLResponse)
-async def recognition(request: Request, officer: Officer, case_id: str) -> HTMLResponse:
-    return await _page(request, officer, KINDS["recognition"], case_id)
-
-
-@router.post("/recognition/{case_id}/decision", response_model=None)
-async def vote(request: Request, officer: Officer, case_id: str) -> HTMLResponse | RedirectResponse:
-    decided: HTMLResponse | RedirectResponse = await _decide(
-        request, officer, KINDS["recognition"], case_id
-    )
-    return decided
+for _kind in KINDS.values():
+    _routes(_kind)

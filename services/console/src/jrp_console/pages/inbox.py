@@ -5,6 +5,7 @@ with its working-day countdown (DOMAIN.md §10). Which cases wait for whom:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,17 +61,25 @@ async def _row(
     return Row(id, href, subject, list_type, step, countdown, late)
 
 
-async def _objections(request: Request, officer: SignedIn) -> list[Row]:
+async def _open_cases(
+    request: Request,
+    officer: SignedIn,
+    kind: str,
+    to_decide: Callable[[Mapping[str, Any]], bool],
+) -> list[Row]:
+    """Open objections or complaints (appeals lists both alike: `/v1/<kind>`, each with its
+    `<kind>_id`) that `to_decide` says the officer decides."""
+    identifier = f"{kind[:-1]}_id"
     upstream = console_of(request).upstream
     found = await upstream.get(
-        "appeals", "/v1/objections", token=officer.token, state="open", limit=LIMIT
+        "appeals", f"/v1/{kind}", token=officer.token, state="open", limit=LIMIT
     )
     return [
         await _row(
             request,
             officer,
-            id=case["objection_id"],
-            href=f"/objections/{case['objection_id']}",
+            id=case[identifier],
+            href=f"/{kind}/{case[identifier]}",
             subject=case["subject_code"],
             list_type=case["list_type"],
             step="decision",
@@ -78,30 +87,21 @@ async def _objections(request: Request, officer: SignedIn) -> list[Row]:
             overdue=bool(case.get("overdue")),
         )
         for case in found
-        if cases.objection_to_decide(case, officer.department)
+        if to_decide(case)
     ]
+
+
+async def _objections(request: Request, officer: SignedIn) -> list[Row]:
+    return await _open_cases(
+        request,
+        officer,
+        "objections",
+        lambda case: cases.objection_to_decide(case, officer.department),
+    )
 
 
 async def _complaints(request: Request, officer: SignedIn) -> list[Row]:
-    upstream = console_of(request).upstream
-    found = await upstream.get(
-        "appeals", "/v1/complaints", token=officer.token, state="open", limit=LIMIT
-    )
-    return [
-        await _row(
-            request,
-            officer,
-            id=case["complaint_id"],
-            href=f"/complaints/{case['complaint_id']}",
-            subject=case["subject_code"],
-            list_type=case["list_type"],
-            step="decision",
-            due=case.get("decision_due"),
-            overdue=bool(case.get("overdue")),
-        )
-        for case in found
-        if cases.complaint_to_decide(case)
-    ]
+    return await _open_cases(request, officer, "complaints", cases.complaint_to_decide)
 
 
 async def _repairs(request: Request, officer: SignedIn) -> list[Row]:
