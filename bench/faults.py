@@ -566,6 +566,12 @@ async def run_fault(
             if not watcher.done():
                 watcher.cancel()
         await asyncio.gather(*watchers, return_exceptions=True)
+        if drained is not None:
+            # A watcher cancelled between its checks: the effects of the entries before its
+            # fault were complete at the latest when every effect was (a subset of them).
+            for step in injected:
+                if step.recovered is None:
+                    step.recovered = load_ended + drained
         await asyncio.sleep(2.0)  # late doubles or dead letters would show now
         counts = await ledger.count(records, ids)
     finally:
