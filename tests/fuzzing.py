@@ -147,7 +147,7 @@ async def fuzz(
                     "--header",
                     f"Authorization: {identity.authorization}",
                     "--checks",
-                    "not_a_server_error",
+                    os.environ.get("JRP_FUZZ_CHECKS") or "not_a_server_error",
                     "--max-examples",
                     str(examples()),
                     "--seed",
