@@ -43,7 +43,7 @@ async def test_a_rotated_secret_revokes_the_old_token_on_every_service(mesh: Mes
 
         async def refused(client: AsyncClient = service.client) -> bool:
             answer = await client.get("/v1/catalog/list-types", headers=old)
-            return answer.status_code == 401 and "revoked" in answer.json()["message"]
+            return answer.status_code == 401 and "revoked" in answer.json()["detail"]
 
         await eventually(refused, within=60)
     # The new secret's token works everywhere.

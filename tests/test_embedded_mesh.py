@@ -91,7 +91,7 @@ def test_make_run_serves_the_four_services_on_the_embedded_default(tmp_path: Pat
             headers=tax,
         )
         assert wrong.status_code == 422
-        assert wrong.json()["detail"][0]["position"] == 18
+        assert wrong.json()["errors"][0]["position"] == 18
 
         # The catalog crossed the embedded bus into each other service's own database.
         for name in ("trigger", "enforcement", "appeals"):

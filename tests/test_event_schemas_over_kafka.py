@@ -96,7 +96,7 @@ async def test_published_events_name_a_schema_the_registry_serves(
 async def test_an_unknown_event_type_is_not_found(mesh: Mesh) -> None:
     missing = await mesh.registry.client.get("/schemas/events/cn.jrp.no-such.event.v1.json")
     assert missing.status_code == 404
-    assert "cn.jrp.no-such.event.v1" in missing.json()["message"]
+    assert "cn.jrp.no-such.event.v1" in missing.json()["detail"]
     served = await mesh.registry.client.get(
         "/schemas/events/cn.jrp.registry.calendar.schedule-loaded.v1.json"
     )

@@ -105,5 +105,5 @@ async def test_a_public_watch_entry_is_refused(mesh: Mesh) -> None:
     )
 
     assert r.status_code == 422, r.text
-    problems = {p["field"]: p["reason"] for p in r.json()["detail"]}
+    problems = {p["field"]: p["reason"] for p in r.json()["errors"]}
     assert problems == {"body.disclosure_class": "watch_list_not_public"}

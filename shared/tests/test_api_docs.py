@@ -94,7 +94,7 @@ async def test_the_asset_mount_counts_under_its_path_and_refuses_unknown_files_i
 ) -> None:
     missing = await client.get("/static/docs/nothing.js")
     assert missing.status_code == 404
-    assert missing.json()["error"] == "not_found"
+    assert missing.json()["code"] == "not_found"
     assert (await client.get("/static/docs/swagger-ui.css")).status_code == 200
     metrics = (await client.get("/metrics")).text
     assert 'jrp_http_requests_total{method="GET",route="/static/docs",status="200"} 1.0' in metrics

@@ -146,7 +146,7 @@ async def test_complaints_are_refused_with_reasons(appeals: AppealsUnderTest) ->
         "objection_id"
     ]
     early = await complain(appeals, open_id)
-    assert early["status"] == 409 and "not decided" in early["body"]["message"]
+    assert early["status"] == 409 and "not decided" in early["body"]["detail"]
     await appeals.decide(
         f"/v1/objections/{open_id}/decision",
         appeals.as_department("tax"),
@@ -164,7 +164,7 @@ async def test_complaints_are_refused_with_reasons(appeals: AppealsUnderTest) ->
     assert first["status"] == 201
     second = await complain(appeals, open_id)
     assert second["status"] == 409
-    assert second["body"]["detail"][0]["complaint_id"] == first["body"]["complaint_id"]
+    assert second["body"]["errors"][0]["complaint_id"] == first["body"]["complaint_id"]
 
 
 async def test_the_window_closes_fifteen_working_days_after_the_decision(
@@ -186,7 +186,7 @@ async def test_the_window_closes_fifteen_working_days_after_the_decision(
     appeals.set_time(datetime(2026, 10, 28, 0, 5, tzinfo=CHINA))
     late = await complain(appeals, objection_id, PERSON)
     assert late["status"] == 409
-    assert late["body"]["detail"][0]["closes_on"] == "2026-10-27"
+    assert late["body"]["errors"][0]["closes_on"] == "2026-10-27"
     appeals.set_time(datetime(2026, 10, 27, 23, 55, tzinfo=CHINA))
     in_time = await complain(appeals, objection_id, PERSON)
     assert in_time["status"] == 201

@@ -205,11 +205,11 @@ async def test_dismissed_may_be_appealed_on_the_window_s_last_day_not_after(
     # The listing stays in force while the appeal is open.
     assert (await court.entry("court-1") or {})["status"] == "in_force"
     again = await _appeal(court, first)
-    assert again.status_code == 409 and again.json()["detail"][0]["reason"] == "appeal_exists"
+    assert again.status_code == 409 and again.json()["errors"][0]["reason"] == "appeal_exists"
     court.shift_time(timedelta(days=11))
     refused = await _appeal(court, second)
     assert refused.status_code == 409, refused.text
-    [problem] = refused.json()["detail"]
+    [problem] = refused.json()["errors"]
     assert problem["reason"] == "appeal_window_closed"
     assert problem["closes_on"] == str(_today() + timedelta(days=10))
 
@@ -218,10 +218,10 @@ async def test_only_a_dismissed_review_objection_is_appealed(court: AppealsUnder
     await _court_entry(court)
     objection_id = (await _object(court))["objection_id"]
     early = await _appeal(court, objection_id)
-    assert early.status_code == 409 and early.json()["detail"][0]["reason"] == "not_decided"
+    assert early.status_code == 409 and early.json()["errors"][0]["reason"] == "not_decided"
     await _decide(court, objection_id, outcome="information_wrong", reasons="有误", remedy="revoke")
     upheld = await _appeal(court, objection_id)
-    assert upheld.status_code == 409 and upheld.json()["detail"][0]["reason"] == "not_dismissed"
+    assert upheld.status_code == 409 and upheld.json()["errors"][0]["reason"] == "not_dismissed"
     # A list type without its own review: the way up is the complaint, not an appeal.
     await court.list_entry(entry_in_force())
     tax = await court.object_to("entry-1", court.as_subject("91350100M000100Y43"))
@@ -237,7 +237,7 @@ async def test_only_a_dismissed_review_objection_is_appealed(court: AppealsUnder
         json={"grounds": "不服"},
         headers=court.as_subject("91350100M000100Y43"),
     )
-    assert r.status_code == 409 and r.json()["detail"][0]["reason"] == "no_objection_review"
+    assert r.status_code == 409 and r.json()["errors"][0]["reason"] == "no_objection_review"
     # Another department may not appeal for the subject.
     other = await court.client.post(
         f"/v1/objections/{objection_id}/appeal",
@@ -270,7 +270,7 @@ async def test_only_the_higher_court_decides_the_appeal_and_upheld_owes_a_correc
         json={"outcome": "upheld", "reasons": "有误"},
         headers=court.as_department("high-court"),
     )
-    assert missing.status_code == 422 and missing.json()["detail"][0]["reason"] == "missing"
+    assert missing.status_code == 422 and missing.json()["errors"][0]["reason"] == "missing"
     # The higher court sees what was appealed to it, and decides.
     listed = await court.client.get("/v1/objections", headers=court.as_department("high-court"))
     assert [o["objection_id"] for o in listed.json()] == [objection_id]

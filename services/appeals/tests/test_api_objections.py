@@ -99,7 +99,7 @@ async def test_an_implementer_holding_no_order_from_the_entry_cannot_object(
     await appeals.order_held("entry-2", "customs")  # an order from another entry only
     refused = await appeals.object_to("entry-1", appeals.as_implementer("customs"))
     assert refused.status_code == 403, refused.text
-    assert "holds no order from entry entry-1" in refused.json()["message"]
+    assert "holds no order from entry entry-1" in refused.json()["detail"]
     assert await appeals.emitted(FILED) == []  # nothing suspended
     await appeals.order_held("entry-1", "customs")
     await appeals.order_held("entry-1", "customs")  # a repeated status changes nothing
@@ -120,12 +120,12 @@ async def test_filings_are_refused_with_reasons(appeals: AppealsUnderTest) -> No
     await appeals.order_held("entry-1", "finance")
     again = await appeals.object_to("entry-1", appeals.as_implementer())
     assert again.status_code == 409
-    assert again.json()["detail"][0]["case_id"] == first.json()["objection_id"]
-    assert first.json()["objection_id"] in again.json()["message"]
+    assert again.json()["errors"][0]["case_id"] == first.json()["objection_id"]
+    assert first.json()["objection_id"] in again.json()["detail"]
     invalid = await appeals.client.post(
         "/v1/objections", json={"entry_id": "entry-1"}, headers=appeals.as_implementer()
     )
-    assert invalid.status_code == 422 and invalid.json()["detail"][0]["field"] == "body.grounds"
+    assert invalid.status_code == 422 and invalid.json()["errors"][0]["field"] == "body.grounds"
 
 
 async def test_an_entry_no_longer_in_force_cannot_be_objected_to(
@@ -138,7 +138,7 @@ async def test_an_entry_no_longer_in_force_cannot_be_objected_to(
     )
     await appeals.list_entry(ended)
     r = await appeals.object_to("ended", appeals.as_subject(ENTERPRISE))
-    assert r.status_code == 409 and r.json()["detail"][0]["reason"] == "not_in_force"
+    assert r.status_code == 409 and r.json()["errors"][0]["reason"] == "not_in_force"
     await appeals.list_entry()
     await appeals.publish(
         ListEntryRevoked(
@@ -152,7 +152,7 @@ async def test_an_entry_no_longer_in_force_cannot_be_objected_to(
     )
     await appeals.entry_reaches("entry-1", status="revoked")
     revoked = await appeals.object_to("entry-1", appeals.as_subject(ENTERPRISE))
-    assert revoked.status_code == 409 and "revoked" in revoked.json()["message"]
+    assert revoked.status_code == 409 and "revoked" in revoked.json()["detail"]
 
 
 async def test_the_due_date_is_twenty_working_days_on_the_holiday_calendar(
@@ -194,7 +194,7 @@ async def test_the_provider_finds_the_information_right(appeals: AppealsUnderTes
         path, appeals.as_department("tax"), remedy="revoke", **decision
     )
     assert with_remedy.status_code == 422
-    assert with_remedy.json()["detail"][0]["field"] == "body.remedy"
+    assert with_remedy.json()["errors"][0]["field"] == "body.remedy"
     r = await appeals.decide(path, appeals.as_department("tax"), **decision)
     assert r.status_code == 200, r.text
     body = r.json()
@@ -224,9 +224,9 @@ async def test_wrong_information_is_revoked_or_corrected_with_a_restoration_duty
     path = f"/v1/objections/{first['objection_id']}/decision"
     wrong = {"outcome": "information_wrong", "reasons": "信息有误"}
     missing = await appeals.decide(path, tax, **wrong)
-    assert missing.status_code == 422 and missing.json()["detail"][0]["field"] == "body.remedy"
+    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "body.remedy"
     no_correction = await appeals.decide(path, tax, remedy="correct", **wrong)
-    assert no_correction.json()["detail"][0]["field"] == "body.correction"
+    assert no_correction.json()["errors"][0]["field"] == "body.correction"
     other_subject = await appeals.decide(
         path,
         tax,
@@ -237,11 +237,11 @@ async def test_wrong_information_is_revoked_or_corrected_with_a_restoration_duty
         **wrong,
     )
     assert other_subject.status_code == 422
-    assert other_subject.json()["detail"][0]["field"] == "body.correction.subject.code"
+    assert other_subject.json()["errors"][0]["field"] == "body.correction.subject.code"
     other_list = await appeals.decide(
         path, tax, remedy="correct", correction=correction(list_type="black.market.x"), **wrong
     )
-    assert other_list.json()["detail"][0]["field"] == "body.correction.list_type"
+    assert other_list.json()["errors"][0]["field"] == "body.correction.list_type"
     corrected = await appeals.decide(path, tax, remedy="correct", correction=correction(), **wrong)
     assert corrected.status_code == 200, corrected.text
     assert corrected.json()["restoration_duty"]["department"] == "tax"

@@ -68,12 +68,12 @@ async def test_the_subject_applies_and_the_department_grants(appeals: AppealsUnd
     assert event["decision_due"] == repair["decision_due"]
     pending = await apply(appeals, subject)
     assert pending.status_code == 409
-    assert pending.json()["detail"][0]["reason"] == "repair_pending"
+    assert pending.json()["errors"][0]["reason"] == "repair_pending"
 
     path = f"/v1/repairs/{repair['repair_id']}/decision"
     granted = {"approved": True, "reasons": "已补缴税款并作出信用承诺"}
     early = await appeals.decide(path, appeals.as_department("tax"), **granted)
-    assert early.status_code == 409 and early.json()["detail"][0]["reason"] == "not_forwarded"
+    assert early.status_code == 409 and early.json()["errors"][0]["reason"] == "not_forwarded"
     forwarding = f"/v1/repairs/{repair['repair_id']}/forwarding"
     for who in (subject, appeals.as_department("tax")):
         assert (await appeals.client.post(forwarding, headers=who)).status_code == 403
@@ -82,7 +82,7 @@ async def test_the_subject_applies_and_the_department_grants(appeals: AppealsUnd
     assert forwarded.json()["stage"] == "decision" and forwarded.json()["forwarded_at"]
     assert forwarded.json()["decision_due"] <= repair["decision_due"]
     again = await appeals.forward(repair["repair_id"])
-    assert again.status_code == 409 and again.json()["detail"][0]["reason"] == "already_forwarded"
+    assert again.status_code == 409 and again.json()["errors"][0]["reason"] == "already_forwarded"
     assert (
         await appeals.decide(path, appeals.as_department("market"), **granted)
     ).status_code == 404
@@ -131,7 +131,7 @@ async def test_a_refusal_needs_reasons(appeals: AppealsUnderTest) -> None:
     path = f"/v1/repairs/{repair_id}/decision"
     tax = appeals.as_department("tax")
     bare = await appeals.decide(path, tax, approved=False, reasons="  ")
-    assert bare.status_code == 422 and bare.json()["detail"][0]["field"] == "body.reasons"
+    assert bare.status_code == 422 and bare.json()["errors"][0]["field"] == "body.reasons"
     refused = await appeals.decide(path, tax, approved=False, reasons="滞纳金尚未缴清")
     assert refused.status_code == 200 and refused.json()["state"] == "refused"
     [(_, _, event)] = await appeals.emitted(DECIDED)
@@ -147,7 +147,7 @@ async def test_repair_is_refused_before_the_minimum_disclosure_period(
     await appeals.list_entry(entry)
     r = await apply(appeals, appeals.as_subject(ENTERPRISE))
     assert r.status_code == 409, r.text
-    [problem] = r.json()["detail"]
+    [problem] = r.json()["errors"]
     assert problem["reason"] == "too_early"
     assert problem["earliest"] == str(add_months(entry.period.start, 12))
     assert await appeals.emitted(APPLIED) == []
@@ -178,17 +178,17 @@ async def test_what_the_rules_do_not_allow(appeals: AppealsUnderTest) -> None:
     ):
         r = await apply(appeals, subject, entry_id=entry_id)
         assert r.status_code == 409, r.text
-        assert r.json()["detail"][0]["reason"] == reason
+        assert r.json()["errors"][0]["reason"] == reason
     court = await apply(appeals, appeals.as_subject(PERSON), entry_id="court-1")
-    assert court.status_code == 409 and court.json()["detail"][0]["reason"] == "not_repairable"
+    assert court.status_code == 409 and court.json()["errors"][0]["reason"] == "not_repairable"
 
     missing = await apply(appeals, subject, evidence=[{"kind": "信用承诺书", "reference": "x"}])
     assert missing.status_code == 422
-    assert missing.json()["detail"][0]["missing"] == ["补缴税款、滞纳金和罚款的完税凭证"]
+    assert missing.json()["errors"][0]["missing"] == ["补缴税款、滞纳金和罚款的完税凭证"]
 
     company = await apply(appeals, subject, route="public_interest_service")
     assert company.status_code == 422
-    assert company.json()["detail"][0]["reason"] == "individuals_only"
+    assert company.json()["errors"][0]["reason"] == "individuals_only"
     no_route = await apply(
         appeals,
         subject,
@@ -204,7 +204,7 @@ async def test_what_the_rules_do_not_allow(appeals: AppealsUnderTest) -> None:
         ],
     )
     assert no_route.status_code == 422
-    assert no_route.json()["detail"][0]["reason"] == "route_not_allowed"
+    assert no_route.json()["errors"][0]["reason"] == "route_not_allowed"
 
     person = await apply(
         appeals, appeals.as_subject(LEGAL_REPRESENTATIVE), route="public_interest_service"

@@ -276,7 +276,7 @@ async def test_an_anonymous_report_has_no_identity_to_lift(whistle: AppealsUnder
         json={"reason": "核实"},
         headers=whistle.as_office(),
     )
-    assert r.status_code == 409 and "anonymous" in r.json()["message"]
+    assert r.status_code == 409 and "anonymous" in r.json()["detail"]
 
 
 async def test_a_department_cannot_read_another_departments_report(
@@ -309,7 +309,7 @@ async def test_the_office_transfers_and_lists_the_overdue(whistle: AppealsUnderT
         f"{PATH}/{number}/transfer", json={"departments": ["nobody"], "reason": "x"}, headers=office
     )
     assert unknown.status_code == 422
-    assert unknown.json()["detail"][0]["reason"] == "unknown_department"
+    assert unknown.json()["errors"][0]["reason"] == "unknown_department"
     moved = await whistle.client.post(
         f"{PATH}/{number}/transfer",
         json={"departments": ["market"], "reason": "涉及虚假广告，属市场监管"},
@@ -343,20 +343,20 @@ async def test_bounds_answer_413_and_422(whistle: AppealsUnderTest) -> None:
     big = {**EVIDENCE, "content_base64": base64.b64encode(b"x" * 5000).decode()}
     r = await whistle.client.post(PATH, json=report(attachments=[big]))
     assert r.status_code == 413, r.text
-    assert r.json()["detail"][0]["reason"] == "file_too_large"
+    assert r.json()["errors"][0]["reason"] == "file_too_large"
     three = {**EVIDENCE, "content_base64": base64.b64encode(b"x" * 3000).decode()}
     r = await whistle.client.post(PATH, json=report(attachments=[three, three, three]))
-    assert r.status_code == 413 and r.json()["detail"][0]["reason"] == "total_too_large"
+    assert r.status_code == 413 and r.json()["errors"][0]["reason"] == "total_too_large"
     r = await whistle.client.post(PATH, json=report(domain="astrology"))
-    assert r.status_code == 422 and r.json()["detail"][0]["reason"] == "unknown_domain"
+    assert r.status_code == 422 and r.json()["errors"][0]["reason"] == "unknown_domain"
     r = await whistle.client.post(
         PATH, json=report(attachments=[{**EVIDENCE, "content_type": "application/x-sh"}])
     )
-    assert r.status_code == 422 and r.json()["detail"][0]["reason"] == "content_type_not_allowed"
+    assert r.status_code == 422 and r.json()["errors"][0]["reason"] == "content_type_not_allowed"
     r = await whistle.client.post(
         PATH, json=report(attachments=[{**EVIDENCE, "content_base64": "!!not base64!!"}])
     )
-    assert r.status_code == 422 and r.json()["detail"][0]["reason"] == "invalid_base64"
+    assert r.status_code == 422 and r.json()["errors"][0]["reason"] == "invalid_base64"
     r = await whistle.client.post(PATH, json=report(facts="短"))
     assert r.status_code == 422
     bad_id = LEGAL_REPRESENTATIVE[:17] + "1"
@@ -419,7 +419,7 @@ async def test_identity_keys_rotate_across_restarts(
         assert sealed_with == {old: "k1", new: "k2"}
     async with running_appeals(settings({"k2": tmp_path / "k2"}, "k2"), keys) as third:
         gone = await lift(third, old)
-        assert gone.status_code == 409 and "k1" in gone.json()["message"]
+        assert gone.status_code == 409 and "k1" in gone.json()["detail"]
         _no_identity(gone.text)
         kept = await lift(third, new)
         assert kept.status_code == 201 and kept.json()["identity"]["name"] == "钱二"

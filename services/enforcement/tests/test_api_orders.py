@@ -313,12 +313,12 @@ async def test_receipts_and_feedback_over_http(
         f"{url}/feedback", json=feedback("market.nope"), headers=finance
     )
     assert stranger.status_code == 422
-    assert stranger.json()["detail"][0]["reason"] == "measure_not_in_order"
+    assert stranger.json()["errors"][0]["reason"] == "measure_not_in_order"
     no_reason = await enforcement.client.post(
         f"{url}/feedback", json=feedback(codes[0], outcome="failed"), headers=finance
     )
     assert no_reason.status_code == 422
-    assert no_reason.json()["detail"][0]["field"] == "measures.0.reason"
+    assert no_reason.json()["errors"][0]["field"] == "measures.0.reason"
 
     partial = await enforcement.client.post(
         f"{url}/feedback", json=feedback(codes[0]), headers=finance

@@ -432,14 +432,14 @@ async def test_a_batch_answers_each_code_and_refuses_bad_ones_one_by_one(
     assert _codes(answers[3]["rewards"]) == ["tax.green-channel"]
     bad_uscc, bad_person = answers[2], answers[5]
     assert bad_uscc["index"] == 2 and bad_uscc["subject_code"] == "91350100M000100Y42"
-    assert bad_uscc["detail"][0] | {"message": ""} == {
+    assert bad_uscc["errors"][0] | {"message": ""} == {
         "field": "body.codes.2",
         "reason": "uscc_check_character",
         "message": "",
         "position": 18,
     }
     assert bad_person["subject_code"] == "110105********0021"  # never echoed in clear
-    assert bad_person["detail"][0]["reason"] == "resident_id_check_character"
+    assert bad_person["errors"][0]["reason"] == "resident_id_check_character"
 
     rows = await _audit_rows(service)
     assert [r.subject_code for r in rows] == [ENTERPRISE, PERSON, RED_CO, UNLISTED]
@@ -485,7 +485,7 @@ async def test_every_check_is_recorded_before_it_is_answered(
     monkeypatch.setattr(_checks(service).audit, "_store", broken)
     monkeypatch.setattr(_checks(service).audit, "_store_rows", broken)
     failed = await service.client.get(f"/v1/checks/{ENTERPRISE}", headers=headers)
-    assert failed.status_code == 503 and failed.json()["error"] == "audit_unavailable"
+    assert failed.status_code == 503 and failed.json()["code"] == "audit_unavailable"
     assert "listed" not in failed.text
     batch = await service.client.post(
         "/v1/checks/batch",
@@ -523,7 +523,7 @@ async def test_who_may_ask_and_what_is_refused(service: EnforcementUnderTest) ->
     assert (await service.client.get(f"/v1/checks/{ENTERPRISE}")).status_code == 401
     invalid = await service.client.get("/v1/checks/11010519491231002Y", headers=own)
     assert invalid.status_code == 422
-    [problem] = invalid.json()["detail"]
+    [problem] = invalid.json()["errors"]
     assert (problem["field"], problem["reason"], problem["position"]) == (
         "path.subject_code",
         "resident_id_character",
@@ -608,7 +608,7 @@ async def test_a_batch_enumerating_a_masked_resident_id_is_refused(
         "/v1/checks/batch", json=body, headers=service.as_department("youth-league")
     )
     assert refused.status_code == 422, refused.text
-    [problem] = refused.json()["detail"]
+    [problem] = refused.json()["errors"]
     assert problem["field"] == "body.codes" and problem["reason"] == "enumerating_batch"
     assert problem["limit"] == 50 and "at most 50" in problem["message"]
     assert "listed" not in refused.text and PERSON not in refused.text
@@ -639,7 +639,7 @@ async def test_a_batch_names_its_purpose_and_business_reference_kept_with_it(
         del body[missing]
         refused = await service.client.post("/v1/checks/batch", json=body, headers=own)
         assert refused.status_code == 422
-        assert refused.json()["detail"][0]["field"] == f"body.{missing}"
+        assert refused.json()["errors"][0]["field"] == f"body.{missing}"
     unknown = await service.client.post(
         "/v1/checks/batch",
         json={"purpose": "curiosity", "business_reference": "x", "codes": [ENTERPRISE]},

@@ -54,11 +54,11 @@ async def test_an_outage_answers_503_retry_later_and_the_first_check_after_it_is
         listing = await service.client.get("/v1/sanction-orders", headers=finance)
         assert listing.status_code == 503, listing.text
         assert listing.headers["Retry-After"].isdigit()
-        assert listing.json()["error"] == "dependency_unavailable"
-        assert "retry later" in listing.json()["message"]
+        assert listing.json()["code"] == "dependency_unavailable"
+        assert "retry later" in listing.json()["detail"]
         unaudited = await service.client.get(check, headers=finance)
         assert unaudited.status_code == 503
-        assert unaudited.json()["error"] == "audit_unavailable"
+        assert unaudited.json()["code"] == "audit_unavailable"
         assert unaudited.headers["Retry-After"].isdigit()
         assert "listed" not in unaudited.text
 

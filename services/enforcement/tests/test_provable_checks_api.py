@@ -106,14 +106,14 @@ async def test_an_as_of_check_answers_what_was_known_then(
         headers=enforcement.as_department("tax"),
     )
     assert future.status_code == 422
-    assert future.json()["detail"][0]["reason"] == "in_the_future"
+    assert future.json()["errors"][0]["reason"] == "in_the_future"
     naive = await enforcement.client.get(
         f"/v1/checks/{ENTERPRISE}",
         params={"as_of": "2026-11-23T10:00:00"},
         headers=enforcement.as_department("tax"),
     )
     assert naive.status_code == 422
-    assert naive.json()["detail"][0]["reason"] == "timezone_required"
+    assert naive.json()["errors"][0]["reason"] == "timezone_required"
 
     # The as_of check is audited, saying so, with the answer as given then.
     audited = (
@@ -169,7 +169,7 @@ async def test_the_audit_is_read_back_by_the_asker_or_the_office_only(
             f"/v1/checks/{ENTERPRISE}", params=bad, headers=enforcement.as_department("tax")
         )
         assert refused_check.status_code == 422
-        assert refused_check.json()["detail"][0]["reason"] == reason
+        assert refused_check.json()["errors"][0]["reason"] == reason
 
     office = await enforcement.client.get(url, headers=enforcement.as_office())
     assert office.status_code == 200 and office.json()["check_id"] == mine["check_id"]
@@ -178,7 +178,7 @@ async def test_the_audit_is_read_back_by_the_asker_or_the_office_only(
         "/v1/checks/audit/nope", headers=enforcement.as_department("finance")
     )
     assert other.status_code == unknown.status_code == 404  # no hint that it exists
-    assert other.json()["error"] == unknown.json()["error"] == "not_found"
+    assert other.json()["code"] == unknown.json()["code"] == "not_found"
 
     async def listing(headers: dict[str, str], **params: Any) -> Any:
         response = await enforcement.client.get("/v1/checks/audit", params=params, headers=headers)

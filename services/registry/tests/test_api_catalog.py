@@ -146,7 +146,7 @@ async def test_unknown_codes_are_404(registry: RegistryUnderTest) -> None:
     ):
         response = await registry.client.get(path, headers=headers)
         assert response.status_code == 404, path
-        assert response.json()["error"] == "not_found"
+        assert response.json()["code"] == "not_found"
 
 
 async def test_departments_exchange_client_credentials_for_a_short_lived_token(
@@ -237,7 +237,7 @@ async def test_a_deadline_no_calendar_covers_is_refused_not_a_crash(
         headers=registry.as_department(),
     )
     assert response.status_code == 422
-    assert response.json()["detail"][0]["reason"] == "calendar_not_covered"
+    assert response.json()["errors"][0]["reason"] == "calendar_not_covered"
 
 
 async def test_an_unexpected_failure_is_a_json_500_with_the_correlation_id(
@@ -249,9 +249,13 @@ async def test_an_unexpected_failure_is_a_json_500_with_the_correlation_id(
     registry.app.add_api_route("/v1/broken", broken)
     response = await registry.client.get("/v1/broken", headers={"X-Correlation-ID": "trace-500"})
     assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
     assert response.json() == {
-        "error": "internal_error",
-        "message": "the service failed; quote the correlation id to its operators",
+        "type": "about:blank",
+        "title": "Internal Server Error",
+        "status": 500,
+        "code": "internal_error",
+        "detail": "the service failed; quote the correlation id to its operators",
         "correlation_id": "trace-500",
     }
     assert response.headers["x-correlation-id"] == "trace-500"

@@ -78,7 +78,7 @@ async def test_the_subject_sees_its_authorised_entries_a_department_all_and_read
         headers=registry.as_department("market"),
     )
     assert refused.status_code == 422
-    assert {p["field"] for p in refused.json()["detail"]} >= {
+    assert {p["field"] for p in refused.json()["errors"]} >= {
         "query.purpose",
         "query.business_reference",
     }

@@ -16,7 +16,7 @@ async def test_a_nul_in_a_form_body_is_refused_before_the_credentials_are_checke
         data={"grant_type": "client_credentials", "client_id": "tax\x00", "client_secret": "x"},
     )
     assert answer.status_code == 422, answer.text
-    assert answer.json()["detail"] == [
+    assert answer.json()["errors"] == [
         {
             "field": "body",
             "reason": "nul_character",
@@ -30,5 +30,5 @@ async def test_a_nul_in_a_path_is_refused(registry: RegistryUnderTest) -> None:
         "/v1/subjects/91350100M000100Y4%00", headers=registry.as_department()
     )
     assert answer.status_code == 422, answer.text
-    assert answer.json()["detail"][0]["field"] == "path"
+    assert answer.json()["errors"][0]["field"] == "path"
     assert answer.headers["x-correlation-id"]

@@ -129,7 +129,7 @@ async def test_deactivation_revokes_the_officers_token(registry: RegistryUnderTe
 
     await eventually(refused, within=10)
     answer = await registry.client.get("/v1/officers/me", headers=headers)
-    assert "deactivated" in answer.json()["message"]
+    assert "deactivated" in answer.json()["detail"]
     # ... and it may not sign in again.
     again = await _sign_in(registry, "zhang.wei", created["initial_password"])
     assert again.status_code == 401
@@ -170,7 +170,7 @@ async def test_an_officer_never_gets_more_than_its_department(
         headers=registry.as_office(),
     )
     assert response.status_code == 422
-    [problem] = response.json()["detail"]
+    [problem] = response.json()["errors"]
     assert problem["field"] == "roles" and problem["reason"] == "role_not_held"
 
 
@@ -202,7 +202,7 @@ async def test_an_officer_changes_its_own_password(registry: RegistryUnderTest) 
         headers=headers,
     )
     assert short.status_code == 422
-    assert short.json()["detail"][0]["reason"] == "too_short"
+    assert short.json()["errors"][0]["reason"] == "too_short"
     too_long = await registry.client.post(
         "/v1/officers/me/password",
         json={"current_password": created["initial_password"], "new_password": "ab1" * 50},

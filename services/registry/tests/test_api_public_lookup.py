@@ -259,7 +259,7 @@ async def test_refusals_name_the_field_and_the_reason(registry: RegistryUnderTes
     for q in (LISTED_PERSON[:10], LISTED_PERSON, f"李四{LISTED_PERSON[-6:]}"):
         response = await registry.client.get("/v1/public/subjects", params={"q": q})
         assert response.status_code == 422, response.text
-        [problem] = response.json()["detail"]
+        [problem] = response.json()["errors"]
         assert (problem["field"], problem["reason"]) == ("query.q", "identifier_fragment")
         assert q not in response.text
     too_long = await registry.client.get("/v1/public/subjects", params={"q": "福" * 51})
@@ -268,7 +268,7 @@ async def test_refusals_name_the_field_and_the_reason(registry: RegistryUnderTes
     assert too_many.status_code == 422
     nothing = await registry.client.get("/v1/public/subjects", params={"q": "（）"})
     assert nothing.status_code == 422
-    assert nothing.json()["detail"][0]["reason"] == "nothing_searchable"
+    assert nothing.json()["errors"][0]["reason"] == "nothing_searchable"
 
 
 async def test_the_registry_knows_every_listed_subject_without_overwriting_registered_ones(

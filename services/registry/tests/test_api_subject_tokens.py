@@ -61,7 +61,7 @@ async def test_a_person_gets_a_token_and_the_log_never_shows_the_id(
 async def test_only_a_portal_department_may_obtain_one(registry: RegistryUnderTest) -> None:
     status, body = await _subject_token(registry, VALID_USCC, registry.as_department("tax"))
     assert status == 403, body
-    assert ROLE_PORTAL in str(body["message"])
+    assert ROLE_PORTAL in str(body["detail"])
     unauthenticated = await registry.client.post(
         "/v1/oauth/subject-token", data={"subject_code": VALID_USCC}
     )
@@ -87,7 +87,7 @@ async def test_a_malformed_code_is_refused_naming_the_position(
 ) -> None:
     status, body = await _subject_token(registry, code, registry.as_portal())
     assert status == 422, body
-    [problem] = body["detail"]
+    [problem] = body["errors"]
     assert problem["field"] == "body.subject_code"
     assert problem["reason"] == reason
     assert problem["position"] == position
@@ -98,7 +98,7 @@ async def test_a_malformed_code_is_refused_naming_the_position(
 async def test_a_code_of_the_wrong_length_is_refused(registry: RegistryUnderTest) -> None:
     status, body = await _subject_token(registry, "9135", registry.as_portal())
     assert status == 422
-    [problem] = body["detail"]
+    [problem] = body["errors"]
     assert (problem["field"], problem["reason"]) == ("body.subject_code", "uscc_length")
 
 

@@ -34,7 +34,7 @@ async def test_a_wrong_uscc_check_character_is_refused_naming_it(
         headers=registry.as_department(),
     )
     assert response.status_code == 422
-    [problem] = response.json()["detail"]
+    [problem] = response.json()["errors"]
     assert problem["field"] == "body.code"
     assert problem["reason"] == "uscc_check_character"
     assert problem["position"] == 18
@@ -102,7 +102,7 @@ async def test_natural_persons_need_a_resident_id_and_are_masked_in_searches(
         headers=headers,
     )
     assert wrong_type.status_code == 422
-    assert wrong_type.json()["detail"][0]["reason"].startswith("resident_id_")
+    assert wrong_type.json()["errors"][0]["reason"].startswith("resident_id_")
     person = "35010219800101001" + resident_id_check_character("35010219800101001")
     created = await registry.client.post(
         "/v1/subjects",
@@ -131,7 +131,7 @@ async def test_bad_input_gets_a_machine_readable_4xx(registry: RegistryUnderTest
         headers=headers,
     )
     assert bad_person.status_code == 422
-    problem = bad_person.json()["detail"][0]
+    problem = bad_person.json()["errors"][0]
     assert problem["field"] == "body.linked_persons.0.resident_id"
     assert problem["reason"] == "resident_id_check_character"
     assert "110105194912310021" not in bad_person.text  # the input is never echoed
@@ -140,16 +140,16 @@ async def test_bad_input_gets_a_machine_readable_4xx(registry: RegistryUnderTest
         "/v1/subjects", json=_enterprise(subject_type="company"), headers=headers
     )
     assert unknown_type.status_code == 422
-    assert unknown_type.json()["detail"][0]["field"] == "body.subject_type"
+    assert unknown_type.json()["errors"][0]["field"] == "body.subject_type"
 
     await registry.client.post("/v1/subjects", json=_enterprise(), headers=headers)
     again = await registry.client.post("/v1/subjects", json=_enterprise(), headers=headers)
     assert again.status_code == 409
-    assert again.json()["error"] == "conflict"
+    assert again.json()["code"] == "conflict"
 
     missing = await registry.client.get("/v1/subjects/91110000802100433B", headers=headers)
     assert missing.status_code == 404
-    assert missing.json()["error"] == "not_found"
+    assert missing.json()["code"] == "not_found"
 
 
 async def test_every_call_is_attributed_to_a_department_or_refused(
@@ -162,7 +162,7 @@ async def test_every_call_is_attributed_to_a_department_or_refused(
         f"/v1/subjects/{VALID_USCC}", headers={"Authorization": "Bearer not.a.token"}
     )
     assert forged.status_code == 401
-    assert forged.json()["error"] == "unauthenticated"
+    assert forged.json()["code"] == "unauthenticated"
     await registry.client.post("/v1/subjects", json=_enterprise(), headers=registry.as_department())
     async with registry_of(registry.app).runtime.db.sessions() as session:
         created_by = await session.scalar(select(orm.subjects.c.created_by))
@@ -183,7 +183,7 @@ async def test_an_unrelated_department_cannot_rewrite_a_subject(
         f"/v1/subjects/{VALID_USCC}", json=rewrite, headers=registry.as_department("youth-league")
     )
     assert refused.status_code == 403, refused.text
-    assert refused.json()["error"] == "forbidden"
+    assert refused.json()["code"] == "forbidden"
     unchanged = await registry.client.get(
         f"/v1/subjects/{VALID_USCC}", headers=registry.as_department("youth-league")
     )

@@ -98,8 +98,8 @@ async def test_token_requests_are_rate_limited_per_client_with_retry_after(
         data={"grant_type": "client_credentials", "client_id": "tax", "client_secret": "x"},
     )
     assert response.status_code == 429
-    assert response.json()["error"] == "too_many_requests"
-    assert "4 per 1 minute" in response.json()["message"]
+    assert response.json()["code"] == "too_many_requests"
+    assert "4 per 1 minute" in response.json()["detail"]
     assert 1 <= int(response.headers["retry-after"]) <= 60
 
 
@@ -135,7 +135,7 @@ async def test_a_rotated_secret_revokes_the_tokens_issued_before_it(
 
     await eventually(refused, within=10)
     answer = await limited.client.get("/v1/departments/tax", headers=old)
-    assert "revoked" in answer.json()["message"]
+    assert "revoked" in answer.json()["detail"]
     fresh = await _token(limited, "tax", rotated.json()["client_secret"])
     new = {"Authorization": f"Bearer {fresh}"}
     assert (await limited.client.get("/v1/departments/tax", headers=new)).status_code == 200
@@ -245,7 +245,7 @@ async def test_a_service_following_the_key_set_url_accepts_a_new_key_without_a_r
         assert (await registry.client.get("/v1/departments", headers=current)).status_code == 200
         refused = await registry.client.get("/v1/departments", headers=upcoming)
         assert refused.status_code == 401
-        assert "unknown signing key" in refused.json()["message"]
+        assert "unknown signing key" in refused.json()["detail"]
         # The next key is announced in the key set: accepted within the refresh interval.
         document.write_text(
             json.dumps({"keys": [keys.issuer.public_jwk(), next_issuer.public_jwk()]})

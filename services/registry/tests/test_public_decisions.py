@@ -236,7 +236,7 @@ async def test_a_natural_person_is_masked_and_never_found_by_a_part_of_the_id(
     for q in (PERSON, PERSON[:6], "1101", "李四 19491231", "１１０１０５", "〔2026〕1234"):
         status, body = await _query(registry, q=q)
         assert status == 422, (q, body)
-        [problem] = body["detail"]
+        [problem] = body["errors"]
         assert (problem["field"], problem["reason"]) == ("q", "identifier_fragment")
         assert PERSON[:6] not in str(body)
     # A complete USCC is no fragment.

@@ -160,7 +160,7 @@ async def test_a_csv_import_and_what_is_refused_before_anything_is_stored(
         headers=headers,
     )
     assert no_header.status_code == 422
-    assert no_header.json()["detail"][0]["reason"] == "csv_header"
+    assert no_header.json()["errors"][0]["reason"] == "csv_header"
     plain = await trigger.client.post(
         "/v1/list-entries/bulk",
         content=b"x",

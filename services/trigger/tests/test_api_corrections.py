@@ -86,7 +86,7 @@ async def test_corrections_follow_the_rules_of_a_submission(trigger: TriggerUnde
         headers=trigger.as_department(),
     )
     assert too_long.status_code == 422
-    assert too_long.json()["detail"][0]["reason"] == "period_exceeds_max"
+    assert too_long.json()["errors"][0]["reason"] == "period_exceeds_max"
     other_subject = await trigger.client.post(
         url,
         json=correction(
@@ -96,7 +96,7 @@ async def test_corrections_follow_the_rules_of_a_submission(trigger: TriggerUnde
         headers=trigger.as_department(),
     )
     assert other_subject.status_code == 422
-    assert other_subject.json()["detail"][0]["reason"] == "not_correctable"
+    assert other_subject.json()["errors"][0]["reason"] == "not_correctable"
     no_reason = {k: v for k, v in correction(trigger).items() if k != "reason"}
     missing = await trigger.client.post(url, json=no_reason, headers=trigger.as_department())
     assert missing.status_code == 422

@@ -62,7 +62,7 @@ async def test_a_minors_listing_is_refused_with_reason_minor(trigger: TriggerUnd
         ),
     )
     assert r.status_code == 422, r.text
-    [problem] = r.json()["detail"]
+    [problem] = r.json()["errors"]
     assert (problem["field"], problem["reason"]) == ("body.subject.code", "minor")
     assert "法释〔2017〕7号 第五条" in problem["message"]
     assert child not in r.text
@@ -73,7 +73,7 @@ async def test_a_court_entry_without_its_case_record_is_refused(trigger: Trigger
     await trigger.seed(CURRENT)
     r = await post(trigger, court_entry(trigger.trigger.today(), court_case=None))
     assert r.status_code == 422
-    assert [p["reason"] for p in r.json()["detail"]] == ["court_case_required"]
+    assert [p["reason"] for p in r.json()["errors"]] == ["court_case_required"]
 
 
 async def test_entries_are_recorded_under_the_edition_of_their_decision_date(

@@ -49,7 +49,7 @@ async def test_an_entry_is_recorded_once_sent_once_and_returned_on_a_repost(
 
     changed = await post(trigger, tax_entry(today, grounds="另一事由"))
     assert changed.status_code == 409
-    [problem] = changed.json()["detail"]
+    [problem] = changed.json()["errors"]
     assert problem["reason"] == "record_id_conflict" and problem["entry_id"] == entry["entry_id"]
     assert "/corrections" in problem["message"]
 
@@ -68,7 +68,7 @@ async def test_bad_input_is_refused_with_a_reason_per_field_and_nothing_stored(
     async def refused(body: dict[str, Any], status: int = 422, department: str = "tax") -> Any:
         r = await post(trigger, body, department)
         assert r.status_code == status, r.text
-        return {p["field"]: p for p in r.json()["detail"]}
+        return {p["field"]: p for p in r.json()["errors"]}
 
     unknown = await refused(tax_entry(today, list_type="black.tax.no-such-list"))
     assert unknown["body.list_type"]["reason"] == "unknown_list_type"

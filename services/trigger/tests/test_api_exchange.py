@@ -322,14 +322,14 @@ async def test_other_regions_entries_carry_their_origin(trigger: TriggerUnderTes
         headers=trigger.as_department(),
     )
     assert r.status_code == 403, r.text
-    assert r.json()["detail"][0]["reason"] == "origin_not_allowed"
+    assert r.json()["errors"][0]["reason"] == "origin_not_allowed"
     # A partner must name it.
     r = await trigger.client.post(
         "/v1/list-entries", json=tax_entry(today), headers=partner_headers(trigger)
     )
     assert r.status_code == 422, r.text
-    assert r.json()["detail"][0]["field"] == "body.origin"
-    assert r.json()["detail"][0]["reason"] == "origin_required"
+    assert r.json()["errors"][0]["field"] == "body.origin"
+    assert r.json()["errors"][0]["reason"] == "origin_required"
     # Neither initiator nor partner: 403.
     r = await trigger.client.post(
         "/v1/list-entries",

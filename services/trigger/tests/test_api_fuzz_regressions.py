@@ -18,7 +18,7 @@ async def test_a_nul_character_in_a_query_parameter_is_refused_not_a_server_erro
         "/v1/list-entries", params={"list_type": "black\x00"}, headers=trigger.as_department()
     )
     assert answer.status_code == 422, answer.text
-    [problem] = answer.json()["detail"]
+    [problem] = answer.json()["errors"]
     assert problem["reason"] == "nul_character" and "U+0000" in problem["message"]
 
 
@@ -31,7 +31,7 @@ async def test_a_nul_character_in_a_body_is_refused_and_nothing_is_stored(
         "/v1/list-entries", json=body, headers=trigger.as_department()
     )
     assert answer.status_code == 422, answer.text
-    assert answer.json()["detail"][0]["reason"] == "nul_character"
+    assert answer.json()["errors"][0]["reason"] == "nul_character"
     assert await trigger.count("list_entries") == 0 and await trigger.outbox() == []
 
 

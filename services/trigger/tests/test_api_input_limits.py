@@ -65,7 +65,7 @@ async def test_a_50_mb_entry_is_refused_413_as_it_streams_never_read_whole(
     chunked = Body(50 * MIB)  # no Content-Length: refused once the limit is passed
     r = await trigger.client.post("/v1/list-entries", content=chunked, headers=headers)
     assert r.status_code == 413, r.text
-    assert r.json()["limit"] == MIB and f"limit of {MIB} bytes" in r.json()["message"]
+    assert r.json()["limit"] == MIB and f"limit of {MIB} bytes" in r.json()["detail"]
     assert chunked.sent <= MIB + 2 * chunked.piece  # the rest was never taken from the client
     announced = Body(50 * MIB)  # a Content-Length over the limit: refused before any piece
     r = await trigger.client.post(
@@ -105,7 +105,7 @@ async def test_long_names_and_deep_json_are_refused_422_with_the_limit(
         "/v1/list-entries", json=tax_entry(today, linked_persons=people(10_000)), headers=headers
     )
     assert long.status_code == 422, long.text
-    problems = {p["field"]: p for p in long.json()["detail"]}
+    problems = {p["field"]: p for p in long.json()["errors"]}
     name = problems["body.linked_persons.0.name"]
     assert name["reason"] == "string_too_long" and "100" in name["message"]
     assert name["limit"] == 100
@@ -115,7 +115,7 @@ async def test_long_names_and_deep_json_are_refused_422_with_the_limit(
         headers=headers,
     )
     assert evidence.status_code == 422
-    assert evidence.json()["detail"][0]["field"] == "body.evidence_references.0"
+    assert evidence.json()["errors"][0]["field"] == "body.evidence_references.0"
 
     deep = await trigger.client.post(
         "/v1/list-entries",
@@ -123,7 +123,7 @@ async def test_long_names_and_deep_json_are_refused_422_with_the_limit(
         headers={**headers, "Content-Type": "application/json"},
     )
     assert deep.status_code == 422, deep.text
-    [problem] = deep.json()["detail"]
+    [problem] = deep.json()["errors"]
     assert problem["reason"] == "nested_too_deep" and problem["limit"] == 32
     assert await trigger.count("list_entries") == 0
 

@@ -33,14 +33,14 @@ async def test_a_listing_needs_the_notice_and_waits_for_the_window(
         "/v1/list-entries", json=tax_entry(today), headers=trigger.as_department()
     )
     assert missing.status_code == 422
-    assert [p["reason"] for p in missing.json()["detail"]] == ["prior_notice_required"]
+    assert [p["reason"] for p in missing.json()["errors"]] == ["prior_notice_required"]
     open_window = await trigger.client.post(
         "/v1/list-entries",
         json=tax_entry(today, prior_notice=prior_notice(today, response_received=False)),
         headers=trigger.as_department(),
     )
     assert open_window.status_code == 422
-    [problem] = open_window.json()["detail"]
+    [problem] = open_window.json()["errors"]
     assert problem["reason"] == "response_window_open" and problem["window_ends"] > str(today)
     assert problem["window_ends"] in problem["message"]
     late = await trigger.client.post(
@@ -48,7 +48,7 @@ async def test_a_listing_needs_the_notice_and_waits_for_the_window(
         json=tax_entry(today, prior_notice=prior_notice(today + timedelta(days=1))),
         headers=trigger.as_department(),
     )
-    assert late.json()["detail"][0]["reason"] == "notice_in_future"
+    assert late.json()["errors"][0]["reason"] == "notice_in_future"
 
     told = prior_notice(today - timedelta(days=30), response_received=False)
     posted = await trigger.client.post(
@@ -84,7 +84,7 @@ async def test_a_listing_needs_the_notice_and_waits_for_the_window(
         json={**body, "reason": "x", "prior_notice": future},
         headers=trigger.as_department(),
     )
-    assert refused.json()["detail"][0]["reason"] == "notice_in_future"
+    assert refused.json()["errors"][0]["reason"] == "notice_in_future"
 
 
 async def test_bulk_lines_and_the_topic_go_through_the_same_rule(

@@ -93,24 +93,24 @@ async def test_refusals_name_the_field(trigger: TriggerUnderTest) -> None:
     no_licence = licence(date(2026, 3, 10), licence=None)
     r = await post(trigger, no_licence)
     assert r.status_code == 422
-    assert r.json()["detail"][0]["field"] == "body.licence"
-    assert r.json()["detail"][0]["reason"] == "required_for_kind"
+    assert r.json()["errors"][0]["field"] == "body.licence"
+    assert r.json()["errors"][0]["reason"] == "required_for_kind"
 
     r = await post(trigger, penalty(date(2026, 3, 11)))
     assert r.status_code == 422
-    assert r.json()["detail"][0]["reason"] == "decision_date_in_future"
+    assert r.json()["errors"][0]["reason"] == "decision_date_in_future"
 
     bad = penalty(date(2026, 3, 10))
     bad["counterpart"]["code"] = "91350100M000100Y44"
     r = await post(trigger, bad)
     assert r.status_code == 422
-    assert r.json()["detail"][0]["field"] == "body.counterpart.code"
-    assert r.json()["detail"][0]["position"] == 18
+    assert r.json()["errors"][0]["field"] == "body.counterpart.code"
+    assert r.json()["errors"][0]["position"] == 18
 
     r = await post(trigger, penalty(date(2026, 3, 10), "serious", publication_months=6))
     assert r.status_code == 422
-    assert r.json()["detail"][0]["reason"] == "publication_months_out_of_bounds"
-    assert (r.json()["detail"][0]["min"], r.json()["detail"][0]["max"]) == (12, 36)
+    assert r.json()["errors"][0]["reason"] == "publication_months_out_of_bounds"
+    assert (r.json()["errors"][0]["min"], r.json()["errors"][0]["max"]) == (12, 36)
     assert await trigger.count("publicity_decisions") == 0
 
     # A subject token is not a department.
@@ -238,8 +238,8 @@ async def test_withdrawal_and_authority(trigger: TriggerUnderTest) -> None:
         withdrawal, json={"reason": "repaired"}, headers=trigger.as_department("market")
     )
     assert r.status_code == 409
-    assert r.json()["detail"][0]["reason"] == "repair_before_minimum_period"
-    assert r.json()["detail"][0]["repair_from"] == "2026-06-10"
+    assert r.json()["errors"][0]["reason"] == "repair_before_minimum_period"
+    assert r.json()["errors"][0]["repair_from"] == "2026-06-10"
     assert await trigger.outbox(WITHDRAWN) == []
 
     at(trigger, date(2026, 6, 10))
@@ -267,7 +267,7 @@ async def test_withdrawal_and_authority(trigger: TriggerUnderTest) -> None:
     changed["penalty"]["content"] = "警告"
     r = await post(trigger, changed)
     assert r.status_code == 409
-    assert r.json()["detail"][0]["reason"] == "decision_withdrawn"
+    assert r.json()["errors"][0]["reason"] == "decision_withdrawn"
 
 
 async def test_listing_is_per_department(trigger: TriggerUnderTest) -> None:
@@ -367,7 +367,7 @@ async def test_bulk_limits_answer_413(small_trigger: TriggerUnderTest) -> None:
     headers = {**trigger.as_department("market"), "content-type": "application/x-ndjson"}
     r = await trigger.client.post(f"{URL}/bulk", content=_ndjson(*items), headers=headers)
     assert r.status_code == 413
-    assert r.json()["detail"][0]["limit"] == 2
+    assert r.json()["errors"][0]["limit"] == 2
     big = licence(decided)
     big["licence"]["content"] = "许" * 2000
     r = await trigger.client.post(f"{URL}/bulk", content=_ndjson(big, big), headers=headers)

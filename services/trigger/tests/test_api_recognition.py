@@ -99,7 +99,7 @@ async def test_the_office_keeps_each_groups_pool_in_versions(trigger: TriggerUnd
     assert len(old.json()["experts"]) == 20  # history kept
     twice = await put_pool(trigger, experts=[EXPERTS[0], EXPERTS[0]])
     assert twice.status_code == 422
-    assert twice.json()["detail"][0]["reason"] == "duplicate_expert"
+    assert twice.json()["errors"][0]["reason"] == "duplicate_expert"
 
 
 async def test_a_draw_cannot_be_chosen_and_is_reverified_from_its_record(
@@ -113,12 +113,12 @@ async def test_a_draw_cannot_be_chosen_and_is_reverified_from_its_record(
     for chosen in ({"count": 3, "seed": 269}, {"count": 3, "pool": ["expert-01"]}):
         refused = await draw(trigger, entry_id, chosen, finance)
         assert refused.status_code == 422
-        [problem] = refused.json()["detail"]
+        [problem] = refused.json()["errors"]
         assert problem["reason"] == "draw_chosen_by_platform"
         assert "the platform" in problem["message"]
     too_many = await draw(trigger, entry_id, {"count": 16}, finance)
     assert too_many.status_code == 422  # 20 experts, 5 of them the initiating department's
-    assert too_many.json()["detail"][0]["reason"] == "count_exceeds_pool"
+    assert too_many.json()["errors"][0]["reason"] == "count_exceeds_pool"
     assert (
         await draw(trigger, entry_id, {"count": 3}, trigger.as_department("tax"))
     ).status_code == 403
@@ -133,7 +133,7 @@ async def test_a_draw_cannot_be_chosen_and_is_reverified_from_its_record(
     # One draw per meeting: a department cannot draw again; the office only, with a reason.
     assert (await draw(trigger, entry_id, {"count": 3}, finance)).status_code == 409
     no_reason = await draw(trigger, entry_id, {"count": 3}, trigger.as_office())
-    assert no_reason.json()["detail"][0]["reason"] == "redraw_reason_required"
+    assert no_reason.json()["errors"][0]["reason"] == "redraw_reason_required"
     again = await draw(trigger, entry_id, {"count": 3, "reason": "专家回避"}, trigger.as_office())
     assert again.status_code == 200 and again.json()["reason"] == "专家回避"
 
@@ -168,7 +168,7 @@ async def test_departments_and_a_majority_of_drawn_experts_approve_and_only_then
     assert first.status_code == 200 and first.json()["status"] == "awaiting_recognition"
     assert (await vote(trigger, entry_id, "trading", "approve")).status_code == 409
     outsider = await vote(trigger, entry_id, "tax", "approve")
-    assert outsider.status_code == 403 and "not convened" in outsider.json()["message"]
+    assert outsider.status_code == 403 and "not convened" in outsider.json()["detail"]
     await vote(trigger, entry_id, "finance", "approve")
     last = await vote(trigger, entry_id, "construction", "approve")
     assert last.json()["status"] == "awaiting_recognition"  # the experts have not voted
@@ -184,7 +184,7 @@ async def test_departments_and_a_majority_of_drawn_experts_approve_and_only_then
     assert by_department.status_code == 403  # the office records the experts' votes
     not_drawn = await expert_vote(trigger, entry_id, "expert-00", "approve")
     assert not_drawn.status_code == 422
-    assert not_drawn.json()["detail"][0]["reason"] == "expert_not_drawn"
+    assert not_drawn.json()["errors"][0]["reason"] == "expert_not_drawn"
     assert (await expert_vote(trigger, entry_id, experts[0], "approve")).json()[
         "status"
     ] == "awaiting_recognition"

@@ -422,7 +422,7 @@ async def test_reports_refuse_bad_months_and_ranges(trigger: TriggerUnderTest) -
     ]:
         r = await trigger.client.get(path, params=params, headers=office)
         assert r.status_code == 422, r.text
-        assert r.json()["detail"][0]["reason"] == reason
+        assert r.json()["errors"][0]["reason"] == reason
     for path, params in [
         ("/v1/reports/monthly/2026-13", {}),
         ("/v1/reports", {"from": "2026-05-01"}),
@@ -591,13 +591,13 @@ async def test_a_typical_case_is_bounded_and_checked(trigger: TriggerUnderTest) 
         json={"kind": "dishonesty", "title": "t", "summary": "s", "entry_id": "nope"},
         headers=tax,
     )
-    assert r.status_code == 422 and r.json()["detail"][0]["reason"] == "entry_unknown"
+    assert r.status_code == 422 and r.json()["errors"][0]["reason"] == "entry_unknown"
     r = await trigger.client.post(
         "/v1/reports/monthly/2026-12/typical-cases",
         json={"kind": "dishonesty", "title": "t", "summary": "s"},
         headers=tax,
     )
-    assert r.status_code == 422 and r.json()["detail"][0]["reason"] == "month_in_future"
+    assert r.status_code == 422 and r.json()["errors"][0]["reason"] == "month_in_future"
     r = await trigger.client.post(
         path,
         json={"kind": "dishonesty", "title": "t", "summary": "s"},

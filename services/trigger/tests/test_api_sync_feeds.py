@@ -272,7 +272,7 @@ async def test_a_resumed_upload_counts_each_line_once(trigger: TriggerUnderTest)
         content=body(lines[:1]),
         headers={**trigger.as_department(), **NDJSON},
     )
-    assert r.status_code == 422 and r.json()["detail"][0]["reason"] == "line_gap"
+    assert r.status_code == 422 and r.json()["errors"][0]["reason"] == "line_gap"
     listed = (await trigger.client.get("/v1/sync-feeds", headers=trigger.as_department())).json()
     assert [f["feed_id"] for f in listed] == [feed["feed_id"]]
 
@@ -313,7 +313,7 @@ async def test_only_an_initiating_department_opens_a_feed(trigger: TriggerUnderT
         headers=trigger.as_department(),
     )
     assert r.status_code == 422
-    assert r.json()["detail"][0]["reason"] == "absent_reason_required"
+    assert r.json()["errors"][0]["reason"] == "absent_reason_required"
 
 
 def china_noon(day: date) -> datetime:
@@ -344,7 +344,7 @@ async def test_deletion_deadlines_in_working_days(trigger: TriggerUnderTest) -> 
         headers=headers,
     )
     assert r.status_code == 422
-    assert {p["reason"] for p in r.json()["detail"]} == {
+    assert {p["reason"] for p in r.json()["errors"]} == {
         "unknown_deletion_ground",
         "arose_on_in_future",
     }
@@ -467,7 +467,7 @@ async def test_a_revocation_gives_the_ground_with_its_date_and_under_the_list_ty
         headers=headers,
     )
     assert r.status_code == 422
-    assert r.json()["detail"][0] == {
+    assert r.json()["errors"][0] == {
         "field": "body.ground_arose_on",
         "reason": "deletion_ground_incomplete",
         "message": "give deletion_ground and ground_arose_on together, or neither",
@@ -478,8 +478,8 @@ async def test_a_revocation_gives_the_ground_with_its_date_and_under_the_list_ty
         headers=headers,
     )
     assert r.status_code == 422
-    assert r.json()["detail"][0]["field"] == "body.deletion_ground"
-    assert r.json()["detail"][0]["allowed"] == ["performed", "revoked_judgment"]
+    assert r.json()["errors"][0]["field"] == "body.deletion_ground"
+    assert r.json()["errors"][0]["allowed"] == ["performed", "revoked_judgment"]
     # nothing changed: the entry is still in force
     got = await trigger.client.get(f"/v1/list-entries/{entry_id}", headers=headers)
     assert got.json()["status"] == "in_force"
@@ -494,7 +494,7 @@ async def test_a_revocation_gives_the_ground_with_its_date_and_under_the_list_ty
         json={"ground": "performed", "arose_on": str(today)},
         headers=headers,
     )
-    assert r.status_code == 422 and r.json()["detail"][0]["reason"] == "no_deletion_rules"
+    assert r.status_code == 422 and r.json()["errors"][0]["reason"] == "no_deletion_rules"
     # only the initiating department records a ground
     r = await trigger.client.post(
         f"/v1/list-entries/{entry_id}/deletion-ground",

@@ -148,7 +148,7 @@ async def test_an_objection_suspends_and_information_right_resumes_with_a_longer
         headers=trigger.as_department(),
     )
     assert refused.status_code == 409
-    assert "suspended pending objection obj-1" in refused.json()["message"]
+    assert "suspended pending objection obj-1" in refused.json()["detail"]
 
     decision = decided(entry_id, now - timedelta(days=10)).message(APPEALS)
     await trigger.send(decision)

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, Table, delete, insert, select
 
+from jrp_shared import api_examples
 from jrp_shared.bus.base import Bus
 from jrp_shared.calendar import UnsupportedYearError, WorkingDayCalendar, YearSchedule
 from jrp_shared.db import Database
@@ -105,7 +106,11 @@ def deadline_router(calendar_of: Callable[[Request], WorkingDayCalendar]) -> API
     """`GET /v1/calendar/deadline`, answered from the service's own calendar."""
     router = APIRouter(prefix="/v1/calendar", tags=["calendar"])
 
-    @router.get("/deadline", response_model=DeadlineRead)
+    @router.get(
+        "/deadline",
+        response_model=DeadlineRead,
+        responses=api_examples.answer(api_examples.DEADLINE),
+    )
     async def deadline(
         request: Request,
         _by: Department,

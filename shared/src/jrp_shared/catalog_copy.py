@@ -32,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from jrp_shared import api_examples
 from jrp_shared.calendar_copy import CalendarCopy, deadline_router, follow_calendar
 from jrp_shared.errors import NotFound
 from jrp_shared.events import topics
@@ -179,14 +180,22 @@ class CatalogCopy:
         """Read-only view of this service's copy, same paths as the registry's catalog."""
         router = APIRouter(prefix="/v1/catalog", tags=["catalog (this service's copy)"])
 
-        @router.get("/list-types", response_model=list[ListTypePublished])
+        @router.get(
+            "/list-types",
+            response_model=list[ListTypePublished],
+            responses=api_examples.answer([api_examples.LIST_TYPE]),
+        )
         async def list_types(
             request: Request, _by: Department, on: Annotated[date | None, Query()] = None
         ) -> list[ListTypePublished]:
             async with runtime_of(request).db.sessions() as session:
                 return await self.list_types_in_force(session, on or date.today())
 
-        @router.get("/list-types/{code}", response_model=ListTypePublished)
+        @router.get(
+            "/list-types/{code}",
+            response_model=ListTypePublished,
+            responses=api_examples.answer(api_examples.LIST_TYPE),
+        )
         async def list_type(
             request: Request, code: str, _by: Department, on: Annotated[date | None, Query()] = None
         ) -> ListTypePublished:
@@ -196,7 +205,11 @@ class CatalogCopy:
                 raise NotFound(f"no list type {code!r} in force in this service's catalog copy")
             return found
 
-        @router.get("/measures", response_model=list[MeasurePublished])
+        @router.get(
+            "/measures",
+            response_model=list[MeasurePublished],
+            responses=api_examples.answer([api_examples.MEASURE]),
+        )
         async def measures(
             request: Request, _by: Department, on: Annotated[date | None, Query()] = None
         ) -> list[MeasurePublished]:

@@ -1,8 +1,8 @@
 """One exception hierarchy whose classes carry their HTTP status.
 
 Domain code raises these without knowing about HTTP; `jrp_shared.web` maps them to responses
-in one handler, so every service answers bad input the same way: a 4xx with a machine-readable
-body naming the field and the reason.
+in one handler, so every service answers bad input the same way: a 4xx with RFC 9457 problem
+details naming each field and the reason (`jrp_shared.problems`).
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
+
+from jrp_shared.problems import problem
 
 
 @dataclass(frozen=True)
@@ -39,10 +41,10 @@ class DomainError(Exception):
         self.problems = problems or []
 
     def as_json(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"error": self.code, "message": self.message}
-        if self.problems:
-            body["detail"] = [p.as_json() for p in self.problems]
-        return body
+        """Its RFC 9457 problem details (`jrp_shared.problems`)."""
+        return problem(
+            self.status, self.code, self.message, errors=[p.as_json() for p in self.problems]
+        )
 
 
 class InvalidInput(DomainError):

@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jrp_shared.errors import InvalidInput
+from jrp_shared.problems import MEDIA_TYPE
 
 REASON: Final = "nul_character"
 MESSAGE: Final = "a text in the request contains U+0000 (NUL), which cannot be stored"
@@ -111,4 +112,5 @@ def _replaying(
 
 
 async def _answer(error: InvalidInput, scope: Scope, receive: Receive, send: Send) -> None:
-    await JSONResponse(error.as_json(), status_code=error.status)(scope, receive, send)
+    answer = JSONResponse(error.as_json(), status_code=error.status, media_type=MEDIA_TYPE)
+    await answer(scope, receive, send)

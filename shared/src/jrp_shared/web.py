@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Collection,
+    Iterable,
+    Mapping,
+    Sequence,
+)
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.routing import APIRoute
@@ -25,14 +34,23 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match, compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from jrp_shared import limits
+from jrp_shared import api_examples, limits
 from jrp_shared.api_docs import install_api_docs
 from jrp_shared.auth import Principal
 from jrp_shared.correlation import HTTP_HEADER, new_correlation_id, set_correlation_id
-from jrp_shared.errors import DomainError, TooManyRequests, Unauthenticated
+from jrp_shared.errors import (
+    DomainError,
+    FieldProblem,
+    InvalidInput,
+    TooManyRequests,
+    Unauthenticated,
+)
 from jrp_shared.logging import get_logger
 from jrp_shared.nul_refusal import NulRefusal
 from jrp_shared.nul_refusal import refusal as nul_refused
+from jrp_shared.openapi import install_error_documentation
+from jrp_shared.problems import MEDIA_TYPE as PROBLEM_MEDIA_TYPE
+from jrp_shared.problems import problem
 from jrp_shared.runtime import ServiceRuntime
 from jrp_shared.tracing import context_from_headers
 from jrp_shared.transient import is_transient
@@ -194,15 +212,13 @@ class _RequestContext:
                 log.warning("dependency unavailable", route=route_path, error=str(exc))
                 if response_started:
                     raise
-                await JSONResponse(
-                    {
-                        "error": "dependency_unavailable",
-                        "message": "the service's database or bus is unavailable for the "
-                        "moment (restarting?); retry later",
-                        "correlation_id": correlation_id,
-                    },
-                    status_code=503,
+                await problem_response(
+                    503,
+                    "dependency_unavailable",
+                    "the service's database or bus is unavailable for the moment "
+                    "(restarting?); retry later",
                     headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+                    correlation_id=correlation_id,
                 )(scope, receive, send_with_header)
                 return
             # A bug, not the caller's fault: logged with its traceback, answered in JSON with
@@ -210,13 +226,11 @@ class _RequestContext:
             log.exception("unhandled error", route=route_path)
             if response_started:
                 raise
-            await JSONResponse(
-                {
-                    "error": "internal_error",
-                    "message": "the service failed; quote the correlation id to its operators",
-                    "correlation_id": correlation_id,
-                },
-                status_code=500,
+            await problem_response(
+                500,
+                "internal_error",
+                "the service failed; quote the correlation id to its operators",
+                correlation_id=correlation_id,
             )(scope, receive, send_with_header)
         finally:
             elapsed = time.perf_counter() - started
@@ -263,20 +277,36 @@ def _validation_problems(exc: RequestValidationError) -> list[dict[str, Any]]:
     return problems
 
 
+def problem_response(
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    errors: Sequence[Mapping[str, Any]] = (),
+    headers: Mapping[str, str] | None = None,
+    **extensions: Any,
+) -> JSONResponse:
+    """An RFC 9457 problem as `application/problem+json` (`jrp_shared.problems`)."""
+    return JSONResponse(
+        problem(status, code, detail, errors=errors, **extensions),
+        status_code=status,
+        headers=headers,
+        media_type=PROBLEM_MEDIA_TYPE,
+    )
+
+
 def body_too_large(limit: int) -> JSONResponse:
     """413 naming the limit (docs/security.md, "Limits")."""
-    return JSONResponse(
-        {
-            "error": "too_large",
-            "message": f"the request body is larger than the limit of {limit} bytes",
-            "limit": limit,
-        },
-        status_code=413,
+    return problem_response(
+        413,
+        "too_large",
+        f"the request body is larger than the limit of {limit} bytes",
+        limit=limit,
     )
 
 
 def _refuse(status: int, error: str, message: str, limit: float) -> ASGIApp:
-    return JSONResponse({"error": error, "message": message, "limit": limit}, status_code=status)
+    return problem_response(status, error, message, limit=limit)
 
 
 class _InputEdges:
@@ -404,13 +434,11 @@ class BodyTimedOut(StarletteHTTPException):
 
 
 def body_timed_out(seconds: float) -> JSONResponse:
-    return JSONResponse(
-        {
-            "error": "body_timeout",
-            "message": f"no part of the request body came within {seconds} seconds",
-            "limit": seconds,
-        },
-        status_code=408,
+    return problem_response(
+        408,
+        "body_timeout",
+        f"no part of the request body came within {seconds} seconds",
+        limit=seconds,
     )
 
 
@@ -449,6 +477,50 @@ def _is_json(scope: Scope) -> bool:
     return False
 
 
+def refuse_unknown_query(names: Iterable[str], allowed: Collection[str]) -> None:
+    """422 naming every query parameter the operation does not know (issue 17): a typo
+    (`?depatment=tax`) must not silently answer as if no filter had been asked for."""
+    unknown = sorted({name for name in names if name not in allowed})
+    if unknown:
+        known = ", ".join(sorted(allowed)) or "none"
+        raise InvalidInput(
+            f"unknown query parameter(s): {', '.join(unknown)[:300]} (this operation takes: "
+            f"{known})",
+            problems=[
+                FieldProblem(
+                    f"query.{name[:64]}", "unknown_parameter", "not a parameter of this operation"
+                )
+                for name in unknown[:20]
+            ],
+        )
+
+
+def _query_aliases(dependant: Dependant) -> set[str]:
+    names = {field.alias for field in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_aliases(sub)
+    return names
+
+
+def _query_names(route: APIRoute) -> frozenset[str]:
+    """The route's query parameter names, worked out once and kept on the route."""
+    names: frozenset[str] | None = getattr(route, "_jrp_query_names", None)
+    if names is None:
+        names = frozenset(_query_aliases(route.dependant))
+        setattr(route, "_jrp_query_names", names)  # noqa: B010 (not an attribute of APIRoute)
+    return names
+
+
+async def known_query_only(request: Request) -> None:
+    """An app-wide dependency: the request's query names only parameters of its route."""
+    route = request.scope.get("route")
+    if not request.scope.get("query_string") or not isinstance(route, APIRoute):
+        return
+    if not route.include_in_schema:  # the documentation pages (OAuth redirect: code, state)
+        return
+    refuse_unknown_query(request.query_params.keys(), _query_names(route))
+
+
 def domain_error_response(exc: DomainError) -> JSONResponse:
     """How a DomainError is answered: its status and its JSON (401 asks for a bearer; 503,
     e.g. the must-check audit could not be stored, and 429, a rate limit, say when to retry)."""
@@ -459,7 +531,9 @@ def domain_error_response(exc: DomainError) -> JSONResponse:
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     elif isinstance(exc, TooManyRequests):
         headers = {"Retry-After": str(exc.retry_after_seconds)}
-    return JSONResponse(exc.as_json(), status_code=exc.status, headers=headers)
+    return JSONResponse(
+        exc.as_json(), status_code=exc.status, headers=headers, media_type=PROBLEM_MEDIA_TYPE
+    )
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -470,20 +544,12 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(IntegrityError)
     async def concurrent_write(_request: Request, _exc: IntegrityError) -> JSONResponse:
         # Two writers raced for the same record; the loser's transaction was rolled back whole.
-        return JSONResponse(
-            {"error": "conflict", "message": "the record was written concurrently; retry"},
-            status_code=409,
-        )
+        return problem_response(409, "conflict", "the record was written concurrently; retry")
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse(
-            {
-                "error": "invalid_input",
-                "message": "the request is not valid",
-                "detail": _validation_problems(exc),
-            },
-            status_code=422,
+        return problem_response(
+            422, "invalid_input", "the request is not valid", errors=_validation_problems(exc)
         )
 
     @app.exception_handler(StarletteHTTPException)
@@ -494,27 +560,29 @@ def _install_error_handlers(app: FastAPI) -> None:
             return body_timed_out(exc.seconds)
         if isinstance(exc, JsonTooDeep):
             message = f"the body nests JSON arrays and objects more than {exc.limit} levels deep"
-            problem = {"field": "body", "reason": "nested_too_deep", "message": message}
-            return JSONResponse(
-                {
-                    "error": "invalid_input",
-                    "message": message,
-                    "detail": [{**problem, "limit": exc.limit}],
-                },
-                status_code=422,
+            item = {"field": "body", "reason": "nested_too_deep", "message": message}
+            return problem_response(
+                422, "invalid_input", message, errors=[{**item, "limit": exc.limit}]
+            )
+        if exc.status_code == 400 and request.scope.get("route") is not None:
+            # FastAPI could not read the body at all (not UTF-8, say): the body's shape.
+            message = "the request body could not be read as JSON text"
+            return problem_response(
+                422,
+                "invalid_input",
+                message,
+                errors=[{"field": "body", "reason": "json_invalid", "message": message}],
             )
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONResponse(
-            {"error": code, "message": str(exc.detail)},
-            status_code=exc.status_code,
-            headers=getattr(exc, "headers", None),
+        return problem_response(
+            exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None)
         )
 
 
 def _operations_router() -> APIRouter:
     router = APIRouter(tags=["operations"])
 
-    @router.get("/healthz", summary="Alive")
+    @router.get("/healthz", summary="Alive", responses=api_examples.answer(api_examples.ALIVE))
     async def healthz(request: Request) -> dict[str, str]:
         return {"status": "alive", "service": runtime_of(request).name}
 
@@ -574,6 +642,7 @@ def create_service_app(
         telemetry={"tracing": False, "metrics": False, "logs": False},
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(known_query_only)],
     )
     app.state.runtime = runtime
     app.add_middleware(NulRefusal)  # innermost: the edges' limits apply to what it reads
@@ -591,6 +660,7 @@ def create_service_app(
     )
     app.add_middleware(_RequestContext, hot_routes=hot_routes)
     _install_error_handlers(app)
+    install_error_documentation(app)
     app.router.routes[0:0] = hot_routes
     app.include_router(_operations_router())
     install_api_docs(app)

@@ -27,21 +27,18 @@ class UpstreamError(Exception):
     @property
     def message(self) -> str:
         if isinstance(self.body, dict):
-            text = self.body.get("message") or self.body.get("detail") or self.body.get("error")
+            # RFC 9457 problem details (jrp_shared.problems): `detail` in words, `code`
+            text = self.body.get("detail") or self.body.get("code")
             if isinstance(text, str):
                 return text
-            if isinstance(text, list):  # a validation error's problems
-                return "; ".join(
-                    str(p.get("msg") or p.get("reason") or p) if isinstance(p, dict) else str(p)
-                    for p in text
-                )
         return f"{self.service}: HTTP {self.status}"
 
     @property
     def problems(self) -> list[dict[str, Any]]:
-        """Field-level problems of a 422 (`[{field, reason}]`), for the form to show."""
+        """Field-level problems of a 422 (the problem's `errors`: `[{field, reason,
+        message}]`), for the form to show."""
         if isinstance(self.body, dict):
-            found = self.body.get("problems") or self.body.get("detail")
+            found = self.body.get("errors")
             if isinstance(found, list):
                 return [p for p in found if isinstance(p, dict)]
         return []

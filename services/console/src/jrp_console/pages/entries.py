@@ -279,7 +279,7 @@ def _checked(entry_id: str) -> str:
     """An entry id as trigger makes them; anything else is not found (never a path of its own
     on the service)."""
     if not _ENTRY_ID.match(entry_id):
-        raise UpstreamError("trigger", 404, {"error": "not_found"})
+        raise UpstreamError("trigger", 404, {"code": "not_found", "detail": "no such entry"})
     return entry_id
 
 

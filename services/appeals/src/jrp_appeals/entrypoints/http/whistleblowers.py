@@ -38,10 +38,13 @@ from jrp_appeals.service_layer import whistleblowers as handling
 from jrp_appeals.service_layer.whistleblowers import ReportView, Submission
 from jrp_shared.auth import ROLE_ADMINISTRATOR
 from jrp_shared.errors import InvalidInput, NotFound
+from jrp_shared.openapi import responses_for
 from jrp_shared.web import Department, Offset
 
 PREFIX = "/v1/whistleblower-reports"
-public_router = APIRouter(prefix=PREFIX, tags=["whistle-blower reports (public)"])
+public_router = APIRouter(
+    prefix=PREFIX, tags=["whistle-blower reports (public)"], responses=responses_for(429)
+)
 router = APIRouter(prefix=PREFIX, tags=["whistle-blower reports"])
 
 _NO_STORE = {"Cache-Control": "no-store"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Coroutine
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 import msgspec
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -35,7 +35,14 @@ from jrp_shared.auth import ROLE_ADMINISTRATOR
 from jrp_shared.errors import InvalidInput
 from jrp_shared.identifiers import mask_resident_id
 from jrp_shared.vocabulary import CaseKind, ListEntryStatus, SubjectType
-from jrp_shared.web import Department, Offset, QuietRoute, current_department, current_party
+from jrp_shared.web import (
+    Department,
+    Offset,
+    QuietRoute,
+    current_department,
+    current_party,
+    refuse_unknown_query,
+)
 
 router = APIRouter(tags=["must-check"])
 
@@ -214,8 +221,8 @@ class ProblemRead(BaseModel):
 class RefusedRead(BaseModel):
     index: int
     subject_code: str = Field(description="as sent; masked when shaped like a resident ID")
-    error: Literal["invalid_input"]
-    detail: list[ProblemRead]
+    code: Literal["invalid_input"]
+    errors: list[ProblemRead] = Field(description="as in a problem's `errors` (RFC 9457)")
 
 
 class BatchRead(BaseModel):
@@ -385,8 +392,8 @@ def _refused(item: Refused) -> dict[str, Any]:
     return {
         "index": item.index,
         "subject_code": shown,
-        "error": "invalid_input",
-        "detail": [p.as_json() for p in item.problems],
+        "code": "invalid_input",
+        "errors": [p.as_json() for p in item.problems],
     }
 
 
@@ -565,6 +572,7 @@ class _CheckRoute(QuietRoute):
                 subject_code: str = request.path_params["subject_code"]
                 return await check_one(subject_code, by, request)
             params = request.query_params
+            refuse_unknown_query(params.keys(), CHECK_QUERY)
             department = params.get("department")
             if department is not None and not 1 <= len(department) <= 32:
                 raise InvalidInput.for_field(
@@ -581,6 +589,10 @@ class _CheckRoute(QuietRoute):
             )
 
         return handle
+
+
+CHECK_QUERY: Final = frozenset({"department", "purpose", "business_reference", "as_of"})
+"""The single check's query parameters (parsed by `_HotCheckRoute`, not FastAPI)."""
 
 
 # The single check: on a router of its own, whose route the app matches before any other

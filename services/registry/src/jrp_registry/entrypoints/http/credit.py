@@ -17,11 +17,12 @@ from jrp_registry.service_layer import credit
 from jrp_shared.auth import ROLE_ADMINISTRATOR
 from jrp_shared.errors import NotFound
 from jrp_shared.identifiers import mask_resident_id
+from jrp_shared.openapi import responses_for
 from jrp_shared.vocabulary import CheckPurpose, DisclosureClass, ListEntryStatus, SubjectType
 from jrp_shared.web import Offset, Party
 
 router = APIRouter(prefix="/v1/subjects", tags=["credit record"])
-public_router = APIRouter(prefix="/v1/public", tags=["public lookup"])
+public_router = APIRouter(prefix="/v1/public", tags=["public lookup"], responses=responses_for(429))
 
 Purpose = Annotated[
     CheckPurpose | None,

@@ -13,8 +13,11 @@ from jrp_registry.domain.officers import PASSWORD_MAX_LENGTH
 from jrp_registry.entrypoints.http.deps import Portal, RegistryDep
 from jrp_registry.service_layer import handlers, officers
 from jrp_shared.errors import NotFound, Unauthenticated
+from jrp_shared.openapi import responses_for
 
-router = APIRouter(prefix="/v1/oauth", tags=["authentication"])
+router = APIRouter(
+    prefix="/v1/oauth", tags=["authentication"], responses=responses_for(401, 403, 429)
+)
 well_known = APIRouter(tags=["authentication"])
 
 

@@ -20,9 +20,10 @@ from jrp_registry.service_layer import public
 from jrp_shared.clock import china_date
 from jrp_shared.errors import NotFound
 from jrp_shared.identifiers import mask_resident_id
+from jrp_shared.openapi import responses_for
 from jrp_shared.vocabulary import LinkedPersonRole, ListColour, PerformanceState, SubjectType
 
-router = APIRouter(prefix="/v1/public", tags=["public"])
+router = APIRouter(prefix="/v1/public", tags=["public"], responses=responses_for(429))
 
 LANGUAGE = {"Content-Language": "zh-CN"}
 NOT_PUBLIC = "no public credit record for this code"

@@ -14,9 +14,10 @@ from jrp_registry.domain.publicity import MAX_QUERY, PublicDecision
 from jrp_registry.entrypoints.http.deps import PublicCaller, RegistryDep
 from jrp_registry.service_layer import publicity
 from jrp_shared.events.payloads import LicenceDetails, PenaltyDetails
+from jrp_shared.openapi import responses_for
 from jrp_shared.vocabulary import PublicityKind, SubjectType
 
-router = APIRouter(prefix="/v1/public", tags=["public"])
+router = APIRouter(prefix="/v1/public", tags=["public"], responses=responses_for(429))
 
 
 class CounterpartRead(BaseModel):
