@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from jrp_registry.adapters.cases import CaseRepository
 from jrp_registry.domain.cases import Case, CaseKind, CaseState
+from jrp_registry.entrypoints.http import examples
 from jrp_registry.entrypoints.http.deps import RegistryDep
 from jrp_shared.errors import NotFound
 from jrp_shared.web import Party
@@ -18,6 +19,8 @@ router = APIRouter(prefix="/v1/subjects", tags=["subjects"])
 
 
 class CaseRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra=examples.shown(examples.CASE))
+
     case_id: str
     kind: CaseKind
     entry_id: str

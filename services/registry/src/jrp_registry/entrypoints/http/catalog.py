@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from jrp_registry.adapters.repositories import CatalogRepository
 from jrp_registry.domain.catalog import (
@@ -14,6 +14,7 @@ from jrp_registry.domain.catalog import (
     ListTypeDefinition,
     MeasureDefinition,
 )
+from jrp_registry.entrypoints.http import examples
 from jrp_registry.entrypoints.http.deps import Administrator, RegistryDep
 from jrp_registry.service_layer import handlers
 from jrp_shared.errors import InvalidInput, NotFound
@@ -36,25 +37,41 @@ class VersionSummary(BaseModel):
 class ListTypeDetail(ListTypePublished):
     """A list type as in force, with its measures in force and its version history."""
 
+    model_config = ConfigDict(json_schema_extra=examples.shown(examples.TAX_LIST_TYPE_DETAIL))
+
     measures: list[MeasurePublished]
     versions: list[VersionSummary]
 
 
 class ListTypeChange(ListTypeDefinition):
+    model_config = ConfigDict(
+        json_schema_extra=examples.shown(examples.changed(examples.TAX_LIST_TYPE))
+    )
+
     effective_from: date
 
 
 class MeasureChange(MeasureDefinition):
+    model_config = ConfigDict(
+        json_schema_extra=examples.shown(examples.changed(examples.INVOICE_MEASURE))
+    )
+
     effective_from: date
 
 
-@router.get("/domains", response_model=list[DomainDefinition])
+@router.get(
+    "/domains", response_model=list[DomainDefinition], responses=examples.answer(examples.DOMAINS)
+)
 async def list_domains(_by: Department, registry: RegistryDep) -> list[DomainDefinition]:
     async with registry.runtime.db.sessions() as session:
         return await CatalogRepository(session).domains()
 
 
-@router.get("/list-types", response_model=list[ListTypePublished])
+@router.get(
+    "/list-types",
+    response_model=list[ListTypePublished],
+    responses=examples.answer([examples.published(examples.TAX_LIST_TYPE)]),
+)
 async def list_list_types(
     _by: Department,
     registry: RegistryDep,
@@ -93,7 +110,11 @@ async def get_list_type(
     )
 
 
-@router.put("/list-types/{code}", response_model=ListTypePublished)
+@router.put(
+    "/list-types/{code}",
+    response_model=ListTypePublished,
+    responses=examples.answer(examples.published(examples.TAX_LIST_TYPE, 2, examples.NEXT_EDITION)),
+)
 async def put_list_type(
     code: str, body: ListTypeChange, by: Administrator, registry: RegistryDep
 ) -> ListTypePublished:
@@ -108,7 +129,13 @@ async def put_list_type(
     return handlers.list_type_payload(version)
 
 
-@router.get("/measures", response_model=list[MeasurePublished])
+@router.get(
+    "/measures",
+    response_model=list[MeasurePublished],
+    responses=examples.answer(
+        [examples.published(examples.GRADE_MEASURE), examples.published(examples.INVOICE_MEASURE)]
+    ),
+)
 async def list_measures(
     _by: Department,
     registry: RegistryDep,
@@ -130,7 +157,11 @@ async def list_measures(
     ]
 
 
-@router.get("/measures/{code}", response_model=MeasurePublished)
+@router.get(
+    "/measures/{code}",
+    response_model=MeasurePublished,
+    responses=examples.answer(examples.published(examples.INVOICE_MEASURE)),
+)
 async def get_measure(
     code: str, _by: Department, registry: RegistryDep, on: OnDate = None
 ) -> MeasurePublished:
@@ -142,7 +173,13 @@ async def get_measure(
     return handlers.measure_payload(found[0])
 
 
-@router.put("/measures/{code}", response_model=MeasurePublished)
+@router.put(
+    "/measures/{code}",
+    response_model=MeasurePublished,
+    responses=examples.answer(
+        examples.published(examples.INVOICE_MEASURE, 2, examples.NEXT_EDITION)
+    ),
+)
 async def put_measure(
     code: str, body: MeasureChange, by: Administrator, registry: RegistryDep
 ) -> MeasurePublished:

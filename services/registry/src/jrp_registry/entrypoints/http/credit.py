@@ -7,11 +7,12 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from jrp_registry.adapters.credit_entries import entries_of
 from jrp_registry.adapters.credit_reports import CreditReads
 from jrp_registry.domain.credit_record import CreditRecord, RecordedEntry
+from jrp_registry.entrypoints.http import examples
 from jrp_registry.entrypoints.http.deps import PublicCaller, RegistryDep
 from jrp_registry.service_layer import credit
 from jrp_shared.auth import ROLE_ADMINISTRATOR
@@ -72,6 +73,8 @@ class RecordedDecisionRead(BaseModel):
 
 
 class CreditRecordRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra=examples.shown(examples.CREDIT_RECORD))
+
     subject_code: str = Field(description="a natural person's resident ID masked")
     subject_type: SubjectType
     subject_name: str
@@ -161,6 +164,8 @@ async def credit_report(
 
 
 class CreditReadRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra=examples.shown(examples.CREDIT_READ))
+
     read_at: datetime
     reader: str
     reader_kind: str
@@ -195,6 +200,8 @@ async def credit_record_reads(
 
 
 class ReportVerification(BaseModel):
+    model_config = ConfigDict(json_schema_extra=examples.shown(examples.REPORT_VERIFICATION))
+
     report_id: str
     issued_at: datetime
     subject_name: str

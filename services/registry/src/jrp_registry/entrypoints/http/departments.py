@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from pydantic import BaseModel
+from typing import Annotated
+
+from fastapi import APIRouter, Body
+from pydantic import BaseModel, ConfigDict
 
 from jrp_registry.adapters.repositories import DepartmentRepository
 from jrp_registry.config import RegistrySettings
 from jrp_registry.domain import departments as rules
 from jrp_registry.domain.catalog import DepartmentDefinition
+from jrp_registry.entrypoints.http import examples
 from jrp_registry.entrypoints.http.deps import Administrator, RegistryDep
 from jrp_registry.service_layer import handlers
 from jrp_shared.errors import InvalidInput, NotFound
@@ -18,11 +21,15 @@ router = APIRouter(prefix="/v1/departments", tags=["departments"])
 
 
 class DepartmentRead(DepartmentDefinition):
+    model_config = ConfigDict(json_schema_extra=examples.shown(examples.DEPARTMENT_READ))
+
     active: bool
     roles: list[str]
 
 
 class ClientSecret(BaseModel):
+    model_config = ConfigDict(json_schema_extra=examples.shown(examples.CLIENT_SECRET))
+
     client_id: str
     client_secret: str
     note: str = "shown once; store it in the department system's secret store"
@@ -57,7 +64,13 @@ async def get_department(code: str, _by: Department, registry: RegistryDep) -> D
 
 @router.put("/{code}", response_model=DepartmentRead)
 async def put_department(
-    code: str, body: DepartmentDefinition, by: Administrator, registry: RegistryDep
+    code: str,
+    body: Annotated[
+        DepartmentDefinition,
+        Body(openapi_examples=examples.body("the tax service", examples.DEPARTMENT)),
+    ],
+    by: Administrator,
+    registry: RegistryDep,
 ) -> DepartmentRead:
     if body.code != code:
         raise InvalidInput.for_field("body.code", "mismatch", "body code differs from the path")

@@ -7,9 +7,10 @@ from typing import Annotated, Literal
 
 import anyio.to_thread
 from fastapi import APIRouter, Form, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from jrp_registry.domain.officers import PASSWORD_MAX_LENGTH
+from jrp_registry.entrypoints.http import examples
 from jrp_registry.entrypoints.http.deps import Portal, RegistryDep
 from jrp_registry.service_layer import handlers, officers
 from jrp_shared.errors import NotFound, Unauthenticated
@@ -22,6 +23,8 @@ well_known = APIRouter(tags=["authentication"])
 
 
 class KeySet(BaseModel):
+    model_config = ConfigDict(json_schema_extra=examples.shown(examples.KEY_SET))
+
     keys: list[dict[str, str]] = Field(description="public JWKs (RFC 7517, OKP Ed25519)")
 
 
@@ -34,6 +37,8 @@ async def key_set(registry: RegistryDep) -> KeySet:
 
 
 class TokenResponse(BaseModel):
+    model_config = ConfigDict(json_schema_extra=examples.shown(examples.TOKEN))
+
     access_token: str
     token_type: Literal["bearer"] = "bearer"
     expires_in: int
@@ -142,6 +147,8 @@ async def officer_token_oidc(
 
 
 class SubjectTokenResponse(TokenResponse):
+    model_config = ConfigDict(json_schema_extra=examples.shown(examples.SUBJECT_TOKEN))
+
     subject_code: str = Field(description="the code the token names, normalised")
 
 

@@ -11,10 +11,11 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from jrp_registry.adapters.officers import OfficerRepository, OfficerRow
 from jrp_registry.domain.officers import PASSWORD_MAX_LENGTH
+from jrp_registry.entrypoints.http import examples
 from jrp_registry.entrypoints.http.deps import OfficerManager, RegistryDep
 from jrp_registry.service_layer import officers as handlers
 from jrp_shared.auth import Principal
@@ -27,6 +28,8 @@ Role = Annotated[str, Field(min_length=1, max_length=20)]
 
 
 class OfficerRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra=examples.shown(examples.OFFICER))
+
     id: str
     username: str
     display_name: str
@@ -40,6 +43,8 @@ class OfficerRead(BaseModel):
 
 
 class OfficerCreate(BaseModel):
+    model_config = ConfigDict(json_schema_extra=examples.shown(examples.OFFICER_CREATE))
+
     username: str = Field(min_length=2, max_length=40, description="lower-case, unique")
     display_name: str = Field(min_length=1, max_length=100)
     department: str = Field(min_length=1, max_length=32)
@@ -51,15 +56,21 @@ class OfficerCreate(BaseModel):
 
 
 class OfficerCreated(OfficerRead):
+    model_config = ConfigDict(json_schema_extra=examples.shown(examples.OFFICER_CREATED))
+
     initial_password: str
     note: str = "shown once; hand it to the officer, who changes it after the first sign-in"
 
 
 class RolesBody(BaseModel):
+    model_config = ConfigDict(json_schema_extra=examples.shown(examples.ROLES))
+
     roles: list[Role] = Field(max_length=4)
 
 
 class PasswordChange(BaseModel):
+    model_config = ConfigDict(json_schema_extra=examples.shown(examples.PASSWORD_CHANGE))
+
     current_password: str = Field(min_length=1, max_length=PASSWORD_MAX_LENGTH)
     new_password: str = Field(
         min_length=1,

@@ -11,9 +11,10 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from jrp_registry.domain.subjects import Subject
+from jrp_registry.entrypoints.http import examples
 from jrp_registry.entrypoints.http.deps import PublicCaller, RegistryDep
 from jrp_registry.entrypoints.http.public_decisions import PublicDecisionRead
 from jrp_registry.service_layer import public
@@ -87,6 +88,8 @@ class PublicEntryRead(BaseModel):
 
 
 class PublicSubjectRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra=examples.shown(examples.PUBLIC_SUBJECT))
+
     code: str = Field(description="a natural person's resident ID is masked")
     name: str
     subject_type: SubjectType
@@ -100,6 +103,8 @@ class PublicSubjectRead(BaseModel):
 
 
 class PublicFoundRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra=examples.shown(examples.PUBLIC_FOUND))
+
     code: str = Field(description="a natural person's resident ID is masked")
     name: str
     subject_type: SubjectType

@@ -8,9 +8,10 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from jrp_registry.domain.publicity import MAX_QUERY, PublicDecision
+from jrp_registry.entrypoints.http import examples
 from jrp_registry.entrypoints.http.deps import PublicCaller, RegistryDep
 from jrp_registry.service_layer import publicity
 from jrp_shared.events.payloads import LicenceDetails, PenaltyDetails
@@ -32,6 +33,8 @@ class CounterpartRead(BaseModel):
 
 
 class PublicDecisionRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra=examples.shown(examples.PUBLIC_DECISION))
+
     decision_id: str
     version: int
     kind: PublicityKind

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from jrp_registry.adapters.repositories import SubjectRepository
 from jrp_registry.domain.subjects import LinkedPerson, Subject
+from jrp_registry.entrypoints.http import examples
 from jrp_registry.entrypoints.http.deps import RegistryDep
 from jrp_registry.service_layer import handlers
 from jrp_shared.auth import ROLE_ADMINISTRATOR
@@ -31,7 +32,11 @@ class LinkedPersonIn(BaseModel):
 
 
 class SubjectCreate(BaseModel):
-    model_config = ConfigDict(hide_input_in_errors=True, extra="forbid")
+    model_config = ConfigDict(
+        hide_input_in_errors=True,
+        extra="forbid",
+        json_schema_extra=examples.shown(examples.SUBJECT_CREATE, examples.PERSON_CREATE),
+    )
 
     code: str = Field(
         min_length=1,
@@ -47,7 +52,11 @@ class SubjectCreate(BaseModel):
 
 
 class SubjectUpdate(BaseModel):
-    model_config = ConfigDict(hide_input_in_errors=True, extra="forbid")
+    model_config = ConfigDict(
+        hide_input_in_errors=True,
+        extra="forbid",
+        json_schema_extra=examples.shown(examples.SUBJECT_UPDATE),
+    )
 
     name: str = Field(min_length=1, max_length=300)
     division_code: str | None = None
@@ -61,6 +70,8 @@ class LinkedPersonRead(BaseModel):
 
 
 class SubjectRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra=examples.shown(examples.SUBJECT_READ))
+
     code: str
     subject_type: SubjectType
     name: str
@@ -133,6 +144,8 @@ async def update_subject(
 
 
 class SubjectRevisionRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra=examples.shown(examples.SUBJECT_REVISION))
+
     revision: int
     name: str
     division_code: str
