@@ -2,8 +2,8 @@
 
 The service's app runs in this process (its lifespan already started by the caller) and is
 served by uvicorn on a local port; schemathesis' own command line fuzzes every operation of
-its `/openapi.json` once per identity, with the `not_a_server_error` check only (response
-schema conformance is another issue). The figures come from schemathesis' JSON report.
+its `/openapi.json` once per identity with the checks of `CHECKS`: no server error, and no
+answer that contradicts the document. The figures come from schemathesis' JSON report.
 """
 
 from __future__ import annotations
@@ -27,6 +27,16 @@ EXAMPLES_VARIABLE = "JRP_FUZZ_EXAMPLES"
 """Test cases per operation and generation phase (schemathesis `--max-examples`)."""
 DEFAULT_EXAMPLES = 5
 """Bounded for `make test`; `make fuzz` raises it (FUZZ_EXAMPLES)."""
+CHECKS_VARIABLE = "JRP_FUZZ_CHECKS"
+CHECKS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_schema_conformance",
+)
+"""No 5xx (issue 11), and every answer as documented (issue 17): its status is one the
+operation lists, its media type the one documented for that status, its body valid against
+that status' schema (the RFC 9457 `Problem` for errors)."""
 SEED_VARIABLE = "JRP_FUZZ_SEED"
 """Fixed by default so a failure reproduces; `make fuzz` may vary it."""
 DEFAULT_SEED = 11
@@ -147,7 +157,7 @@ async def fuzz(
                     "--header",
                     f"Authorization: {identity.authorization}",
                     "--checks",
-                    os.environ.get("JRP_FUZZ_CHECKS") or "not_a_server_error",
+                    os.environ.get(CHECKS_VARIABLE) or ",".join(CHECKS),
                     "--max-examples",
                     str(examples()),
                     "--seed",

@@ -1,5 +1,6 @@
-"""Schemathesis over all four services (issue 11): no request, however malformed, gets a
-server error (5xx) or crashes the service.
+"""Schemathesis over all four services: no request, however malformed, gets a server error
+(5xx) or crashes the service (issue 11), and no answer contradicts the service's OpenAPI
+document: status, media type and body as documented (issue 17).
 
 Each service runs in this process on a fresh real PostgreSQL database and the embedded bus
 (the fuzz is about HTTP; the bus is exercised by the Kafka tests), with a little seed data so
