@@ -6,13 +6,13 @@ its required nullable fields (`"revocation": null`) and no longer validates agai
 `keep_example_nulls` wraps the app's `openapi()`: every example of the document is put back as
 it was written. The examples as written are gathered from the routes (the JSON Schemas of their
 request and answer models, `openapi_examples`, `responses` and `openapi_extra`); an example of
-the document is the one it is the null-stripped copy of.
+the document is the one it is the null-stripped copy of (when only one is).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from fastapi import FastAPI
@@ -28,11 +28,21 @@ def keep_example_nulls(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             document = build()
-            written = {_key(e): e for e in _written_examples(app)}
-            app.openapi_schema = _restored(document, written)
+            app.openapi_schema = _restored(document, _by_stripped_copy(_written_examples(app)))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _by_stripped_copy(examples: Iterable[Any]) -> dict[str, Any]:
+    """The examples as written by their null-stripped copy. Two different examples with one
+    copy (`{"a": null}` and `{"b": null}` are both `{}`) are ambiguous: neither is put back."""
+    found: dict[str, list[Any]] = {}
+    for example in examples:
+        same = found.setdefault(_key(example), [])
+        if example not in same:
+            same.append(example)
+    return {key: written[0] for key, written in found.items() if len(written) == 1}
 
 
 def _key(example: Any) -> str:
@@ -49,17 +59,19 @@ def _without_nulls(value: Any) -> Any:
 
 
 def _written_examples(app: FastAPI) -> Iterator[Any]:
+    described: list[Any] = []  # a list: not every annotation is hashable
     for context in iter_route_contexts(app.routes):  # also those of included routers
         route = context.original_route
         if not isinstance(route, APIRoute):
             continue
         annotations = [route.response_model, *(p.field_info.annotation for p in _bodies(route))]
         for annotation in annotations:
-            if annotation is None:
+            if annotation is None or annotation in described:
                 continue
+            described.append(annotation)
             for mode in ("validation", "serialization"):
                 try:
-                    schema = TypeAdapter(annotation).json_schema(mode=mode)  # type: ignore[arg-type]
+                    schema = TypeAdapter(annotation).json_schema(mode=mode)
                 except Exception:  # not a type pydantic describes (a Response): no examples
                     continue
                 yield from _examples_in(schema)

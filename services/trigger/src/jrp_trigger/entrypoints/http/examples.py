@@ -73,7 +73,7 @@ COURT_SUBMISSION: dict[str, Any] = {
 }
 """The court's list (DOMAIN.md §11): a natural person, with the court's record of the case."""
 
-SUBMISSIONS = {
+SUBMISSIONS: dict[str, dict[str, Any]] = {
     "tax": {
         "summary": "a black-list entry of an organisation (tax)",
         "value": TAX_SUBMISSION,
@@ -91,7 +91,7 @@ CORRECTION: dict[str, Any] = {
     "reason": "稽查复核更正发票份数与金额",
 }
 
-REVOCATIONS = [
+REVOCATIONS: list[dict[str, Any]] = [
     {"reason": "原处罚决定已被行政复议决定撤销（闽税复决〔2026〕7号）"},
     {
         "reason": "被执行人已全部履行生效法律文书确定的义务",
@@ -348,7 +348,10 @@ ENTRY_SUMMARY: dict[str, Any] = {
 # --- recognition --------------------------------------------------------------------------------
 
 VOTE: dict[str, Any] = {"vote": "approve", "comment": "同意认定"}
-EXPERT_DRAW_REQUESTS = [{"count": 3}, {"count": 3, "reason": "专家王敏申请回避，重新抽取"}]
+EXPERT_DRAW_REQUESTS: list[dict[str, Any]] = [
+    {"count": 3},
+    {"count": 3, "reason": "专家王敏申请回避，重新抽取"},
+]
 EXPERT_VOTE: dict[str, Any] = {"expert_id": "expert-03", "vote": "approve", "comment": "证据充分"}
 ESCALATION_DECISION: dict[str, Any] = {
     "decision": "approve",
@@ -375,7 +378,7 @@ EXPERT_POOL: dict[str, Any] = {
 
 # --- sync feeds ---------------------------------------------------------------------------------
 
-FEED_CREATES = [
+FEED_CREATES: list[dict[str, Any]] = [
     {
         "mode": "delta",
         "list_type": TAX_LIST,
@@ -461,7 +464,7 @@ LICENCE_SUBMISSION: dict[str, Any] = {
     },
     "publish": False,
 }
-DECISION_SUBMISSIONS = {
+DECISION_SUBMISSIONS: dict[str, dict[str, Any]] = {
     "penalty": {"summary": "a general penalty, published at once", "value": PENALTY_SUBMISSION},
     "licence": {
         "summary": "a licence, recorded now and published later (`publish: false`)",
@@ -548,12 +551,12 @@ WITHDRAWN_DECISION: dict[str, Any] = {
 }
 """A licence recorded unpublished, published later, then withdrawn."""
 
-WITHDRAWALS = [
+WITHDRAWALS: list[dict[str, Any]] = [
     {"reason": "revoked", "note": "许可决定已依法撤销"},
     {"reason": "repaired", "note": "当事人已完成信用修复（榕市监修〔2027〕5号）"},
 ]
 
-DECISIONS_BULK = [
+DECISIONS_BULK: list[dict[str, Any]] = [
     PENALTY_SUBMISSION,
     {
         **PENALTY_SUBMISSION,
@@ -761,7 +764,7 @@ EXCHANGE_RECORD: dict[str, Any] = {
         "origin": None,
     },
 }
-EXCHANGE_ACKNOWLEDGEMENTS = {
+EXCHANGE_ACKNOWLEDGEMENTS: dict[str, dict[str, Any]] = {
     "accepted": {
         "summary": "the upper-level platform took the record",
         "value": {

@@ -42,7 +42,7 @@ class FeedCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         hide_input_in_errors=True,
-        json_schema_extra={"examples": examples.FEED_CREATES},
+        json_schema_extra={"examples": [*examples.FEED_CREATES]},
     )
 
     mode: FeedMode

@@ -115,7 +115,7 @@ class WithdrawalRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         hide_input_in_errors=True,
-        json_schema_extra={"examples": examples.WITHDRAWALS},
+        json_schema_extra={"examples": [*examples.WITHDRAWALS]},
     )
 
     reason: PublicationEnd = Field(description="repaired (penalties, after the minimum) | revoked")
@@ -308,7 +308,7 @@ _BULK_DOC = {
         },
     }
 }
-_BULK_ANSWER = {
+_BULK_ANSWER: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "per line its result, and a summary",
         "content": {JSON: {"example": examples.DECISIONS_BULK_ANSWER}},

@@ -55,7 +55,7 @@ class EntryCorrection(CorrectedEntry):
 
 
 class RevocationRequest(_In):
-    model_config = ConfigDict(json_schema_extra={"examples": examples.REVOCATIONS})
+    model_config = ConfigDict(json_schema_extra={"examples": [*examples.REVOCATIONS]})
 
     reason: str = Field(min_length=1, max_length=2000)
     deletion_ground: str | None = Field(
@@ -79,7 +79,7 @@ class VoteRequest(_In):
 class ExpertDrawRequest(_In):
     """Only how many experts: the platform keeps the pool and makes the seed (002 二(二)2)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": examples.EXPERT_DRAW_REQUESTS})
+    model_config = ConfigDict(json_schema_extra={"examples": [*examples.EXPERT_DRAW_REQUESTS]})
 
     count: int = Field(ge=1, le=25, description="experts to draw from the group's pool")
     reason: str | None = Field(
