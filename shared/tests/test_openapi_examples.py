@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Body, FastAPI
-from fastapi.testclient import TestClient
+from httpx import ASGITransport, AsyncClient
 from pydantic import BaseModel, ConfigDict
 
 from jrp_shared.openapi_examples import keep_example_nulls
@@ -90,9 +90,9 @@ def test_examples_stripped_alike_are_left_as_fastapi_makes_them() -> None:
     assert document["paths"]["/v1/others"]["post"]["x-sample"] == {"example": {}}
 
 
-def test_the_served_document_is_the_same() -> None:
+async def test_the_served_document_is_the_same() -> None:
     app = app_with_examples()
-    with TestClient(app) as client:
-        served = client.get("/openapi.json").json()
+    async with AsyncClient(transport=ASGITransport(app), base_url="http://jrp") as client:
+        served = (await client.get("/openapi.json")).json()
     assert served == app.openapi()
     assert served["components"]["schemas"]["Thing"]["examples"] == [SHOWN]

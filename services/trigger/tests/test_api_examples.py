@@ -14,6 +14,7 @@ import pytest
 from jrp_shared.auth import ROLE_EXCHANGE, ROLE_IMPLEMENTER, ROLE_INITIATOR
 from jrp_shared.clock import CHINA
 from jrp_shared.events.payloads import DeletionRules
+from jrp_shared.experts import draw_experts
 from jrp_trigger.entrypoints.http import examples
 from jrp_trigger.testing import TriggerUnderTest, court_list_type, list_type
 
@@ -119,6 +120,8 @@ async def test_the_recognition_examples_make_the_meeting_shown(story: TriggerUnd
     draw = examples.EXPERT_DRAW_REQUESTS[0]
     drawn = await send(story, "POST", f"{meeting}/expert-draw", draw, finance, examples.EXPERT_DRAW)
     assert drawn["excluded"] == examples.EXPERT_DRAW["excluded"]  # trading's own expert
+    shown = examples.EXPERT_DRAW  # redone from its record, as anyone checks a draw
+    assert draw_experts(shown["candidates"], shown["count"], shown["seed"]) == shown["experts"]
     await send(story, "GET", f"{meeting}/expert-draw", None, finance, [examples.EXPERT_DRAW])
     for department in ("trading", "finance", "construction"):
         headers = story.as_department(department)
@@ -135,8 +138,8 @@ async def test_the_recognition_examples_make_the_meeting_shown(story: TriggerUnd
         examples.RECOGNISED_ENTRY,
     )
     assert decided["status"] == "in_force"
-    shown = examples.RECOGNISED_ENTRY["recognition"]
-    assert decided["recognition"]["rule"] == shown["rule"]
+    meeting_shown = examples.RECOGNISED_ENTRY["recognition"]
+    assert decided["recognition"]["rule"] == meeting_shown["rule"]
     assert decided["recognition"]["escalation"]["outside_departments"] == ["construction"]
 
 
