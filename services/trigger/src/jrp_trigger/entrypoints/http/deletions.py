@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from jrp_shared.web import Department, Offset
 from jrp_trigger.adapters.repositories import DeletionRepository
 from jrp_trigger.domain.sync import DeletionState, deletion_state, working_days_late
+from jrp_trigger.entrypoints.http import examples
 from jrp_trigger.entrypoints.http.deps import Initiator, TriggerDep
 from jrp_trigger.entrypoints.http.entries import read_entry
 from jrp_trigger.entrypoints.http.schemas import EntryRead
@@ -30,13 +31,19 @@ OFFICE = "credit-office"
 
 
 class DeletionGroundRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        hide_input_in_errors=True,
+        json_schema_extra={"examples": [examples.DELETION_GROUND]},
+    )
 
     ground: str = Field(min_length=1, max_length=100, description="one of the list type's codes")
     arose_on: date = Field(description="the day the ground arose; not in the future")
 
 
 class DeletionRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.DELETION]})
+
     entry_id: str
     record_id: str
     department: str

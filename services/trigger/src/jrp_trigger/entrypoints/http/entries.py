@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Body, Query, Response, status
 
 from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_EXCHANGE
 from jrp_shared.errors import InvalidInput, NotFound
@@ -15,6 +15,7 @@ from jrp_shared.web import Department, Offset
 from jrp_trigger.adapters.repositories import EntryRepository, OrderStatusRepository
 from jrp_trigger.bootstrap import Trigger
 from jrp_trigger.domain.entries import ListEntry
+from jrp_trigger.entrypoints.http import examples
 from jrp_trigger.entrypoints.http.deps import Submitter, TriggerDep
 from jrp_trigger.entrypoints.http.schemas import (
     EntryCorrection,
@@ -61,7 +62,10 @@ def present(trigger: Trigger, entry: ListEntry, viewer: str) -> EntryRead:
     responses={200: {"description": "the same record id and content was posted before"}},
 )
 async def post_entry(
-    body: ListEntrySubmission, by: Submitter, trigger: TriggerDep, response: Response
+    body: Annotated[ListEntrySubmission, Body(openapi_examples=examples.SUBMISSIONS)],
+    by: Submitter,
+    trigger: TriggerDep,
+    response: Response,
 ) -> EntryRead:
     """Record a list entry for the posting department (the token's). Posting the same record
     id and content again returns the same entry (200); another content under it is a 409.

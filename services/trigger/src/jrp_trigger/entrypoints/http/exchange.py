@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Body, Depends, Path, Query
+from pydantic import BaseModel, ConfigDict, Field
 
 from jrp_shared.auth import ROLE_EXCHANGE, Principal
 from jrp_shared.errors import NotFound
@@ -17,6 +17,7 @@ from jrp_shared.vocabulary import ExchangeOperation
 from jrp_shared.web import Offset, current_department
 from jrp_trigger.adapters.exchange import ExchangeRepository, StoredRecord
 from jrp_trigger.domain.exchange import RecordState, state_of
+from jrp_trigger.entrypoints.http import examples
 from jrp_trigger.entrypoints.http.deps import Office, TriggerDep
 from jrp_trigger.service_layer import exchange
 
@@ -24,6 +25,8 @@ router = APIRouter(prefix="/v1/exchange", tags=["exchange"])
 
 
 class ExchangeRecordRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.EXCHANGE_RECORD]})
+
     record_id: str
     entry_id: str
     entry_version: int
@@ -49,6 +52,8 @@ class ExchangeRecordRead(BaseModel):
 
 
 class ExchangeRecordAcknowledgedRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.EXCHANGE_ACKNOWLEDGED]})
+
     changed: bool = Field(description="false when the same acknowledgement was already kept")
     record: ExchangeRecordRead
 
@@ -117,7 +122,11 @@ Partner = Annotated[Principal, Depends(_partner)]
 
 @router.post("/acknowledgements", response_model=ExchangeRecordAcknowledgedRead)
 async def acknowledge(
-    body: ExchangeRecordAcknowledged, by: Partner, trigger: TriggerDep
+    body: Annotated[
+        ExchangeRecordAcknowledged, Body(openapi_examples=examples.EXCHANGE_ACKNOWLEDGEMENTS)
+    ],
+    by: Partner,
+    trigger: TriggerDep,
 ) -> ExchangeRecordAcknowledgedRead:
     """The upper-level platform acknowledges one exchange record over HTTP: the same handler and
     rules as an `ExchangeRecordAcknowledged` on `exchange-acks.v1` (role `exchange` only; dated

@@ -25,6 +25,7 @@ from jrp_trigger.domain import sync as rules
 from jrp_trigger.domain.sync import FeedMode, FeedStatus, LineStatus
 from jrp_trigger.entrypoints.bulk_input import CSV, NDJSON, body_lines
 from jrp_trigger.entrypoints.feed_input import csv_feed_lines, ndjson_feed_lines
+from jrp_trigger.entrypoints.http import examples
 from jrp_trigger.entrypoints.http.bulk import UnsupportedMediaType
 from jrp_trigger.entrypoints.http.deps import Initiator, TriggerDep
 from jrp_trigger.entrypoints.spooled_response import Spool, SpooledStreamingResponse
@@ -38,7 +39,11 @@ lines_router = APIRouter(prefix="/v1/sync-feeds", tags=["sync feeds"])
 
 
 class FeedCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        hide_input_in_errors=True,
+        json_schema_extra={"examples": [*examples.FEED_CREATES]},
+    )
 
     mode: FeedMode
     list_type: str = Field(min_length=1, max_length=100)
@@ -70,6 +75,8 @@ class FeedCounts(BaseModel):
 
 
 class FeedRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.FEED]})
+
     feed_id: str
     feed_ref: str | None
     mode: FeedMode
@@ -87,6 +94,8 @@ class FeedRead(BaseModel):
 
 
 class RejectionRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.REJECTION]})
+
     line: int
     record_id: str | None
     problems: list[dict[str, Any]]

@@ -14,7 +14,7 @@ import json
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Body, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from jrp_shared import limits
@@ -36,6 +36,7 @@ from jrp_trigger.domain.publicity import (
     WithheldReason,
 )
 from jrp_trigger.entrypoints.bulk_input import validation_problems
+from jrp_trigger.entrypoints.http import examples
 from jrp_trigger.entrypoints.http.deps import TriggerDep
 from jrp_trigger.service_layer import publicity as handlers
 
@@ -60,6 +61,10 @@ class Withdrawal(BaseModel):
 
 class DecisionRead(BaseModel):
     """A decision as stored, with where its deadline and publication stand."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [examples.DECISION, examples.WITHDRAWN_DECISION]}
+    )
 
     decision_id: str
     record_id: str
@@ -107,7 +112,11 @@ class DecisionRead(BaseModel):
 
 
 class WithdrawalRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        hide_input_in_errors=True,
+        json_schema_extra={"examples": [*examples.WITHDRAWALS]},
+    )
 
     reason: PublicationEnd = Field(description="repaired (penalties, after the minimum) | revoked")
     note: str | None = Field(default=None, max_length=2000)
@@ -173,7 +182,12 @@ def _china(moment: datetime) -> date:
     responses={200: {"description": "the same content again (unchanged) or a correction"}},
 )
 async def post_decision(
-    body: PublicityDecisionSubmission, by: Department, trigger: TriggerDep, response: Response
+    body: Annotated[
+        PublicityDecisionSubmission, Body(openapi_examples=examples.DECISION_SUBMISSIONS)
+    ],
+    by: Department,
+    trigger: TriggerDep,
+    response: Response,
 ) -> DecisionRead:
     """Record a licence or penalty decision of the posting department (the token's), and
     publish it unless `publish` is false or it is withheld. Reposting the same content answers
@@ -288,12 +302,21 @@ _BULK_DOC = {
     "requestBody": {
         "required": True,
         "description": "PublicityDecisionSubmission objects: one per line (NDJSON) or a JSON array",
-        "content": {NDJSON: {"schema": {"type": "string"}}, JSON: {"schema": {"type": "array"}}},
+        "content": {
+            NDJSON: {"schema": {"type": "string"}},
+            JSON: {"schema": {"type": "array"}, "example": examples.DECISIONS_BULK},
+        },
+    }
+}
+_BULK_ANSWER: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "per line its result, and a summary",
+        "content": {JSON: {"example": examples.DECISIONS_BULK_ANSWER}},
     }
 }
 
 
-@bulk_router.post("/decisions/bulk", openapi_extra=_BULK_DOC)
+@bulk_router.post("/decisions/bulk", openapi_extra=_BULK_DOC, responses=_BULK_ANSWER)
 async def bulk_post(request: Request, by: Department, trigger: TriggerDep) -> dict[str, Any]:
     """Many decisions at once, NDJSON or a JSON array, at most `publicity_bulk_max_lines`
     decisions and `publicity_bulk_max_bytes` bytes (413 past either). Each chunk of lines is

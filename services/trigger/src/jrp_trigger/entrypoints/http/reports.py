@@ -33,7 +33,7 @@ from jrp_trigger.domain.supervision import (
     ReportStatus,
     TypicalCaseKind,
 )
-from jrp_trigger.entrypoints.http import report_export
+from jrp_trigger.entrypoints.http import examples, report_export
 from jrp_trigger.entrypoints.http.deps import TriggerDep
 from jrp_trigger.service_layer import supervision
 from jrp_trigger.service_layer.supervision import Report, TypicalCaseNomination
@@ -114,6 +114,8 @@ class ReportStatusRead(BaseModel):
 
 
 class TypicalCaseRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.TYPICAL_CASE]})
+
     case_id: str
     month: str
     department: str
@@ -146,6 +148,8 @@ class PeriodRead(BaseModel):
 
 
 class ReportRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.REPORT]})
+
     period: PeriodRead
     as_of: date = Field(description="figures are judged on this day: the end, or today")
     generated_at: datetime
@@ -158,7 +162,11 @@ class ReportRead(BaseModel):
 
 
 class TypicalCaseCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        hide_input_in_errors=True,
+        json_schema_extra={"examples": [examples.TYPICAL_CASE_CREATE]},
+    )
 
     kind: TypicalCaseKind
     title: str = Field(min_length=1, max_length=200)
@@ -171,6 +179,8 @@ class TypicalCaseCreate(BaseModel):
 
 
 class ReminderRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.REMINDER]})
+
     reminder_id: str
     level: ReminderLevel
     kind: OverdueKind

@@ -31,6 +31,7 @@ from jrp_shared.vocabulary import (
     TargetRole,
 )
 from jrp_trigger.domain.sync import DeletionState
+from jrp_trigger.entrypoints.http import examples
 
 
 class _In(BaseModel):
@@ -40,7 +41,11 @@ class _In(BaseModel):
 class EntryCorrection(CorrectedEntry):
     """The corrected entry, whole (a submission without `record_id`), and why."""
 
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        hide_input_in_errors=True,
+        json_schema_extra={"examples": [examples.CORRECTION]},
+    )
 
     reason: str = Field(min_length=1, max_length=2000, description="why it is corrected")
     prior_notice: PriorNotice | None = Field(
@@ -50,6 +55,8 @@ class EntryCorrection(CorrectedEntry):
 
 
 class RevocationRequest(_In):
+    model_config = ConfigDict(json_schema_extra={"examples": [*examples.REVOCATIONS]})
+
     reason: str = Field(min_length=1, max_length=2000)
     deletion_ground: str | None = Field(
         default=None,
@@ -63,12 +70,16 @@ class RevocationRequest(_In):
 
 
 class VoteRequest(_In):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.VOTE]})
+
     vote: RecognitionVote
     comment: str | None = Field(default=None, max_length=2000)
 
 
 class ExpertDrawRequest(_In):
     """Only how many experts: the platform keeps the pool and makes the seed (002 二(二)2)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [*examples.EXPERT_DRAW_REQUESTS]})
 
     count: int = Field(ge=1, le=25, description="experts to draw from the group's pool")
     reason: str | None = Field(
@@ -97,12 +108,16 @@ class ExpertDrawRequest(_In):
 class ExpertVoteRequest(_In):
     """A drawn expert's vote, recorded by the office from the meeting's signed minutes."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.EXPERT_VOTE]})
+
     expert_id: Identifier
     vote: RecognitionVote
     comment: str | None = Field(default=None, max_length=2000)
 
 
 class EscalationDecisionRequest(_In):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.ESCALATION_DECISION]})
+
     decision: RecognitionVote = Field(description="approve: in force; reject: rejected")
     reason: str = Field(min_length=1, max_length=2000)
 
@@ -116,6 +131,8 @@ class ExpertIn(_In):
 
 
 class ExpertPoolPut(_In):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.EXPERT_POOL_PUT]})
+
     experts: list[ExpertIn] = Field(min_length=1, max_length=1000)
     departments: list[str] = Field(
         min_length=1,
@@ -132,6 +149,8 @@ class ExpertRead(BaseModel):
 
 
 class ExpertPoolRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.EXPERT_POOL]})
+
     group: str
     version: int
     experts: list[ExpertRead]
@@ -195,6 +214,8 @@ class VoteRead(BaseModel):
 class ExpertDrawRead(BaseModel):
     """A draw with what redoing it needs: `random.Random(seed).sample(candidates, count)`
     (`jrp_shared.experts.draw_experts`), candidates = pool minus excluded, sorted."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.EXPERT_DRAW]})
 
     experts: list[str]
     seed: int | str
@@ -308,6 +329,10 @@ class EntryDeletionRead(BaseModel):
 
 
 class EntryRead(ContentRead):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [examples.ENTRY, examples.RECOGNISED_ENTRY]}
+    )
+
     entry_id: str
     record_id: str
     initiating_department: str
@@ -344,6 +369,8 @@ class EntryRead(ContentRead):
 
 
 class EntrySummaryRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.ENTRY_SUMMARY]})
+
     entry_id: str
     record_id: str
     initiating_department: str
