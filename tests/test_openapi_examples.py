@@ -75,6 +75,12 @@ WRITING = pytest.mark.xfail(
 )
 
 
+PARAMETERS = [
+    pytest.param(name, marks=WRITING) if name in ("enforcement", "appeals") else name
+    for name in sorted(SERVICES)
+]
+
+
 def _pointer(*parts: str) -> str:
     return "/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
 
@@ -198,14 +204,12 @@ def invalid_examples(document: dict[str, Any]) -> list[str]:
     return problems
 
 
-@WRITING
-@pytest.mark.parametrize("service", sorted(SERVICES))
+@pytest.mark.parametrize("service", PARAMETERS)
 def test_every_body_and_answer_has_an_example(service: str, keys: Keys, tmp_path: Path) -> None:
     missing = missing_examples(document_of(service, keys, tmp_path))
     assert not missing, f"{service}: {len(missing)} without an example:\n" + "\n".join(missing)
 
 
-@WRITING
 @pytest.mark.parametrize("service", sorted(SERVICES))
 def test_every_example_is_true_to_its_schema(service: str, keys: Keys, tmp_path: Path) -> None:
     document = document_of(service, keys, tmp_path)

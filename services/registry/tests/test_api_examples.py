@@ -34,7 +34,6 @@ from jrp_registry.entrypoints.http.officers import (
     PasswordChange,
     RolesBody,
 )
-from jrp_registry.entrypoints.http.openapi_nulls import keep_nulls_in_examples
 from jrp_registry.entrypoints.http.public import PublicFoundRead, PublicSubjectRead
 from jrp_registry.entrypoints.http.public_decisions import PublicDecisionRead
 from jrp_registry.entrypoints.http.subjects import (
@@ -46,6 +45,7 @@ from jrp_registry.entrypoints.http.subjects import (
 from jrp_shared.calendar import YearSchedule
 from jrp_shared.events.payloads import ListTypePublished, MeasurePublished
 from jrp_shared.identifiers import mask_resident_id, validate_resident_id, validate_uscc
+from jrp_shared.openapi_examples import keep_example_nulls
 from jrp_shared.testing import Keys
 
 REQUESTS: list[tuple[type[BaseModel], Any]] = [
@@ -158,7 +158,7 @@ def test_the_document_keeps_the_examples_nulls() -> None:
     dropped = app.openapi()["components"]["schemas"]["_Thing"]["examples"]
     assert dropped == [{"name": "甲"}]  # what FastAPI does alone
     app.openapi_schema = None
-    keep_nulls_in_examples(app)
+    keep_example_nulls(app)
     document = app.openapi()
     assert document["components"]["schemas"]["_Thing"]["examples"] == [{"name": "甲", "note": None}]
     post = document["paths"]["/things"]["post"]

@@ -49,6 +49,7 @@ from jrp_shared.logging import get_logger
 from jrp_shared.nul_refusal import NulRefusal
 from jrp_shared.nul_refusal import refusal as nul_refused
 from jrp_shared.openapi import install_error_documentation
+from jrp_shared.openapi_examples import keep_example_nulls
 from jrp_shared.problems import MEDIA_TYPE as PROBLEM_MEDIA_TYPE
 from jrp_shared.problems import problem
 from jrp_shared.runtime import ServiceRuntime
@@ -661,6 +662,7 @@ def create_service_app(
     app.add_middleware(_RequestContext, hot_routes=hot_routes)
     _install_error_handlers(app)
     install_error_documentation(app)
+    keep_example_nulls(app)  # around it: the examples' nulls (fastapi#5559)
     app.router.routes[0:0] = hot_routes
     app.include_router(_operations_router())
     install_api_docs(app)

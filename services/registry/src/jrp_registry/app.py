@@ -20,7 +20,6 @@ from jrp_registry.entrypoints.http import (
     public_decisions,
     subjects,
 )
-from jrp_registry.entrypoints.http.openapi_nulls import keep_nulls_in_examples
 from jrp_shared.bus.base import Bus
 from jrp_shared.calendar_copy import deadline_router, follow_calendar
 from jrp_shared.clock import Clock, system_clock
@@ -69,7 +68,6 @@ def create_app(
         ],
         on_startup=[load_calendar],
     )
-    keep_nulls_in_examples(app)  # the examples' nulls (issue 17)
     app.state.registry = registry
     return app
 

@@ -9,7 +9,6 @@ from fastapi import FastAPI
 
 from jrp_shared.bus.base import Bus
 from jrp_shared.logging import configure_logging
-from jrp_shared.openapi_examples import keep_example_nulls
 from jrp_shared.web import create_service_app
 from jrp_trigger.bootstrap import Trigger, bootstrap
 from jrp_trigger.config import TriggerSettings
@@ -61,7 +60,6 @@ def create_app(settings: TriggerSettings | None = None, *, bus: Bus | None = Non
         ],
         on_startup=[trigger.copies.restore, freeze_startup_objects],
     )
-    keep_example_nulls(app)  # the examples' nulls (entrypoints/http/examples.py)
     app.state.trigger = trigger
     app.state.catalog_copy = trigger.copies.catalog
     app.state.calendar_copy = trigger.copies.calendar
