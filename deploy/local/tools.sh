@@ -23,6 +23,10 @@ TOOLS_BIN="$ROOT/var/tools/bin"
 # promtool alone, from the .deb of Debian's `prometheus` (apt-get download: no root, no daemon).
 extract_promtool() {
   local work
+  if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-deb >/dev/null 2>&1; then
+    log "missing: promtool; not a Debian system: put Prometheus's promtool on PATH"
+    exit 1
+  fi
   work=$(mktemp -d)
   chmod 0755 "$work"  # apt's `_apt` user writes the download there
   log "fetching promtool (Debian package prometheus, apt-get download) ..."
