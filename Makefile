@@ -26,10 +26,11 @@ infra-down: ## stop them
 # The tests' data is thrown away: their PostgreSQL may skip fsync (deploy/README.md).
 test: export JRP_PG_DURABLE = 0
 test: setup check infra ## lint, types, and every test layer against real PostgreSQL and Kafka
-	@deploy/local/tools.sh chromium chromedriver
+	@deploy/local/tools.sh chromium chromedriver promtool
 	@eval "$$($(INFRA) env)" && $(UV) run --no-sync pytest
 
 test-unit: setup ## the fast layer only (no servers needed)
+	@deploy/local/tools.sh promtool
 	@$(UV) run --no-sync pytest -m "not integration"
 
 FUZZ_EXAMPLES ?= 100

@@ -4,7 +4,7 @@ on its own PostgreSQL database, all on one real Kafka broker under a namespace o
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +54,8 @@ class Mesh:
     kafka_bootstrap: str
     kafka_client: dict[str, Any] = field(default_factory=dict)
     """How an outside client connects (TLS/SASL arguments): empty on the shared broker."""
+    databases: dict[str, str] = field(default_factory=dict)
+    """Each service's database URL: give them to `running_mesh` to restart the mesh on them."""
 
     def topic(self, logical: str) -> str:
         return topics.qualified(self.namespace, logical)
@@ -92,11 +94,21 @@ async def running_mesh(
     *,
     service_settings: Callable[[str], dict[str, Any]] = lambda _service: {},
     kafka_client: dict[str, Any] | None = None,
+    databases: Mapping[str, str] | None = None,
     **overrides: Any,
 ) -> AsyncIterator[Mesh]:
     """The four services in this process. `overrides`: settings given to every service (e.g.
     short retention horizons); `service_settings(name)`: settings of that service's own (e.g.
-    its Kafka principal); `kafka_client`: how the test itself connects, as an outside client."""
+    its Kafka principal); `kafka_client`: how the test itself connects, as an outside client;
+    `databases`: a stopped mesh's `Mesh.databases`, to start it again on them (a restart),
+    rather than on fresh ones."""
+
+    async def database(name: str, migrations: Path) -> str:
+        url = databases[name] if databases else await postgres.fresh(name, migrations)
+        urls[name] = url
+        return url
+
+    urls: dict[str, str] = {}
     common: dict[str, Any] = {
         "bus": "kafka",
         "kafka_bootstrap_servers": kafka_bootstrap,
@@ -107,7 +119,7 @@ async def running_mesh(
         **overrides,
     }
     registry_settings = RegistrySettings(
-        database_url=await postgres.fresh("registry", REGISTRY_MIGRATIONS),
+        database_url=await database("registry", REGISTRY_MIGRATIONS),
         signing_key_file=keys.private_key_file,
         **{**common, **service_settings("registry")},
     )
@@ -121,10 +133,10 @@ async def running_mesh(
         services = {}
         for name, (factory, settings_class, migrations) in followers.items():
             settings = settings_class(
-                database_url=await postgres.fresh(name, migrations),
+                database_url=await database(name, migrations),
                 **{**common, **service_settings(name)},
             )
             app = factory(settings)
             client = await stack.enter_async_context(serving(app, name))
             services[name] = Service(name, app, client)
-        yield Mesh(registry, services, namespace, keys, kafka_bootstrap, kafka_client or {})
+        yield Mesh(registry, services, namespace, keys, kafka_bootstrap, kafka_client or {}, urls)

@@ -35,8 +35,24 @@ SETTINGS: dict[str, Any] = {
 LONG_RUNNING = {"postgres", "kafka", *SETTINGS}
 
 
-def _compose() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
+_VARIABLE = re.compile(r"\$\{(\w+)(?::-([^}]*))?\}")
+
+
+def _compose(variables: dict[str, str] | None = None) -> dict[str, Any]:
+    """The file as `docker compose` reads it with `variables` in its environment: in each
+    string, `${NAME:-default}` replaced (only that form is used in it)."""
+    given = variables or {}
+
+    def interpolated(value: Any) -> Any:
+        if isinstance(value, str):
+            return _VARIABLE.sub(lambda m: given.get(m.group(1)) or (m.group(2) or ""), value)
+        if isinstance(value, dict):
+            return {k: interpolated(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [interpolated(v) for v in value]
+        return value
+
+    loaded: dict[str, Any] = interpolated(yaml.safe_load(COMPOSE.read_text(encoding="utf-8")))
     return loaded
 
 
@@ -71,6 +87,20 @@ def test_every_container_reads_valid_settings_of_its_own_service(
             assert settings.bus == "kafka" and settings.kafka_auto_create_topics is False, name
             assert str(settings.database_url).startswith("postgresql+asyncpg://"), name
     assert seen == set(SETTINGS)
+
+
+@pytest.mark.parametrize("endpoint", [None, "http://otel-collector:4318"])
+def test_tracing_is_off_unless_a_collector_is_named(
+    endpoint: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/operations.md, "Tracing": one variable, JRP_OTEL_EXPORTER_OTLP_ENDPOINT, turns it
+    on in the four services and the console; unset, none of them traces."""
+    variables = {"JRP_OTEL_EXPORTER_OTLP_ENDPOINT": endpoint} if endpoint else {}
+    services = _compose(variables)["services"]
+    for name in SETTINGS:
+        env = {k: str(v) for k, v in services[name]["environment"].items()}
+        _, settings = _settings_from(env, monkeypatch)
+        assert (settings.otel_exporter_otlp_endpoint or None) == endpoint, name
 
 
 def test_images_are_pinned_and_services_checked_and_on_loopback() -> None:

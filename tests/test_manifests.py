@@ -155,6 +155,10 @@ def test_every_container_reads_valid_settings_of_its_own_service(
             for name, value in env.items():  # every file it names is on a mounted volume
                 if name.endswith("_FILE"):
                     assert any(value.startswith(m + "/") for m in mounts), (name, value)
+            if workload["kind"] == "Deployment":  # tracing: read, and off unless an overlay
+                assert f"{prefix}OTEL_EXPORTER_OTLP_ENDPOINT" in env  # names a collector
+                assert not settings.otel_exporter_otlp_endpoint
+                assert settings.otel_traces_sample_ratio == 1.0
             if isinstance(settings, ConsoleSettings):
                 assert settings.cookie_secure is (overlay == "production")
                 for upstream in SERVICES:  # the four services, by their Services' names

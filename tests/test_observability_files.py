@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,8 @@ from jrp_trigger.config import TriggerSettings
 ROOT = Path(__file__).resolve().parents[1]
 ALERTS = ROOT / "deploy/observability/prometheus-alerts.yaml"
 DASHBOARD = ROOT / "deploy/observability/grafana-dashboard.json"
+ALERT_TESTS = ROOT / "deploy/observability/prometheus-alerts.test.yaml"
+PROMTOOL_HINT = "deploy/local/tools.sh promtool (from Debian's prometheus package)"
 OPERATIONS = ROOT / "docs/operations.md"
 RUNBOOK_BASE = "docs/operations.md"  # prefixed at deployment (operations.md)
 
@@ -269,3 +273,72 @@ def test_every_runbook_step_names_tests_and_scripts_that_exist() -> None:
                 ), (heading, path, function)
         for faults in re.findall(r'--faults ([\w -]+)"', body):
             assert set(faults.split()) <= set(FAULTS), (heading, faults)
+
+
+# --- promtool: Prometheus's own check of the rules and their unit tests -----------------------
+
+
+def _promtool() -> str:
+    """promtool on PATH, else the one deploy/local/tools.sh put in var/tools/bin (what
+    `make test` and `make test-unit` run first). Missing: a failure saying what to run."""
+    found = shutil.which("promtool") or shutil.which("promtool", path=str(ROOT / "var/tools/bin"))
+    if found is None:
+        pytest.fail(f"promtool is not installed: run {PROMTOOL_HINT}")
+    return found
+
+
+def _run_promtool(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [_promtool(), *map(str, args)], capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_promtool_accepts_the_alert_rules() -> None:
+    checked = _run_promtool("check", "rules", ALERTS)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert f"SUCCESS: {len(_rules())} rules found" in checked.stdout
+
+
+def test_promtool_refuses_a_broken_copy_of_the_rules(tmp_path: Path) -> None:
+    """What promtool sees and the name checks above do not: PromQL syntax, durations, the
+    templates of the annotations."""
+    text = ALERTS.read_text(encoding="utf-8")
+    broken = {
+        "an unclosed parenthesis": text.replace(
+            "expr: max by (job, instance) (jrp_bus_reachable) == 0",
+            "expr: max by (job, instance) (jrp_bus_reachable == 0",
+        ),
+        "a duration that is not one": text.replace("for: 2m", "for: two minutes", 1),
+        "a template that does not parse": text.replace("{{ $labels.job }}", "{{ $labels.job", 1),
+    }
+    for what, copy in broken.items():
+        assert copy != text, what
+        path = tmp_path / "prometheus-alerts.yaml"
+        path.write_text(copy, encoding="utf-8")
+        checked = _run_promtool("check", "rules", path)
+        assert checked.returncode != 0, what
+        assert "FAILED" in checked.stdout + checked.stderr, what
+
+
+def test_promtool_unit_tests_of_three_alerts_pass_and_catch_a_changed_threshold(
+    tmp_path: Path,
+) -> None:
+    """deploy/observability/prometheus-alerts.test.yaml: JrpBrokerUnreachable,
+    JrpDeadLettersWaiting / JrpDeadLettersNotReplayable and JrpHttpErrors fire after their
+    `for:` with their labels and annotations, and not before or below their threshold."""
+    tested = _run_promtool("test", "rules", ALERT_TESTS)
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+    assert "SUCCESS" in tested.stdout
+
+    # The same unit tests against rules whose 5xx threshold was raised tenfold fail.
+    shutil.copy(ALERT_TESTS, tmp_path / ALERT_TESTS.name)
+    text = ALERTS.read_text(encoding="utf-8")
+    changed = text.replace(
+        "sum by (job) (rate(jrp_http_requests_total[5m])) > 0.05",
+        "sum by (job) (rate(jrp_http_requests_total[5m])) > 0.5",
+    )
+    assert changed != text
+    (tmp_path / ALERTS.name).write_text(changed, encoding="utf-8")
+    failed = _run_promtool("test", "rules", tmp_path / ALERT_TESTS.name)
+    assert failed.returncode != 0
+    assert "JrpHttpErrors" in failed.stdout + failed.stderr

@@ -13,6 +13,8 @@ service records:
   the stored context, whose own context replaces the stored one in the Kafka headers;
 * a CONSUMER span per message a consumer takes (`jrp_shared.messaging.consumer`), continuing
   the message's `traceparent`; what its handler emits carries that span's context on.
+* in the console (services/console), a SERVER span per page (`Tracing.serving`) and a CLIENT
+  span per call to a service (`Tracing.calling`), whose `traceparent` the call carries.
 
 Spans carry route templates, topics, event ids and types, partitions, offsets and the
 correlation id: never a path with its values, a subject code, a resident ID or a token.
@@ -96,19 +98,26 @@ class Tracing:
 
     @classmethod
     def from_settings(cls, settings: ServiceSettings) -> Tracing:
-        tracing = cls(
+        return cls.configured(
             settings.otel_service_name or f"jrp-{settings.service_name}",
+            endpoint=settings.otel_exporter_otlp_endpoint,
             sample_ratio=settings.otel_traces_sample_ratio,
         )
-        if settings.otel_exporter_otlp_endpoint:
+
+    @classmethod
+    def configured(
+        cls, service_name: str, *, endpoint: str | None, sample_ratio: float = 1.0
+    ) -> Tracing:
+        """Off without an OTLP `endpoint`; with one, spans exported in batches to it (also
+        for the console, which has settings of its own rather than `ServiceSettings`)."""
+        tracing = cls(service_name, sample_ratio=sample_ratio)
+        if endpoint:
             # Imported only when used. The exporter sends from the batch processor's own
             # thread: no span ever costs the relay or a request a network call.
             from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
             from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
-            exporter = OTLPSpanExporter(
-                endpoint=otlp_traces_url(settings.otel_exporter_otlp_endpoint)
-            )
+            exporter = OTLPSpanExporter(endpoint=otlp_traces_url(endpoint))
             tracing.add_processor(BatchSpanProcessor(exporter))
         return tracing
 
@@ -166,6 +175,56 @@ class Tracing:
             },
         ) as span:
             yield span
+
+    @contextlib.contextmanager
+    def calling(
+        self, peer: str, method: str
+    ) -> Iterator[tuple[Span | None, list[tuple[str, str]]]]:
+        """A CLIENT span around one HTTP call to the service `peer`, and the headers that
+        carry its context to it (`traceparent`, `tracestate`): the callee's SERVER span is its
+        child. Named `<method> <peer>`, never by the path (it may hold a subject code or a
+        resident ID). Nothing, and no header, when tracing is off."""
+        tracer = self.tracer
+        if tracer is None:
+            yield None, []
+            return
+        with tracer.start_as_current_span(
+            f"{method} {peer}",
+            kind=SpanKind.CLIENT,
+            attributes={"http.request.method": method, "peer.service": peer},
+        ) as span:
+            yield span, trace_headers(span)
+
+    @contextlib.contextmanager
+    def serving(self, method: str, headers: Iterable[tuple[bytes, bytes]]) -> Iterator[Span | None]:
+        """A SERVER span for an HTTP request, continuing its `traceparent`, named
+        `<method> unmatched` until `served` names it by its route template; nothing when
+        tracing is off. (The services' own requests: `jrp_shared.web`.)"""
+        tracer = self.tracer
+        if tracer is None:
+            yield None
+            return
+        with tracer.start_as_current_span(
+            f"{method} unmatched",
+            context=context_from_headers(headers),
+            kind=SpanKind.SERVER,
+            attributes={"http.request.method": method},
+        ) as span:
+            yield span
+
+
+def responded(span: Span | None, status: int, *, route: tuple[str, str] | None = None) -> None:
+    """Record an HTTP answer on a CLIENT span, or on a SERVER span with its `route`
+    (method, template: the span is named by them); a 5xx marks it failed."""
+    if span is None:
+        return
+    if route is not None:
+        method, template = route
+        span.update_name(f"{method} {template}")
+        span.set_attribute("http.route", template)
+    span.set_attribute("http.response.status_code", status)
+    if status >= 500:
+        span.set_status(Status(StatusCode.ERROR))
 
 
 def mark_failed(span: Span | None, reason: str) -> None:

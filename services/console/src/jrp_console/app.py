@@ -35,6 +35,7 @@ from jrp_console.pages import (
 )
 from jrp_console.upstream import Unauthorised, Upstream, UpstreamError
 from jrp_shared.files import private_file
+from jrp_shared.tracing import Tracing, responded
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -132,6 +133,37 @@ class _TooLarge(Exception):
     pass
 
 
+class _Traced:
+    """With tracing on, a SERVER span per request (continuing the browser's or a proxy's
+    `traceparent`, if any), named by the route template once routed, never by the path; the
+    calls to the services made while it is current are its children (`Upstream`)."""
+
+    def __init__(self, app: ASGIApp, tracing: Tracing) -> None:
+        self.app = app
+        self.tracing = tracing
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.tracing.enabled:
+            await self.app(scope, receive, send)
+            return
+        status = 500
+
+        async def noted(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        with self.tracing.serving(scope["method"], scope.get("headers", ())) as span:
+            try:
+                await self.app(scope, receive, noted)
+            finally:
+                template = getattr(scope.get("route"), "path", None)
+                if template is None and scope["path"].startswith("/static/"):
+                    template = "/static"
+                responded(span, status, route=(scope["method"], template or "unmatched"))
+
+
 def create_app(
     settings: ConsoleSettings | None = None,
     *,
@@ -139,7 +171,12 @@ def create_app(
 ) -> FastAPI:
     """`transports`: the services in-process (tests); otherwise their URLs in the settings."""
     settings = settings or ConsoleSettings()
-    upstream = Upstream(settings, transports)
+    tracing = Tracing.configured(
+        settings.otel_service_name,
+        endpoint=settings.otel_exporter_otlp_endpoint,
+        sample_ratio=settings.otel_traces_sample_ratio,
+    )
+    upstream = Upstream(settings, transports, tracing)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -147,6 +184,7 @@ def create_app(
             yield
         finally:
             await upstream.close()
+            tracing.shutdown()
 
     app = FastAPI(
         title="Officers' console",
@@ -156,6 +194,7 @@ def create_app(
         openapi_url=None,
     )
     app.state.console = Console(settings, upstream)
+    app.state.tracing = tracing
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(settings),
@@ -165,6 +204,7 @@ def create_app(
         https_only=settings.cookie_secure,
     )
     app.add_middleware(_Edges, settings=settings)
+    app.add_middleware(_Traced, tracing=tracing)  # outermost: a refused post is traced too
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/healthz", include_in_schema=False)

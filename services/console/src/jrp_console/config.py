@@ -53,3 +53,20 @@ class ConsoleSettings(BaseSettings):
     )
     calendar_refresh_seconds: float = Field(default=600.0, ge=1.0)
     log_json: bool = True
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None,
+        max_length=200,
+        description="OpenTelemetry collector's OTLP/HTTP base URL (traces go to …/v1/traces). "
+        "Unset: tracing is off. Set: a span per page and per call to a service, whose "
+        "`traceparent` the call carries (docs/operations.md, Tracing)",
+    )
+    otel_service_name: str = Field(
+        default="jrp-console", max_length=100, description="service.name of the spans"
+    )
+    otel_traces_sample_ratio: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=1.0,
+        description="share of new traces recorded; a trace begun by the caller follows its "
+        "traceparent's sampled flag",
+    )

@@ -9,6 +9,7 @@ from typing import Any, Literal
 import httpx
 
 from jrp_console.config import ConsoleSettings
+from jrp_shared.tracing import Tracing, responded
 
 Service = Literal["registry", "trigger", "enforcement", "appeals"]
 SERVICES: tuple[Service, ...] = ("registry", "trigger", "enforcement", "appeals")
@@ -50,13 +51,17 @@ class Unauthorised(UpstreamError):
 
 class Upstream:
     """One pooled HTTP client per service. `transports` replaces the network in tests (the
-    services served in-process); in production each URL is a service's address."""
+    services served in-process); in production each URL is a service's address. With
+    `tracing` on, each call is a CLIENT span and carries its W3C `traceparent`, so the
+    service's SERVER span joins the page's trace."""
 
     def __init__(
         self,
         settings: ConsoleSettings,
         transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
+        tracing: Tracing | None = None,
     ) -> None:
+        self.tracing = tracing or Tracing(settings.otel_service_name)
         urls = {
             "registry": settings.registry_url,
             "trigger": settings.trigger_url,
@@ -94,9 +99,12 @@ class Upstream:
         if token:
             sent["Authorization"] = f"Bearer {token}"
         query = {k: v for k, v in (params or {}).items() if v is not None and v != ""}
-        response = await self._clients[service].request(
-            method, path, params=query, json=json, data=data, content=content, headers=sent
-        )
+        with self.tracing.calling(service, method) as (span, context):
+            sent.update(context)
+            response = await self._clients[service].request(
+                method, path, params=query, json=json, data=data, content=content, headers=sent
+            )
+            responded(span, response.status_code)
         if response.status_code >= 400:
             try:
                 body: Any = response.json()
