@@ -30,6 +30,7 @@ from jrp_enforcement.domain.checks import (
     Measure,
     Withheld,
 )
+from jrp_enforcement.entrypoints.http import examples
 from jrp_enforcement.service_layer.checks import BatchChecked, Checked, CheckService, Refused
 from jrp_shared.auth import ROLE_ADMINISTRATOR
 from jrp_shared.errors import InvalidInput
@@ -196,6 +197,10 @@ class AnswerRead(BaseModel):
 
 
 class CheckRead(AnswerRead):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [examples.CHECK, examples.CHECK_ON_WARNING_LIST]}
+    )
+
     checked_at: datetime
     department: str = Field(description="whose measures are listed")
     on: date = Field(description="the day (Asia/Shanghai) the periods were judged on")
@@ -219,6 +224,8 @@ class RefusedRead(BaseModel):
 
 
 class BatchRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.BATCH]})
+
     batch_id: str
     checked_at: datetime
     department: str
@@ -235,7 +242,11 @@ Code = Annotated[str, StringConstraints(max_length=64)]
 
 
 class BatchIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        hide_input_in_errors=True,
+        json_schema_extra={"examples": [examples.BATCH_REQUEST]},
+    )
 
     purpose: CheckPurpose = Field(description="the decision the checks are for (DOMAIN.md §6)")
     business_reference: str = Field(
@@ -248,6 +259,8 @@ class BatchIn(BaseModel):
 
 
 class BatchRecordRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.BATCH_RECORD]})
+
     batch_id: str
     asked_at: datetime
     department: str
@@ -261,6 +274,8 @@ class BatchRecordRead(BaseModel):
 
 
 class AuditedRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.AUDITED]})
+
     check_id: str
     asked_at: datetime
     department: str = Field(description="the department that asked")
@@ -638,7 +653,11 @@ async def check_batches(
     return await checks.audit.batches(flagged=flagged, limit=limit, offset=offset)
 
 
-@router.get("/v1/check-index", summary="The must-check index: size, memory, load time")
+@router.get(
+    "/v1/check-index",
+    summary="The must-check index: size, memory, load time",
+    responses={200: {"content": {"application/json": {"example": examples.INDEX_STATS}}}},
+)
 async def index_stats(by: Department, checks: Checks) -> dict[str, Any]:
     by.require(ROLE_ADMINISTRATOR)
     stats = checks.live.stats.as_json()
