@@ -656,7 +656,7 @@ async def check_batches(
 @router.get(
     "/v1/check-index",
     summary="The must-check index: size, memory, load time",
-    responses={200: {"content": {"application/json": {"example": examples.INDEX_STATS}}}},
+    responses=examples.answer(examples.INDEX_STATS),
 )
 async def index_stats(by: Department, checks: Checks) -> dict[str, Any]:
     by.require(ROLE_ADMINISTRATOR)

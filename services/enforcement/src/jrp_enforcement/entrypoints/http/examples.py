@@ -11,6 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
+
+def answer(example: dict[str, Any], status: int = 200) -> dict[int | str, dict[str, Any]]:
+    """A route's `responses`: the example of its answer, where the route returns a plain dict
+    or its model is shared with other routes (the model's own example shows another state)."""
+    return {status: {"content": {"application/json": {"example": example}}}}
+
+
 ENTERPRISE = "91350100M000100Y43"
 OTHER_ENTERPRISE = "91110000802100433B"
 LEGAL_REPRESENTATIVE = "11010519491231002X"

@@ -188,12 +188,9 @@ async def get_order(
     return OrderDetail(**dict(OrderRead.of(view)), history=[HistoryRead.of(h) for h in history])
 
 
-def _answer(example: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
-    """A 200 answer's example where the route's model is shared with other routes."""
-    return {200: {"content": {"application/json": {"example": example}}}}
-
-
-@router.post("/{order_id}/receipt", response_model=OrderRead, responses=_answer(examples.RECEIVED))
+@router.post(
+    "/{order_id}/receipt", response_model=OrderRead, responses=examples.answer(examples.RECEIVED)
+)
 async def acknowledge_receipt(
     order_id: str,
     by: Department,
@@ -230,7 +227,9 @@ async def acknowledge_receipt(
     return OrderRead.of(view)
 
 
-@router.post("/{order_id}/feedback", response_model=OrderRead, responses=_answer(examples.FED_BACK))
+@router.post(
+    "/{order_id}/feedback", response_model=OrderRead, responses=examples.answer(examples.FED_BACK)
+)
 async def report_feedback(
     order_id: str, body: FeedbackIn, by: Department, orders: OrdersDep, runtime: RuntimeDep
 ) -> OrderRead:
