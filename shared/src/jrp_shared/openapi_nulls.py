@@ -30,10 +30,13 @@ _SUFFIXES = ("", "-Input", "-Output")
 def keep_nulls_in_examples(app: FastAPI) -> None:
     """Make `app.openapi()` give every example with its nulls."""
     generate = app.openapi
+    restored: list[dict[str, Any]] = []
 
     def openapi() -> dict[str, Any]:
-        document = generate()
-        _restore(app, document)  # in place, on FastAPI's cached document (idempotent)
+        document = generate()  # FastAPI's own, cached until the routes change
+        if not restored or restored[0] is not document:
+            _restore(app, document)  # in place, once per document FastAPI builds
+            restored[:] = [document]
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
