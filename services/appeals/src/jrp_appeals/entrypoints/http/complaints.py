@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, status
 
 from jrp_appeals.bootstrap import Appeals
 from jrp_appeals.domain.visibility import Viewer
+from jrp_appeals.entrypoints.http import examples
 from jrp_appeals.entrypoints.http.deps import AppealsDep, Caller, ListingDep
 from jrp_appeals.entrypoints.http.schemas import (
     ComplaintRead,
@@ -79,7 +80,11 @@ async def draw_experts(
     return draw_read(draw)
 
 
-@router.post("/{complaint_id}/decision", response_model=ComplaintRead)
+@router.post(
+    "/{complaint_id}/decision",
+    response_model=ComplaintRead,
+    responses=examples.answer(examples.COMPLAINT_DECIDED),
+)
 async def decide_complaint(
     complaint_id: str, body: DecisionRequestBody, by: Caller, appeals: AppealsDep
 ) -> ComplaintRead:

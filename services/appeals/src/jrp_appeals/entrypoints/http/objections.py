@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, status
 
 from jrp_appeals.bootstrap import Appeals
 from jrp_appeals.domain.visibility import Viewer
+from jrp_appeals.entrypoints.http import examples
 from jrp_appeals.entrypoints.http.complaints import read_complaint
 from jrp_appeals.entrypoints.http.deps import AppealsDep, Caller, ListingDep
 from jrp_appeals.entrypoints.http.schemas import (
@@ -81,7 +82,11 @@ async def get_objection(objection_id: str, by: Caller, appeals: AppealsDep) -> O
     return await read_objection(appeals, by, objection_id)
 
 
-@router.post("/{objection_id}/decision", response_model=ObjectionRead)
+@router.post(
+    "/{objection_id}/decision",
+    response_model=ObjectionRead,
+    responses=examples.answer(examples.OBJECTION_DECIDED),
+)
 async def decide_objection(
     objection_id: str, body: DecisionRequestBody, by: Caller, appeals: AppealsDep
 ) -> ObjectionRead:
@@ -112,7 +117,10 @@ async def file_complaint(
 
 
 @router.post(
-    "/{objection_id}/appeal", status_code=status.HTTP_201_CREATED, response_model=ObjectionRead
+    "/{objection_id}/appeal",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ObjectionRead,
+    responses=examples.answer(examples.COURT_APPEALED, status.HTTP_201_CREATED),
 )
 async def file_appeal(
     objection_id: str, body: AppealRequest, by: Caller, appeals: AppealsDep
@@ -133,7 +141,11 @@ async def file_appeal(
     return await read_objection(appeals, by, objection_id)
 
 
-@router.post("/{objection_id}/appeal-decision", response_model=ObjectionRead)
+@router.post(
+    "/{objection_id}/appeal-decision",
+    response_model=ObjectionRead,
+    responses=examples.answer(examples.COURT_APPEAL_DECIDED),
+)
 async def decide_appeal(
     objection_id: str, body: AppealDecisionBody, by: Caller, appeals: AppealsDep
 ) -> ObjectionRead:

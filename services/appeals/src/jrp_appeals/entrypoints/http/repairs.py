@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, status
 from jrp_appeals.bootstrap import Appeals
 from jrp_appeals.domain.repairs import CreditCommitment, Evidence
 from jrp_appeals.domain.visibility import Viewer
+from jrp_appeals.entrypoints.http import examples
 from jrp_appeals.entrypoints.http.deps import AppealsDep, Caller, ListingDep
 from jrp_appeals.entrypoints.http.schemas import (
     RepairDecisionBody,
@@ -88,7 +89,11 @@ async def get_repair(repair_id: str, by: Caller, appeals: AppealsDep) -> RepairR
     return await read_repair(appeals, by, repair_id)
 
 
-@router.post("/{repair_id}/forwarding", response_model=RepairRead)
+@router.post(
+    "/{repair_id}/forwarding",
+    response_model=RepairRead,
+    responses=examples.answer(examples.REPAIR_FORWARDED),
+)
 async def forward_repair(repair_id: str, by: Caller, appeals: AppealsDep) -> RepairRead:
     """Stage 1: the credit portal (role `portal`) forwards the application to the deciding
     authority, whose 3 working days start (DOMAIN.md §11). Once only (409
@@ -98,7 +103,11 @@ async def forward_repair(repair_id: str, by: Caller, appeals: AppealsDep) -> Rep
     return await read_repair(appeals, by, repair_id)
 
 
-@router.post("/{repair_id}/decision", response_model=RepairRead)
+@router.post(
+    "/{repair_id}/decision",
+    response_model=RepairRead,
+    responses=examples.answer(examples.REPAIR_DECIDED),
+)
 async def decide_repair(
     repair_id: str, body: RepairDecisionBody, by: Caller, appeals: AppealsDep
 ) -> RepairRead:

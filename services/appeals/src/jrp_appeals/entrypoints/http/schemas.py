@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from jrp_appeals.domain.cases import DecisionRequest
 from jrp_appeals.domain.repairs import RepairStage
 from jrp_appeals.domain.review import AppealDecisionRequest
+from jrp_appeals.entrypoints.http import examples
 from jrp_shared.events.payloads import (
     CorrectedEntry,
     Identifier,
@@ -41,12 +42,16 @@ _Grounds = Field(min_length=1, max_length=4000)
 
 
 class ObjectionRequest(_In):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.OBJECTION_REQUEST]})
+
     entry_id: str = Field(min_length=1, max_length=64)
     grounds: str = _Grounds
     evidence_references: list[Reference] = Field(default_factory=list, max_length=100)
 
 
 class ComplaintRequest(_In):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.COMPLAINT_REQUEST]})
+
     grounds: str = _Grounds
     evidence_references: list[Reference] = Field(default_factory=list, max_length=100)
 
@@ -54,6 +59,16 @@ class ComplaintRequest(_In):
 class DecisionRequestBody(_In):
     """`information_wrong` needs `remedy` (and `correction` when the remedy is `correct`);
     `information_right` takes neither."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                examples.DECISION_RIGHT,
+                examples.DECISION_REVOKE,
+                examples.DECISION_CORRECT,
+            ]
+        }
+    )
 
     outcome: ObjectionOutcome
     reasons: str = Field(min_length=1, max_length=4000)
@@ -72,6 +87,8 @@ class DecisionRequestBody(_In):
 class AppealRequest(_In):
     """An appeal to the higher court against a dismissed objection (法释〔2017〕7号 第十二条)."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.APPEAL_REQUEST]})
+
     grounds: str = _Grounds
     evidence_references: list[Reference] = Field(default_factory=list, max_length=100)
 
@@ -79,6 +96,10 @@ class AppealRequest(_In):
 class AppealDecisionBody(_In):
     """`upheld` needs `remedy` (and `correction` when the remedy is `correct`): what the
     listing court must do; `dismissed` takes neither."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [examples.APPEAL_UPHELD, examples.APPEAL_DISMISSED]}
+    )
 
     outcome: AppealOutcome
     reasons: str = Field(min_length=1, max_length=4000)
@@ -95,6 +116,8 @@ class AppealDecisionBody(_In):
 
 
 class ExpertDrawRequest(_In):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.EXPERT_DRAW_REQUEST]})
+
     pool: list[Identifier] = Field(min_length=1, max_length=1000, description="expert ids")
     count: int = Field(ge=1, le=100)
     seed: int | str | None = Field(
@@ -113,6 +136,8 @@ class CreditCommitmentBody(_In):
 
 
 class RepairRequest(_In):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.REPAIR_REQUEST]})
+
     entry_id: str = Field(min_length=1, max_length=64)
     route: RepairRoute
     evidence: list[EvidenceItem] = Field(default_factory=list, max_length=50)
@@ -120,6 +145,10 @@ class RepairRequest(_In):
 
 
 class RepairDecisionBody(_In):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [examples.REPAIR_APPROVED, examples.REPAIR_REFUSED]}
+    )
+
     approved: bool
     reasons: str = Field(default="", max_length=4000, description="required when refused")
 
@@ -159,6 +188,8 @@ class ActionRead(BaseModel):
 
 
 class ExpertDrawRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.EXPERT_DRAW]})
+
     experts: list[str]
     seed: int | str
     pool: list[str]
@@ -246,6 +277,8 @@ class ReviewRead(BaseModel):
 
 
 class ObjectionSummaryRead(_CaseSummary):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.OBJECTION_SUMMARY]})
+
     objection_id: str
     review: ReviewRead | None = Field(
         default=None, description="the list type's own review; null: the provincial rule (§7)"
@@ -253,6 +286,8 @@ class ObjectionSummaryRead(_CaseSummary):
 
 
 class ObjectionRead(_CaseRead):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.OBJECTION_FILED]})
+
     objection_id: str
     complaint_id: str | None
     review: ReviewRead | None = Field(
@@ -261,11 +296,15 @@ class ObjectionRead(_CaseRead):
 
 
 class ComplaintSummaryRead(_CaseSummary):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.COMPLAINT_SUMMARY]})
+
     complaint_id: str
     objection_id: str
 
 
 class ComplaintRead(_CaseRead):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.COMPLAINT_FILED]})
+
     complaint_id: str
     objection_id: str
     expert_draws: list[ExpertDrawRead]
@@ -293,6 +332,8 @@ class RepairDecisionRead(BaseModel):
 
 
 class RepairSummaryRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.REPAIR_SUMMARY]})
+
     repair_id: str
     entry_id: str
     subject_code: str
@@ -325,6 +366,8 @@ class RepairSummaryRead(BaseModel):
 class RepairOverdueRead(BaseModel):
     """Late repairs of one stage at one deciding department (DOMAIN.md §11)."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.REPAIR_OVERDUE]})
+
     stage: RepairStage
     department: str
     count: int
@@ -348,6 +391,8 @@ class RepairGuidanceRead(BaseModel):
 
 
 class RepairRead(RepairSummaryRead):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.REPAIR_APPLIED]})
+
     agent: str | None
     evidence: list[EvidenceRead]
     credit_commitment: CreditCommitmentRead
@@ -356,6 +401,8 @@ class RepairRead(RepairSummaryRead):
 
 
 class NotificationRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.NOTIFICATION]})
+
     notification_id: str
     subject_code: str
     about: str
@@ -368,6 +415,8 @@ class NotificationRead(BaseModel):
 
 class EntryRead(BaseModel):
     """This service's copy of a list entry (what cases and repairs are judged against)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.ENTRY]})
 
     entry_id: str
     version: int

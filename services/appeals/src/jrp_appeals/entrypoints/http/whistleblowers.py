@@ -33,6 +33,7 @@ from jrp_appeals.domain.whistleblowers import (
     ReportState,
     Reward,
 )
+from jrp_appeals.entrypoints.http import examples
 from jrp_appeals.entrypoints.http.deps import AppealsDep
 from jrp_appeals.service_layer import whistleblowers as handling
 from jrp_appeals.service_layer.whistleblowers import ReportView, Submission
@@ -83,6 +84,10 @@ class AttachmentBody(_Body):
 
 
 class WhistleblowerReportCreate(_Body):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [examples.REPORT_REQUEST, examples.ANONYMOUS_REPORT_REQUEST]}
+    )
+
     subject: ReportedSubjectBody
     domain: str = Field(
         min_length=1,
@@ -113,6 +118,8 @@ class RewardRead(BaseModel):
 
 
 class WhistleblowerReportSubmitted(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.REPORT_SUBMITTED]})
+
     number: str
     query_code: str = Field(description="shown this once: only its hash is kept")
     status: ReportState
@@ -123,6 +130,12 @@ class WhistleblowerReportSubmitted(BaseModel):
 
 class WhistleblowerReportFollowed(BaseModel):
     """What the reporter sees: never the identity, never the handling's internals."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [examples.REPORT_RECEIVED_FOLLOWED, examples.REPORT_DECIDED_FOLLOWED]
+        }
+    )
 
     number: str
     status: ReportState
@@ -154,6 +167,8 @@ class ReportedSubjectRead(BaseModel):
 
 
 class WhistleblowerReportSummary(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.REPORT_SUMMARY]})
+
     number: str
     status: ReportState
     subject: ReportedSubjectRead
@@ -199,6 +214,8 @@ class DisclosureRead(BaseModel):
 
 
 class WhistleblowerReportRead(WhistleblowerReportSummary):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.REPORT_HANDLING]})
+
     facts: str
     occurred_on: date | None
     place: str | None
@@ -212,6 +229,8 @@ class WhistleblowerReportRead(WhistleblowerReportSummary):
 
 
 class TransferBody(_Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.TRANSFER_REQUEST]})
+
     departments: list[Annotated[str, Field(min_length=1, max_length=32)]] = Field(
         min_length=1, max_length=10
     )
@@ -219,6 +238,12 @@ class TransferBody(_Body):
 
 
 class DecisionBody(_Body):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [examples.REPORT_DECISION_REQUEST, examples.REPORT_UNSUBSTANTIATED_REQUEST]
+        }
+    )
+
     outcome: ReportOutcome
     reasons: str = Field(min_length=1, max_length=5000)
     entry_id: str | None = Field(
@@ -228,6 +253,8 @@ class DecisionBody(_Body):
 
 
 class DisclosureBody(_Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.DISCLOSURE_REQUEST]})
+
     reason: str = Field(min_length=1, max_length=2000, description="why the office lifts it")
 
 
@@ -239,6 +266,8 @@ class ReporterIdentityRead(BaseModel):
 
 
 class DisclosureAnswer(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.DISCLOSURE]})
+
     number: str
     identity: ReporterIdentityRead
     disclosed_by: str
@@ -518,7 +547,11 @@ def _quoted(filename: str) -> str:
     return quote(filename, safe="")
 
 
-@router.post("/{number}/acceptance", response_model=WhistleblowerReportRead)
+@router.post(
+    "/{number}/acceptance",
+    response_model=WhistleblowerReportRead,
+    responses=examples.answer(examples.REPORT_ACCEPTED),
+)
 async def accept_report(number: Number, by: Staff, appeals: AppealsDep) -> WhistleblowerReportRead:
     """A department it is routed to, or the office, takes it up (409 when accepted or
     decided already)."""
@@ -527,7 +560,11 @@ async def accept_report(number: Number, by: Staff, appeals: AppealsDep) -> Whist
     return await _read_report(appeals, by, number)
 
 
-@router.post("/{number}/transfer", response_model=WhistleblowerReportRead)
+@router.post(
+    "/{number}/transfer",
+    response_model=WhistleblowerReportRead,
+    responses=examples.answer(examples.REPORT_TRANSFERRED),
+)
 async def transfer_report(
     number: Number,
     body: TransferBody,
@@ -540,7 +577,11 @@ async def transfer_report(
     return await _read_report(appeals, by, number)
 
 
-@router.post("/{number}/decision", response_model=WhistleblowerReportRead)
+@router.post(
+    "/{number}/decision",
+    response_model=WhistleblowerReportRead,
+    responses=examples.answer(examples.REPORT_DECIDED),
+)
 async def decide_report(
     number: Number,
     body: DecisionBody,

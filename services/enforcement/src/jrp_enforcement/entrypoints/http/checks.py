@@ -30,6 +30,7 @@ from jrp_enforcement.domain.checks import (
     Measure,
     Withheld,
 )
+from jrp_enforcement.entrypoints.http import examples
 from jrp_enforcement.service_layer.checks import BatchChecked, Checked, CheckService, Refused
 from jrp_shared.auth import ROLE_ADMINISTRATOR
 from jrp_shared.errors import InvalidInput
@@ -203,6 +204,10 @@ class AnswerRead(BaseModel):
 
 
 class CheckRead(AnswerRead):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [examples.CHECK, examples.CHECK_ON_WARNING_LIST]}
+    )
+
     checked_at: datetime
     department: str = Field(description="whose measures are listed")
     on: date = Field(description="the day (Asia/Shanghai) the periods were judged on")
@@ -226,6 +231,8 @@ class RefusedRead(BaseModel):
 
 
 class BatchRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.BATCH]})
+
     batch_id: str
     checked_at: datetime
     department: str
@@ -242,7 +249,11 @@ Code = Annotated[str, StringConstraints(max_length=64)]
 
 
 class BatchIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        hide_input_in_errors=True,
+        json_schema_extra={"examples": [examples.BATCH_REQUEST]},
+    )
 
     purpose: CheckPurpose = Field(description="the decision the checks are for (DOMAIN.md §6)")
     business_reference: str = Field(
@@ -255,6 +266,8 @@ class BatchIn(BaseModel):
 
 
 class BatchRecordRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.BATCH_RECORD]})
+
     batch_id: str
     asked_at: datetime
     department: str
@@ -268,6 +281,8 @@ class BatchRecordRead(BaseModel):
 
 
 class AuditedRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.AUDITED]})
+
     check_id: str
     asked_at: datetime
     department: str = Field(description="the department that asked")
@@ -650,7 +665,11 @@ async def check_batches(
     return await checks.audit.batches(flagged=flagged, limit=limit, offset=offset)
 
 
-@router.get("/v1/check-index", summary="The must-check index: size, memory, load time")
+@router.get(
+    "/v1/check-index",
+    summary="The must-check index: size, memory, load time",
+    responses=examples.answer(examples.INDEX_STATS),
+)
 async def index_stats(by: Department, checks: Checks) -> dict[str, Any]:
     by.require(ROLE_ADMINISTRATOR)
     stats = checks.live.stats.as_json()

@@ -12,6 +12,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from jrp_enforcement.adapters.repositories import HistoryItem, OrderFilter
 from jrp_enforcement.domain.access import department_scope, may_read_order
+from jrp_enforcement.entrypoints.http import examples
 from jrp_enforcement.entrypoints.http.deps import OrdersDep, RuntimeDep
 from jrp_enforcement.service_layer import queries, reports
 from jrp_enforcement.service_layer.messages import status_message
@@ -27,14 +28,18 @@ router = APIRouter(prefix="/v1/sanction-orders", tags=["sanction orders"])
 
 
 class ReceiptIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [examples.RECEIPT_REQUEST]}
+    )
 
     received_at: AwareDatetime | None = Field(default=None, description="defaults to now")
     note: str | None = Field(default=None, max_length=1000)
 
 
 class FeedbackIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [examples.FEEDBACK_REQUEST]}
+    )
 
     measures: list[MeasureFeedback] = Field(min_length=1, max_length=200)
 
@@ -46,6 +51,8 @@ class SuspensionRead(BaseModel):
 
 
 class OrderRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.ORDER]})
+
     order_id: str
     revision: int
     sequence: int
@@ -128,6 +135,8 @@ class HistoryRead(BaseModel):
 
 
 class OrderDetail(OrderRead):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.ORDER_DETAIL]})
+
     history: list[HistoryRead]
 
 
@@ -179,13 +188,26 @@ async def get_order(
     return OrderDetail(**dict(OrderRead.of(view)), history=[HistoryRead.of(h) for h in history])
 
 
-@router.post("/{order_id}/receipt", response_model=OrderRead)
+@router.post(
+    "/{order_id}/receipt", response_model=OrderRead, responses=examples.answer(examples.RECEIVED)
+)
 async def acknowledge_receipt(
     order_id: str,
     by: Department,
     orders: OrdersDep,
     runtime: RuntimeDep,
-    body: Annotated[ReceiptIn | None, Body()] = None,
+    body: Annotated[
+        ReceiptIn | None,
+        Body(
+            openapi_examples={
+                "received": {
+                    "summary": "received, with a note",
+                    "value": examples.RECEIPT_REQUEST,
+                },
+                "now": {"summary": "received now, no note", "value": {}},
+            }
+        ),
+    ] = None,
 ) -> OrderRead:
     """The order's department confirms it received the order (respond)."""
     by.require(ROLE_IMPLEMENTER)
@@ -205,7 +227,9 @@ async def acknowledge_receipt(
     return OrderRead.of(view)
 
 
-@router.post("/{order_id}/feedback", response_model=OrderRead)
+@router.post(
+    "/{order_id}/feedback", response_model=OrderRead, responses=examples.answer(examples.FED_BACK)
+)
 async def report_feedback(
     order_id: str, body: FeedbackIn, by: Department, orders: OrdersDep, runtime: RuntimeDep
 ) -> OrderRead:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from jrp_enforcement.domain.access import department_scope
 from jrp_enforcement.domain.statistics import OrderCounts
+from jrp_enforcement.entrypoints.http import examples
 from jrp_enforcement.entrypoints.http.deps import OrdersDep, RuntimeDep
 from jrp_enforcement.service_layer import queries
 from jrp_shared.web import Department
@@ -52,6 +53,8 @@ class StatisticsRow(BaseModel):
 
 
 class StatisticsRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.STATISTICS]})
+
     as_of: date = Field(description="the day (Asia/Shanghai) overdue is judged against")
     rows: list[StatisticsRow]
 

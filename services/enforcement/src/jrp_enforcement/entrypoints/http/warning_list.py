@@ -8,10 +8,11 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from jrp_enforcement.adapters.warning_list import Stay, WarningListRepository
 from jrp_enforcement.domain.checks import normalise_code
+from jrp_enforcement.entrypoints.http import examples
 from jrp_enforcement.entrypoints.http.deps import OrdersDep, RuntimeDep
 from jrp_shared.auth import ROLE_ADMINISTRATOR, ROLE_IMPLEMENTER, Principal
 from jrp_shared.errors import Forbidden, NotFound
@@ -36,12 +37,16 @@ class WarnedSubjectRead(StayRead):
 
 
 class WarningListRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.WARNING_LIST]})
+
     threshold: int = Field(description="key areas that put a subject on the list")
     total: int
     subjects: list[WarnedSubjectRead]
 
 
 class SubjectWarningsRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.SUBJECT_WARNINGS]})
+
     subject_code: str = Field(description="a resident ID is masked")
     threshold: int
     on_list: bool
