@@ -70,17 +70,6 @@ SERVICES: dict[str, Callable[[Keys, Path], FastAPI]] = {
 }
 
 
-WRITING = pytest.mark.xfail(
-    reason="the examples are being written (issue 17); run with --runxfail", strict=True
-)
-
-
-PARAMETERS = [
-    pytest.param(name, marks=WRITING) if name in ("enforcement", "appeals") else name
-    for name in sorted(SERVICES)
-]
-
-
 def _pointer(*parts: str) -> str:
     return "/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
 
@@ -204,7 +193,7 @@ def invalid_examples(document: dict[str, Any]) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("service", PARAMETERS)
+@pytest.mark.parametrize("service", sorted(SERVICES))
 def test_every_body_and_answer_has_an_example(service: str, keys: Keys, tmp_path: Path) -> None:
     missing = missing_examples(document_of(service, keys, tmp_path))
     assert not missing, f"{service}: {len(missing)} without an example:\n" + "\n".join(missing)

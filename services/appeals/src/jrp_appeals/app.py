@@ -17,7 +17,6 @@ from jrp_appeals.entrypoints.http import (
 )
 from jrp_shared.bus.base import Bus
 from jrp_shared.logging import configure_logging
-from jrp_shared.openapi_nulls import keep_nulls_in_examples
 from jrp_shared.web import create_service_app
 
 
@@ -41,7 +40,6 @@ def create_app(settings: AppealsSettings | None = None, *, bus: Bus | None = Non
         large_body_routers=[(whistleblowers.public_router, settings.whistleblower_body_limit())],
         on_startup=[appeals.copies.restore],
     )
-    keep_nulls_in_examples(app)  # the examples' nulls (issue 17)
     app.state.appeals = appeals
     app.state.catalog_copy = appeals.copies.catalog
     app.state.calendar_copy = appeals.copies.calendar

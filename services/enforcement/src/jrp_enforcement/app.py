@@ -16,7 +16,6 @@ from jrp_shared.bus.base import Bus
 from jrp_shared.catalog_copy import RegistryCopies
 from jrp_shared.logging import configure_logging
 from jrp_shared.messaging.lag_watch import SanctionTopicsWatch
-from jrp_shared.openapi_nulls import keep_nulls_in_examples
 from jrp_shared.runtime import ServiceRuntime
 from jrp_shared.web import create_service_app
 
@@ -54,7 +53,6 @@ def create_app(settings: EnforcementSettings | None = None, *, bus: Bus | None =
         routers=[checks.router, *copies.routers(), *lifecycle.ROUTERS],
         on_startup=[copies.restore],
     )
-    keep_nulls_in_examples(app)  # the examples' nulls (issue 17)
     app.state.catalog_copy = copies.catalog
     app.state.calendar_copy = copies.calendar
     app.state.entry_changes = entry_changes

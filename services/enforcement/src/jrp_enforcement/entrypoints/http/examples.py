@@ -244,8 +244,8 @@ BATCH: dict[str, Any] = {
         {
             "index": 1,
             "subject_code": "91350100MA2XN0XK6U",
-            "error": "invalid_input",
-            "detail": [
+            "code": "invalid_input",
+            "errors": [
                 {
                     "field": "body.codes.1",
                     "reason": "uscc_check_character",
