@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    DateTime,
     Select,
     Table,
     and_,
@@ -34,7 +33,7 @@ from jrp_enforcement.domain.orders import OPEN_STATES, FeedbackRecord, SanctionO
 from jrp_enforcement.domain.planning import Target
 from jrp_enforcement.domain.statistics import OrderCounts
 from jrp_shared.clock import china_date
-from jrp_shared.db import JsonText, insert_rows
+from jrp_shared.db import JsonText, UtcDateTime, insert_rows
 from jrp_shared.events.payloads import ListEntryInForce, OrderedMeasure
 from jrp_shared.vocabulary import (
     CaseKind,
@@ -243,7 +242,7 @@ class EntryRepository:
                 ["entry_id", "at", "version", "status", "suspension_case_kind"],
                 select(
                     t.c.entry_id,
-                    literal(at, DateTime(timezone=True)),
+                    literal(at, UtcDateTime()),
                     t.c.version,
                     t.c.status,
                     t.c.suspension_case_kind,
