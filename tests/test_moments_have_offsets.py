@@ -152,7 +152,7 @@ async def embedded_mesh(keys: Keys, directory: Path, answers: Answers) -> AsyncI
         yield Mesh(registry, followers, "", keys, "")
 
 
-async def _ok(response: httpx.Response, *statuses: int) -> Any:
+def _ok(response: httpx.Response, *statuses: int) -> Any:
     assert response.status_code in (statuses or (200,)), response.text
     return response.json()
 
@@ -203,7 +203,7 @@ async def _run_the_loop(mesh: Mesh) -> dict[str, str]:
     subject = mesh.keys.subject_headers(ENTERPRISE)
 
     # Officers (registry).
-    officer = await _ok(
+    officer = _ok(
         await registry.client.post(
             "/v1/officers",
             json={
@@ -216,18 +216,11 @@ async def _run_the_loop(mesh: Mesh) -> dict[str, str]:
         ),
         201,
     )
-    await _ok(
-        await registry.client.get("/v1/officers", params={"department": "tax"}, headers=office)
-    )
+    _ok(await registry.client.get("/v1/officers", params={"department": "tax"}, headers=office))
 
     # The entry (trigger), then its orders (enforcement): received and fed back by finance.
-    entry_id = str(
-        (
-            await _ok(
-                await trigger.client.post("/v1/list-entries", json=tax_entry(), headers=tax), 201
-            )
-        )["entry_id"]
-    )
+    posted = await trigger.client.post("/v1/list-entries", json=tax_entry(), headers=tax)
+    entry_id = str(_ok(posted, 201)["entry_id"])
 
     async def finance_orders() -> list[dict[str, Any]] | None:
         r = await enforcement.client.get("/v1/sanction-orders", headers=finance)
@@ -237,12 +230,12 @@ async def _run_the_loop(mesh: Mesh) -> dict[str, str]:
     orders = await eventually(finance_orders, within=90)
     for order in orders:
         url = f"/v1/sanction-orders/{order['order_id']}"
-        await _ok(
+        _ok(
             await enforcement.client.post(
                 f"{url}/receipt", json={"note": "已接收"}, headers=finance
             )
         )
-        detail = await _ok(await enforcement.client.get(url, headers=finance))
+        detail = _ok(await enforcement.client.get(url, headers=finance))
         feedback = [
             {
                 "measure": m["code"],
@@ -252,31 +245,31 @@ async def _run_the_loop(mesh: Mesh) -> dict[str, str]:
             }
             for m in detail["measures"]
         ]
-        await _ok(
+        _ok(
             await enforcement.client.post(
                 f"{url}/feedback", json={"measures": feedback}, headers=finance
             )
         )
-        await _ok(await enforcement.client.get(url, headers=finance))
+        _ok(await enforcement.client.get(url, headers=finance))
     order_id = str(orders[0]["order_id"])
 
     # Must-checks: the enterprise and its legal representative, now and as of a past moment.
-    listed = await _ok(await enforcement.client.get(f"/v1/checks/{ENTERPRISE}", headers=finance))
+    listed = _ok(await enforcement.client.get(f"/v1/checks/{ENTERPRISE}", headers=finance))
     assert listed["listed"] is True
-    await _ok(await enforcement.client.get(f"/v1/checks/{LEGAL_REPRESENTATIVE}", headers=finance))
-    await _ok(
+    _ok(await enforcement.client.get(f"/v1/checks/{LEGAL_REPRESENTATIVE}", headers=finance))
+    _ok(
         await enforcement.client.get(
             f"/v1/checks/{ENTERPRISE}",
             params={"as_of": datetime.now(UTC).isoformat()},
             headers=finance,
         )
     )
-    audit = await _ok(await enforcement.client.get("/v1/checks/audit", headers=finance))
+    audit = _ok(await enforcement.client.get("/v1/checks/audit", headers=finance))
     check_id = str(audit[0]["check_id"])
 
     # The initiator sees finance's feedback on its entry.
     async def fed_back() -> dict[str, Any] | None:
-        body = await _ok(await trigger.client.get(f"/v1/list-entries/{entry_id}", headers=tax))
+        body = _ok(await trigger.client.get(f"/v1/list-entries/{entry_id}", headers=tax))
         states = [
             o["state"]
             for d in body["departments"]
@@ -293,7 +286,7 @@ async def _run_the_loop(mesh: Mesh) -> dict[str, str]:
         return r.status_code == 200
 
     await eventually(known_to_appeals, within=60)
-    objection = await _ok(
+    objection = _ok(
         await appeals.client.post(
             "/v1/objections",
             json={
@@ -306,15 +299,15 @@ async def _run_the_loop(mesh: Mesh) -> dict[str, str]:
         201,
     )
     objection_id = str(objection["objection_id"])
-    await _ok(await appeals.client.get(f"/v1/objections/{objection_id}", headers=tax))
-    await _ok(
+    _ok(await appeals.client.get(f"/v1/objections/{objection_id}", headers=tax))
+    _ok(
         await appeals.client.post(
             f"/v1/objections/{objection_id}/decision",
             json={"outcome": "information_right", "reasons": "经核查，稽查认定事实清楚"},
             headers=tax,
         )
     )
-    await _ok(await appeals.client.get("/v1/notifications", headers=subject))
+    _ok(await appeals.client.get("/v1/notifications", headers=subject))
 
     # The registry's record of the subject learnt of the entry and the objection.
     async def history() -> bool:
