@@ -181,6 +181,8 @@ async def test_every_answer_of_the_loop_on_sqlite_carries_offsets(
         f"GET /v1/objections/{ids['objection_id']}",
         f"POST /v1/objections/{ids['objection_id']}/decision",
         "GET /v1/notifications",
+        f"POST /v1/objections/{ids['objection_id']}/complaint",
+        f"GET /v1/complaints/{ids['complaint_id']}",
         f"GET /v1/subjects/{ENTERPRISE}/history",
         f"GET /v1/entries/{ids['entry_id']}",
     ):
@@ -308,6 +310,15 @@ async def _run_the_loop(mesh: Mesh) -> dict[str, str]:
         )
     )
     _ok(await appeals.client.get("/v1/notifications", headers=subject))
+    # Not satisfied, the enterprise complains to the joint conference office.
+    complaint = _ok(
+        await appeals.client.post(
+            f"/v1/objections/{objection_id}/complaint",
+            json={"grounds": "异议答复未说明依据", "evidence_references": ["申辩书-002"]},
+            headers=subject,
+        ),
+        201,
+    )
 
     # The registry's record of the subject learnt of the entry and the objection.
     async def history() -> bool:
@@ -321,6 +332,7 @@ async def _run_the_loop(mesh: Mesh) -> dict[str, str]:
         "objection_id": objection_id,
         "officer_id": str(officer["id"]),
         "check_id": check_id,
+        "complaint_id": str(complaint["complaint_id"]),
     }
 
 
