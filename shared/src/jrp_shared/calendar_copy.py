@@ -15,12 +15,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
-from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, Table, delete, insert, select
+from sqlalchemy import JSON, Column, Integer, MetaData, Table, delete, insert, select
 
 from jrp_shared import api_examples
 from jrp_shared.bus.base import Bus
 from jrp_shared.calendar import UnsupportedYearError, WorkingDayCalendar, YearSchedule
-from jrp_shared.db import Database
+from jrp_shared.db import Database, UtcDateTime
 from jrp_shared.errors import InvalidInput
 from jrp_shared.events import topics
 from jrp_shared.events.envelope import Envelope
@@ -39,7 +39,7 @@ def calendar_copy_table(metadata: MetaData) -> Table:
         metadata,
         Column("year", Integer, primary_key=True),
         Column("schedule", JSON, nullable=False),
-        Column("received_at", DateTime(timezone=True), nullable=False),
+        Column("received_at", UtcDateTime(), nullable=False),
     )
 
 

@@ -20,7 +20,6 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Date,
-    DateTime,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
@@ -34,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from jrp_shared import api_examples
 from jrp_shared.calendar_copy import CalendarCopy, deadline_router, follow_calendar
+from jrp_shared.db import UtcDateTime
 from jrp_shared.errors import NotFound
 from jrp_shared.events import topics
 from jrp_shared.events.envelope import Envelope
@@ -76,7 +76,7 @@ def catalog_copy_tables(metadata: MetaData) -> CatalogCopyTables:
             Column("kind", String(20), nullable=False),
             Column("code", String(100), nullable=False),
             Column("version", Integer, nullable=False),
-            Column("received_at", DateTime(timezone=True), nullable=False),
+            Column("received_at", UtcDateTime(), nullable=False),
         ),
     )
 

@@ -24,7 +24,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    DateTime,
     Integer,
     MetaData,
     String,
@@ -36,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from jrp_shared.db import UtcDateTime
 from jrp_shared.events import topics
 from jrp_shared.events.envelope import Envelope
 from jrp_shared.events.payloads import DepartmentPublished, EventPayload
@@ -54,7 +54,7 @@ def department_copy_table(metadata: MetaData) -> Table:
         Column("payload", JSON, nullable=False, comment="DepartmentPublished, whole"),
         Column(
             "updated_at",
-            DateTime(timezone=True),
+            UtcDateTime(),
             nullable=False,
             comment="the event's time: an older event never replaces a newer one",
         ),

@@ -37,7 +37,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     Index,
     Integer,
     MetaData,
@@ -53,6 +52,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jrp_shared.calendar import WorkingDayCalendar
+from jrp_shared.db import UtcDateTime
 from jrp_shared.events.payloads import EscalationRules, ListTypePublished, ReminderIssued
 from jrp_shared.logging import get_logger
 from jrp_shared.messaging.uow import UnitOfWork
@@ -159,7 +159,7 @@ def reminders_table(metadata: MetaData) -> Table:
         Column("entry_id", String(64), nullable=False),
         Column("subject_code", String(18), nullable=False),
         Column("list_type", String(100), nullable=False),
-        Column("issued_at", DateTime(timezone=True), nullable=False),
+        Column("issued_at", UtcDateTime(), nullable=False),
         UniqueConstraint("item_id", "step", "kind", "level", "due", name="reminders_once"),
     )
     Index("reminders_department_level", table.c.department, table.c.level)

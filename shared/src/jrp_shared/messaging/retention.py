@@ -119,8 +119,6 @@ class MessagingRetention:
             )
         age = 0.0
         if oldest is not None:
-            if oldest.tzinfo is None:  # SQLite returns naive datetimes (stored as UTC)
-                oldest = oldest.replace(tzinfo=UTC)
             age = max((datetime.now(UTC) - oldest).total_seconds(), 0.0)
         return int(unpublished or 0), age
 

@@ -8,7 +8,6 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Column,
-    DateTime,
     Index,
     Integer,
     MetaData,
@@ -17,6 +16,8 @@ from sqlalchemy import (
     Table,
     Text,
 )
+
+from jrp_shared.db import UtcDateTime
 
 _BIGINT = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -38,8 +39,8 @@ def messaging_tables(metadata: MetaData) -> MessagingTables:
         Column("key", String(200)),
         Column("headers", JSON, nullable=False),
         Column("body", Text, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("published_at", DateTime(timezone=True)),
+        Column("created_at", UtcDateTime(), nullable=False),
+        Column("published_at", UtcDateTime()),
     )
     Index(
         "outbox_unpublished",
@@ -53,7 +54,7 @@ def messaging_tables(metadata: MetaData) -> MessagingTables:
         Column("consumer", String(100), nullable=False),
         Column("event_id", String(64), nullable=False),
         Column("event_type", String(200), nullable=False),
-        Column("processed_at", DateTime(timezone=True), nullable=False),
+        Column("processed_at", UtcDateTime(), nullable=False),
         PrimaryKeyConstraint("consumer", "event_id", name="inbox_pkey"),
     )
     return MessagingTables(outbox=outbox, inbox=inbox)

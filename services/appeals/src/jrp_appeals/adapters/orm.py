@@ -17,7 +17,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -33,6 +32,7 @@ from sqlalchemy import (
 
 from jrp_shared.calendar_copy import calendar_copy_table
 from jrp_shared.catalog_copy import catalog_copy_tables
+from jrp_shared.db import UtcDateTime
 from jrp_shared.department_copy import department_copy_table
 from jrp_shared.messaging.tables import messaging_tables
 from jrp_shared.reminders import reminders_table
@@ -65,10 +65,10 @@ entries = Table(
     Column("period_end", Date, nullable=False),
     # in_force | suspended | revoked | repaired; expired is computed on reading.
     Column("status", String(24), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
     # Set once, by whoever sends the exit notice first (the consumer on revoked or repaired,
     # or the expiry sweep): a conditional UPDATE claims it, so one notice per entry, ever.
-    Column("exit_notified_at", DateTime(timezone=True)),
+    Column("exit_notified_at", UtcDateTime()),
     Index(
         "entries_awaiting_exit_notice",
         "period_end",
@@ -97,7 +97,7 @@ order_holders = Table(
     metadata,
     Column("entry_id", String(64), nullable=False),
     Column("department", String(32), nullable=False),
-    Column("first_seen_at", DateTime(timezone=True), nullable=False),
+    Column("first_seen_at", UtcDateTime(), nullable=False),
     PrimaryKeyConstraint("entry_id", "department", name="order_holders_pkey"),
 )
 
@@ -127,7 +127,7 @@ cases = Table(
     Column("grounds", Text, nullable=False),
     Column("evidence_references", JSON, nullable=False),
     Column("suspends", Boolean, nullable=False),
-    Column("filed_at", DateTime(timezone=True), nullable=False),
+    Column("filed_at", UtcDateTime(), nullable=False),
     Column("decision_due", Date, nullable=False),
     Column("due_provisional", Boolean, nullable=False),
     Column("working_days", Integer, nullable=False, comment="the due date's count, to recompute"),
@@ -148,15 +148,15 @@ cases = Table(
         String(40),
         comment="the officer of decided_by who decided (docs/security.md, Officers)",
     ),
-    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_at", UtcDateTime()),
     Column("restoration_department", String(32)),
-    Column("restoration_recorded_at", DateTime(timezone=True)),
+    Column("restoration_recorded_at", UtcDateTime()),
     # The list type's own review, as at filing (the court's list, 法释〔2017〕7号 第十二条).
     Column("review", JSON, comment="ObjectionReview; null: the provincial rule (§7)"),
     Column("correction_due", Date, comment="upheld under review: correct by this day"),
     Column("correction_due_provisional", Boolean),
     Column("correction_entry_version", Integer, comment="the version the correction replaces"),
-    Column("correction_met_at", DateTime(timezone=True)),
+    Column("correction_met_at", UtcDateTime()),
     Column("appeal_window_ends", Date, comment="dismissed under review: appeal until this day"),
     # One open case per entry, one complaint per objection, whatever races past the checks.
     Index(
@@ -195,7 +195,7 @@ objection_appeals = Table(
     Column("filed_by_agent", String(32)),
     Column("grounds", Text, nullable=False),
     Column("evidence_references", JSON, nullable=False),
-    Column("filed_at", DateTime(timezone=True), nullable=False),
+    Column("filed_at", UtcDateTime(), nullable=False),
     Column("decision_due", Date, nullable=False),
     Column("state", String(16), nullable=False, comment="CaseState"),
     Column("outcome", String(16), comment="AppealOutcome"),
@@ -203,7 +203,7 @@ objection_appeals = Table(
     Column("correction", JSON),
     Column("reasons", Text),
     Column("decided_by", String(64)),
-    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_at", UtcDateTime()),
     Column(
         "decided_by_officer",
         String(40),
@@ -216,7 +216,7 @@ case_actions = Table(
     metadata,
     Column("id", _BIGINT, primary_key=True, autoincrement=True),
     Column("case_id", String(36), nullable=False, index=True, comment="a case or a repair"),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
     Column("actor", String(64), nullable=False),
     Column("action", String(32), nullable=False),
     Column("detail", JSON, nullable=False),
@@ -238,7 +238,7 @@ expert_draws = Table(
     Column("expert_count", Integer, nullable=False),
     Column("experts", JSON, nullable=False, comment="the draw, in drawing order"),
     Column("drawn_by", String(64), nullable=False),
-    Column("drawn_at", DateTime(timezone=True), nullable=False),
+    Column("drawn_at", UtcDateTime(), nullable=False),
 )
 
 _AWAITING_FORWARD = "state = 'pending' AND forwarded_at IS NULL"
@@ -262,13 +262,13 @@ repairs = Table(
     Column("evidence", JSON, nullable=False),
     Column("commitment_text", Text, nullable=False),
     Column("commitment_signed_on", Date, nullable=False),
-    Column("applied_at", DateTime(timezone=True), nullable=False),
+    Column("applied_at", UtcDateTime(), nullable=False),
     Column("tier", String(16), comment="DishonestySeverity"),
     # Stage 1: the credit portal forwards (DOMAIN.md §11).
     Column("forward_due", Date, nullable=False),
     Column("forward_due_provisional", Boolean, nullable=False),
     Column("forward_working_days", Integer, nullable=False),
-    Column("forwarded_at", DateTime(timezone=True)),
+    Column("forwarded_at", UtcDateTime()),
     Column("forwarded_by", String(64)),
     # Stage 2: the authority decides (the latest possible date until forwarded).
     Column("decision_due", Date, nullable=False),
@@ -278,7 +278,7 @@ repairs = Table(
     Column("push_working_days", Integer, nullable=False),
     Column("push_due", Date),
     Column("push_due_provisional", Boolean, nullable=False),
-    Column("pushed_at", DateTime(timezone=True)),
+    Column("pushed_at", UtcDateTime()),
     Column("state", String(16), nullable=False, comment="RepairState"),
     Column("approved", Boolean),
     Column("reasons", Text),
@@ -288,7 +288,7 @@ repairs = Table(
         String(40),
         comment="the officer of decided_by who decided (docs/security.md, Officers)",
     ),
-    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_at", UtcDateTime()),
     Index(
         "repairs_by_forward_due",
         "forward_due",
@@ -318,7 +318,7 @@ notifications = Table(
     Column("entry_id", String(64), nullable=False),
     Column("title", String(200), nullable=False),
     Column("body", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     # Whatever races past the claims: one exit notice per entry and recipient, one 两书同达
     # notice per penalty decision and recipient, one repair guidance per entry and recipient.
     Index(
@@ -375,20 +375,20 @@ whistleblower_reports = Table(
     Column("anonymous", Boolean, nullable=False),
     Column("identity_key_id", String(64), comment="the key that sealed the identity"),
     Column("identity_sealed", LargeBinary, comment="AES-GCM nonce + ciphertext; null: anonymous"),
-    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("submitted_at", UtcDateTime(), nullable=False),
     Column("due", Date, nullable=False),
     Column("due_provisional", Boolean, nullable=False),
     Column("working_days", Integer, nullable=False),
     Column("state", String(16), nullable=False, index=True, comment="ReportState"),
     Column("accepted_by", String(64)),
-    Column("accepted_at", DateTime(timezone=True)),
+    Column("accepted_at", UtcDateTime()),
     Column("outcome", String(16), comment="ReportOutcome"),
     Column("reasons", Text),
     Column("entry_id", String(64), comment="substantiated: the entry it led to, if any"),
     Column("reward_amount", Numeric(14, 2)),
     Column("reward_description", Text),
     Column("decided_by", String(64)),
-    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_at", UtcDateTime()),
     Column(
         "accepted_by_officer",
         String(40),
@@ -438,7 +438,7 @@ whistleblower_actions = Table(
     metadata,
     Column("id", _BIGINT, primary_key=True, autoincrement=True),
     Column("report_id", String(36), nullable=False, index=True),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
     Column("actor", String(64), nullable=False),
     Column("action", String(32), nullable=False),
     Column("detail", JSON, nullable=False),
@@ -455,6 +455,6 @@ whistleblower_disclosures = Table(
         String(40),
         comment="the office's officer who lifted the identity (docs/security.md, Officers)",
     ),
-    Column("disclosed_at", DateTime(timezone=True), nullable=False),
+    Column("disclosed_at", UtcDateTime(), nullable=False),
     Column("reason", Text, nullable=False),
 )

@@ -40,12 +40,6 @@ _HASHED = [
 _CHAIN = [_a.c.chain_seq, _a.c.prev_hash, _a.c.row_hash]
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
-
-
 async def _head(conn: AsyncConnection) -> Head | None:
     c = orm.check_audit_chain.c
     row = (await conn.execute(select(c.seq, c.head_hash).where(c.id == 1))).first()
@@ -227,8 +221,6 @@ _READ = [*_HASHED, *_CHAIN]
 
 def _row(mapping: Mapping[str, Any]) -> dict[str, Any]:
     row = dict(mapping)
-    row["asked_at"] = _aware(row["asked_at"])
-    row["as_of"] = _aware(row["as_of"])
     answer = row["answer"]
     row["answer"] = msgspec.json.decode(answer) if isinstance(answer, str) else answer
     return row

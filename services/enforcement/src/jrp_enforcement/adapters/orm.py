@@ -18,7 +18,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -32,6 +31,7 @@ from sqlalchemy import (
 
 from jrp_shared.calendar_copy import calendar_copy_table
 from jrp_shared.catalog_copy import catalog_copy_tables
+from jrp_shared.db import UtcDateTime
 from jrp_shared.messaging.tables import messaging_tables
 from jrp_shared.reminders import reminders_table
 
@@ -59,14 +59,14 @@ list_entries = Table(
     # in_force | suspended | revoked | expired | repaired (ListEntryStatus)
     Column("status", String(24), nullable=False, index=True),
     Column("payload", JSON, nullable=False, comment="the latest ListEntryInForce"),
-    Column("received_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    Column("ended_at", DateTime(timezone=True)),
+    Column("received_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("ended_at", UtcDateTime()),
     Column("end_reason", String(24)),
     # Set only while status is suspended (DOMAIN.md §7): the case being verified.
     Column("suspension_case_kind", String(16), comment="CaseKind"),
     Column("suspension_case_id", String(64)),
-    Column("suspended_since", DateTime(timezone=True)),
+    Column("suspended_since", UtcDateTime()),
 )
 
 entry_targets = Table(
@@ -101,27 +101,27 @@ sanction_orders = Table(
     Column("colour", String(10), nullable=False),
     Column("measures", JSON, nullable=False, comment="list of OrderedMeasure"),
     Column("state", String(16), nullable=False, comment="OrderState"),
-    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("issued_at", UtcDateTime(), nullable=False),
     Column("receipt_due", Date, nullable=False),
     Column("feedback_due", Date, nullable=False),
     Column("deadlines_provisional", Boolean, nullable=False),
-    Column("received_at", DateTime(timezone=True)),
+    Column("received_at", UtcDateTime()),
     Column("receipt_note", Text),
     Column(
         "received_by_officer",
         String(40),
         comment="the officer of department who acknowledged receipt (docs/security.md, Officers)",
     ),
-    Column("fed_back_at", DateTime(timezone=True)),
+    Column("fed_back_at", UtcDateTime()),
     Column(
         "fed_back_by_officer",
         String(40),
         comment="the officer of department whose report completed the feedback",
     ),
-    Column("lifted_at", DateTime(timezone=True)),
+    Column("lifted_at", UtcDateTime()),
     Column("lift_reason", String(16)),
     # The suspension of a suspended order (cleared by a re-issue, kept by a lift).
-    Column("suspended_at", DateTime(timezone=True)),
+    Column("suspended_at", UtcDateTime()),
     Column("suspension_case_kind", String(16), comment="CaseKind"),
     Column("suspension_case_id", String(64)),
     Index("sanction_orders_department_state", "department", "state"),
@@ -135,8 +135,8 @@ measure_feedback = Table(
     Column("outcome", String(16), nullable=False, comment="FeedbackOutcome"),
     Column("reason", Text),
     Column("business_reference", String(200)),
-    Column("executed_at", DateTime(timezone=True), nullable=False),
-    Column("reported_at", DateTime(timezone=True), nullable=False),
+    Column("executed_at", UtcDateTime(), nullable=False),
+    Column("reported_at", UtcDateTime(), nullable=False),
     PrimaryKeyConstraint("order_id", "measure", name="measure_feedback_pkey"),
 )
 
@@ -145,7 +145,7 @@ order_history = Table(
     metadata,
     Column("id", _BIGINT, primary_key=True, autoincrement=True),
     Column("order_id", String(64), nullable=False, index=True),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
     Column("change", String(24), nullable=False, comment="issued, received, fed_back, lifted..."),
     Column("by", String(64), nullable=False, comment="department code or this service"),
     Column("detail", JSON, nullable=False),
@@ -157,7 +157,7 @@ check_batches = Table(
     "check_batches",
     metadata,
     Column("batch_id", String(64), primary_key=True),
-    Column("asked_at", DateTime(timezone=True), nullable=False),
+    Column("asked_at", UtcDateTime(), nullable=False),
     Column("department", String(32), nullable=False, comment="the department that asked"),
     Column("purpose", String(24), nullable=False),
     Column("business_reference", String(200), nullable=False),
@@ -173,7 +173,7 @@ check_audit = Table(
     "check_audit",
     metadata,
     Column("id", _BIGINT, primary_key=True, autoincrement=True),
-    Column("asked_at", DateTime(timezone=True), nullable=False),
+    Column("asked_at", UtcDateTime(), nullable=False),
     Column("department", String(32), nullable=False),
     Column("subject_code", String(18), nullable=False, index=True),
     Column("batch_id", String(64), comment="set when the check came in a batch"),
@@ -185,7 +185,7 @@ check_audit = Table(
     Column("check_id", String(80)),
     Column("purpose", String(24), comment="CheckPurpose"),
     Column("business_reference", String(200)),
-    Column("as_of", DateTime(timezone=True), comment="set for a check of a past instant"),
+    Column("as_of", UtcDateTime(), comment="set for a check of a past instant"),
     # The hash chain (DOMAIN.md §6: the audit must be provable): set by the one sealer.
     Column("chain_seq", _BIGINT, comment="position in the chain, contiguous from 1"),
     Column("prev_hash", String(64)),
@@ -210,7 +210,7 @@ check_audit_chain = Table(
     Column("seq", _BIGINT, nullable=False, comment="chain_seq of the last sealed row"),
     Column("head_hash", String(64), nullable=False, comment="row_hash of that row"),
     Column("last_id", _BIGINT, nullable=False, comment="check_audit.id of that row"),
-    Column("sealed_at", DateTime(timezone=True), nullable=False),
+    Column("sealed_at", UtcDateTime(), nullable=False),
 )
 
 # Append-only: every change of a list entry as this service received it (receiver's time), so
@@ -221,7 +221,7 @@ entry_history = Table(
     metadata,
     Column("id", _BIGINT, primary_key=True, autoincrement=True),
     Column("entry_id", String(64), nullable=False, index=True),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
     Column("version", Integer, nullable=False),
     Column("status", String(24), nullable=False, comment="ListEntryStatus"),
     Column("suspension_case_kind", String(16), comment="CaseKind"),
@@ -256,9 +256,9 @@ warning_list = Table(
     Column("subject_code", String(18), nullable=False, index=True),
     Column("key_areas", JSON, nullable=False, comment="sorted distinct key areas"),
     Column("entry_ids", JSON, nullable=False, comment="the watch entries counted"),
-    Column("since", DateTime(timezone=True), nullable=False),
-    Column("until", DateTime(timezone=True)),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("since", UtcDateTime(), nullable=False),
+    Column("until", UtcDateTime()),
+    Column("updated_at", UtcDateTime(), nullable=False),
     Index(
         "warning_list_open_subject",
         "subject_code",

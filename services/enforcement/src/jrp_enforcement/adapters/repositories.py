@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    DateTime,
     Select,
     Table,
     and_,
@@ -34,7 +33,7 @@ from jrp_enforcement.domain.orders import OPEN_STATES, FeedbackRecord, SanctionO
 from jrp_enforcement.domain.planning import Target
 from jrp_enforcement.domain.statistics import OrderCounts
 from jrp_shared.clock import china_date
-from jrp_shared.db import JsonText, insert_rows
+from jrp_shared.db import JsonText, UtcDateTime, insert_rows
 from jrp_shared.events.payloads import ListEntryInForce, OrderedMeasure
 from jrp_shared.vocabulary import (
     CaseKind,
@@ -48,13 +47,6 @@ from jrp_shared.vocabulary import (
 
 ISSUE_CHANGES = ("issued", "reissued")
 """History changes whose detail holds the order message as sent (`detail["message"]`)."""
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    # SQLite hands timestamps back without their zone; they were stored in UTC.
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
 
 
 def _required(moment: datetime | None) -> datetime:
@@ -243,7 +235,7 @@ class EntryRepository:
                 ["entry_id", "at", "version", "status", "suspension_case_kind"],
                 select(
                     t.c.entry_id,
-                    literal(at, DateTime(timezone=True)),
+                    literal(at, UtcDateTime()),
                     t.c.version,
                     t.c.status,
                     t.c.suspension_case_kind,
@@ -366,7 +358,7 @@ class EntryRepository:
         found: dict[str, dict[str, PastEntry]] = {}
         for r in [*rows, *self._kept(codes)]:
             status = ListEntryStatus(r["status"])
-            ended = _aware(r["ended_at"])
+            ended = r["ended_at"]
             decided = status in (ListEntryStatus.REPAIRED, ListEntryStatus.REVOKED)
             found.setdefault(r["subject_code"], {})[r["entry_id"]] = PastEntry(
                 r["entry_id"],
@@ -546,8 +538,8 @@ class OrderRepository:
                 outcome=FeedbackOutcome(r.outcome),
                 reason=r.reason,
                 business_reference=r.business_reference,
-                executed_at=_required(_aware(r.executed_at)),
-                reported_at=_required(_aware(r.reported_at)),
+                executed_at=_required(r.executed_at),
+                reported_at=_required(r.reported_at),
             )
         return out
 
@@ -567,22 +559,22 @@ class OrderRepository:
             colour=ListColour(row["colour"]),
             measures=tuple(OrderedMeasure.model_validate(m) for m in row["measures"]),
             state=OrderState(row["state"]),
-            issued_at=_required(_aware(row["issued_at"])),
+            issued_at=_required(row["issued_at"]),
             receipt_due=row["receipt_due"],
             feedback_due=row["feedback_due"],
             deadlines_provisional=row["deadlines_provisional"],
-            received_at=_aware(row["received_at"]),
+            received_at=row["received_at"],
             receipt_note=row["receipt_note"],
             received_by_officer=row["received_by_officer"],
-            fed_back_at=_aware(row["fed_back_at"]),
+            fed_back_at=row["fed_back_at"],
             fed_back_by_officer=row["fed_back_by_officer"],
-            lifted_at=_aware(row["lifted_at"]),
+            lifted_at=row["lifted_at"],
             lift_reason=LiftReason(row["lift_reason"]) if row["lift_reason"] else None,
             suspension=(
                 Suspension(
                     CaseKind(row["suspension_case_kind"]),
                     row["suspension_case_id"],
-                    _required(_aware(row["suspended_at"])),
+                    _required(row["suspended_at"]),
                 )
                 if row["suspension_case_kind"]
                 else None
@@ -752,7 +744,7 @@ class OrderRepository:
         await self._flushed()
         h = orm.order_history
         rows = await self._s.execute(select(h).where(h.c.order_id == order_id).order_by(h.c.id))
-        return [HistoryItem(_required(_aware(r.at)), r.change, r.by, r.detail) for r in rows]
+        return [HistoryItem(_required(r.at), r.change, r.by, r.detail) for r in rows]
 
     async def issued_messages(self, order_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         """Each order's message as last sent to its department (the latest issue)."""

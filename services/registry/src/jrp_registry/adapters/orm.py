@@ -8,7 +8,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -19,6 +18,7 @@ from sqlalchemy import (
     Text,
 )
 
+from jrp_shared.db import UtcDateTime
 from jrp_shared.messaging.tables import messaging_tables
 
 metadata = MetaData()
@@ -33,9 +33,9 @@ subjects = Table(
     Column("division_code", String(6), nullable=False),
     Column("revision", Integer, nullable=False),
     Column("warnings", JSON, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     Column("created_by", String(32), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
     Column("updated_by", String(32), nullable=False),
     Column(
         "source",
@@ -84,7 +84,7 @@ list_entries = Table(
     Column("period_start", Date, nullable=False),
     Column("period_end", Date, nullable=False),
     Column("payload", JSON, nullable=False, comment="the latest ListEntryInForce, as sent"),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 Index("list_entries_subject", list_entries.c.subject_code)
 
@@ -110,7 +110,7 @@ subject_versions = Table(
     Column("name", String(300), nullable=False),
     Column("division_code", String(6), nullable=False),
     Column("linked_persons", JSON, nullable=False, comment="role, name, resident_id"),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
     Column("recorded_by", String(32), nullable=False),
     PrimaryKeyConstraint("code", "revision", name="subject_versions_pkey"),
 )
@@ -138,7 +138,7 @@ departments = Table(
         comment="grows when a secret is set or the roles or active flag change: older tokens "
         "are revoked (docs/security.md)",
     ),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
     Column("updated_by", String(32), nullable=False),
 )
 
@@ -159,11 +159,11 @@ officers = Table(
         server_default="1",
         comment="grows when the password or roles change or the officer is deactivated",
     ),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     Column("created_by", String(80), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
     Column("updated_by", String(80), nullable=False),
-    Column("last_sign_in_at", DateTime(timezone=True)),
+    Column("last_sign_in_at", UtcDateTime()),
     Index("ix_officers_department_code", "department_code"),
 )
 
@@ -176,7 +176,7 @@ def _versions(name: str) -> Table:
         Column("version", Integer, nullable=False),
         Column("effective_from", Date, nullable=False),
         Column("definition", JSON, nullable=False),
-        Column("recorded_at", DateTime(timezone=True), nullable=False),
+        Column("recorded_at", UtcDateTime(), nullable=False),
         Column("recorded_by", String(32), nullable=False),
         PrimaryKeyConstraint("code", "version", name=f"{name}_pkey"),
     )
@@ -190,7 +190,7 @@ calendar_schedules = Table(
     metadata,
     Column("year", Integer, primary_key=True),
     Column("schedule", JSON, nullable=False),
-    Column("loaded_at", DateTime(timezone=True), nullable=False),
+    Column("loaded_at", UtcDateTime(), nullable=False),
     Column("loaded_by", String(32), nullable=False),
 )
 
@@ -207,11 +207,11 @@ subject_cases = Table(
     Column("state", String(20), nullable=False),
     Column("outcome", String(40)),
     Column("remedy", String(20)),
-    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("opened_at", UtcDateTime(), nullable=False),
     Column("decision_due", Date),
-    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_at", UtcDateTime()),
     Column("last_event_type", String(200), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 Index("subject_cases_subject", subject_cases.c.subject_code, subject_cases.c.opened_at)
 
@@ -231,7 +231,7 @@ publicity_decisions = Table(
     Column("published_on", Date, nullable=False, comment="published_at, as a date in China"),
     Column("publication_ends", Date, nullable=False, comment="公示截止期, the last day shown"),
     Column("payload", JSON, nullable=False, comment="PublicityDecisionPublished"),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 Index("publicity_decisions_counterpart", publicity_decisions.c.counterpart_code)
 Index("publicity_decisions_number", publicity_decisions.c.decision_number)
@@ -244,7 +244,7 @@ publicity_withdrawals = Table(
     Column("version", Integer, nullable=False, comment="the version that was withdrawn"),
     Column("reason", String(16), nullable=False, comment="PublicationEnd"),
     Column("withdrawn_by", String(64), nullable=False),
-    Column("withdrawn_at", DateTime(timezone=True), nullable=False),
+    Column("withdrawn_at", UtcDateTime(), nullable=False),
 )
 
 # Authorised reads of a subject's full credit record (DOMAIN.md §3, 000 (四)): every one is
@@ -256,7 +256,7 @@ credit_record_reads = Table(
     "credit_record_reads",
     metadata,
     Column("id", _BIGINT, primary_key=True, autoincrement=True),
-    Column("read_at", DateTime(timezone=True), nullable=False),
+    Column("read_at", UtcDateTime(), nullable=False),
     Column("reader", String(64), nullable=False, comment="department code or subject:<code>"),
     Column("reader_kind", String(16), nullable=False, comment="department | subject"),
     Column("agent", String(32), comment="the portal acting for a subject"),
@@ -279,7 +279,7 @@ credit_reports = Table(
     Column("subject_code", String(18), nullable=False),
     Column("subject_type", String(30), nullable=False),
     Column("subject_name", String(300), nullable=False),
-    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("issued_at", UtcDateTime(), nullable=False),
     Column("issued_to", String(64), nullable=False),
     Column("purpose", String(24)),
     Column("summary", JSON, nullable=False, comment="the entries the report stated"),

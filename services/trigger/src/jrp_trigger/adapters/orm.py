@@ -16,7 +16,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -31,6 +30,7 @@ from sqlalchemy import (
 
 from jrp_shared.calendar_copy import calendar_copy_table
 from jrp_shared.catalog_copy import catalog_copy_tables
+from jrp_shared.db import UtcDateTime
 from jrp_shared.department_copy import department_copy_table
 from jrp_shared.messaging.tables import messaging_tables
 
@@ -64,10 +64,10 @@ list_entries = Table(
     Column("warnings", JSON, nullable=False),
     Column("original_hash", String(64), nullable=False, comment="fingerprint of version 1"),
     Column("current_hash", String(64), nullable=False, comment="fingerprint of the current"),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    Column("in_force_since", DateTime(timezone=True), comment="first sent to enforcement"),
-    Column("revoked_at", DateTime(timezone=True)),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("in_force_since", UtcDateTime(), comment="first sent to enforcement"),
+    Column("revoked_at", UtcDateTime()),
     Column("revoked_by", String(32)),
     Column(
         "revoked_by_officer",
@@ -78,11 +78,11 @@ list_entries = Table(
     # The case suspending it (DOMAIN.md §7); null when not suspended.
     Column("suspension_case_kind", String(16), comment="CaseKind"),
     Column("suspension_case_id", String(64)),
-    Column("suspended_since", DateTime(timezone=True)),
+    Column("suspended_since", UtcDateTime()),
     # Credit repair granted (DOMAIN.md §8).
     Column("repair_id", String(64)),
     Column("repaired_by", String(32)),
-    Column("repaired_at", DateTime(timezone=True)),
+    Column("repaired_at", UtcDateTime()),
     # Deletion deadline (法释〔2017〕7号 第十条): the ground, when it arose, the working day it
     # is due, and the day (China) the revocation met it.
     Column("deletion_ground", String(100)),
@@ -115,7 +115,7 @@ list_entry_versions = Table(
     Column("list_type_version", Integer, nullable=False),
     Column("content", JSON, nullable=False, comment="the submission without record_id"),
     Column("reason", Text, comment="why it was corrected; null for version 1"),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
     Column("recorded_by", String(32), nullable=False),
     Column(
         "recorded_by_officer",
@@ -138,7 +138,7 @@ recognition_votes = Table(
     Column("department", String(32), nullable=False),
     Column("vote", String(16), nullable=False, comment="RecognitionVote"),
     Column("comment", Text),
-    Column("voted_at", DateTime(timezone=True), nullable=False),
+    Column("voted_at", UtcDateTime(), nullable=False),
     Column(
         "voted_by_officer",
         String(40),
@@ -163,7 +163,7 @@ expert_draws = Table(
     Column("expert_count", Integer, nullable=False),
     Column("experts", JSON, nullable=False, comment="the draw, in drawing order"),
     Column("drawn_by", String(32), nullable=False),
-    Column("drawn_at", DateTime(timezone=True), nullable=False),
+    Column("drawn_at", UtcDateTime(), nullable=False),
     # From the platform's pools (issue 14): which pool version, who was excluded, why redrawn.
     Column("pool_group", String(100), comment="the special group whose pool was drawn from"),
     Column("pool_version", Integer, comment="the pool version drawn from"),
@@ -179,7 +179,7 @@ expert_pools = Table(
     Column("experts", JSON, nullable=False, comment="[{expert_id, name, department}]"),
     Column("departments", JSON, nullable=False, comment="the group's member departments"),
     Column("changed_by", String(32), nullable=False),
-    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("changed_at", UtcDateTime(), nullable=False),
     PrimaryKeyConstraint("group_code", "version", name="expert_pools_pkey"),
 )
 
@@ -197,7 +197,7 @@ expert_votes = Table(
     Column("vote", String(16), nullable=False, comment="RecognitionVote"),
     Column("comment", Text),
     Column("recorded_by", String(32), nullable=False, comment="the office, from the minutes"),
-    Column("voted_at", DateTime(timezone=True), nullable=False),
+    Column("voted_at", UtcDateTime(), nullable=False),
     Column(
         "recorded_by_officer",
         String(40),
@@ -215,7 +215,7 @@ order_statuses = Table(
     Column("department", String(32), nullable=False),
     Column("state", String(16), nullable=False, comment="OrderState"),
     Column("payload", JSON, nullable=False, comment="the latest SanctionOrderStatus"),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
     Index("order_statuses_entry", "entry_id", "department"),
 )
 
@@ -239,9 +239,9 @@ sync_feeds = Table(
     Column("skipped", _BIGINT, nullable=False),
     Column("absent_revoked", _BIGINT, nullable=False),
     Column("processing_seconds", Float, nullable=False, comment="time spent on lines"),
-    Column("started_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    Column("completed_at", DateTime(timezone=True)),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("completed_at", UtcDateTime()),
     UniqueConstraint("department", "feed_ref", name="sync_feeds_department_ref"),
     Index("sync_feeds_department_started", "department", "started_at"),
 )
@@ -299,9 +299,9 @@ publicity_decisions = Table(
     Column("content", JSON, nullable=False, comment="the current version's submission"),
     Column("fingerprint", String(64), nullable=False, comment="of the current content"),
     Column("warnings", JSON, nullable=False),
-    Column("published_at", DateTime(timezone=True), comment="first publication"),
+    Column("published_at", UtcDateTime(), comment="first publication"),
     Column("late", Boolean, comment="first published after publication_due"),
-    Column("withdrawn_at", DateTime(timezone=True)),
+    Column("withdrawn_at", UtcDateTime()),
     Column("withdrawn_by", String(32)),
     Column(
         "withdrawn_by_officer",
@@ -315,8 +315,8 @@ publicity_decisions = Table(
     ),
     Column("withdrawal_reason", String(16), comment="PublicationEnd"),
     Column("withdrawal_note", Text),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
     UniqueConstraint("department", "record_id", name="publicity_decisions_department_record"),
     Index("publicity_decisions_due", "department", "state", "publication_due"),
 )
@@ -332,7 +332,7 @@ publicity_decision_versions = Table(
     ),
     Column("version", Integer, nullable=False),
     Column("content", JSON, nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
     Column("recorded_by", String(32), nullable=False),
     PrimaryKeyConstraint("decision_id", "version", name="publicity_decision_versions_pkey"),
 )
@@ -347,11 +347,11 @@ supervision_cases = Table(
     Column("entry_id", String(64), nullable=False),
     Column("department", String(32), nullable=False, comment="the provider or deciding one"),
     Column("list_type", String(100), nullable=False, comment="'' when not known"),
-    Column("filed_at", DateTime(timezone=True), nullable=False),
+    Column("filed_at", UtcDateTime(), nullable=False),
     Column("filed_on", Date, nullable=False, comment="China date of filed_at"),
     Column("decision_due", Date, nullable=False),
     Column("due_provisional", Boolean, nullable=False),
-    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_at", UtcDateTime()),
     Column("decided_on", Date, comment="China date of decided_at"),
     Column("outcome", String(32), comment="ObjectionOutcome, AppealOutcome, approved/refused"),
     PrimaryKeyConstraint("kind", "case_id", name="supervision_cases_pkey"),
@@ -374,7 +374,7 @@ supervision_reminders = Table(
     Column("due_provisional", Boolean, nullable=False),
     Column("overdue_working_days", Integer, nullable=False),
     Column("escalation_due", Date),
-    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("issued_at", UtcDateTime(), nullable=False),
     Column("issued_on", Date, nullable=False, comment="China date of issued_at"),
     Index("supervision_reminders_department", "department", "issued_on"),
 )
@@ -390,10 +390,10 @@ typical_cases = Table(
     Column("summary", Text, nullable=False),
     Column("subject_code", String(18)),
     Column("entry_id", String(64)),
-    Column("nominated_at", DateTime(timezone=True), nullable=False),
+    Column("nominated_at", UtcDateTime(), nullable=False),
     Column("nominated_on", Date, nullable=False, comment="China date of nominated_at"),
-    Column("withdrawn_at", DateTime(timezone=True)),
-    Column("selected_at", DateTime(timezone=True)),
+    Column("withdrawn_at", UtcDateTime()),
+    Column("selected_at", UtcDateTime()),
     Column("selected_by", String(32)),
     Column(
         "nominated_by_officer",
@@ -423,12 +423,12 @@ exchange_records = Table(
     Column("entry_version", Integer, nullable=False),
     Column("operation", String(16), nullable=False, comment="ExchangeOperation"),
     Column("payload", JSON, nullable=False, comment="ExchangeRecordPushed of attempt 1"),
-    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("occurred_at", UtcDateTime(), nullable=False),
     Column("push_due", Date, nullable=False, comment="working day it must be accepted by"),
     Column("provisional", Boolean, nullable=False, comment="push_due counted without schedule"),
     Column("attempts", Integer, nullable=False),
-    Column("last_pushed_at", DateTime(timezone=True), nullable=False),
-    Column("acknowledged_at", DateTime(timezone=True), comment="our clock, on arrival"),
+    Column("last_pushed_at", UtcDateTime(), nullable=False),
+    Column("acknowledged_at", UtcDateTime(), comment="our clock, on arrival"),
     Column("acknowledged_by", String(32), comment="the partner department"),
     Column("accepted", Boolean),
     Column("error_code", String(64)),
