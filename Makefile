@@ -5,7 +5,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 INFRA := deploy/local/infra.sh
 
-.PHONY: help setup run infra infra-down test test-unit fuzz bench chaos screenshots check lint format typecheck schemas asyncapi catalog-doc clean
+.PHONY: help setup run infra infra-down test test-unit fuzz bench chaos screenshots images check lint format typecheck schemas asyncapi catalog-doc clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ screenshots: export JRP_PG_DURABLE = 0
 screenshots: setup infra ## the console's browser tests, saving docs/console/*.png (headless Chromium)
 	@deploy/local/tools.sh chromium chromedriver
 	@eval "$$($(INFRA) env)" && JRP_CONSOLE_SCREENSHOTS=1 $(UV) run --no-sync pytest tests/test_console_browser.py tests/test_console_work_browser.py -q -p no:randomly
+
+images: ## build and check the five images with buildah (as root on Debian; deploy/README.md, "Images")
+	@deploy/local/build-images.sh $(IMAGES)
 
 chaos: setup infra ## fault runs under load (crash PostgreSQL, kill each service, kill Kafka); figures into docs/reliability.md
 	@eval "$$($(INFRA) env)" && $(UV) run --no-sync python -m bench.chaos $(CHAOS_ARGS)
