@@ -69,3 +69,45 @@ async def test_a_nul_character_in_a_bulk_line_rejects_that_line_only(
     assert results[1]["problems"][0]["reason"] == "nul_character"
     assert summary["summary"]["created"] == 2 and summary["summary"]["rejected"] == 1
     assert await trigger.count("list_entries") == 2
+
+
+async def test_a_pool_version_beyond_the_columns_range_is_refused(
+    trigger: TriggerUnderTest,
+) -> None:
+    # `make fuzz` (2026-11-29): 8796093022209 reached PostgreSQL's int4 and failed with a 500.
+    answer = await trigger.client.get(
+        "/v1/expert-pools/credit-office/versions/8796093022209",
+        headers=trigger.as_department("credit-office", "administrator"),
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["errors"][0]["field"] == "path.version"
+
+
+async def test_a_decision_date_no_calendar_covers_is_refused(trigger: TriggerUnderTest) -> None:
+    # `make fuzz` (2026-11-29): a licence decided in the year 173 had no working-day calendar
+    # for its publication deadline, and failed with a 500.
+    body = {
+        "record_id": "闽市监许-0173-0001",
+        "kind": "licence",
+        "counterpart": {
+            "name": "福州示例科技有限公司",
+            "category": "legal_person",
+            "code": "91350100M000100Y43",
+        },
+        "decision_number": "榕市监许〔0173〕3号",
+        "decision_date": "0173-12-29",
+        "licence": {
+            "document_name": "食品经营许可决定书",
+            "category": "ordinary",
+            "certificate_number": "JY13501000000001",
+            "content": "预包装食品销售",
+            "valid_from": "0484-10-30",
+        },
+    }
+    answer = await trigger.client.post(
+        "/v1/publicity/decisions", json=body, headers=trigger.as_department("market", "initiator")
+    )
+    assert answer.status_code == 422, answer.text
+    assert [(e["field"], e["reason"]) for e in answer.json()["errors"]] == [
+        ("body.decision_date", "calendar_not_covered")
+    ]

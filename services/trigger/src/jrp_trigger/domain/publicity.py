@@ -28,7 +28,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from jrp_shared.calendar import WorkingDayCalendar
+from jrp_shared.calendar import UnsupportedYearError, WorkingDayCalendar
 from jrp_shared.clock import china_date
 from jrp_shared.errors import Conflict, FieldProblem, InvalidInput
 from jrp_shared.events.payloads import LicenceDetails, PenaltyDetails, PublicityCounterpart
@@ -204,7 +204,15 @@ def check_submission(
         raise InvalidInput("publicity decision refused", problems=problems)
     if counterpart != body.counterpart:
         body = body.model_copy(update={"counterpart": counterpart})
-    deadline = calendar.add_working_days(body.decision_date, PUBLICATION_WORKING_DAYS)
+    try:
+        deadline = calendar.add_working_days(body.decision_date, PUBLICATION_WORKING_DAYS)
+    except (UnsupportedYearError, OverflowError) as exc:
+        # A date no working-day calendar covers (the fuzzer's year 173): the caller's to fix.
+        raise InvalidInput.for_field(
+            "body.decision_date",
+            "calendar_not_covered",
+            f"no working-day calendar covers the decision date: {exc}",
+        ) from exc
     withheld = None
     if body.involves_privacy:
         withheld = WithheldReason.PRIVACY

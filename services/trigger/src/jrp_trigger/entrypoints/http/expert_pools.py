@@ -56,7 +56,10 @@ async def get_pool(group: Group, by: Department, trigger: TriggerDep) -> ExpertP
 
 @router.get("/{group}/versions/{version}", response_model=ExpertPoolRead)
 async def get_pool_version(
-    group: Group, version: int, by: Department, trigger: TriggerDep
+    group: Group,
+    version: Annotated[int, Path(ge=1, le=2_147_483_647)],
+    by: Department,
+    trigger: TriggerDep,
 ) -> ExpertPoolRead:
     """One past version of the pool: what a draw recorded with that version chose from."""
     async with trigger.runtime.db.sessions() as session:
