@@ -15,6 +15,7 @@ from jrp_shared.auth import ROLE_EXCHANGE, ROLE_IMPLEMENTER, ROLE_INITIATOR
 from jrp_shared.clock import CHINA
 from jrp_shared.events.payloads import DeletionRules
 from jrp_shared.experts import draw_experts
+from jrp_shared.testing import same_fields
 from jrp_trigger.entrypoints.http import examples
 from jrp_trigger.testing import TriggerUnderTest, court_list_type, list_type
 
@@ -32,21 +33,6 @@ TRADING = list_type(
     initiating_departments=["trading", "finance", "construction"],
     recognition_meeting_required=True,
 )
-
-
-def same_fields(example: Any, answer: Any, where: str = "") -> list[str]:
-    """Where the answer's fields differ from the example's (values may differ; a null or an
-    empty list on either side is not compared further)."""
-    if isinstance(example, dict) and isinstance(answer, dict):
-        differences = []
-        if set(example) != set(answer):
-            differences.append(f"{where or '/'}: {sorted(set(example) ^ set(answer))}")
-        for name in set(example) & set(answer):
-            differences += same_fields(example[name], answer[name], f"{where}/{name}")
-        return differences
-    if isinstance(example, list) and isinstance(answer, list) and example and answer:
-        return same_fields(example[0], answer[0], f"{where}/0")
-    return []
 
 
 async def send(

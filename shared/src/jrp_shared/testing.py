@@ -480,6 +480,42 @@ async def serving(app: FastAPI, name: str) -> AsyncIterator[AsyncClient]:
         yield client
 
 
+def same_fields(example: Any, answer: Any, where: str = "") -> list[str]:
+    """Where an answer's fields differ from its OpenAPI example's (values may differ; a null
+    or an empty list on either side is not compared further): empty when the example shows
+    the answer's shape, nested objects included (issue 17)."""
+    if isinstance(example, dict) and isinstance(answer, dict):
+        differences = []
+        if set(example) != set(answer):
+            differences.append(f"{where or '/'}: {sorted(set(example) ^ set(answer))}")
+        for name in set(example) & set(answer):
+            differences += same_fields(example[name], answer[name], f"{where}/{name}")
+        return differences
+    if isinstance(example, list) and isinstance(answer, list) and example and answer:
+        return same_fields(example[0], answer[0], f"{where}/0")
+    return []
+
+
+async def answered_as_shown(
+    client: AsyncClient,
+    method: str,
+    url: str,
+    body: Any,
+    headers: dict[str, str],
+    shown: Any = None,
+    status: int = 200,
+) -> Any:
+    """Send an example's request; fail unless the service answers `status` with the fields of
+    the answer's example `shown` (see `same_fields`). Gives the answer's JSON."""
+    r = await client.request(method, url, json=body, headers=headers)
+    assert r.status_code == status, f"{method} {url}: {r.status_code} {r.text}"
+    answer = r.json()
+    if shown is not None:
+        differences = same_fields(shown, answer)
+        assert not differences, f"{method} {url}: the example's fields differ: {differences}"
+    return answer
+
+
 @dataclass(frozen=True)
 class Delivered:
     """One message as any Kafka client outside the product sees it."""
