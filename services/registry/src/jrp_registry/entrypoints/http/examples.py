@@ -19,6 +19,8 @@ from typing import Any
 from fastapi.openapi.models import Example
 from pydantic.config import JsonDict, JsonValue
 
+from jrp_shared import api_examples
+
 ENTERPRISE = "91350100M000100Y43"
 ENTERPRISE_NAME = "福州示例科技有限公司"
 REPRESENTATIVE_ID = "11010519491231002X"
@@ -372,48 +374,9 @@ DOMAINS: list[JsonValue] = [
 ]
 
 TAX_LIST_TYPE: JsonDict = {
-    "code": TAX_LIST,
-    "name": "重大税收违法失信主体",
-    "name_en": "Parties to major tax violations",
-    "colour": "black",
-    "domain": "tax",
-    "initiating_departments": ["tax"],
-    "lawful_area": "fair-market-and-social-order",
-    "grounds": "偷税、逃避追缴欠税、骗取出口退税、抗税、虚开增值税专用发票或者虚开其他发票、私自"
-    "印制或伪造变造发票等重大税收违法行为，经税务机关依法作出的税务处理决定、行政处罚决定确定，达到"
-    "《重大税收违法失信主体信息公布管理办法》规定标准的。",
-    "legal_basis": "《中华人民共和国税收征收管理法》; 《重大税收违法失信主体信息公布管理办法》; "
-    "《关于对重大税收违法案件当事人实施联合惩戒措施的合作备忘录》",
-    "default_period_months": 36,
-    "max_period_months": 36,
-    "recognition_meeting_required": False,
-    "includes_linked_persons": True,
-    "suspend_during_objection": True,
-    "receipt_deadline_working_days": 3,
-    "feedback_deadline_working_days": 20,
-    "repair": {
-        "repairable": True,
-        "earliest_after_months": 12,
-        "evidence_required": ["补缴税款、滞纳金和罚款的完税凭证", "信用承诺书"],
-        "public_interest_service_route": True,
-        "tier": "serious",
-        "min_disclosure_months": 12,
-        "max_disclosure_months": 36,
-        "decided_by": "initiating_department",
-        "portal_forward_working_days": 10,
-        "authority_decision_working_days": 3,
-        "result_push_working_days": 3,
-    },
-    "sources": ["000 (十四)", "004 二(一)", "002 二(五)1", "DOMAIN §11"],
-    "minimum_age_years": None,
-    "court_case_required": False,
-    "period_extension": None,
-    "deletion": None,
-    "objection_review": None,
-    "publication": {"natural_persons_public": False, "max_disclosure_months": 36},
-    "prior_notice": {"required": True, "response_window_working_days": 5},
-    "escalation": {"escalate_after_working_days": 5},
-    "watch": None,
+    key: value
+    for key, value in api_examples.LIST_TYPE.items()
+    if key not in ("version", "effective_from")
 }
 """The tax black list as the seed catalog defines it (data/catalog/list_types.yaml)."""
 
