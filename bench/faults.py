@@ -387,7 +387,7 @@ async def post_entries(
                 if r.status_code not in (429, 500, 502, 503, 504):
                     accepted.unexpected.append(f"{record}: {r.status_code} {r.text[:200]}")
                     return
-                reason = f"{r.status_code} {r.json().get('error', '') if r.content else ''}"
+                reason = f"{r.status_code} {r.json().get('code', '') if r.content else ''}"
             accepted.retries += 1
             accepted.refusals[reason] = accepted.refusals.get(reason, 0) + 1
             await asyncio.sleep(pause)
